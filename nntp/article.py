@@ -1,0 +1,104 @@
+"""Whole articles: bytes off the wire (or out of an archive) -> decoded, sanitized Article.
+
+Uses the stdlib email parser in its lenient compat32 mode, which never raises on
+the broken MIME real news is full of; anything it cannot decode is shown raw.
+"""
+
+from __future__ import annotations
+
+import email
+import email.message
+from email import policy
+
+from nntp.models import Article
+from nntp.parse import decode_words, parse_references
+from nntp.sanitize import sanitize_line, sanitize_text
+
+
+def parse_article(raw: bytes, number: int | None = None) -> Article:
+    """Decode headers (RFC 2047) and pick the text/plain body of a MIME article."""
+    message = email.message_from_bytes(raw, policy=policy.compat32)
+    headers = tuple((sanitize_line(k), sanitize_line(decode_words(_unfold(v)))) for k, v in message.items())
+    message_id = _first_msgid(message.get("Message-ID", ""))
+    body, attachments = _body_text(message)
+    return Article(number, message_id, headers, sanitize_text(body), raw, tuple(attachments))
+
+
+def references_of(message: email.message.Message) -> tuple[str, ...]:
+    """References, falling back to the last In-Reply-To id (mail clients)."""
+    refs = parse_references(_unfold(str(message.get("References", "") or "")))
+    if refs:
+        return refs
+    in_reply_to = parse_references(_unfold(str(message.get("In-Reply-To", "") or "")))
+    return in_reply_to[-1:]
+
+
+def _unfold(value: object) -> str:
+    text = str(value)
+    return text.replace("\r\n", "\n").replace("\n\t", " ").replace("\n ", " ").replace("\n", " ")
+
+
+def _first_msgid(value: object) -> str:
+    ids = parse_references(_unfold(value))
+    return ids[0] if ids else str(value).strip()
+
+
+def _body_text(message: email.message.Message) -> tuple[str, list[str]]:
+    """The first text/plain part, decoded; other parts listed as attachments."""
+    text: str | None = None
+    attachments: list[str] = []
+    parts = message.walk() if message.is_multipart() else iter([message])
+    for part in parts:
+        if part.is_multipart():
+            continue
+        ctype = part.get_content_type()
+        filename = part.get_filename()
+        if text is None and ctype == "text/plain" and not filename:
+            text = _decode_part(part)
+        elif part is not message:
+            attachments.append(f"{sanitize_line(decode_words(filename or ''))} ({ctype})".strip())
+    if text is None:
+        text = _decode_part(message) if not message.is_multipart() else ""
+    return text, attachments
+
+
+def _decode_part(part: email.message.Message) -> str:
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return str(part.get_payload())
+    charset = part.get_content_charset() or "utf-8"
+    try:
+        text = payload.decode(charset, errors="replace")
+    except LookupError:  # unknown charset: try UTF-8, then bytes as Latin-1
+        text = payload.decode("utf-8", errors="replace")
+    if "\ufffd" in text and charset.lower() in ("utf-8", "us-ascii", "ascii"):
+        text = _best_effort(payload)
+    if part.get_param("format", "").lower() == "flowed":
+        text = unflow(text, delsp=part.get_param("delsp", "").lower() == "yes")
+    return text
+
+
+def _best_effort(payload: bytes) -> str:
+    """Undeclared 8-bit text: UTF-8 if it is valid, else Latin-1 (never fails)."""
+    try:
+        return payload.decode("utf-8")
+    except UnicodeDecodeError:
+        return payload.decode("latin-1")
+
+
+def unflow(text: str, delsp: bool = False) -> str:
+    """RFC 3676 format=flowed: join soft-broken lines (those ending in a space)."""
+    out: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        line = line.rstrip("\r")
+        if line.startswith(" "):
+            line = line[1:]  # space-stuffing
+        if line.endswith(" ") and line != "-- ":
+            current += line[:-1] if delsp else line
+            continue
+        out.append(current + line)
+        current = ""
+    if current:
+        out.append(current)
+    return "\n".join(out)

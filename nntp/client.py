@@ -1,0 +1,290 @@
+"""An NNTP connection: nntplib for the handshake and simple commands, a fast reader for OVER.
+
+nntplib (``standard-nntplib`` on Python >= 3.13) does the connection, greeting,
+CAPABILITIES and MODE READER. Bulk responses (OVER) are read here in large chunks,
+because nntplib's line-at-a-time reader and dict parsing cost more than the wire.
+One NNTPClient belongs to one thread; see nntp/session.py.
+"""
+
+from __future__ import annotations
+
+import socket
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from nntp.errors import NoSuchArticle, NoSuchGroup, RemoteProtocolError, SourceUnavailable
+from nntp.models import Article, GroupInfo, OverviewBatch
+from nntp.parse import STANDARD_FORMAT, parse_over_line, parse_overview_format
+from nntp.article import parse_article
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import nntplib
+
+DEFAULT_PORT = 119
+MAX_LINE = 1 << 20
+"""nntplib's 2048-byte line limit rejects real References lines (python/cpython#73157)."""
+OVER_CHUNK = 10_000
+"""Articles per OVER command: progress and cancellation points on a big group."""
+
+
+@dataclass(frozen=True, slots=True)
+class ServerAddress:
+    """Where a server is; ``identity`` keys its local store."""
+
+    host: str
+    port: int = DEFAULT_PORT
+
+    @property
+    def identity(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    @classmethod
+    def parse(cls, text: str) -> ServerAddress:
+        """``host``, ``host:port``, ``[v6]:port`` or ``nntp://host:port``."""
+        text = text.strip()
+        if "://" in text:
+            text = text.split("://", 1)[1].rstrip("/")
+        if text.startswith("["):
+            host, _, rest = text[1:].partition("]")
+            port = rest.lstrip(":")
+        else:
+            host, _, port = text.rpartition(":") if text.count(":") == 1 else (text, "", "")
+        try:
+            return cls(host or "localhost", int(port) if port else DEFAULT_PORT)
+        except ValueError:
+            raise SourceUnavailable(f"bad server address {text!r}: the port must be a number") from None
+
+
+class _NNTP(nntplib.NNTP):
+    """nntplib with the line limit lifted."""
+
+    def _getline(self, strip_crlf: bool = True) -> bytes:  # type: ignore[override]
+        line = self.file.readline(MAX_LINE + 1)
+        if len(line) > MAX_LINE:
+            raise RemoteProtocolError("server sent a line longer than 1 MiB")
+        if not line:
+            raise EOFError
+        if strip_crlf:
+            if line[-2:] == b"\r\n":
+                line = line[:-2]
+            elif line[-1:] in (b"\r", b"\n"):
+                line = line[:-1]
+        return line
+
+
+class NNTPClient:
+    """A reader's connection to one server; methods map to NNTP commands."""
+
+    def __init__(self, address: ServerAddress, timeout: float = 30.0) -> None:
+        self.address = address
+        self.timeout = timeout
+        self._conn = self._connect()
+        self._overview_fmt: tuple[str, ...] | None = None
+        self.current_group: str | None = None
+
+    @property
+    def identity(self) -> str:
+        return self.address.identity
+
+    def _connect(self) -> _NNTP:
+        where = self.address.identity
+        try:
+            return _NNTP(self.address.host, self.address.port, readermode=True, timeout=self.timeout)
+        except (socket.timeout, TimeoutError):
+            raise SourceUnavailable(f"{where}: no answer within {self.timeout:g} s") from None
+        except ConnectionRefusedError:
+            raise SourceUnavailable(f"{where}: connection refused (is the server running?)") from None
+        except socket.gaierror as exc:
+            raise SourceUnavailable(f"{where}: cannot resolve host ({exc.strerror})") from None
+        except OSError as exc:
+            raise SourceUnavailable(f"{where}: {exc.strerror or exc}") from None
+        except EOFError:
+            raise SourceUnavailable(f"{where}: server closed the connection") from None
+        except nntplib.NNTPError as exc:
+            raise SourceUnavailable(f"{where}: refused: {_reply(exc)}") from None
+
+    @property
+    def capabilities(self) -> dict[str, list[str]]:
+        return dict(self._conn.getcapabilities())
+
+    def close(self) -> None:
+        try:
+            self._conn.quit()
+        except (OSError, EOFError, nntplib.NNTPError):
+            pass
+        finally:
+            try:
+                self._conn.sock.close()
+            except OSError:
+                pass
+
+    # -- simple commands -------------------------------------------------
+    def _short(self, command: str) -> str:
+        try:
+            return self._conn._shortcmd(command)
+        except (OSError, EOFError) as exc:
+            raise SourceUnavailable(f"{self.identity}: connection lost during {command.split()[0]}: {exc}") from None
+
+    def _long(self, command: str) -> list[str]:
+        try:
+            _, lines = self._conn._longcmdstring(command)
+        except (OSError, EOFError) as exc:
+            raise SourceUnavailable(f"{self.identity}: connection lost during {command.split()[0]}: {exc}") from None
+        return lines
+
+    def list_groups(self) -> list[GroupInfo]:
+        """LIST ACTIVE (+ LIST NEWSGROUPS for descriptions, if the server has it)."""
+        try:
+            active = self._long("LIST ACTIVE")
+        except nntplib.NNTPError as exc:
+            raise RemoteProtocolError(f"{self.identity}: LIST ACTIVE failed: {_reply(exc)}") from None
+        try:
+            descriptions = dict(_split_desc(line) for line in self._long("LIST NEWSGROUPS"))
+        except nntplib.NNTPError:
+            descriptions = {}
+        groups = []
+        for line in active:
+            parts = line.split()
+            if len(parts) < 4:
+                continue
+            name, high, low, flag = parts[0], _num(parts[1]), _num(parts[2]), parts[3]
+            count = max(0, high - low + 1) if high >= low else 0
+            groups.append(GroupInfo(name, low, high, count, flag[:1], descriptions.get(name, "")))
+        return groups
+
+    def select_group(self, name: str) -> GroupInfo:
+        """GROUP name; the name is sent and kept exactly as given."""
+        try:
+            reply = self._short(f"GROUP {name}")
+        except nntplib.NNTPTemporaryError as exc:
+            if str(exc).startswith("411"):
+                raise NoSuchGroup(f"{self.identity}: no such group {name!r}") from None
+            raise RemoteProtocolError(f"{self.identity}: GROUP {name}: {_reply(exc)}") from None
+        except nntplib.NNTPError as exc:
+            raise RemoteProtocolError(f"{self.identity}: GROUP {name}: {_reply(exc)}") from None
+        parts = reply.split()
+        if len(parts) < 4 or not parts[0].startswith("211"):
+            raise RemoteProtocolError(f"{self.identity}: unexpected GROUP reply {reply!r}")
+        self.current_group = name
+        return GroupInfo(name, _num(parts[2]), _num(parts[3]), _num(parts[1]))
+
+    def overview_format(self) -> tuple[str, ...]:
+        if self._overview_fmt is None:
+            try:
+                self._overview_fmt = parse_overview_format(self._long("LIST OVERVIEW.FMT"))
+            except nntplib.NNTPError:
+                self._overview_fmt = STANDARD_FORMAT
+        return self._overview_fmt
+
+    # -- OVER ------------------------------------------------------------
+    def iter_overviews(self, name: str, first: int, last: int, chunk: int = OVER_CHUNK) -> Iterator[OverviewBatch]:
+        """OVER first-last in chunks; each chunk is parsed and yielded as it completes."""
+        fmt = self.overview_format()
+        if self.current_group != name:
+            self.select_group(name)
+        command = "OVER" if "OVER" in self.capabilities else "XOVER"
+        start = first
+        while start <= last:
+            end = min(last, start + chunk - 1)
+            lines = self._over_lines(f"{command} {start}-{end}")
+            records = []
+            skipped = 0
+            for line in lines:
+                record = parse_over_line(line, fmt)
+                if record is None:
+                    skipped += 1
+                else:
+                    records.append(record)
+            yield OverviewBatch(tuple(records), start, end, skipped)
+            start = end + 1
+
+    def _over_lines(self, command: str) -> list[str]:
+        """Send one OVER and read its multi-line answer in big chunks."""
+        try:
+            self._conn._putcmd(command)
+            reply = self._conn._getresp()
+        except nntplib.NNTPTemporaryError as exc:
+            if str(exc)[:3] in ("423", "420"):  # empty range
+                return []
+            raise RemoteProtocolError(f"{self.identity}: {command}: {_reply(exc)}") from None
+        except nntplib.NNTPError as exc:
+            raise RemoteProtocolError(f"{self.identity}: {command}: {_reply(exc)}") from None
+        except (OSError, EOFError) as exc:
+            raise SourceUnavailable(f"{self.identity}: connection lost during OVER: {exc}") from None
+        if not reply.startswith("224"):
+            raise RemoteProtocolError(f"{self.identity}: unexpected reply to {command}: {reply!r}")
+        try:
+            return read_multiline(self._conn.file)
+        except (OSError, EOFError) as exc:
+            raise SourceUnavailable(f"{self.identity}: connection lost during OVER: {exc}") from None
+
+    # -- ARTICLE ---------------------------------------------------------
+    def article(self, name: str, key: int | str) -> Article:
+        """ARTICLE by number (in group ``name``) or by <message-id>."""
+        if isinstance(key, int) and self.current_group != name:
+            self.select_group(name)
+        try:
+            _, info = self._conn.article(str(key))
+        except nntplib.NNTPTemporaryError as exc:
+            raise NoSuchArticle(f"{self.identity}: no article {key} in {name}: {_reply(exc)}") from None
+        except nntplib.NNTPError as exc:
+            raise RemoteProtocolError(f"{self.identity}: ARTICLE {key}: {_reply(exc)}") from None
+        except (OSError, EOFError) as exc:
+            raise SourceUnavailable(f"{self.identity}: connection lost during ARTICLE: {exc}") from None
+        raw = b"\r\n".join(info.lines) + b"\r\n"
+        return parse_article(raw, number=info.number or (key if isinstance(key, int) else None))
+
+
+def read_multiline(stream: object) -> list[str]:
+    """Read a dot-terminated NNTP block from a buffered stream, chunk by chunk.
+
+    Lines are decoded as UTF-8, falling back to Latin-1 per line (1990s 8-bit
+    headers), and dot-unstuffed. Stops exactly at the terminator, so the stream
+    stays in sync for the next command.
+    """
+    read1 = stream.read1  # type: ignore[attr-defined]
+    lines: list[str] = []
+    pending = b""
+    while True:
+        chunk = read1(1 << 16)
+        if not chunk:
+            raise EOFError("connection closed inside a multi-line response")
+        data = pending + chunk
+        parts = data.split(b"\r\n")
+        pending = parts.pop()
+        if len(pending) > MAX_LINE:
+            raise RemoteProtocolError("server sent a line longer than 1 MiB")
+        for i, raw in enumerate(parts):
+            if raw[:1] == b".":
+                if raw == b".":
+                    _unread(stream, b"\r\n".join(parts[i + 1:]) + (b"\r\n" if i + 1 < len(parts) else b"") + pending)
+                    return lines
+                raw = raw[1:]
+            try:
+                lines.append(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                lines.append(raw.decode("latin-1"))
+
+
+def _unread(stream: object, data: bytes) -> None:
+    """Bytes read past the terminator belong to the next reply: this client never pipelines."""
+    if data:
+        raise RemoteProtocolError(f"server sent {len(data)} unexpected bytes after a response")
+
+
+def _split_desc(line: str) -> tuple[str, str]:
+    name, _, desc = line.replace("\t", " ", 1).partition(" ")
+    return name, desc.strip()
+
+
+def _num(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        return 0
+
+
+def _reply(exc: BaseException) -> str:
+    return str(exc.args[0] if exc.args else exc).strip()

@@ -1,0 +1,27 @@
+"""Errors split into ours and the server's, so callers can phrase the message right."""
+
+from __future__ import annotations
+
+
+class PithError(Exception):
+    """Base for every error pith reports to the user as one clean line."""
+
+
+class SourceUnavailable(PithError):
+    """The server could not be reached, refused us, or went silent."""
+
+
+class RemoteProtocolError(PithError):
+    """The server said something that is not valid NNTP (or not what we asked)."""
+
+
+class NoSuchGroup(PithError):
+    """The group does not exist on this source (411)."""
+
+
+class NoSuchArticle(PithError):
+    """The article does not exist (423/430), or no body is cached offline."""
+
+
+class LocalProtocolError(PithError):
+    """We were asked to do something the protocol does not allow (our bug or bad input)."""

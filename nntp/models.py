@@ -1,0 +1,82 @@
+"""Typed records that every source (NNTP server, local archive) produces.
+
+They are frozen so that the store, the killfile engine and the UI can share
+them between threads without copying or locking.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class GroupInfo:
+    """One line of the server's active list (or one archive group)."""
+
+    name: str
+    """Group name exactly as the server spells it (never lower-cased)."""
+    low: int
+    """Lowest article number the server reports."""
+    high: int
+    """Highest article number the server reports."""
+    count: int
+    """Article count: the GROUP estimate, or ``high - low + 1`` from LIST ACTIVE."""
+    posting: str = "y"
+    """Posting flag from LIST ACTIVE: ``y``, ``n`` (read-only), ``m`` (moderated)."""
+    description: str = ""
+    """Text from LIST NEWSGROUPS, if known."""
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """One overview (OVER/XOVER) record, with headers already decoded."""
+
+    number: int
+    """Article number in the group (local to one server)."""
+    subject: str
+    author: str
+    """The From header, RFC 2047-decoded."""
+    date: datetime | None
+    """Timezone-aware date; ``None`` when the header was unparseable."""
+    message_id: str
+    references: tuple[str, ...]
+    """Message-IDs from References, oldest first (In-Reply-To when no References)."""
+    bytes: int = 0
+    lines: int = 0
+    xref: str = ""
+    extra: tuple[tuple[str, str], ...] = ()
+    """Further OVERVIEW.FMT fields (name, value) after the standard seven."""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A whole article: raw bytes kept for the raw view, decoded text for reading."""
+
+    number: int | None
+    message_id: str
+    headers: tuple[tuple[str, str], ...]
+    """Decoded header fields in article order."""
+    body: str
+    """Decoded, sanitized body text (text/plain part of a MIME article)."""
+    raw: bytes = b""
+    attachments: tuple[str, ...] = field(default=())
+    """Names/types of non-text MIME parts, for listing."""
+
+    def header(self, name: str, default: str = "") -> str:
+        """First header called ``name`` (case-insensitive)."""
+        wanted = name.lower()
+        for key, value in self.headers:
+            if key.lower() == wanted:
+                return value
+        return default
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewBatch:
+    """A slice of a group's overview as it streams in; ``skipped`` counts malformed lines."""
+
+    overviews: tuple[Overview, ...]
+    first: int
+    last: int
+    skipped: int = 0

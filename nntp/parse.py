@@ -1,0 +1,187 @@
+"""Pure parsers for what NNTP servers send: OVER lines, OVERVIEW.FMT, dates, RFC 2047.
+
+Everything here is a function from str/bytes to values or frozen records. Nothing
+raises on malformed server data: a bad overview line yields ``None`` (the caller
+counts it), a bad date yields ``None``, a bad encoded-word stays as it was.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from email.header import decode_header
+from email.utils import parsedate_tz
+from functools import lru_cache
+
+from nntp.models import Overview
+from nntp.sanitize import sanitize_line
+
+STANDARD_FORMAT: tuple[str, ...] = (
+    "Subject:", "From:", "Date:", "Message-ID:", "References:", ":bytes", ":lines",
+)
+"""RFC 3977 section 8.4: the seven fields every OVER line starts with."""
+
+_MSGID = re.compile(r"<[^<>\s]+>")
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_FAST_DATE = re.compile(
+    r"(?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{2,4})\s+"
+    r"(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{4})?"
+)
+
+
+def parse_overview_format(lines: list[str]) -> tuple[str, ...]:
+    """LIST OVERVIEW.FMT response lines -> field names (``Xref:full`` -> ``Xref:``)."""
+    names: list[str] = []
+    for line in lines:
+        line = line.strip()
+        if not line:
+            continue
+        if line.lower().endswith(":full"):
+            line = line[: -len("full")]
+        # RFC 3977 allows "Bytes:"/"Lines:" for the metadata items on old servers.
+        if line.lower() == "bytes:":
+            line = ":bytes"
+        elif line.lower() == "lines:":
+            line = ":lines"
+        names.append(line)
+    return tuple(names) if len(names) >= 7 else STANDARD_FORMAT
+
+
+def decode_words(value: str) -> str:
+    """Decode RFC 2047 encoded-words; leave the text alone if they are broken."""
+    if "=?" not in value:
+        return value
+    return _decode_words_cached(value)
+
+
+@lru_cache(maxsize=4096)
+def _decode_words_cached(value: str) -> str:
+    try:
+        parts = decode_header(value)
+    except Exception:  # malformed encoded-word: show it as sent
+        return value
+    out: list[str] = []
+    for chunk, charset in parts:
+        if isinstance(chunk, str):
+            out.append(chunk)
+            continue
+        try:
+            out.append(chunk.decode(charset or "utf-8", errors="replace"))
+        except LookupError:  # unknown charset name: bytes as they are
+            out.append(chunk.decode("latin-1"))
+    return "".join(out)
+
+
+def parse_date(value: str) -> datetime | None:
+    """RFC 5322/1036 date -> aware datetime (UTC when no zone); ``None`` if hopeless."""
+    value = value.strip()
+    if not value:
+        return None
+    m = _FAST_DATE.match(value)
+    if m and m.group(2).lower() in _MONTHS and (m.group(7) or not _has_zone_name(value, m.end())):
+        return _from_match(m)
+    return _parse_date_slow(value)
+
+
+def _has_zone_name(value: str, end: int) -> bool:
+    return bool(value[end:].strip())
+
+
+def _from_match(m: re.Match[str]) -> datetime | None:
+    day, mon, year, hh, mm, ss, zone = m.groups()
+    y = _full_year(int(year))
+    offset = 0
+    if zone:
+        sign = -1 if zone[0] == "-" else 1
+        offset = sign * (int(zone[1:3]) * 60 + int(zone[3:5]))
+    try:
+        naive = datetime(y, _MONTHS[mon.lower()], int(day), int(hh), int(mm), int(ss or 0))
+    except ValueError:
+        return None
+    return (naive - timedelta(minutes=offset)).replace(tzinfo=timezone.utc)
+
+
+def _full_year(year: int) -> int:
+    if year < 50:
+        return 2000 + year
+    if year < 100:
+        return 1900 + year
+    return year
+
+
+def _parse_date_slow(value: str) -> datetime | None:
+    try:
+        parsed = parsedate_tz(value)
+    except Exception:
+        return None
+    if not parsed:
+        return None
+    try:
+        naive = datetime(_full_year(parsed[0]), *parsed[1:6])
+    except (ValueError, TypeError):
+        return None
+    offset = parsed[9] or 0
+    return (naive - timedelta(seconds=offset)).replace(tzinfo=timezone.utc)
+
+
+def parse_references(value: str) -> tuple[str, ...]:
+    """All ``<message-id>`` tokens of a References (or In-Reply-To) value, in order."""
+    if not value:
+        return ()
+    return tuple(_MSGID.findall(value))
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value.strip() or 0)
+    except ValueError:
+        return 0
+
+
+def _clean(value: str) -> str:
+    """Overview fields: decode, sanitize, trim (vger writes ``From:   Name``)."""
+    return sanitize_line(decode_words(value)).strip()
+
+
+def parse_over_line(line: str, fmt: tuple[str, ...] = STANDARD_FORMAT) -> Overview | None:
+    """One OVER line (tab-separated, article number first) -> Overview, or None if malformed."""
+    fields = line.rstrip("\r\n").split("\t")
+    if len(fields) < 6:
+        return None
+    try:
+        number = int(fields[0])
+    except ValueError:
+        return None
+    values = fields[1:]
+    if len(values) < len(fmt):
+        values += [""] * (len(fmt) - len(values))
+    message_id = values[3].strip()
+    if not message_id:
+        return None
+    extra = _extra_fields(fmt, values)
+    xref = next((v for k, v in extra if k.lower() == "xref"), "")
+    return Overview(
+        number=number,
+        subject=_clean(values[0]),
+        author=_clean(values[1]),
+        date=parse_date(values[2]),
+        message_id=message_id,
+        references=parse_references(values[4]),
+        bytes=_int(values[5]),
+        lines=_int(values[6]),
+        xref=xref,
+        extra=tuple(kv for kv in extra if kv[0].lower() != "xref"),
+    )
+
+
+def _extra_fields(fmt: tuple[str, ...], values: list[str]) -> list[tuple[str, str]]:
+    """Fields after the first seven; ``Xref: host g:1`` full-header values lose their name."""
+    extra: list[tuple[str, str]] = []
+    for name, value in zip(fmt[7:], values[7:]):
+        key = name.rstrip(":")
+        prefix = key + ":"
+        if value[: len(prefix)].lower() == prefix.lower():
+            value = value[len(prefix):]
+        extra.append((key, value.strip()))
+    return extra
