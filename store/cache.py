@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
+from nntp.errors import PithError
 from nntp.models import GroupInfo, Overview
 
 SCHEMA_VERSION = 1
@@ -39,7 +40,7 @@ CREATE TABLE IF NOT EXISTS bodies (
 """
 
 
-class StoreError(Exception):
+class StoreError(PithError):
     """The store file is unusable (newer schema, corrupt); the message names the file."""
 
 

@@ -1,0 +1,1 @@
+"""The scripting CLI (`pith <command> --json`): commands and their JSON shapes."""

@@ -1,0 +1,82 @@
+"""Scripting commands: the same Library and threading the TUI uses, printed as text or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, TextIO
+
+from cli.output import article_json, article_text, group_json, thread_json
+from nntp.sanitize import sanitize_text
+from nntp.threads import ThreadNode, thread
+from store.library import Library
+
+
+def _dump(data: Any, out: TextIO) -> None:
+    json.dump(data, out, ensure_ascii=False, indent=1)
+    out.write("\n")
+
+
+def _progress(args: argparse.Namespace) -> Any:
+    """Progress lines on stderr when it is a terminal and --quiet was not given."""
+    if getattr(args, "quiet", False) or not sys.stderr.isatty():
+        return None
+
+    def report(done: int, expected: int) -> None:
+        sys.stderr.write(f"\rfetching overviews {done:,}/{expected:,}")
+        sys.stderr.flush()
+        if done >= expected:
+            sys.stderr.write("\n")
+
+    return report
+
+
+def cmd_groups(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    groups = library.groups(refresh=True)
+    if args.json:
+        _dump([group_json(g) for g in groups], out)
+        return 0
+    width = max((len(g.name) for g in groups), default=10)
+    for g in groups:
+        flag = "" if g.posting == "y" else f"  ({g.posting})"
+        out.write(f"{g.name:<{width}}  {g.count:>8,}{flag}  {g.description}".rstrip() + "\n")
+    return 0
+
+
+def cmd_threads(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    load = library.enter_group(args.group, progress=_progress(args))
+    roots = thread(load.overviews)
+    if load.skipped:
+        sys.stderr.write(f"pith: {args.group}: skipped {load.skipped} malformed overview line(s)\n")
+    if args.json:
+        _dump([thread_json(r) for r in roots], out)
+        return 0
+    for root in roots:
+        _print_tree(root, out)
+    return 0
+
+
+def _print_tree(root: ThreadNode, out: TextIO) -> None:
+    for depth, node in root.walk():
+        art = node.article
+        indent = "  " * depth
+        if art is None:
+            out.write(f"{'':>7}  {indent}[missing {node.message_id}]\n")
+            continue
+        date = art.date.strftime("%Y-%m-%d") if art.date else "????-??-??"
+        out.write(f"{art.number:>7}  {indent}{art.subject}  — {art.author}  {date}\n")
+
+
+def cmd_article(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    key: int | str = args.key
+    if isinstance(key, str) and key.isdigit():
+        key = int(key)
+    article = library.article(args.group, key)
+    if args.json:
+        _dump(article_json(args.group, article), out)
+    elif args.raw:
+        out.write(sanitize_text(article.raw.decode("utf-8", errors="replace")))
+    else:
+        out.write(article_text(article))
+    return 0
