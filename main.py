@@ -7,16 +7,18 @@ address) ends here as one line on stderr and exit status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from nntp.errors import PithError
-from store.library import Library
+from cli.context import open_library_factory
 
 EXIT_USAGE = 2
 
-COMMANDS = ("read", "demo", "groups", "threads", "article")
+COMMAND_MODULES = ("cli.commands",)
+"""Modules with ``add_commands(subparsers)``; each parser sets ``handler(args, out) -> int``."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,67 +40,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("demo", help="the reader on the built-in sample (no server, no network)")
 
-    groups = sub.add_parser("groups", help="list the server's groups")
-    groups.add_argument("--json", action="store_true", help="print JSON")
-
-    threads = sub.add_parser("threads", help="print a group's thread trees")
-    threads.add_argument("group")
-    threads.add_argument("--json", action="store_true", help="print JSON")
-    threads.add_argument("--quiet", action="store_true", help="no progress on stderr")
-
-    article = sub.add_parser("article", help="print one article, decoded and sanitized")
-    article.add_argument("group")
-    article.add_argument("key", metavar="NUMBER|<msgid>")
-    article.add_argument("--json", action="store_true", help="print JSON")
-    article.add_argument("--raw", action="store_true", help="the article as sent (sanitized)")
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).add_commands(sub)
     return parser
 
 
-def open_library_factory(args: argparse.Namespace) -> tuple[Callable[[], Library], str]:
-    """A function that builds the Library (run it on the thread that will own it), and a title."""
-    from nntp.archive import ArchiveSource
-    from store.cache import Store, store_path
-    from store.paths import data_dir
-
-    if args.command == "demo":
-        from sample import SAMPLE_MBOX
-
-        archives = [str(SAMPLE_MBOX)]
-    else:
-        archives = args.archive or []
-    if archives:
-        source = ArchiveSource(*archives)  # read once, here: archives are local and read-only
-        identity = "demo" if args.command == "demo" else source.identity
-        return (lambda: Library(Store(store_path(data_dir(), identity)), lambda: source)), identity
-
-    from nntp.client import NNTPClient, ServerAddress
-
-    server = args.server or os.environ.get("NNTPSERVER", "").strip()
-    if not server:
-        raise PithError("no server given: use --server HOST[:PORT] or set NNTPSERVER (or try `pith demo`)")
-    address = ServerAddress.parse(server)
-    timeout = args.timeout
-
-    def open_library() -> Library:
-        return Library(
-            Store(store_path(data_dir(), address.identity)),
-            lambda: NNTPClient(address, timeout=timeout),
-            offline=args.offline,
-        )
-
-    return open_library, address.identity
-
-
 def run_command(args: argparse.Namespace) -> int:
-    from cli import commands
-
-    handlers = {"groups": commands.cmd_groups, "threads": commands.cmd_threads, "article": commands.cmd_article}
-    factory, _ = open_library_factory(args)
-    library = factory()
-    try:
-        return handlers[args.command](library, args, sys.stdout)
-    finally:
-        library.close()
+    return int(args.handler(args, sys.stdout))
 
 
 def run_tui(args: argparse.Namespace) -> int:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from typing import Any, TextIO
 
+from cli.context import open_library_factory
 from cli.output import article_json, article_text, group_json, thread_json
 from nntp.sanitize import sanitize_text
 from nntp.threads import ThreadNode, thread
@@ -30,6 +32,40 @@ def _progress(args: argparse.Namespace) -> Any:
             sys.stderr.write("\n")
 
     return report
+
+
+def with_library(command: Callable[[Library, argparse.Namespace, TextIO], int]) -> Callable[[argparse.Namespace, TextIO], int]:
+    """Adapt a command that needs the Library: build it from the arguments, close it after."""
+
+    def handler(args: argparse.Namespace, out: TextIO) -> int:
+        factory, _ = open_library_factory(args)
+        library = factory()
+        try:
+            return command(library, args, out)
+        finally:
+            library.close()
+
+    return handler
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """The read-only walking-skeleton commands: groups, threads, article."""
+    groups = sub.add_parser("groups", help="list the server's groups")
+    groups.add_argument("--json", action="store_true", help="print JSON")
+    groups.set_defaults(handler=with_library(cmd_groups))
+
+    threads = sub.add_parser("threads", help="print a group's thread trees")
+    threads.add_argument("group")
+    threads.add_argument("--json", action="store_true", help="print JSON")
+    threads.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    threads.set_defaults(handler=with_library(cmd_threads))
+
+    article = sub.add_parser("article", help="print one article, decoded and sanitized")
+    article.add_argument("group")
+    article.add_argument("key", metavar="NUMBER|<msgid>")
+    article.add_argument("--json", action="store_true", help="print JSON")
+    article.add_argument("--raw", action="store_true", help="the article as sent (sanitized)")
+    article.set_defaults(handler=with_library(cmd_article))
 
 
 def cmd_groups(library: Library, args: argparse.Namespace, out: TextIO) -> int:
