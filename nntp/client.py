@@ -13,7 +13,7 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from nntp.errors import NoSuchArticle, NoSuchGroup, RemoteProtocolError, SourceUnavailable
+from nntp.errors import NoSuchArticle, NoSuchGroup, PostRefused, RemoteProtocolError, SourceUnavailable
 from nntp.models import Article, GroupInfo, OverviewBatch
 from nntp.parse import STANDARD_FORMAT, parse_over_line, parse_overview_format
 from nntp.article import parse_article
@@ -235,6 +235,25 @@ class NNTPClient:
             raise SourceUnavailable(f"{self.identity}: connection lost during ARTICLE: {exc}") from None
         raw = b"\r\n".join(info.lines) + b"\r\n"
         return parse_article(raw, number=info.number or (key if isinstance(key, int) else None))
+
+
+    # -- POST ------------------------------------------------------------
+    def post(self, raw: bytes) -> str:
+        """POST a complete article (headers + body, LF or CRLF); returns the 240 reply.
+
+        Raises PostRefused with the server's words on 440 (posting not allowed, e.g.
+        a public-inbox mirror answering ``440 mailto:list@...``) or 441 (failed,
+        including ``441 435 Duplicate`` when the article already arrived).
+        """
+        lines = raw.replace(b"\r\n", b"\n").split(b"\n")
+        if lines and lines[-1] == b"":
+            lines.pop()
+        try:
+            return self._conn.post(lines)
+        except nntplib.NNTPError as exc:
+            raise PostRefused(_reply(exc)) from None
+        except (OSError, EOFError) as exc:
+            raise SourceUnavailable(f"{self.identity}: connection lost during POST: {exc}") from None
 
 
 def read_multiline(stream: object) -> list[str]:

@@ -25,3 +25,12 @@ class NoSuchArticle(PithError):
 
 class LocalProtocolError(PithError):
     """We were asked to do something the protocol does not allow (our bug or bad input)."""
+
+
+class PostRefused(PithError):
+    """The server refused a POST (440 not allowed, 441 failed); ``reply`` is its exact words."""
+
+    def __init__(self, reply: str) -> None:
+        super().__init__(reply)
+        self.reply = reply
+        self.code = reply[:3]
