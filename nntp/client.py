@@ -1,30 +1,49 @@
-"""An NNTP connection: nntplib for the handshake and simple commands, a fast reader for OVER.
+"""An NNTP reader connection: nntplib for the handshake and simple commands, a fast OVER reader.
 
-nntplib (``standard-nntplib`` on Python >= 3.13) does the connection, greeting,
-CAPABILITIES and MODE READER. Bulk responses (OVER) are read here in large chunks,
-because nntplib's line-at-a-time reader and dict parsing cost more than the wire.
-One NNTPClient belongs to one thread; see nntp/session.py.
+nntplib (``standard-nntplib`` on Python >= 3.13) does the greeting, CAPABILITIES,
+MODE READER, STARTTLS and AUTHINFO (nntp/connect.py sets that up). Bulk responses
+(OVER) are read here in large chunks, because nntplib's line-at-a-time reader and
+dict parsing cost more than the wire. Every command goes through ``_run``, which
+turns socket trouble into ConnectionLost (worth a reconnect), logs in when the
+server says 480, and explains 483. One NNTPClient belongs to one thread.
 """
 
 from __future__ import annotations
 
-import socket
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
-from nntp.errors import NoSuchArticle, NoSuchGroup, PostRefused, RemoteProtocolError, SourceUnavailable
+from nntp.article import parse_article
+from nntp.compress import WireStats
+from nntp.connect import (
+    MAX_LINE,
+    ConnectOptions,
+    authenticate,
+    is_auth_required,
+    is_encryption_required,
+    open_connection,
+    reply_text,
+)
+from nntp.errors import (
+    ConnectionLost,
+    NoSuchArticle,
+    NoSuchGroup,
+    PostRefused,
+    RemoteProtocolError,
+    SourceUnavailable,
+)
 from nntp.models import Article, GroupInfo, OverviewBatch
 from nntp.parse import STANDARD_FORMAT, parse_over_line, parse_overview_format
-from nntp.article import parse_article
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     import nntplib
 
+T = TypeVar("T")
+
 DEFAULT_PORT = 119
-MAX_LINE = 1 << 20
-"""nntplib's 2048-byte line limit rejects real References lines (python/cpython#73157)."""
 OVER_CHUNK = 10_000
 """Articles per OVER command: progress and cancellation points on a big group."""
 
@@ -35,6 +54,8 @@ class ServerAddress:
 
     host: str
     port: int = DEFAULT_PORT
+    tls: str = "none"
+    """``implicit`` for nntps:// addresses."""
 
     @property
     def identity(self) -> str:
@@ -42,68 +63,45 @@ class ServerAddress:
 
     @classmethod
     def parse(cls, text: str) -> ServerAddress:
-        """``host``, ``host:port``, ``[v6]:port`` or ``nntp://host:port``."""
+        """``host``, ``host:port``, ``[v6]:port``, ``nntp://host:port`` or ``nntps://host:port``."""
         text = text.strip()
+        tls = "none"
         if "://" in text:
-            text = text.split("://", 1)[1].rstrip("/")
+            scheme, text = text.split("://", 1)
+            tls = "implicit" if scheme.lower() in ("nntps", "snews") else "none"
+            text = text.rstrip("/")
+        default = 563 if tls == "implicit" else DEFAULT_PORT
         if text.startswith("["):
             host, _, rest = text[1:].partition("]")
             port = rest.lstrip(":")
         else:
             host, _, port = text.rpartition(":") if text.count(":") == 1 else (text, "", "")
         try:
-            return cls(host or "localhost", int(port) if port else DEFAULT_PORT)
+            return cls(host or "localhost", int(port) if port else default, tls)
         except ValueError:
             raise SourceUnavailable(f"bad server address {text!r}: the port must be a number") from None
-
-
-class _NNTP(nntplib.NNTP):
-    """nntplib with the line limit lifted."""
-
-    def _getline(self, strip_crlf: bool = True) -> bytes:  # type: ignore[override]
-        line = self.file.readline(MAX_LINE + 1)
-        if len(line) > MAX_LINE:
-            raise RemoteProtocolError("server sent a line longer than 1 MiB")
-        if not line:
-            raise EOFError
-        if strip_crlf:
-            if line[-2:] == b"\r\n":
-                line = line[:-2]
-            elif line[-1:] in (b"\r", b"\n"):
-                line = line[:-1]
-        return line
 
 
 class NNTPClient:
     """A reader's connection to one server; methods map to NNTP commands."""
 
-    def __init__(self, address: ServerAddress, timeout: float = 30.0) -> None:
+    def __init__(self, address: ServerAddress, timeout: float = 30.0,
+                 options: ConnectOptions | None = None) -> None:
         self.address = address
-        self.timeout = timeout
-        self._conn = self._connect()
+        self.options = options or ConnectOptions(tls=address.tls, timeout=timeout)
+        self.stats = WireStats()
+        self._conn = open_connection(address.host, address.port, self.options, self.stats)
         self._overview_fmt: tuple[str, ...] | None = None
         self.current_group: str | None = None
+        self.posting_allowed = self._conn.welcome.startswith("200")
 
     @property
     def identity(self) -> str:
         return self.address.identity
 
-    def _connect(self) -> _NNTP:
-        where = self.address.identity
-        try:
-            return _NNTP(self.address.host, self.address.port, readermode=True, timeout=self.timeout)
-        except (socket.timeout, TimeoutError):
-            raise SourceUnavailable(f"{where}: no answer within {self.timeout:g} s") from None
-        except ConnectionRefusedError:
-            raise SourceUnavailable(f"{where}: connection refused (is the server running?)") from None
-        except socket.gaierror as exc:
-            raise SourceUnavailable(f"{where}: cannot resolve host ({exc.strerror})") from None
-        except OSError as exc:
-            raise SourceUnavailable(f"{where}: {exc.strerror or exc}") from None
-        except EOFError:
-            raise SourceUnavailable(f"{where}: server closed the connection") from None
-        except nntplib.NNTPError as exc:
-            raise SourceUnavailable(f"{where}: refused: {_reply(exc)}") from None
+    @property
+    def timeout(self) -> float:
+        return self.options.timeout
 
     @property
     def capabilities(self) -> dict[str, list[str]]:
@@ -112,7 +110,7 @@ class NNTPClient:
     def close(self) -> None:
         try:
             self._conn.quit()
-        except (OSError, EOFError, nntplib.NNTPError):
+        except (OSError, EOFError, ValueError, nntplib.NNTPError):
             pass
         finally:
             try:
@@ -120,26 +118,43 @@ class NNTPClient:
             except OSError:
                 pass
 
-    # -- simple commands -------------------------------------------------
-    def _short(self, command: str) -> str:
+    # -- the one way commands are run -----------------------------------
+    def _run(self, what: str, action: Callable[[], T]) -> T:
+        """Run one command; log in on 480 and retry once; socket trouble -> ConnectionLost."""
         try:
-            return self._conn._shortcmd(command)
-        except (OSError, EOFError) as exc:
-            raise SourceUnavailable(f"{self.identity}: connection lost during {command.split()[0]}: {exc}") from None
+            try:
+                return action()
+            except nntplib.NNTPError as exc:
+                if is_auth_required(exc) and not getattr(self._conn, "authenticated", False):
+                    authenticate(self._conn, self.address.host, self.identity, self.options)
+                    if self.current_group and not what.startswith("GROUP"):
+                        self._conn._shortcmd(f"GROUP {self.current_group}")
+                    return action()
+                if is_encryption_required(exc):
+                    raise SourceUnavailable(
+                        f"{self.identity}: the server requires encryption (483) for {what}; "
+                        f"set tls = \"starttls\" or \"implicit\" for this server"
+                    ) from None
+                raise
+        except (nntplib.NNTPProtocolError, nntplib.NNTPDataError) as exc:
+            raise RemoteProtocolError(f"{self.identity}: {what}: malformed reply: {reply_text(exc)[:200]!r}") from None
+        except (OSError, EOFError, ValueError) as exc:
+            # ValueError: nntplib reading a closed file after the peer went away.
+            raise ConnectionLost(f"{self.identity}: connection lost during {what}: {exc or type(exc).__name__}") from None
+
+    def _short(self, command: str) -> str:
+        return self._run(command.split()[0], lambda: self._conn._shortcmd(command))
 
     def _long(self, command: str) -> list[str]:
-        try:
-            _, lines = self._conn._longcmdstring(command)
-        except (OSError, EOFError) as exc:
-            raise SourceUnavailable(f"{self.identity}: connection lost during {command.split()[0]}: {exc}") from None
-        return lines
+        return self._run(command.split()[0], lambda: self._conn._longcmdstring(command)[1])
 
+    # -- groups ------------------------------------------------------------
     def list_groups(self) -> list[GroupInfo]:
         """LIST ACTIVE (+ LIST NEWSGROUPS for descriptions, if the server has it)."""
         try:
             active = self._long("LIST ACTIVE")
         except nntplib.NNTPError as exc:
-            raise RemoteProtocolError(f"{self.identity}: LIST ACTIVE failed: {_reply(exc)}") from None
+            raise RemoteProtocolError(f"{self.identity}: LIST ACTIVE failed: {reply_text(exc)}") from None
         try:
             descriptions = dict(_split_desc(line) for line in self._long("LIST NEWSGROUPS"))
         except nntplib.NNTPError:
@@ -155,15 +170,13 @@ class NNTPClient:
         return groups
 
     def select_group(self, name: str) -> GroupInfo:
-        """GROUP name; the name is sent and kept exactly as given."""
+        """GROUP name; the name is sent and kept exactly as given (nntplib's group() lower-cases)."""
         try:
             reply = self._short(f"GROUP {name}")
-        except nntplib.NNTPTemporaryError as exc:
-            if str(exc).startswith("411"):
-                raise NoSuchGroup(f"{self.identity}: no such group {name!r}") from None
-            raise RemoteProtocolError(f"{self.identity}: GROUP {name}: {_reply(exc)}") from None
         except nntplib.NNTPError as exc:
-            raise RemoteProtocolError(f"{self.identity}: GROUP {name}: {_reply(exc)}") from None
+            if reply_text(exc).startswith("411"):
+                raise NoSuchGroup(f"{self.identity}: no such group {name!r}") from None
+            raise RemoteProtocolError(f"{self.identity}: GROUP {name}: {reply_text(exc)}") from None
         parts = reply.split()
         if len(parts) < 4 or not parts[0].startswith("211"):
             raise RemoteProtocolError(f"{self.identity}: unexpected GROUP reply {reply!r}")
@@ -178,9 +191,13 @@ class NNTPClient:
                 self._overview_fmt = STANDARD_FORMAT
         return self._overview_fmt
 
-    # -- OVER ------------------------------------------------------------
+    # -- OVER --------------------------------------------------------------
     def iter_overviews(self, name: str, first: int, last: int, chunk: int = OVER_CHUNK) -> Iterator[OverviewBatch]:
-        """OVER first-last in chunks; each chunk is parsed and yielded as it completes."""
+        """OVER first-last in chunks; each chunk is parsed and yielded as it completes.
+
+        Stopping the iteration between batches leaves the connection in step, so a
+        cancel keeps every batch already yielded.
+        """
         fmt = self.overview_format()
         if self.current_group != name:
             self.select_group(name)
@@ -188,7 +205,7 @@ class NNTPClient:
         start = first
         while start <= last:
             end = min(last, start + chunk - 1)
-            lines = self._over_lines(f"{command} {start}-{end}")
+            lines = self._run(command, lambda: self._over_lines(f"{command} {start}-{end}"))
             records = []
             skipped = 0
             for line in lines:
@@ -206,38 +223,50 @@ class NNTPClient:
             self._conn._putcmd(command)
             reply = self._conn._getresp()
         except nntplib.NNTPTemporaryError as exc:
-            if str(exc)[:3] in ("423", "420"):  # empty range
+            if reply_text(exc)[:3] in ("423", "420"):  # no articles in that range
                 return []
-            raise RemoteProtocolError(f"{self.identity}: {command}: {_reply(exc)}") from None
-        except nntplib.NNTPError as exc:
-            raise RemoteProtocolError(f"{self.identity}: {command}: {_reply(exc)}") from None
-        except (OSError, EOFError) as exc:
-            raise SourceUnavailable(f"{self.identity}: connection lost during OVER: {exc}") from None
+            if is_auth_required(exc):
+                raise
+            raise RemoteProtocolError(f"{self.identity}: {command}: {reply_text(exc)}") from None
+        except nntplib.NNTPPermanentError as exc:
+            if is_encryption_required(exc):
+                raise
+            raise RemoteProtocolError(f"{self.identity}: {command}: {reply_text(exc)}") from None
         if not reply.startswith("224"):
             raise RemoteProtocolError(f"{self.identity}: unexpected reply to {command}: {reply!r}")
-        try:
-            return read_multiline(self._conn.file)
-        except (OSError, EOFError) as exc:
-            raise SourceUnavailable(f"{self.identity}: connection lost during OVER: {exc}") from None
+        return read_multiline(self._conn.file)
 
-    # -- ARTICLE ---------------------------------------------------------
+    def hdr(self, name: str, header: str, first: int, last: int) -> list[tuple[int, str]]:
+        """HDR (or XHDR on old servers) for a range: (number, value) pairs."""
+        if self.current_group != name:
+            self.select_group(name)
+        command = "HDR" if "HDR" in self.capabilities else "XHDR"
+        try:
+            lines = self._long(f"{command} {header} {first}-{last}")
+        except nntplib.NNTPError as exc:
+            raise RemoteProtocolError(f"{self.identity}: {command} {header}: {reply_text(exc)}") from None
+        pairs = []
+        for line in lines:
+            number, _, value = line.partition(" ")
+            if number.isdigit():
+                pairs.append((int(number), value))
+        return pairs
+
+    # -- ARTICLE -----------------------------------------------------------
     def article(self, name: str, key: int | str) -> Article:
         """ARTICLE by number (in group ``name``) or by <message-id>."""
         if isinstance(key, int) and self.current_group != name:
             self.select_group(name)
         try:
-            _, info = self._conn.article(str(key))
+            _, info = self._run("ARTICLE", lambda: self._conn.article(str(key)))
         except nntplib.NNTPTemporaryError as exc:
-            raise NoSuchArticle(f"{self.identity}: no article {key} in {name}: {_reply(exc)}") from None
+            raise NoSuchArticle(f"{self.identity}: no article {key} in {name}: {reply_text(exc)}") from None
         except nntplib.NNTPError as exc:
-            raise RemoteProtocolError(f"{self.identity}: ARTICLE {key}: {_reply(exc)}") from None
-        except (OSError, EOFError) as exc:
-            raise SourceUnavailable(f"{self.identity}: connection lost during ARTICLE: {exc}") from None
+            raise RemoteProtocolError(f"{self.identity}: ARTICLE {key}: {reply_text(exc)}") from None
         raw = b"\r\n".join(info.lines) + b"\r\n"
         return parse_article(raw, number=info.number or (key if isinstance(key, int) else None))
 
-
-    # -- POST ------------------------------------------------------------
+    # -- POST --------------------------------------------------------------
     def post(self, raw: bytes) -> str:
         """POST a complete article (headers + body, LF or CRLF); returns the 240 reply.
 
@@ -249,11 +278,9 @@ class NNTPClient:
         if lines and lines[-1] == b"":
             lines.pop()
         try:
-            return self._conn.post(lines)
+            return self._run("POST", lambda: self._conn.post(lines))
         except nntplib.NNTPError as exc:
-            raise PostRefused(_reply(exc)) from None
-        except (OSError, EOFError) as exc:
-            raise SourceUnavailable(f"{self.identity}: connection lost during POST: {exc}") from None
+            raise PostRefused(reply_text(exc)) from None
 
 
 def read_multiline(stream: object) -> list[str]:
@@ -303,7 +330,3 @@ def _num(text: str) -> int:
         return int(text)
     except ValueError:
         return 0
-
-
-def _reply(exc: BaseException) -> str:
-    return str(exc.args[0] if exc.args else exc).strip()

@@ -34,3 +34,11 @@ class PostRefused(PithError):
         super().__init__(reply)
         self.reply = reply
         self.code = reply[:3]
+
+
+class ConnectionLost(SourceUnavailable):
+    """An established connection dropped or timed out mid-command; worth a reconnect."""
+
+
+class AuthenticationFailed(SourceUnavailable):
+    """AUTHINFO was refused, or we refused to send a password in clear."""

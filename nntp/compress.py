@@ -1,0 +1,97 @@
+"""Socket layers under nntplib's buffered file: byte counting and COMPRESS DEFLATE (RFC 8054).
+
+nntplib reads and writes ``self.file``, a buffered pair over a raw stream. After
+TLS and authentication we swap that raw stream for one of these, so every byte
+on the wire is counted (for ``--verbose``) and, once the server answered 206,
+inflated and deflated transparently (raw deflate, wbits=-15, a sync flush per
+command so the server sees each command at once).
+"""
+
+from __future__ import annotations
+
+import io
+import socket
+import zlib
+from dataclasses import dataclass
+
+
+@dataclass
+class WireStats:
+    """Bytes as they crossed the socket and as nntplib saw them."""
+
+    wire_in: int = 0
+    wire_out: int = 0
+    plain_in: int = 0
+    plain_out: int = 0
+    compressed: bool = False
+
+    @property
+    def ratio(self) -> float:
+        """Plain bytes per wire byte received (1.0 without compression)."""
+        return self.plain_in / self.wire_in if self.wire_in else 1.0
+
+    def summary(self) -> str:
+        mode = "COMPRESS DEFLATE" if self.compressed else "uncompressed"
+        return (f"{self.wire_in:,} bytes in, {self.wire_out:,} out on the wire ({mode}); "
+                f"{self.plain_in:,} bytes of NNTP in, ratio {self.ratio:.2f}")
+
+
+class CountingSocketIO(io.RawIOBase):
+    """A raw stream over a (TLS) socket that counts bytes both ways."""
+
+    def __init__(self, sock: socket.socket, stats: WireStats) -> None:
+        super().__init__()
+        self.sock = sock
+        self.stats = stats
+
+    def readable(self) -> bool:
+        return True
+
+    def writable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
+        n = self.sock.recv_into(buffer)
+        self.stats.wire_in += n
+        self.stats.plain_in += n
+        return n
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
+        self.sock.sendall(data)
+        self.stats.wire_out += len(data)
+        self.stats.plain_out += len(data)
+        return len(data)
+
+
+class DeflateSocketIO(CountingSocketIO):
+    """Raw deflate both ways; the compressed stream is continuous for the connection's life."""
+
+    def __init__(self, sock: socket.socket, stats: WireStats) -> None:
+        super().__init__(sock, stats)
+        self._inflate = zlib.decompressobj(-15)
+        self._deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        self._pending = memoryview(b"")
+        self._recv = bytearray(1 << 16)
+        stats.compressed = True
+
+    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
+        while not self._pending:
+            n = self.sock.recv_into(self._recv)
+            if n == 0:
+                return 0
+            self.stats.wire_in += n
+            self._pending = memoryview(self._inflate.decompress(bytes(self._recv[:n])))
+            if self._inflate.unused_data:
+                raise OSError("COMPRESS: data after the end of the deflate stream")
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        self.stats.plain_in += size
+        return size
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
+        packed = self._deflate.compress(bytes(data)) + self._deflate.flush(zlib.Z_SYNC_FLUSH)
+        self.sock.sendall(packed)
+        self.stats.wire_out += len(packed)
+        self.stats.plain_out += len(data)
+        return len(data)

@@ -1,0 +1,255 @@
+"""Opening a connection a power user can trust: TLS, pinning, AUTHINFO, COMPRESS.
+
+Order matters (RFC 4642, 4643, 8054): TLS first (implicit, or STARTTLS before
+anything else), then AUTHINFO, then COMPRESS. Passwords never go in clear to a
+host off loopback unless the server entry allows it, and never appear in an
+error message or a repr.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import ipaddress
+import netrc
+import os
+import socket
+import ssl
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nntp.compress import CountingSocketIO, DeflateSocketIO, WireStats
+from nntp.errors import AuthenticationFailed, RemoteProtocolError, SourceUnavailable
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import nntplib
+
+MAX_LINE = 1 << 20
+"""nntplib's 2048-byte line limit rejects real References lines (python/cpython#73157)."""
+
+Credentials = Callable[[str], tuple[str, str] | None]
+"""Asked with the server identity when a password is needed and none is configured."""
+
+
+@dataclass(frozen=True)
+class ConnectOptions:
+    """How to talk to one server (from a ``[servers.NAME]`` entry or the command line)."""
+
+    tls: str = "none"
+    """``none``, ``implicit`` or ``starttls``."""
+    user: str = ""
+    password: str = field(default="", repr=False)
+    compress: bool = True
+    timeout: float = 30.0
+    pin_sha256: str = ""
+    ca_file: str = ""
+    allow_plaintext_auth: bool = False
+    credentials: Credentials | None = field(default=None, repr=False, compare=False)
+    """Fallback for a missing password (the TUI's prompt)."""
+
+
+class _Lines:
+    """nntplib's line reader with the line limit lifted (mixed into both classes)."""
+
+    def _getline(self, strip_crlf: bool = True) -> bytes:
+        line = self.file.readline(MAX_LINE + 1)  # type: ignore[attr-defined]
+        if len(line) > MAX_LINE:
+            raise RemoteProtocolError("server sent a line longer than 1 MiB")
+        if not line:
+            raise EOFError
+        if strip_crlf:
+            if line[-2:] == b"\r\n":
+                line = line[:-2]
+            elif line[-1:] in (b"\r", b"\n"):
+                line = line[:-1]
+        return line
+
+
+class PlainNNTP(_Lines, nntplib.NNTP):
+    """Plain TCP (optionally upgraded with STARTTLS)."""
+
+
+class ImplicitTLSNNTP(_Lines, nntplib.NNTP_SSL):
+    """NNTPS: TLS from the first byte (RFC 8143)."""
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def tls_context(options: ConnectOptions) -> ssl.SSLContext:
+    """System trust store (+ the entry's CA file); a pinned entry checks the fingerprint instead."""
+    context = ssl.create_default_context()
+    if options.ca_file:
+        context.load_verify_locations(cafile=os.path.expanduser(options.ca_file))
+    if options.pin_sha256:
+        # The pin replaces CA verification for this one server; verify_pin() checks it.
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def fingerprint(der: bytes) -> str:
+    digest = hashlib.sha256(der).hexdigest().upper()
+    return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
+
+
+def _normal_pin(pin: str) -> str:
+    return pin.replace(":", "").replace(" ", "").upper()
+
+
+def verify_pin(sock: ssl.SSLSocket, where: str, pin: str) -> None:
+    der = sock.getpeercert(binary_form=True) or b""
+    if _normal_pin(fingerprint(der)) != _normal_pin(pin):
+        raise SourceUnavailable(
+            f"{where}: certificate fingerprint {fingerprint(der)} does not match the pinned "
+            f"pin_sha256; refusing to continue (has the server's certificate changed?)"
+        )
+
+
+def peer_fingerprint(host: str, port: int, timeout: float, implicit: bool) -> str:
+    """The server's certificate fingerprint, fetched without trusting it (for the error message)."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as raw:
+            if not implicit:
+                f = raw.makefile("rwb")
+                f.readline()
+                f.write(b"STARTTLS\r\n")
+                f.flush()
+                if not f.readline().startswith(b"382"):
+                    return "unknown"
+            with context.wrap_socket(raw, server_hostname=host) as tls:
+                return fingerprint(tls.getpeercert(binary_form=True) or b"")
+    except (OSError, ssl.SSLError):
+        return "unknown"
+
+
+def open_connection(host: str, port: int, options: ConnectOptions, stats: WireStats) -> nntplib.NNTP:
+    """Connect, greet, TLS, authenticate, compress. Raises PithError subclasses only."""
+    where = f"{host}:{port}"
+    try:
+        conn = _tls_connect(host, port, options, where)
+        _maybe_authenticate(conn, host, where, options)
+        _install_io(conn, options, stats, where)
+        return conn
+    except ssl.SSLCertVerificationError as exc:
+        fp = peer_fingerprint(host, port, options.timeout, options.tls == "implicit")
+        raise SourceUnavailable(
+            f"{where}: TLS certificate not trusted ({exc.verify_message}); its SHA-256 fingerprint is {fp}. "
+            f"If you trust it, add pin_sha256 = \"{fp}\" to this server's entry in config.toml"
+        ) from None
+    except ssl.SSLError as exc:
+        raise SourceUnavailable(f"{where}: TLS failed: {exc.reason or exc}") from None
+    except (socket.timeout, TimeoutError):
+        raise SourceUnavailable(f"{where}: no answer within {options.timeout:g} s") from None
+    except ConnectionRefusedError:
+        raise SourceUnavailable(f"{where}: connection refused (is the server running?)") from None
+    except socket.gaierror as exc:
+        raise SourceUnavailable(f"{where}: cannot resolve host ({exc.strerror})") from None
+    except OSError as exc:
+        raise SourceUnavailable(f"{where}: {exc.strerror or exc}") from None
+    except EOFError:
+        raise SourceUnavailable(f"{where}: server closed the connection") from None
+    except nntplib.NNTPError as exc:
+        raise SourceUnavailable(f"{where}: refused: {reply_text(exc)}") from None
+
+
+def _tls_connect(host: str, port: int, options: ConnectOptions, where: str) -> nntplib.NNTP:
+    if options.tls == "implicit":
+        context = tls_context(options)
+        conn: nntplib.NNTP = ImplicitTLSNNTP(host, port, ssl_context=context, readermode=True,
+                                             timeout=options.timeout)
+        if options.pin_sha256:
+            verify_pin(conn.sock, where, options.pin_sha256)
+        return conn
+    conn = PlainNNTP(host, port, readermode=options.tls != "starttls", timeout=options.timeout)
+    if options.tls == "starttls":
+        if "STARTTLS" not in conn.getcapabilities():
+            raise SourceUnavailable(f"{where}: the server does not offer STARTTLS (tls = \"starttls\")")
+        conn.starttls(tls_context(options))
+        if options.pin_sha256:
+            verify_pin(conn.sock, where, options.pin_sha256)
+        if "READER" not in conn.getcapabilities() and "MODE-READER" in conn.getcapabilities():
+            conn._shortcmd("MODE READER")
+            conn._caps = None
+    return conn
+
+
+def find_credentials(host: str, options: ConnectOptions) -> tuple[str, str] | None:
+    """Entry first, then ~/.netrc and ~/.authinfo, then the prompt callback."""
+    if options.user and options.password:
+        return options.user, options.password
+    for name in (".netrc", ".authinfo"):
+        path = Path.home() / name
+        if not path.exists():
+            continue
+        try:
+            found = netrc.netrc(str(path)).authenticators(host)
+        except (netrc.NetrcParseError, OSError):
+            continue
+        if found and found[2] is not None and (not options.user or found[0] == options.user):
+            return found[0] or options.user, found[2]
+    if options.credentials is not None:
+        return options.credentials(host)
+    return None
+
+
+def authenticate(conn: nntplib.NNTP, host: str, where: str, options: ConnectOptions) -> None:
+    """AUTHINFO USER/PASS, refusing clear text off loopback unless allowed."""
+    found = find_credentials(host, options)
+    if found is None:
+        raise AuthenticationFailed(f"{where}: the server wants a login and no credentials are configured "
+                                   f"(user/password in config.toml, ~/.netrc or ~/.authinfo)")
+    user, password = found
+    encrypted = options.tls in ("implicit", "starttls")
+    if not encrypted and not is_loopback(host) and not options.allow_plaintext_auth:
+        raise AuthenticationFailed(
+            f"{where}: refusing to send the password for {user!r} in clear; use tls = \"starttls\" or "
+            f"\"implicit\", or set allow_plaintext_auth = true for this server"
+        )
+    try:
+        conn.login(user, password, usenetrc=False)
+    except nntplib.NNTPError as exc:
+        raise AuthenticationFailed(f"{where}: login as {user!r} failed: {reply_text(exc)}") from None
+    conn.authenticated = True
+
+
+def _maybe_authenticate(conn: nntplib.NNTP, host: str, where: str, options: ConnectOptions) -> None:
+    if options.user or (options.password and options.user):
+        authenticate(conn, host, where, options)
+
+
+def _install_io(conn: nntplib.NNTP, options: ConnectOptions, stats: WireStats, where: str) -> None:
+    """Swap nntplib's file for a counting (and, if agreed, deflating) one."""
+    caps = conn.getcapabilities()
+    raw_cls: type[CountingSocketIO] = CountingSocketIO
+    if options.compress and "DEFLATE" in [m.upper() for m in caps.get("COMPRESS", [])]:
+        reply = conn._shortcmd("COMPRESS DEFLATE")
+        if not reply.startswith("206"):
+            raise RemoteProtocolError(f"{where}: unexpected reply to COMPRESS: {reply!r}")
+        raw_cls = DeflateSocketIO
+    raw = raw_cls(conn.sock, stats)
+    conn.file = io.BufferedRWPair(raw, raw, buffer_size=1 << 16)
+
+
+def reply_text(exc: BaseException) -> str:
+    return str(exc.args[0] if exc.args else exc).strip()
+
+
+def is_auth_required(exc: BaseException) -> bool:
+    return isinstance(exc, nntplib.NNTPError) and reply_text(exc)[:3] == "480"
+
+
+def is_encryption_required(exc: BaseException) -> bool:
+    return isinstance(exc, nntplib.NNTPError) and reply_text(exc)[:3] == "483"

@@ -1,0 +1,192 @@
+"""config.toml: servers, keys, UI. Read with tomllib; never written by pith.
+
+Every problem is reported with the file, the line and the key, and an unknown
+key suggests the nearest valid one (``tsl`` -> ``tls``), because a config typo
+should cost a user seconds, not an evening.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from nntp.errors import PithError
+from store.paths import config_dir
+
+TLS_MODES = ("none", "implicit", "starttls")
+
+
+class ConfigError(PithError):
+    """config.toml is unreadable or wrong; the message names file, line and key."""
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """One ``[servers.NAME]`` entry."""
+
+    name: str
+    """The table name: what ``--server NAME`` and ``default_server`` refer to."""
+    host: str
+    """Host name or address of the NNTP server."""
+    port: int = 0
+    """TCP port; 0 means the default for the TLS mode (119, or 563 for implicit TLS)."""
+    tls: str = "none"
+    """``none``, ``implicit`` (NNTPS, RFC 8143) or ``starttls`` (RFC 4642)."""
+    user: str = ""
+    """AUTHINFO user; empty means look in ~/.netrc / ~/.authinfo, then ask."""
+    password: str = ""
+    """AUTHINFO password (prefer ~/.netrc / ~/.authinfo, which other readers share)."""
+    compress: bool = True
+    """Use COMPRESS DEFLATE (RFC 8054) when the server offers it."""
+    timeout: float = 30.0
+    """Seconds any single command may wait for the server."""
+    read_only: bool = False
+    """Never offer to post here (public-inbox mirrors answer 440 anyway)."""
+    pin_sha256: str = ""
+    """SHA-256 fingerprint of a self-signed certificate to accept for this server only."""
+    ca_file: str = ""
+    """Extra CA bundle (PEM) to trust for this server, on top of the system store."""
+    allow_plaintext_auth: bool = False
+    """Allow sending the password without TLS to a host that is not on loopback."""
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or (563 if self.tls == "implicit" else 119)
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole file."""
+
+    path: Path | None = None
+    """Where it was read from (None: no file, defaults)."""
+    default_server: str = ""
+    """Name of the ``[servers.NAME]`` used when no --server is given."""
+    servers: dict[str, ServerConfig] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)
+    """Binding id -> comma-separated keys, e.g. ``next-unread = "n,tab"``."""
+    theme: str = ""
+    """Theme name (``dark``, ``light``, ``high-contrast`` or a user theme)."""
+    plugins: tuple[str, ...] = ()
+    """Python filter modules for the killfile (paths)."""
+
+
+_TOP_KEYS = {"default_server": str, "servers": dict, "keys": dict, "ui": dict, "killfile": dict}
+_UI_KEYS = {"theme": str}
+_KILLFILE_KEYS = {"plugins": list}
+
+
+def default_config_path() -> Path:
+    """The one place tests patch: ``$XDG_CONFIG_HOME/pith/config.toml``."""
+    return config_dir() / "config.toml"
+
+
+def load_config(path: Path | str | None = None) -> Config:
+    """Read ``path`` (--config) or the default file; no default file means defaults."""
+    explicit = path is not None
+    target = Path(path) if path is not None else default_config_path()
+    if not target.exists():
+        if explicit:
+            raise ConfigError(f"{target}: no such config file")
+        return Config()
+    try:
+        text = target.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{target}: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{target}: cannot read: {exc}") from None
+    return _build(target, text, data)
+
+
+def _build(path: Path, text: str, data: dict[str, Any]) -> Config:
+    where = _Locator(path, text)
+    _check_keys(where, "", data, _TOP_KEYS)
+    servers = {}
+    for name, entry in (data.get("servers") or {}).items():
+        if not isinstance(entry, dict):
+            raise where.error(f"servers.{name}", "must be a table: [servers.NAME]")
+        servers[name] = _server(where, name, entry)
+    default = data.get("default_server", "")
+    if default and default not in servers:
+        raise where.error("default_server", f"names no [servers.{default}]{_nearest(default, servers)}")
+    ui = data.get("ui") or {}
+    _check_keys(where, "ui.", ui, _UI_KEYS)
+    killfile = data.get("killfile") or {}
+    _check_keys(where, "killfile.", killfile, _KILLFILE_KEYS)
+    keys = data.get("keys") or {}
+    for key, value in keys.items():
+        if not isinstance(value, str):
+            raise where.error(f"keys.{key}", "must be a string of keys, e.g. \"n,tab\"")
+    return Config(path, default, servers, dict(keys), ui.get("theme", ""), tuple(killfile.get("plugins", ())))
+
+
+def _server(where: _Locator, name: str, entry: dict[str, Any]) -> ServerConfig:
+    kinds = {f.name: f.type for f in fields(ServerConfig) if f.name != "name"}
+    expected = {k: _PY_TYPES[str(t)] for k, t in kinds.items()}
+    _check_keys(where, f"servers.{name}.", entry, expected)
+    if "host" not in entry:
+        raise where.error(f"servers.{name}", "needs host = \"...\"")
+    tls = entry.get("tls", "none")
+    if tls not in TLS_MODES:
+        raise where.error(f"servers.{name}.tls", f"must be one of {', '.join(TLS_MODES)}, not {tls!r}")
+    values = {k: (float(v) if expected[k] is float else v) for k, v in entry.items()}
+    return ServerConfig(name=name, **values)
+
+
+_PY_TYPES: dict[str, type] = {"str": str, "int": int, "bool": bool, "float": float}
+
+
+def _check_keys(where: _Locator, prefix: str, table: dict[str, Any], allowed: dict[str, type]) -> None:
+    for key, value in table.items():
+        if key not in allowed:
+            raise where.error(prefix + key, f"unknown key{_nearest(key, allowed)}")
+        kind = allowed[key]
+        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            ok = True
+        if not ok:
+            raise where.error(prefix + key, f"must be {_KIND_NAMES[kind]}, not {type(value).__name__} {value!r}")
+
+
+_KIND_NAMES = {str: "a string", int: "an integer", bool: "true or false", float: "a number",
+               dict: "a table", list: "a list"}
+
+
+def _nearest(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+class _Locator:
+    """Finds the line of a dotted key in the TOML text (tomllib keeps no positions)."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.lines = text.splitlines()
+
+    def line_of(self, dotted: str) -> int:
+        parts = dotted.split(".")
+        key = parts[-1]
+        table = ".".join(parts[:-1])
+        current = ""
+        for number, line in enumerate(self.lines, 1):
+            stripped = line.strip()
+            header = re.match(r"\[\s*([^\]]+?)\s*\]", stripped)
+            if header:
+                current = header.group(1).replace('"', "")
+                if current == dotted:
+                    return number
+                continue
+            if current == table and re.match(rf'"?{re.escape(key)}"?\s*=', stripped):
+                return number
+        return 0
+
+    def error(self, dotted: str, message: str) -> ConfigError:
+        line = self.line_of(dotted)
+        where = f"{self.path}:{line}" if line else str(self.path)
+        return ConfigError(f"{where}: {dotted}: {message}")
