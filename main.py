@@ -26,12 +26,16 @@ def build_parser() -> argparse.ArgumentParser:
         prog="pith",
         description="A terminal newsreader. With no command, `pith` is `pith read`.",
     )
-    parser.add_argument("--server", metavar="HOST[:PORT]",
-                        help="NNTP server (default: $NNTPSERVER); nntp://HOST:PORT works too")
+    parser.add_argument("--server", metavar="SERVER",
+                        help="a [servers.NAME] from config.toml, HOST[:PORT], nntp://HOST:PORT or "
+                             "nntps://HOST:PORT (default: $NNTPSERVER, then default_server)")
     parser.add_argument("--archive", metavar="PATH", action="append",
                         help="read an mbox archive instead of a server (repeatable)")
     parser.add_argument("--offline", action="store_true", help="use only what is cached locally")
-    parser.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for the server")
+    parser.add_argument("--timeout", type=float, default=None,
+                        help="seconds any command may wait for the server (default 30, or the config's)")
+    parser.add_argument("--config", metavar="PATH", help="config file (default: the user config dir's config.toml)")
+    parser.add_argument("--verbose", action="store_true", help="report bytes on the wire and compression")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     read = sub.add_parser("read", help="open the reader (optionally straight into a group or article)")

@@ -43,9 +43,17 @@ def with_library(command: Callable[[Library, argparse.Namespace, TextIO], int]) 
         try:
             return command(library, args, out)
         finally:
+            _report_wire(library, args)
             library.close()
 
     return handler
+
+
+def _report_wire(library: Library, args: argparse.Namespace) -> None:
+    """--verbose: bytes on the wire and the compression ratio, on stderr."""
+    stats = getattr(getattr(library, "_source", None), "stats", None)
+    if getattr(args, "verbose", False) and stats is not None:
+        sys.stderr.write(f"pith: {stats.summary()}\n")
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

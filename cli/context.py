@@ -6,7 +6,13 @@ import argparse
 import os
 from collections.abc import Callable
 
+from dataclasses import dataclass
+
+from nntp.client import NNTPClient, ServerAddress
+from nntp.connect import ConnectOptions
 from nntp.errors import PithError
+from nntp.resilient import ResilientSource
+from store.config import ServerConfig, load_config
 from store.library import Library
 
 
@@ -27,19 +33,56 @@ def open_library_factory(args: argparse.Namespace) -> tuple[Callable[[], Library
         identity = "demo" if args.command == "demo" else source.identity
         return (lambda: Library(Store(store_path(data_dir(), identity)), lambda: source)), identity
 
-    from nntp.client import NNTPClient, ServerAddress
-
-    server = args.server or os.environ.get("NNTPSERVER", "").strip()
-    if not server:
-        raise PithError("no server given: use --server HOST[:PORT] or set NNTPSERVER (or try `pith demo`)")
-    address = ServerAddress.parse(server)
-    timeout = args.timeout
+    endpoint = resolve_server(args)
 
     def open_library() -> Library:
         return Library(
-            Store(store_path(data_dir(), address.identity)),
-            lambda: NNTPClient(address, timeout=timeout),
+            Store(store_path(data_dir(), endpoint.address.identity)),
+            endpoint.connect,
             offline=args.offline,
         )
 
-    return open_library, address.identity
+    return open_library, endpoint.address.identity
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A server to talk to and how (address + connection options)."""
+
+    address: ServerAddress
+    options: ConnectOptions
+
+    def connect(self) -> ResilientSource:
+        """A reconnecting source; the first connection is made now and fails fast."""
+        return ResilientSource(lambda: NNTPClient(self.address, options=self.options), self.address.identity)
+
+
+def resolve_server(args: argparse.Namespace) -> Endpoint:
+    """--server (a config entry name or an address), then $NNTPSERVER, then default_server."""
+    config = load_config(getattr(args, "config", None))
+    wanted = (getattr(args, "server", None) or "").strip()
+    if wanted and wanted in config.servers:
+        return _from_entry(config.servers[wanted], args)
+    wanted = wanted or os.environ.get("NNTPSERVER", "").strip()
+    if wanted:
+        address = ServerAddress.parse(wanted)
+        return Endpoint(address, ConnectOptions(tls=address.tls, timeout=_timeout(args, 30.0)))
+    if config.default_server:
+        return _from_entry(config.servers[config.default_server], args)
+    raise PithError("no server given: use --server HOST[:PORT] or NAME from config.toml, "
+                    "or set NNTPSERVER (or try `pith demo`)")
+
+
+def _from_entry(entry: ServerConfig, args: argparse.Namespace) -> Endpoint:
+    address = ServerAddress(entry.host, entry.effective_port, entry.tls)
+    options = ConnectOptions(
+        tls=entry.tls, user=entry.user, password=entry.password, compress=entry.compress,
+        timeout=_timeout(args, entry.timeout), pin_sha256=entry.pin_sha256, ca_file=entry.ca_file,
+        allow_plaintext_auth=entry.allow_plaintext_auth,
+    )
+    return Endpoint(address, options)
+
+
+def _timeout(args: argparse.Namespace, default: float) -> float:
+    given = getattr(args, "timeout", None)
+    return float(given) if given is not None else default

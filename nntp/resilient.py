@@ -1,0 +1,113 @@
+"""A source that survives a flaky link: reconnect with backoff, resume where it stopped.
+
+A connection that drops mid-command is out of step and cannot be reused, so a
+ConnectionLost closes it, waits (0.2 s, 0.5 s, 1 s, 2 s, 4 s), connects again and
+repeats the command. OVER resumes at the first batch not yet handed out, so the
+store never sees a batch twice and never misses one. The first connection is not
+retried: a server that is down should say so at once. POST is never repeated
+here; the outbox decides (a duplicate reply for our own Message-ID means sent).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+from nntp.client import NNTPClient
+from nntp.compress import WireStats
+from nntp.errors import ConnectionLost, SourceUnavailable
+from nntp.models import Article, GroupInfo, OverviewBatch
+
+T = TypeVar("T")
+BACKOFF = (0.2, 0.5, 1.0, 2.0, 4.0)
+
+
+class ResilientSource:
+    """NewsSource over NNTPClient connections made by ``connect``, reconnecting on loss."""
+
+    def __init__(self, connect: Callable[[], NNTPClient], identity: str,
+                 backoff: tuple[float, ...] = BACKOFF, sleep: Callable[[float], None] = time.sleep) -> None:
+        self._connect = connect
+        self._identity = identity
+        self._backoff = backoff
+        self._sleep = sleep
+        self._client: NNTPClient | None = connect()
+        self.reconnects = 0
+        self._stats_before = WireStats()
+
+    @property
+    def identity(self) -> str:
+        return self._identity
+
+    @property
+    def stats(self) -> WireStats:
+        """Wire statistics over every connection this source has made."""
+        current = self._client.stats if self._client else WireStats()
+        before = self._stats_before
+        return WireStats(before.wire_in + current.wire_in, before.wire_out + current.wire_out,
+                         before.plain_in + current.plain_in, before.plain_out + current.plain_out,
+                         current.compressed or before.compressed)
+
+    @property
+    def client(self) -> NNTPClient:
+        if self._client is None:
+            self._client = self._connect()
+        return self._client
+
+    def _drop(self) -> None:
+        if self._client is not None:
+            self._stats_before = self.stats
+            self._client.close()
+            self._client = None
+
+    def _recover(self, attempt: int, error: Exception) -> None:
+        """Close the broken connection and wait before the next try, or give up."""
+        self._drop()
+        if attempt >= len(self._backoff):
+            raise SourceUnavailable(f"{error} (gave up after {attempt} reconnects)") from None
+        self._sleep(self._backoff[attempt])
+        self.reconnects += 1
+
+    def _retry(self, action: Callable[[NNTPClient], T]) -> T:
+        attempt = 0
+        while True:
+            try:
+                return action(self.client)
+            except (ConnectionLost, SourceUnavailable) as exc:
+                if self._client is not None and not isinstance(exc, ConnectionLost):
+                    raise  # a clear answer from a live connection (e.g. login refused)
+                self._recover(attempt, exc)
+                attempt += 1
+
+    def list_groups(self) -> list[GroupInfo]:
+        return self._retry(lambda c: c.list_groups())
+
+    def select_group(self, name: str) -> GroupInfo:
+        return self._retry(lambda c: c.select_group(name))
+
+    def article(self, name: str, key: int | str) -> Article:
+        return self._retry(lambda c: c.article(name, key))
+
+    def post(self, raw: bytes) -> str:
+        return self.client.post(raw)
+
+    def iter_overviews(self, name: str, first: int, last: int) -> Iterator[OverviewBatch]:
+        """Batches in order; after a drop, continue from the first batch not yet yielded."""
+        start = first
+        attempt = 0
+        while start <= last:
+            try:
+                for batch in self.client.iter_overviews(name, start, last):
+                    yield batch
+                    start = batch.last + 1
+                    attempt = 0
+                return
+            except (ConnectionLost, SourceUnavailable) as exc:
+                if self._client is not None and not isinstance(exc, ConnectionLost):
+                    raise
+                self._recover(attempt, exc)
+                attempt += 1
+
+    def close(self) -> None:
+        self._drop()
