@@ -83,6 +83,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug of ours: one line, the traceback only on request
+        if os.environ.get("PITH_DEBUG"):
+            raise
+        print(f"pith: internal error: {type(exc).__name__}: {exc} (set PITH_DEBUG=1 for details)",
+              file=sys.stderr)
+        return 70
 
 
 if __name__ == "__main__":

@@ -240,7 +240,7 @@ def _install_io(conn: nntplib.NNTP, options: ConnectOptions, stats: WireStats, w
             raise RemoteProtocolError(f"{where}: unexpected reply to COMPRESS: {reply!r}")
         raw_cls = DeflateSocketIO
     raw = raw_cls(conn.sock, stats)
-    conn.file = io.BufferedRWPair(raw, raw, buffer_size=1 << 16)
+    conn.file = io.BufferedRWPair(raw, raw, 1 << 16)
 
 
 def reply_text(exc: BaseException) -> str:
