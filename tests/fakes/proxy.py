@@ -1,0 +1,69 @@
+"""A loopback TCP proxy that cuts connections at chosen byte offsets (fault injection).
+
+Sits between pith and a real server; ``cuts`` lists, per accepted connection in
+order, after how many server->client bytes to drop it (None: never).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+
+class CuttingProxy:
+    def __init__(self, upstream: tuple[str, int], cuts: list[int | None]) -> None:
+        self.upstream = upstream
+        self.cuts = list(cuts)
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = int(self.sock.getsockname()[1])
+        self.accepted = 0
+        self.cut_done = 0
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            cut = self.cuts[self.accepted] if self.accepted < len(self.cuts) else None
+            self.accepted += 1
+            try:
+                server = socket.create_connection(self.upstream, timeout=30)
+            except OSError:
+                client.close()
+                continue
+            threading.Thread(target=self._pump, args=(client, server, None), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, cut), daemon=True).start()
+
+    def _pump(self, src: socket.socket, dst: socket.socket, cut: int | None) -> None:
+        sent = 0
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                if cut is not None and sent + len(data) >= cut:
+                    dst.sendall(data[: cut - sent])
+                    self.cut_done += 1
+                    break
+                dst.sendall(data)
+                sent += len(data)
+        except OSError:
+            pass
+        for s in (src, dst):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
+
+    def close(self) -> None:
+        self.sock.close()
