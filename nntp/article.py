@@ -18,7 +18,7 @@ from nntp.sanitize import sanitize_line, sanitize_text
 def parse_article(raw: bytes, number: int | None = None) -> Article:
     """Decode headers (RFC 2047) and pick the text/plain body of a MIME article."""
     message = email.message_from_bytes(raw, policy=policy.compat32)
-    headers = tuple((sanitize_line(k), sanitize_line(decode_words(_unfold(v)))) for k, v in message.items())
+    headers = tuple((sanitize_line(k), header_text(v)) for k, v in message.items())
     message_id = _first_msgid(message.get("Message-ID", ""))
     body, attachments = _body_text(message)
     return Article(number, message_id, headers, sanitize_text(body), raw, tuple(attachments))
@@ -31,6 +31,24 @@ def references_of(message: email.message.Message) -> tuple[str, ...]:
         return refs
     in_reply_to = parse_references(_unfold(str(message.get("In-Reply-To", "") or "")))
     return in_reply_to[-1:]
+
+
+def undo_surrogates(text: str) -> str:
+    """Raw 8-bit header bytes (kept by the email parser as surrogates): UTF-8, else Latin-1."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        raw = text.encode("ascii", "surrogateescape")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def header_text(value: object) -> str:
+    """One header value for display: unfolded, 8-bit recovered, RFC 2047 decoded, sanitized."""
+    return sanitize_line(decode_words(undo_surrogates(_unfold(value)))).strip()
 
 
 def _unfold(value: object) -> str:
