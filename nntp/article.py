@@ -18,7 +18,7 @@ from nntp.sanitize import sanitize_line, sanitize_text
 def parse_article(raw: bytes, number: int | None = None) -> Article:
     """Decode headers (RFC 2047) and pick the text/plain body of a MIME article."""
     message = email.message_from_bytes(raw, policy=policy.compat32)
-    headers = tuple((sanitize_line(k), header_text(v)) for k, v in message.items())
+    headers = tuple((sanitize_line(k), header_text(v)) for k, v in message.raw_items())
     message_id = _first_msgid(message.get("Message-ID", ""))
     body, attachments = _body_text(message)
     return Article(number, message_id, headers, sanitize_text(body), raw, tuple(attachments))
