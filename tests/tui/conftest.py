@@ -1,0 +1,78 @@
+"""Fixtures for driving the real PithApp with Pilot: archives, stores under tmp_path, waiting."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.pilot import Pilot
+from textual.worker import WorkerFailed
+
+from nntp.archive import ArchiveSource
+from store.cache import Store
+from store.library import Library
+from tui.app import PithApp
+
+DATA = Path(__file__).with_name("data")
+SNAPSHOT_MBOX = DATA / "snapshot.mbox"
+SIZE = (120, 36)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Run ``async def`` tests in a fresh event loop (no async plugin is installed)."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    names = pyfuncitem._fixtureinfo.argnames
+    asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
+    return True
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Dates show in local time; make local time UTC so screens are the same everywhere."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def archive_library(mbox: Path, store: Path) -> Callable[[], Library]:
+    return lambda: Library(Store(store), lambda: ArchiveSource(mbox))
+
+
+@pytest.fixture
+def make_app(tmp_path: Path) -> Callable[..., PithApp]:
+    """``make_app(mbox=SNAPSHOT_MBOX, start_group=..., start_article=...)`` with a store in tmp_path."""
+
+    def make(mbox: Path = SNAPSHOT_MBOX, **options: object) -> PithApp:
+        return PithApp(archive_library(mbox, tmp_path / "store.sqlite3"), title="pith test", **options)  # type: ignore[arg-type]
+
+    return make
+
+
+async def settle(pilot: Pilot[object], rounds: int = 50) -> None:
+    """Wait until no worker runs and the messages they posted have been handled."""
+    app = pilot.app
+    for _ in range(rounds):
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerFailed:
+            pass  # failures are the app's to report on screen; tests look there
+        await pilot.pause()
+        if not any(worker.is_running for worker in app.workers):
+            await pilot.pause()
+            if not any(worker.is_running for worker in app.workers):
+                return
+    raise AssertionError("workers did not settle")
+
+
+def screen_text(app: App[object]) -> str:
+    """What the terminal shows now, as plain text lines."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())

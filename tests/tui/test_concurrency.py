@@ -1,0 +1,130 @@
+"""The concurrency contract: one session thread owns the Library; progress collapses; q cancels."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import ProgressBar
+
+from nntp.errors import SourceUnavailable
+from nntp.models import Article, GroupInfo, OverviewBatch
+from store.cache import Store
+from store.library import Library
+from tests.fakes.source import FakeSource, make_overview
+from tests.tui.conftest import SIZE, screen_text, settle
+from tui.app import PithApp
+from tui.backend import LibraryHandle
+from tui.messages import LoadPhase, LoadProgress
+from tui.screens.groups import GroupsScreen
+from tui.screens.threads import ThreadsScreen
+
+
+class RecordingSource(FakeSource):
+    """Notes the thread of every call; ``gate`` holds each OVER batch until released."""
+
+    def __init__(self, articles: int, gated: bool = False) -> None:
+        overviews = [make_overview(n, n - 1 if n % 4 else None) for n in range(1, articles + 1)]
+        super().__init__({"fake.group": overviews, "fake.empty": []}, chunk=100)
+        self.threads: set[int] = set()
+        self.gate = threading.Semaphore(0) if gated else None
+
+    def list_groups(self) -> list[GroupInfo]:
+        self.threads.add(threading.get_ident())
+        return super().list_groups()
+
+    def iter_overviews(self, name: str, first: int, last: int) -> Iterator[OverviewBatch]:
+        for batch in super().iter_overviews(name, first, last):
+            self.threads.add(threading.get_ident())
+            yield batch
+            if self.gate is not None and not self.gate.acquire(timeout=10):
+                raise SourceUnavailable("test gate was never opened")
+
+    def article(self, name: str, key: int | str) -> Article:
+        self.threads.add(threading.get_ident())
+        return super().article(name, key)
+
+
+def app_on(source: RecordingSource, tmp_path: Path, **options: object) -> tuple[PithApp, list[int]]:
+    opened_on: list[int] = []
+
+    def open_library() -> Library:
+        opened_on.append(threading.get_ident())
+        return Library(Store(tmp_path / "store.sqlite3"), lambda: source)
+
+    return PithApp(open_library, title="pith test", **options), opened_on  # type: ignore[arg-type]
+
+
+async def wait_until(pilot: Pilot[object], predicate: Callable[[], bool], what: str) -> None:
+    for _ in range(200):
+        if predicate():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+async def test_library_lives_on_one_session_thread(tmp_path: Path) -> None:
+    source = RecordingSource(300)
+    app, opened_on = app_on(source, tmp_path, start_group="fake.group")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "body" in screen_text(app)
+        loop_thread = threading.get_ident()
+    assert len(opened_on) == 1
+    assert source.threads == set(opened_on)
+    assert loop_thread not in source.threads
+    assert source.closed  # the session closed the Library (and its source) on exit
+
+
+async def test_library_handle_refuses_the_event_loop() -> None:
+    handle = LibraryHandle(lambda: pytest.fail("must not open"))  # type: ignore[arg-type,return-value]
+    try:
+        with pytest.raises(RuntimeError, match="event loop"):
+            handle.call(lambda library: library.groups())
+    finally:
+        handle.close()
+
+
+async def test_progress_shows_and_q_cancels_the_fetch(tmp_path: Path) -> None:
+    source = RecordingSource(1000, gated=True)
+    app, _ = app_on(source, tmp_path, start_group="fake.group")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: "fetching 100/1,000" in screen_text(app), "first progress")
+        assert app.screen.query_one(ProgressBar).progress == 100
+        for _ in range(3):
+            source.gate.release()  # type: ignore[union-attr]
+        await wait_until(pilot, lambda: "fetching 400/1,000" in screen_text(app), "later progress")
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, GroupsScreen)
+        source.gate.release()  # type: ignore[union-attr]  # the next batch sees the cancel flag
+        await settle(pilot)
+        assert source.requests == [("fake.group", 1, 1000)]
+        assert "cancel" not in screen_text(app)  # cancelling is not an error
+        await pilot.press("R")  # the session is free again
+        await settle(pilot)
+        assert app.screen.status.message == "2 groups"
+    assert Store(tmp_path / "store.sqlite3").fetched_high("fake.group") == 500  # stopped early
+
+
+async def test_empty_group(tmp_path: Path) -> None:
+    app, _ = app_on(RecordingSource(10), tmp_path, start_group="fake.empty")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ThreadsScreen)
+        assert "fake.empty: no articles" in screen_text(app)
+        await pilot.press("enter", "j", "end")  # nothing to open or move to; no crash
+        await pilot.pause()
+        assert isinstance(app.screen, ThreadsScreen)
+
+
+def test_progress_messages_collapse() -> None:
+    first, second = LoadProgress("g", 1, 9), LoadProgress("g", 2, 9)
+    assert first.can_replace(second)
+    assert not first.can_replace(LoadProgress("other", 2, 9))
+    assert not first.can_replace(LoadPhase("threading"))

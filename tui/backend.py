@@ -1,0 +1,78 @@
+"""The UI's handle on the Library: every call runs on the one Session thread.
+
+``open_library`` may connect to a server, and the Library's source and SQLite
+store belong to one thread, so the Library is created lazily *on* the session
+thread and never touched anywhere else. UI code calls :meth:`LibraryHandle.call`
+from a thread worker, which waits while the session thread works; the event
+loop itself never blocks on the network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+from nntp.errors import PithError
+from nntp.session import Session
+from store.library import Library
+
+T = TypeVar("T")
+
+
+class FetchCancelled(PithError):
+    """The screen that asked for a long fetch went away; the fetch stopped early."""
+
+
+class LibraryHandle:
+    """Owns one Library on one Session thread."""
+
+    def __init__(self, open_library: Callable[[], Library]) -> None:
+        self._open = open_library
+        self._library: Library | None = None
+        self._session = Session("pith-library")
+        self._closed = False
+
+    def call(self, fn: Callable[[Library], T]) -> T:
+        """Run ``fn(library)`` on the session thread and wait for it (worker threads only)."""
+        if _on_event_loop():
+            raise RuntimeError("LibraryHandle.call would block the event loop; use a thread worker")
+        if self._closed:
+            raise FetchCancelled("the app is closing")
+        return self._session.call(self._run, fn)
+
+    def _run(self, fn: Callable[[Library], T]) -> T:
+        if self._library is None:
+            self._library = self._open()
+        return fn(self._library)
+
+    def close(self) -> None:
+        """Close the Library on its own thread and stop the session (waits for a running call)."""
+        if not self._closed:
+            self._closed = True
+            self._session.shutdown(cleanup=self._close_library)
+
+    def _close_library(self) -> None:
+        if self._library is not None:
+            self._library.close()
+            self._library = None
+
+
+def _on_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def cancellable(flag: threading.Event, report: Callable[[int, int], None]) -> Callable[[int, int], None]:
+    """A progress callback that reports, and stops the fetch once ``flag`` is set."""
+
+    def progress(done: int, expected: int) -> None:
+        if flag.is_set():
+            raise FetchCancelled("fetch cancelled")
+        report(done, expected)
+
+    return progress

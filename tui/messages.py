@@ -1,0 +1,63 @@
+"""Messages that carry results from worker threads back to the UI.
+
+Workers post these with ``post_message`` (thread-safe); handlers run on the event
+loop, so they may touch the DOM. Progress messages collapse: when several are
+queued, only the newest is handled.
+"""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from nntp.models import Article, GroupInfo
+from store.library import GroupLoad
+from tui.rows import ThreadRow
+
+
+class LoadProgress(Message):
+    """``done`` of ``expected`` records fetched for ``what`` (a group name)."""
+
+    def __init__(self, what: str, done: int, expected: int) -> None:
+        super().__init__()
+        self.what = what
+        self.done = done
+        self.expected = expected
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, LoadProgress) and message.what == self.what
+
+
+class LoadPhase(Message):
+    """A one-line description of what a long load is doing now ("threading 150,000")."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, LoadPhase)
+
+
+class GroupsLoaded(Message):
+    """The group list; ``warning`` is set when it came from the cache after a failure."""
+
+    def __init__(self, groups: list[GroupInfo], warning: str = "") -> None:
+        super().__init__()
+        self.groups = groups
+        self.warning = warning
+
+
+class ThreadsReady(Message):
+    """A group's overviews, threaded and flattened into display rows."""
+
+    def __init__(self, load: GroupLoad, rows: list[ThreadRow], threads: int) -> None:
+        super().__init__()
+        self.load = load
+        self.rows = rows
+        self.threads = threads
+
+
+class ArticleLoaded(Message):
+    def __init__(self, article: Article) -> None:
+        super().__init__()
+        self.article = article

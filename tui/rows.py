@@ -1,0 +1,82 @@
+"""Thread trees flattened into display rows, once, off the event loop.
+
+The thread view renders rows lazily, so all the per-article work that does not
+depend on the screen width happens here: the tree graphic (slrn/tin style) and
+whether the subject repeats the parent's. Pure Python: no textual, no rich.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from email.utils import parseaddr
+from typing import NamedTuple
+
+from nntp.models import Overview
+from nntp.threads import ThreadNode, normalize_subject
+
+MAX_INDENT = 12
+"""Tree levels drawn in full; deeper levels are elided with a leading "…" so a
+hostile 100,000-deep chain costs O(n) memory, not O(n²)."""
+
+BRANCH, LAST_BRANCH = "├─>", "└─>"
+PIPE, BLANK = "│ ", "  "
+MISSING = "[missing article]"
+
+
+class ThreadRow(NamedTuple):
+    """One line of the thread view (a NamedTuple: 150,000 of them are built at once)."""
+
+    article: Overview | None
+    """None for a dummy (missing) parent that several replies refer to."""
+    message_id: str
+    tree: str
+    """Tree graphic before the subject, e.g. ``"│ └─>"``; empty for a thread root."""
+    show_subject: bool
+    """False when a reply's subject only repeats its parent's (shown as tree only)."""
+    depth: int
+
+
+def flatten(roots: Iterable[ThreadNode]) -> list[ThreadRow]:
+    """Depth-first rows of every thread, iteratively (any depth)."""
+    rows: list[ThreadRow] = []
+    keys: dict[str, str] = {}  # subject -> normalized subject; subjects repeat a lot
+    for root in roots:
+        _flatten_one(root, rows, keys)
+    return rows
+
+
+def _flatten_one(root: ThreadNode, rows: list[ThreadRow], keys: dict[str, str]) -> None:
+    # Stack entries: node, lead (ancestors' pipes), parent's subject key, is-last-child, depth.
+    stack: list[tuple[ThreadNode, str, str | None, bool, int]] = [(root, "", None, True, 0)]
+    while stack:
+        node, lead, parent_key, last, depth = stack.pop()
+        article = node.article
+        key = None
+        if article is not None:
+            key = keys.get(article.subject)
+            if key is None:
+                key = keys[article.subject] = " ".join(normalize_subject(article.subject).split())
+        tree = "" if depth == 0 else lead + (LAST_BRANCH if last else BRANCH)
+        show = depth == 0 or article is None or key != parent_key
+        rows.append(ThreadRow(article, node.message_id, tree, show, depth))
+        child_lead = "" if depth == 0 else _cap(lead + (BLANK if last else PIPE))
+        children = node.children
+        for index in range(len(children) - 1, -1, -1):
+            stack.append((children[index], child_lead, key, index == len(children) - 1, depth + 1))
+
+
+def _cap(lead: str) -> str:
+    limit = len(PIPE) * MAX_INDENT
+    return lead if len(lead) <= limit else "…" + lead[-(limit - 1):]
+
+
+def display_name(author: str) -> str:
+    """The name part of a From header ("Name <a@b>", "a@b (Name)"), else the address."""
+    name, address = parseaddr(author)
+    return (name or address or author).strip().strip('"').strip()
+
+
+def format_date(date: datetime | None) -> str:
+    """YYYY-MM-DD in local time; blank when the Date header was unparseable."""
+    return date.astimezone().strftime("%Y-%m-%d") if date is not None else ""

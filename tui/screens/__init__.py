@@ -1,0 +1,1 @@
+"""One module per screen: group list, thread list, article."""
