@@ -111,7 +111,13 @@ def _set_parent(child: _Container, parent: _Container) -> None:
 
 
 def _reaches(ancestor: _Container, node: _Container | None) -> bool:
-    """True if ``ancestor`` is ``node`` or one of its ancestors (linking would loop)."""
+    """True if ``ancestor`` is ``node`` or one of its ancestors (linking would loop).
+
+    A container without children can only be ``node`` itself, never above it: that
+    shortcut keeps in-order deep chains linear instead of walking every ancestor.
+    """
+    if not ancestor.children:
+        return ancestor is node
     while node is not None:
         if node is ancestor:
             return True
