@@ -21,6 +21,8 @@ class CuttingProxy:
         self.port = int(self.sock.getsockname()[1])
         self.accepted = 0
         self.cut_done = 0
+        self.to_client = 0
+        """Server->client bytes forwarded so far, over all connections."""
         threading.Thread(target=self._serve, daemon=True).start()
 
     @property
@@ -40,10 +42,10 @@ class CuttingProxy:
             except OSError:
                 client.close()
                 continue
-            threading.Thread(target=self._pump, args=(client, server, None), daemon=True).start()
-            threading.Thread(target=self._pump, args=(server, client, cut), daemon=True).start()
+            threading.Thread(target=self._pump, args=(client, server, None, False), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, cut, True), daemon=True).start()
 
-    def _pump(self, src: socket.socket, dst: socket.socket, cut: int | None) -> None:
+    def _pump(self, src: socket.socket, dst: socket.socket, cut: int | None, downstream: bool) -> None:
         sent = 0
         try:
             while True:
@@ -56,6 +58,8 @@ class CuttingProxy:
                     break
                 dst.sendall(data)
                 sent += len(data)
+                if downstream:
+                    self.to_client += len(data)
         except OSError:
             pass
         for s in (src, dst):

@@ -31,13 +31,14 @@ def library_via(address: str, path: Path, compress: bool = True) -> Library:
 
 def handshake_bytes(inn_server: Any, compress: bool, group: str | None = None) -> int:
     """Bytes the server sends before the first bulk reply (cuts must land after them)."""
-    client = NNTPClient(ServerAddress(inn_server.host, inn_server.port),
-                        options=ConnectOptions(timeout=10, compress=compress))
+    proxy = CuttingProxy((inn_server.host, inn_server.port), [])
+    client = NNTPClient(ServerAddress.parse(proxy.address), options=ConnectOptions(timeout=10, compress=compress))
     client.overview_format()
     client.select_group(group or group_of(inn_server))
-    size = client.stats.wire_in
+    size = proxy.to_client
     client.close()
-    return size + 64
+    proxy.close()
+    return size + 16
 
 
 def group_of(inn_server: Any) -> str:
@@ -112,7 +113,7 @@ def test_compress_on_and_off_give_identical_results(inn_server: Any, tmp_path: P
 
 
 def test_repeated_failures_end_in_a_clear_error(inn_server: Any, tmp_path: Path) -> None:
-    proxy = CuttingProxy((inn_server.host, inn_server.port), [400] * 50)
+    proxy = CuttingProxy((inn_server.host, inn_server.port), [handshake_bytes(inn_server, True) + 400] * 50)
     lib = library_via(proxy.address, tmp_path / "s.sqlite3")
     from nntp.errors import SourceUnavailable
 
