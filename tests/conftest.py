@@ -1,0 +1,43 @@
+"""Suite-wide fixtures: one private INN2 server per run, and per-test isolation from the user.
+
+Isolation: pith finds its config, stores and state through platformdirs, which honours the
+XDG variables, and picks a server from NNTPSERVER; a test must see neither the developer's
+files nor their server, so every test gets empty XDG directories of its own and no
+NNTPSERVER.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.integration.inn_server import InnServer, InnUnavailable, start_server
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """XDG_CONFIG/DATA/STATE/CACHE_HOME under tmp_path; NNTPSERVER unset."""
+    for name in ("CONFIG", "DATA", "STATE", "CACHE"):
+        path = tmp_path / "xdg" / name.lower()
+        path.mkdir(parents=True)
+        monkeypatch.setenv(f"XDG_{name}_HOME", str(path))
+    monkeypatch.delenv("NNTPSERVER", raising=False)
+
+
+@pytest.fixture(scope="session")
+def inn_server() -> Iterator[InnServer]:
+    """A loaded INN2 on 127.0.0.1 (see tests/integration/inn_server.py), started once per run.
+
+    Skipped only where INN2 cannot be had (not installed, and not root to install it); any
+    other failure to start is an error, so a broken server never passes as a skip.
+    """
+    try:
+        server = start_server()
+    except InnUnavailable as exc:
+        pytest.skip(str(exc))
+    try:
+        yield server
+    finally:
+        server.stop()
