@@ -21,6 +21,7 @@ from nntp.connect import (
     MAX_LINE,
     ConnectOptions,
     authenticate,
+    install_io,
     is_auth_required,
     is_encryption_required,
     open_connection,
@@ -126,7 +127,7 @@ class NNTPClient:
                 return action()
             except nntplib.NNTPError as exc:
                 if is_auth_required(exc) and not getattr(self._conn, "authenticated", False):
-                    authenticate(self._conn, self.address.host, self.identity, self.options)
+                    self._login_on_demand()
                     if self.current_group and not what.startswith("GROUP"):
                         self._conn._shortcmd(f"GROUP {self.current_group}")
                     return action()
@@ -141,6 +142,16 @@ class NNTPClient:
         except (OSError, EOFError, ValueError) as exc:
             # ValueError: nntplib reading a closed file after the peer went away.
             raise ConnectionLost(f"{self.identity}: connection lost during {what}: {exc or type(exc).__name__}") from None
+
+    def _login_on_demand(self) -> None:
+        """The server said 480: log in, then compress; a compressed link must start over."""
+        if self.stats.compressed:
+            self._conn.sock.close()
+            self._conn = open_connection(self.address.host, self.address.port, self.options, self.stats,
+                                         force_auth=True)
+            return
+        authenticate(self._conn, self.address.host, self.identity, self.options)
+        install_io(self._conn, self.options, self.stats, self.identity)
 
     def _short(self, command: str) -> str:
         return self._run(command.split()[0], lambda: self._conn._shortcmd(command))

@@ -135,13 +135,20 @@ def peer_fingerprint(host: str, port: int, timeout: float, implicit: bool) -> st
         return "unknown"
 
 
-def open_connection(host: str, port: int, options: ConnectOptions, stats: WireStats) -> nntplib.NNTP:
-    """Connect, greet, TLS, authenticate, compress. Raises PithError subclasses only."""
+def open_connection(host: str, port: int, options: ConnectOptions, stats: WireStats,
+                    force_auth: bool = False) -> nntplib.NNTP:
+    """Connect, greet, TLS, authenticate, compress. Raises PithError subclasses only.
+
+    ``force_auth`` logs in up front even without a configured user: used when a
+    compressed connection met 480, since AUTHINFO cannot follow COMPRESS (RFC 8054).
+    """
     where = f"{host}:{port}"
+    stats.compressed = False  # a new connection starts uncompressed
     try:
         conn = _tls_connect(host, port, options, where)
-        _maybe_authenticate(conn, host, where, options)
-        _install_io(conn, options, stats, where)
+        if force_auth or options.user:
+            authenticate(conn, host, where, options)
+        install_io(conn, options, stats, where)
         return conn
     except ssl.SSLCertVerificationError as exc:
         fp = peer_fingerprint(host, port, options.timeout, options.tls == "implicit")
@@ -225,12 +232,7 @@ def authenticate(conn: nntplib.NNTP, host: str, where: str, options: ConnectOpti
     conn.authenticated = True
 
 
-def _maybe_authenticate(conn: nntplib.NNTP, host: str, where: str, options: ConnectOptions) -> None:
-    if options.user or (options.password and options.user):
-        authenticate(conn, host, where, options)
-
-
-def _install_io(conn: nntplib.NNTP, options: ConnectOptions, stats: WireStats, where: str) -> None:
+def install_io(conn: nntplib.NNTP, options: ConnectOptions, stats: WireStats, where: str) -> None:
     """Swap nntplib's file for a counting (and, if agreed, deflating) one."""
     caps = conn.getcapabilities()
     raw_cls: type[CountingSocketIO] = CountingSocketIO
@@ -239,6 +241,8 @@ def _install_io(conn: nntplib.NNTP, options: ConnectOptions, stats: WireStats, w
         if not reply.startswith("206"):
             raise RemoteProtocolError(f"{where}: unexpected reply to COMPRESS: {reply!r}")
         raw_cls = DeflateSocketIO
+    if stats.compressed:
+        return  # already deflating: the stream cannot be restarted
     raw = raw_cls(conn.sock, stats)
     conn.file = io.BufferedRWPair(raw, raw, 1 << 16)
 

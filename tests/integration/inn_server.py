@@ -46,6 +46,8 @@ from email.policy import compat32
 from pathlib import Path
 from typing import IO, Any
 
+from tests.integration import inn_tls
+
 log = logging.getLogger("inn_server")
 
 REPO = Path(__file__).resolve().parents[2]
@@ -249,7 +251,12 @@ class InnServer:
     corpus_loaded: bool = False
     host: str = HOST
     sample_mbox: Path = SAMPLE_MBOX
-    tls_cert: Path | None = None  # self-signed, for STARTTLS; None when openssl is missing
+    tls_cert: Path | None = None  # signed by ca_cert, for STARTTLS and NNTPS; None without openssl
+    ca_cert: Path | None = None  # the test CA that signed tls_cert
+    nntps_port: int = 0  # implicit TLS (nnrpd -D -S); 0 when not running
+    auth_port: int = 0  # every command answers 480 until AUTHINFO as auth_user
+    auth_user: str = inn_tls.AUTH_USER
+    auth_password: str = inn_tls.AUTH_PASSWORD
 
     @property
     def address(self) -> str:
@@ -302,6 +309,7 @@ class InnServer:
         if self.process is None:  # failed before innd started
             shutil.rmtree(self.root, ignore_errors=True)
             return
+        inn_tls.stop_daemons(self.root / "run")
         children = _children(self.process.pid)
         if self.process.poll() is None:
             self.ctlinnd("shutdown", "pith tests done", check=False)
@@ -438,7 +446,7 @@ def write_config(root: Path, port: int, user: str) -> None:
 
 
 def _make_certificate(etc: Path) -> bool:
-    """A self-signed certificate for STARTTLS (an EC key: milliseconds, not an RSA second).
+    """A test CA and a server certificate it signs (inn_tls.py), for STARTTLS and NNTPS.
 
     nnrpd advertises STARTTLS even without one and then answers "580 Error initializing
     TLS", which is no server a client meets in practice.
@@ -446,10 +454,8 @@ def _make_certificate(etc: Path) -> bool:
     if shutil.which("openssl") is None:
         log.warning("openssl is missing: STARTTLS will be advertised but fail with 580")
         return False
-    _run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-          "-nodes", "-days", "3650", "-subj", "/CN=localhost",
-          "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-          "-keyout", str(etc / "key.pem"), "-out", str(etc / "cert.pem")])
+    inn_tls.make_ca_and_certificate(etc)
+    inn_tls.write_auth_config(etc)
     return True
 
 
@@ -563,13 +569,40 @@ def _configure_and_start(server: InnServer, groups: dict[str, tuple[str, str]], 
         _run([str(NEWSBIN / "makedbz"), "-i", "-o", "-s", "100000"], **{**server._as_news(), "cwd": server.root / "db"})
         cert = server.root / "etc" / "cert.pem"
         server.tls_cert = cert if cert.is_file() else None
+        server.ca_cert = cert.with_name("ca.pem") if cert.is_file() else None
         try:
             _start_innd(server)
+            _start_tls_and_auth(server)
             return
         except RuntimeError:
             if attempt == tries - 1 or "bind" not in _log_tail(server.root).lower():
                 raise
             log.warning("port %d was taken; retrying", server.port)
+
+
+def _start_tls_and_auth(server: InnServer) -> None:
+    """Standalone nnrpd daemons: NNTPS, and a port that demands AUTHINFO."""
+    if server.tls_cert is None:
+        return
+    run_as = server._as_news()
+    server.nntps_port = free_port()
+    inn_tls.start_daemon(run_as, server.nntps_port, "-S")
+    server.auth_port = free_port()
+    inn_tls.start_daemon(run_as, server.auth_port, "-c", str(server.root / "etc" / "readers-auth.conf"))
+    for port in (server.nntps_port, server.auth_port):
+        deadline = time.monotonic() + 10
+        while not _listening(server.host, port):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"nnrpd did not listen on {port}:\n{_log_tail(server.root)}")
+            time.sleep(0.05)
+
+
+def _listening(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=2):
+            return True
+    except OSError:
+        return False
 
 
 def _inn_user() -> str:
