@@ -11,6 +11,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from email.header import decode_header
 from email.utils import parsedate_tz
+from collections.abc import Callable
 from functools import lru_cache
 
 from nntp.models import Overview
@@ -159,54 +160,106 @@ def parse_references(value: str) -> tuple[str, ...]:
 
 def _int(value: str) -> int:
     try:
-        return int(value.strip() or 0)
+        return int(value)
     except ValueError:
-        return 0
+        try:
+            return int(value.strip() or 0)
+        except ValueError:
+            return 0
 
 
 def _clean(value: str) -> str:
     """Overview fields: decode, sanitize, trim (vger writes ``From:   Name``)."""
+    if "=?" not in value and value.isprintable():
+        return value.strip()
     return sanitize_line(decode_words(value)).strip()
+
+
+_day_cache: dict[str, int] = {}
+
+
+def _fast_date(value: str) -> datetime | None:
+    """``Tue, 02 Jan 2024 02:10:23 +0000`` by slicing, with the day's epoch cached."""
+    if len(value) == 31 and value[3] == "," and value[16] == " " and value[25] == " ":
+        day_key = value[5:16]
+        day = _day_cache.get(day_key)
+        if day is None:
+            month = _MONTHS.get(value[8:11].lower())
+            if month is None or not value[5:7].isdigit() or not value[12:16].isdigit():
+                return parse_date(value)
+            d, y = int(value[5:7]), int(value[12:16])
+            if not 1 <= d <= _DAYS_IN_MONTH[month] or (month == 2 and d == 29 and y % 4):
+                return parse_date(value)
+            day = _day_cache[day_key] = _epoch(y, month, d)
+        zone = value[26:31]
+        clock = value[17:25]
+        try:
+            h, m, sec = int(clock[0:2]), int(clock[3:5]), int(clock[6:8])
+            offset = int(zone[1:3]) * 3600 + int(zone[3:5]) * 60
+        except ValueError:
+            return parse_date(value)
+        if zone[0] == "-":
+            offset = -offset
+        elif zone[0] != "+":
+            return parse_date(value)
+        if h > 23 or m > 59 or sec > 60 or clock[2] != ":" or clock[5] != ":":
+            return parse_date(value)
+        return datetime.fromtimestamp(day + h * 3600 + m * 60 + min(sec, 59) - offset, _UTC)
+    return parse_date(value)
+
+
+OverParser = Callable[[str], "Overview | None"]
+
+
+@lru_cache(maxsize=16)
+def over_parser(fmt: tuple[str, ...] = STANDARD_FORMAT) -> OverParser:
+    """A parser specialised for one OVERVIEW.FMT (field positions worked out once).
+
+    This is the hottest loop of entering a group, so the common case (printable,
+    unencoded text; the usual date shape) takes the short paths.
+    """
+    extra_names = [name.rstrip(":") for name in fmt[7:]]
+    xref_at = next((i for i, n in enumerate(extra_names) if n.lower() == "xref"), -1)
+    want = len(fmt) + 1
+
+    def parse(line: str) -> Overview | None:
+        fields = line.split("\t")
+        if len(fields) < 7:
+            return None
+        if len(fields) < want:
+            fields += [""] * (want - len(fields))
+        try:
+            number = int(fields[0])
+        except ValueError:
+            return None
+        message_id = fields[4].strip()
+        if not message_id:
+            return None
+        refs = fields[5]
+        if extra_names:
+            extra = _extras(extra_names, fields[8:want])
+            xref = extra.pop(xref_at)[1] if xref_at >= 0 else ""
+        else:
+            extra, xref = [], ""
+        return Overview(
+            number, _clean(fields[1]), _clean(fields[2]), _fast_date(fields[3]), message_id,
+            tuple(_MSGID.findall(refs)) if refs else (), _int(fields[6]), _int(fields[7]), xref, tuple(extra),
+        )
+
+    return parse
+
+
+def _extras(names: list[str], values: list[str]) -> list[tuple[str, str]]:
+    """Fields after the first seven; ``Xref: host g:1`` full-header values lose their name."""
+    out = []
+    for key, value in zip(names, values):
+        n = len(key)
+        if value[n : n + 1] == ":" and value[:n].lower() == key.lower():
+            value = value[n + 1 :]
+        out.append((key, value.strip()))
+    return out
 
 
 def parse_over_line(line: str, fmt: tuple[str, ...] = STANDARD_FORMAT) -> Overview | None:
     """One OVER line (tab-separated, article number first) -> Overview, or None if malformed."""
-    fields = line.rstrip("\r\n").split("\t")
-    if len(fields) < 6:
-        return None
-    try:
-        number = int(fields[0])
-    except ValueError:
-        return None
-    values = fields[1:]
-    if len(values) < len(fmt):
-        values += [""] * (len(fmt) - len(values))
-    message_id = values[3].strip()
-    if not message_id:
-        return None
-    extra = _extra_fields(fmt, values)
-    xref = next((v for k, v in extra if k.lower() == "xref"), "")
-    return Overview(
-        number=number,
-        subject=_clean(values[0]),
-        author=_clean(values[1]),
-        date=parse_date(values[2]),
-        message_id=message_id,
-        references=parse_references(values[4]),
-        bytes=_int(values[5]),
-        lines=_int(values[6]),
-        xref=xref,
-        extra=tuple(kv for kv in extra if kv[0].lower() != "xref"),
-    )
-
-
-def _extra_fields(fmt: tuple[str, ...], values: list[str]) -> list[tuple[str, str]]:
-    """Fields after the first seven; ``Xref: host g:1`` full-header values lose their name."""
-    extra: list[tuple[str, str]] = []
-    for name, value in zip(fmt[7:], values[7:]):
-        key = name.rstrip(":")
-        prefix = key + ":"
-        if value[: len(prefix)].lower() == prefix.lower():
-            value = value[len(prefix):]
-        extra.append((key, value.strip()))
-    return extra
+    return over_parser(fmt)(line.rstrip("\r\n"))
