@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_lower_layers_do_not_import_textual_or_rich() -> None:
     code = (
         "import sys, pkgutil, importlib\n"
-        "for pkg in ('nntp', 'store', 'killfile', 'cli'):\n"
+        "for pkg in ('nntp', 'store', 'killfile'):\n"
         "    mod = importlib.import_module(pkg)\n"
         "    for info in pkgutil.walk_packages(mod.__path__, pkg + '.'):\n"
         "        importlib.import_module(info.name)\n"
