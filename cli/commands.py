@@ -66,6 +66,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     threads.add_argument("group")
     threads.add_argument("--json", action="store_true", help="print JSON")
     threads.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    threads.add_argument("--all", action="store_true", help="include articles your rules kill or hide")
+    threads.add_argument("--rules", metavar="PATH", help="rule file (default: score.toml in the config dir)")
     threads.set_defaults(handler=with_library(cmd_threads))
 
     article = sub.add_parser("article", help="print one article, decoded and sanitized")
@@ -89,24 +91,30 @@ def cmd_groups(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_threads(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    from cli.score import score_overviews, scored_threads  # cli.score imports this module
+
     load = library.enter_group(args.group, progress=_progress(args))
     roots = thread(load.overviews)
     if load.skipped:
         sys.stderr.write(f"pith: {args.group}: skipped {load.skipped} malformed overview line(s)\n")
+    table = score_overviews(library, args, load.overviews)
     if args.json:
-        _dump([thread_json(r) for r in roots], out)
+        _dump(scored_threads([thread_json(r) for r in roots], table, args.all), out)
         return 0
+    hidden = set() if args.all else {a.number for i, a in enumerate(table.articles) if not table.visible(i)}
     for root in roots:
-        _print_tree(root, out)
+        _print_tree(root, out, hidden)
     return 0
 
 
-def _print_tree(root: ThreadNode, out: TextIO) -> None:
+def _print_tree(root: ThreadNode, out: TextIO, hidden: set[int] = frozenset()) -> None:  # type: ignore[assignment]
     for depth, node in root.walk():
         art = node.article
         indent = "  " * depth
         if art is None:
             out.write(f"{'':>7}  {indent}[missing {node.message_id}]\n")
+            continue
+        if art.number in hidden:
             continue
         date = art.date.strftime("%Y-%m-%d") if art.date else "????-??-??"
         out.write(f"{art.number:>7}  {indent}{art.subject}  — {art.author}  {date}\n")

@@ -1,0 +1,314 @@
+"""Killfile commands: ``pith score`` and ``pith rules ...`` (check, try, imports, actions, undo).
+
+The JSON shapes here are a contract with users' scripts: ``pith score --json``
+prints one object per article with exactly number, message_id, score, state,
+tags and matched[{rule, source, delta}].
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, TextIO
+
+from cli.commands import _dump, _progress, with_library
+from killfile import actions, session
+from killfile.import_slrn import convert_slrn
+from killfile.import_tin import convert_tin
+from killfile.result import ScoreTable, verdict_json
+from nntp.article import parse_article
+from nntp.errors import PithError
+from nntp.models import Article, Overview
+from store.library import Library
+from store.paths import config_dir
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    score = sub.add_parser("score", help="score a group with your rules (killfile)")
+    score.add_argument("group")
+    score.add_argument("--json", action="store_true", help="print every article's verdict as JSON")
+    score.add_argument("--explain", metavar="MSGID", help="why one article got its score and state")
+    _rules_options(score)
+    score.set_defaults(handler=with_library(cmd_score))
+
+    rules = sub.add_parser("rules", help="check, try and import score rules; thread kills, plonks, tags")
+    rsub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
+    check = rsub.add_parser("check", help="report every problem in a rule file with file:line")
+    check.add_argument("path", nargs="?", help="rule file (default: score.toml in the config dir)")
+    check.set_defaults(handler=cmd_check)
+    trial = rsub.add_parser("try", help="what FILE would kill, hide or tag among GROUP's cached articles")
+    trial.add_argument("file")
+    trial.add_argument("group")
+    trial.add_argument("--json", action="store_true")
+    trial.add_argument("--now", metavar="ISO", help=argparse.SUPPRESS)
+    trial.set_defaults(handler=with_library(cmd_try))
+    for name, helptext in (("import-slrn", "convert an slrn score file to pith rules (TOML on stdout)"),
+                           ("import-tin", "convert a tin filter file to pith rules (TOML on stdout)")):
+        imp = rsub.add_parser(name, help=helptext)
+        imp.add_argument("file")
+        if name == "import-tin":
+            imp.add_argument("--regex", action="store_true",
+                             help="patterns are regexes (tin's wildcard=1), not wildmats")
+            imp.add_argument("--and", dest="combine", action="store_true",
+                             help="one AND rule per tin rule (tin itself scores each match line separately)")
+        imp.set_defaults(handler=cmd_import)
+    _action_commands(rsub)
+
+
+def _rules_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--rules", metavar="PATH", help="rule file (default: score.toml in the config dir)")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    parser.add_argument("--now", metavar="ISO", help="score as if it were this time (reproducible Age/expiry)")
+
+
+def _action_commands(rsub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    for kind, target, helptext in (
+        ("kill-thread", "msgid", "kill the thread (or subthread) under this Message-ID, late arrivals too"),
+        ("watch-thread", "msgid", "watch (boost) the thread under this Message-ID"),
+        ("plonk", "address", "kill every article from this author"),
+        ("boost", "address", "raise every article from this author"),
+    ):
+        p = rsub.add_parser(kind, help=helptext)
+        p.add_argument(target)
+        p.add_argument("--days", type=float, help="expire after this many days")
+        if kind == "kill-thread":
+            p.add_argument("--subthread", action="store_true", help="MSGID is a reply: kill only below it")
+        p.set_defaults(handler=cmd_action, kind=kind)
+    tag = rsub.add_parser("tag", help="tag an article (or, with --thread, the thread under it)")
+    tag.add_argument("msgid")
+    tag.add_argument("tag")
+    tag.add_argument("--thread", action="store_true")
+    tag.set_defaults(handler=cmd_action, kind="tag")
+    listing = rsub.add_parser("actions", help="list your stored thread kills, plonks and tags")
+    listing.set_defaults(handler=cmd_actions)
+    undo = rsub.add_parser("undo", help="remove the newest stored action (or the one with ID)")
+    undo.add_argument("id", nargs="?", type=int)
+    undo.set_defaults(handler=cmd_undo)
+
+
+# -- scoring --------------------------------------------------------------------------
+def now_of(args: argparse.Namespace) -> datetime:
+    if getattr(args, "now", None):
+        try:
+            when = datetime.fromisoformat(args.now)
+        except ValueError:
+            raise PithError(f"--now: not an ISO date-time: {args.now!r}") from None
+        return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return datetime.now(timezone.utc)
+
+
+def load_killfile(args: argparse.Namespace, with_state: bool = True) -> session.Killfile:
+    """The killfile for a command; rule problems are warnings on stderr, never fatal."""
+    rules = getattr(args, "rules", None)
+    if rules and not Path(rules).exists():
+        raise PithError(f"--rules: no such file: {rules}")
+    killfile = session.load(config_dir(), Path(rules) if rules else None, with_state)
+    _warn(killfile)
+    return killfile
+
+
+def _warn(killfile: session.Killfile) -> None:
+    errors = [p for p in killfile.problems if p.severity == "error"]
+    if errors:
+        sys.stderr.write(f"pith: warning: {len(errors)} rule problem(s), those rules are skipped "
+                         "(see `pith rules check`):\n")
+        for problem in errors[:5]:
+            sys.stderr.write(f"  {problem}\n")
+
+
+def cached_articles(library: Library, overviews: list[Overview], killfile: session.Killfile) -> dict[str, Article]:
+    """Whole articles already in the store, for rules on headers beyond the overview (never fetched)."""
+    if not killfile.needs_articles:
+        return {}
+    full: dict[str, Article] = {}
+    for ov in overviews:
+        raw = library.store.body(ov.message_id)
+        if raw is not None:
+            full[ov.message_id] = parse_article(raw, ov.number)
+    return full
+
+
+def score_overviews(library: Library, args: argparse.Namespace, overviews: list[Overview]) -> ScoreTable:
+    """Score a group's overviews with the user's killfile; shared by ``score`` and ``threads``."""
+    killfile = load_killfile(args)
+    table = killfile.score(overviews, args.group, now_of(args), cached_articles(library, overviews, killfile))
+    killfile.remember(table)
+    for problem in table.problems:
+        sys.stderr.write(f"pith: warning: {problem}\n")
+    return table
+
+
+def score_group(library: Library, args: argparse.Namespace) -> tuple[list[Overview], ScoreTable]:
+    """Enter the group (fetching what is new) and score it."""
+    load = library.enter_group(args.group, progress=_progress(args))
+    return load.overviews, score_overviews(library, args, load.overviews)
+
+
+def cmd_score(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    _, table = score_group(library, args)
+    if args.explain:
+        i = table.index_of(args.explain.strip())
+        if i is None:
+            raise PithError(f"{args.group}: no article {args.explain} in the group")
+        out.write(session.explain_text(table, i))
+        return 0
+    if args.json:
+        _dump([verdict_json(v) for v in table.verdicts()], out)
+        return 0
+    for i, article in enumerate(table.articles):
+        tags = sorted(table.tags.get(i, ()))
+        shown = f"  [{', '.join(tags)}]" if tags else ""
+        out.write(f"{article.number:>7}  {table.scores[i]:>+6d}  {table.state(i):<6}  {article.subject[:60]}{shown}\n")
+    counts = table.counts()
+    out.write("  ".join(f"{k}: {n}" for k, n in counts.items()) + "\n")
+    return 0
+
+
+# -- rules check / try ----------------------------------------------------------------
+def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    path = Path(args.path) if args.path else config_dir() / session.RULES_FILE
+    killfile = session.load(config_dir(), path, with_state=False)
+    for problem in killfile.problems:
+        out.write(f"{problem}\n")
+    rules = killfile.rules
+    errors = sum(1 for p in killfile.problems if p.severity == "error")
+    out.write(f"{path}: {len(rules.rules)} rule(s), {len(rules.caps)} cap(s), {len(rules.tag_filters)} tag filter(s), "
+              f"{len(killfile.plugins)} plugin(s); {errors} error(s)\n")
+    return 1 if errors else 0
+
+
+def cmd_try(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    overviews = library.store.overviews(args.group)
+    if not overviews:
+        raise PithError(f"{args.group}: no cached articles (enter the group first, e.g. `pith threads {args.group}`)")
+    killfile = session.load(config_dir(), Path(args.file), with_state=False)
+    for problem in killfile.problems:
+        sys.stderr.write(f"pith: {problem}\n")
+    table = killfile.score(overviews, args.group, now_of(args), cached_articles(library, overviews, killfile))
+    affected = [v for v in table.verdicts() if v.state != "normal" or any(m.kind != "autotag" for m in v.matched)]
+    if args.json:
+        _dump({"group": args.group, "articles": len(overviews), "counts": table.counts(),
+               "affected": [verdict_json(v) for v in affected]}, out)
+        return 0
+    for v in affected:
+        i = table.index_of(v.message_id)
+        subject = table.articles[i].subject if i is not None else ""
+        rules = ", ".join(dict.fromkeys(m.rule for m in v.matched if m.kind != "autotag"))
+        tags = f"  [{', '.join(v.tags)}]" if v.tags else ""
+        out.write(f"{v.state:<6} {v.score:>+6d} {v.number:>7}  {subject[:50]}{tags}  <- {rules}\n")
+    counts = table.counts()
+    out.write(f"{args.group}: {len(overviews)} cached article(s); " +
+              ", ".join(f"{k} {n}" for k, n in counts.items()) + " (nothing saved)\n")
+    return 0
+
+
+# -- imports ------------------------------------------------------------------------------
+def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    path = Path(args.file)
+    if not path.is_file():
+        raise PithError(f"{path}: no such file")
+    if args.rules_command == "import-slrn":
+        text, skipped = convert_slrn(path)
+    else:
+        text, skipped = convert_tin(path, regex_mode=args.regex, combine=args.combine)
+    out.write(text)
+    for problem in skipped:
+        sys.stderr.write(f"{problem}\n")
+    if skipped:
+        sys.stderr.write(f"pith: {len(skipped)} item(s) could not be converted (listed above and in the output)\n")
+    return 0
+
+
+# -- stored actions ---------------------------------------------------------------------------
+def _actions_path() -> Path:
+    return config_dir() / actions.ACTIONS
+
+
+def cmd_action(args: argparse.Namespace, out: TextIO) -> int:
+    now = datetime.now(timezone.utc)
+    kind = args.kind
+    fields: dict[str, Any] = {}
+    if getattr(args, "days", None):
+        fields["expires"] = now + timedelta(days=args.days)
+    if kind in ("kill-thread", "watch-thread", "tag"):
+        msgid = args.msgid.strip()
+        if not (msgid.startswith("<") and msgid.endswith(">")):
+            raise PithError(f"not a Message-ID: {msgid!r} (write <id@host>)")
+        fields["message_id"] = msgid
+    if kind in ("plonk", "boost"):
+        fields["address"] = args.address
+    if kind == "kill-thread":
+        fields["subthread"] = args.subthread
+    if kind == "tag":
+        fields["tag"] = args.tag.strip().lower()
+        kind = "thread-tag" if args.thread else "tag"
+    stored_kind = {"kill-thread": "thread-kill", "watch-thread": "thread-watch"}.get(kind, kind)
+    action = actions.add_action(_actions_path(), stored_kind, now, **fields)
+    out.write(f"#{action.id} {action.kind} {action.message_id or action.address} {action.tag}".rstrip() + "\n")
+    return 0
+
+
+def cmd_actions(args: argparse.Namespace, out: TextIO) -> int:
+    stored, problems = actions.load_actions(_actions_path())
+    for problem in problems:
+        sys.stderr.write(f"pith: {problem}\n")
+    for a in stored:
+        expires = f"  until {a.expires:%Y-%m-%d}" if a.expires else ""
+        out.write(f"#{a.id:<4} {a.created:%Y-%m-%d}  {a.kind:<12} {a.message_id or a.address} {a.tag}{expires}".rstrip()
+                  + "\n")
+    return 0
+
+
+def cmd_undo(args: argparse.Namespace, out: TextIO) -> int:
+    removed = actions.undo(_actions_path(), args.id)
+    if removed is None:
+        raise PithError("nothing to undo" if args.id is None else f"no stored action #{args.id}")
+    out.write(f"undone: #{removed.id} {removed.kind} {removed.message_id or removed.address} {removed.tag}".rstrip()
+              + "\n")
+    return 0
+
+
+# -- threads --json support (used by cli.commands.cmd_threads) -----------------------------------
+def scored_threads(roots_json: list[dict[str, Any]], table: ScoreTable, show_all: bool) -> list[dict[str, Any]]:
+    """Add score/state/tags to thread nodes; drop killed/hidden ones unless ``show_all``.
+
+    A dropped article that still has visible replies stays as a placeholder
+    (``number`` null), exactly like a missing parent, so the tree keeps its shape.
+    """
+    index = {a.number: i for i, a in enumerate(table.articles)}
+    order: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
+    stack: list[tuple[dict[str, Any], dict[str, Any] | None]] = [(r, None) for r in reversed(roots_json)]
+    while stack:
+        node, parent = stack.pop()
+        order.append((node, parent))
+        stack.extend((c, node) for c in reversed(node["children"]))
+    keep: set[int] = set()
+    for node, parent in reversed(order):
+        i = index.get(node["number"]) if node["number"] is not None else None
+        _annotate(node, table, i)
+        shown = show_all or (i is not None and node["state"] not in ("killed", "hidden"))
+        has_visible = any(id(c) in keep for c in node["children"])
+        node["children"] = [c for c in node["children"] if id(c) in keep]
+        if shown or has_visible:
+            keep.add(id(node))
+            if not shown:
+                _as_placeholder(node)
+    return [r for r in roots_json if id(r) in keep]
+
+
+def _annotate(node: dict[str, Any], table: ScoreTable, i: int | None) -> None:
+    if i is None:
+        node.update({"score": None, "state": None, "tags": []})
+        return
+    node.update({"score": table.scores[i], "state": table.state(i), "tags": sorted(table.tags.get(i, ()))})
+
+
+def _as_placeholder(node: dict[str, Any]) -> None:
+    for key in ("number", "subject", "from", "date", "score", "state"):
+        node[key] = None
+    for key in ("lines", "bytes", "references"):
+        node.pop(key, None)
+    node["tags"] = []

@@ -1,0 +1,305 @@
+"""The scoring engine: a pure function of (articles, rules, now, stored state).
+
+The same call serves the CLI, the TUI's worker and the tests. Steps, in order
+(docs/rules.md explains them to users):
+  1. tags that need no rule: Subject prefixes, Keywords, spoilers, the reader's
+     own tags, noise detectors;
+  2. file rules in file order (``set`` stops the file rules after it);
+  3. author rules (plonk / boost), then thread rules (kill / watch);
+  4. plugins; 5. tag filters (score, hide, show-only); 6. caps;
+  7. thresholds turn the score into a state, unless something forced a state.
+Every score change is recorded as an Applied entry, so an article's entries
+always sum to its score.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+
+from nntp.models import Article, Overview
+
+from killfile import caps as caps_mod
+from killfile import detectors, spoilers, tags
+from killfile.evaluate import CompiledRules, LeafResults
+from killfile.facts import Facts
+from killfile.headers import extra_value
+from killfile.model import (DEFAULT_LIMITS, SEVERITY, Applied, AuthorRule, Rule, RuleSet,
+                            ThreadRule, UserState)
+from killfile.plugins import ArticleView, Plugin, failure, outcome, readonly
+from killfile.result import Limits, ScoreTable
+from killfile.scope import in_scope
+from killfile.threadrules import closure, live
+
+
+def score(articles: Sequence[Overview], rules: RuleSet, group: str, now: datetime,
+          state: UserState | None = None, full: Mapping[str, Article] | None = None,
+          plugins: Sequence[Plugin] = ()) -> ScoreTable:
+    """Score, tag and explain every article of one group.
+
+    ``full`` maps Message-IDs to cached whole articles: rules on headers outside
+    the overview (and body tests) are judged only on those. ``now`` decides
+    expiry and Age; nothing here reads the clock, files or the network.
+    """
+    run = _Run(articles, rules, group, now, state or UserState(), full or {})
+    run.automatic_tags()
+    run.file_rules()
+    run.author_rules()
+    run.thread_rules()
+    run.plugins(plugins)
+    run.tag_filters()
+    run.caps()
+    return run.table
+
+
+def limits_for(rules: RuleSet, group: str) -> Limits:
+    """Thresholds for a group: defaults, overridden key by key by each matching table in order."""
+    values = dict(DEFAULT_LIMITS)
+    for table in rules.thresholds:
+        if in_scope(table.scope, group):
+            for key in values:
+                value = getattr(table, key)
+                if value is not None:
+                    values[key] = value
+    return Limits(**values)
+
+
+@functools.lru_cache(maxsize=16)
+def compile_rules(rules: tuple[Rule, ...]) -> CompiledRules:
+    """Compiling RE2 sets costs milliseconds; a rule set is compiled once per group scope."""
+    return CompiledRules(rules)
+
+
+class _Run:
+    def __init__(self, articles: Sequence[Overview], rules: RuleSet, group: str, now: datetime,
+                 state: UserState, full: Mapping[str, Article]) -> None:
+        self.arts = articles if isinstance(articles, (list, tuple)) else list(articles)
+        self.rules, self.group, self.now, self.state, self.full = rules, group, now, state, full
+        self.facts = Facts(self.arts)
+        self.table = ScoreTable(self.arts, group, limits_for(rules, group), [0] * len(self.arts))
+        self.tag_index: dict[str, set[int]] = {}
+        self._shared: dict[tuple, Applied] = {}
+
+    # -- bookkeeping ------------------------------------------------------
+    def entry(self, rule: str, source: str, delta: int, kind: str, force: str = "", note: str = "") -> Applied:
+        key = (rule, source, delta, kind, force, note)
+        found = self._shared.get(key)
+        if found is None:
+            found = self._shared[key] = Applied(rule, source, delta, kind, note, force)
+        return found
+
+    def apply(self, indices: Sequence[int] | set[int], applied: Applied) -> None:
+        scores, entries, forced = self.table.scores, self.table.entries, self.table.forced
+        for i in indices:
+            scores[i] += applied.delta
+            entries.setdefault(i, []).append(applied)
+            if applied.force and SEVERITY[applied.force] > SEVERITY[forced.get(i, "normal")]:
+                forced[i] = applied.force
+
+    def tag(self, indices: Sequence[int] | set[int], name: str) -> None:
+        table_tags = self.table.tags
+        for i in indices:
+            table_tags.setdefault(i, set()).add(name)
+        self.tag_index.setdefault(name, set()).update(indices)
+
+    # -- 1. tags without rules ---------------------------------------------
+    def automatic_tags(self) -> None:
+        auto = self.rules.autotags
+        found: dict[str, list[int]] = {}
+        for i, a in enumerate(self.arts):
+            if auto.subject_prefixes and "[" in a.subject:
+                for name in tags.subject_tags(a.subject):
+                    found.setdefault(name, []).append(i)
+            if auto.spoilers and "poiler" in a.subject and spoilers.subject_is_spoiler(a.subject):
+                found.setdefault("spoiler", []).append(i)
+            if auto.keywords and a.extra:
+                for name in tags.keyword_tags(extra_value(a, "keywords") or ""):
+                    found.setdefault(name, []).append(i)
+        self._tags_from_full(found)
+        for name, indices in found.items():
+            unique = sorted(set(indices))
+            self.tag(unique, name)
+            self.apply(unique, self.entry(f"tag {name}", "autotag", 0, "autotag"))
+        self._user_tags()
+        self._detectors()
+
+    def _tags_from_full(self, found: dict[str, list[int]]) -> None:
+        auto = self.rules.autotags
+        if not self.full:
+            return
+        for i, a in enumerate(self.arts):
+            article = self.full.get(a.message_id)
+            if article is None:
+                continue
+            if auto.keywords and not a.extra:
+                for name in tags.keyword_tags(article.header("keywords")):
+                    found.setdefault(name, []).append(i)
+            if auto.spoilers and spoilers.detect(a.subject, article.body).is_spoiler:
+                found.setdefault("spoiler", []).append(i)
+
+    def _user_tags(self) -> None:
+        message_tags, thread_tags = self.state.message_tags, self.state.thread_tags
+        if message_tags:
+            for i, a in enumerate(self.arts):
+                for name in message_tags.get(a.message_id, ()):
+                    self.tag([i], name)
+                    self.apply([i], self.entry(f"tag {name}", "your tag on this article", 0, "usertag"))
+        if thread_tags:
+            for i, roots in closure(self.arts, thread_tags).items():
+                for root in sorted(roots):
+                    for name in sorted(thread_tags[root]):
+                        self.tag([i], name)
+                        self.apply([i], self.entry(f"tag {name}", f"your tag on thread {root}", 0, "usertag"))
+
+    def _detectors(self) -> None:
+        config = self.rules.detectors
+        if config.pingpong:
+            hit = detectors.pingpong(self.facts, config)
+            self.tag(hit, "pingpong")
+            self.apply(hit, self.entry("detector pingpong", f"more than {config.pingpong_replies} "
+                                       "answers in a row between two authors", 0, "detector"))
+        if config.dominated:
+            hit = detectors.dominated(self.facts, config)
+            self.tag(hit, "dominated")
+            self.apply(hit, self.entry("detector dominated", f"one author wrote over {config.dominated_percent:g}% "
+                                       f"of a thread of {config.dominated_min}+", 0, "detector"))
+
+    # -- 2. file rules --------------------------------------------------------
+    def file_rules(self) -> None:
+        active = tuple(r for r in self.rules.rules if in_scope(r.scope, self.group))
+        if not active:
+            return
+        compiled = compile_rules(active)
+        results = LeafResults(compiled, self.arts, self.group, self.now, self.full)
+        stopped: set[int] = set()
+        for rule, slow in zip(compiled.rules, compiled.slow):
+            if rule.expiry.at is not None and rule.expiry.at <= self.now:
+                self.table.notes.append(f'rule "{rule.key}" ({rule.origin}) expired on {rule.expiry.at:%Y-%m-%d}')
+                continue
+            within = results.evaluable(slow)
+            if within is not None:
+                self.table.unevaluated.append((rule, within))
+            matched = results.matched(rule.condition, self.tag_index, within) - stopped
+            if rule.expiry.idle_days is not None and self._idle_expired(rule, matched):
+                continue
+            self._apply_rule(rule, matched, stopped)
+
+    def _idle_expired(self, rule: Rule, matched: set[int]) -> bool:
+        dates = [self.arts[i].date for i in matched if self.arts[i].date is not None]
+        last = max([d for d in (self.state.last_match.get(rule.key), *dates) if d is not None], default=None)
+        if last is None:
+            return False
+        self.table.last_match[rule.key] = last
+        if self.now - last > timedelta(days=rule.expiry.idle_days or 0):
+            self.table.notes.append(f'rule "{rule.key}" ({rule.origin}) expired: no match since {last:%Y-%m-%d}')
+            return True
+        return False
+
+    def _apply_rule(self, rule: Rule, matched: set[int], stopped: set[int]) -> None:
+        name, source = rule.name or f"rule at {rule.origin}", str(rule.origin)
+        if rule.set_to is not None:
+            scores = self.table.scores
+            for i in matched:
+                self.apply([i], self.entry(name, source, rule.set_to - scores[i], "rule", note=f"set {rule.set_to}"))
+            stopped |= matched
+        else:
+            self.apply(matched, self.entry(name, source, rule.add, "rule"))
+        for tag_name in rule.tags:
+            self.tag(matched, tag_name)
+
+    # -- 3. author and thread rules --------------------------------------------
+    def author_rules(self) -> None:
+        rules = [r for r in live((*self.rules.author_rules, *self.state.author_rules), self.now)
+                 if in_scope(r.scope, self.group)]
+        if not rules:
+            return
+        wanted: dict[str, list[AuthorRule]] = {}
+        for rule in rules:
+            wanted.setdefault(rule.address, []).append(rule)
+        settings = self.rules.settings
+        for i, address in enumerate(self.facts.addresses):
+            for rule in wanted.get(address, ()):
+                delta = rule.delta or (settings.plonk_score if rule.action == "plonk" else settings.boost_score)
+                self.apply([i], self.entry(f"{rule.action or 'score'} {address}", str(rule.origin), delta, "author"))
+
+    def thread_rules(self) -> None:
+        rules = live((*self.rules.thread_rules, *self.state.thread_rules), self.now)
+        if not rules:
+            return
+        by_root: dict[str, list[ThreadRule]] = {}
+        for rule in rules:
+            by_root.setdefault(rule.message_id, []).append(rule)
+        settings = self.rules.settings
+        for i, roots in sorted(closure(self.arts, by_root).items()):
+            for root in sorted(roots):
+                for rule in by_root[root]:
+                    kill = rule.action == "kill"
+                    what = f"{'kill' if kill else 'watch'} {'subthread' if rule.subthread else 'thread'} {root}"
+                    delta = settings.thread_kill_score if kill else settings.thread_watch_score
+                    self.apply([i], self.entry(what, str(rule.origin), delta, "thread", "killed" if kill else ""))
+
+    # -- 4. plugins -----------------------------------------------------------------
+    def plugins(self, plugins: Sequence[Plugin]) -> None:
+        active = [p for p in plugins if in_scope(p.spec.scope, self.group)]
+        if not active:
+            return
+        views = self._views()
+        for plugin in active:
+            try:
+                results = [outcome(plugin.function(view)) for view in views]
+            except Exception as exc:  # the plugin's bug, not ours: report and go on
+                problem = failure(plugin.spec, exc, "raised")
+                self.table.problems.append(problem)
+                self.table.notes.append(str(problem))
+                continue
+            for i, (delta, plugin_tags) in enumerate(results):
+                if delta or plugin_tags:
+                    self.apply([i], self.entry(f"plugin {plugin.name}", plugin.spec.path, delta, "plugin"))
+                    for tag_name in plugin_tags:
+                        self.tag([i], tags.normalize_tag(tag_name))
+
+    def _views(self) -> list[ArticleView]:
+        facts = self.facts
+        sizes = Counter(facts.thread_keys)
+        posts = Counter(facts.addresses)
+        in_thread = Counter(zip(facts.addresses, facts.thread_keys))
+        views = []
+        for i, a in enumerate(self.arts):
+            full = self.full.get(a.message_id)
+            headers = {k.lower(): v for k, v in (full.headers if full else ())}
+            headers.update({"subject": a.subject, "from": a.author, "message-id": a.message_id,
+                            "references": " ".join(a.references), "xref": a.xref})
+            headers.update({k.lower(): v for k, v in a.extra})
+            key, address = facts.thread_keys[i], facts.addresses[i]
+            views.append(ArticleView(a.number, a.message_id, a.subject, a.author, address, a.date, a.references,
+                                     a.lines, a.bytes, self.group, readonly(headers), full.body if full else None,
+                                     key, sizes[key], len(a.references), posts[address], in_thread[(address, key)],
+                                     frozenset(self.table.tags.get(i, ()))))
+        return views
+
+    # -- 5. tag filters, 6. caps ---------------------------------------------------------
+    def tag_filters(self) -> None:
+        only: list = []
+        for f in self.rules.tag_filters:
+            if not in_scope(f.scope, self.group):
+                continue
+            indices = self.tag_index.get(f.tag, set())
+            if f.delta or f.hide:
+                self.apply(indices, self.entry(f"tag {f.tag}", str(f.origin), f.delta, "tag", "hidden" if f.hide else ""))
+            if f.only:
+                only.append(f)
+        if only:
+            keep = set().union(*(self.tag_index.get(f.tag, set()) for f in only))
+            names = ", ".join(sorted({f.tag for f in only}))
+            hide = self.entry(f"show only tag {names}", str(only[0].origin), 0, "tag", "hidden")
+            self.apply([i for i in range(len(self.arts)) if i not in keep], hide)
+
+    def caps(self) -> None:
+        active = [c for c in self.rules.caps if in_scope(c.scope, self.group)]
+        over = [(cap, caps_mod.over_cap(cap, self.facts, self.table.scores)) for cap in active]
+        for cap, indices in over:
+            force = "hidden" if cap.delta is None else ""
+            self.apply(sorted(indices), self.entry(f"cap {cap.name}", str(cap.origin), cap.delta or 0, "cap", force,
+                                                   note=f"over {cap.max} per {cap.per}"))

@@ -1,0 +1,158 @@
+"""Rule conditions evaluated as set algebra over article indices.
+
+Each leaf (one test on one header) yields the set of articles it matches; AND,
+OR and NOT combine those sets, with NOT kept symbolic (a set plus a "negated"
+flag) until the end, so a rule costs time in proportion to what it matches,
+not to rules x articles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from nntp.models import Article, Overview
+
+from killfile.conditions import NUMBER_KINDS, headers_of, leaves_of
+from killfile.headers import needs_article, overview_text, slow_text
+from killfile.matchers import TextMatcher
+from killfile.model import AllOf, AnyOf, Condition, Leaf, Not, Rule
+
+Hits = tuple[set[int], bool]
+"""(indices, negated): negated means "every article except these"."""
+
+
+class CompiledRules:
+    """The rules in scope for one group, with their text tests compiled per header."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = tuple(rules)
+        leaves = [leaf for rule in self.rules for leaf in leaves_of(rule.condition)]
+        by_header: dict[str, list[Leaf]] = {}
+        for leaf in leaves:
+            if leaf.kind in ("contains", "equals", "regex"):
+                by_header.setdefault(leaf.header, []).append(leaf)
+        self.text = {h: TextMatcher(h, ls) for h, ls in by_header.items()}
+        self.other = [leaf for leaf in leaves if leaf.kind not in ("contains", "equals", "regex", "tag")]
+        self.slow = [frozenset(h for h in headers_of(r.condition) if h != "tag" and needs_article(h))
+                     for r in self.rules]
+
+
+class LeafResults:
+    """Every leaf's matches for one run, plus which articles can answer each slow header."""
+
+    def __init__(self, compiled: CompiledRules, articles: Sequence[Overview], group: str, now: datetime,
+                 full: Mapping[str, Article]) -> None:
+        self.n = len(articles)
+        self.hits: dict[Leaf, set[int]] = {}
+        self.available: dict[str, set[int]] = {}
+        full_idx = {i for i, a in enumerate(articles) if a.message_id in full} if full else set()
+        for header, matcher in compiled.text.items():
+            if needs_article(header):
+                indices, values = self._slow_values(articles, header, full, full_idx)
+                self.hits.update(matcher.scan(values, indices))
+            else:
+                self.hits.update(matcher.scan(_fast_values(articles, header, group)))
+        for leaf in compiled.other:
+            self.hits[leaf] = _numeric(leaf, articles, now)
+        for slow in compiled.slow:
+            for header in slow:
+                if header not in self.available:
+                    self._slow_values(articles, header, full, full_idx)
+
+    def _slow_values(self, articles: Sequence[Overview], header: str, full: Mapping[str, Article],
+                     full_idx: set[int]) -> tuple[list[int], list[str]]:
+        indices: list[int] = []
+        values: list[str] = []
+        for i, a in enumerate(articles):
+            if i in full_idx or (a.extra and header != "body"):
+                value = slow_text(a, full.get(a.message_id) if i in full_idx else None, header)
+                if value is not None:
+                    indices.append(i)
+                    values.append(value)
+        self.available[header] = set(indices)
+        return indices, values
+
+    def evaluable(self, slow: frozenset[str]) -> set[int] | None:
+        """Articles a rule with these slow headers can be judged on (None: all of them)."""
+        if not slow:
+            return None
+        sets = [self.available.get(h, set()) for h in slow]
+        return set.intersection(*sets)
+
+    def evaluate(self, condition: Condition, tag_index: Mapping[str, set[int]]) -> Hits:
+        """The articles a condition matches, as (set, negated)."""
+        if isinstance(condition, Leaf):
+            if condition.kind == "tag":
+                return set(tag_index.get(str(condition.value), ())), False
+            return self.hits.get(condition, set()), False
+        if isinstance(condition, Not):
+            found, negated = self.evaluate(condition.item, tag_index)
+            return found, not negated
+        parts = [self.evaluate(c, tag_index) for c in condition.items]
+        return _and(parts) if isinstance(condition, AllOf) else _or(parts)
+
+    def matched(self, condition: Condition, tag_index: Mapping[str, set[int]], within: set[int] | None) -> set[int]:
+        """Concrete matched indices, limited to ``within`` when given."""
+        found, negated = self.evaluate(condition, tag_index)
+        if within is not None:
+            return within - found if negated else found & within
+        return set(range(self.n)) - found if negated else set(found)
+
+
+def _and(parts: list[Hits]) -> Hits:
+    if not parts:
+        return set(), True  # all of nothing: everything
+    positive = [s for s, neg in parts if not neg]
+    negative = [s for s, neg in parts if neg]
+    exclude = set().union(*negative) if negative else set()
+    if positive:
+        base = set.intersection(*sorted(positive, key=len)) if len(positive) > 1 else set(positive[0])
+        return base - exclude, False
+    return exclude, True
+
+
+def _or(parts: list[Hits]) -> Hits:
+    positive = [s for s, neg in parts if not neg]
+    negative = [s for s, neg in parts if neg]
+    include = set().union(*positive) if positive else set()
+    if negative:
+        keep_out = set.intersection(*negative) if len(negative) > 1 else set(negative[0])
+        return keep_out - include, True
+    return include, False
+
+
+def _fast_values(articles: Sequence[Overview], header: str, group: str) -> list[str]:
+    if header == "subject":
+        return [a.subject for a in articles]
+    if header == "from":
+        return [a.author for a in articles]
+    if header == "message-id":
+        return [a.message_id for a in articles]
+    if header == "xref":
+        return [a.xref for a in articles]
+    return [overview_text(a, header, group) for a in articles]
+
+
+def _numeric(leaf: Leaf, articles: Sequence[Overview], now: datetime) -> set[int]:
+    """Lines / Bytes / Age (days) comparisons and Date before/after."""
+    if leaf.kind in ("before", "after"):
+        edge = leaf.value.timestamp()  # type: ignore[union-attr]
+        if leaf.kind == "before":
+            return {i for i, a in enumerate(articles) if a.date is not None and a.date.timestamp() < edge}
+        return {i for i, a in enumerate(articles) if a.date is not None and a.date.timestamp() >= edge}
+    test = _COMPARE[leaf.kind]
+    limit = float(leaf.value)  # type: ignore[arg-type]
+    if leaf.header == "age":
+        stamp = now.timestamp()
+        return {i for i, a in enumerate(articles)
+                if a.date is not None and test((stamp - a.date.timestamp()) / 86400.0, limit)}
+    field = "lines" if leaf.header == "lines" else "bytes"
+    return {i for i, a in enumerate(articles) if test(getattr(a, field), limit)}
+
+
+_COMPARE = {
+    "gt": lambda x, y: x > y, "ge": lambda x, y: x >= y, "lt": lambda x, y: x < y,
+    "le": lambda x, y: x <= y, "eq": lambda x, y: x == y,
+}
+assert set(_COMPARE) == set(NUMBER_KINDS)

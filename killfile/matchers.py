@@ -1,0 +1,97 @@
+"""Compiled text conditions: each header of each article is scanned once, whatever the rule count.
+
+All substring / exact / regex tests on one header become
+  1. one RE2 alternation run over every value joined by newlines (one linear
+     pass in C over the whole group), which finds the few lines that could
+     match anything; then
+  2. one RE2 ``Set`` match on each of those lines, which says exactly which
+     tests matched.
+A pattern that cannot take part in the joined pass (it uses ``\\A``/``\\z`` or
+turns multi-line mode off) just makes every line a candidate: slower, never wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import re2
+
+from killfile import regex
+from killfile.model import Leaf
+
+_UNJOINABLE = re.compile(r"\\[Az]|\(\?[a-zA-Z]*-")
+"""Anchors that mean "start/end of the value": wrong once values are joined by newlines."""
+
+
+def leaf_pattern(leaf: Leaf) -> str:
+    """The RE2 pattern of a text leaf, case flag included."""
+    text = str(leaf.value)
+    if leaf.kind == "contains":
+        body = regex.literal(text)
+    elif leaf.kind == "equals":
+        body = "^" + regex.literal(text) + "$"
+    else:
+        body = text
+    return regex.with_case(body, leaf.case)
+
+
+class TextMatcher:
+    """Every text leaf on one header, compiled once per rule set."""
+
+    def __init__(self, header: str, leaves: Sequence[Leaf]) -> None:
+        self.header = header
+        patterns: dict[str, list[Leaf]] = {}
+        for leaf in leaves:
+            patterns.setdefault(leaf_pattern(leaf), []).append(leaf)
+        self.patterns = list(patterns)
+        self.leaves_of = [patterns[p] for p in self.patterns]
+        self._set = re2.Set.SearchSet(regex.options())
+        for pattern in self.patterns:
+            self._set.Add(pattern)
+        self._set.Compile()
+        self._match = self._set._set.Match
+        joinable = not any(_UNJOINABLE.search(p) for p in self.patterns)
+        combined = "(?m)" + "|".join(f"(?:{p})" for p in self.patterns)
+        self._prefilter = re2.compile(combined, regex.options())._regexp if joinable else None
+
+    def scan(self, values: Sequence[str], indices: Sequence[int] | None = None) -> dict[Leaf, set[int]]:
+        """Which articles each leaf matches; ``indices[k]`` is the article of ``values[k]``."""
+        values = [_one_line(v) for v in values] if any("\n" in v or "\r" in v for v in values) else values
+        hits: dict[Leaf, set[int]] = {leaf: set() for group in self.leaves_of for leaf in group}
+        for k in self._candidates(values):
+            found = self._match(values[k].encode("utf-8", "replace"))
+            if not found:
+                continue
+            article = indices[k] if indices is not None else k
+            for pattern_index in found:
+                for leaf in self.leaves_of[pattern_index]:
+                    hits[leaf].add(article)
+        return hits
+
+    def _candidates(self, values: Sequence[str]) -> list[int]:
+        """Line numbers where the joined alternation finds a match (a superset of the true hits)."""
+        if self._prefilter is None:
+            return list(range(len(values)))
+        big = "\n".join(values).encode("utf-8", "replace")
+        search = self._prefilter.Match
+        unanchored = re2._Anchor.UNANCHORED
+        end = len(big)
+        out: list[int] = []
+        pos = last = line = 0
+        while pos <= end:
+            start = search(unanchored, big, pos, end)[0][0]
+            if start < 0:
+                break
+            line += big.count(b"\n", last, start)
+            last = start
+            out.append(line)
+            newline = big.find(b"\n", start)
+            if newline < 0:
+                break
+            pos = newline + 1
+        return out
+
+
+def _one_line(value: str) -> str:
+    return value.replace("\r", " ").replace("\n", " ")

@@ -1,0 +1,118 @@
+"""The outcome of scoring one group: compact columns for a million articles, verdicts on demand.
+
+Scores live in one list, and explanations only for the articles something
+applied to, so scoring a huge group does not build a million objects; the
+TUI asks ``state(i)`` per visible row and ``verdict(i)`` when the reader asks why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from nntp.models import Overview
+
+from killfile.model import SEVERITY, Applied, ArticleScore, Problem, Rule
+
+
+@dataclass(slots=True)
+class Limits:
+    """Resolved thresholds for one group."""
+
+    kill: int
+    hide: int
+    read: int
+    high: int
+
+    def state(self, score: int) -> str:
+        if score <= self.kill:
+            return "killed"
+        if score <= self.hide:
+            return "hidden"
+        if score <= self.read:
+            return "read"
+        if score >= self.high:
+            return "high"
+        return "normal"
+
+
+@dataclass(slots=True)
+class ScoreTable:
+    """Scores, states, tags and explanations for ``articles`` (index i is articles[i])."""
+
+    articles: Sequence[Overview]
+    group: str
+    limits: Limits
+    scores: list[int]
+    entries: dict[int, list[Applied]] = field(default_factory=dict)
+    tags: dict[int, set[str]] = field(default_factory=dict)
+    forced: dict[int, str] = field(default_factory=dict)
+    unevaluated: list[tuple[Rule, set[int]]] = field(default_factory=list)
+    """Rules that need the article, with the articles they could be judged on."""
+    notes: list[str] = field(default_factory=list)
+    """Run-wide remarks: expired rules, disabled plugins."""
+    problems: list[Problem] = field(default_factory=list)
+    """Plugin failures found while scoring."""
+    last_match: dict[str, datetime] = field(default_factory=dict)
+    """Rule key -> newest matched article date, for rules that expire when idle."""
+    _index: dict[str, int] | None = None
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+    def state(self, i: int) -> str:
+        by_score = self.limits.state(self.scores[i])
+        forced = self.forced.get(i)
+        if forced and SEVERITY[forced] > SEVERITY[by_score]:
+            return forced
+        return by_score
+
+    def visible(self, i: int) -> bool:
+        """Neither killed nor hidden: what a thread list shows without expanding."""
+        return self.state(i) not in ("killed", "hidden")
+
+    def index_of(self, message_id: str) -> int | None:
+        if self._index is None:
+            self._index = {}
+            for i, a in enumerate(self.articles):
+                self._index.setdefault(a.message_id, i)
+        return self._index.get(message_id)
+
+    def verdict(self, i: int) -> ArticleScore:
+        a = self.articles[i]
+        return ArticleScore(a.number, a.message_id, self.scores[i], self.state(i),
+                            tuple(sorted(self.tags.get(i, ()))), tuple(self.entries.get(i, ())),
+                            tuple(self._notes_for(i)))
+
+    def _notes_for(self, i: int) -> list[str]:
+        notes = []
+        for rule, judged in self.unevaluated:
+            if i not in judged:
+                notes.append(f'rule "{rule.name or rule.origin}" ({rule.origin}) not evaluated: '
+                             "it needs the article, which is not cached")
+        return notes
+
+    def verdicts(self) -> Iterator[ArticleScore]:
+        for i in range(len(self.articles)):
+            yield self.verdict(i)
+
+    def counts(self) -> dict[str, int]:
+        """How many articles are in each state."""
+        out = {s: 0 for s in ("killed", "hidden", "read", "normal", "high")}
+        for i in range(len(self.articles)):
+            out[self.state(i)] += 1
+        return out
+
+
+def verdict_json(v: ArticleScore) -> dict[str, Any]:
+    """The ``pith score --json`` shape; these field names are a contract with users' scripts."""
+    return {
+        "number": v.number,
+        "message_id": v.message_id,
+        "score": v.score,
+        "state": v.state,
+        "tags": list(v.tags),
+        "matched": [{"rule": m.rule, "source": m.source, "delta": m.delta} for m in v.matched],
+    }
