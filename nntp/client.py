@@ -18,7 +18,6 @@ from typing import TypeVar
 from nntp.article import parse_article
 from nntp.compress import WireStats
 from nntp.connect import (
-    MAX_LINE,
     ConnectOptions,
     authenticate,
     install_io,
@@ -28,7 +27,9 @@ from nntp.connect import (
     reply_text,
 )
 from nntp.errors import (
+    AuthenticationFailed,
     ConnectionLost,
+    PithError,
     NoSuchArticle,
     NoSuchGroup,
     PostRefused,
@@ -36,7 +37,8 @@ from nntp.errors import (
     SourceUnavailable,
 )
 from nntp.models import Article, GroupInfo, OverviewBatch
-from nntp.parse import STANDARD_FORMAT, parse_over_line, parse_overview_format
+from nntp.parse import STANDARD_FORMAT, over_parser, parse_overview_format
+from nntp.responses import ResponseReader
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -204,48 +206,65 @@ class NNTPClient:
 
     # -- OVER --------------------------------------------------------------
     def iter_overviews(self, name: str, first: int, last: int, chunk: int = OVER_CHUNK) -> Iterator[OverviewBatch]:
-        """OVER first-last in chunks; each chunk is parsed and yielded as it completes.
+        """OVER first-last in chunks, two commands in flight, each chunk yielded once parsed.
 
-        Stopping the iteration between batches leaves the connection in step, so a
-        cancel keeps every batch already yielded.
+        While we parse one chunk the server already produces the next, so its work
+        and ours overlap. Stopping the iteration drains the answer still in flight,
+        so a cancel leaves the connection in step and keeps every batch yielded.
         """
-        fmt = self.overview_format()
+        parse = over_parser(self.overview_format())
         if self.current_group != name:
             self.select_group(name)
         command = "OVER" if "OVER" in self.capabilities else "XOVER"
-        start = first
-        while start <= last:
-            end = min(last, start + chunk - 1)
-            lines = self._run(command, lambda: self._over_lines(f"{command} {start}-{end}"))
-            records = []
-            skipped = 0
-            for line in lines:
-                record = parse_over_line(line, fmt)
-                if record is None:
-                    skipped += 1
-                else:
-                    records.append(record)
-            yield OverviewBatch(tuple(records), start, end, skipped)
-            start = end + 1
-
-    def _over_lines(self, command: str) -> list[str]:
-        """Send one OVER and read its multi-line answer in big chunks."""
+        ranges = [(s, min(last, s + chunk - 1)) for s in range(first, last + 1, chunk)]
+        reader = ResponseReader(self._conn.file)
+        sent = received = 0
         try:
-            self._conn._putcmd(command)
-            reply = self._conn._getresp()
-        except nntplib.NNTPTemporaryError as exc:
-            if reply_text(exc)[:3] in ("423", "420"):  # no articles in that range
-                return []
-            if is_auth_required(exc):
-                raise
-            raise RemoteProtocolError(f"{self.identity}: {command}: {reply_text(exc)}") from None
-        except nntplib.NNTPPermanentError as exc:
-            if is_encryption_required(exc):
-                raise
-            raise RemoteProtocolError(f"{self.identity}: {command}: {reply_text(exc)}") from None
-        if not reply.startswith("224"):
-            raise RemoteProtocolError(f"{self.identity}: unexpected reply to {command}: {reply!r}")
-        return read_multiline(self._conn.file)
+            while sent < min(2, len(ranges)):
+                self._send(f"{command} {ranges[sent][0]}-{ranges[sent][1]}")
+                sent += 1
+            for start, end in ranges:
+                lines = self._read_over(reader, command)
+                received += 1
+                if sent < len(ranges):
+                    self._send(f"{command} {ranges[sent][0]}-{ranges[sent][1]}")
+                    sent += 1
+                records = [r for r in map(parse, lines) if r is not None]
+                yield OverviewBatch(tuple(records), start, end, len(lines) - len(records))
+        finally:
+            self._drain(reader, command, sent - received)
+
+    def _send(self, command: str) -> None:
+        try:
+            self._conn.file.write(command.encode() + b"\r\n")
+            self._conn.file.flush()
+        except (OSError, ValueError) as exc:
+            raise ConnectionLost(f"{self.identity}: connection lost sending {command.split()[0]}: {exc}") from None
+
+    def _read_over(self, reader: ResponseReader, command: str) -> list[str]:
+        """One pipelined OVER answer: its lines, [] for an empty range, or a clear error."""
+        try:
+            status = reader.status_line()
+            if status.startswith("224"):
+                return reader.block()
+        except (OSError, EOFError, ValueError) as exc:
+            raise ConnectionLost(f"{self.identity}: connection lost during {command}: "
+                                 f"{exc or type(exc).__name__}") from None
+        if status[:3] in ("423", "420"):
+            return []
+        if status[:3] == "480":
+            raise AuthenticationFailed(f"{self.identity}: the server wants a login for {command} ({status})")
+        raise RemoteProtocolError(f"{self.identity}: unexpected reply to {command}: {status!r}")
+
+    def _drain(self, reader: ResponseReader, command: str, outstanding: int) -> None:
+        """Read answers still in flight after a cancel, so the next command is in step."""
+        try:
+            for _ in range(outstanding):
+                self._read_over(reader, command)
+        except PithError:
+            return  # the connection is broken anyway; the caller reconnects
+        if reader.buf:
+            raise RemoteProtocolError(f"{self.identity}: {len(reader.buf)} unexpected bytes after {command}")
 
     def hdr(self, name: str, header: str, first: int, last: int) -> list[tuple[int, str]]:
         """HDR (or XHDR on old servers) for a range: (number, value) pairs."""
@@ -295,40 +314,12 @@ class NNTPClient:
 
 
 def read_multiline(stream: object) -> list[str]:
-    """Read a dot-terminated NNTP block from a buffered stream, chunk by chunk.
-
-    Lines are decoded as UTF-8, falling back to Latin-1 per line (1990s 8-bit
-    headers), and dot-unstuffed. Stops exactly at the terminator, so the stream
-    stays in sync for the next command.
-    """
-    read1 = stream.read1  # type: ignore[attr-defined]
-    lines: list[str] = []
-    pending = b""
-    while True:
-        chunk = read1(1 << 16)
-        if not chunk:
-            raise EOFError("connection closed inside a multi-line response")
-        data = pending + chunk
-        parts = data.split(b"\r\n")
-        pending = parts.pop()
-        if len(pending) > MAX_LINE:
-            raise RemoteProtocolError("server sent a line longer than 1 MiB")
-        for i, raw in enumerate(parts):
-            if raw[:1] == b".":
-                if raw == b".":
-                    _unread(stream, b"\r\n".join(parts[i + 1:]) + (b"\r\n" if i + 1 < len(parts) else b"") + pending)
-                    return lines
-                raw = raw[1:]
-            try:
-                lines.append(raw.decode("utf-8"))
-            except UnicodeDecodeError:
-                lines.append(raw.decode("latin-1"))
-
-
-def _unread(stream: object, data: bytes) -> None:
-    """Bytes read past the terminator belong to the next reply: this client never pipelines."""
-    if data:
-        raise RemoteProtocolError(f"server sent {len(data)} unexpected bytes after a response")
+    """Read one dot-terminated block; bytes after it are an error (no command was pipelined)."""
+    reader = ResponseReader(stream)  # type: ignore[arg-type]
+    lines = reader.block()
+    if reader.buf:
+        raise RemoteProtocolError(f"server sent {len(reader.buf)} unexpected bytes after a response")
+    return lines
 
 
 def _split_desc(line: str) -> tuple[str, str]:

@@ -1,0 +1,80 @@
+"""Reading NNTP responses in big chunks, keeping bytes that belong to the next response.
+
+Pipelined OVER commands (RFC 3977 section 3.5 allows it for these) mean the
+server's next answer can already sit behind the terminator of the current one;
+this reader keeps those bytes instead of losing them. Lines longer than MAX_LINE
+are refused, so a hostile server cannot make memory grow without bound.
+"""
+
+from __future__ import annotations
+
+from typing import BinaryIO
+
+from nntp.errors import RemoteProtocolError
+
+MAX_LINE = 1 << 20
+CHUNK = 1 << 16
+
+
+class ResponseReader:
+    """Status lines and dot-terminated blocks from a buffered binary stream."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._read1 = stream.read1  # type: ignore[attr-defined]
+        self.buf = bytearray()
+
+    def _fill(self) -> None:
+        chunk = self._read1(CHUNK)
+        if not chunk:
+            raise EOFError("connection closed inside a response")
+        self.buf += chunk
+
+    def status_line(self) -> str:
+        """The next CRLF-terminated line (a status line), decoded leniently."""
+        while True:
+            end = self.buf.find(b"\r\n")
+            if end >= 0:
+                line = bytes(self.buf[:end])
+                del self.buf[: end + 2]
+                return line.decode("utf-8", errors="replace")
+            if len(self.buf) > MAX_LINE:
+                raise RemoteProtocolError("server sent a line longer than 1 MiB")
+            self._fill()
+
+    def block(self) -> list[str]:
+        """Lines of a dot-terminated block, dot-unstuffed; UTF-8, else Latin-1 per line."""
+        searched = 0
+        last_newline = 0
+        while True:
+            if self.buf[:3] == b".\r\n":
+                del self.buf[:3]
+                return []
+            end = self.buf.find(b"\r\n.\r\n", max(0, searched - 4))
+            if end >= 0:
+                break
+            searched = len(self.buf)
+            newline = self.buf.rfind(b"\r\n", last_newline)
+            last_newline = newline if newline >= 0 else last_newline
+            if len(self.buf) - last_newline > MAX_LINE:
+                raise RemoteProtocolError("server sent a line longer than 1 MiB")
+            self._fill()
+        body = bytes(self.buf[:end])
+        del self.buf[: end + 5]
+        return _decode_lines(body)
+
+
+def _decode_lines(body: bytes) -> list[str]:
+    try:
+        lines = body.decode("utf-8").split("\r\n")
+    except UnicodeDecodeError:
+        lines = [_decode_line(raw) for raw in body.split(b"\r\n")]
+    if body[:1] == b"." or b"\n." in body:
+        lines = [line[1:] if line[:1] == "." else line for line in lines]
+    return lines
+
+
+def _decode_line(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
