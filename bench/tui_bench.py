@@ -1,0 +1,109 @@
+"""The reader as a user meets it: Enter on a big group to the first screen of threads.
+
+Drives the real app (Textual's Pilot, a 120x36 screen) against a private INN2
+holding a 150,000-article group, and prints figures (no pass/fail):
+cold entry (nothing cached) to the first rows on screen and to the complete list,
+warm entry (cached, 100 new articles on the server), the median and 95th
+percentile of key-to-repaint while scrolling, and the process's peak RSS.
+
+    .venv/bin/python bench/tui_bench.py [--count 150000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+GROUP = "local.big"
+
+
+def make_app(address: str, store: Path, group: str) -> object:
+    from nntp.client import NNTPClient, ServerAddress
+    from nntp.connect import ConnectOptions
+    from store.cache import Store
+    from store.library import Library
+    from tui.app import PithApp
+
+    parsed = ServerAddress.parse(address)
+    return PithApp(
+        lambda: Library(Store(store), lambda: NNTPClient(parsed, options=ConnectOptions(compress=False, timeout=120))),
+        title="bench", start_group=group,
+    )
+
+
+def thread_rows(app: object) -> int:
+    from tui.widgets.thread_list import ThreadList
+
+    try:
+        widget = app.screen.query_one(ThreadList)  # type: ignore[attr-defined]
+    except Exception:
+        return 0
+    return int(widget.row_count)
+
+
+async def enter(address: str, store: Path, group: str, scroll_keys: int = 0) -> dict[str, float]:
+    """Start the app straight into ``group``; time first rows, full load, then scrolling."""
+    app = make_app(address, store, group)
+    t0 = time.perf_counter()
+    first = done = 0.0
+    latencies: list[float] = []
+    async with app.run_test(size=(120, 36)) as pilot:  # type: ignore[attr-defined]
+        while time.perf_counter() - t0 < 120:
+            await asyncio.sleep(0.005)
+            if thread_rows(app) and not first:
+                first = time.perf_counter() - t0
+            screen = app.screen  # type: ignore[attr-defined]
+            if getattr(screen, "loaded", False):
+                done = time.perf_counter() - t0
+                break
+        await pilot.pause()
+        for i in range(scroll_keys):
+            k0 = time.perf_counter()
+            await pilot.press("j" if i % 40 < 30 else "pagedown")
+            await pilot.pause()
+            latencies.append(time.perf_counter() - k0)
+    result = {"first_rows_s": first, "complete_s": done, "rows": thread_rows(app)}
+    if latencies:
+        result["key_median_ms"] = statistics.median(latencies) * 1000
+        result["key_p95_ms"] = sorted(latencies)[int(len(latencies) * 0.95)] * 1000
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=150_000)
+    args = parser.parse_args()
+    from bench.big_group import add_articles, start_big_server
+
+    print(f"loading {args.count:,} articles into a private INN2 ...", flush=True)
+    server, seconds = start_big_server(args.count, GROUP)
+    try:
+        with tempfile.TemporaryDirectory(prefix="pith-tui-bench-") as tmp:
+            store = Path(tmp) / "store.sqlite3"
+            cold = asyncio.run(enter(server.address, store, GROUP))
+            add_articles(server, GROUP, 100, "tuiwarm")
+            warm = asyncio.run(enter(server.address, store, GROUP, scroll_keys=200))
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    finally:
+        server.stop()
+    print(f"loaded in {seconds:.1f} s\n{GROUP}: {warm['rows']:,} rows in the thread view")
+    print(f"  cold: first rows on screen  {cold['first_rows_s']:6.2f} s   (target < 1.5 s)")
+    print(f"  cold: complete list         {cold['complete_s']:6.2f} s   (slrn 5.5 s, tin 4.5 s)")
+    print(f"  warm (+100 new): first rows {warm['first_rows_s']:6.2f} s   (target < 0.5 s)")
+    print(f"  key-to-repaint while scrolling: median {warm['key_median_ms']:.1f} ms, "
+          f"p95 {warm['key_p95_ms']:.1f} ms   (target median < 16 ms)")
+    print(f"  peak RSS of the whole run:  {rss:6.0f} MB   (target < 200 MB; slrn 95 MB, tin 69 MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
