@@ -9,76 +9,100 @@ the score for ``keep = "best"``), so the result never depends on input order.
 
 from __future__ import annotations
 
+import operator
 import zoneinfo
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
+from itertools import compress, repeat
 
-from killfile.facts import Facts
+from killfile.facts import Facts, where
 from killfile.model import Cap
 
 _UNIX_DAY0 = date(1970, 1, 1).toordinal()
 
 
 def over_cap(cap: Cap, facts: Facts, scores: Sequence[int]) -> list[int]:
-    """Indices of the articles beyond ``cap.max`` in their (author, window) bucket."""
-    addresses = facts.addresses
-    totals = Counter(addresses)
-    busy = {a for a, n in totals.items() if n > cap.max and a not in cap.exempt}
-    if not busy:
+    """Indices of the articles beyond ``cap.max`` in their (author, window) bucket.
+
+    Bucket keys are integers (author * span + window) built and counted in C;
+    only the buckets over the limit are gathered and sorted.
+    """
+    if cap.per == "thread" and not cap.exempt:
+        return _over_thread_cap(cap, facts, scores)
+    windows = _windows(cap, facts)
+    span = max(windows, default=0) + 2
+    # A missing window (-1) lands on author * span - 1: a bucket no real window uses.
+    keys = list(map(operator.add, map(operator.mul, facts.address_ids, repeat(span)), windows))
+    counts = Counter(keys)
+    full = {k for k in compress(counts.keys(), map(operator.gt, counts.values(), repeat(cap.max)))
+            if k % span != span - 1}
+    if cap.exempt and full:
+        exempt_ids = {facts.address_ids[i] for i in where(map(cap.exempt.__contains__, facts.addresses))}
+        full = {k for k in full if k // span not in exempt_ids}
+    if not full:
         return []
-    window = _window_function(cap, facts)
-    buckets: dict[tuple[str, object], list[int]] = {}
-    for i, address in enumerate(addresses):
-        if address in busy:
-            key = window(i)
-            if key is not None:
-                buckets.setdefault((address, key), []).append(i)
-    arts = facts.articles
-    stamps = facts.timestamps
+    return _trim(cap, facts, scores, keys, full)
 
-    def order(i: int) -> tuple:
-        base = (stamps[i] if stamps[i] is not None else float("-inf"), arts[i].number, arts[i].message_id,
-                arts[i].subject)
-        return (-scores[i], *base) if cap.keep == "best" else base
 
+def _over_thread_cap(cap: Cap, facts: Facts, scores: Sequence[int]) -> list[int]:
+    """Per-thread caps count (thread, author) pairs, which the detectors already counted."""
+    counts = facts.thread_author_counts
+    full = set(compress(counts.keys(), map(operator.gt, counts.values(), repeat(cap.max))))
+    return _trim(cap, facts, scores, facts.thread_author_keys, full) if full else []
+
+
+def _trim(cap: Cap, facts: Facts, scores: Sequence[int], keys: Sequence[int], full: set[int]) -> list[int]:
+    """Sort each over-full bucket by the cap's order and return what lies beyond ``cap.max``."""
+    buckets: dict[int, list[int]] = {}
+    for i in where(map(full.__contains__, keys)):
+        buckets.setdefault(keys[i], []).append(i)
+    order = facts.order.__getitem__
+    worst_first = [-s for s in scores].__getitem__ if cap.keep == "best" else None
     over: list[int] = []
     for members in buckets.values():
-        if len(members) > cap.max:
-            members.sort(key=order)
-            over.extend(members[cap.max:])
+        members.sort(key=order)
+        if worst_first is not None:
+            members.sort(key=worst_first)  # stable: highest score first, earliest among equals
+        over.extend(members[cap.max:])
     return over
 
 
-def _window_function(cap: Cap, facts: Facts):  # type: ignore[no-untyped-def]
-    """index -> window key (None: the article has no place in a window)."""
+def _windows(cap: Cap, facts: Facts) -> list[int]:
+    """A non-negative window number per article (-1: no window, i.e. no Date)."""
     if cap.per == "thread":
-        keys = facts.thread_keys
-        return lambda i: keys[i]
-    stamps = facts.timestamps
-    offset = _offset_function(cap.timezone)
-
-    def day_of(i: int) -> int | None:
-        stamp = stamps[i]
-        if stamp is None:
-            return None
-        return int((stamp + offset(stamp)) // 86400)
-
+        return facts.thread_ids
+    days = facts.days(cap.timezone)
     if cap.per == "day":
-        return day_of
+        return days
     if cap.per == "week":
-        return lambda i: None if (d := day_of(i)) is None else (d + 3) // 7  # 1970-01-01 was a Thursday
-    return lambda i: None if (d := day_of(i)) is None else _month(d)
+        return [(d - 1) // 7 if d >= 0 else -1 for d in days]  # ordinal 1 (0001-01-01) was a Monday
+    months = {d: _month(d) for d in set(days) if d >= 0}
+    months[-1] = -1
+    return [months[d] for d in days]
 
 
-def _month(day: int) -> tuple[int, int]:
-    when = date.fromordinal(day + _UNIX_DAY0)
-    return (when.year, when.month)
+def day_numbers(stamps: Sequence[float | None], timezone_name: str) -> list[int]:
+    """Proleptic day ordinal (as date.toordinal) of each timestamp in the zone; -1 for None."""
+    base = _UNIX_DAY0
+    known = [s for s in stamps if s is not None] if None in stamps else stamps
+    offset = _offset_function(timezone_name)
+    known = [s + offset(s) for s in known]
+    days = list(map(operator.add, map(int, map(operator.floordiv, known, repeat(86400))), repeat(base)))
+    if known is stamps:
+        return days
+    it = iter(days)
+    return [next(it) if s is not None else -1 for s in stamps]
+
+
+def _month(day: int) -> int:
+    when = date.fromordinal(day)
+    return when.year * 12 + when.month
 
 
 def _offset_function(name: str):  # type: ignore[no-untyped-def]
     """timestamp -> seconds east of UTC in that zone, cached per hour (offsets change on the hour)."""
-    if name.upper() == "UTC":
+    if name.upper() in ("UTC", "Z", "ETC/UTC", "GMT"):
         return lambda _stamp: 0
     zone = zoneinfo.ZoneInfo(name)
     cache: dict[int, float] = {}

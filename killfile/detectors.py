@@ -15,71 +15,78 @@ from killfile.model import DetectorConfig
 
 
 def pingpong(facts: Facts, config: DetectorConfig) -> set[int]:
-    """Articles in an alternating two-author chain with more than ``pingpong_replies`` answers."""
-    parents = facts.parents
-    authors = facts.addresses
-    run = _runs(parents, authors)
-    need = config.pingpong_replies + 1
+    """Articles in an alternating two-author chain with more than ``pingpong_replies`` answers.
+
+    A chain of more than N answers holds at least (N + 2) // 2 articles by each of
+    its two authors in one thread, so only threads with two such authors (found
+    from the shared (thread, author) counts) are walked.
+    """
+    need = (config.pingpong_replies + 2) // 2
+    span = facts.author_count
+    busy: Counter[int] = Counter(key // span for key, n in facts.thread_author_counts.items() if n >= need)
+    threads = {t for t, authors in busy.items() if authors >= 2}
+    members = facts.members(threads)
+    if not members:
+        return set()
+    parents = _local_parents(facts, members)
+    authors = facts.address_ids
+    extends = [i for i, p in parents.items()
+               if p >= 0 and (g := parents.get(p, -1)) >= 0 and authors[g] == authors[i] != authors[p]]
+    ext = set(extends)
+    run: dict[int, int] = {}
+    for i in extends:
+        _run(i, parents, ext, run)
     tagged: set[int] = set()
-    for i, length in enumerate(run):
-        if length > need:
-            _tag_chain(i, length, parents, tagged)
+    for i in sorted(extends, key=lambda k: (-run[k], k)):
+        if run[i] > config.pingpong_replies + 1:
+            _tag_chain(i, run[i], parents, tagged)
     return tagged
 
 
-def _runs(parents: list[int], authors: list[str]) -> list[int]:
-    """Length of the alternating chain ending at each article, without recursion."""
-    run = [0] * len(parents)
-    for start in range(len(parents)):
-        if run[start]:
-            continue
-        path = []
-        i = start
-        seen: set[int] = set()
-        while i >= 0 and not run[i] and i not in seen:
-            seen.add(i)
-            path.append(i)
-            i = parents[i]
-        for i in reversed(path):
-            run[i] = _step(i, parents, authors, run)
-    return run
+def _local_parents(facts: Facts, members: list[int]) -> dict[int, int]:
+    """Nearest present ancestor of each member, looked up among the members' own Message-IDs."""
+    arts = facts.articles
+    by_id: dict[str, int] = {}
+    for i in members:
+        by_id.setdefault(arts[i].message_id, i)
+    out: dict[int, int] = {}
+    for i in members:
+        a = arts[i]
+        out[i] = next((by_id[r] for r in reversed(a.references) if r in by_id and r != a.message_id), -1)
+    return out
 
 
-def _step(i: int, parents: list[int], authors: list[str], run: list[int]) -> int:
-    p = parents[i]
-    if p < 0 or not run[p] or authors[p] == authors[i]:
-        return 1
-    gp = parents[p]
-    if run[p] >= 2 and gp >= 0 and authors[gp] == authors[i]:
-        return run[p] + 1
-    return 2
+def _run(start: int, parents: dict[int, int], ext: set[int], run: dict[int, int]) -> int:
+    """Chain length ending at ``start``: 2 at the first answer, +1 per alternating reply."""
+    path = []
+    i = start
+    while i in ext and i not in run and len(path) <= len(ext):
+        path.append(i)
+        i = parents.get(i, -1)
+    base = run.get(i, 2) if i in ext else 2  # i is the chain's first answer (its parent opened it)
+    for k in reversed(path):
+        base = base + 1
+        run[k] = base
+    return run[start]
 
 
-def _tag_chain(i: int, length: int, parents: list[int], tagged: set[int]) -> None:
+def _tag_chain(i: int, length: int, parents: dict[int, int], tagged: set[int]) -> None:
     for _ in range(length):
         if i < 0 or i in tagged:
             return
         tagged.add(i)
-        i = parents[i]
+        i = parents.get(i, -1)
 
 
 def dominated(facts: Facts, config: DetectorConfig) -> set[int]:
     """Articles of threads where one author wrote more than the configured share."""
-    keys = facts.thread_keys
-    sizes = Counter(keys)
-    big = {k for k, n in sizes.items() if n >= max(config.dominated_min, 1)}
-    if not big:
+    sizes = facts.thread_sizes
+    if max(sizes.values(), default=0) < max(config.dominated_min, 1):
         return set()
-    authors = facts.addresses
-    per_thread: dict[str, Counter[str]] = {}
-    members: dict[str, list[int]] = {}
-    for i, key in enumerate(keys):
-        if key in big:
-            per_thread.setdefault(key, Counter())[authors[i]] += 1
-            members.setdefault(key, []).append(i)
-    tagged: set[int] = set()
-    for key, counts in per_thread.items():
-        top = max(counts.values())
-        if top * 100 > config.dominated_percent * sizes[key]:
-            tagged.update(members[key])
-    return tagged
+    span = facts.author_count
+    hit = set()
+    for key, n in facts.thread_author_counts.items():
+        t = key // span
+        if n * 100 > config.dominated_percent * sizes[t] and sizes[t] >= config.dominated_min:
+            hit.add(t)
+    return set(facts.members(hit))

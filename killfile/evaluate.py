@@ -8,11 +8,13 @@ not to rules x articles.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from nntp.models import Article, Overview
 
+from killfile.facts import Facts
 from killfile.conditions import NUMBER_KINDS, headers_of, leaves_of
 from killfile.headers import needs_article, overview_text, slow_text
 from killfile.matchers import TextMatcher
@@ -42,7 +44,8 @@ class LeafResults:
     """Every leaf's matches for one run, plus which articles can answer each slow header."""
 
     def __init__(self, compiled: CompiledRules, articles: Sequence[Overview], group: str, now: datetime,
-                 full: Mapping[str, Article]) -> None:
+                 full: Mapping[str, Article], facts: Facts | None = None) -> None:
+        facts = facts or Facts(articles)
         self.n = len(articles)
         self.hits: dict[Leaf, set[int]] = {}
         self.available: dict[str, set[int]] = {}
@@ -52,7 +55,7 @@ class LeafResults:
                 indices, values = self._slow_values(articles, header, full, full_idx)
                 self.hits.update(matcher.scan(values, indices))
             else:
-                self.hits.update(matcher.scan(_fast_values(articles, header, group)))
+                self.hits.update(matcher.scan(_fast_values(facts, header, group)))
         for leaf in compiled.other:
             self.hits[leaf] = _numeric(leaf, articles, now)
         for slow in compiled.slow:
@@ -122,16 +125,20 @@ def _or(parts: list[Hits]) -> Hits:
     return include, False
 
 
-def _fast_values(articles: Sequence[Overview], header: str, group: str) -> list[str]:
+def _fast_values(facts: Facts, header: str, group: str) -> Sequence[str]:
     if header == "subject":
-        return [a.subject for a in articles]
+        return facts.subjects
     if header == "from":
-        return [a.author for a in articles]
+        return facts.authors
     if header == "message-id":
-        return [a.message_id for a in articles]
+        return facts.message_ids
     if header == "xref":
-        return [a.xref for a in articles]
-    return [overview_text(a, header, group) for a in articles]
+        return list(map(operator.attrgetter("xref"), facts.articles))
+    if header == "references":
+        return list(map(" ".join, facts.references))
+    if header == "address":
+        return facts.addresses
+    return [overview_text(a, header, group) for a in facts.articles]
 
 
 def _numeric(leaf: Leaf, articles: Sequence[Overview], now: datetime) -> set[int]:

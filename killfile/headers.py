@@ -10,6 +10,7 @@ article, else the rule is not evaluated for that article and explain says so.
 from __future__ import annotations
 
 import functools
+import re
 from email.utils import format_datetime, parseaddr
 
 from nntp.models import Article, Overview
@@ -46,9 +47,18 @@ def normalize_address(author: str) -> str:
 
     Authors repeat a great deal in a group, so the cache makes this nearly free.
     """
+    fast = _ANGLE.search(author) or _BARE.match(author)
+    if fast:
+        return fast.group(1).lower()
     _, addr = parseaddr(author)
     addr = addr.strip() or author.strip()
     return addr.lower()
+
+
+_ANGLE = re.compile(r"<([^<>\s\"]+@[^<>\s\"]+)>\s*$")
+"""``Name <user@host>``: the common case, without the full RFC 5322 parser."""
+_BARE = re.compile(r"\s*([^<>\s\"()]+@[^<>\s\"()]+)\s*(?:\([^()]*\))?\s*$")
+"""``user@host`` or ``user@host (Name)``."""
 
 
 def xref_groups(xref: str) -> list[str]:

@@ -18,10 +18,15 @@ from collections.abc import Sequence
 import re2
 
 from killfile import regex
+from killfile.facts import where
 from killfile.model import Leaf
 
 _UNJOINABLE = re.compile(r"\\[Az]|\(\?[a-zA-Z]*-")
 """Anchors that mean "start/end of the value": wrong once values are joined by newlines."""
+
+
+UNIQUE = frozenset({"message-id", "references", "xref", "body", "parent", "date"})
+"""Headers whose values are (nearly) all different: de-duplicating them would only cost a pass."""
 
 
 def leaf_pattern(leaf: Leaf) -> str:
@@ -56,17 +61,38 @@ class TextMatcher:
         self._prefilter = re2.compile(combined, regex.options())._regexp if joinable else None
 
     def scan(self, values: Sequence[str], indices: Sequence[int] | None = None) -> dict[Leaf, set[int]]:
-        """Which articles each leaf matches; ``indices[k]`` is the article of ``values[k]``."""
-        values = [_one_line(v) for v in values] if any("\n" in v or "\r" in v for v in values) else values
+        """Which articles each leaf matches; ``indices[k]`` is the article of ``values[k]``.
+
+        Subjects and authors repeat a great deal, so only distinct values are
+        searched; one C-level pass then finds the articles carrying a matching value.
+        """
         hits: dict[Leaf, set[int]] = {leaf: set() for group in self.leaves_of for leaf in group}
-        for k in self._candidates(values):
-            found = self._match(values[k].encode("utf-8", "replace"))
-            if not found:
-                continue
+        if self.header in UNIQUE:
+            return self._scan_unique(values, indices, hits)
+        distinct = list(dict.fromkeys(values))
+        matched: dict[str, list[int]] = {}
+        for k in self._candidates(distinct):
+            found = self._match(_one_line(distinct[k]).encode("utf-8", "replace"))
+            if found:
+                matched[distinct[k]] = found
+        if not matched:
+            return hits
+        leaves_of = self.leaves_of
+        for k in where(map(matched.__contains__, values)):
             article = indices[k] if indices is not None else k
-            for pattern_index in found:
-                for leaf in self.leaves_of[pattern_index]:
+            for pattern_index in matched[values[k]]:
+                for leaf in leaves_of[pattern_index]:
                     hits[leaf].add(article)
+        return hits
+
+    def _scan_unique(self, values: Sequence[str], indices: Sequence[int] | None,
+                     hits: dict[Leaf, set[int]]) -> dict[Leaf, set[int]]:
+        """Headers whose values rarely repeat: no de-duplication pass, candidates map straight back."""
+        for k in self._candidates(values):
+            found = self._match(_one_line(values[k]).encode("utf-8", "replace"))
+            for pattern_index in found or ():
+                for leaf in self.leaves_of[pattern_index]:
+                    hits[leaf].add(indices[k] if indices is not None else k)
         return hits
 
     def _candidates(self, values: Sequence[str]) -> list[int]:
@@ -74,6 +100,8 @@ class TextMatcher:
         if self._prefilter is None:
             return list(range(len(values)))
         big = "\n".join(values).encode("utf-8", "replace")
+        if big.count(b"\n") != len(values) - 1 or b"\r" in big:  # a value with a line break in it
+            big = "\n".join(_one_line(v) for v in values).encode("utf-8", "replace")
         search = self._prefilter.Match
         unanchored = re2._Anchor.UNANCHORED
         end = len(big)
@@ -94,4 +122,6 @@ class TextMatcher:
 
 
 def _one_line(value: str) -> str:
-    return value.replace("\r", " ").replace("\n", " ")
+    if "\n" in value or "\r" in value:
+        return value.replace("\r", " ").replace("\n", " ")
+    return value

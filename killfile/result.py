@@ -7,7 +7,7 @@ TUI asks ``state(i)`` per visible row and ``verdict(i)`` when the reader asks wh
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -46,8 +46,10 @@ class ScoreTable:
     group: str
     limits: Limits
     scores: list[int]
-    entries: dict[int, list[Applied]] = field(default_factory=dict)
-    tags: dict[int, set[str]] = field(default_factory=dict)
+    applications: list[tuple[Applied, Collection[int]]] = field(default_factory=list)
+    """What applied to which articles, in the order it applied (the engine's log)."""
+    tag_index: dict[str, set[int]] = field(default_factory=dict)
+    """Tag -> articles carrying it."""
     forced: dict[int, str] = field(default_factory=dict)
     unevaluated: list[tuple[Rule, set[int]]] = field(default_factory=list)
     """Rules that need the article, with the articles they could be judged on."""
@@ -58,6 +60,8 @@ class ScoreTable:
     last_match: dict[str, datetime] = field(default_factory=dict)
     """Rule key -> newest matched article date, for rules that expire when idle."""
     _index: dict[str, int] | None = None
+    _entries: dict[int, list[Applied]] | None = None
+    _tags: dict[int, list[str]] | None = None
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -80,11 +84,28 @@ class ScoreTable:
                 self._index.setdefault(a.message_id, i)
         return self._index.get(message_id)
 
+    def entries(self, i: int) -> list[Applied]:
+        """What applied to article i, in order; built for all articles on first use (one pass)."""
+        if self._entries is None:
+            self._entries = {}
+            for applied, indices in self.applications:
+                for k in indices:
+                    self._entries.setdefault(k, []).append(applied)
+        return self._entries.get(i, [])
+
+    def tags(self, i: int) -> list[str]:
+        """Article i's tags, sorted."""
+        if self._tags is None:
+            self._tags = {}
+            for name in sorted(self.tag_index):
+                for k in self.tag_index[name]:
+                    self._tags.setdefault(k, []).append(name)
+        return self._tags.get(i, [])
+
     def verdict(self, i: int) -> ArticleScore:
         a = self.articles[i]
         return ArticleScore(a.number, a.message_id, self.scores[i], self.state(i),
-                            tuple(sorted(self.tags.get(i, ()))), tuple(self.entries.get(i, ())),
-                            tuple(self._notes_for(i)))
+                            tuple(self.tags(i)), tuple(self.entries(i)), tuple(self._notes_for(i)))
 
     def _notes_for(self, i: int) -> list[str]:
         notes = []

@@ -9,43 +9,49 @@ intersection, so it is independent of article order and linear in practice.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from nntp.models import Overview
 
+from killfile.facts import where
 
-def closure(articles: Sequence[Overview], roots: Iterable[str]) -> dict[int, set[str]]:
-    """Article index -> the root Message-IDs (from ``roots``) whose thread holds it."""
-    wanted = set(roots)
-    if not wanted:
+
+def closure(articles: Sequence[Overview], roots: Iterable[str], refs: Sequence[tuple[str, ...]] | None = None,
+            msgids: Sequence[str] | None = None) -> dict[int, set[str]]:
+    """Article index -> the root Message-IDs (from ``roots``) whose thread holds it.
+
+    Each pass is one C-speed ``isdisjoint`` per article. The first finds every
+    article whose References name a root (all of them, when References are
+    complete); later passes look only for articles reaching the thread through
+    an article found in the pass before (truncated References).
+    """
+    roots_of: dict[str, set[str]] = {r: {r} for r in roots}
+    if not roots_of:
         return {}
+    frontier = set(roots_of)
+    refs = refs if refs is not None else [a.references for a in articles]
+    msgids = msgids if msgids is not None else [a.message_id for a in articles]
+    found = sorted(set(where(map(frontier.__contains__, msgids)))
+                   | set(where(map(operator.not_, map(frontier.isdisjoint, refs)))))
     covered: dict[int, set[str]] = {}
-    for i, a in enumerate(articles):
-        if a.message_id in wanted or not wanted.isdisjoint(a.references):
-            hit = wanted.intersection(a.references)
-            if a.message_id in wanted:
-                hit.add(a.message_id)
+    while found:
+        frontier = set()
+        for i in found:
+            a = articles[i]
+            hit: set[str] = set()
+            for ref in (*a.references, a.message_id):
+                hit |= roots_of.get(ref, set())
             covered[i] = hit
-    _extend(articles, covered)
+            if a.message_id not in roots_of:
+                frontier.add(a.message_id)
+        for i in found:
+            roots_of.setdefault(articles[i].message_id, set()).update(covered[i])
+        if not frontier:
+            break
+        found = [i for i in where(map(operator.not_, map(frontier.isdisjoint, refs))) if i not in covered]
     return covered
-
-
-def _extend(articles: Sequence[Overview], covered: dict[int, set[str]]) -> None:
-    """Add articles that reach a covered article only through a covered descendant."""
-    while True:
-        roots_of: dict[str, set[str]] = {}
-        for i, hit in covered.items():
-            roots_of.setdefault(articles[i].message_id, set()).update(hit)
-        keys = set(roots_of)
-        grew = False
-        for i, a in enumerate(articles):
-            if i in covered or not a.references or keys.isdisjoint(a.references):
-                continue
-            covered[i] = set().union(*(roots_of[r] for r in a.references if r in roots_of))
-            grew = True
-        if not grew:
-            return
 
 
 def live(rules: Iterable, now: datetime) -> list:
