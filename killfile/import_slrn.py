@@ -157,7 +157,8 @@ def _rule(entry: _Entry, problems: list[Problem]) -> RuleText | None:
     try:
         items = [_condition(item) for item in entry.root.items]
     except Untranslatable as exc:
-        problems.append(Problem(entry.path, entry.line, f"entry not converted: {exc}", "warning"))
+        line = getattr(exc, "line", entry.line)
+        problems.append(Problem(entry.path, line, f"Score entry of line {entry.line} not converted: {exc}", "warning"))
         return None
     if not items:
         problems.append(Problem(entry.path, entry.line, "entry has no tests; not converted", "warning"))
@@ -178,15 +179,20 @@ def _condition(item: Any) -> dict[str, Any]:
         inner = [_condition(i) for i in item.items]
         return {"all" if item.op == ":" else "any": inner}
     negate, header, text, where = item
+    try:
+        return _test(negate, header, text, where)
+    except Untranslatable as exc:
+        exc.line = int(where.rsplit(":", 1)[1])  # type: ignore[attr-defined]
+        raise
+
+
+def _test(negate: bool, header: str, text: str, where: str) -> dict[str, Any]:
     key = header.lower()
     if key in NUMERIC or key == "age":
         return _number(negate, key, text, where)
     if key == "has-body":
-        raise Untranslatable(f"{where}: Has-Body (pith scores cached and uncached articles alike)")
-    try:
-        pattern, case = translate(text)
-    except Untranslatable as exc:
-        raise Untranslatable(f"{where}: {exc}") from None
+        raise Untranslatable("Has-Body (pith scores cached and uncached articles alike)")
+    pattern, case = translate(text)
     out: dict[str, Any] = {"header": "Group" if key == "newsgroup" else header, "regex": pattern}
     if case:
         out["case"] = True
@@ -197,7 +203,7 @@ def _condition(item: Any) -> dict[str, Any]:
 
 def _number(negate: bool, key: str, text: str, where: str) -> dict[str, Any]:
     if not re.fullmatch(r"\d+", text):
-        raise Untranslatable(f"{where}: {key} needs a whole number, not {text!r}")
+        raise Untranslatable(f"{key} needs a whole number, not {text!r}")
     n = int(text)
     if key == "age":  # Age: N = at most N days old; ~Age = older
         return {"header": "Age", "gt" if negate else "le": n}

@@ -56,7 +56,7 @@ class TextMatcher:
             self._set.Add(pattern)
         self._set.Compile()
         self._match = self._set._set.Match
-        joinable = not any(_UNJOINABLE.search(p) for p in self.patterns)
+        joinable = header != "body" and not any(_UNJOINABLE.search(p) for p in self.patterns)
         combined = "(?m)" + "|".join(f"(?:{p})" for p in self.patterns)
         self._prefilter = re2.compile(combined, regex.options())._regexp if joinable else None
 
@@ -88,8 +88,9 @@ class TextMatcher:
     def _scan_unique(self, values: Sequence[str], indices: Sequence[int] | None,
                      hits: dict[Leaf, set[int]]) -> dict[Leaf, set[int]]:
         """Headers whose values rarely repeat: no de-duplication pass, candidates map straight back."""
+        flatten = _one_line if self.header != "body" else str  # a body keeps its lines for (?m)^
         for k in self._candidates(values):
-            found = self._match(_one_line(values[k]).encode("utf-8", "replace"))
+            found = self._match(flatten(values[k]).encode("utf-8", "replace"))
             for pattern_index in found or ():
                 for leaf in self.leaves_of[pattern_index]:
                     hits[leaf].add(indices[k] if indices is not None else k)

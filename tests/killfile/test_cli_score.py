@@ -1,0 +1,180 @@
+"""pith score / pith rules / pith threads with rules, on a small mbox archive."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import main
+from store.paths import config_dir
+
+MBOX = b"""From a Thu Jan  1 00:00:00 1970
+Newsgroups: test.kf
+From: Troll <troll@example.com>
+Subject: [LIST] flame bait
+Message-ID: <root@example.org>
+Date: Mon, 05 Apr 1993 14:58:21 +0000
+
+Bait
+
+From b Thu Jan  1 00:00:00 1970
+Newsgroups: test.kf
+From: Ann <ann@example.org>
+Subject: Re: [LIST] flame bait
+Message-ID: <reply@example.org>
+References: <root@example.org>
+Date: Tue, 06 Apr 1993 10:00:00 +0000
+
+Reply
+
+From c Thu Jan  1 00:00:00 1970
+Newsgroups: test.kf
+From: Bob <bob@example.org>
+Subject: a new subject entirely
+Message-ID: <deep@example.org>
+References: <root@example.org> <reply@example.org>
+Date: Wed, 07 Apr 1993 10:00:00 +0000
+
+Deep
+
+From d Thu Jan  1 00:00:00 1970
+Newsgroups: test.kf
+From: Cy <cy@example.org>
+Subject: good stuff
+Message-ID: <good@example.org>
+Date: Thu, 08 Apr 1993 10:00:00 +0000
+
+Good
+"""
+
+RULES = """\
+[[rule]]
+name = "no trolls"
+score = -9999
+all = [{ header = "From", contains = "troll@example.com" }]
+
+[[rule]]
+name = "good"
+score = 50
+all = [{ header = "Subject", regex = "\\\\bgood\\\\b" }]
+"""
+
+
+@pytest.fixture
+def mbox(tmp_path: Path) -> Path:
+    path = tmp_path / "list.mbox"
+    path.write_bytes(MBOX)
+    return path
+
+
+@pytest.fixture
+def rules_file() -> Path:
+    path = config_dir() / "score.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(RULES)
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_score_json_contract(mbox: Path, rules_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--archive", str(mbox), "score", "test.kf", "--json")
+    assert code == 0
+    data = {d["message_id"]: d for d in json.loads(out)}
+    assert all(set(d) == {"number", "message_id", "score", "state", "tags", "matched"} for d in data.values())
+    troll = data["<root@example.org>"]
+    assert troll["score"] == -9999 and troll["state"] == "killed" and troll["tags"] == ["list"]
+    assert troll["matched"] == [{"rule": "no trolls", "source": f"{rules_file}:1", "delta": -9999}]
+    assert data["<good@example.org>"]["state"] == "high"
+    assert data["<reply@example.org>"]["state"] == "normal"
+
+
+def test_explain_and_rules_option(mbox: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    other = tmp_path / "other.toml"
+    other.write_text('[[rule]]\nname = "bob"\nscore = -5\nall = [{ header = "From", contains = "bob" }]\n')
+    code, out, _ = run(capsys, "--archive", str(mbox), "score", "test.kf", "--rules", str(other),
+                       "--explain", "<deep@example.org>")
+    assert code == 0
+    assert "bob" in out and f"{other}:1" in out and "-5" in out and "final score: read" in out
+    code, _, err = run(capsys, "--archive", str(mbox), "score", "test.kf", "--explain", "<nope@x>")
+    assert code == 2 and "<nope@x>" in err
+
+
+def test_thread_kill_action_then_threads_json(mbox: Path, rules_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "rules", "kill-thread", "<reply@example.org>", "--subthread")
+    assert code == 0 and out.startswith("#1 thread-kill")
+    code, out, _ = run(capsys, "--archive", str(mbox), "threads", "test.kf", "--json")
+    roots = json.loads(out)
+    # The troll root is killed but has... no visible replies left: the reply subthread is killed too.
+    assert [r["message_id"] for r in roots] == ["<good@example.org>"]
+    assert roots[0]["score"] == 50 and roots[0]["state"] == "high" and roots[0]["tags"] == []
+    code, out, _ = run(capsys, "--archive", str(mbox), "threads", "test.kf", "--json", "--all")
+    everything = json.loads(out)
+    assert everything[0]["state"] == "killed" and everything[0]["children"][0]["state"] == "killed"
+    code, out, _ = run(capsys, "rules", "undo")
+    assert code == 0 and "#1" in out
+    code, out, _ = run(capsys, "--archive", str(mbox), "threads", "test.kf", "--json")
+    roots = json.loads(out)
+    placeholder = roots[0]
+    assert placeholder["number"] is None and placeholder["message_id"] == "<root@example.org>"
+    assert placeholder["state"] is None and [c["message_id"] for c in placeholder["children"]] == ["<reply@example.org>"]
+
+
+def test_rules_check_reports_file_line_and_exit_status(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[rule]]\nname = "x"\nscore = 1\nall = [{ header = "Subject", regex = "(a)\\\\1" }]\n')
+    code, out, _ = run(capsys, "rules", "check", str(bad))
+    assert code == 1 and f"{bad}:4: error: RE2 rejects" in out
+    good = tmp_path / "good.toml"
+    good.write_text(RULES)
+    code, out, _ = run(capsys, "rules", "check", str(good))
+    assert code == 0 and "2 rule(s)" in out and "0 error(s)" in out
+
+
+def test_broken_rule_warns_but_the_rest_apply(mbox: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = config_dir() / "score.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(RULES + '\n[[rule]]\nname = "broken"\nscore = 1\nall = [{ header = "Subject", regex = "(" }]\n')
+    code, out, err = run(capsys, "--archive", str(mbox), "score", "test.kf", "--json")
+    assert code == 0 and "1 rule problem" in err and "score.toml:14" in err
+    assert {d["message_id"]: d["state"] for d in json.loads(out)}["<root@example.org>"] == "killed"
+
+
+def test_rules_try_shows_effects_on_cached_articles(mbox: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    trial = tmp_path / "trial.toml"
+    trial.write_text(RULES)
+    code, _, err = run(capsys, "--archive", str(mbox), "rules", "try", str(trial), "test.kf")
+    assert code == 2 and "no cached articles" in err
+    run(capsys, "--archive", str(mbox), "threads", "test.kf")  # enter the group: overviews are cached
+    code, out, _ = run(capsys, "--archive", str(mbox), "rules", "try", str(trial), "test.kf")
+    assert code == 0 and "killed" in out and "no trolls" in out and "nothing saved" in out
+    code, out, _ = run(capsys, "--archive", str(mbox), "rules", "try", str(trial), "test.kf", "--json")
+    data = json.loads(out)
+    assert data["counts"]["killed"] == 1 and len(data["affected"]) == 2
+
+
+def test_imports_on_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    data = Path(__file__).parent / "data"
+    code, out, err = run(capsys, "rules", "import-slrn", str(data / "slrn-doc-sample.score"))
+    assert code == 0 and "[[rule]]" in out and "back-reference" in err and ":56:" in err
+    code, out, _ = run(capsys, "rules", "import-tin", str(data / "tin-2.6.2-rewritten.filter"))
+    assert code == 0 and 'contains = "troll@example.com"' in out
+
+
+def test_actions_listing_plonk_and_tag(mbox: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "rules", "plonk", "Cy <CY@example.org>")
+    run(capsys, "rules", "tag", "<reply@example.org>", "Keep")
+    code, out, _ = run(capsys, "rules", "actions")
+    assert "plonk" in out and "cy@example.org" in out and "keep" in out
+    code, out, _ = run(capsys, "--archive", str(mbox), "score", "test.kf", "--json")
+    data = {d["message_id"]: d for d in json.loads(out)}
+    assert data["<good@example.org>"]["state"] == "killed"
+    assert data["<reply@example.org>"]["tags"] == ["keep", "list"]
+    code, _, err = run(capsys, "rules", "undo", "99")
+    assert code == 2 and "#99" in err
