@@ -20,6 +20,8 @@ from tui.app import PithApp
 
 DATA = Path(__file__).with_name("data")
 SNAPSHOT_MBOX = DATA / "snapshot.mbox"
+PAGER_MBOX = DATA / "pager.mbox"
+"""pith.test.pager: quote levels, a signature, spoilers, a multipart article with attachments."""
 SIZE = (120, 36)
 
 
