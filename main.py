@@ -54,14 +54,17 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def run_tui(args: argparse.Namespace) -> int:
+    from store.config import load_config
     from tui.app import PithApp
 
+    config = load_config(getattr(args, "config", None))
     factory, title = open_library_factory(args)
     start_group = getattr(args, "group", None)
     start_article: int | str | None = getattr(args, "article", None)
     if isinstance(start_article, str) and start_article.isdigit():
         start_article = int(start_article)
-    PithApp(factory, title=f"pith — {title}", start_group=start_group, start_article=start_article).run()
+    PithApp(factory, title=f"pith — {title}", start_group=start_group, start_article=start_article,
+            config=config, server=title).run()
     return 0
 
 

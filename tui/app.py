@@ -1,7 +1,10 @@
-"""PithApp: the screens, the one Library session, and the start options.
+"""PithApp: the screens, the one Library session, themes, the keymap and the start options.
 
 main.py builds ``open_library`` (which may connect, and may raise PithError);
 it is called lazily on the session thread, like every other Library call.
+Problems in config.toml's ``[keys]`` / ``[ui] theme`` or in theme files are
+collected in ``problems``, shown as notifications, on the status line and in
+help; none of them stops the reader.
 """
 
 from __future__ import annotations
@@ -13,10 +16,13 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from store.config import Config
 from store.library import Library
 from tui.backend import LibraryHandle
+from tui.keymap import check_keymap, known_ids
 from tui.screens.groups import GroupsScreen
 from tui.screens.threads import ThreadsScreen
+from tui.theming import install_themes, next_theme, with_fallbacks
 
 
 class PithApp(App[None]):
@@ -25,6 +31,7 @@ class PithApp(App[None]):
     CSS_PATH = "app.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="quit-app", show=False, priority=True),
+        Binding("ctrl+t", "cycle_theme", "Next theme", id="cycle-theme", show=False),
     ]
 
     def __init__(
@@ -34,23 +41,46 @@ class PithApp(App[None]):
         title: str,
         start_group: str | None = None,
         start_article: int | str | None = None,
+        config: Config | None = None,
+        server: str = "",
     ) -> None:
         super().__init__()
         self.library = LibraryHandle(open_library)
         self.title = title
+        self.server = server
         self.start_group = start_group
         self.start_article = start_article
+        self.config = config or Config()
+        self.problems: list[str] = []
+        self.pith_themes: list[str] = []
 
     def get_default_screen(self) -> Screen[None]:
         return GroupsScreen()
 
+    def get_css_variables(self) -> dict[str, str]:
+        """Textual's variables plus pith's (``$quote-1`` ...), also for themes that do not set them."""
+        variables = with_fallbacks(super().get_css_variables())
+        self.theme_variables = variables
+        return variables
+
     def on_mount(self) -> None:
+        self.pith_themes, problems = install_themes(self, self.config.theme)
+        keymap, key_problems = check_keymap(self.config.keys, known_ids(self))
+        self.set_keymap(keymap)
+        self.problems = problems + key_problems
+        for problem in self.problems:
+            self.notify(problem, title="config", severity="warning", timeout=10, markup=False)
         if self.start_group:
             self.open_group(self.start_group, self.start_article)
 
     def open_group(self, name: str, article: int | str | None = None) -> None:
         """Show the threads of ``name`` (then ``article``, if given) over the group list."""
         self.push_screen(ThreadsScreen(name, open_article=article))
+
+    def action_cycle_theme(self) -> None:
+        """ctrl+t: the next of pith's themes (the command palette offers every theme)."""
+        self.theme = next_theme(self.pith_themes, self.theme)
+        self.notify(f"theme: {self.theme}", timeout=2, markup=False)
 
     def on_unmount(self) -> None:
         self.library.close()

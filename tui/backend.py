@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
-from nntp.errors import PithError
+from nntp.errors import PithError, SourceUnavailable
 from nntp.session import Session
 from store.library import Library
 
@@ -26,26 +26,48 @@ class FetchCancelled(PithError):
 
 
 class LibraryHandle:
-    """Owns one Library on one Session thread."""
+    """Owns one Library on one Session thread.
+
+    ``state`` is what the status line shows: "connecting" until the first call
+    is done, then "online", "offline" (the Library was opened offline) or
+    "unreachable" (the last call could not reach the source). It is a plain
+    string written by the session thread and read by the UI, so no lock.
+    """
 
     def __init__(self, open_library: Callable[[], Library]) -> None:
         self._open = open_library
         self._library: Library | None = None
         self._session = Session("pith-library")
         self._closed = False
+        self.state = "connecting"
 
-    def call(self, fn: Callable[[Library], T]) -> T:
-        """Run ``fn(library)`` on the session thread and wait for it (worker threads only)."""
+    def call(self, fn: Callable[[Library], T], *, local: bool = False) -> T:
+        """Run ``fn(library)`` on the session thread and wait for it (worker threads only).
+
+        ``local=True`` says ``fn`` reads only the store, so its success says
+        nothing about the server and leaves ``state`` alone.
+        """
         if _on_event_loop():
             raise RuntimeError("LibraryHandle.call would block the event loop; use a thread worker")
         if self._closed:
             raise FetchCancelled("the app is closing")
-        return self._session.call(self._run, fn)
+        return self._session.call(self._run_local if local else self._run, fn)
 
-    def _run(self, fn: Callable[[Library], T]) -> T:
+    def _run_local(self, fn: Callable[[Library], T]) -> T:
         if self._library is None:
             self._library = self._open()
         return fn(self._library)
+
+    def _run(self, fn: Callable[[Library], T]) -> T:
+        try:
+            if self._library is None:
+                self._library = self._open()
+            result = fn(self._library)
+        except SourceUnavailable:
+            self.state = "offline" if self._library is not None and self._library.offline else "unreachable"
+            raise
+        self.state = "offline" if self._library.offline else "online"
+        return result
 
     def close(self) -> None:
         """Close the Library on its own thread and stop the session (waits for a running call)."""

@@ -7,10 +7,13 @@ queued, only the newest is handled.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.message import Message
 
 from nntp.models import Article, GroupInfo
 from store.library import GroupLoad
+from tui.attachments import Attachment
 from tui.rows import ThreadRow
 
 
@@ -57,7 +60,28 @@ class ThreadsReady(Message):
         self.threads = threads
 
 
+class ViewReady(Message):
+    """The thread list's rows in another order ("date", "author")."""
+
+    def __init__(self, view: str, rows: list[ThreadRow]) -> None:
+        super().__init__()
+        self.view = view
+        self.rows = rows
+
+
 class ArticleLoaded(Message):
-    def __init__(self, article: Article) -> None:
+    """An article and its decoded attachments (decoded in the worker, not on the event loop)."""
+
+    def __init__(self, article: Article, attachments: list[Attachment] | None = None) -> None:
         super().__init__()
         self.article = article
+        self.attachments = attachments or []
+
+
+class AttachmentsSaved(Message):
+    """Attachments were written to ``paths`` (or could not be: ``error``)."""
+
+    def __init__(self, paths: list[Path], error: str = "") -> None:
+        super().__init__()
+        self.paths = paths
+        self.error = error

@@ -102,3 +102,82 @@ async def test_unreachable_server_shows_one_line(tmp_path: Path) -> None:
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+HOSTILE = ("\x1b", "\x07", "\x9b", *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A)))
+"""ESC, BEL, CSI (C1) and the bidi embedding / override / isolate controls."""
+
+
+HOSTILE_SUBJECT = "Hostile \x1b[31mred\x1b[0m \u202eright-to-left\u202c title\x07"
+
+
+def _b64(text: str) -> str:
+    import base64
+
+    return base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+def _hostile_article(group: str, message_id: str) -> bytes:
+    body = (
+        "SGR: \x1b[31mred\x1b[0m and \x1b[1;5mblink\x1b[0m\n"
+        "OSC title: \x1b]0;pwned\x07 and OSC 8 link: \x1b]8;;http://evil.example/\x1b\\click\x1b]8;;\x1b\\\n"
+        "Clear screen: \x1b[2J\x1b[H and C1 CSI: \u009b31mred\u009b0m\n"
+        "Bidi: invoice_\u202efdp.exe\u202c \u202alre\u202c \u202brle\u202c \u202dlro\u202c "
+        "\u2066lri\u2069 \u2067rli\u2069 \u2068fsi\u2069\n"
+        "> quoted \x1b[7mreverse\x1b[0m\n"
+    )
+    headers = (
+        f"From: =?utf-8?q?Evil_=1B=5B31mRed=1B=5B0m?= <evil@example.org>\r\n"
+        f"Newsgroups: {group}\r\n"
+        f"Subject: =?utf-8?b?{_b64(HOSTILE_SUBJECT)}?=\r\n"  # INN refuses raw control bytes in headers
+        f"Message-ID: {message_id}\r\n"
+        "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n"
+    )
+    return (headers + "\r\n" + body.replace("\n", "\r\n")).encode("utf-8")
+
+
+def _clean(app: PithApp, where: str) -> None:
+    text = screen_text(app)
+    svg = app.export_screenshot()
+    found = [f"U+{ord(c):04X}" for c in HOSTILE if c in text or c in svg]
+    entities = [e for e in ("&#27;", "&#x1b;", "&#x1B;", "&#7;", "&#155;", "&#x9b;") if e in svg]
+    assert not found and not entities, f"{where}: {found} {entities}"
+
+
+@pytest.mark.integration
+async def test_posted_escapes_and_bidi_never_reach_the_screen(inn: Any, tmp_path: Path) -> None:
+    import uuid
+
+    group = "local.test"
+    message_id = f"<hostile.{uuid.uuid4().hex}@pith.invalid>"
+    address = ServerAddress(inn.host, inn.port)
+    poster = NNTPClient(address, timeout=10)
+    try:
+        poster.post(_hostile_article(group, message_id))
+    finally:
+        poster.close()
+    app = server_app(address, tmp_path / "store.sqlite3", start_group=group)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ThreadsScreen)
+        threads = app.screen.query_one(ThreadList)
+        index = next(i for i, row in enumerate(threads.rows) if row.message_id == message_id)
+        threads.cursor = index
+        await pilot.pause()
+        assert "Hostile ␛[31mred␛[0m <U+202E>right-to-left<U+202C> title␇" in screen_text(app)
+        _clean(app, "thread list")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ArticleScreen)
+        view = app.screen.query_one(ArticleView)
+        assert "OSC title: ␛]0;pwned␇ and OSC 8 link: ␛]8;;http://evil.example/␛\\click␛]8;;␛\\" in view.plain_lines
+        assert "SGR: ␛[31mred␛[0m and ␛[1;5mblink␛[0m" in screen_text(app)
+        _clean(app, "article")
+        for key, where in (("X", "rot13"), ("H", "raw rot13"), ("X", "raw")):
+            await pilot.press(key)
+            await pilot.pause()
+            _clean(app, where)
+        assert "invoice_<U+202E>fdp.exe<U+202C>" in screen_text(app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        _clean(app, "help")

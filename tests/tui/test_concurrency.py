@@ -108,7 +108,7 @@ async def test_progress_shows_and_q_cancels_the_fetch(tmp_path: Path) -> None:
         assert "cancel" not in screen_text(app)  # cancelling is not an error
         await pilot.press("R")  # the session is free again
         await settle(pilot)
-        assert app.screen.status.message == "2 groups"
+        assert app.screen.status.counts == "2 groups" and not app.screen.status.error
     assert Store(tmp_path / "store.sqlite3").fetched_high("fake.group") == 500  # stopped early
 
 

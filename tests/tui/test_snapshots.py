@@ -1,4 +1,5 @@
-"""Snapshots of the three main screens on the fixed archive (update with --snapshot-update)."""
+"""Snapshots of the main screens on the fixed archives, in each built-in theme
+(update with --snapshot-update after checking the report)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from tests.tui.conftest import SIZE, settle
-from tests.tui.snapshot_app import build_app
+from tests.tui.snapshot_app import PAGER_MBOX, build_app
+
+THEMES = ("dark", "light", "high-contrast")
 
 
 def then_press(*keys: str) -> Callable[[Pilot[Any]], Any]:
@@ -22,21 +26,47 @@ def then_press(*keys: str) -> Callable[[Pilot[Any]], Any]:
     return run_before
 
 
-def test_group_list(snap_compare: Any, tmp_path: Path) -> None:
-    app = build_app(tmp_path / "store.sqlite3")
+@pytest.mark.parametrize("theme", THEMES)
+def test_group_list(snap_compare: Any, tmp_path: Path, theme: str) -> None:
+    app = build_app(tmp_path / "store.sqlite3", theme=theme)
     assert snap_compare(app, terminal_size=SIZE, run_before=then_press())
 
 
-def test_thread_view(snap_compare: Any, tmp_path: Path) -> None:
-    app = build_app(tmp_path / "store.sqlite3")
+@pytest.mark.parametrize("theme", THEMES)
+def test_thread_view(snap_compare: Any, tmp_path: Path, theme: str) -> None:
+    app = build_app(tmp_path / "store.sqlite3", theme=theme)
     assert snap_compare(app, terminal_size=SIZE, run_before=then_press("j", "enter", "j", "j", "j"))
 
 
-def test_article_view(snap_compare: Any, tmp_path: Path) -> None:
-    app = build_app(tmp_path / "store.sqlite3", start_group="pith.test.tree")
-    assert snap_compare(app, terminal_size=SIZE, run_before=then_press("j", "enter"))
+@pytest.mark.parametrize("theme", THEMES)
+def test_article_view(snap_compare: Any, tmp_path: Path, theme: str) -> None:
+    """Quote levels, a hidden inline spoiler and a dimmed signature."""
+    app = build_app(tmp_path / "store.sqlite3", mbox=PAGER_MBOX, theme=theme,
+                    start_group="pith.test.pager", start_article=1)
+    assert snap_compare(app, terminal_size=SIZE, run_before=then_press())
+
+
+def test_article_with_attachments(snap_compare: Any, tmp_path: Path) -> None:
+    app = build_app(tmp_path / "store.sqlite3", mbox=PAGER_MBOX,
+                    start_group="pith.test.pager", start_article=2)
+    assert snap_compare(app, terminal_size=SIZE, run_before=then_press())
 
 
 def test_article_with_markup_and_escapes(snap_compare: Any, tmp_path: Path) -> None:
-    app = build_app(tmp_path / "store.sqlite3", start_group="pith.test.misc", start_article="<markup@example.org>")
+    app = build_app(tmp_path / "store.sqlite3", start_group="pith.test.misc", start_article=1)
     assert snap_compare(app, terminal_size=SIZE, run_before=then_press())
+
+
+def test_folded_threads(snap_compare: Any, tmp_path: Path) -> None:
+    app = build_app(tmp_path / "store.sqlite3", start_group="pith.test.tree")
+    assert snap_compare(app, terminal_size=SIZE, run_before=then_press("j", "left", "j", "minus"))
+
+
+def test_flat_by_date(snap_compare: Any, tmp_path: Path) -> None:
+    app = build_app(tmp_path / "store.sqlite3", start_group="pith.test.tree")
+    assert snap_compare(app, terminal_size=SIZE, run_before=then_press("o"))
+
+
+def test_help_screen(snap_compare: Any, tmp_path: Path) -> None:
+    app = build_app(tmp_path / "store.sqlite3", start_group="pith.test.tree")
+    assert snap_compare(app, terminal_size=SIZE, run_before=then_press("question_mark"))

@@ -11,6 +11,7 @@ from nntp.models import Overview
 from nntp.threads import ThreadNode, thread
 from tests.tui.conftest import SIZE, screen_text
 from tui.rows import MAX_INDENT, display_name, flatten, format_date
+from tui.theming import with_fallbacks
 from tui.widgets.thread_list import ThreadList
 
 T0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
@@ -66,6 +67,9 @@ def test_display_name_and_date() -> None:
 class ListApp(App[None]):
     CSS_PATH = "../../tui/app.tcss"
 
+    def get_css_variables(self) -> dict[str, str]:
+        return with_fallbacks(super().get_css_variables())  # app.tcss uses pith's own variables
+
     def compose(self) -> ComposeResult:
         yield ThreadList()
 
@@ -93,3 +97,28 @@ async def test_thread_list_with_150k_rows_renders_lazily() -> None:
         assert threads.virtual_size.height == 150_000
         assert 0 < len(set(rendered)) < 5 * threads.page_height  # only rows that were on screen
         assert "topic 49999" in screen_text(app)
+
+
+async def test_folding_150k_rows_keeps_the_cursor_and_stays_fast() -> None:
+    overviews = [ov(n, f"Re: topic {n // 3}" if n % 3 else f"topic {n // 3}",
+                    (f"<{n - 1}@t>",) if n % 3 else ()) for n in range(150_000)]
+    rows = flatten(thread(overviews))
+    app = ListApp()
+    async with app.run_test(size=SIZE) as pilot:
+        threads = app.query_one(ThreadList)
+        threads.focus()
+        threads.set_rows(rows)
+        await pilot.pause()
+        threads.cursor = 90_001  # a reply in thread 30,000
+        started = time.perf_counter()
+        await pilot.press("asterisk")
+        await pilot.pause()
+        assert len(threads.rows) == 50_000 and threads.current.article.subject == "topic 30000"
+        await pilot.press("right")
+        await pilot.pause()
+        assert len(threads.rows) == 50_002 and threads.cursor == 30_000
+        await pilot.press("asterisk", "asterisk")  # fold all again, then unfold all
+        await pilot.pause()
+        assert len(threads.rows) == 150_000 and threads.current_index == 90_000
+        assert time.perf_counter() - started < 3
+        assert "[+2]" not in screen_text(app) and "topic 30000" in screen_text(app)

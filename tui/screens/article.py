@@ -1,19 +1,32 @@
-"""One article: headers and decoded body in a pager; q returns to the thread list."""
+"""One article in a pager: ROT13, spoilers, raw view, attachments; n/p/N move on, q goes back.
+
+The thread list lends its ``step`` function as the navigator, so reading on here
+moves the thread list's cursor too, and q lands on the article last read.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header
 from textual.worker import Worker, get_current_worker
 
-from tui.messages import ArticleLoaded
+from tui.attachments import Attachment, attachments, default_directory, save_all
+from tui.bindings import ARTICLE_ACTIONS, NAVIGATION
+from tui.keymap import keys_for
+from tui.messages import ArticleLoaded, AttachmentsSaved
 from tui.screens.base import PithScreen
+from tui.screens.save import SaveScreen
 from tui.widgets.article_view import ArticleView
 from tui.widgets.status_line import StatusLine
+
+Navigator = Callable[[str], "int | None"]
+"""``step("next" | "previous" | "next-thread")`` -> the article number moved to, or None."""
 
 
 class ArticleScreen(PithScreen):
@@ -21,12 +34,20 @@ class ArticleScreen(PithScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "back", "Back", id="back"),
+        *NAVIGATION,
+        Binding("X", "rot13", "ROT13", id="toggle-rot13"),
+        Binding("v", "reveal", "Reveal spoiler", id="reveal-spoiler"),
+        Binding("H", "raw", "Raw", id="toggle-raw"),
+        Binding("s", "save", "Save attachments", id="save-attachments"),
+        *ARTICLE_ACTIONS,
     ]
 
-    def __init__(self, group: str, key: int | str) -> None:
+    def __init__(self, group: str, key: int | str, navigator: Navigator | None = None) -> None:
         super().__init__()
         self.group = group
         self.key = key
+        self.navigator = navigator
+        self.attachments: list[Attachment] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -39,28 +60,112 @@ class ArticleScreen(PithScreen):
         return self.query_one(ArticleView)
 
     def on_mount(self) -> None:
-        self.sub_title = f"{self.group} {self.key}"
-        self.view.show_notice(f"loading article {self.key}…")
         self.view.focus()
-        self._load()
+        self._open(self.key)
 
     def action_back(self) -> None:
         self.dismiss()
+
+    # -- loading -----------------------------------------------------------
+    def _open(self, key: int | str) -> None:
+        self.key = key
+        self.sub_title = f"{self.group} {key}"
+        self.attachments = []
+        self.view.show_notice(f"loading article {key}…")
+        self._load()
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def _load(self) -> None:
         group, key = self.group, self.key
         article = self.library.call(lambda library: library.article(group, key))
+        parts = attachments(article.raw) if article.raw else []
         if not get_current_worker().is_cancelled:
-            self.post_message(ArticleLoaded(article))
+            self.post_message(ArticleLoaded(article, parts))
 
     def on_article_loaded(self, message: ArticleLoaded) -> None:
         article = message.article
-        self.view.show_article(article)
+        self.attachments = message.attachments
+        self.view.spoiler_hint = f"press {keys_for(self.app, 'reveal-spoiler')} to reveal"
+        self.view.show_article(article, tuple(part.label for part in message.attachments))
         number = article.number if article.number is not None else self.key
         self.sub_title = f"{self.group} {number}"
         self.status.show(f"{len(article.body.splitlines()):,} lines  {article.message_id}")
+        self._show_modes()
 
     def load_failed(self, worker: Worker[object], message: str) -> None:
-        self.view.show_notice(message)
+        if worker.group == "article":
+            self.view.show_notice(message)
         super().load_failed(worker, message)
+
+    # -- moving on ---------------------------------------------------------
+    def action_next_article(self) -> None:
+        self._move("next", "no more articles")
+
+    def action_previous_article(self) -> None:
+        self._move("previous", "no previous article")
+
+    def action_next_thread(self) -> None:
+        self._move("next-thread", "no more threads")
+
+    @on(ArticleView.EndReached)
+    def _end_reached(self) -> None:
+        self._move("next", "end of the last article")
+
+    def _move(self, how: str, otherwise: str) -> None:
+        number = self.navigator(how) if self.navigator is not None else None
+        if number is None:
+            self.status.show(otherwise)
+        else:
+            self._open(number)
+
+    # -- modes -------------------------------------------------------------
+    def action_rot13(self) -> None:
+        self.view.set_mode(rot13=not self.view.rot13)
+        self._show_modes()
+
+    def action_reveal(self) -> None:
+        if not self.view.spoiler_hidden and not self.view.revealed:
+            self.status.show("no hidden spoiler in this article")
+            return
+        self.view.set_mode(revealed=not self.view.revealed)
+        self._show_modes()
+
+    def action_raw(self) -> None:
+        self.view.set_mode(raw=not self.view.raw)
+        self._show_modes()
+
+    def _show_modes(self) -> None:
+        view = self.view
+        modes = [name for name, on_ in (("raw", view.raw), ("ROT13", view.rot13),
+                                        ("spoiler hidden", view.spoiler_hidden)) if on_]
+        count = len(self.attachments)
+        if count:
+            modes.append(f"{count} attachment{'s' if count > 1 else ''}")
+        self.status.set_counts(" · ".join(modes))
+
+    # -- attachments -------------------------------------------------------
+    def action_save(self) -> None:
+        if not self.attachments:
+            self.status.show("this article has no attachments")
+            return
+        names = [part.filename for part in self.attachments]
+        self.app.push_screen(SaveScreen(names, default_directory()), self._save_to)
+
+    def _save_to(self, directory: Path | None) -> None:
+        if directory is not None:
+            self._save(list(self.attachments), directory)
+
+    @work(thread=True, group="save", exit_on_error=False)
+    def _save(self, parts: list[Attachment], directory: Path) -> None:
+        try:
+            self.post_message(AttachmentsSaved(save_all(parts, directory)))
+        except OSError as exc:
+            self.post_message(AttachmentsSaved([], f"cannot save to {directory}: {exc.strerror or exc}"))
+
+    def on_attachments_saved(self, message: AttachmentsSaved) -> None:
+        if message.error:
+            self.report_error(message.error)
+            return
+        text = "saved " + ", ".join(str(path) for path in message.paths)
+        self.status.show(text)
+        self.notify(text, timeout=6, markup=False)

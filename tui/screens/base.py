@@ -1,18 +1,25 @@
-"""What every pith screen shares: the library handle and one worker-failure handler."""
+"""What every pith screen shares: the library handle, one worker-failure handler, help, and the
+bindings of features that are not built yet."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from store.library import describe_error
 from tui.backend import FetchCancelled, LibraryHandle
+from tui.bindings import EVERYWHERE
 from tui.widgets.status_line import StatusLine
 
 
 class PithScreen(Screen[None]):
     """A screen whose thread workers call the Library through the app's session."""
+
+    BINDINGS: ClassVar[list[BindingType]] = EVERYWHERE
 
     @property
     def library(self) -> LibraryHandle:
@@ -25,6 +32,8 @@ class PithScreen(Screen[None]):
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
         """The one place worker failures are reported: a visible line, never a traceback."""
+        if event.state in (WorkerState.SUCCESS, WorkerState.ERROR) and self.is_mounted:
+            self.status.refresh()  # online / offline may have changed
         if event.state != WorkerState.ERROR or isinstance(event.worker.error, FetchCancelled):
             return
         message = describe_error(event.worker.error or RuntimeError("unknown error"))
@@ -37,3 +46,12 @@ class PithScreen(Screen[None]):
     def report_error(self, message: str) -> None:
         self.status.show_error(message)
         self.notify(message, severity="error", timeout=8, markup=False)
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self))
+
+    def action_not_yet(self, what: str) -> None:
+        """The hook behind every binding of a feature still being built (see tui/bindings.py)."""
+        self.notify(f"{what} is not available yet", severity="warning", timeout=4, markup=False)

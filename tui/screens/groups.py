@@ -13,6 +13,7 @@ from textual.worker import get_current_worker
 from nntp.errors import SourceUnavailable
 from nntp.models import GroupInfo
 from store.library import Library
+from tui.bindings import pending
 from tui.messages import GroupsLoaded
 from tui.screens.base import PithScreen
 from tui.widgets.group_list import GroupList
@@ -26,6 +27,7 @@ class GroupsScreen(PithScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "app.quit", "Quit", id="quit"),
         Binding("R", "refresh_groups", "Refresh", id="refresh-groups"),
+        pending("c", "Catch up", "catch-up"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -52,7 +54,7 @@ class GroupsScreen(PithScreen):
         try:
             groups, warning = self.library.call(_fresh_groups), ""
         except SourceUnavailable as exc:
-            groups = self.library.call(_cached_groups)
+            groups = self.library.call(_cached_groups, local=True)
             if not groups:
                 raise
             warning = f"{exc} (showing the cached group list)"
@@ -61,10 +63,16 @@ class GroupsScreen(PithScreen):
 
     def on_groups_loaded(self, message: GroupsLoaded) -> None:
         self.group_list.set_groups(message.groups)
+        self.status.set_counts(f"{len(message.groups):,} groups")
+        problems = list(getattr(self.app, "problems", []))
         if message.warning:
             self.report_error(message.warning)
+        elif problems and self.status.message.startswith("loading"):
+            many = len(problems) > 1
+            self.status.show_error(f"{len(problems)} problem{'s' if many else ''} "
+                                   f"(? lists {'them' if many else 'it'}): {problems[0]}")
         elif self.status.message.startswith("loading"):
-            self.status.show(f"{len(message.groups):,} groups")
+            self.status.show("")  # the count is on the right
 
     @on(LineList.Selected, "#groups")
     def _open_group(self, event: LineList.Selected) -> None:

@@ -1,26 +1,31 @@
 """The article pager on the Line API: headers, then the body, wrapped to the width.
 
-Article text is only ever put into rich ``Text`` objects (never parsed as
-markup), and it arrives sanitized (nntp/sanitize.py), so "[red]" and escape
-sequences show literally or as visible placeholders.
+Which text gets which role (quote level, signature, hidden spoiler ...) is
+decided in tui/article_text.py; this widget only maps roles to theme styles and
+draws the lines on screen. Article text is only ever put into rich ``Text``
+objects (never parsed as markup), and it arrives sanitized (nntp/sanitize.py),
+so "[red]" and escape sequences show literally or as visible placeholders.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from nntp.models import Article
+from tui.article_text import Line, body_lines, header_lines, raw_lines
 
-SHOWN_HEADERS = ("From", "Subject", "Date", "Newsgroups")
-TAB_SIZE = 8
+ROLES = ("header-name", "header-value", "subject", "attachment", "quote-1", "quote-2", "quote-3",
+         "quote-4", "signature", "spoiler", "notice", "raw")
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -34,18 +39,20 @@ class ArticleView(ScrollView, can_focus=True):
         Binding("home", "scroll_home", "Top", id="article-top", show=False),
         Binding("end", "scroll_end", "Bottom", id="article-bottom", show=False),
     ]
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "article-view--header-name",
-        "article-view--header-value",
-        "article-view--subject",
-        "article-view--quote",
-        "article-view--signature",
-        "article-view--notice",
-    }
+    COMPONENT_CLASSES: ClassVar[set[str]] = {f"article-view--{role}" for role in ROLES}
+
+    class EndReached(Message):
+        """Page down was pressed with the end of the article already on screen."""
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.article: Article | None = None
+        self.attachment_labels: tuple[str, ...] = ()
+        self.rot13 = False
+        self.revealed = False
+        self.raw = False
+        self.spoiler_hidden = False
+        self.spoiler_hint = ""
         self._notice = ""
         self._source: list[Text] = []
         self._lines: list[Text] = []
@@ -53,8 +60,11 @@ class ArticleView(ScrollView, can_focus=True):
         self._cache: LRUCache[int, Strip] = LRUCache(256)
 
     # -- content -----------------------------------------------------------
-    def show_article(self, article: Article) -> None:
+    def show_article(self, article: Article, attachments: tuple[str, ...] = ()) -> None:
+        """A new article: ROT13, raw view and revealed spoilers start off again."""
         self.article = article
+        self.attachment_labels = attachments
+        self.rot13 = self.revealed = self.raw = False
         self._build()
         self.scroll_to(0, 0, animate=False)
 
@@ -64,6 +74,13 @@ class ArticleView(ScrollView, can_focus=True):
         self._notice = message
         self._build()
 
+    def set_mode(self, *, rot13: bool | None = None, revealed: bool | None = None, raw: bool | None = None) -> None:
+        """Switch ROT13, revealed spoilers or the raw view, keeping the scroll position."""
+        self.rot13 = self.rot13 if rot13 is None else rot13
+        self.revealed = self.revealed if revealed is None else revealed
+        self.raw = self.raw if raw is None else raw
+        self._build()
+
     @property
     def plain_lines(self) -> list[str]:
         """The displayed logical lines as plain text (for tests and search)."""
@@ -71,44 +88,31 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _build(self) -> None:
         """(Re)build the styled lines; styles come from the theme, so rebuild on style changes."""
-        if self.article is not None:
-            self._source = self._article_lines(self.article)
-        else:
-            self._source = [Text(self._notice, style=self._style("notice"))]
+        self._source = [self._text(line) for line in self._logical_lines()]
         self._wrapped_at = -1
         self._rewrap()
 
-    def _style(self, part: str):  # noqa: ANN202 - rich Style
-        return self.get_component_rich_style(f"article-view--{part}")
+    def _logical_lines(self) -> list[Line]:
+        article = self.article
+        self.spoiler_hidden = False
+        if article is None:
+            return [((self._notice, "notice"),)]
+        if self.raw:
+            return raw_lines(article.raw) if article.raw else [(("(no raw text kept for this article)", "notice"),)]
+        body, self.spoiler_hidden = body_lines(article.body, article.header("Subject"), rot=self.rot13,
+                                               reveal=self.revealed, hint=self.spoiler_hint)
+        return [*header_lines(article.headers, self.attachment_labels), (("", "body"),), *body]
 
-    def _article_lines(self, article: Article) -> list[Text]:
-        lines = []
-        for name in SHOWN_HEADERS:
-            value = article.header(name)
-            if value:
-                line = Text(f"{name}: ", style=self._style("header-name"), no_wrap=False)
-                part = "subject" if name == "Subject" else "header-value"
-                line.append(value, self._style(part))
-                lines.append(line)
-        if article.attachments:
-            lines.append(Text("Attachments: " + ", ".join(article.attachments), style=self._style("notice")))
-        lines.append(Text(""))
-        lines.extend(self._body_lines(article.body))
-        return lines
+    def _text(self, line: Line) -> Text:
+        text = Text(no_wrap=False)
+        for part, role in line:
+            text.append(part, self._style(role))
+        return text
 
-    def _body_lines(self, body: str) -> list[Text]:
-        lines = []
-        in_signature = False
-        for raw in body.rstrip("\n").split("\n"):
-            line = raw.expandtabs(TAB_SIZE) if "\t" in raw else raw
-            in_signature = in_signature or line == "-- "
-            if in_signature:
-                lines.append(Text(line, style=self._style("signature")))
-            elif line.startswith(">"):
-                lines.append(Text(line, style=self._style("quote")))
-            else:
-                lines.append(Text(line))
-        return lines
+    def _style(self, role: str) -> Style:
+        if role == "body":
+            return Style()
+        return self.get_component_rich_style(f"article-view--{role}")
 
     # -- layout and rendering ---------------------------------------------
     def _rewrap(self) -> None:
@@ -132,9 +136,10 @@ class ArticleView(ScrollView, can_focus=True):
         self._rewrap()
 
     def notify_style_update(self) -> None:
+        """A theme switch: rebuild once every component style is updated (they come after ours)."""
         super().notify_style_update()
         if self.is_mounted:
-            self._build()
+            self.call_after_refresh(self._build)
 
     def render_line(self, y: int) -> Strip:
         index = round(self.scroll_y) + y
@@ -159,7 +164,12 @@ class ArticleView(ScrollView, can_focus=True):
         self.scroll_relative(y=-1, animate=False)
 
     def action_page_down(self) -> None:
-        self.scroll_page_down(animate=False)
+        """slrn's space: page on, and at the end of the article, go on to the next one."""
+        if self.scroll_y >= self.max_scroll_y:
+            if self.article is not None:
+                self.post_message(self.EndReached())
+        else:
+            self.scroll_page_down(animate=False)
 
     def action_page_up(self) -> None:
         self.scroll_page_up(animate=False)

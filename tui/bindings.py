@@ -1,0 +1,46 @@
+"""Key bindings shared by several screens, including those of features still being built.
+
+The keymap is complete from day one: every slrn/tin key a reader expects has a
+binding with a stable id, so a user's ``[keys]`` table written today keeps
+working. A binding whose feature is not built yet runs ``not_yet`` (see
+``tui.screens.base.PithScreen.action_not_yet``), which says so in a notification.
+When the feature lands, only the binding's action changes; its id, key and
+description stay.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding, BindingType
+
+
+def pending(key: str, what: str, binding_id: str, *, show: bool = False) -> Binding:
+    """A binding for a feature that another part of pith will provide."""
+    return Binding(key, f"not_yet({what!r})", what, id=binding_id, show=show)
+
+
+EVERYWHERE: list[BindingType] = [
+    Binding("?", "help", "Help", id="help"),
+    pending("/", "Search", "search"),
+    pending("P", "Post", "post"),
+]
+"""On every pith screen (the base screen class carries them)."""
+
+NAVIGATION: list[BindingType] = [
+    Binding("n", "next_article", "Next", id="next-unread"),
+    Binding("p", "previous_article", "Previous", id="previous-unread", show=False),
+    Binding("N", "next_thread", "Next thread", id="next-unread-thread", show=False),
+]
+"""Thread list and article: until read state exists these step through rows, not unread ones."""
+
+ARTICLE_ACTIONS: list[BindingType] = [
+    pending("c", "Catch up", "catch-up"),
+    pending("u", "Mark unread", "mark-unread"),
+    pending("K", "Kill thread", "kill-thread"),
+    pending("A", "Plonk author", "plonk-author"),
+    pending("T", "Tag", "tag-article"),
+    pending("e", "Explain score", "explain"),
+    pending("f", "Follow up", "followup"),
+    pending("F", "Follow up without quoting", "followup-no-quote"),
+    pending("r", "Reply by mail", "reply"),
+]
+"""What acts on an article or its thread; the same ids on the thread list and in the pager."""
