@@ -98,10 +98,11 @@ def parse_theme(data: dict[str, Any], default_name: str, origin: str) -> tuple[T
             report(f"colors.{key}", f"unknown colour field{_nearest(key, COLOR_FIELDS)}")
         elif _is_colour(value):
             fields[key] = value
-        else:
+        elif key != "primary":
             report(f"colors.{key}", f"not a colour: {value!r}")
     if "primary" not in fields:
-        report("colors.primary", "missing or invalid; the theme is not loaded")
+        what = f"not a colour: {colors['primary']!r}" if "primary" in colors else "missing"
+        report("colors.primary", f"{what}; the theme is not loaded")
         return None, problems
     variables = _variables(_table(data, "variables", report), report)
     name = data.get("name", default_name)

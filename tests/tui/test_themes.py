@@ -51,13 +51,15 @@ def test_unreadable_files_and_missing_primary_are_left_out(tmp_path: Path) -> No
     (tmp_path / "broken.toml").write_text("name = \n")
     (tmp_path / "noprimary.toml").write_text("[colors]\nprimary = \"blurple\"\n")
     (tmp_path / "good.toml").write_text("[colors]\nprimary = \"#336699\"\n")
+    (tmp_path / "empty.toml").write_text("name = \"empty\"\n")
     load = load_themes(tmp_path)
     assert [t.name for t in load.themes] == ["good"]
     assert len(load.problems) == 3
     assert load.problems[0].startswith(f"theme {tmp_path / 'broken.toml'}: not loaded: ")
-    assert list(load.problems[1:]) == [f"theme {tmp_path / 'noprimary.toml'}: colors.primary: not a colour: 'blurple'",
-                                 f"theme {tmp_path / 'noprimary.toml'}: colors.primary: missing or invalid; "
-                                 "the theme is not loaded"]
+    assert list(load.problems[1:]) == [
+        f"theme {tmp_path / 'empty.toml'}: colors.primary: missing; the theme is not loaded",
+        f"theme {tmp_path / 'noprimary.toml'}: colors.primary: not a colour: 'blurple'; the theme is not loaded",
+    ]
 
 
 def test_tcss_uses_only_variables() -> None:
