@@ -159,7 +159,7 @@ def cmd_score(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         _dump([verdict_json(v) for v in table.verdicts()], out)
         return 0
     for i, article in enumerate(table.articles):
-        tags = sorted(table.tags.get(i, ()))
+        tags = table.tags(i)
         shown = f"  [{', '.join(tags)}]" if tags else ""
         out.write(f"{article.number:>7}  {table.scores[i]:>+6d}  {table.state(i):<6}  {article.subject[:60]}{shown}\n")
     counts = table.counts()
@@ -303,7 +303,7 @@ def _annotate(node: dict[str, Any], table: ScoreTable, i: int | None) -> None:
     if i is None:
         node.update({"score": None, "state": None, "tags": []})
         return
-    node.update({"score": table.scores[i], "state": table.state(i), "tags": sorted(table.tags.get(i, ()))})
+    node.update({"score": table.scores[i], "state": table.state(i), "tags": table.tags(i)})
 
 
 def _as_placeholder(node: dict[str, Any]) -> None:

@@ -15,6 +15,8 @@ from pathlib import Path
 from nntp.models import Article, Overview
 
 from killfile import actions, engine, plugins
+from killfile.conditions import headers_of
+from killfile.headers import needs_article
 from killfile.model import Problem, RuleSet, UserState
 from killfile.result import ScoreTable
 from killfile.rules import load_rules
@@ -34,9 +36,14 @@ class Killfile:
 
     @property
     def needs_articles(self) -> bool:
-        """True when some rule or auto-tag wants cached whole articles (headers beyond the overview)."""
-        compiled = engine.CompiledRules(self.rules.rules)
-        return any(compiled.slow) or self.rules.autotags.keywords or self.rules.autotags.spoilers
+        """Whether to hand the engine cached whole articles: only when something can use them.
+
+        Rules on headers beyond the overview need them; plugins and tag filters may
+        (Keywords and body spoiler tags come from them). Reading and parsing every
+        cached article of a big group costs more than scoring it, so otherwise not.
+        """
+        slow = any(needs_article(h) for r in self.rules.rules for h in headers_of(r.condition) if h != "tag")
+        return slow or bool(self.plugins) or bool(self.rules.tag_filters)
 
     def score(self, articles: Sequence[Overview], group: str, now: datetime,
               full: Mapping[str, Article] | None = None) -> ScoreTable:
