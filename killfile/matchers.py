@@ -15,8 +15,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-import re2
-
 from killfile import regex
 from killfile.facts import where
 from killfile.model import Leaf
@@ -51,6 +49,7 @@ class TextMatcher:
             patterns.setdefault(leaf_pattern(leaf), []).append(leaf)
         self.patterns = list(patterns)
         self.leaves_of = [patterns[p] for p in self.patterns]
+        re2 = regex.engine()
         self._set = re2.Set.SearchSet(regex.options())
         for pattern in self.patterns:
             self._set.Add(pattern)
@@ -104,7 +103,7 @@ class TextMatcher:
         if big.count(b"\n") != len(values) - 1 or b"\r" in big:  # a value with a line break in it
             big = "\n".join(_one_line(v) for v in values).encode("utf-8", "replace")
         search = self._prefilter.Match
-        unanchored = re2._Anchor.UNANCHORED
+        unanchored = regex.engine()._Anchor.UNANCHORED
         end = len(big)
         out: list[int] = []
         pos = last = line = 0

@@ -8,16 +8,29 @@ dropped, rather than run by a backtracking engine.
 from __future__ import annotations
 
 import functools
+import re
+from types import ModuleType
+from typing import Any
 
-import re2
+from nntp.errors import PithError
 
 MAX_MEM = 64 << 20
 """Per compiled program; a Set of a few hundred patterns fits easily."""
 
 
-def options() -> re2.Options:
+@functools.lru_cache(maxsize=1)
+def engine() -> ModuleType:
+    """The google-re2 module, imported on first use so pith without rules runs without it."""
+    try:
+        import re2
+    except ImportError:
+        raise PithError("score rules need RE2: install the google-re2 package (pip install google-re2)") from None
+    return re2
+
+
+def options() -> Any:
     """RE2 options with its own stderr logging off (we report errors ourselves)."""
-    opts = re2.Options()
+    opts = engine().Options()
     opts.log_errors = False
     opts.max_mem = MAX_MEM
     return opts
@@ -30,12 +43,14 @@ def with_case(pattern: str, case: bool) -> str:
 
 def literal(text: str) -> str:
     """A regex matching ``text`` literally."""
-    return re2.escape(text)
+    # RE2 syntax escapes like Python's for the characters that matter; re.escape needs no RE2.
+    return re.escape(text)
 
 
 @functools.lru_cache(maxsize=4096)
 def check(pattern: str) -> str | None:
     """None if RE2 accepts ``pattern``; else RE2's own words for what is wrong."""
+    re2 = engine()
     try:
         re2.compile(pattern, options())
     except re2.error as exc:
@@ -47,6 +62,6 @@ def check(pattern: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=4096)
-def compiled(pattern: str) -> re2._Regexp:
+def compiled(pattern: str) -> Any:
     """A compiled pattern (already checked)."""
-    return re2.compile(pattern, options())
+    return engine().compile(pattern, options())
