@@ -105,18 +105,34 @@ def _best_effort(payload: bytes) -> str:
 
 
 def unflow(text: str, delsp: bool = False) -> str:
-    """RFC 3676 format=flowed: join soft-broken lines (those ending in a space)."""
+    """RFC 3676 format=flowed: join soft-broken lines (ending in a space) of equal quote depth.
+
+    The quote marks of a continuation line are dropped (section 4.5), so a flowed,
+    quoted paragraph reads ``> one long line`` rather than ``> part > part``.
+    """
     out: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        line = line.rstrip("\r")
-        if line.startswith(" "):
-            line = line[1:]  # space-stuffing
-        if line.endswith(" ") and line != "-- ":
-            current += line[:-1] if delsp else line
-            continue
-        out.append(current + line)
-        current = ""
-    if current:
-        out.append(current)
+    current: str | None = None
+    current_depth = -1
+    for raw_line in text.split("\n"):
+        line = raw_line.rstrip("\r")
+        depth = len(line) - len(line.lstrip(">"))
+        content = line[depth:]
+        if content.startswith(" "):
+            content = content[1:]  # space-stuffing (or the space after the quote marks)
+        if current is not None and depth != current_depth:
+            out.append(_quoted(current_depth, current))
+            current = None
+        flowed = content.endswith(" ") and content != "-- "
+        piece = content[:-1] if (flowed and delsp) else content
+        current = piece if current is None else current + piece
+        current_depth = depth
+        if not flowed:
+            out.append(_quoted(depth, current))
+            current = None
+    if current is not None:
+        out.append(_quoted(current_depth, current))
     return "\n".join(out)
+
+
+def _quoted(depth: int, content: str) -> str:
+    return (">" * depth + " " + content) if depth else content

@@ -110,3 +110,11 @@ def test_over_parser_never_raises(text: str) -> None:
 def test_date_and_word_parsers_never_raise(text: str) -> None:
     parse_date(text)
     decode_words(text)
+
+
+def test_format_flowed_joins_quoted_paragraphs_without_inner_quote_marks() -> None:
+    from nntp.article import unflow
+
+    text = "Hello this is \nflowed.\n> A quoted \n> paragraph.\n>> deeper \n>> still\n-- \nsig"
+    assert unflow(text) == "Hello this is flowed.\n> A quoted paragraph.\n>> deeper still\n-- \nsig"
+    assert unflow("no \nspace", delsp=True) == "nospace"
