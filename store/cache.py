@@ -1,53 +1,40 @@
-"""The local SQLite store of one source: group list, overviews and article bodies.
+"""The local SQLite store of one source: group list, overviews, article bodies, search index.
 
 One database file per server (article numbers mean nothing across servers), WAL
-mode so a reader never blocks the writer, every batch in one transaction so a
-crash leaves the last complete batch and the high-water mark in step.
+mode so a reader never blocks the writer, and every write one transaction that
+also carries what depends on it (high-water mark, overview packs, search index),
+so a ``kill -9`` at any moment leaves the last complete batch and everything
+derived from it in step. The schema is versioned and migrated on open
+(store/schema.py); other modules add their own tables to the same file.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable
-from datetime import datetime, timezone
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from nntp.errors import PithError
 from nntp.models import GroupInfo, Overview
+from store import packs, search
+from store.schema import SCHEMA_VERSION, StoreError, migrate
 
-SCHEMA_VERSION = 1
+__all__ = ["SCHEMA_VERSION", "Store", "StoreError", "store_path"]
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS groups (
-    name TEXT PRIMARY KEY,
-    low INTEGER NOT NULL, high INTEGER NOT NULL, count INTEGER NOT NULL,
-    posting TEXT NOT NULL DEFAULT 'y', description TEXT NOT NULL DEFAULT '',
-    fetched_high INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS overview (
-    grp TEXT NOT NULL, number INTEGER NOT NULL, message_id TEXT NOT NULL,
-    subject TEXT NOT NULL, author TEXT NOT NULL, date INTEGER,
-    refs TEXT NOT NULL, bytes INTEGER NOT NULL, lines INTEGER NOT NULL,
-    xref TEXT NOT NULL,
-    PRIMARY KEY (grp, number)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS overview_msgid ON overview (message_id);
-CREATE TABLE IF NOT EXISTS bodies (
-    message_id TEXT PRIMARY KEY, raw BLOB NOT NULL, fetched INTEGER NOT NULL
-);
-"""
-
-
-class StoreError(PithError):
-    """The store file is unusable (newer schema, corrupt); the message names the file."""
+FILE_FORMAT = 1
+"""In the file name. Schema changes migrate in place; only an incompatible file format bumps this."""
 
 
 def store_path(data_dir: Path, identity: str) -> Path:
     """One database per source, named after its identity in a file-system-safe way."""
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", identity).strip("_") or "default"
-    return data_dir / "servers" / f"{safe}.v{SCHEMA_VERSION}.sqlite3"
+    return data_dir / "servers" / f"{safe}.v{FILE_FORMAT}.sqlite3"
+
+
+def overview_row(name: str, o: Overview) -> tuple[object, ...]:
+    return (name, o.number, o.message_id, o.subject, o.author,
+            int(o.date.timestamp()) if o.date else None, " ".join(o.references), o.bytes, o.lines, o.xref)
 
 
 class Store:
@@ -55,38 +42,52 @@ class Store:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
+        self._depth = 0
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+            self.db.execute("PRAGMA busy_timeout=10000")  # a second pith (sync, reader) may be writing
+            self.db.execute("PRAGMA auto_vacuum=INCREMENTAL")  # only takes on a new file: expiry gives space back
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
-            self._migrate()
+            self.db.execute("PRAGMA journal_size_limit=67108864")
+            migrate(self.db, self.path)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a usable pith store ({exc})") from None
-
-    def _migrate(self) -> None:
-        with self.db:
-            self.db.execute("BEGIN")
-            for statement in _SCHEMA.strip().split(";\n"):
-                if statement.strip():
-                    self.db.execute(statement)
-            row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-            if row is None:
-                self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-            elif int(row[0]) > SCHEMA_VERSION:
-                raise StoreError(
-                    f"{self.path}: written by a newer pith (schema {row[0]}, this one knows {SCHEMA_VERSION})"
-                )
 
     def close(self) -> None:
         self.db.close()
 
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write; nested uses join the outermost, which commits or rolls back all."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.db
+            finally:
+                self._depth -= 1
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield self.db
+        except BaseException:
+            self._depth = 0
+            self.db.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        self.db.execute("COMMIT")
+
+    def has_data(self) -> bool:
+        """Whether anything was ever cached (worth showing when the source is unreachable)."""
+        return self.db.execute("SELECT 1 FROM groups LIMIT 1").fetchone() is not None
+
     # -- groups ----------------------------------------------------------
     def save_groups(self, groups: Iterable[GroupInfo]) -> None:
-        """Replace the group list, keeping each group's fetched high-water mark."""
-        with self.db:
-            self.db.execute("BEGIN")
+        """Add or refresh groups, keeping each group's fetched high-water mark."""
+        with self.transaction():
             self.db.executemany(
                 "INSERT INTO groups (name, low, high, count, posting, description) VALUES (?,?,?,?,?,?) "
                 "ON CONFLICT(name) DO UPDATE SET low=excluded.low, high=excluded.high, "
@@ -119,33 +120,32 @@ class Store:
     # -- overviews -------------------------------------------------------
     def save_overviews(self, name: str, overviews: Iterable[Overview], fetched_through: int) -> None:
         """Store one batch and advance the high-water mark in the same transaction."""
-        rows = [
-            (name, o.number, o.message_id, o.subject, o.author,
-             int(o.date.timestamp()) if o.date else None,
-             " ".join(o.references), o.bytes, o.lines, o.xref)
-            for o in overviews
-        ]
-        with self.db:
-            self.db.execute("BEGIN")
-            self.db.executemany("INSERT OR REPLACE INTO overview VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+        rows = [overview_row(name, o) for o in overviews]
+        with self.transaction():
+            if rows:
+                self.db.executemany("INSERT OR REPLACE INTO overview VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+                first = min(r[1] for r in rows)  # type: ignore[type-var]
+                last = max(r[1] for r in rows)  # type: ignore[type-var]
+                self.overview_rows_changed(name, first, last)
             self.db.execute(
                 "UPDATE groups SET fetched_high=MAX(fetched_high, ?) WHERE name=?", (fetched_through, name)
             )
 
+    def overview_rows_changed(self, name: str, first: int, last: int) -> None:
+        """Rows ``first..last`` were written: drop packs over them, index them, pack the tail."""
+        if first <= packs.packed_last(self.db, name):
+            packs.invalidate_from(self.db, name, first)
+        search.index_overviews(self.db, name, first, last)
+        packs.pack_tail(self.db, name)
+
     def overviews(self, name: str) -> list[Overview]:
-        """Every cached overview of a group, in article-number order."""
-        rows = self.db.execute(
-            "SELECT number, subject, author, date, message_id, refs, bytes, lines, xref "
-            "FROM overview WHERE grp=? ORDER BY number",
-            (name,),
-        )
-        utc = timezone.utc
-        stamp = datetime.fromtimestamp
-        return [
-            Overview(n, s, a, stamp(d, utc) if d is not None else None, m,
-                     tuple(r.split()) if r else (), b, ln, x)
-            for n, s, a, d, m, r, b, ln, x in rows
-        ]
+        """Every cached overview of a group, in article-number order (packs first, then the tail)."""
+        records, stale = packs.overviews(self.db, name)
+        if stale:  # written by another Python, or damaged: rebuild from the rows
+            with self.transaction():
+                packs.invalidate_from(self.db, name, 0)
+                packs.pack_tail(self.db, name)
+        return records
 
     def overview_count(self, name: str) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM overview WHERE grp=?", (name,)).fetchone()[0])
@@ -163,13 +163,46 @@ class Store:
         return str(row[0]) if row else None
 
     # -- bodies ----------------------------------------------------------
-    def save_body(self, message_id: str, raw: bytes) -> None:
-        with self.db:
-            self.db.execute("BEGIN")
-            self.db.execute(
-                "INSERT OR REPLACE INTO bodies VALUES (?, ?, strftime('%s','now'))", (message_id, raw)
-            )
+    def save_body(self, message_id: str, raw: bytes, text: str | None = None) -> None:
+        """Cache a body and index its text (``text``: the decoded body, if the caller has it)."""
+        self.save_bodies([(message_id, raw, text)])
+
+    def save_bodies(self, items: Iterable[tuple[str, bytes, str | None]]) -> None:
+        """Several bodies in one transaction (archive import, sync)."""
+        with self.transaction():
+            for message_id, raw, text in items:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO bodies (message_id, raw, fetched, size) "
+                    "VALUES (?, ?, strftime('%s','now'), ?)", (message_id, raw, len(raw)))
+                search.index_body(self.db, message_id, text if text is not None else search.index_text(raw))
 
     def body(self, message_id: str) -> bytes | None:
         row = self.db.execute("SELECT raw FROM bodies WHERE message_id=?", (message_id,)).fetchone()
         return bytes(row[0]) if row else None
+
+    def has_body(self, message_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM bodies WHERE message_id=?", (message_id,)).fetchone() is not None
+
+    def missing_bodies(self, name: str, since: int | None = None) -> list[tuple[int, str]]:
+        """(number, Message-ID) of a group's articles with no cached body, dated ``since`` or later."""
+        sql = ("SELECT number, message_id FROM overview o WHERE grp=? "
+               "AND NOT EXISTS (SELECT 1 FROM bodies b WHERE b.message_id = o.message_id)")
+        params: list[object] = [name]
+        if since is not None:
+            sql += " AND date >= ?"
+            params.append(since)
+        return [(int(n), str(m)) for n, m in self.db.execute(sql + " ORDER BY number", params)]
+
+    def delete_bodies(self, message_ids: list[str]) -> int:
+        """Drop cached bodies (expiry); their text leaves the search index, headers stay."""
+        with self.transaction():
+            for start in range(0, len(message_ids), 500):
+                chunk = message_ids[start : start + 500]
+                self.db.execute(f"DELETE FROM bodies WHERE message_id IN ({','.join('?' * len(chunk))})", chunk)
+            search.unindex_bodies(self.db, message_ids)
+        return len(message_ids)
+
+    # -- search ----------------------------------------------------------
+    def search(self, query: str, **filters: object) -> list[search.SearchHit]:
+        """Full-text search over cached headers and bodies: see store/search.py."""
+        return search.search(self.db, query, **filters)  # type: ignore[arg-type]

@@ -1,0 +1,246 @@
+"""Full-text search over cached headers and bodies (SQLite FTS5), kept in step with the cache.
+
+One FTS document per Message-ID (a crosspost is indexed once): subject and author
+from its overview, the decoded text of its body once the body is cached. The
+index is written in the same transaction as the rows it mirrors (see store/cache.py),
+so a crash can never leave the two out of step. ``search`` is the one query
+function: ``pith search`` prints it, the reader's ``/`` shows it.
+
+Queries are words (all must match), "quoted phrases", ``prefix*`` and column
+filters ``subject:``, ``from:``, ``body:``; nothing the user types is passed to
+FTS5's own syntax, so no query can fail with an FTS5 syntax error.
+"""
+
+from __future__ import annotations
+
+import binascii
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from nntp.article import parse_article, unflow
+from nntp.sanitize import sanitize_line
+
+INDEX_LIMIT = 256 * 1024
+"""Characters of a body that are indexed; the rest of a monster attachment is not."""
+HIGHLIGHT = ("«", "»")
+"""Marks around the matched words in a snippet."""
+
+_CTYPE = re.compile(rb"(?im)^content-type:[ \t]*([^;\r\n]*)((?:;[^\r\n]*|\r?\n[ \t][^\r\n]*)*)")
+_CTE = re.compile(rb"(?im)^content-transfer-encoding:[ \t]*([^\s;]+)")
+_CHARSET = re.compile(rb"""(?i)charset\s*=\s*"?([^";\s]+)""")
+_TOKEN = re.compile(r'(?:(subject|from|author|body):)?(?:"([^"]*)"?|(\S+))', re.IGNORECASE)
+_COLUMN = {"subject": "subject", "from": "author", "author": "author", "body": "body"}
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One matching article, as ``pith search`` prints it."""
+
+    group: str
+    number: int
+    message_id: str
+    subject: str
+    author: str
+    date: datetime | None
+    snippet: str
+    """Sanitized text around the match, the matched words between HIGHLIGHT marks."""
+
+
+# -- what gets indexed ------------------------------------------------------
+def index_text(raw: bytes) -> str:
+    """The text of a body as the reader shows it, cheaply for the common single-part case.
+
+    Plain single-part mail (most of any list) is decoded here directly; MIME
+    multiparts and flowed text go through the full parser (parse_article).
+    """
+    end = raw.find(b"\n\n")
+    crlf = raw.find(b"\r\n\r\n")
+    if crlf >= 0 and (end < 0 or crlf < end):
+        head, body = raw[:crlf], raw[crlf + 4 :]
+    elif end >= 0:
+        head, body = raw[:end], raw[end + 2 :]
+    else:
+        return ""
+    ctype = _CTYPE.search(head)
+    kind = ctype.group(1).strip().lower() if ctype else b"text/plain"
+    params = ctype.group(2) if ctype else b""
+    if kind not in (b"text/plain", b""):
+        return parse_article(raw).body[:INDEX_LIMIT]
+    cte = _CTE.search(head)
+    encoding = cte.group(1).lower() if cte else b"7bit"
+    try:
+        if encoding == b"quoted-printable":
+            body = binascii.a2b_qp(body)
+        elif encoding == b"base64":
+            body = binascii.a2b_base64(body)
+    except (binascii.Error, ValueError):
+        return parse_article(raw).body[:INDEX_LIMIT]
+    charset = _CHARSET.search(params)
+    text = _decode(body[: INDEX_LIMIT * 4], charset.group(1).decode("ascii", "replace") if charset else "")
+    if b"flowed" in params.lower():
+        text = unflow(text.replace("\r\n", "\n"), delsp=b"delsp=yes" in params.lower().replace(b" ", b""))
+    return text[:INDEX_LIMIT]
+
+
+def _decode(data: bytes, charset: str) -> str:
+    if charset and charset.lower() not in ("us-ascii", "ascii", "utf-8", "utf8"):
+        try:
+            return data.decode(charset, errors="replace")
+        except LookupError:
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+# -- keeping the index in step (callers hold the write transaction) ----------
+def index_overviews(db: sqlite3.Connection, grp: str, first: int, last: int) -> None:
+    """Index the headers of a group's rows ``first..last`` whose Message-ID is new to the index."""
+    before = int(db.execute("SELECT COALESCE(MAX(id), 0) FROM search_doc").fetchone()[0])
+    db.execute(
+        "INSERT OR IGNORE INTO search_doc (message_id, has_head) "
+        "SELECT message_id, 1 FROM overview WHERE grp=? AND number BETWEEN ? AND ?", (grp, first, last))
+    db.execute(
+        "INSERT INTO search_fts (rowid, subject, author, body) "
+        "SELECT d.id, o.subject, o.author, '' FROM search_doc d JOIN overview o ON o.message_id = d.message_id "
+        "WHERE d.id > ? AND o.grp = ? AND o.number BETWEEN ? AND ? GROUP BY d.id", (before, grp, first, last))
+    body_first = db.execute(
+        "SELECT d.id, o.subject, o.author FROM overview o JOIN search_doc d ON d.message_id = o.message_id "
+        "WHERE o.grp=? AND o.number BETWEEN ? AND ? AND d.has_head = 0", (grp, first, last)).fetchall()
+    for doc, subject, author in body_first:  # the body was cached before its overview
+        db.execute("UPDATE search_fts SET subject=?, author=? WHERE rowid=?", (subject, author, doc))
+        db.execute("UPDATE search_doc SET has_head=1 WHERE id=?", (doc,))
+
+
+def index_body(db: sqlite3.Connection, message_id: str, text: str) -> None:
+    """Put a cached body's text in the index (a document without headers yet is created)."""
+    row = db.execute("SELECT id FROM search_doc WHERE message_id=?", (message_id,)).fetchone()
+    if row is None:
+        doc = db.execute("INSERT INTO search_doc (message_id, has_body) VALUES (?, 1)", (message_id,)).lastrowid
+        db.execute("INSERT INTO search_fts (rowid, subject, author, body) VALUES (?, '', '', ?)", (doc, text))
+        return
+    db.execute("UPDATE search_fts SET body=? WHERE rowid=?", (text, row[0]))
+    db.execute("UPDATE search_doc SET has_body=1 WHERE id=?", (row[0],))
+
+
+def index_document(db: sqlite3.Connection, message_id: str, subject: str, author: str, text: str) -> None:
+    """Headers and body text in one go (archive import: cheaper than indexing them apart)."""
+    row = db.execute("SELECT id FROM search_doc WHERE message_id=?", (message_id,)).fetchone()
+    if row is None:
+        doc = db.execute("INSERT INTO search_doc (message_id, has_head, has_body) VALUES (?, 1, 1)",
+                         (message_id,)).lastrowid
+        db.execute("INSERT INTO search_fts (rowid, subject, author, body) VALUES (?, ?, ?, ?)",
+                   (doc, subject, author, text))
+        return
+    db.execute("UPDATE search_fts SET subject=?, author=?, body=? WHERE rowid=?", (subject, author, text, row[0]))
+    db.execute("UPDATE search_doc SET has_head=1, has_body=1 WHERE id=?", (row[0],))
+
+
+def unindex_bodies(db: sqlite3.Connection, message_ids: list[str]) -> None:
+    """Bodies were expired: their text leaves the index, their headers stay."""
+    for message_id in message_ids:
+        row = db.execute("SELECT id FROM search_doc WHERE message_id=? AND has_body=1", (message_id,)).fetchone()
+        if row:
+            db.execute("UPDATE search_fts SET body='' WHERE rowid=?", (row[0],))
+            db.execute("UPDATE search_doc SET has_body=0 WHERE id=?", (row[0],))
+
+
+def drop_orphans(db: sqlite3.Connection, message_ids: list[str]) -> None:
+    """Forget documents whose Message-ID no longer has an overview row or a body."""
+    for message_id in message_ids:
+        row = db.execute(
+            "SELECT id FROM search_doc d WHERE message_id=? AND NOT EXISTS "
+            "(SELECT 1 FROM overview o WHERE o.message_id = d.message_id) AND NOT EXISTS "
+            "(SELECT 1 FROM bodies b WHERE b.message_id = d.message_id)", (message_id,)).fetchone()
+        if row:
+            db.execute("DELETE FROM search_fts WHERE rowid=?", (row[0],))
+            db.execute("DELETE FROM search_doc WHERE id=?", (row[0],))
+
+
+def reindex_all(db: sqlite3.Connection) -> None:
+    """Index everything already cached (the migration that adds the index runs this)."""
+    db.execute("DELETE FROM search_fts")
+    db.execute("DELETE FROM search_doc")
+    for grp, first, last in db.execute("SELECT grp, MIN(number), MAX(number) FROM overview GROUP BY grp").fetchall():
+        index_overviews(db, grp, first, last)
+    for message_id, raw in db.execute("SELECT message_id, raw FROM bodies").fetchall():
+        index_body(db, message_id, index_text(bytes(raw)))
+
+
+# -- querying --------------------------------------------------------------
+def match_expression(query: str) -> str:
+    """The user's words -> an FTS5 expression: every term quoted, so none is syntax."""
+    terms: list[str] = []
+    for found in _TOKEN.finditer(query):
+        column, phrase, word = found.group(1), found.group(2), found.group(3)
+        text = phrase if phrase is not None else word
+        prefix = phrase is None and text.endswith("*") and len(text) > 1
+        text = text.rstrip("*") if prefix else text
+        if not re.search(r"[^\W_]", text):
+            continue
+        term = '"' + text.replace('"', '""') + '"' + ("*" if prefix else "")
+        terms.append(f"{_COLUMN[column.lower()]} : {term}" if column else term)
+    return " AND ".join(terms)
+
+
+def search(db: sqlite3.Connection, query: str, group: str | None = None, author: str | None = None,
+           since: datetime | None = None, limit: int | None = 50, order: str = "date") -> list[SearchHit]:
+    """Cached articles matching ``query`` (and the filters), newest first (or best first)."""
+    expression = match_expression(query)
+    where, params = _filters(group, author, since)
+    if expression:
+        sql = ("SELECT o.grp, o.number, o.message_id, o.subject, o.author, o.date, d.id "
+               "FROM search_fts JOIN search_doc d ON d.id = search_fts.rowid "
+               "JOIN overview o ON o.message_id = d.message_id WHERE search_fts MATCH ?")
+        params = [expression, *params]
+    else:
+        sql = "SELECT o.grp, o.number, o.message_id, o.subject, o.author, o.date, NULL FROM overview o WHERE 1"
+    ordering = "search_fts.rank, o.date DESC" if order == "rank" and expression else "o.date DESC"
+    sql += "".join(f" AND {w}" for w in where) + f" ORDER BY {ordering}, o.grp, o.number"
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    rows = db.execute(sql, params).fetchall()
+    snippets = _snippets(db, expression, [r[6] for r in rows]) if expression else {}
+    return [
+        SearchHit(grp, number, mid, subject, who, datetime.fromtimestamp(date, timezone.utc) if date is not None else None,
+                  snippets.get(doc, ""))
+        for grp, number, mid, subject, who, date, doc in rows
+    ]
+
+
+def _filters(group: str | None, author: str | None, since: datetime | None) -> tuple[list[str], list[object]]:
+    where: list[str] = []
+    params: list[object] = []
+    if group:
+        where.append("o.grp = ?")
+        params.append(group)
+    if author:
+        escaped = author.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        where.append("o.author LIKE ? ESCAPE '\\'")
+        params.append(f"%{escaped}%")
+    if since is not None:
+        where.append("o.date >= ?")
+        params.append(int(since.timestamp()))
+    return where, params
+
+
+def _snippets(db: sqlite3.Connection, expression: str, docs: list[int]) -> dict[int, str]:
+    """Snippets only for the hits shown: FTS5 would build one for every match otherwise."""
+    wanted = sorted(set(docs))
+    out: dict[int, str] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for doc, text in db.execute(
+            f"SELECT rowid, snippet(search_fts, -1, char(2), char(3), '…', 12) FROM search_fts "
+            f"WHERE search_fts MATCH ? AND rowid IN ({marks})", (expression, *chunk)):
+            out[doc] = _clean_snippet(text)
+    return out
+
+
+def _clean_snippet(text: str) -> str:
+    text = sanitize_line(text.replace("\x02", HIGHLIGHT[0]).replace("\x03", HIGHLIGHT[1]))
+    return " ".join(text.split())

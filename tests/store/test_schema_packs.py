@@ -1,0 +1,100 @@
+"""Schema migrations (a version-1 store opens, keeps its data and gains the index) and overview packs."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nntp.models import GroupInfo
+from store import packs
+from store.cache import Store
+from store.schema import _V1, SCHEMA_VERSION, current_version
+from tests.fakes.source import make_overview
+
+
+def v1_store(path: Path) -> None:
+    """A store as the first pith wrote it: version-1 tables, an overview row and a body."""
+    db = sqlite3.connect(path)
+    db.executescript(_V1 + ";")
+    db.execute("INSERT INTO meta VALUES ('schema', '1')")
+    db.execute("INSERT INTO groups VALUES ('g', 1, 1, 1, 'y', '', 1)")
+    db.execute("INSERT INTO overview VALUES ('g', 1, '<1@x>', 'old subject', 'Ann', 0, '', 10, 1, '')")
+    db.execute("INSERT INTO bodies VALUES ('<1@x>', ?, 0)", (b"Subject: old subject\n\nremembered words\n",))
+    db.commit()
+    db.close()
+
+
+def test_a_version_1_store_migrates_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    v1_store(path)
+    store = Store(path)
+    assert current_version(store.db) == SCHEMA_VERSION
+    assert store.fetched_high("g") == 1 and store.body("<1@x>")
+    assert [h.number for h in store.search("remembered")] == [1]
+    assert [h.number for h in store.search("subject:old")] == [1]
+    assert store.db.execute("SELECT size FROM bodies").fetchone() == (len(store.body("<1@x>") or b""),)
+    store.close()
+    assert current_version(Store(path).db) == SCHEMA_VERSION  # opening again migrates nothing
+
+
+def test_a_failed_migration_leaves_the_old_schema(tmp_path: Path) -> None:
+    from store import schema
+
+    path = tmp_path / "old.sqlite3"
+    v1_store(path)
+
+    def broken(db: sqlite3.Connection) -> None:
+        db.execute("CREATE TABLE half_done (x)")
+        raise RuntimeError("power cut")
+
+    mp = pytest.MonkeyPatch()
+    mp.setitem(schema.MIGRATIONS, 2, broken)
+    with pytest.raises(RuntimeError):
+        Store(path)
+    mp.undo()
+    db = sqlite3.connect(path)
+    assert current_version(db) == 1
+    assert not db.execute("SELECT 1 FROM sqlite_master WHERE name='half_done'").fetchone()
+    db.close()
+    assert current_version(Store(path).db) == SCHEMA_VERSION
+
+
+def test_many_rows_go_through_packs_and_read_back_identically(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite3")
+    store.save_groups([GroupInfo("g", 1, 10_000, 10_000)])
+    arts = [make_overview(i, parent=i - 1 if i % 3 else None)._replace(xref=f"h g:{i}") for i in range(1, 10_001)]
+    for start in range(0, 10_000, 700):
+        store.save_overviews("g", arts[start : start + 700], min(start + 700, 10_000))
+    assert packs.packed_last(store.db, "g") == 2 * packs.PACK_ROWS
+    assert store.overviews("g") == arts
+    store.save_overviews("g", [arts[5]._replace(subject="changed")], 10_000)  # a packed row changes
+    assert packs.packed_last(store.db, "g") == 2 * packs.PACK_ROWS  # dropped and rebuilt at once
+    assert store.overviews("g")[5].subject == "changed"
+
+
+def test_packs_from_another_python_are_rebuilt_not_read(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite3")
+    arts = [make_overview(i) for i in range(1, packs.PACK_ROWS + 11)]
+    store.save_overviews("g", arts, len(arts))
+    store.db.execute("UPDATE overview_pack SET fmt='marshal9/py9.9', data=x'00'")
+    assert store.overviews("g") == arts
+    assert store.db.execute("SELECT fmt FROM overview_pack").fetchall() == [(packs.FORMAT,)]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 9000), st.integers(1, 400)), min_size=1, max_size=12))
+def test_packed_reads_equal_row_reads(batches: list[tuple[int, int]]) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "s.sqlite3")
+        for first, size in batches:
+            batch = [make_overview(n)._replace(subject=f"s{n}.{first}") for n in range(first, first + size)]
+            store.save_overviews("g", batch, first + size)
+        rows = store.db.execute(f"SELECT {packs._COLUMNS} FROM overview WHERE grp='g' ORDER BY number").fetchall()
+        assert store.overviews("g") == packs.rows_to_overviews(rows)
+        store.close()
