@@ -14,6 +14,7 @@ in bodies, so there the line must also end like a date (``Thu Nov  5 10:00:00 20
 from __future__ import annotations
 
 import bz2
+import hashlib
 import gzip
 import lzma
 import re
@@ -57,6 +58,10 @@ class RawMessage:
     """Offset just past it (and the blank line that ends it): where the next one starts."""
     line: int
     """1-based line number of its ``From `` line."""
+    end_line: int
+    """Line number at ``end``."""
+    digest: str = ""
+    """sha1 of its bytes in the file, for the last message only (the resume check)."""
 
 
 def open_archive(path: Path) -> IO[bytes]:
@@ -108,12 +113,11 @@ def _split(handle: IO[bytes], path: Path, offset: int, line: int, dated: bool) -
             continue  # the one message in the buffer may go on in the next block
         keep = len(buf) if eof else starts[-1]
         complete = starts if eof else starts[:-1]
-        pos = 0
+        line += buf.count(b"\n", 0, complete[0])
         for here, following in zip(complete, [*complete[1:], keep]):
-            line += buf.count(b"\n", pos, here)
-            pos = here
-            yield _message(buf, here, following, offset, line, path, last=eof and following == keep)
-        line += buf.count(b"\n", pos, keep)
+            lines = buf.count(b"\n", here, following)
+            yield _message(buf, here, following, offset, (line, line + lines), path, last=eof and following == keep)
+            line += lines
         offset += keep
         buf = buf[keep:]
 
@@ -122,17 +126,22 @@ def _starts(buf: bytes, dated: bool) -> list[int]:
     """Offsets of separator lines: at the start (after blank lines at most), or after a blank line."""
     out: list[int] = []
     here = 0 if buf.startswith(b"From ") else buf.find(b"\nFrom ") + 1
-    while here > 0 or (here == 0 and buf.startswith(b"From ")):
+    while here >= 0 and (here or not out):
         after_blank = buf.endswith(b"\n\n", 0, here) or buf.endswith(b"\n\r\n", 0, here)
+        if here == 0 and not buf.startswith(b"From "):
+            break
         if not here or after_blank or not (out or here > 4096 or buf[:here].strip()):
             line_end = buf.find(b"\n", here)
             if not dated or _DATED.search(buf[here : line_end if line_end >= 0 else len(buf)].rstrip(b"\r")):
                 out.append(here)
-        here = buf.find(b"\nFrom ", here + 1) + 1
+        found = buf.find(b"\nFrom ", here + 1)
+        here = found + 1 if found >= 0 else -1
     return out
 
 
-def _message(buf: bytes, here: int, following: int, offset: int, line: int, path: Path, last: bool) -> RawMessage:
+def _message(buf: bytes, here: int, following: int, offset: int, lines: tuple[int, int], path: Path,
+             last: bool) -> RawMessage:
+    line = lines[0]
     newline = buf.find(b"\n", here, following)
     body_start = following if newline < 0 else newline + 1
     raw = buf[body_start:following]
@@ -145,7 +154,8 @@ def _message(buf: bytes, here: int, following: int, offset: int, line: int, path
     if b"From " in raw and b">" in raw:
         raw = _ESCAPED.sub(rb"\1", raw)
     _check(raw, path, line)
-    return RawMessage(raw, offset + here, offset + following, line)
+    digest = hashlib.sha1(buf[here:following]).hexdigest() if last else ""
+    return RawMessage(raw, offset + here, offset + following, line, lines[1], digest)
 
 
 def _check(raw: bytes, path: Path, line: int) -> None:
@@ -153,5 +163,6 @@ def _check(raw: bytes, path: Path, line: int) -> None:
     if not _FIELD.match(raw):
         raise ArchiveError(path, line + 1, "damaged message (no header where one should start)")
     head_end = raw.find(b"\n\n")
-    if b"\0" in (raw if head_end < 0 else raw[:head_end]):
-        raise ArchiveError(path, line, "damaged message (NUL bytes in the header)")
+    nul = raw.find(b"\0", 0, len(raw) if head_end < 0 else head_end)
+    if nul >= 0:
+        raise ArchiveError(path, line + 1 + raw.count(b"\n", 0, nul), "damaged message (NUL bytes in the header)")

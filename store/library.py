@@ -3,19 +3,29 @@
 It puts a source (server or archive) behind the local store: group lists and
 overviews are fetched into the store and always read back from it, so entering a
 group again asks the server only for what lies above the cached high-water mark,
-and everything cached still reads when the source is unreachable.
+and everything cached still reads when the source is unreachable. An archive is
+copied into the store on first use (only what was appended, on later opens).
+
+Offline: with ``offline=True``, or when the source cannot be reached and the store
+holds something, the Library serves the cache, records why in ``offline_reason``
+and tells ``on_offline`` once, so the UI can say so; an article without a cached
+body raises NoSuchArticle saying that, not a connection error. With an empty
+store, an unreachable server is an error as before: there is nothing to show.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
+from nntp.archive import ArchiveSource
 from nntp.article import parse_article
 from nntp.errors import NoSuchArticle, NoSuchGroup, PithError, SourceUnavailable
 from nntp.models import Article, GroupInfo, Overview
 from nntp.source import NewsSource, ProgressCallback
 from store.cache import Store
+from store.search import SearchHit
 
 SourceFactory = Callable[[], NewsSource]
 
@@ -41,7 +51,16 @@ class Library:
         self._factory = source_factory
         self._source: NewsSource | None = None
         self.offline = offline or source_factory is None
-        self.offline_reason = "" if not self.offline else "offline"
+        self.offline_reason = "" if not self.offline else ("--offline" if offline else "no source")
+        self.on_offline: Callable[[str], None] | None = None
+        """Called once with the reason when the Library falls back to the cache."""
+        self.import_progress: ProgressCallback | None = None
+        """Progress of copying an archive into the store (messages filed, 0)."""
+        self.warnings: list[str] = []
+        """Things skipped on the way (junk files in a Maildir), for the UI to show."""
+        self.imported = 0
+        """Archive messages filed by this Library (0 for servers)."""
+        self._archive_ready = False
 
     @property
     def source(self) -> NewsSource:
@@ -52,23 +71,102 @@ class Library:
             self._source = self._factory()
         return self._source
 
+    @property
+    def is_archive(self) -> bool:
+        return isinstance(self._live(), ArchiveSource)
+
     def close(self) -> None:
         if self._source is not None:
             self._source.close()
             self._source = None
         self.store.close()
 
+    # -- online / offline --------------------------------------------------
+    def _live(self, progress: ProgressCallback | None = None) -> NewsSource | None:
+        """The source (an archive brought up to date), or None when serving the cache."""
+        if self.offline:
+            return None
+        try:
+            source = self.source
+            if isinstance(source, ArchiveSource) and not self._archive_ready:
+                self._import(source, progress or self.import_progress)
+            return source
+        except SourceUnavailable as exc:
+            self._fall_back(exc)
+            return None
+
+    def _import(self, source: ArchiveSource, progress: ProgressCallback | None) -> None:
+        from store.importer import import_archive
+
+        report = import_archive(self.store, source, progress)
+        self.imported += report.messages
+        self.warnings.extend(report.warnings)
+        self._archive_ready = True
+
+    def _fall_back(self, exc: SourceUnavailable, group: str | None = None) -> None:
+        """Serve the cache if it has something (of ``group``), else let the error through."""
+        cached = self.store.group(group) is not None if group else self.store.has_data()
+        if not cached:
+            raise exc
+        self.go_offline(str(exc))
+
+    def go_offline(self, reason: str) -> None:
+        if self.offline:
+            return
+        self.offline, self.offline_reason = True, reason
+        if self._source is not None:
+            try:
+                self._source.close()
+            except (PithError, OSError):
+                pass
+            self._source = None
+        if self.on_offline is not None:
+            self.on_offline(reason)
+
+    def require_online(self) -> NewsSource:
+        """The source, or SourceUnavailable: for work that makes no sense offline (sync)."""
+        if self.offline:
+            raise SourceUnavailable(f"offline ({self.offline_reason}): nothing can be fetched")
+        source = self.source
+        if isinstance(source, ArchiveSource) and not self._archive_ready:
+            self._import(source, self.import_progress)
+        return source
+
     # -- groups ----------------------------------------------------------
     def groups(self, refresh: bool = True) -> list[GroupInfo]:
         """The group list; refreshed from the source unless offline or told not to."""
-        if refresh and not self.offline:
-            self.store.save_groups(self.source.list_groups())
+        if refresh:
+            source = self._live()
+            if source is not None and not isinstance(source, ArchiveSource):
+                try:
+                    self.store.save_groups(source.list_groups())
+                except SourceUnavailable as exc:
+                    self._fall_back(exc)
         return self.store.groups()
 
     def enter_group(self, name: str, progress: ProgressCallback | None = None) -> GroupLoad:
         """Fetch overviews above the cached high-water mark, then return all cached ones."""
-        if self.offline:
+        source = self._live(progress)
+        if source is None:
             return self._cached_group(name)
+        if isinstance(source, ArchiveSource):
+            info = self.store.group(name)
+            if info is None:
+                raise NoSuchGroup(f"{name}: no such group in this archive")
+            return GroupLoad(info, self.store.overviews(name), 0, 0)
+        try:
+            info, fetched, skipped = self.fetch_overviews(name, progress)
+        except SourceUnavailable as exc:
+            self._fall_back(exc, name)
+            return self._cached_group(name)
+        return GroupLoad(info, self.store.overviews(name), fetched, skipped)
+
+    def fetch_overviews(self, name: str, progress: ProgressCallback | None = None) -> tuple[GroupInfo, int, int]:
+        """Fetch what lies above the high-water mark into the store: (group, fetched, skipped).
+
+        Each batch is committed with its high-water mark, so an interrupted fetch
+        resumes at the first batch not stored.
+        """
         source = self.source
         info = source.select_group(name)
         self.store.update_group(info)
@@ -82,7 +180,7 @@ class Library:
                 skipped += batch.skipped
                 if progress:
                     progress(batch.last - first + 1, expected)
-        return GroupLoad(info, self.store.overviews(name), fetched, skipped)
+        return info, fetched, skipped
 
     def _cached_group(self, name: str) -> GroupLoad:
         info = self.store.group(name)
@@ -99,12 +197,26 @@ class Library:
             raw = self.store.body(message_id)
             if raw is not None:
                 return parse_article(raw, number)
-        if self.offline:
-            raise NoSuchArticle(f"{name}: article {key} has no cached body ({self.offline_reason})")
-        article = self.source.article(name, key)
-        if article.raw and article.message_id:
-            self.store.save_body(article.message_id, article.raw)
-        return article
+        source = self._live()
+        if source is not None:
+            try:
+                article = source.article(name, key)
+            except SourceUnavailable as exc:
+                self._fall_back(exc)
+            else:
+                if article.raw and article.message_id:
+                    self.store.save_body(article.message_id, article.raw, article.body)
+                return article
+        raise NoSuchArticle(f"{name}: article {key} has no cached body (offline: {self.offline_reason})")
+
+    # -- search ----------------------------------------------------------
+    def search(self, query: str, group: str | None = None, author: str | None = None,
+               since: datetime | None = None, limit: int | None = 50, order: str = "date") -> list[SearchHit]:
+        """Cached headers and bodies matching ``query``; the same function behind ``/`` and ``pith search``.
+
+        Purely local: it never connects (an archive is imported by groups() or enter_group()).
+        """
+        return self.store.search(query, group=group, author=author, since=since, limit=limit, order=order)
 
 
 def describe_error(exc: BaseException) -> str:
