@@ -40,13 +40,28 @@ def with_library(command: Callable[[Library, argparse.Namespace, TextIO], int]) 
     def handler(args: argparse.Namespace, out: TextIO) -> int:
         factory, _ = open_library_factory(args)
         library = factory()
+        announce_offline(library)
         try:
             return command(library, args, out)
         finally:
+            for warning in library.warnings:
+                sys.stderr.write(f"pith: {warning}\n")
             _report_wire(library, args)
             library.close()
 
     return handler
+
+
+def announce_offline(library: Library) -> None:
+    """Say once, on stderr, that what follows comes from the cache (now, or when the server fails)."""
+
+    def say(reason: str) -> None:
+        sys.stderr.write(f"pith: offline ({reason}) — showing cached data\n")
+
+    if library.offline:
+        say(library.offline_reason)
+    else:
+        library.on_offline = say
 
 
 def _report_wire(library: Library, args: argparse.Namespace) -> None:

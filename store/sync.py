@@ -1,0 +1,138 @@
+"""Bringing the cache up to date (sync) and keeping it in budget (expire).
+
+Sync is resumable by construction, not by bookkeeping: overviews are stored in
+batches committed with their high-water mark, and a body counts as fetched once
+it is in the bodies table, so after Ctrl-C, a crash or ``kill -9`` the next run
+asks only for what is still missing, and a second run in a row asks for nothing
+(beyond one GROUP per group to learn that nothing is new).
+
+Expire drops cached bodies (and their text in the search index), never overviews,
+read marks or anything else: an expired article still lists, threads and scores,
+and reads again when the server is reachable.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Container, Iterable
+from dataclasses import dataclass
+
+from nntp.errors import NoSuchArticle
+from store.library import Library
+
+DAY = 86400
+
+SyncProgress = Callable[[str, str, int, int], None]
+"""Called with (phase: "overviews" | "bodies", group, done, expected)."""
+ReadNumbers = Callable[[str], Container[int]]
+"""A group's read article numbers (from the read state); bodies of read articles are not fetched."""
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSync:
+    """What syncing one group fetched."""
+
+    group: str
+    overviews: int
+    skipped: int
+    bodies: int
+    gone: int
+    """Bodies the server no longer has (expired there, cancelled)."""
+
+    @property
+    def fetched_anything(self) -> bool:
+        return bool(self.overviews or self.bodies)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupExpiry:
+    group: str
+    bodies: int
+    bytes: int
+
+
+def body_targets(library: Library, group: str, days: int | None, read: Container[int] | None,
+                 now: float | None = None) -> list[tuple[int, str]]:
+    """Articles whose body to fetch: within ``days`` if given, else the unread ones."""
+    since = int((now if now is not None else time.time()) - days * DAY) if days is not None else None
+    missing = library.store.missing_bodies(group, since)
+    if days is None and read is not None:
+        missing = [(n, m) for n, m in missing if n not in read]
+    return missing
+
+
+def sync_group(library: Library, group: str, bodies: bool = False, days: int | None = None,
+               read_numbers: ReadNumbers | None = None, progress: SyncProgress | None = None) -> GroupSync:
+    """New overviews of ``group``, then (``bodies`` or ``days``) the bodies still missing."""
+    def report_overviews(done: int, expected: int) -> None:
+        if progress:
+            progress("overviews", group, done, expected)
+
+    library.require_online()
+    _, fetched, skipped = library.fetch_overviews(group, report_overviews)
+    got = gone = 0
+    if bodies or days is not None:
+        targets = body_targets(library, group, days, read_numbers(group) if read_numbers else None)
+        for index, (number, message_id) in enumerate(targets, 1):
+            try:
+                article = library.source.article(group, number)
+            except NoSuchArticle:
+                gone += 1
+            else:
+                library.store.save_body(article.message_id or message_id, article.raw, article.body)
+                got += 1
+            if progress:
+                progress("bodies", group, index, len(targets))
+    return GroupSync(group, fetched, skipped, got, gone)
+
+
+def expire(library: Library, groups: Iterable[str], days: int | None = None, max_bytes: int | None = None,
+           now: float | None = None) -> list[GroupExpiry]:
+    """Drop cached bodies older than ``days`` and, per group, the oldest beyond ``max_bytes``.
+
+    Age is the article's date (the fetch time when it has none). A crossposted
+    body is shared: dropping it for one group drops it for all.
+    """
+    cutoff = int((now if now is not None else time.time()) - days * DAY) if days is not None else None
+    results = []
+    for group in groups:
+        cached = _cached_bodies(library, group)
+        doomed: list[tuple[str, int]] = []
+        if cutoff is not None:
+            doomed = [(mid, size) for mid, size, age in cached if age < cutoff]
+        if max_bytes is not None:
+            kept = [(mid, size) for mid, size, age in cached if cutoff is None or age >= cutoff]
+            total = sum(size for _, size in kept)
+            for mid, size in kept:  # oldest first
+                if total <= max_bytes:
+                    break
+                doomed.append((mid, size))
+                total -= size
+        ids = list(dict.fromkeys(mid for mid, _ in doomed))
+        library.store.delete_bodies(ids)
+        results.append(GroupExpiry(group, len(ids), sum(dict(doomed).values())))
+    library.store.db.execute("PRAGMA incremental_vacuum")
+    return results
+
+
+def _cached_bodies(library: Library, group: str) -> list[tuple[str, int, int]]:
+    """(Message-ID, size, age stamp) of a group's cached bodies, oldest first."""
+    rows = library.store.db.execute(
+        "SELECT b.message_id, b.size, COALESCE(o.date, b.fetched) AS age FROM overview o "
+        "JOIN bodies b ON b.message_id = o.message_id WHERE o.grp=? ORDER BY age, o.number", (group,))
+    return [(str(m), int(s), int(a)) for m, s, a in rows]
+
+
+def parse_size(text: str) -> int:
+    """``500M``, ``2G``, ``800k``, ``1234`` -> bytes (binary units)."""
+    units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
+    value = text.strip().lower().removesuffix("b").removesuffix("i")
+    factor = units.get(value[-1:], 1)
+    number = value[:-1] if value[-1:] in units else value
+    try:
+        result = float(number) * factor
+    except ValueError:
+        raise ValueError(f"not a size: {text!r} (try 500M or 2G)") from None
+    if result < 0:
+        raise ValueError(f"not a size: {text!r}")
+    return int(result)
