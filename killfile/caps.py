@@ -57,11 +57,10 @@ def _trim(cap: Cap, facts: Facts, scores: Sequence[int], keys: Sequence[int], fu
     buckets: dict[int, list[int]] = {}
     for i in where(map(full.__contains__, keys)):
         buckets.setdefault(keys[i], []).append(i)
-    order = facts.order.__getitem__
     worst_first = [-s for s in scores].__getitem__ if cap.keep == "best" else None
     over: list[int] = []
     for members in buckets.values():
-        members.sort(key=order)
+        facts.sort_earliest_first(members)
         if worst_first is not None:
             members.sort(key=worst_first)  # stable: highest score first, earliest among equals
         over.extend(members[cap.max:])

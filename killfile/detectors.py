@@ -8,7 +8,9 @@ every article of the thread is tagged.
 
 from __future__ import annotations
 
+import operator
 from collections import Counter
+from itertools import compress, repeat
 
 from killfile.facts import Facts
 from killfile.model import DetectorConfig
@@ -23,7 +25,9 @@ def pingpong(facts: Facts, config: DetectorConfig) -> set[int]:
     """
     need = (config.pingpong_replies + 2) // 2
     span = facts.author_count
-    busy: Counter[int] = Counter(key // span for key, n in facts.thread_author_counts.items() if n >= need)
+    pairs = facts.thread_author_counts
+    busy_pairs = compress(pairs.keys(), map(operator.ge, pairs.values(), repeat(need)))
+    busy: Counter[int] = Counter(map(operator.floordiv, busy_pairs, repeat(span)))
     threads = {t for t, authors in busy.items() if authors >= 2}
     members = facts.members(threads)
     if not members:
@@ -84,9 +88,12 @@ def dominated(facts: Facts, config: DetectorConfig) -> set[int]:
     if max(sizes.values(), default=0) < max(config.dominated_min, 1):
         return set()
     span = facts.author_count
-    hit = set()
-    for key, n in facts.thread_author_counts.items():
-        t = key // span
-        if n * 100 > config.dominated_percent * sizes[t] and sizes[t] >= config.dominated_min:
-            hit.add(t)
+    pairs = facts.thread_author_counts
+    keys = list(pairs)
+    thread_of = list(map(operator.floordiv, keys, repeat(span)))
+    size_of = list(map(sizes.__getitem__, thread_of))
+    over_share = map(operator.gt, map(operator.mul, pairs.values(), repeat(100)),
+                     map(operator.mul, size_of, repeat(config.dominated_percent)))
+    big_enough = map(operator.ge, size_of, repeat(config.dominated_min))
+    hit = set(compress(thread_of, map(operator.and_, over_share, big_enough)))
     return set(facts.members(hit))

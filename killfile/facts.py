@@ -65,8 +65,10 @@ class Facts:
 
     @cached_property
     def addresses(self) -> list[str]:
-        """Normalised From address of each article."""
-        return list(map(normalize_address, self.authors))
+        """Normalised From address of each article (normalised once per distinct From)."""
+        authors = self.authors
+        normal = {a: normalize_address(a) for a in dict.fromkeys(authors)}
+        return list(map(normal.__getitem__, authors))
 
     @cached_property
     def by_id(self) -> dict[str, int]:
@@ -161,12 +163,23 @@ class Facts:
         return [d.timestamp() if d is not None else None for d in dates]
 
     @cached_property
-    def order(self) -> list[tuple[datetime, int, str]]:
-        """(date, number, Message-ID) per article: "earliest first", whatever the input order."""
+    def sort_dates(self) -> list[datetime]:
         dates = self.dates
-        if None in dates:
-            dates = [d if d is not None else _EARLIEST for d in dates]
-        return list(zip(dates, map(operator.attrgetter("number"), self.articles), self.message_ids))
+        return [d if d is not None else _EARLIEST for d in dates] if None in dates else dates  # type: ignore[return-value]
+
+    @cached_property
+    def numbers(self) -> list[int]:
+        return list(map(operator.attrgetter("number"), self.articles))
+
+    def sort_earliest_first(self, indices: list[int]) -> None:
+        """Sort in place by (date, number, Message-ID): "earliest first", whatever the input order.
+
+        Three stable sorts on C-level keys instead of one on key tuples: no
+        million tuples for the garbage collector to walk afterwards.
+        """
+        indices.sort(key=self.message_ids.__getitem__)
+        indices.sort(key=self.numbers.__getitem__)
+        indices.sort(key=self.sort_dates.__getitem__)
 
     def days(self, zone: str) -> list[int]:
         """Calendar day numbers in ``zone`` (-1 without a Date), computed once per zone."""
