@@ -17,7 +17,7 @@ from cli.context import open_library_factory
 
 EXIT_USAGE = 2
 
-COMMAND_MODULES = ("cli.commands", "cli.score", "cli.sync")
+COMMAND_MODULES = ("cli.commands", "cli.score", "cli.sync", "cli.state")
 """Modules with ``add_commands(subparsers)``; each parser sets ``handler(args, out) -> int``."""
 
 

@@ -1,0 +1,77 @@
+"""Read state from the command line: subscribe, unsubscribe, .newsrc import/export, catch-up."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import TextIO
+
+from cli.commands import with_library
+from nntp.errors import NoSuchGroup
+from store.library import Library
+from store.newsrc import read_newsrc, write_newsrc
+from store.readstate import ReadState
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    for name, flag in (("subscribe", True), ("unsubscribe", False)):
+        parser = sub.add_parser(name, help=f"{name} to a group (kept per server)")
+        parser.add_argument("group")
+        parser.set_defaults(handler=with_library(_subscriber(flag)))
+
+    newsrc = sub.add_parser("newsrc", help="import or export a slrn/tin/trn .newsrc")
+    newsrc.add_argument("action", choices=("import", "export"))
+    newsrc.add_argument("path", type=Path)
+    newsrc.set_defaults(handler=with_library(cmd_newsrc))
+
+    catchup = sub.add_parser("catchup", help="mark a group's articles read")
+    catchup.add_argument("group")
+    catchup.add_argument("--older-than", type=float, metavar="DAYS", help="only articles older than DAYS")
+    catchup.add_argument("--json", action="store_true", help="print JSON")
+    catchup.set_defaults(handler=with_library(cmd_catchup))
+
+
+def _subscriber(flag: bool):  # type: ignore[no-untyped-def]
+    def command(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+        known = {g.name for g in library.store.groups()}
+        if known and args.group not in known:
+            raise NoSuchGroup(f"{args.group}: no such group in the cached group list (run `pith groups` first)")
+        ReadState(library.store.db).subscribe(args.group, flag)
+        out.write(f"{'subscribed to' if flag else 'unsubscribed from'} {args.group}\n")
+        return 0
+
+    return command
+
+
+def cmd_newsrc(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    state = ReadState(library.store.db)
+    if args.action == "import":
+        entries = read_newsrc(args.path)  # raises with file:line before anything is written
+        state.import_entries(entries)
+        out.write(f"imported {len(entries)} groups from {args.path}\n")
+    else:
+        entries = state.entries()
+        write_newsrc(args.path, entries)
+        out.write(f"exported {len(entries)} groups to {args.path}\n")
+    return 0
+
+
+def cmd_catchup(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    load = library.enter_group(args.group)
+    state = ReadState(library.store.db)
+    if args.older_than is None:
+        numbers = [o.number for o in load.overviews]
+        state.mark_through(args.group, load.group.high)
+    else:
+        cutoff = datetime.now(timezone.utc) - timedelta(days=args.older_than)
+        numbers = [o.number for o in load.overviews if o.date is not None and o.date < cutoff]
+        state.mark_read(args.group, numbers)
+    unread = state.unread_count(load.group)
+    if args.json:
+        json.dump({"group": args.group, "marked": len(numbers), "unread": unread}, out)
+        out.write("\n")
+    else:
+        out.write(f"{args.group}: marked {len(numbers):,} read, {unread:,} unread\n")
+    return 0
