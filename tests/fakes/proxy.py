@@ -11,8 +11,10 @@ import threading
 
 
 class CuttingProxy:
-    def __init__(self, upstream: tuple[str, int], cuts: list[int | None]) -> None:
+    def __init__(self, upstream: tuple[str, int], cuts: list[int | None], cut_before: bytes | None = None) -> None:
         self.upstream = upstream
+        self.cut_before = cut_before
+        """Also cut the first connection just before a server line starting with these bytes."""
         self.cuts = list(cuts)
         self.sock = socket.socket()
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -52,6 +54,12 @@ class CuttingProxy:
                 data = src.recv(65536)
                 if not data:
                     break
+                if downstream and self.cut_before is not None and not self.cut_done:
+                    at = (b"\n" + data).find(b"\n" + self.cut_before)
+                    if at >= 0:
+                        dst.sendall(data[:at])
+                        self.cut_done += 1
+                        break
                 if cut is not None and sent + len(data) >= cut:
                     dst.sendall(data[: cut - sent])
                     self.cut_done += 1

@@ -1,0 +1,153 @@
+"""The outbox and drafts: nothing the user wrote is lost, and nothing is posted twice.
+
+An article enters the outbox with its own Message-ID. Flushing posts each queued
+article; a "duplicate" answer for our own Message-ID (a retry after a lost reply)
+counts as sent. A refusal keeps the article with the server's words; a read-only
+server's 440 keeps it too, with the mailto: address it offered.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from nntp.errors import PostRefused, SourceUnavailable
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS outbox (
+    id INTEGER PRIMARY KEY, message_id TEXT NOT NULL, created INTEGER NOT NULL,
+    raw BLOB NOT NULL, state TEXT NOT NULL DEFAULT 'queued', reply TEXT NOT NULL DEFAULT '',
+    mailto TEXT NOT NULL DEFAULT '', attempts INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS drafts (
+    id INTEGER PRIMARY KEY, updated REAL NOT NULL, headers TEXT NOT NULL, body TEXT NOT NULL
+)
+"""
+_MAILTO = re.compile(r"mailto:([^\s>]+)", re.IGNORECASE)
+
+
+def ensure_schema(db: sqlite3.Connection) -> None:
+    for statement in _SCHEMA.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    id: int
+    message_id: str
+    created: int
+    raw: bytes
+    state: str
+    """``queued``, ``sent``, ``refused`` or ``needs-mail`` (read-only server: send by mail)."""
+    reply: str
+    mailto: str
+    attempts: int
+
+    def header(self, name: str) -> str:
+        for line in self.raw.split(b"\n\n", 1)[0].split(b"\n"):
+            key, _, value = line.partition(b":")
+            if key.decode(errors="replace").lower() == name.lower():
+                return value.decode(errors="replace").strip()
+        return ""
+
+
+class Outbox:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        ensure_schema(db)
+
+    def add(self, raw: bytes, message_id: str) -> int:
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            cursor = self.db.execute("INSERT INTO outbox (message_id, created, raw) VALUES (?,?,?)",
+                                     (message_id, int(time.time()), raw))
+            return int(cursor.lastrowid or 0)
+
+    def entries(self) -> list[OutboxEntry]:
+        rows = self.db.execute("SELECT id, message_id, created, raw, state, reply, mailto, attempts "
+                               "FROM outbox ORDER BY id").fetchall()
+        return [OutboxEntry(r[0], r[1], r[2], bytes(r[3]), r[4], r[5], r[6], r[7]) for r in rows]
+
+    def get(self, entry_id: int) -> OutboxEntry | None:
+        return next((e for e in self.entries() if e.id == entry_id), None)
+
+    def drop(self, entry_id: int) -> bool:
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            return self.db.execute("DELETE FROM outbox WHERE id=?", (entry_id,)).rowcount > 0
+
+    def _record(self, entry_id: int, state: str, reply: str, mailto: str = "") -> None:
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("UPDATE outbox SET state=?, reply=?, mailto=?, attempts=attempts+1 WHERE id=?",
+                            (state, reply, mailto, entry_id))
+
+    def flush(self, post: Callable[[bytes], str]) -> list[OutboxEntry]:
+        """Post every queued article; returns the entries after the attempt."""
+        for entry in [e for e in self.entries() if e.state == "queued"]:
+            try:
+                reply = post(entry.raw)
+            except PostRefused as refused:
+                self._refused(entry, refused.reply)
+                continue
+            except SourceUnavailable as exc:
+                self._record(entry.id, "queued", f"not sent yet: {exc}")
+                break  # the server is gone: keep the rest queued
+            self._record(entry.id, "sent", reply)
+        return self.entries()
+
+    def _refused(self, entry: OutboxEntry, reply: str) -> None:
+        lowered = reply.lower()
+        if reply.startswith("435") or (reply.startswith("441") and ("435" in reply or "duplicate" in lowered)):
+            self._record(entry.id, "sent", f"already on the server ({reply})")
+        elif reply.startswith("440"):
+            found = _MAILTO.search(reply)
+            self._record(entry.id, "needs-mail", reply, found.group(1) if found else "")
+        else:
+            self._record(entry.id, "refused", reply)
+
+
+class Drafts:
+    """Drafts in the store; ``save`` is cheap enough for an autosave every few seconds."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        ensure_schema(db)
+
+    def save(self, draft_id: int | None, headers: dict[str, str], body: str) -> int:
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            data = (time.time(), json.dumps(headers, ensure_ascii=False), body)
+            if draft_id is None:
+                return int(self.db.execute("INSERT INTO drafts (updated, headers, body) VALUES (?,?,?)",
+                                           data).lastrowid or 0)
+            self.db.execute("INSERT OR REPLACE INTO drafts (id, updated, headers, body) VALUES (?,?,?,?)",
+                            (draft_id, *data))
+            return draft_id
+
+    def load(self, draft_id: int) -> tuple[dict[str, str], str] | None:
+        row = self.db.execute("SELECT headers, body FROM drafts WHERE id=?", (draft_id,)).fetchone()
+        return (json.loads(row[0]), row[1]) if row else None
+
+    def ids(self) -> list[int]:
+        return [int(r[0]) for r in self.db.execute("SELECT id FROM drafts ORDER BY updated DESC")]
+
+    def delete(self, draft_id: int) -> None:
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("DELETE FROM drafts WHERE id=?", (draft_id,))
+
+    def export(self, draft_id: int, path: Path) -> None:
+        """A draft as an article file (headers, blank line, body) that `pith post` accepts."""
+        found = self.load(draft_id)
+        if found is None:
+            raise KeyError(draft_id)
+        headers, body = found
+        text = "".join(f"{k}: {v}\n" for k, v in headers.items()) + "\n" + body
+        path.write_text(text, encoding="utf-8")
