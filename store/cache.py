@@ -131,21 +131,41 @@ class Store:
                 "UPDATE groups SET fetched_high=MAX(fetched_high, ?) WHERE name=?", (fetched_through, name)
             )
 
-    def overview_rows_changed(self, name: str, first: int, last: int) -> None:
-        """Rows ``first..last`` were written: drop packs over them, index them, pack the tail."""
+    def overview_rows_changed(self, name: str, first: int, last: int, index_now: bool = False) -> None:
+        """Rows ``first..last`` were written: drop packs over them; index them now or queue them."""
         if first <= packs.packed_last(self.db, name):
             packs.invalidate_from(self.db, name, first)
-        search.index_overviews(self.db, name, first, last)
-        packs.pack_tail(self.db, name)
+        if index_now:
+            search.index_overviews(self.db, name, first, last)
+        else:
+            search.queue_overviews(self.db, name, first, last)
 
     def overviews(self, name: str) -> list[Overview]:
-        """Every cached overview of a group, in article-number order (packs first, then the tail)."""
-        records, stale = packs.overviews(self.db, name)
-        if stale:  # written by another Python, or damaged: rebuild from the rows
-            with self.transaction():
-                packs.invalidate_from(self.db, name, 0)
-                packs.pack_tail(self.db, name)
+        """Every cached overview of a group, in article-number order (packs first, then the tail).
+
+        The rows read past the last pack are packed on the way out, so the next
+        entry reads them from packs; packing is skipped when another process holds
+        the write lock (it is only a cache).
+        """
+        records, fresh, stale = packs.overviews(self.db, name)
+        if stale or len(fresh) >= packs.PACK_ROWS:
+            try:
+                with self.transaction():
+                    if stale:  # written by another Python, or damaged: rebuild from the rows
+                        packs.invalidate_from(self.db, name, 0)
+                        packs.pack_tail(self.db, name)
+                    else:
+                        packs.write_packs(self.db, name, fresh)
+            except sqlite3.OperationalError:
+                pass
         return records
+
+    def index_pending(self, ranges: int | None = None) -> int:
+        """Bring the search index up to date (or the next ``ranges`` batches); returns what remains."""
+        if not search.pending(self.db):
+            return 0
+        with self.transaction():
+            return search.catch_up(self.db, ranges)
 
     def overview_count(self, name: str) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM overview WHERE grp=?", (name,)).fetchone()[0])
@@ -204,5 +224,6 @@ class Store:
 
     # -- search ----------------------------------------------------------
     def search(self, query: str, **filters: object) -> list[search.SearchHit]:
-        """Full-text search over cached headers and bodies: see store/search.py."""
+        """Full-text search over cached headers and bodies (store/search.py); the index catches up first."""
+        self.index_pending()
         return search.search(self.db, query, **filters)  # type: ignore[arg-type]

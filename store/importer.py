@@ -119,7 +119,7 @@ class _Filing:
             by_group.setdefault(group, []).append((mid, number))
         for group, members in by_group.items():
             numbers = [n for _, n in members]
-            self.store.overview_rows_changed(group, min(numbers), max(numbers))
+            self.store.overview_rows_changed(group, min(numbers), max(numbers), index_now=True)
         self.report.messages += len(self.pending)
         self.pending = []
         self.pending_ids.clear()

@@ -210,6 +210,10 @@ class Library:
         raise NoSuchArticle(f"{name}: article {key} has no cached body (offline: {self.offline_reason})")
 
     # -- search ----------------------------------------------------------
+    def index_pending(self, ranges: int | None = 8) -> int:
+        """Index fetched headers in small steps (for an idle reader); returns the ranges left."""
+        return self.store.index_pending(ranges)
+
     def search(self, query: str, group: str | None = None, author: str | None = None,
                since: datetime | None = None, limit: int | None = 50, order: str = "date") -> list[SearchHit]:
         """Cached headers and bodies matching ``query``; the same function behind ``/`` and ``pith search``.

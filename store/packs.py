@@ -5,9 +5,10 @@ Entering a cached group reads every overview back. Stepping SQLite through
 rows from a few column-wise marshal blobs and building the records with C-level
 calls costs a fifth of that. The overview table stays the truth (search, number
 lookups and the packs themselves come from it); a pack is a derived copy of
-``PACK_ROWS`` consecutive rows, written in the same transaction as the rows, and
-dropped whenever a row it covers changes. The tail of a group (fewer than
-``PACK_ROWS`` rows past the last pack) is read row by row.
+``PACK_ROWS`` consecutive rows, dropped in the same transaction as any change to
+a row it covers. Rows past the last pack are read row by row and packed on the
+way out (Store.overviews): fetching stays as cheap as without packs, and the
+next entry is fast.
 
 marshal's format belongs to one Python version, so each pack records the format
 it was written in; a pack from another Python is dropped and rebuilt, never read.
@@ -87,19 +88,17 @@ def invalidate_from(db: sqlite3.Connection, grp: str, number: int) -> None:
 def pack_tail(db: sqlite3.Connection, grp: str) -> None:
     """Pack full runs of ``PACK_ROWS`` unpacked rows (caller holds the write transaction)."""
     last = packed_last(db, grp)
-    while db.execute(
-        "SELECT 1 FROM overview WHERE grp=? AND number > ? ORDER BY number LIMIT 1 OFFSET ?",
-        (grp, last, PACK_ROWS - 1),
-    ).fetchone():
-        rows = db.execute(
-            f"SELECT {_COLUMNS} FROM overview WHERE grp=? AND number > ? ORDER BY number LIMIT ?",
-            (grp, last, PACK_ROWS),
-        ).fetchall()
-        first, last = rows[0][0], rows[-1][0]
-        db.execute(
-            "INSERT OR REPLACE INTO overview_pack VALUES (?,?,?,?,?,?)",
-            (grp, first, last, len(rows), FORMAT, encode(rows)),
-        )
+    rows = db.execute(f"SELECT {_COLUMNS} FROM overview WHERE grp=? AND number > ? ORDER BY number",
+                      (grp, last)).fetchall()
+    write_packs(db, grp, rows)
+
+
+def write_packs(db: sqlite3.Connection, grp: str, rows: list[Row]) -> None:
+    """Pack ``rows`` (every row past the last pack, in order) in full runs; the rest stays a tail."""
+    for start in range(0, len(rows) - PACK_ROWS + 1, PACK_ROWS):
+        run = rows[start : start + PACK_ROWS]
+        db.execute("INSERT OR REPLACE INTO overview_pack VALUES (?,?,?,?,?,?)",
+                   (grp, run[0][0], run[-1][0], len(run), FORMAT, encode(run)))
 
 
 def load(db: sqlite3.Connection, grp: str) -> tuple[list[Overview], int] | None:
@@ -122,14 +121,14 @@ def load(db: sqlite3.Connection, grp: str) -> tuple[list[Overview], int] | None:
     return out, last
 
 
-def overviews(db: sqlite3.Connection, grp: str) -> tuple[list[Overview], bool]:
-    """All records of a group in number order, and whether the packs need rebuilding."""
+def overviews(db: sqlite3.Connection, grp: str) -> tuple[list[Overview], list[Row], bool]:
+    """All records of a group in number order, the rows read past the packs, and whether packs are stale."""
     with no_gc():
         packed = load(db, grp)
         stale = packed is None
         records, last = packed if packed is not None else ([], 0)
         tail = db.execute(
             f"SELECT {_COLUMNS} FROM overview WHERE grp=? AND number > ? ORDER BY number", (grp, last)
-        )
+        ).fetchall()
         records.extend(rows_to_overviews(tail))
-    return records, stale
+    return records, tail, stale

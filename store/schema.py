@@ -19,7 +19,7 @@ from pathlib import Path
 
 from nntp.errors import PithError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The schema this pith writes. Bump it by appending to ``MIGRATIONS``."""
 
 
@@ -78,6 +78,14 @@ CREATE VIRTUAL TABLE search_fts USING fts5(
 """
 
 
+# Version 3: header indexing leaves the fetch path. A batch of overview rows only
+# records its range here (same transaction); the index catches up before a search
+# answers, at the end of a sync, or when the reader is idle (store/search.py).
+_V3 = """
+CREATE TABLE search_pending (grp TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL)
+"""
+
+
 def _run(script: str) -> Callable[[sqlite3.Connection], None]:
     def apply(db: sqlite3.Connection) -> None:
         for statement in script.strip().split(";\n"):
@@ -94,7 +102,7 @@ def _v2(db: sqlite3.Connection) -> None:
     reindex_all(db)
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _run(_V1), 2: _v2}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _run(_V1), 2: _v2, 3: _run(_V3)}
 """Version -> step that turns a store of version-1 into that version."""
 
 

@@ -115,6 +115,25 @@ def index_overviews(db: sqlite3.Connection, grp: str, first: int, last: int) -> 
         db.execute("UPDATE search_doc SET has_head=1 WHERE id=?", (doc,))
 
 
+def queue_overviews(db: sqlite3.Connection, grp: str, first: int, last: int) -> None:
+    """Note rows ``first..last`` for indexing later (fetching 150,000 overviews should not wait for FTS)."""
+    db.execute("INSERT INTO search_pending VALUES (?,?,?)", (grp, first, last))
+
+
+def pending(db: sqlite3.Connection) -> int:
+    """Queued ranges not yet indexed."""
+    return int(db.execute("SELECT COUNT(*) FROM search_pending").fetchone()[0])
+
+
+def catch_up(db: sqlite3.Connection, ranges: int | None = None) -> int:
+    """Index queued ranges (all, or the first ``ranges``); returns how many remain. Caller holds the transaction."""
+    sql = "SELECT rowid, grp, first, last FROM search_pending ORDER BY rowid"
+    for rowid, grp, first, last in db.execute(sql + (f" LIMIT {int(ranges)}" if ranges else "")).fetchall():
+        index_overviews(db, grp, first, last)
+        db.execute("DELETE FROM search_pending WHERE rowid=?", (rowid,))
+    return pending(db)
+
+
 def index_body(db: sqlite3.Connection, message_id: str, text: str) -> None:
     """Put a cached body's text in the index (a document without headers yet is created)."""
     row = db.execute("SELECT id FROM search_doc WHERE message_id=?", (message_id,)).fetchone()
@@ -164,6 +183,8 @@ def reindex_all(db: sqlite3.Connection) -> None:
     """Index everything already cached (the migration that adds the index runs this)."""
     db.execute("DELETE FROM search_fts")
     db.execute("DELETE FROM search_doc")
+    if db.execute("SELECT 1 FROM sqlite_master WHERE name='search_pending'").fetchone():
+        db.execute("DELETE FROM search_pending")
     for grp, first, last in db.execute("SELECT grp, MIN(number), MAX(number) FROM overview GROUP BY grp").fetchall():
         index_overviews(db, grp, first, last)
     for message_id, raw in db.execute("SELECT message_id, raw FROM bodies").fetchall():

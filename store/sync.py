@@ -83,6 +83,7 @@ def sync_group(library: Library, group: str, bodies: bool = False, days: int | N
                 got += 1
             if progress:
                 progress("bodies", group, index, len(targets))
+    library.store.index_pending()  # a synced group is searchable at once
     return GroupSync(group, fetched, skipped, got, gone)
 
 

@@ -28,6 +28,16 @@ def v1_store(path: Path) -> None:
     db.close()
 
 
+def test_pending_header_ranges_are_indexed_before_a_search_answers(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite3")
+    store.save_overviews("g", [make_overview(i) for i in range(1, 301)], 300)
+    assert store.db.execute("SELECT COUNT(*) FROM search_doc").fetchone() == (0,)
+    assert len(store.search("topic", limit=None)) == 300
+    assert store.db.execute("SELECT COUNT(*) FROM search_pending").fetchone() == (0,)
+    store.save_overviews("g", [make_overview(i) for i in range(301, 311)], 310)
+    assert store.index_pending(ranges=1) == 0 and store.index_pending() == 0
+
+
 def test_a_version_1_store_migrates_in_place(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     v1_store(path)
@@ -69,11 +79,14 @@ def test_many_rows_go_through_packs_and_read_back_identically(tmp_path: Path) ->
     arts = [make_overview(i, parent=i - 1 if i % 3 else None)._replace(xref=f"h g:{i}") for i in range(1, 10_001)]
     for start in range(0, 10_000, 700):
         store.save_overviews("g", arts[start : start + 700], min(start + 700, 10_000))
-    assert packs.packed_last(store.db, "g") == 2 * packs.PACK_ROWS
+    assert packs.packed_last(store.db, "g") == 0  # fetching does not pack...
+    assert store.overviews("g") == arts
+    assert packs.packed_last(store.db, "g") == 2 * packs.PACK_ROWS  # ...the first read does
     assert store.overviews("g") == arts
     store.save_overviews("g", [arts[5]._replace(subject="changed")], 10_000)  # a packed row changes
-    assert packs.packed_last(store.db, "g") == 2 * packs.PACK_ROWS  # dropped and rebuilt at once
+    assert packs.packed_last(store.db, "g") == 0  # its pack and every later one are dropped with it
     assert store.overviews("g")[5].subject == "changed"
+    assert packs.packed_last(store.db, "g") == 2 * packs.PACK_ROWS
 
 
 def test_packs_from_another_python_are_rebuilt_not_read(tmp_path: Path) -> None:
@@ -96,5 +109,7 @@ def test_packed_reads_equal_row_reads(batches: list[tuple[int, int]]) -> None:
             batch = [make_overview(n)._replace(subject=f"s{n}.{first}") for n in range(first, first + size)]
             store.save_overviews("g", batch, first + size)
         rows = store.db.execute(f"SELECT {packs._COLUMNS} FROM overview WHERE grp='g' ORDER BY number").fetchall()
-        assert store.overviews("g") == packs.rows_to_overviews(rows)
+        expected = packs.rows_to_overviews(rows)
+        assert store.overviews("g") == expected  # rows, packed on the way out
+        assert store.overviews("g") == expected  # packs
         store.close()
