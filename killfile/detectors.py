@@ -75,8 +75,10 @@ def _run(start: int, parents: dict[int, int], ext: set[int], run: dict[int, int]
 
 
 def _tag_chain(i: int, length: int, parents: dict[int, int], tagged: set[int]) -> None:
+    # Walk the whole chain even through articles another chain already tagged: two
+    # exchanges sharing a middle article must tag the same set in any input order.
     for _ in range(length):
-        if i < 0 or i in tagged:
+        if i < 0:
             return
         tagged.add(i)
         i = parents.get(i, -1)

@@ -20,7 +20,7 @@ from typing import Any
 from killfile import regex
 from killfile.emit import RuleText, document
 from killfile.model import Problem
-from killfile.scope import parse_group_list
+from killfile.scope import parse_group_list, wildmat_body
 
 KILL, HOT, SCORE_MAX = -9999, 100, 10000
 TEXT_FIELDS = ("subj", "from", "msgid", "msgid_last", "msgid_only", "refs_only", "xref", "path")
@@ -218,23 +218,4 @@ def _wildmat_literal(pattern: str) -> str | None:
 
 def wildmat_to_regex(pattern: str) -> str:
     """A whole-value wildmat as an anchored RE2 pattern."""
-    out, i = ["^"], 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\" and i + 1 < len(pattern):
-            out.append(regex.literal(pattern[i + 1]))
-            i += 2
-            continue
-        if ch == "*":
-            out.append(".*")
-        elif ch == "?":
-            out.append(".")
-        elif ch == "[" and "]" in pattern[i + 2:]:
-            end = pattern.index("]", i + 2)
-            body = pattern[i + 1 : end]
-            out.append("[" + ("^" + body[1:] if body[:1] in "!^" else body).replace("\\", "\\\\") + "]")
-            i = end
-        else:
-            out.append(regex.literal(ch))
-        i += 1
-    return "".join(out) + "$"
+    return "^" + wildmat_body(pattern, regex.literal) + "$"

@@ -4,43 +4,47 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 from killfile.model import Scope
 
 
-@functools.lru_cache(maxsize=4096)
-def _wildmat(pattern: str) -> re.Pattern[str]:
-    """``*`` any run, ``?`` one character, ``[...]`` a class, ``\\x`` a literal x.
+def wildmat_body(pattern: str, escape: Callable[[str], str] = re.escape) -> str:
+    """A wildmat as regex text (no anchors): ``*`` any run, ``?`` one character,
+    ``[...]`` a class (``[!...]``/``[^...]`` negated), ``\\x`` a literal x.
 
-    Group names and the patterns are ASCII in practice; this is Python ``re`` on a
-    pattern we build ourselves from a wildmat, never on user regex syntax.
+    ``escape`` quotes literal characters for the target engine (Python ``re`` for
+    group scopes, RE2 for imported tin patterns); the syntax is ours, never the user's.
     """
     out: list[str] = []
     i = 0
     while i < len(pattern):
         ch = pattern[i]
         if ch == "\\" and i + 1 < len(pattern):
-            out.append(re.escape(pattern[i + 1]))
+            out.append(escape(pattern[i + 1]))
             i += 2
             continue
         if ch == "*":
             out.append(".*")
         elif ch == "?":
             out.append(".")
-        elif ch == "[":
+        elif ch == "[" and pattern.find("]", i + 2) >= 0:
             end = pattern.find("]", i + 2)
-            if end < 0:
-                out.append(re.escape(ch))
-            else:
-                body = pattern[i + 1 : end]
-                if body.startswith("^") or body.startswith("!"):
-                    body = "^" + body[1:]
-                out.append("[" + body.replace("\\", "\\\\") + "]")
-                i = end
+            body = pattern[i + 1 : end]
+            if body[:1] in ("^", "!"):
+                body = "^" + body[1:]
+            out.append("[" + body.replace("\\", "\\\\") + "]")
+            i = end
         else:
-            out.append(re.escape(ch))
+            out.append(escape(ch))
         i += 1
-    return re.compile("".join(out) + r"\Z", re.IGNORECASE | re.DOTALL)
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=4096)
+def _wildmat(pattern: str) -> re.Pattern[str]:
+    """Group names and the patterns are ASCII in practice; Python ``re`` is fine here."""
+    return re.compile(wildmat_body(pattern) + r"\Z", re.IGNORECASE | re.DOTALL)
 
 
 def wildmat(pattern: str, text: str) -> bool:

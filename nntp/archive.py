@@ -25,7 +25,7 @@ from nntp.article import parse_article
 from nntp.errors import NoSuchArticle, NoSuchGroup, SourceUnavailable
 from nntp.mbox import ArchiveError, RawMessage, read_range, split_mbox
 from nntp.models import Article, GroupInfo, Overview, OverviewBatch
-from nntp.parse import decode_words, parse_date, parse_references
+from nntp.parse import decode_words, parse_date, parse_references, utf8_or_latin1
 from nntp.sanitize import sanitize_line
 
 __all__ = ["ArchiveError", "ArchiveMessage", "ArchiveSource", "ArchiveUnit", "FileMark", "iter_mbox"]
@@ -102,15 +102,10 @@ def read_head(raw: bytes) -> dict[bytes, list[str]]:
     for name, value in _FIELDS.findall(head):  # one C-level pass; Received: & co. are skipped
         if b"\n" in value:
             value = _FOLD.sub(b" ", value)
-        fields.setdefault(name.lower(), []).append(_text(value.strip(b" \t\r")))
+        fields.setdefault(name.lower(), []).append(utf8_or_latin1(value.strip(b" \t\r")))
     return fields
 
 
-def _text(value: bytes) -> str:
-    try:
-        return value.decode("utf-8")
-    except UnicodeDecodeError:
-        return value.decode("latin-1")
 
 
 def _display(fields: dict[bytes, list[str]], name: bytes) -> str:

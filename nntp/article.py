@@ -11,7 +11,7 @@ import email.message
 from email import policy
 
 from nntp.models import Article
-from nntp.parse import decode_words, parse_references
+from nntp.parse import decode_words, parse_references, utf8_or_latin1
 from nntp.sanitize import sanitize_line, sanitize_text
 
 
@@ -40,10 +40,7 @@ def undo_surrogates(text: str) -> str:
         return text
     except UnicodeEncodeError:
         raw = text.encode("ascii", "surrogateescape")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
+    return utf8_or_latin1(raw)
 
 
 def header_text(value: object) -> str:
@@ -90,18 +87,10 @@ def _decode_part(part: email.message.Message) -> str:
     except LookupError:  # unknown charset: try UTF-8, then bytes as Latin-1
         text = payload.decode("utf-8", errors="replace")
     if "\ufffd" in text and charset.lower() in ("utf-8", "us-ascii", "ascii"):
-        text = _best_effort(payload)
+        text = utf8_or_latin1(payload)
     if part.get_param("format", "").lower() == "flowed":
         text = unflow(text, delsp=part.get_param("delsp", "").lower() == "yes")
     return text
-
-
-def _best_effort(payload: bytes) -> str:
-    """Undeclared 8-bit text: UTF-8 if it is valid, else Latin-1 (never fails)."""
-    try:
-        return payload.decode("utf-8")
-    except UnicodeDecodeError:
-        return payload.decode("latin-1")
 
 
 def unflow(text: str, delsp: bool = False) -> str:

@@ -57,6 +57,14 @@ def parse_overview_format(lines: list[str]) -> tuple[str, ...]:
     return tuple(names) if len(names) >= 7 else STANDARD_FORMAT
 
 
+def utf8_or_latin1(raw: bytes) -> str:
+    """Undeclared 8-bit text: UTF-8 if it is valid, else Latin-1 (which never fails)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
 def decode_words(value: str) -> str:
     """Decode RFC 2047 encoded-words; leave the text alone if they are broken."""
     if "=?" not in value:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import BinaryIO
 
 from nntp.errors import RemoteProtocolError
+from nntp.parse import utf8_or_latin1
 
 MAX_LINE = 1 << 20
 CHUNK = 1 << 16
@@ -67,14 +68,7 @@ def _decode_lines(body: bytes) -> list[str]:
     try:
         lines = body.decode("utf-8").split("\r\n")
     except UnicodeDecodeError:
-        lines = [_decode_line(raw) for raw in body.split(b"\r\n")]
+        lines = [utf8_or_latin1(raw) for raw in body.split(b"\r\n")]
     if body[:1] == b"." or b"\n." in body:
         lines = [line[1:] if line[:1] == "." else line for line in lines]
     return lines
-
-
-def _decode_line(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
