@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -148,17 +149,60 @@ class Store:
         the write lock (it is only a cache).
         """
         records, fresh, stale = packs.overviews(self.db, name)
+        self._repack(name, fresh, stale)
+        return records
+
+    def overviews_meanwhile(self, name: str) -> Callable[[], list[Overview]]:
+        """Start reading a group's cached overviews on a helper thread; call the result to get them.
+
+        Entering a group waits for the server (connect, GROUP, OVER of what is new)
+        and for decoding what is cached; this overlaps the two. The helper has its
+        own read-only connection (WAL readers see a snapshot and never block the
+        writer); when called, the result adds the rows stored since that snapshot.
+        """
+        if str(self.path) == ":memory:":
+            return lambda: self.overviews(name)
+        result: list[object] = []
+
+        def read() -> None:
+            try:
+                db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+                try:
+                    db.execute("BEGIN")
+                    result.append(packs.overviews(db, name))
+                finally:
+                    db.close()
+            except BaseException as exc:  # reported to the caller, who falls back
+                result.append(exc)
+
+        helper = threading.Thread(target=read, name="pith-overviews", daemon=True)
+        helper.start()
+
+        def finish() -> list[Overview]:
+            helper.join()
+            if not result or isinstance(result[0], BaseException):
+                return self.overviews(name)
+            records, fresh, stale = result[0]  # type: ignore[misc]
+            last = records[-1].number if records else 0
+            newer = self.db.execute(f"SELECT {packs.COLUMNS} FROM overview WHERE grp=? AND number > ? "
+                                    "ORDER BY number", (name, last)).fetchall()
+            records.extend(packs.rows_to_overviews(newer))
+            self._repack(name, fresh + newer if not stale else [], stale)
+            return records  # type: ignore[no-any-return]
+
+        return finish
+
+    def _repack(self, name: str, fresh: list[packs.Row], stale: bool) -> None:
         if stale or len(fresh) >= packs.PACK_ROWS:
             try:
                 with self.transaction():
                     if stale:  # written by another Python, or damaged: rebuild from the rows
                         packs.invalidate_from(self.db, name, 0)
                         packs.pack_tail(self.db, name)
-                    else:
+                    elif fresh[0][0] > packs.packed_last(self.db, name):
                         packs.write_packs(self.db, name, fresh)
             except sqlite3.OperationalError:
                 pass
-        return records
 
     def index_pending(self, ranges: int | None = None) -> int:
         """Bring the search index up to date (or the next ``ranges`` batches); returns what remains."""

@@ -145,7 +145,11 @@ class Library:
         return self.store.groups()
 
     def enter_group(self, name: str, progress: ProgressCallback | None = None) -> GroupLoad:
-        """Fetch overviews above the cached high-water mark, then return all cached ones."""
+        """Fetch overviews above the cached high-water mark, then return all cached ones.
+
+        On re-entry the cached overviews are decoded on a helper thread while the
+        server answers, so the wait is the longer of the two, not their sum.
+        """
         source = self._live(progress)
         if source is None:
             return self._cached_group(name)
@@ -154,12 +158,19 @@ class Library:
             if info is None:
                 raise NoSuchGroup(f"{name}: no such group in this archive")
             return GroupLoad(info, self.store.overviews(name), 0, 0)
+        cached = self.store.overviews_meanwhile(name) if self.store.fetched_high(name) else None
         try:
             info, fetched, skipped = self.fetch_overviews(name, progress)
         except SourceUnavailable as exc:
+            if cached is not None:
+                cached()  # let the helper finish before the store is used again
             self._fall_back(exc, name)
             return self._cached_group(name)
-        return GroupLoad(info, self.store.overviews(name), fetched, skipped)
+        except BaseException:
+            if cached is not None:
+                cached()
+            raise
+        return GroupLoad(info, cached() if cached is not None else self.store.overviews(name), fetched, skipped)
 
     def fetch_overviews(self, name: str, progress: ProgressCallback | None = None) -> tuple[GroupInfo, int, int]:
         """Fetch what lies above the high-water mark into the store: (group, fetched, skipped).

@@ -108,8 +108,18 @@ def test_packed_reads_equal_row_reads(batches: list[tuple[int, int]]) -> None:
         for first, size in batches:
             batch = [make_overview(n)._replace(subject=f"s{n}.{first}") for n in range(first, first + size)]
             store.save_overviews("g", batch, first + size)
-        rows = store.db.execute(f"SELECT {packs._COLUMNS} FROM overview WHERE grp='g' ORDER BY number").fetchall()
+        rows = store.db.execute(f"SELECT {packs.COLUMNS} FROM overview WHERE grp='g' ORDER BY number").fetchall()
         expected = packs.rows_to_overviews(rows)
         assert store.overviews("g") == expected  # rows, packed on the way out
         assert store.overviews("g") == expected  # packs
         store.close()
+
+
+def test_reading_on_a_helper_thread_while_new_rows_arrive(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite3")
+    arts = [make_overview(i) for i in range(1, 9001)]
+    store.save_overviews("g", arts, 9000)
+    store.overviews("g")  # packs
+    finish = store.overviews_meanwhile("g")
+    store.save_overviews("g", [make_overview(i) for i in range(9001, 9101)], 9100)
+    assert finish() == [make_overview(i) for i in range(1, 9101)] == store.overviews("g")
