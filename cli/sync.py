@@ -18,7 +18,7 @@ from cli.commands import with_library
 from nntp.errors import NoSuchGroup, PithError
 from store.library import Library
 from store.search import SearchHit
-from store.sync import ReadNumbers, SyncProgress, expire, parse_size, sync_group
+from store.sync import ReadNumbers, expire, parse_size, sync_group
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -122,7 +122,7 @@ class _Reporter:
         self.task: Any = None
         self.last: tuple[str, str] | None = None
 
-    def __enter__(self) -> SyncProgress:
+    def __enter__(self) -> _Reporter:
         if not self.quiet and sys.stderr.isatty():
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -131,7 +131,7 @@ class _Reporter:
                                 TimeRemainingColumn(), console=Console(stderr=True), transient=True)
             self.bar.start()
             self.task = self.bar.add_task("sync", total=None)
-        return self  # type: ignore[return-value]
+        return self
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:

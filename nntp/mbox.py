@@ -14,8 +14,8 @@ in bodies, so there the line must also end like a date (``Thu Nov  5 10:00:00 20
 from __future__ import annotations
 
 import bz2
-import hashlib
 import gzip
+import hashlib
 import lzma
 import re
 import zlib
@@ -114,7 +114,7 @@ def _split(handle: IO[bytes], path: Path, offset: int, line: int, dated: bool) -
         keep = len(buf) if eof else starts[-1]
         complete = starts if eof else starts[:-1]
         line += buf.count(b"\n", 0, complete[0])
-        for here, following in zip(complete, [*complete[1:], keep]):
+        for here, following in zip(complete, [*complete[1:], keep], strict=True):
             lines = buf.count(b"\n", here, following)
             yield _message(buf, here, following, offset, (line, line + lines), path, last=eof and following == keep)
             line += lines

@@ -121,13 +121,13 @@ class Store:
     # -- overviews -------------------------------------------------------
     def save_overviews(self, name: str, overviews: Iterable[Overview], fetched_through: int) -> None:
         """Store one batch and advance the high-water mark in the same transaction."""
-        rows = [overview_row(name, o) for o in overviews]
+        batch = list(overviews)
         with self.transaction():
-            if rows:
-                self.db.executemany("INSERT OR REPLACE INTO overview VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
-                first = min(r[1] for r in rows)  # type: ignore[type-var]
-                last = max(r[1] for r in rows)  # type: ignore[type-var]
-                self.overview_rows_changed(name, first, last)
+            if batch:
+                self.db.executemany("INSERT OR REPLACE INTO overview VALUES (?,?,?,?,?,?,?,?,?,?)",
+                                    [overview_row(name, o) for o in batch])
+                numbers = [o.number for o in batch]
+                self.overview_rows_changed(name, min(numbers), max(numbers))
             self.db.execute(
                 "UPDATE groups SET fetched_high=MAX(fetched_high, ?) WHERE name=?", (fetched_through, name)
             )
@@ -162,7 +162,7 @@ class Store:
         """
         if str(self.path) == ":memory:":
             return lambda: self.overviews(name)
-        result: list[object] = []
+        result: list[tuple[list[Overview], list[packs.Row], bool] | BaseException] = []
 
         def read() -> None:
             try:
@@ -180,15 +180,16 @@ class Store:
 
         def finish() -> list[Overview]:
             helper.join()
-            if not result or isinstance(result[0], BaseException):
+            done = result[0] if result else None
+            if done is None or isinstance(done, BaseException):
                 return self.overviews(name)
-            records, fresh, stale = result[0]  # type: ignore[misc]
+            records, fresh, stale = done
             last = records[-1].number if records else 0
             newer = self.db.execute(f"SELECT {packs.COLUMNS} FROM overview WHERE grp=? AND number > ? "
                                     "ORDER BY number", (name, last)).fetchall()
             records.extend(packs.rows_to_overviews(newer))
             self._repack(name, fresh + newer if not stale else [], stale)
-            return records  # type: ignore[no-any-return]
+            return records
 
         return finish
 

@@ -69,12 +69,14 @@ class _Filing:
     def run(self) -> None:
         if self.unit.restart:
             self.reuse = forget(self.store, self.unit.key)
+        previous = [mid for _, mid in self.reuse]
         for message in self.unit.messages:
             for group in message.groups:
                 self._file(group, message)
             if len(self.pending) >= BATCH:
                 self._flush()
         self._flush()
+        drop_unused(self.db, previous)
         self._finish()
 
     def _file(self, group: str, message: ArchiveMessage) -> None:
@@ -108,13 +110,14 @@ class _Filing:
             return
         seen: set[str] = set()
         for _, message, mid, _ in self.pending:
-            if mid not in seen and not self.store.has_body(mid):
+            if mid not in seen and self.store.body(mid) != message.raw:  # new, or changed in the file
                 seen.add(mid)
                 self._store_body(message, mid)
         by_group: dict[str, list[tuple[str, int]]] = {}
         for group, message, mid, number in self.pending:
             overview = message.overview._replace(number=number, message_id=mid)
-            self.db.execute("INSERT OR REPLACE INTO overview VALUES (?,?,?,?,?,?,?,?,?,?)", overview_row(group, overview))
+            self.db.execute("INSERT OR REPLACE INTO overview VALUES (?,?,?,?,?,?,?,?,?,?)",
+                            overview_row(group, overview))
             self.db.execute("INSERT OR IGNORE INTO archive_members VALUES (?,?,?)", (self.unit.key, group, number))
             by_group.setdefault(group, []).append((mid, number))
         for group, members in by_group.items():
@@ -152,22 +155,30 @@ def refresh_groups(db: sqlite3.Connection, names: Iterable[str]) -> None:
 
 
 def forget(store: Store, key: str) -> dict[tuple[str, str], int]:
-    """Remove what a file brought in (it changed); return (group, Message-ID) -> its old number."""
+    """Remove the articles a file brought in (it changed); return (group, Message-ID) -> old number.
+
+    Bodies and index documents stay until the file has been read again (most come
+    back unchanged and are kept as they are); ``drop_unused`` then removes the rest.
+    """
     db = store.db
     rows = db.execute(
         "SELECT m.grp, m.number, o.message_id FROM archive_members m JOIN overview o "
         "ON o.grp = m.grp AND o.number = m.number WHERE m.key=?", (key,)).fetchall()
+    db.execute("DELETE FROM overview WHERE (grp, number) IN (SELECT grp, number FROM archive_members WHERE key=?)",
+               (key,))
+    db.execute("DELETE FROM archive_members WHERE key=?", (key,))
     lowest: dict[str, int] = {}
     for group, number, _ in rows:
-        db.execute("DELETE FROM overview WHERE grp=? AND number=?", (group, number))
         lowest[group] = min(number, lowest.get(group, number))
-    db.execute("DELETE FROM archive_members WHERE key=?", (key,))
     for group, number in lowest.items():
         packs.invalidate_from(db, group, number)
-    ids = sorted({mid for _, _, mid in rows})
-    unused = [mid for mid in ids
+    return {(group, mid): number for group, number, mid in rows}
+
+
+def drop_unused(db: sqlite3.Connection, message_ids: Iterable[str]) -> None:
+    """Bodies and documents of Message-IDs no article refers to any more."""
+    unused = [mid for mid in set(message_ids)
               if db.execute("SELECT 1 FROM overview WHERE message_id=?", (mid,)).fetchone() is None]
     for mid in unused:
         db.execute("DELETE FROM bodies WHERE message_id=?", (mid,))
     search.drop_orphans(db, unused)
-    return {(group, mid): number for group, number, mid in rows}

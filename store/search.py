@@ -226,8 +226,8 @@ def search(db: sqlite3.Connection, query: str, group: str | None = None, author:
     rows = db.execute(sql, params).fetchall()
     snippets = _snippets(db, expression, [r[6] for r in rows]) if expression else {}
     return [
-        SearchHit(grp, number, mid, subject, who, datetime.fromtimestamp(date, timezone.utc) if date is not None else None,
-                  snippets.get(doc, ""))
+        SearchHit(grp, number, mid, subject, who,
+                  datetime.fromtimestamp(date, timezone.utc) if date is not None else None, snippets.get(doc, ""))
         for grp, number, mid, subject, who, date, doc in rows
     ]
 

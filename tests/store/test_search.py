@@ -41,7 +41,8 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Library:
         part = root / "linux-media.mbox"
         with open(part, "wb") as out:
             for raw in islice(iter_mbox(CORPUS), 2000):
-                out.write(b"From mboxrd@z Thu Jan  1 00:00:00 1970\n" + re.sub(rb"(?m)^(>*From )", rb">\1", raw) + b"\n")
+                escaped = re.sub(rb"(?m)^(>*From )", rb">\1", raw)
+                out.write(b"From mboxrd@z Thu Jan  1 00:00:00 1970\n" + escaped + b"\n")
         paths.append(part)
     lib = Library(Store(root / "store.sqlite3"), lambda: ArchiveSource(*paths))
     lib.groups()
