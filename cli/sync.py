@@ -7,7 +7,6 @@ stderr is a file or a pipe (logs, cron); results go to stdout.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 from collections.abc import Container
@@ -51,20 +50,12 @@ def _is_archive(args: argparse.Namespace) -> bool:
 
 
 # -- sync ------------------------------------------------------------------
-def _read_state(library: Library) -> tuple[list[str] | None, ReadNumbers | None]:
-    """Subscribed groups and read numbers, when store/readstate.py offers them."""
-    try:
-        readstate = importlib.import_module("store.readstate")
-    except ImportError:
-        return None, None
-    subscribed = getattr(readstate, "subscribed_groups", None)
-    read = getattr(readstate, "read_numbers", None)
-    groups = list(subscribed(library.store.db)) if callable(subscribed) else None
+def _read_state(library: Library) -> tuple[list[str], ReadNumbers]:
+    """Subscribed groups (the default for sync) and each group's read numbers (their bodies wait)."""
+    from store.readstate import ReadState
 
-    def read_numbers(group: str) -> Container[int]:
-        return read(library.store.db, group)  # type: ignore[misc,no-any-return]
-
-    return groups, read_numbers if callable(read) else None
+    state = ReadState(library.store.db)
+    return state.subscribed(), state.read
 
 
 def cmd_sync(library: Library, args: argparse.Namespace, out: TextIO) -> int:
@@ -77,8 +68,7 @@ def cmd_sync(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     subscribed, read_numbers = _read_state(library)
     groups = args.groups or subscribed
     if not groups:
-        raise PithError("sync: name the groups to sync (pith sync GROUP...)"
-                        + ("" if subscribed is not None else "; subscriptions are not available yet"))
+        raise PithError("sync: no subscribed groups; name the groups (pith sync GROUP...) or subscribe first")
     failed = 0
     with _Reporter(args.quiet) as report:
         for group in groups:

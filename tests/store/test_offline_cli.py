@@ -80,13 +80,31 @@ def test_sync_needs_a_server_and_says_so(capsys: pytest.CaptureFixture[str]) -> 
     code, _, err = run(capsys, "--server", f"127.0.0.1:{port}", "sync", "g")
     assert code == 2 and "refused" in err
     code, _, err = run(capsys, "--server", f"127.0.0.1:{port}", "sync")
-    assert code == 2 and "name the groups" in err
+    assert code == 2 and "no subscribed groups" in err
 
 
 MBOX = b"".join(
     f"From x Thu Jan  1 00:00:00 1970\nFrom: Ann <ann@example.org>\nSubject: note {n}\nMessage-ID: <n{n}@x>\n"
     f"Date: Mon, 0{n} Apr 2019 10:00:00 +0000\nList-Id: <notes.example.org>\n\nwords about item{n}\n\n".encode()
     for n in range(1, 6))
+
+
+def test_sync_defaults_to_subscribed_groups_and_skips_read_bodies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from cli import commands
+    from store.readstate import ReadState
+
+    source = FakeSource({"a": [make_overview(i) for i in range(1, 6)], "b": [make_overview(9)]})
+    path = tmp_path / "s.sqlite3"
+    state = ReadState(Store(path).db)
+    state.subscribe("a")
+    state.mark_read("a", [1, 2])
+    monkeypatch.setattr(commands, "open_library_factory",
+                        lambda args: (lambda: Library(Store(path), lambda: source), "fake"))
+    code, out, _ = run(capsys, "sync", "--bodies")
+    assert (code, out) == (0, "a: 5 new overview(s), 3 bodies\n")
+    code, out, _ = run(capsys, "sync", "--bodies")
+    assert (code, out) == (0, "a: nothing new\n")
 
 
 def test_archive_sync_search_and_expire_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
