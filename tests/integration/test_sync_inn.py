@@ -93,6 +93,8 @@ def check_consistent(path: Path) -> dict[str, int]:
     db = sqlite3.connect(path)
     try:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE name='meta'").fetchone():
+            return {}  # killed before the first migration committed: an empty file, which the next open migrates
         db.execute("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')")
         assert not db.execute("SELECT grp, message_id FROM overview GROUP BY grp, message_id "
                               "HAVING COUNT(*) > 1").fetchall()
