@@ -81,8 +81,11 @@ class _Filing:
 
     def _file(self, group: str, message: ArchiveMessage) -> None:
         chosen = next((mid for mid in message.message_ids if not self._taken(group, mid)), None)
-        if chosen is None:
+        if chosen is None:  # already filed (a store from before archive marks, or a copy): keep its body
             self.report.duplicates += 1
+            first = message.message_ids[0]
+            if not self.store.has_body(first):
+                self._store_body(message, first)
             return
         number = self.reuse.pop((group, chosen), None) or self._next(group)
         self.pending.append((group, message, chosen, number))
@@ -98,9 +101,13 @@ class _Filing:
         if group not in self.high:
             self.db.execute("INSERT OR IGNORE INTO groups (name, low, high, count, posting) VALUES (?,0,0,0,'n')",
                             (group,))
-            row = self.db.execute("SELECT high FROM groups WHERE name=?", (group,)).fetchone()
+            # fetched_high, not high: a store written before archive marks may list a group's
+            # size without holding its articles, and those numbers were never given out
+            given = self.db.execute(
+                "SELECT MAX(g.fetched_high, COALESCE((SELECT MAX(number) FROM overview WHERE grp = g.name), 0)) "
+                "FROM groups g WHERE g.name=?", (group,)).fetchone()
             reused = max((n for (g, _), n in self.reuse.items() if g == group), default=0)
-            self.high[group] = max(int(row[0]), reused)
+            self.high[group] = max(int(given[0]), reused)
         self.high[group] += 1
         return self.high[group]
 
@@ -145,13 +152,13 @@ class _Filing:
 
 
 def refresh_groups(db: sqlite3.Connection, names: Iterable[str]) -> None:
-    """Low/count from the rows; high never goes down (numbers are never given out twice)."""
+    """Low/count from the rows; the high-water mark never goes down (no number is given out twice)."""
     for name in names:
         low, high, count = db.execute(
             "SELECT COALESCE(MIN(number), 0), COALESCE(MAX(number), 0), COUNT(*) FROM overview WHERE grp=?",
             (name,)).fetchone()
-        db.execute("UPDATE groups SET low=?, high=MAX(high, ?), count=?, fetched_high=MAX(high, ?) WHERE name=?",
-                   (low, high, count, high, name))
+        db.execute("UPDATE groups SET low=?, count=?, high=MAX(fetched_high, ?), fetched_high=MAX(fetched_high, ?) "
+                   "WHERE name=?", (low, count, high, high, name))
 
 
 def forget(store: Store, key: str) -> dict[tuple[str, str], int]:

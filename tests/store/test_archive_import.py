@@ -231,3 +231,17 @@ def test_kill_during_an_import_leaves_a_consistent_store_that_resumes(tmp_path: 
     lib.groups()
     assert len(numbers(lib.store)) == 2400 and len(set(numbers(lib.store).values())) == 2400
     integrity(lib.store)
+
+
+def test_a_store_from_before_archive_marks_keeps_the_file_numbers(tmp_path: Path) -> None:
+    """The first pith listed archive groups (sizes, no articles) and cached only entered ones."""
+    path = write(tmp_path / "list.mbox", *(mail(n) for n in range(1, 6)))
+    store = Store(tmp_path / "store.sqlite3")
+    old = ArchiveSource(path)
+    store.save_groups(old.list_groups())  # high=5, nothing fetched
+    store.close()
+    lib = library(tmp_path, path)
+    lib.groups()
+    assert numbers(lib.store) == {n: f"<m{n}@example.org>" for n in range(1, 6)}
+    info = lib.store.group("test.example.org")
+    assert info is not None and (info.low, info.high, info.count) == (1, 5, 5)
