@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="a [servers.NAME] from config.toml, HOST[:PORT], nntp://HOST:PORT or "
                              "nntps://HOST:PORT (default: $NNTPSERVER, then default_server)")
     parser.add_argument("--archive", metavar="PATH", action="append",
-                        help="read an mbox archive instead of a server (repeatable)")
+                        help="read a list archive (mbox, .gz/.xz, Maildir, pipermail dir) instead of a server (repeatable)")
     parser.add_argument("--offline", action="store_true", help="use only what is cached locally")
     parser.add_argument("--timeout", type=float, default=None,
                         help="seconds any command may wait for the server (default 30, or the config's)")
