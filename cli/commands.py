@@ -95,12 +95,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
 
 def cmd_groups(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     groups = library.groups(refresh=True)
+    new = library.new_groups()
     if args.json:
-        _dump([group_json(g) for g in groups], out)
+        _dump([{**group_json(g), "new": g.name in new} for g in groups], out)
         return 0
     width = max((len(g.name) for g in groups), default=10)
     for g in groups:
-        flag = "" if g.posting == "y" else f"  ({g.posting})"
+        flag = ("" if g.posting == "y" else f"  ({g.posting})") + ("  [new]" if g.name in new else "")
         out.write(f"{g.name:<{width}}  {g.count:>8,}{flag}  {g.description}".rstrip() + "\n")
     return 0
 

@@ -25,6 +25,7 @@ from nntp.errors import NoSuchArticle, NoSuchGroup, PithError, SourceUnavailable
 from nntp.models import Article, GroupInfo, Overview
 from nntp.source import NewsSource, ProgressCallback
 from store.cache import Store
+from store.newgroups import NewGroups
 from store.search import SearchHit
 
 SourceFactory = Callable[[], NewsSource]
@@ -139,10 +140,17 @@ class Library:
             source = self._live()
             if source is not None and not isinstance(source, ArchiveSource):
                 try:
-                    self.store.save_groups(source.list_groups())
+                    listed = source.list_groups()
+                    before = {g.name for g in self.store.groups()}
+                    self.store.save_groups(listed)
+                    NewGroups(self.store.db).record(before, (g.name for g in listed))
                 except SourceUnavailable as exc:
                     self._fall_back(exc)
         return self.store.groups()
+
+    def new_groups(self) -> set[str]:
+        """Groups that appeared in the active list since an earlier refresh (until marked seen)."""
+        return NewGroups(self.store.db).names()
 
     def enter_group(self, name: str, progress: ProgressCallback | None = None) -> GroupLoad:
         """Fetch overviews above the cached high-water mark, then return all cached ones.

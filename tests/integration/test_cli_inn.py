@@ -112,3 +112,13 @@ def test_nntpserver_variable_chooses_the_server(
     monkeypatch.setenv("NNTPSERVER", inn_server.address)
     names = {g["name"] for g in run_json(capsys, "groups", "--json")}
     assert set(inn_server.sample_groups) <= names
+
+
+def test_a_group_created_on_the_server_is_marked_new(
+    inn_server: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_json(capsys, "--server", inn_server.address, "groups", "--json")
+    inn_server.ctlinnd("newgroup", "local.brandnew", "y", "pith-tests")
+    groups = {g["name"]: g for g in run_json(capsys, "--server", inn_server.address, "groups", "--json")}
+    assert groups["local.brandnew"]["new"] is True
+    assert groups["local.test"]["new"] is False

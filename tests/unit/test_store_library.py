@@ -100,3 +100,15 @@ def test_newer_schema_and_garbage_files_are_clear_errors(tmp_path: Path) -> None
 def test_group_names_keep_their_case(tmp_path: Path) -> None:
     lib = library(tmp_path, FakeSource({"Alt.Mixed.Case": [make_overview(1)]}))
     assert [g.name for g in lib.groups()] == ["Alt.Mixed.Case"]
+
+
+def test_new_groups_are_found_by_diffing_the_active_list(tmp_path: Path) -> None:
+    groups = {"a.one": [make_overview(1)]}
+    lib = library(tmp_path, FakeSource(groups))
+    lib.groups()
+    assert lib.new_groups() == set()  # the first list ever fetched has no "before"
+    groups["b.two"] = [make_overview(1)]
+    lib.groups()
+    assert lib.new_groups() == {"b.two"}
+    lib.groups()
+    assert lib.new_groups() == {"b.two"}  # stays new until the reader has seen it
