@@ -1,0 +1,161 @@
+"""Scores in the thread view: which articles show, which fold into "N hidden", and the digest.
+
+Everything here is pure (no textual, no rich) and runs in a worker: it takes the
+thread trees and a ScoreTable and returns display rows plus a small map of the
+rows whose score, state or tags are worth drawing. Killed articles never show;
+hidden ones fold into one "N hidden" row per thread until that thread is
+expanded (or "show hidden" is on); a hidden or filtered article that still has
+shown replies stays as a placeholder so the tree keeps its shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from killfile.result import ScoreTable
+from nntp.threads import ThreadNode
+from tui.rows import ThreadRow, flatten
+
+HIDDEN_ID = "\x00hidden:"
+"""Prefix of the message_id of an "N hidden" row; the rest is the thread root's Message-ID."""
+DIGEST_SIZE = 30
+
+
+class RowScore(NamedTuple):
+    score: int
+    state: str
+    tags: tuple[str, ...]
+
+
+NORMAL = RowScore(0, "normal", ())
+
+
+@dataclass(frozen=True)
+class Filter:
+    """What the reader asked to see."""
+
+    show_hidden: bool = False
+    include: frozenset[str] = frozenset()
+    """Show only articles carrying one of these tags (empty: no restriction)."""
+    exclude: frozenset[str] = frozenset()
+    expanded: frozenset[str] = frozenset()
+    """Thread roots whose hidden articles are shown."""
+
+    def describe(self) -> str:
+        parts = [f"+{t}" for t in sorted(self.include)] + [f"-{t}" for t in sorted(self.exclude)]
+        if self.show_hidden:
+            parts.append("showing hidden")
+        return " ".join(parts)
+
+
+@dataclass
+class Scored:
+    """Rows of the threaded view after scoring, and what the UI needs to act on them."""
+
+    rows: list[ThreadRow]
+    scores: dict[str, RowScore]
+    root_of: dict[str, str]
+    hidden: dict[str, list[str]] = field(default_factory=dict)
+    """Thread root -> Message-IDs of its hidden articles (also when shown)."""
+    best: dict[str, int] = field(default_factory=dict)
+    """Thread root -> best score among its shown articles."""
+
+
+def parse_tags(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """``"+linux -flame"`` -> (include, exclude); a bare word includes."""
+    include, exclude = set(), set()
+    for word in text.lower().replace(",", " ").split():
+        if word.startswith("-"):
+            exclude.add(word[1:])
+        else:
+            include.add(word.lstrip("+"))
+    return frozenset(include - {""}), frozenset(exclude - {""})
+
+
+def score_map(table: ScoreTable) -> dict[str, RowScore]:
+    """Message-ID -> RowScore, only for articles that are not plain "normal, 0, untagged"."""
+    out: dict[str, RowScore] = {}
+    for i, article in enumerate(table.articles):
+        score, tags = table.scores[i], table.tags(i)
+        state = table.state(i)
+        if score or tags or state != "normal":
+            out[article.message_id] = RowScore(score, state, tuple(tags))
+    return out
+
+
+def roots_of(roots: Iterable[ThreadNode]) -> dict[str, str]:
+    """Message-ID -> its thread root's Message-ID (a missing root's id for orphans)."""
+    out: dict[str, str] = {}
+    for root in roots:
+        for _depth, node in root.walk():
+            out[node.message_id] = root.message_id
+    return out
+
+
+def arrange_scored(roots: list[ThreadNode], scores: Mapping[str, RowScore], view: Filter,
+                   root_of: dict[str, str]) -> Scored:
+    """Prune every thread for ``view`` and flatten it, with one "N hidden" row per thread that has some."""
+    result = Scored([], dict(scores), root_of)
+    for root in roots:
+        pruned, hidden, best = _prune(root, scores, view)
+        if hidden:
+            result.hidden[root.message_id] = hidden
+        if pruned is not None:
+            result.rows.extend(flatten([pruned]))
+            result.best[root.message_id] = best
+        folded = len(hidden) if not (view.show_hidden or root.message_id in view.expanded) else 0
+        if folded:
+            depth = 0 if pruned is None else 1
+            result.rows.append(ThreadRow(None, HIDDEN_ID + root.message_id, "", True, depth))
+    return result
+
+
+def _prune(root: ThreadNode, scores: Mapping[str, RowScore],
+           view: Filter) -> tuple[ThreadNode | None, list[str], int]:
+    """(the thread with only what shows, or None; its hidden Message-IDs; best shown score)."""
+    open_hidden = view.show_hidden or root.message_id in view.expanded
+    kept: dict[int, ThreadNode] = {}
+    hidden: list[str] = []
+    best: int | None = None
+    for _depth, node in reversed(list(root.walk())):
+        children = tuple(kept[id(c)] for c in node.children if id(c) in kept)
+        shows = False
+        if node.article is not None:
+            info = scores.get(node.message_id, NORMAL)
+            if info.state == "hidden":
+                hidden.append(node.message_id)
+            shows = _shows(info, view, open_hidden)
+            if shows:
+                best = info.score if best is None else max(best, info.score)
+        if shows or children:
+            kept[id(node)] = ThreadNode(node.article if shows else None, node.message_id, children)
+    hidden.reverse()
+    return kept.get(id(root)), hidden, best if best is not None else 0
+
+
+def _shows(info: RowScore, view: Filter, open_hidden: bool) -> bool:
+    if info.state == "killed" or (info.state == "hidden" and not open_hidden):
+        return False
+    if view.include and not view.include.intersection(info.tags):
+        return False
+    return not view.exclude.intersection(info.tags)
+
+
+def digest(scored: Scored, size: int = DIGEST_SIZE) -> list[ThreadRow]:
+    """The first row of the ``size`` threads with the best scores (ties keep thread order)."""
+    firsts: list[ThreadRow] = []
+    seen: set[str] = set()
+    for row in scored.rows:
+        root = scored.root_of.get(row.message_id)
+        if root is not None and root not in seen and row.article is not None:
+            seen.add(root)
+            firsts.append(ThreadRow(row.article, row.message_id, "", True, 0))
+    order = sorted(range(len(firsts)), key=lambda k: -scored.best.get(scored.root_of[firsts[k].message_id], 0))
+    return [firsts[k] for k in order[:size]]
+
+
+def hidden_root(row: ThreadRow) -> str | None:
+    """The thread root of an "N hidden" row, else None."""
+    return row.message_id[len(HIDDEN_ID):] if row.message_id.startswith(HIDDEN_ID) else None
