@@ -16,8 +16,11 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from killfile import session
+from killfile.session import Killfile
 from store.config import Config
 from store.library import Library
+from store.paths import config_dir
 from tui.backend import LibraryHandle
 from tui.keymap import check_keymap, known_ids
 from tui.screens.groups import GroupsScreen
@@ -53,6 +56,8 @@ class PithApp(App[None]):
         self.config = config or Config()
         self.problems: list[str] = []
         self.pith_themes: list[str] = []
+        self.killfile: Killfile | None = None
+        """score.toml and pith's actions file, loaded once (again after each action) by a worker."""
 
     def get_default_screen(self) -> Screen[None]:
         return GroupsScreen()
@@ -76,6 +81,20 @@ class PithApp(App[None]):
     def open_group(self, name: str, article: int | str | None = None) -> None:
         """Show the threads of ``name`` (then ``article``, if given) over the group list."""
         self.push_screen(ThreadsScreen(name, open_article=article))
+
+    def load_killfile(self, reload: bool = False) -> Killfile:
+        """The killfile (thread workers only: it reads files); new problems go to ``problems``."""
+        if self.killfile is None or reload:
+            self.killfile = session.load(config_dir())
+            self.call_from_thread(self.add_problems, [f"rules: {p}" for p in self.killfile.problems])
+        return self.killfile
+
+    def add_problems(self, problems: list[str]) -> None:
+        """Problems found after start-up (rule files): notified once, listed in help."""
+        for problem in problems:
+            if problem not in self.problems:
+                self.problems.append(problem)
+                self.notify(problem, title="rules", severity="warning", timeout=10, markup=False)
 
     def action_cycle_theme(self) -> None:
         """ctrl+t: the next of pith's themes (the command palette offers every theme)."""

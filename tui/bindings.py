@@ -44,3 +44,24 @@ ARTICLE_ACTIONS: list[BindingType] = [
     pending("r", "Reply by mail", "reply"),
 ]
 """What acts on an article or its thread; the same ids on the thread list and in the pager."""
+
+THREAD_ACTIONS: list[BindingType] = [
+    pending("c", "Catch up", "catch-up"),
+    pending("u", "Mark unread", "mark-unread"),
+    Binding("K", "kill_thread", "Kill thread", id="kill-thread", show=False),
+    Binding("ctrl+k", "kill_subthread", "Kill subthread", id="kill-subthread", show=False),
+    Binding("A", "plonk_author", "Plonk author", id="plonk-author", show=False),
+    Binding("B", "boost_author", "Boost author", id="boost-author", show=False),
+    Binding("C", "cap_author", "Cap author", id="cap-author", show=False),
+    Binding("T", "tag_thread", "Tag thread", id="tag-article", show=False),
+    Binding("U", "undo_action", "Undo last kill/plonk/tag", id="undo-action", show=False),
+    Binding("e", "explain", "Explain score", id="explain", show=False),
+    Binding("H", "toggle_hidden", "Show/hide hidden articles", id="toggle-hidden", show=False),
+    Binding("t", "tag_filter", "Tag filter (+tag -tag)", id="tag-filter", show=False),
+    Binding("R", "rules", "Rules and problems", id="rules", show=False),
+    Binding("S", "statistics", "Statistics", id="statistics", show=False),
+    pending("f", "Follow up", "followup"),
+    pending("F", "Follow up without quoting", "followup-no-quote"),
+    pending("r", "Reply by mail", "reply"),
+]
+"""The thread list's article actions: the same ids as ARTICLE_ACTIONS, the killfile ones real here."""

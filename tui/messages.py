@@ -12,9 +12,11 @@ from pathlib import Path
 from textual.message import Message
 
 from nntp.models import Article, GroupInfo
+from killfile.result import ScoreTable
 from store.library import GroupLoad
 from tui.attachments import Attachment
 from tui.rows import ThreadRow
+from tui.scoring import Scored
 
 
 class LoadProgress(Message):
@@ -53,11 +55,24 @@ class GroupsLoaded(Message):
 class ThreadsReady(Message):
     """A group's overviews, threaded and flattened into display rows."""
 
-    def __init__(self, load: GroupLoad, rows: list[ThreadRow], threads: int) -> None:
+    def __init__(self, load: GroupLoad, rows: list[ThreadRow], threads: int,
+                 scored: Scored | None = None, table: ScoreTable | None = None) -> None:
         super().__init__()
         self.load = load
         self.rows = rows
         self.threads = threads
+        self.scored = scored
+        self.table = table
+
+
+class Rescored(Message):
+    """The threaded rows again, after an action re-scored the group or the filter changed."""
+
+    def __init__(self, scored: Scored, table: ScoreTable, note: str = "") -> None:
+        super().__init__()
+        self.scored = scored
+        self.table = table
+        self.note = note
 
 
 class ViewReady(Message):

@@ -12,11 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, NamedTuple
 
 from killfile.result import ScoreTable
+from killfile.session import Killfile
+from nntp.article import parse_article
+from nntp.models import Article, Overview
 from nntp.threads import ThreadNode
+from store.library import Library
 from tui.rows import ThreadRow, flatten
+
+if TYPE_CHECKING:
+    from tui.backend import LibraryHandle
 
 HIDDEN_ID = "\x00hidden:"
 """Prefix of the message_id of an "N hidden" row; the rest is the thread root's Message-ID."""
@@ -61,6 +69,27 @@ class Scored:
     """Thread root -> Message-IDs of its hidden articles (also when shown)."""
     best: dict[str, int] = field(default_factory=dict)
     """Thread root -> best score among its shown articles."""
+    roots: list[ThreadNode] = field(default_factory=list)
+    """The unpruned thread trees, to arrange again when the filter changes."""
+
+
+def score_group(library: LibraryHandle, killfile: Killfile, overviews: list[Overview], roots: list[ThreadNode],
+                group: str, view: Filter) -> tuple[Scored, ScoreTable]:
+    """Score a group's overviews and arrange its threads (thread workers only)."""
+    full = library.call(lambda lib: cached_articles(lib, overviews), local=True) if killfile.needs_articles else None
+    table = killfile.score(overviews, group, datetime.now(timezone.utc), full)
+    killfile.remember(table)
+    return arrange_scored(roots, score_map(table), view, roots_of(roots)), table
+
+
+def cached_articles(library: Library, overviews: list[Overview]) -> dict[str, Article]:
+    """Whole articles already in the store, for rules on headers beyond the overview (never fetched)."""
+    full: dict[str, Article] = {}
+    for ov in overviews:
+        raw = library.store.body(ov.message_id)
+        if raw is not None:
+            full[ov.message_id] = parse_article(raw, ov.number)
+    return full
 
 
 def parse_tags(text: str) -> tuple[frozenset[str], frozenset[str]]:
@@ -97,7 +126,7 @@ def roots_of(roots: Iterable[ThreadNode]) -> dict[str, str]:
 def arrange_scored(roots: list[ThreadNode], scores: Mapping[str, RowScore], view: Filter,
                    root_of: dict[str, str]) -> Scored:
     """Prune every thread for ``view`` and flatten it, with one "N hidden" row per thread that has some."""
-    result = Scored([], dict(scores), root_of)
+    result = Scored([], dict(scores), root_of, roots=roots)
     for root in roots:
         pruned, hidden, best = _prune(root, scores, view)
         if hidden:

@@ -1,4 +1,4 @@
-"""The thread list's three orders and its folding, as pure functions over display rows.
+"""The thread list's orders (the digest is built from scores, in tui.scoring) and its folding, as pure functions over display rows.
 
 A *fold unit* is a run of rows from a depth-0 row to the next one: a thread in
 the threaded view, one author's articles in the author view (the first at depth
@@ -15,8 +15,9 @@ from datetime import datetime, timezone
 
 from tui.rows import ThreadRow, display_name
 
-VIEWS = ("threaded", "date", "author")
-VIEW_TITLES = {"threaded": "threaded", "date": "flat by date", "author": "grouped by author"}
+VIEWS = ("threaded", "date", "author", "digest")
+VIEW_TITLES = {"threaded": "threaded", "date": "flat by date", "author": "grouped by author",
+               "digest": "digest: top threads by score"}
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 

@@ -28,7 +28,7 @@ ARTICLES = [
 
 
 def test_views_cycle() -> None:
-    assert [next_view(v) for v in ("threaded", "date", "author")] == ["date", "author", "threaded"]
+    assert [next_view(v) for v in ("threaded", "date", "author", "digest")] == ["date", "author", "digest", "threaded"]
 
 
 def test_by_date_is_flat_oldest_first_undated_last_and_drops_missing_parents() -> None:

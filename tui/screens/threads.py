@@ -1,8 +1,8 @@
-"""The thread list of one group: fetch (with progress), thread, flatten, show.
+"""The thread list of one group: fetch (with progress), thread, score, flatten, show.
 
-Fetching runs on the session thread; threading, flattening and re-ordering
-(CPU work, 150,000 articles) run in this screen's thread workers; the UI thread
-only draws rows. The screen also steps through articles for the pager (n, p, N),
+Fetching runs on the session thread; threading, scoring, flattening and
+re-ordering (CPU work, 150,000 articles) run in this screen's thread workers;
+the UI thread only draws rows. The killfile actions live in ThreadActions. The screen also steps through articles for the pager (n, p, N),
 so the cursor here always sits on the article last read.
 """
 
@@ -17,27 +17,31 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, ProgressBar
 from textual.worker import Worker, get_current_worker
 
+from killfile.result import ScoreTable
+from nntp.models import Overview
 from nntp.threads import thread
 from tui.backend import cancellable
-from tui.bindings import ARTICLE_ACTIONS, NAVIGATION
-from tui.messages import LoadPhase, LoadProgress, ThreadsReady, ViewReady
-from tui.rows import ThreadRow, flatten
+from tui.bindings import NAVIGATION, THREAD_ACTIONS
+from tui.messages import LoadPhase, LoadProgress, Rescored, ThreadsReady, ViewReady
+from tui.rows import ThreadRow
+from tui.scoring import Filter, Scored, digest, hidden_root, score_group
 from tui.screens.article import ArticleScreen
 from tui.screens.base import PithScreen
+from tui.screens.thread_actions import ThreadActions
 from tui.views import VIEW_TITLES, arrange, next_view
 from tui.widgets.line_list import LineList
 from tui.widgets.status_line import StatusLine
 from tui.widgets.thread_list import ThreadList
 
 
-class ThreadsScreen(PithScreen):
+class ThreadsScreen(ThreadActions, PithScreen):
     """Threads of ``group``; opens ``open_article`` (number or <message-id>) once loaded."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "back", "Back", id="back"),
         Binding("o", "cycle_view", "View", id="cycle-view"),
         *NAVIGATION,
-        *ARTICLE_ACTIONS,
+        *THREAD_ACTIONS,
     ]
 
     def __init__(self, group: str, open_article: int | str | None = None) -> None:
@@ -50,6 +54,10 @@ class ThreadsScreen(PithScreen):
         self._summary = ""
         self._articles = 0
         self._cancel = threading.Event()
+        self.overviews: list[Overview] = []
+        self.scored: Scored | None = None
+        self.table: ScoreTable | None = None
+        self.filter = Filter()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -83,9 +91,11 @@ class ThreadsScreen(PithScreen):
             return
         self.post_message(LoadPhase(f"threading {len(load.overviews):,} articles…"))
         roots = thread(load.overviews)
-        rows = flatten(roots)
+        self.post_message(LoadPhase(f"scoring {len(load.overviews):,} articles…"))
+        killfile = self.app.load_killfile()  # type: ignore[attr-defined]
+        scored, table = score_group(self.library, killfile, load.overviews, roots, name, self.filter)
         if not get_current_worker().is_cancelled:
-            self.post_message(ThreadsReady(load, rows, len(roots)))
+            self.post_message(ThreadsReady(load, scored.rows, len(roots), scored, table))
 
     def on_load_progress(self, message: LoadProgress) -> None:
         self.query_one(ProgressBar).update(total=max(1, message.expected), progress=message.done)
@@ -96,12 +106,17 @@ class ThreadsScreen(PithScreen):
 
     def on_threads_ready(self, message: ThreadsReady) -> None:
         self.loaded = True
+        self.overviews = message.load.overviews
+        self.scored, self.table = message.scored, message.table
         self._views = {"threaded": message.rows}
         self.query_one(ProgressBar).display = False
-        self.thread_list.set_rows(message.rows)
+        scored = message.scored
+        self.thread_list.set_rows(message.rows, scores=scored.scores if scored else None,
+                                  hidden=scored.hidden if scored else None)
         self._summary = _summary(message)
         self._articles = len(message.load.overviews)
-        self.status.show(self._summary)
+        problems = len(self.app.killfile.problems) if self.app.killfile else 0  # type: ignore[attr-defined]
+        self.status.show(self._summary + (f" · {problems} rule problem(s): R lists them" if problems else ""))
         self._show_counts()
         self.thread_list.focus()
         if self.open_article is not None:
@@ -130,7 +145,8 @@ class ThreadsScreen(PithScreen):
 
     @work(thread=True, exclusive=True, group="view", exit_on_error=False)
     def _arrange(self, view: str, threaded: list[ThreadRow]) -> None:
-        rows = arrange(threaded, view)
+        scored = self.scored
+        rows = digest(scored) if view == "digest" and scored is not None else arrange(threaded, view)
         if not get_current_worker().is_cancelled:
             self.post_message(ViewReady(view, rows))
 
@@ -138,18 +154,36 @@ class ThreadsScreen(PithScreen):
         self._views[message.view] = message.rows
         self._switch_view(message.view, message.rows)
 
-    def _switch_view(self, view: str, rows: list[ThreadRow]) -> None:
+    def _switch_view(self, view: str, rows: list[ThreadRow], note: str = "") -> None:
         current = self.thread_list.current
         self.view = view
-        self.thread_list.set_rows(rows)
+        scored = self.scored
+        self.thread_list.set_rows(rows, scores=scored.scores if scored else None,
+                                  hidden=scored.hidden if scored else None)
         if current is not None:
-            index = next((i for i, row in enumerate(rows) if row.message_id == current.message_id), 0)
-            self.thread_list.show_row(index)
-        self.status.show(f"{self._summary} · {VIEW_TITLES[view]}")
+            root = self.scored.root_of.get(current.message_id) if self.scored else None
+            index = next((i for i, row in enumerate(rows) if row.message_id == current.message_id), None)
+            if index is None and root is not None:
+                index = next((i for i, row in enumerate(rows) if row.message_id == root), None)
+            self.thread_list.show_row(index or 0)
+        self.status.show(note or f"{self._summary} · {VIEW_TITLES[view]}")
         self._show_counts()
 
+    def on_rescored(self, message: Rescored) -> None:
+        """After an action or a filter change: the threaded rows again, and the other views rebuilt."""
+        self.scored, self.table = message.scored, message.table
+        self._views = {"threaded": message.scored.rows}
+        if self.view == "threaded":
+            self._switch_view("threaded", message.scored.rows, message.note)
+        else:
+            self._arrange(self.view, message.scored.rows)
+            if message.note:
+                self.status.show(message.note)
+
     def _show_counts(self) -> None:
-        self.status.set_counts(f"{self._articles:,} articles · {VIEW_TITLES[self.view]}")
+        counts = f"{self._articles:,} articles · {VIEW_TITLES[self.view]}"
+        extra = self.filter.describe()
+        self.status.set_counts(f"{counts} · {extra}" if extra else counts)
 
     # -- moving (n, p, N here and in the pager) ----------------------------
     def step(self, how: str) -> int | None:
@@ -193,8 +227,14 @@ class ThreadsScreen(PithScreen):
     @on(LineList.Selected, "#threads")
     def _open_selected(self, event: LineList.Selected) -> None:
         row = self.thread_list.rows[event.index]
+        root = hidden_root(row)
+        if root is not None:
+            self.expand_hidden(root)
+            return
         if row.article is None:
-            self.report_error("that article is missing: only replies to it are on the server")
+            hidden = self.scored is not None and row.message_id in self.scored.scores
+            self.report_error("that article is hidden: H shows hidden articles, e says why" if hidden
+                              else "that article is missing: only replies to it are on the server")
             return
         self.app.push_screen(ArticleScreen(self.group, row.article.number, navigator=self.step))
 

@@ -15,14 +15,18 @@ from typing import ClassVar, overload
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.message import Message
 
 from tui.rows import MISSING, ThreadRow, display_name, format_date
+from tui.scoring import NORMAL, RowScore, hidden_root
 from tui.views import position_of, unit_of, unit_starts, visible_rows
 from tui.widgets.line_list import LineList
 
 AUTHOR_WIDTH = 20
 DATE_WIDTH = 10
 LINES_WIDTH = 5
+SCORE_WIDTH = 6
+TAGS_WIDTH = 16
 GAP = "  "
 
 
@@ -70,7 +74,18 @@ class ThreadList(LineList):
         "thread-list--author",
         "thread-list--date",
         "thread-list--lines",
+        "thread-list--score",
+        "thread-list--tags",
+        "thread-list--high",
+        "thread-list--low",
     }
+
+    class ExpandHidden(Message):
+        """Right / Enter on an "N hidden" row: show the hidden articles of thread ``root``."""
+
+        def __init__(self, root: str) -> None:
+            super().__init__()
+            self.root = root
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
@@ -78,6 +93,11 @@ class ThreadList(LineList):
         self.folded: set[int] = set()
         self._starts: list[int] = []
         self._visible: list[int] | None = None
+        self.scores: dict[str, RowScore] = {}
+        """Message-ID -> score, state, tags (only rows that are not plain normal)."""
+        self.hidden: dict[str, list[str]] = {}
+        self._score_column = False
+        """Thread root -> its hidden articles, for the "N hidden" rows."""
 
     @property
     def rows(self) -> VisibleRows:
@@ -101,8 +121,14 @@ class ThreadList(LineList):
     def index_of(self, position: int) -> int:
         return position if self._visible is None else self._visible[position]
 
-    def set_rows(self, rows: list[ThreadRow], cursor: int = 0) -> None:
-        """New rows, all unfolded; ``cursor`` is an index into them."""
+    def set_rows(self, rows: list[ThreadRow], cursor: int = 0, scores: dict[str, RowScore] | None = None,
+                 hidden: dict[str, list[str]] | None = None) -> None:
+        """New rows, all unfolded; ``cursor`` is an index into them; scores and hidden lists if scored."""
+        if scores is not None:
+            self.scores = scores
+            self._score_column = any(info.score for info in scores.values())
+        if hidden is not None:
+            self.hidden = hidden
         self.all_rows = rows
         self.folded = set()
         self._starts = unit_starts(rows)
@@ -125,6 +151,10 @@ class ThreadList(LineList):
                 self._refold(self.folded | {first}, first)
 
     def action_unfold(self) -> None:
+        root = hidden_root(self.current) if self.current is not None else None
+        if root is not None:
+            self.post_message(self.ExpandHidden(root))
+            return
         if self.row_count:
             first, _ = unit_of(self._starts, len(self.all_rows), self.current_index)
             if first in self.folded:
@@ -160,12 +190,26 @@ class ThreadList(LineList):
         if position in self.folded:
             hidden = unit_of(self._starts, len(self.all_rows), position)[1] - position - 1
             left.append(f"[+{hidden}] ", self._style("folded"))
-        if row.article is None:
+        info = self.scores.get(row.message_id, NORMAL)
+        if info.tags and row.article is not None:
+            left.append(_short_tags(info.tags) + " ", self._style("tags"))
+        root = hidden_root(row)
+        if root is not None:
+            count = len(self.hidden.get(root, ()))
+            left.append(f"… {count} hidden", self._style("folded"))
+        elif row.article is None:
             left.append(MISSING, self._style("missing"))
         elif row.show_subject:
-            left.append(row.article.subject, self._style("subject"))
+            left.append(row.article.subject, self._subject_style(info))
         left.truncate(max(0, width - right.cell_len), overflow="ellipsis", pad=True)
         return left + right
+
+    def _subject_style(self, info: RowScore) -> Style:
+        if info.state == "high":
+            return self._style("high")
+        if info.state in ("hidden", "read"):
+            return self._style("low")
+        return self._style("subject")
 
     def _columns(self, row: ThreadRow) -> Text:
         article = row.article
@@ -173,6 +217,10 @@ class ThreadList(LineList):
         date = format_date(article.date) if article else ""
         lines = str(article.lines) if article else ""
         text = Text(no_wrap=True)
+        if self._score_column:
+            score = self.scores.get(row.message_id, NORMAL).score if article else 0
+            text.append(GAP)
+            text.append(f"{score:+d}".rjust(SCORE_WIDTH) if score else " " * SCORE_WIDTH, self._style("score"))
         text.append(GAP)
         text.append(_fit(author, AUTHOR_WIDTH, self._style("author")))
         text.append(GAP)
@@ -180,6 +228,11 @@ class ThreadList(LineList):
         text.append(GAP)
         text.append(lines.rjust(LINES_WIDTH), self._style("lines"))
         return text
+
+
+def _short_tags(tags: tuple[str, ...]) -> str:
+    text = "[" + ",".join(tags) + "]"
+    return text if len(text) <= TAGS_WIDTH else text[: TAGS_WIDTH - 2] + "…]"
 
 
 def _fit(value: str, width: int, style: Style) -> Text:

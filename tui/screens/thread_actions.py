@@ -1,0 +1,195 @@
+"""The thread list's killfile side: actions that write rules, undo, explain, filters, rules and statistics.
+
+Every action goes through killfile.actions (pith's own actions file, never the
+user's score.toml), says which rule it wrote, and re-scores the group in a
+worker; U takes back the last one. Filters (show hidden, tags, an expanded
+"N hidden" row) only re-arrange the rows already scored.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+
+from killfile import actions
+from killfile.actions import Action
+from store.paths import config_dir
+from tui.messages import Rescored
+from tui.rows import ThreadRow
+from tui.scoring import Filter, arrange_scored, hidden_root, parse_tags, score_group
+from tui.widgets.thread_list import ThreadList
+
+if TYPE_CHECKING:
+    from tui.screens.threads import ThreadsScreen
+
+    _Base = ThreadsScreen
+else:
+    _Base = object
+
+
+def describe(action: Action) -> str:
+    """One line naming a stored action: "#3 thread-kill <root@x>"."""
+    target = action.message_id or action.address
+    extra = " (subthread)" if action.subthread else ""
+    tag = f" tag {action.tag!r}" if action.tag else ""
+    return f"#{action.id} {action.kind} {target}{extra}{tag}"
+
+
+class ThreadActions(_Base):
+    """Mixed into ThreadsScreen (which provides thread_list, scored, table, filter, group)."""
+
+    _written: list[int]
+
+    def _row(self) -> ThreadRow | None:
+        return self.thread_list.current if self.loaded and self.scored is not None else None
+
+    def _root(self, row: ThreadRow) -> str:
+        assert self.scored is not None
+        return hidden_root(row) or self.scored.root_of.get(row.message_id, row.message_id)
+
+    # -- actions that write rules ------------------------------------------
+    def action_kill_thread(self) -> None:
+        if (row := self._row()) is not None:
+            self._write("thread-kill", message_id=self._root(row))
+
+    def action_kill_subthread(self) -> None:
+        row = self._row()
+        if row is None or hidden_root(row) is not None:
+            return
+        root = self._root(row)
+        self._write("thread-kill", message_id=row.message_id, subthread=row.message_id != root)
+
+    def action_plonk_author(self) -> None:
+        self._author_action("plonk")
+
+    def action_boost_author(self) -> None:
+        self._author_action("boost")
+
+    def _author_action(self, kind: str) -> None:
+        row = self._row()
+        if row is not None and row.article is not None:
+            self._write(kind, address=row.article.author)
+        elif row is not None:
+            self.status.show("no author here: move to an article")
+
+    def action_cap_author(self) -> None:
+        """Caps live in score.toml as [[cap]] tables; pith's actions file has no cap kind yet."""
+        self.notify("capping one author from the keyboard is not possible yet: add a [[cap]] to score.toml "
+                    "(see docs/rules.md, Caps)", severity="warning", timeout=8, markup=False)
+
+    def action_tag_thread(self) -> None:
+        row = self._row()
+        if row is None:
+            return
+        root = self._root(row)
+        from tui.screens.prompt import PromptScreen
+
+        def tag_it(tag: str | None) -> None:
+            if tag:
+                self._write("thread-tag", message_id=root, tag=tag.lower())
+
+        self.app.push_screen(PromptScreen("Tag this thread as:", placeholder="e.g. later"), tag_it)
+
+    @work(thread=True, group="score", exit_on_error=False)
+    def _write(self, kind: str, **fields: Any) -> None:
+        action = actions.add_action(config_dir() / actions.ACTIONS, kind, datetime.now(timezone.utc), **fields)
+        self._remember(action.id)
+        note = f"wrote {describe(action)} (undo: U)"
+        self.app.call_from_thread(self.notify, note, title="rules", timeout=6, markup=False)
+        self._rescore(note)
+
+    def _remember(self, action_id: int) -> None:
+        if not hasattr(self, "_written"):
+            self._written = []
+        self._written.append(action_id)
+
+    def action_undo_action(self) -> None:
+        if self.loaded:
+            written = getattr(self, "_written", [])
+            self._undo(written.pop() if written else None)
+
+    @work(thread=True, group="score", exit_on_error=False)
+    def _undo(self, action_id: int | None) -> None:
+        removed = actions.undo(config_dir() / actions.ACTIONS, action_id)
+        note = f"undone: {describe(removed)}" if removed else "nothing to undo"
+        self.app.call_from_thread(self.notify, note, title="rules", timeout=6, markup=False)
+        if removed is not None:
+            self._rescore(note)
+
+    def _rescore(self, note: str) -> None:
+        """Reload the killfile and score again (in the calling worker)."""
+        killfile = self.app.load_killfile(reload=True)  # type: ignore[attr-defined]
+        roots = self.scored.roots if self.scored is not None else []
+        scored, table = score_group(self.library, killfile, self.overviews, roots, self.group, self.filter)
+        self.post_message(Rescored(scored, table, note))
+
+    # -- what is shown -----------------------------------------------------
+    def action_toggle_hidden(self) -> None:
+        if self.loaded:
+            show = not self.filter.show_hidden
+            self._refilter(Filter(show, self.filter.include, self.filter.exclude, self.filter.expanded),
+                           "showing hidden articles" if show else "hidden articles folded")
+
+    def action_tag_filter(self) -> None:
+        if not self.loaded:
+            return
+        from tui.screens.prompt import PromptScreen
+
+        current = " ".join([f"+{t}" for t in sorted(self.filter.include)] + [f"-{t}" for t in sorted(self.filter.exclude)])
+
+        def apply(text: str | None) -> None:
+            if text is not None:
+                include, exclude = parse_tags(text)
+                self._refilter(Filter(self.filter.show_hidden, include, exclude, self.filter.expanded),
+                               f"tag filter: {text}" if text else "tag filter off")
+
+        self.app.push_screen(PromptScreen("Tags: +tag shows only those, -tag leaves them out", current), apply)
+
+    def expand_hidden(self, root: str) -> None:
+        count = len(self.scored.hidden.get(root, ())) if self.scored else 0
+        expanded = self.filter.expanded | {root}
+        self._refilter(Filter(self.filter.show_hidden, self.filter.include, self.filter.exclude, expanded),
+                       f"showing {count} hidden article(s) of this thread")
+
+    def on_thread_list_expand_hidden(self, event: ThreadList.ExpandHidden) -> None:
+        self.expand_hidden(event.root)
+
+    def _refilter(self, view: Filter, note: str) -> None:
+        self.filter = view
+        self._arrange_scored(view, note)
+
+    @work(thread=True, exclusive=True, group="filter", exit_on_error=False)
+    def _arrange_scored(self, view: Filter, note: str) -> None:
+        scored, table = self.scored, self.table
+        if scored is not None and table is not None:
+            self.post_message(Rescored(arrange_scored(scored.roots, scored.scores, view, scored.root_of), table, note))
+
+    # -- screens about scores ----------------------------------------------
+    def action_explain(self) -> None:
+        row = self._row()
+        if row is None or self.table is None or self.scored is None:
+            return
+        root = hidden_root(row)
+        ids = self.scored.hidden.get(root, []) if root is not None else [row.message_id]
+        indices = [i for i in (self.table.index_of(m) for m in ids) if i is not None]
+        if not indices:
+            self.status.show("nothing to explain: that article is not on the server")
+            return
+        from tui.screens.explain import ExplainScreen
+
+        self.app.push_screen(ExplainScreen(self.table, indices))
+
+    def action_rules(self) -> None:
+        killfile = self.app.killfile  # type: ignore[attr-defined]
+        if killfile is not None:
+            from tui.screens.rules import RulesScreen
+
+            self.app.push_screen(RulesScreen(killfile))
+
+    def action_statistics(self) -> None:
+        if self.loaded and self.scored is not None:
+            from tui.screens.stats import StatsScreen
+
+            self.app.push_screen(StatsScreen(self.group, self.overviews, self.scored.root_of, self.table))
