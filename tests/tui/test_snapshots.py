@@ -70,3 +70,28 @@ def test_flat_by_date(snap_compare: Any, tmp_path: Path) -> None:
 def test_help_screen(snap_compare: Any, tmp_path: Path) -> None:
     app = build_app(tmp_path / "store.sqlite3", start_group="pith.test.tree")
     assert snap_compare(app, terminal_size=SIZE, run_before=then_press("question_mark"))
+
+
+def _rules_for_snapshots() -> None:
+    from tests.tui.test_killfile_tui import RULES, write_rules
+
+    write_rules(RULES.split("[[rule]]\nname = \"broken\"")[0])  # no problem notification in the picture
+
+
+def test_explain_screen(snap_compare: Any, tmp_path: Path) -> None:
+    _rules_for_snapshots()
+    app = build_app(tmp_path / "store.sqlite3", start_group="pith.test.tree")
+    assert snap_compare(app, terminal_size=SIZE, run_before=then_press("e"))
+
+
+def test_statistics_screen(snap_compare: Any, tmp_path: Path) -> None:
+    _rules_for_snapshots()
+    app = build_app(tmp_path / "store.sqlite3", start_group="pith.test.tree")
+    assert snap_compare(app, terminal_size=SIZE, run_before=then_press("S"))
+
+
+def test_scored_thread_list(snap_compare: Any, tmp_path: Path) -> None:
+    """Scores, tags, a highlighted row and an "N hidden" row."""
+    _rules_for_snapshots()
+    app = build_app(tmp_path / "store.sqlite3", start_group="pith.test.tree")
+    assert snap_compare(app, terminal_size=SIZE, run_before=then_press())

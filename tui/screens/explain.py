@@ -3,6 +3,7 @@ its file:line and score change, in order, then the final score and state (hidden
 
 from __future__ import annotations
 
+import os
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -13,6 +14,7 @@ from textual.widgets import Footer, Header, Static
 
 from killfile.result import ScoreTable
 from killfile.session import explain_text
+from store.paths import config_dir
 
 
 class ExplainScreen(Screen[None]):
@@ -39,7 +41,9 @@ class ExplainScreen(Screen[None]):
         self.sub_title = "why this score" if len(self.indices) == 1 else f"why these {len(self.indices)} are hidden"
 
     def text(self) -> str:
-        return "\n".join(explain_text(self.table, i) for i in self.indices)
+        """The CLI's explain text, with sources in the config dir shortened to "score.toml:7"."""
+        text = "\n".join(explain_text(self.table, i) for i in self.indices)
+        return text.replace(f"{config_dir()}{os.sep}", "")
 
     def action_scroll(self, lines: int) -> None:
         self.query_one(VerticalScroll).scroll_relative(y=lines, animate=False)

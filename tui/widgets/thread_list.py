@@ -25,6 +25,7 @@ from tui.widgets.line_list import LineList
 AUTHOR_WIDTH = 20
 DATE_WIDTH = 10
 LINES_WIDTH = 5
+HIDDEN = "[hidden article]"
 SCORE_WIDTH = 6
 TAGS_WIDTH = 16
 GAP = "  "
@@ -198,7 +199,7 @@ class ThreadList(LineList):
             count = len(self.hidden.get(root, ()))
             left.append(f"… {count} hidden", self._style("folded"))
         elif row.article is None:
-            left.append(MISSING, self._style("missing"))
+            left.append(HIDDEN if row.message_id in self.scores else MISSING, self._style("missing"))
         elif row.show_subject:
             left.append(row.article.subject, self._subject_style(info))
         left.truncate(max(0, width - right.cell_len), overflow="ellipsis", pad=True)
