@@ -32,22 +32,31 @@ NAVIGATION: list[BindingType] = [
 ]
 """Thread list and article: until read state exists these step through rows, not unread ones."""
 
-ARTICLE_ACTIONS: list[BindingType] = [
+READ_MARKS: list[BindingType] = [
     pending("c", "Catch up", "catch-up"),
     pending("u", "Mark unread", "mark-unread"),
-    pending("K", "Kill thread", "kill-thread"),
-    pending("A", "Plonk author", "plonk-author"),
-    pending("T", "Tag", "tag-article"),
-    pending("e", "Explain score", "explain"),
+]
+"""Read marks: the same ids on the group list, the thread list and in the pager."""
+
+COMPOSE: list[BindingType] = [
     pending("f", "Follow up", "followup"),
     pending("F", "Follow up without quoting", "followup-no-quote"),
     pending("r", "Reply by mail", "reply"),
 ]
+"""Writing about the article under the cursor (thread list and pager); P (post) is in EVERYWHERE."""
+
+ARTICLE_ACTIONS: list[BindingType] = [
+    *READ_MARKS,
+    pending("K", "Kill thread", "kill-thread"),
+    pending("A", "Plonk author", "plonk-author"),
+    pending("T", "Tag", "tag-article"),
+    pending("e", "Explain score", "explain"),
+    *COMPOSE,
+]
 """What acts on an article or its thread; the same ids on the thread list and in the pager."""
 
 THREAD_ACTIONS: list[BindingType] = [
-    pending("c", "Catch up", "catch-up"),
-    pending("u", "Mark unread", "mark-unread"),
+    *READ_MARKS,
     Binding("K", "kill_thread", "Kill thread", id="kill-thread", show=False),
     Binding("ctrl+k", "kill_subthread", "Kill subthread", id="kill-subthread", show=False),
     Binding("A", "plonk_author", "Plonk author", id="plonk-author", show=False),
@@ -60,8 +69,6 @@ THREAD_ACTIONS: list[BindingType] = [
     Binding("t", "tag_filter", "Tag filter (+tag -tag)", id="tag-filter", show=False),
     Binding("R", "rules", "Rules and problems", id="rules", show=False),
     Binding("S", "statistics", "Statistics", id="statistics", show=False),
-    pending("f", "Follow up", "followup"),
-    pending("F", "Follow up without quoting", "followup-no-quote"),
-    pending("r", "Reply by mail", "reply"),
+    *COMPOSE,
 ]
 """The thread list's article actions: the same ids as ARTICLE_ACTIONS, the killfile ones real here."""
