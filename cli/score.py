@@ -77,6 +77,12 @@ def _action_commands(rsub: argparse._SubParsersAction) -> None:  # type: ignore[
         if kind == "kill-thread":
             p.add_argument("--subthread", action="store_true", help="MSGID is a reply: kill only below it")
         p.set_defaults(handler=cmd_action, kind=kind)
+    cap = rsub.add_parser("cap-author", help="at most N articles from this author per day/week/month/thread")
+    cap.add_argument("address")
+    cap.add_argument("--max", type=int, required=True, metavar="N", help="articles kept per window (the rest hidden)")
+    cap.add_argument("--per", required=True, choices=actions.CAP_WINDOWS, help="the window (calendar, UTC)")
+    cap.add_argument("--group", default="", metavar="WILDMAT", help="only in these groups (default: every group)")
+    cap.set_defaults(handler=cmd_action, kind="author-cap")
     tag = rsub.add_parser("tag", help="tag an article (or, with --thread, the thread under it)")
     tag.add_argument("msgid")
     tag.add_argument("tag")
@@ -238,8 +244,12 @@ def cmd_action(args: argparse.Namespace, out: TextIO) -> int:
         if not (msgid.startswith("<") and msgid.endswith(">")):
             raise PithError(f"not a Message-ID: {msgid!r} (write <id@host>)")
         fields["message_id"] = msgid
-    if kind in ("plonk", "boost"):
+    if kind in ("plonk", "boost", "author-cap"):
         fields["address"] = args.address
+    if kind == "author-cap":
+        if args.max < 0:
+            raise PithError(f"--max must be 0 or more, not {args.max}")
+        fields.update(limit=args.max, per=args.per, group=args.group)
     if kind == "kill-thread":
         fields["subthread"] = args.subthread
     if kind == "tag":
@@ -247,8 +257,14 @@ def cmd_action(args: argparse.Namespace, out: TextIO) -> int:
         kind = "thread-tag" if args.thread else "tag"
     stored_kind = {"kill-thread": "thread-kill", "watch-thread": "thread-watch"}.get(kind, kind)
     action = actions.add_action(_actions_path(), stored_kind, now, **fields)
-    out.write(f"#{action.id} {action.kind} {action.message_id or action.address} {action.tag}".rstrip() + "\n")
+    out.write(describe_action(action) + "\n")
     return 0
+
+
+def describe_action(a: actions.Action) -> str:
+    """One line for a stored action: "#3 author-cap bob@x 3 per day in comp.*"."""
+    cap = f" {a.limit} per {a.per}" + (f" in {a.group}" if a.group else "") if a.kind == "author-cap" else ""
+    return f"#{a.id} {a.kind} {a.message_id or a.address} {a.tag}".rstrip() + cap
 
 
 def cmd_actions(args: argparse.Namespace, out: TextIO) -> int:
@@ -257,8 +273,8 @@ def cmd_actions(args: argparse.Namespace, out: TextIO) -> int:
         sys.stderr.write(f"pith: {problem}\n")
     for a in stored:
         expires = f"  until {a.expires:%Y-%m-%d}" if a.expires else ""
-        out.write(f"#{a.id:<4} {a.created:%Y-%m-%d}  {a.kind:<12} {a.message_id or a.address} {a.tag}{expires}".rstrip()
-                  + "\n")
+        what = describe_action(a).split(" ", 2)[2]
+        out.write(f"#{a.id:<4} {a.created:%Y-%m-%d}  {a.kind:<12} {what}{expires}".rstrip() + "\n")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""The reader's actions (kill / watch a thread, plonk / boost an author, tag), in a file pith owns.
+"""The reader's actions (kill / watch a thread, plonk / boost / cap an author, tag), in a file pith owns.
 
 pith never rewrites the user's score.toml (tomli-w would drop its comments);
 what the reader does from the keyboard goes to ``killfile.d/actions.v1.toml``
@@ -20,12 +20,13 @@ from typing import Any
 import tomli_w
 
 from killfile.headers import normalize_address
-from killfile.model import AuthorRule, Origin, Problem, ThreadRule, UserState
+from killfile.model import AuthorRule, Cap, Origin, Problem, Scope, ThreadRule, UserState
 from killfile.toml_lines import Locator
 
 ACTIONS = Path("killfile.d") / "actions.v1.toml"
 MEMORY = Path("killfile.d") / "memory.v1.json"
-KINDS = ("thread-kill", "thread-watch", "plonk", "boost", "tag", "thread-tag")
+KINDS = ("thread-kill", "thread-watch", "plonk", "boost", "tag", "thread-tag", "author-cap")
+CAP_WINDOWS = ("day", "week", "month", "thread")
 HEADER = "# Written by pith: the threads you killed or watched, authors you plonked or boosted,\n" \
          "# tags you set. Edit with care; `pith rules undo` removes the newest entry.\n\n"
 
@@ -40,6 +41,12 @@ class Action:
     tag: str = ""
     expires: datetime | None = None
     subthread: bool = False
+    limit: int = 0
+    """author-cap: at most this many articles ..."""
+    per: str = ""
+    """... per day, week, month or thread (calendar windows in UTC)."""
+    group: str = ""
+    """author-cap: the group (a wildmat) it applies in; empty: every group."""
     line: int = 0
     """Where it was read from (for explain's file:line); not stored."""
 
@@ -67,9 +74,13 @@ def _action(item: dict[str, Any], line: int) -> Action:
     kind = str(item["kind"])
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
+    per = str(item.get("per", ""))
+    if kind == "author-cap" and per not in CAP_WINDOWS:
+        raise ValueError(f"per must be one of {', '.join(CAP_WINDOWS)}, not {per!r}")
     return Action(int(item["id"]), kind, _aware(item["created"]), str(item.get("message_id", "")),
                   str(item.get("address", "")), str(item.get("tag", "")),
-                  _aware(item["expires"]) if "expires" in item else None, bool(item.get("subthread", False)), line)
+                  _aware(item["expires"]) if "expires" in item else None, bool(item.get("subthread", False)),
+                  int(item.get("limit", 0)), per, str(item.get("group", "")), line)
 
 
 def _aware(value: Any) -> datetime:
@@ -96,6 +107,8 @@ def add_action(path: Path, kind: str, now: datetime, **fields: Any) -> Action:
     """Append one action and return it with its new id."""
     if kind not in KINDS:
         raise ValueError(f"unknown action kind {kind!r}")
+    if kind == "author-cap" and (fields.get("per") not in CAP_WINDOWS or int(fields.get("limit", -1)) < 0):
+        raise ValueError(f"an author cap needs limit >= 0 and per = {' | '.join(CAP_WINDOWS)}")
     actions, _ = load_actions(path)
     if "address" in fields:
         fields["address"] = normalize_address(fields["address"])
@@ -119,7 +132,7 @@ def undo(path: Path, action_id: int | None = None) -> Action | None:
 
 def user_state(actions: list[Action], path: Path, last_match: dict[str, datetime] | None = None) -> UserState:
     """Actions -> the frozen state the engine takes."""
-    threads, authors = [], []
+    threads, authors, caps = [], [], []
     message_tags: dict[str, set[str]] = {}
     thread_tags: dict[str, set[str]] = {}
     for a in actions:
@@ -132,8 +145,30 @@ def user_state(actions: list[Action], path: Path, last_match: dict[str, datetime
             message_tags.setdefault(a.message_id, set()).add(a.tag)
         elif a.kind == "thread-tag":
             thread_tags.setdefault(a.message_id, set()).add(a.tag)
-    return UserState(tuple(threads), tuple(authors), {k: frozenset(v) for k, v in message_tags.items()},
-                     {k: frozenset(v) for k, v in thread_tags.items()}, dict(last_match or {}))
+        elif a.kind == "author-cap":
+            caps.append(author_cap(a, origin))
+    return UserState(thread_rules=tuple(threads), author_rules=tuple(authors),
+                     message_tags={k: frozenset(v) for k, v in message_tags.items()},
+                     thread_tags={k: frozenset(v) for k, v in thread_tags.items()},
+                     caps=tuple(caps), last_match=dict(last_match or {}))
+
+
+def parse_cap_spec(text: str) -> tuple[int, str]:
+    """``"3/day"``, ``"3 per day"``, ``"3 a day"``, ``"30 a month"`` -> (3, "day"); ValueError says what is wanted."""
+    words = text.replace("/", " ").lower().split()
+    words = [w for w in words if w not in ("per", "a", "an", "each")]
+    if len(words) == 2 and words[0].isdigit():
+        per = words[1].rstrip("s")
+        if per in CAP_WINDOWS:
+            return int(words[0]), per
+    raise ValueError(f"not a cap: {text!r} (write N/day, N/week, N/month or N/thread, e.g. 3/day)")
+
+
+def author_cap(action: Action, origin: Origin) -> Cap:
+    """A stored author cap as the engine's Cap: only that author, over the cap hidden, earliest kept."""
+    scope = Scope((action.group,)) if action.group else Scope()
+    name = f"{action.address}: {action.limit} per {action.per}"
+    return Cap(name, origin, action.per, action.limit, scope, authors=frozenset({action.address}))
 
 
 def load_memory(path: Path) -> dict[str, datetime]:

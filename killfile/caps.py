@@ -28,7 +28,7 @@ def over_cap(cap: Cap, facts: Facts, scores: Sequence[int]) -> list[int]:
     Bucket keys are integers (author * span + window) built and counted in C;
     only the buckets over the limit are gathered and sorted.
     """
-    if cap.per == "thread" and not cap.exempt:
+    if cap.per == "thread" and not cap.exempt and not cap.authors:
         return _over_thread_cap(cap, facts, scores)
     windows = _windows(cap, facts)
     span = max(windows, default=0) + 2
@@ -40,6 +40,9 @@ def over_cap(cap: Cap, facts: Facts, scores: Sequence[int]) -> list[int]:
     if cap.exempt and full:
         exempt_ids = {facts.address_ids[i] for i in where(map(cap.exempt.__contains__, facts.addresses))}
         full = {k for k in full if k // span not in exempt_ids}
+    if cap.authors and full:
+        capped_ids = {facts.address_ids[i] for i in where(map(cap.authors.__contains__, facts.addresses))}
+        full = {k for k in full if k // span in capped_ids}
     if not full:
         return []
     return _trim(cap, facts, scores, keys, full)

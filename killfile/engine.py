@@ -364,7 +364,7 @@ class _Run:
             self.apply([i for i in range(len(self.arts)) if i not in keep], hide)
 
     def caps(self) -> None:
-        active = [c for c in self.rules.caps if in_scope(c.scope, self.group)]
+        active = [c for c in (*self.rules.caps, *self.state.caps) if in_scope(c.scope, self.group)]
         over = [(cap, caps_mod.over_cap(cap, self.facts, self.table.scores)) for cap in active]
         for cap, indices in over:
             force = "hidden" if cap.delta is None else ""

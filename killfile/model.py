@@ -153,6 +153,8 @@ class Cap:
     exempt: frozenset[str] = frozenset()
     """Normalised addresses never capped."""
     timezone: str = "UTC"
+    authors: frozenset[str] = frozenset()
+    """Normalised addresses this cap is for; empty: every author (the reader's C key caps one)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +260,8 @@ class UserState:
     message_tags: Mapping[str, frozenset[str]] = field(default_factory=dict)
     thread_tags: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Tags on a thread root's Message-ID: they apply to every article that references it."""
+    caps: tuple[Cap, ...] = ()
+    """Caps on single authors set from the reader (C) or `pith rules cap-author`."""
     last_match: Mapping[str, datetime] = field(default_factory=dict)
     """Rule key -> date of the newest article it matched (for idle expiry)."""
 

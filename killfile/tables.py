@@ -172,7 +172,7 @@ def parse_thresholds(ctx: Context, item: dict[str, Any], where: Where) -> Thresh
     return Thresholds(Origin(ctx.path, where.line), scope_of(item, where), **values)
 
 
-CAP_KEYS = ("name", "groups", "per", "max", "keep", "score", "exempt", "timezone")
+CAP_KEYS = ("name", "groups", "per", "max", "keep", "score", "exempt", "timezone", "authors")
 
 
 def parse_cap(ctx: Context, item: dict[str, Any], where: Where) -> Cap | None:
@@ -190,6 +190,9 @@ def parse_cap(ctx: Context, item: dict[str, Any], where: Where) -> Cap | None:
     exempt = item.get("exempt", [])
     if not isinstance(exempt, list) or not all(isinstance(e, str) for e in exempt):
         raise ConditionError('"exempt" must be a list of addresses', where.key("exempt"))
+    authors = item.get("authors", [])
+    if not isinstance(authors, list) or not all(isinstance(e, str) for e in authors):
+        raise ConditionError('"authors" must be a list of addresses', where.key("authors"))
     tz = _str(item, "timezone", where, "UTC") or "UTC"
     try:
         zoneinfo.ZoneInfo(tz)
@@ -197,7 +200,8 @@ def parse_cap(ctx: Context, item: dict[str, Any], where: Where) -> Cap | None:
         raise ConditionError(f"unknown timezone {tz!r} (use an IANA name like Europe/Berlin)", where.key("timezone")) from None
     name = _str(item, "name", where) or f"{limit} per {per}"
     return Cap(name, Origin(ctx.path, where.line), per, limit, scope_of(item, where), keep,
-               _int(item, "score", where), frozenset(normalize_address(e) for e in exempt), tz)
+               _int(item, "score", where), frozenset(normalize_address(e) for e in exempt), tz,
+               frozenset(normalize_address(a) for a in authors))
 
 
 def parse_tag_filter(ctx: Context, item: dict[str, Any], where: Where) -> TagFilter | None:

@@ -178,3 +178,19 @@ def test_actions_listing_plonk_and_tag(mbox: Path, capsys: pytest.CaptureFixture
     assert data["<reply@example.org>"]["tags"] == ["keep", "list"]
     code, _, err = run(capsys, "rules", "undo", "99")
     assert code == 2 and "#99" in err
+
+
+def test_cap_author_on_the_command_line(mbox: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "rules", "cap-author", "Bob <BOB@example.org>", "--max", "0", "--per", "week",
+                       "--group", "test.*")
+    assert code == 0 and out == "#1 author-cap bob@example.org 0 per week in test.*\n"
+    code, out, _ = run(capsys, "rules", "actions")
+    assert "author-cap   bob@example.org 0 per week in test.*" in out
+    code, out, _ = run(capsys, "--archive", str(mbox), "score", "test.kf", "--json")
+    deep = {d["message_id"]: d for d in json.loads(out)}["<deep@example.org>"]
+    assert deep["state"] == "hidden" and deep["matched"][0]["rule"] == "cap bob@example.org: 0 per week"
+    code, _, err = run(capsys, "rules", "cap-author", "bob@example.org", "--max", "-1", "--per", "day")
+    assert code == 2 and "--max" in err
+    with pytest.raises(SystemExit) as exited:  # argparse's own usage error, exit status 2
+        run(capsys, "rules", "cap-author", "bob@example.org", "--max", "1", "--per", "year")
+    assert exited.value.code == 2 and "invalid choice: 'year'" in capsys.readouterr().err
