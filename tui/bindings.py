@@ -47,13 +47,16 @@ COMPOSE: list[BindingType] = [
 
 ARTICLE_ACTIONS: list[BindingType] = [
     *READ_MARKS,
-    pending("K", "Kill thread", "kill-thread"),
-    pending("A", "Plonk author", "plonk-author"),
-    pending("T", "Tag", "tag-article"),
-    pending("e", "Explain score", "explain"),
+    Binding("K", "kill_thread", "Kill thread", id="kill-thread", show=False),
+    Binding("A", "plonk_author", "Plonk author", id="plonk-author", show=False),
+    Binding("B", "boost_author", "Boost author", id="boost-author", show=False),
+    Binding("C", "cap_author", "Cap author", id="cap-author", show=False),
+    Binding("T", "tag_thread", "Tag thread", id="tag-article", show=False),
+    Binding("e", "explain", "Explain score", id="explain", show=False),
     *COMPOSE,
 ]
-"""What acts on an article or its thread; the same ids on the thread list and in the pager."""
+"""What acts on an article or its thread; the same ids on the thread list and in the pager
+(where the killfile ones are handed to the thread list the article was opened from)."""
 
 THREAD_ACTIONS: list[BindingType] = [
     *READ_MARKS,

@@ -9,7 +9,10 @@ from pathlib import Path
 from killfile import actions
 from store.paths import config_dir
 from tests.tui.conftest import SIZE, screen_text, settle
+from textual.widgets import Input
+
 from tui.app import PithApp
+from tui.screens.article import ArticleScreen
 from tui.screens.explain import ExplainScreen
 from tui.screens.rules import RulesScreen
 from tui.screens.stats import StatsScreen
@@ -107,9 +110,25 @@ async def test_subthread_plonk_boost_and_cap(make_app: MakeApp) -> None:
         assert [a.kind for a in stored] == ["thread-kill", "plonk", "boost"]
         assert stored[0].subthread and stored[1].address == "alice@example.org"
         assert "+100" in screen_text(app)
+        erin = threads.current
+        assert erin is not None and erin.article is not None and erin.article.author.startswith("Erin")
+        await pilot.press("C")  # cap Erin: a bad answer is refused with the reason, then 0 per thread
+        await pilot.pause()
+        assert "Cap erin@example.org in pith.test.tree" in screen_text(app)
+        app.screen.query_one(Input).value = "3 per fortnight"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "not a cap: '3 per fortnight'" in app.screen.status.message
         await pilot.press("C")
         await pilot.pause()
-        assert any("[[cap]]" in n.message for n in app._notifications)
+        app.screen.query_one(Input).value = "0/thread"
+        await pilot.press("enter")
+        await settle(pilot)
+        stored, _ = actions.load_actions(config_dir() / actions.ACTIONS)
+        assert (stored[-1].kind, stored[-1].address, stored[-1].limit, stored[-1].per, stored[-1].group) == (
+            "author-cap", "erin@example.org", 0, "thread", "pith.test.tree")
+        assert "wrote #4 author-cap erin@example.org 0 per thread (undo: U)" in app.screen.status.message
+        assert all(row.article is None or not row.article.author.startswith("Erin") for row in threads.rows)
 
 
 async def test_tag_thread_and_tag_filter(make_app: MakeApp) -> None:
@@ -172,3 +191,28 @@ async def test_explain_rules_and_statistics_screens(make_app: MakeApp) -> None:
         assert "Top posters by bytes" in body and "Threads by size" in body
         await pilot.press("q")
         assert isinstance(app.screen, ThreadsScreen)
+
+
+async def test_pager_kills_explains_and_tags_through_its_thread_list(make_app: MakeApp) -> None:
+    write_rules()
+    app = make_app(start_group="pith.test.tree")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # the root of "Best way to thread news?"
+        await settle(pilot)
+        assert isinstance(app.screen, ArticleScreen) and "Best way to thread news?" in screen_text(app)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExplainScreen) and "threading fans" in screen_text(app)
+        await pilot.press("q", "T")
+        await pilot.pause()
+        await pilot.press(*"later", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ArticleScreen)
+        await pilot.press("K")  # kill the thread being read: back to the list, the thread gone
+        await settle(pilot)
+        assert isinstance(app.screen, ThreadsScreen)
+        stored, _ = actions.load_actions(config_dir() / actions.ACTIONS)
+        assert [(a.kind, a.message_id) for a in stored] == [("thread-tag", "<root1@example.org>"),
+                                                            ("thread-kill", "<root1@example.org>")]
+        assert "Best way to thread news?" not in screen_text(app)

@@ -13,6 +13,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 from textual.widgets import Footer, Header
 from textual.worker import Worker, get_current_worker
 
@@ -28,6 +29,11 @@ from tui.widgets.status_line import StatusLine
 Navigator = Callable[[str], "int | None"]
 """``step("next" | "previous" | "next-thread")`` -> the article number moved to, or None."""
 
+KILLFILE_ACTIONS = {"kill_thread": True, "plonk_author": True, "boost_author": False, "cap_author": False,
+                    "tag_thread": False, "explain": False}
+"""Pager actions done by the thread list (its cursor is on the article shown) -> whether the
+pager then goes back to the list, as the article just read is now killed."""
+
 
 class ArticleScreen(PithScreen):
     """Shows article ``key`` (a number in ``group`` or a <message-id>)."""
@@ -42,11 +48,14 @@ class ArticleScreen(PithScreen):
         *ARTICLE_ACTIONS,
     ]
 
-    def __init__(self, group: str, key: int | str, navigator: Navigator | None = None) -> None:
+    def __init__(self, group: str, key: int | str, navigator: Navigator | None = None,
+                 thread_list: Screen[None] | None = None) -> None:
         super().__init__()
         self.group = group
         self.key = key
         self.navigator = navigator
+        self.thread_list = thread_list
+        """The ThreadsScreen this article was opened from: K/A/B/C/T/e act through it."""
         self.attachments: list[Attachment] = []
 
     def compose(self) -> ComposeResult:
@@ -117,6 +126,34 @@ class ArticleScreen(PithScreen):
             self.status.show(otherwise)
         else:
             self._open(number)
+
+    # -- killfile actions (done by the thread list) ---------------------------
+    def action_kill_thread(self) -> None:
+        self._by_thread_list("kill_thread")
+
+    def action_plonk_author(self) -> None:
+        self._by_thread_list("plonk_author")
+
+    def action_boost_author(self) -> None:
+        self._by_thread_list("boost_author")
+
+    def action_cap_author(self) -> None:
+        self._by_thread_list("cap_author")
+
+    def action_tag_thread(self) -> None:
+        self._by_thread_list("tag_thread")
+
+    def action_explain(self) -> None:
+        self._by_thread_list("explain")
+
+    def _by_thread_list(self, action: str) -> None:
+        owner = self.thread_list
+        if owner is None or not getattr(owner, "loaded", False):
+            self.status.show("open the article from its group's thread list to do that")
+            return
+        getattr(owner, f"action_{action}")()
+        if KILLFILE_ACTIONS[action]:
+            self.dismiss()  # back to the list, where the thread or author is now gone
 
     # -- modes -------------------------------------------------------------
     def action_rot13(self) -> None:

@@ -15,6 +15,7 @@ from textual import work
 
 from killfile import actions
 from killfile.actions import Action
+from killfile.headers import normalize_address
 from store.paths import config_dir
 from tui.messages import Rescored
 from tui.rows import ThreadRow
@@ -34,7 +35,8 @@ def describe(action: Action) -> str:
     target = action.message_id or action.address
     extra = " (subthread)" if action.subthread else ""
     tag = f" tag {action.tag!r}" if action.tag else ""
-    return f"#{action.id} {action.kind} {target}{extra}{tag}"
+    cap = f" {action.limit} per {action.per}" if action.kind == "author-cap" else ""
+    return f"#{action.id} {action.kind} {target}{extra}{tag}{cap}"
 
 
 class ThreadActions(_Base):
@@ -75,9 +77,27 @@ class ThreadActions(_Base):
             self.status.show("no author here: move to an article")
 
     def action_cap_author(self) -> None:
-        """Caps live in score.toml as [[cap]] tables; pith's actions file has no cap kind yet."""
-        self.notify("capping one author from the keyboard is not possible yet: add a [[cap]] to score.toml "
-                    "(see docs/rules.md, Caps)", severity="warning", timeout=8, markup=False)
+        """C: at most N articles from this author per day/week/month/thread in this group."""
+        row = self._row()
+        if row is None or row.article is None:
+            if row is not None:
+                self.status.show("no author here: move to an article")
+            return
+        address = normalize_address(row.article.author)
+        from tui.screens.prompt import PromptScreen
+
+        def cap_it(text: str | None) -> None:
+            if not text:
+                return
+            try:
+                limit, per = actions.parse_cap_spec(text)
+            except ValueError as exc:
+                self.report_error(str(exc))
+                return
+            self._write("author-cap", address=address, limit=limit, per=per, group=self.group)
+
+        self.app.push_screen(PromptScreen(f"Cap {address} in {self.group} at (N/day, N/week, N/month, N/thread):",
+                                          "3/day"), cap_it)
 
     def action_tag_thread(self) -> None:
         row = self._row()

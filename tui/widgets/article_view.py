@@ -139,7 +139,12 @@ class ArticleView(ScrollView, can_focus=True):
         """A theme switch: rebuild once every component style is updated (they come after ours)."""
         super().notify_style_update()
         if self.is_mounted:
-            self.call_after_refresh(self._build)
+            self.call_after_refresh(self._rebuild_if_attached)
+
+    def _rebuild_if_attached(self) -> None:
+        """The pager may have been closed (K goes back to the list) before this ran: styles are gone."""
+        if self.is_attached:
+            self._build()
 
     def render_line(self, y: int) -> Strip:
         index = round(self.scroll_y) + y
