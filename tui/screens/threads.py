@@ -236,13 +236,13 @@ class ThreadsScreen(ThreadActions, PithScreen):
             self.report_error("that article is hidden: H shows hidden articles, e says why" if hidden
                               else "that article is missing: only replies to it are on the server")
             return
-        self.app.push_screen(ArticleScreen(self.group, row.article.number, navigator=self.step))
+        self.app.push_screen(ArticleScreen(self.group, row.article.number, navigator=self.step, thread_list=self))
 
     def _open_start_article(self, key: int | str) -> None:
         index = _find(self.thread_list.all_rows, key)
         if index is not None:
             self.thread_list.show_row(index)
-        self.app.push_screen(ArticleScreen(self.group, key, navigator=self.step))
+        self.app.push_screen(ArticleScreen(self.group, key, navigator=self.step, thread_list=self))
 
 
 def _find(rows: list[ThreadRow], key: int | str) -> int | None:
