@@ -31,6 +31,7 @@ def sections(app: App[object]) -> list[tuple[str, list[type[DOMNode]]]]:
     from tui.screens.article import ArticleScreen
     from tui.screens.base import PithScreen
     from tui.screens.groups import GroupsScreen
+    from tui.screens.search import SearchScreen
     from tui.screens.threads import ThreadsScreen
     from tui.widgets.article_view import ArticleView
     from tui.widgets.group_list import GroupList
@@ -41,6 +42,7 @@ def sections(app: App[object]) -> list[tuple[str, list[type[DOMNode]]]]:
         ("Group list", [GroupsScreen, GroupList]),
         ("Thread list", [ThreadsScreen, ThreadList]),
         ("Article", [ArticleScreen, ArticleView]),
+        ("Search results", [SearchScreen]),
     ]
 
 

@@ -52,6 +52,21 @@ class PithScreen(Screen[None]):
 
         self.app.push_screen(HelpScreen(self))
 
+    def action_search(self) -> None:
+        """``/``: ask for a query, then list what the store holds (in this screen's group, if it has one)."""
+        from tui.screens.prompt import PromptScreen
+        from tui.screens.search import SearchScreen, parse_query
+
+        group: str | None = getattr(self, "group", None)
+
+        def run(text: str | None) -> None:
+            if text:
+                self.app.push_screen(SearchScreen(parse_query(text, group)))
+
+        where = f"in {group}" if group else "in every group"
+        self.app.push_screen(PromptScreen(f"Search {where} (words, \"a phrase\", from:ADDRESS, group:NAME or group:*):",
+                                          placeholder="e.g. jpeg from:bob@example.org"), run)
+
     def action_not_yet(self, what: str) -> None:
         """The hook behind every binding of a feature still being built (see tui/bindings.py)."""
         self.notify(f"{what} is not available yet", severity="warning", timeout=4, markup=False)
