@@ -78,20 +78,9 @@ def cmd_sync(library: Library, args: argparse.Namespace, out: TextIO) -> int:
                 failed += 1
                 report.note(f"pith: sync: {exc}")
                 continue
-            out.write(_summary(result.group, result.overviews, result.bodies, result.gone, result.skipped))
+            out.write(result.summary() + "\n")
             out.flush()
     return 2 if failed else 0
-
-
-def _summary(group: str, overviews: int, bodies: int, gone: int, skipped: int) -> str:
-    if not (overviews or bodies or gone):
-        return f"{group}: nothing new\n"
-    parts = [f"{overviews:,} new overview(s)", f"{bodies:,} bod{'y' if bodies == 1 else 'ies'}"]
-    if gone:
-        parts.append(f"{gone:,} gone from the server")
-    if skipped:
-        parts.append(f"{skipped:,} malformed overview line(s) skipped")
-    return f"{group}: " + ", ".join(parts) + "\n"
 
 
 def _import_progress() -> Any:

@@ -43,6 +43,17 @@ class GroupSync:
     def fetched_anything(self) -> bool:
         return bool(self.overviews or self.bodies)
 
+    def summary(self) -> str:
+        """One line for the user: what came in (the CLI prints it; the TUI's sync screen lists it)."""
+        if not (self.overviews or self.bodies or self.gone):
+            return f"{self.group}: nothing new"
+        parts = [f"{self.overviews:,} new overview(s)", f"{self.bodies:,} bod{'y' if self.bodies == 1 else 'ies'}"]
+        if self.gone:
+            parts.append(f"{self.gone:,} gone from the server")
+        if self.skipped:
+            parts.append(f"{self.skipped:,} malformed overview line(s) skipped")
+        return f"{self.group}: " + ", ".join(parts)
+
 
 @dataclass(frozen=True, slots=True)
 class GroupExpiry:
