@@ -20,7 +20,7 @@ def pending(key: str, what: str, binding_id: str, *, show: bool = False) -> Bind
 
 EVERYWHERE: list[BindingType] = [
     Binding("?", "help", "Help", id="help"),
-    Binding("slash", "search", "Search", id="search"),
+    Binding("slash", "search", "Search", id="search", show=False),
     pending("P", "Post", "post"),
 ]
 """On every pith screen (the base screen class carries them)."""

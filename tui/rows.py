@@ -42,11 +42,12 @@ def flatten(roots: Iterable[ThreadNode]) -> list[ThreadRow]:
     rows: list[ThreadRow] = []
     keys: dict[str, str] = {}  # subject -> normalized subject; subjects repeat a lot
     for root in roots:
-        _flatten_one(root, rows, keys)
+        flatten_into(root, rows, keys)
     return rows
 
 
-def _flatten_one(root: ThreadNode, rows: list[ThreadRow], keys: dict[str, str]) -> None:
+def flatten_into(root: ThreadNode, rows: list[ThreadRow], keys: dict[str, str]) -> None:
+    """Append one thread's rows to ``rows``; ``keys`` caches normalized subjects across threads."""
     # Stack entries: node, lead (ancestors' pipes), parent's subject key, is-last-child, depth.
     stack: list[tuple[ThreadNode, str, str | None, bool, int]] = [(root, "", None, True, 0)]
     while stack:

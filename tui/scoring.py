@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import compress
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -21,7 +22,7 @@ from nntp.article import parse_article
 from nntp.models import Article, Overview
 from nntp.threads import ThreadNode
 from store.library import Library
-from tui.rows import ThreadRow, flatten
+from tui.rows import ThreadRow, flatten, flatten_into
 
 if TYPE_CHECKING:
     from tui.backend import LibraryHandle
@@ -104,13 +105,23 @@ def parse_tags(text: str) -> tuple[frozenset[str], frozenset[str]]:
 
 
 def score_map(table: ScoreTable) -> dict[str, RowScore]:
-    """Message-ID -> RowScore, only for articles that are not plain "normal, 0, untagged"."""
+    """Message-ID -> RowScore, only for articles that are not plain "normal, 0, untagged".
+
+    Only articles with a score, a forced state or a tag can be anything else (unless the
+    thresholds make 0 itself non-normal), so on a big quiet group this visits a few.
+    """
+    if table.limits.state(0) != "normal":
+        candidates: Iterable[int] = range(len(table.articles))
+    else:
+        candidates = sorted(set(compress(range(len(table.scores)), table.scores))
+                            .union(table.forced, *table.tag_index.values()))
     out: dict[str, RowScore] = {}
-    for i, article in enumerate(table.articles):
+    articles = table.articles
+    for i in candidates:
         score, tags = table.scores[i], table.tags(i)
         state = table.state(i)
         if score or tags or state != "normal":
-            out[article.message_id] = RowScore(score, state, tuple(tags))
+            out[articles[i].message_id] = RowScore(score, state, tuple(tags))
     return out
 
 
@@ -118,8 +129,12 @@ def roots_of(roots: Iterable[ThreadNode]) -> dict[str, str]:
     """Message-ID -> its thread root's Message-ID (a missing root's id for orphans)."""
     out: dict[str, str] = {}
     for root in roots:
-        for _depth, node in root.walk():
-            out[node.message_id] = root.message_id
+        top = root.message_id
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            out[node.message_id] = top
+            stack.extend(node.children)
     return out
 
 
@@ -127,7 +142,14 @@ def arrange_scored(roots: list[ThreadNode], scores: Mapping[str, RowScore], view
                    root_of: dict[str, str]) -> Scored:
     """Prune every thread for ``view`` and flatten it, with one "N hidden" row per thread that has some."""
     result = Scored([], dict(scores), root_of, roots=roots)
+    # A thread none of whose articles has a score entry shows whole (unless only some tags show).
+    touched = None if view.include else {root_of.get(message_id) for message_id in scores}
+    keys: dict[str, str] = {}
     for root in roots:
+        if touched is not None and root.message_id not in touched:
+            flatten_into(root, result.rows, keys)
+            result.best[root.message_id] = 0
+            continue
         pruned, hidden, best = _prune(root, scores, view)
         if hidden:
             result.hidden[root.message_id] = hidden
@@ -143,24 +165,39 @@ def arrange_scored(roots: list[ThreadNode], scores: Mapping[str, RowScore], view
 
 def _prune(root: ThreadNode, scores: Mapping[str, RowScore],
            view: Filter) -> tuple[ThreadNode | None, list[str], int]:
-    """(the thread with only what shows, or None; its hidden Message-IDs; best shown score)."""
+    """(the thread with only what shows, or None; its hidden Message-IDs; best shown score).
+
+    A thread where everything shows (the usual case) is returned as it is; only a thread
+    that loses articles is rebuilt, bottom-up, keeping placeholders for shown replies.
+    """
     open_hidden = view.show_hidden or root.message_id in view.expanded
-    kept: dict[int, ThreadNode] = {}
+    order: list[ThreadNode] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        order.append(node)
+        stack.extend(reversed(node.children))
     hidden: list[str] = []
+    gone: set[int] = set()
     best: int | None = None
-    for _depth, node in reversed(list(root.walk())):
+    for node in order:
+        if node.article is None:
+            continue
+        info = scores.get(node.message_id, NORMAL)
+        if info.state == "hidden":
+            hidden.append(node.message_id)
+        if _shows(info, view, open_hidden):
+            best = info.score if best is None else max(best, info.score)
+        else:
+            gone.add(id(node))
+    if not gone:
+        return root, hidden, best if best is not None else 0
+    kept: dict[int, ThreadNode] = {}
+    for node in reversed(order):
         children = tuple(kept[id(c)] for c in node.children if id(c) in kept)
-        shows = False
-        if node.article is not None:
-            info = scores.get(node.message_id, NORMAL)
-            if info.state == "hidden":
-                hidden.append(node.message_id)
-            shows = _shows(info, view, open_hidden)
-            if shows:
-                best = info.score if best is None else max(best, info.score)
+        shows = node.article is not None and id(node) not in gone
         if shows or children:
             kept[id(node)] = ThreadNode(node.article if shows else None, node.message_id, children)
-    hidden.reverse()
     return kept.get(id(root)), hidden, best if best is not None else 0
 
 
