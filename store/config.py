@@ -59,6 +59,30 @@ class ServerConfig:
 
 
 @dataclass(frozen=True)
+class ComposeConfig:
+    """``[compose]``: how new articles, follow-ups and mail replies start."""
+
+    from_address: str = ""
+    """``from``: the From of what you write; empty means $EMAIL, else user@host."""
+    signature_file: str = ""
+    """A file whose text goes under ``-- `` at the end of each article (``~`` allowed)."""
+    attribution: str = "{name} wrote:"
+    """The line above a quote: ``{name}``, ``{from}``, ``{date}``, ``{message_id}``, ``{group}``."""
+    editor: str = ""
+    """Editor command; empty means $VISUAL, then $EDITOR, then the built-in editor."""
+
+
+@dataclass(frozen=True)
+class MailConfig:
+    """``[mail]``: where replies by mail go."""
+
+    sendmail: str = ""
+    """A command that reads a whole message on stdin, e.g. ``/usr/sbin/sendmail -t -i``."""
+    mbox: str = ""
+    """The mbox replies are appended to when no sendmail is set (default: outgoing.mbox in the data dir)."""
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole file."""
 
@@ -73,9 +97,14 @@ class Config:
     """Theme name (``dark``, ``light``, ``high-contrast`` or a user theme)."""
     plugins: tuple[str, ...] = ()
     """Python filter modules for the killfile (paths)."""
+    compose: ComposeConfig = field(default_factory=ComposeConfig)
+    mail: MailConfig = field(default_factory=MailConfig)
 
 
-_TOP_KEYS = {"default_server": str, "servers": dict, "keys": dict, "ui": dict, "killfile": dict}
+_TOP_KEYS = {"default_server": str, "servers": dict, "keys": dict, "ui": dict, "killfile": dict,
+             "compose": dict, "mail": dict}
+_COMPOSE_KEYS = {"from": str, "signature_file": str, "attribution": str, "editor": str}
+_MAIL_KEYS = {"sendmail": str, "mbox": str}
 _UI_KEYS = {"theme": str}
 _KILLFILE_KEYS = {"plugins": list}
 
@@ -122,7 +151,13 @@ def _build(path: Path, text: str, data: dict[str, Any]) -> Config:
     for key, value in keys.items():
         if not isinstance(value, str):
             raise where.error(f"keys.{key}", "must be a string of keys, e.g. \"n,tab\"")
-    return Config(path, default, servers, dict(keys), ui.get("theme", ""), tuple(killfile.get("plugins", ())))
+    compose = data.get("compose") or {}
+    _check_keys(where, "compose.", compose, _COMPOSE_KEYS)
+    mail = data.get("mail") or {}
+    _check_keys(where, "mail.", mail, _MAIL_KEYS)
+    return Config(path, default, servers, dict(keys), ui.get("theme", ""), tuple(killfile.get("plugins", ())),
+                  compose=ComposeConfig(**{("from_address" if k == "from" else k): v for k, v in compose.items()}),
+                  mail=MailConfig(**mail))
 
 
 def _server(where: _Locator, name: str, entry: dict[str, Any]) -> ServerConfig:

@@ -1,0 +1,181 @@
+"""The I/O side of composing, without textual: drafts, the outbox, mail, the editor, the signature.
+
+Drafts are written through a SQLite connection of the composer's own (the store
+is in WAL mode), not through the session thread: an autosave must not wait
+behind a 150,000-article overview fetch, and the save on exit must work while
+the app is tearing its session down. Sending goes through the session thread
+like every other network call.
+"""
+
+from __future__ import annotations
+
+import getpass
+import mailbox
+import os
+import shlex
+import sqlite3
+import subprocess
+import threading
+from dataclasses import dataclass
+from email.utils import formatdate
+from pathlib import Path
+
+from nntp.compose import encode_value, make_message_id
+from nntp.errors import PithError
+from store.config import ComposeConfig, MailConfig
+from store.library import Library
+from store.outbox import Drafts, Outbox, OutboxEntry
+from store.paths import data_dir
+
+SENDMAIL_TIMEOUT = 60
+
+
+def from_address(config: ComposeConfig) -> str:
+    """``[compose] from``, else $EMAIL, else user@host (``pith.invalid`` when the host has no domain)."""
+    if config.from_address:
+        return config.from_address
+    if os.environ.get("EMAIL", "").strip():
+        return os.environ["EMAIL"].strip()
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "user"
+    host = make_message_id().rsplit("@", 1)[1].rstrip(">")
+    return f"{user}@{host}"
+
+
+def load_signature(config: ComposeConfig) -> tuple[str, str]:
+    """(signature text, problem): a missing or unreadable file is a problem line, not an error."""
+    if not config.signature_file:
+        return "", ""
+    path = Path(config.signature_file).expanduser()
+    try:
+        return path.read_text(encoding="utf-8", errors="replace"), ""
+    except OSError as exc:
+        return "", f"compose.signature_file: {path}: {exc.strerror or exc}"
+
+
+def editor_command(config: ComposeConfig) -> list[str]:
+    """``[compose] editor``, else $VISUAL, else $EDITOR, as argv; [] means the built-in editor."""
+    for value in (config.editor, os.environ.get("VISUAL", ""), os.environ.get("EDITOR", "")):
+        if value.strip():
+            try:
+                return shlex.split(value)
+            except ValueError:
+                return [value.strip()]
+    return []
+
+
+class DraftBox:
+    """Drafts of one store through a connection of their own; safe from any thread (one lock)."""
+
+    def __init__(self, store_path: Path) -> None:
+        self.path = store_path
+        self._lock = threading.Lock()
+        db = sqlite3.connect(str(store_path), check_same_thread=False, isolation_level=None, timeout=10)
+        db.execute("PRAGMA busy_timeout=10000")
+        self._drafts = Drafts(db)
+
+    def save(self, draft_id: int | None, headers: dict[str, str], body: str) -> int:
+        with self._lock:
+            return self._drafts.save(draft_id, headers, body)
+
+    def load(self, draft_id: int) -> tuple[dict[str, str], str] | None:
+        with self._lock:
+            return self._drafts.load(draft_id)
+
+    def listing(self) -> list[tuple[int, dict[str, str], str]]:
+        """Every draft, newest first: (id, headers, body)."""
+        with self._lock:
+            found = [(i, self._drafts.load(i)) for i in self._drafts.ids()]
+        return [(i, item[0], item[1]) for i, item in found if item is not None]
+
+    def delete(self, draft_id: int) -> None:
+        with self._lock:
+            self._drafts.delete(draft_id)
+
+    def close(self) -> None:
+        with self._lock:
+            self._drafts.db.close()
+
+
+# -- the outbox (session thread: these take the Library) --------------------
+def queue(library: Library, raw: bytes, message_id: str) -> int:
+    return Outbox(library.store.db).add(raw, message_id)
+
+
+def flush(library: Library) -> tuple[list[OutboxEntry], str]:
+    """Send what is queued if a live server takes posts; -> (entries, why nothing was sent or "")."""
+    outbox = Outbox(library.store.db)
+    if library.offline:
+        return outbox.entries(), f"offline ({library.offline_reason or 'no server'})"
+    try:
+        source = library.source
+    except PithError as exc:
+        return outbox.entries(), str(exc)
+    post = getattr(source, "post", None)
+    if post is None:
+        return outbox.entries(), "this source is a read-only archive"
+    return outbox.flush(post), ""
+
+
+# -- mail ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Delivered:
+    """Where a mail went: ``how`` is "mbox" or "sendmail"; ``where`` the file or command."""
+
+    how: str
+    where: str
+
+
+def mail_bytes(fields: list[tuple[str, str]], body: str) -> bytes:
+    """A whole RFC 5322 message: our Message-ID and Date added, UTF-8 body, encoded headers."""
+    present = {name.lower() for name, _ in fields}
+    fields = list(fields)
+    if "message-id" not in present:
+        fields.append(("Message-ID", make_message_id()))
+    if "date" not in present:
+        fields.append(("Date", formatdate(localtime=True)))
+    fields += [("MIME-Version", "1.0"), ("Content-Type", "text/plain; charset=utf-8"),
+               ("Content-Transfer-Encoding", "8bit")]
+    head = "\n".join(f"{name}: {encode_value(value)}" for name, value in fields)
+    if not body.endswith("\n"):
+        body += "\n"
+    return head.encode("ascii", "replace") + b"\n\n" + body.encode("utf-8")
+
+
+def default_mbox() -> Path:
+    return data_dir() / "outgoing.mbox"
+
+
+def deliver(raw: bytes, config: MailConfig) -> Delivered:
+    """Pipe to ``[mail] sendmail`` when set, else append to the mbox; PithError says why not."""
+    if config.sendmail.strip():
+        return _sendmail(raw, config.sendmail)
+    path = Path(config.mbox).expanduser() if config.mbox else default_mbox()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        box = mailbox.mbox(str(path))
+        box.lock()
+        try:
+            box.add(mailbox.mboxMessage(raw))
+            box.flush()
+        finally:
+            box.unlock()
+            box.close()
+    except (OSError, mailbox.Error) as exc:
+        raise PithError(f"{path}: cannot append the mail: {getattr(exc, 'strerror', None) or exc}") from None
+    return Delivered("mbox", str(path))
+
+
+def _sendmail(raw: bytes, command: str) -> Delivered:
+    try:
+        argv = shlex.split(command)
+        done = subprocess.run(argv, input=raw.replace(b"\r\n", b"\n"), capture_output=True,
+                              timeout=SENDMAIL_TIMEOUT, check=False)
+    except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
+        raise PithError(f"mail.sendmail {command!r}: {exc}") from None
+    if done.returncode != 0:
+        words = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise PithError(f"mail.sendmail {command!r} failed ({done.returncode}): {words[-1] if words else ''}")
+    return Delivered("sendmail", command)
