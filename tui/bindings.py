@@ -21,7 +21,8 @@ def pending(key: str, what: str, binding_id: str, *, show: bool = False) -> Bind
 EVERYWHERE: list[BindingType] = [
     Binding("?", "help", "Help", id="help"),
     Binding("slash", "search", "Search", id="search", show=False),
-    pending("P", "Post", "post"),
+    Binding("P", "post", "Post", id="post", show=False),
+    Binding("O", "outbox", "Outbox", id="outbox", show=False),
 ]
 """On every pith screen (the base screen class carries them)."""
 
@@ -39,9 +40,9 @@ READ_MARKS: list[BindingType] = [
 """Read marks: the same ids on the group list, the thread list and in the pager."""
 
 COMPOSE: list[BindingType] = [
-    pending("f", "Follow up", "followup"),
-    pending("F", "Follow up without quoting", "followup-no-quote"),
-    pending("r", "Reply by mail", "reply"),
+    Binding("f", "followup", "Follow up", id="followup", show=False),
+    Binding("F", "followup_no_quote", "Follow up without quoting", id="followup-no-quote", show=False),
+    Binding("r", "reply", "Reply by mail", id="reply", show=False),
 ]
 """Writing about the article under the cursor (thread list and pager); P (post) is in EVERYWHERE."""
 

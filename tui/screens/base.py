@@ -13,10 +13,11 @@ from textual.worker import Worker, WorkerState
 from store.library import describe_error
 from tui.backend import FetchCancelled, LibraryHandle
 from tui.bindings import EVERYWHERE
+from tui.screens.compose_actions import ComposeActions
 from tui.widgets.status_line import StatusLine
 
 
-class PithScreen(Screen[None]):
+class PithScreen(ComposeActions, Screen[None]):
     """A screen whose thread workers call the Library through the app's session."""
 
     BINDINGS: ClassVar[list[BindingType]] = EVERYWHERE

@@ -1,0 +1,253 @@
+"""The outbox (queued, sent, refused, needs-mail articles with the server's words) and the drafts list.
+
+Both lists are read from the store; the outbox through the session thread, the
+drafts through a DraftBox connection of their own (as the composer writes them).
+Dropping an article or a draft takes two presses of ``d``: nothing the user
+wrote goes away on one stray key.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from nntp.sanitize import sanitize_line, sanitize_text
+from store.library import Library
+from store.outbox import Outbox, OutboxEntry
+from tui import posting
+from tui.posting import DraftBox
+from tui.screens.base import PithScreen
+from tui.widgets.line_list import LineList
+from tui.widgets.status_line import StatusLine
+
+
+class TextList(LineList):
+    """A cursor list of plain lines (a handful of entries; sanitized, never markup)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.lines: list[str] = []
+
+    @property
+    def row_count(self) -> int:
+        return len(self.lines)
+
+    def set_lines(self, lines: list[str]) -> None:
+        self.lines = [sanitize_line(line) for line in lines]
+        self.rows_changed(min(self.cursor, max(0, len(lines) - 1)))
+
+    def render_row(self, index: int, width: int) -> Text:
+        text = Text(self.lines[index], no_wrap=True)
+        text.truncate(width, overflow="ellipsis")
+        return text
+
+
+def entry_line(entry: OutboxEntry) -> str:
+    """One outbox row: id, state, groups, subject, and what the server said."""
+    line = f"{entry.id:>4}  {entry.state:<10}  {entry.header('Newsgroups')[:30]:<30}  {entry.header('Subject')}"
+    if entry.reply:
+        line += f"  [{entry.reply}]"
+    if entry.mailto:
+        line += f"  send by mail to {entry.mailto}"
+    return line
+
+
+def _entries(library: Library) -> list[OutboxEntry]:
+    return Outbox(library.store.db).entries()
+
+
+class OutboxScreen(PithScreen):
+    """Everything written and queued here; f sends what is queued, d drops, Enter shows, D drafts."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q,escape", "back", "Back", id="back"),
+        Binding("f", "flush", "Send queued", id="outbox-flush"),
+        Binding("d", "drop", "Drop", id="outbox-drop"),
+        Binding("D", "drafts", "Drafts", id="drafts"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[OutboxEntry] = []
+        self._armed: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield TextList(id="outbox")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    @property
+    def rows(self) -> TextList:
+        return self.query_one(TextList)
+
+    def on_mount(self) -> None:
+        self.sub_title = "outbox"
+        self.rows.focus()
+        self._load()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    @work(thread=True, exclusive=True, group="outbox", exit_on_error=False)
+    def _load(self, note: str = "") -> None:
+        entries = self.library.call(_entries, local=True)
+        self.app.call_from_thread(self._show, entries, note)
+
+    def _show(self, entries: list[OutboxEntry], note: str = "") -> None:
+        self.entries = entries
+        self.rows.set_lines([entry_line(e) for e in entries] or ["(the outbox is empty)"])
+        queued = sum(e.state == "queued" for e in entries)
+        self.status.set_counts(f"{len(entries)} in the outbox · {queued} queued")
+        self.status.show(note or ("f sends what is queued · d drops · Enter shows · D drafts" if entries else
+                                  "nothing written yet: P posts, f follows up, r replies by mail"))
+
+    def _current(self) -> OutboxEntry | None:
+        return self.entries[self.rows.cursor] if self.entries else None
+
+    def action_flush(self) -> None:
+        self.status.show("sending what is queued…")
+        self._flush()
+
+    @work(thread=True, exclusive=True, group="outbox", exit_on_error=False)
+    def _flush(self) -> None:
+        entries, why = self.library.call(posting.flush)
+        queued = sum(e.state == "queued" for e in entries)
+        note = f"not sent: {why}" if why else f"sent what it could; {queued} still queued"
+        self.app.call_from_thread(self._show, entries, note)
+
+    def action_drop(self) -> None:
+        entry = self._current()
+        if entry is None:
+            return
+        if self._armed != entry.id:
+            self._armed = entry.id
+            self.status.show_error(f"press d again to drop #{entry.id} {entry.header('Subject')!r} for good")
+            return
+        self._armed = None
+        self._drop(entry.id)
+
+    @work(thread=True, exclusive=True, group="outbox", exit_on_error=False)
+    def _drop(self, entry_id: int) -> None:
+        self.library.call(lambda library: Outbox(library.store.db).drop(entry_id), local=True)
+        self._load(f"dropped #{entry_id}")
+
+    @on(LineList.Selected, "#outbox")
+    def _view(self, event: LineList.Selected) -> None:
+        entry = self._current()
+        if entry is not None:
+            self.app.push_screen(RawScreen(f"outbox #{entry.id}", entry.raw.decode("utf-8", "replace")))
+
+    def action_drafts(self) -> None:
+        self._open_drafts()
+
+    @work(thread=True, group="outbox", exit_on_error=False)
+    def _open_drafts(self) -> None:
+        path = self.library.call(lambda library: library.store.path, local=True)
+        self.app.call_from_thread(self.app.push_screen, DraftsScreen(path))
+
+
+class RawScreen(Screen[None]):
+    """An article as it will go on the wire; q or Escape closes."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("q,escape", "close", "Close", id="close-raw")]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.text = sanitize_text(text)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="raw"):
+            yield Static(self.text, markup=False, id="raw-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.title_text
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+
+def draft_line(draft_id: int, headers: dict[str, str], body: str) -> str:
+    where = headers.get("Newsgroups") or (f"mail to {headers['To']}" if headers.get("To") else "(no groups)")
+    subject = headers.get("Subject") or "(no subject)"
+    return f"{draft_id:>4}  {where[:34]:<34}  {subject}  ({len(body.splitlines())} lines)"
+
+
+class DraftsScreen(PithScreen):
+    """Drafts of this server's store, newest first; Enter resumes one, d deletes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q,escape", "back", "Back", id="back"),
+        Binding("d", "delete", "Delete draft", id="delete-draft"),
+    ]
+
+    def __init__(self, store_path: Path) -> None:
+        super().__init__()
+        self.store_path = store_path
+        self.box = DraftBox(store_path)
+        self.drafts: list[tuple[int, dict[str, str], str]] = []
+        self._armed: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield TextList(id="drafts")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    @property
+    def rows(self) -> TextList:
+        return self.query_one(TextList)
+
+    def on_mount(self) -> None:
+        self.sub_title = "drafts"
+        self.rows.focus()
+
+    def on_screen_resume(self) -> None:
+        """Again after the composer closes: the draft may have changed or gone."""
+        self.reload()
+
+    def on_unmount(self) -> None:
+        self.box.close()
+
+    def reload(self, note: str = "") -> None:
+        self.drafts = self.box.listing()
+        lines = [draft_line(*draft) for draft in self.drafts]
+        self.rows.set_lines(lines or ["(no drafts)"])
+        self.status.set_counts(f"{len(self.drafts)} drafts")
+        self.status.show(note or ("Enter resumes · d deletes" if self.drafts else "no drafts are kept"))
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    @on(LineList.Selected, "#drafts")
+    def _resume(self, event: LineList.Selected) -> None:
+        from tui.screens.compose import ComposeScreen
+
+        if self.drafts:
+            draft_id, headers, body = self.drafts[self.rows.cursor]
+            self.app.push_screen(ComposeScreen(self.store_path, headers, body, draft_id=draft_id,
+                                               note=f"draft {draft_id} resumed"))
+
+    def action_delete(self) -> None:
+        if not self.drafts:
+            return
+        draft_id, headers, _ = self.drafts[self.rows.cursor]
+        if self._armed != draft_id:
+            self._armed = draft_id
+            self.status.show_error(f"press d again to delete draft {draft_id} "
+                                   f"{headers.get('Subject', '')!r} for good")
+            return
+        self._armed = None
+        self.box.delete(draft_id)
+        self.reload(f"deleted draft {draft_id}")
