@@ -53,6 +53,26 @@ class LibraryHandle:
             raise FetchCancelled("the app is closing")
         return self._session.call(self._run_local if local else self._run, fn)
 
+    def send(self, fn: Callable[[Library], object], on_error: Callable[[BaseException], None]) -> None:
+        """Queue ``fn(library)`` for the session thread and return at once (safe on the event loop).
+
+        For small store writes that must land in the order they were made (read
+        marks): the session runs its queue in order, which thread workers, each
+        waiting on its own, would not guarantee. A queued write still runs when the
+        app closes (``close`` waits for the queue). ``on_error`` runs on the session
+        thread; it must hand the error to the UI itself (``call_from_thread``).
+        """
+        if self._closed:
+            return
+
+        def run() -> None:
+            try:
+                self._run_local(fn)
+            except Exception as exc:  # noqa: BLE001 - any failure is reported, never lost
+                on_error(exc)
+
+        self._session.submit(run)
+
     def _run_local(self, fn: Callable[[Library], T]) -> T:
         if self._library is None:
             self._library = self._open()

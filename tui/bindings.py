@@ -27,17 +27,25 @@ EVERYWHERE: list[BindingType] = [
 """On every pith screen (the base screen class carries them)."""
 
 NAVIGATION: list[BindingType] = [
-    Binding("n", "next_article", "Next", id="next-unread"),
-    Binding("p", "previous_article", "Previous", id="previous-unread", show=False),
-    Binding("N", "next_thread", "Next thread", id="next-unread-thread", show=False),
+    Binding("n", "next_article", "Next unread", id="next-unread"),
+    Binding("p", "previous_article", "Previous unread", id="previous-unread", show=False),
+    Binding("N", "next_thread", "Next thread with unread", id="next-unread-thread", show=False),
 ]
-"""Thread list and article: until read state exists these step through rows, not unread ones."""
+"""Thread list and article, as in slrn: n/p move to the next/previous *unread* article (read ones
+are skipped, opening one marks it read), N to the first unread article of a later thread. Rows
+that are read stay where they are, so j/k still reach them."""
+
+CATCH_UP = Binding("c", "catch_up", "Catch up", id="catch-up", show=False)
+"""Mark a whole group read, after a y/n question (the group list: the group under the cursor)."""
 
 READ_MARKS: list[BindingType] = [
-    pending("c", "Catch up", "catch-up"),
-    pending("u", "Mark unread", "mark-unread"),
+    CATCH_UP,
+    Binding("u", "mark_unread", "Mark unread / read", id="mark-unread", show=False),
 ]
-"""Read marks: the same ids on the group list, the thread list and in the pager."""
+"""Read marks: the same ids on the group list (catch-up only), the thread list and in the pager."""
+
+UNREAD_ONLY = Binding("l", "toggle_unread_only", "Only unread / all", id="toggle-unread-only", show=False)
+"""Thread list: show only the threads with unread articles (read parents of unread replies stay)."""
 
 COMPOSE: list[BindingType] = [
     Binding("f", "followup", "Follow up", id="followup", show=False),

@@ -14,7 +14,10 @@ from textual.message import Message
 from nntp.models import Article, GroupInfo
 from killfile.result import ScoreTable
 from store.library import GroupLoad
+from store.visits import Visit
 from tui.attachments import Attachment
+from tui.group_rows import GroupListing
+from tui.readmarks import ReadMarks
 from tui.rows import ThreadRow
 from tui.scoring import Scored
 
@@ -44,25 +47,34 @@ class LoadPhase(Message):
 
 
 class GroupsLoaded(Message):
-    """The group list; ``warning`` is set when it came from the cache after a failure."""
+    """The group list; ``warning`` is set when it came from the cache after a failure.
 
-    def __init__(self, groups: list[GroupInfo], warning: str = "") -> None:
+    ``listing`` orders the groups (subscribed first) and carries their unread counts and flags.
+    """
+
+    def __init__(self, groups: list[GroupInfo], warning: str = "", listing: GroupListing | None = None) -> None:
         super().__init__()
         self.groups = groups
         self.warning = warning
+        self.listing = listing
 
 
 class ThreadsReady(Message):
     """A group's overviews, threaded and flattened into display rows."""
 
     def __init__(self, load: GroupLoad, rows: list[ThreadRow], threads: int,
-                 scored: Scored | None = None, table: ScoreTable | None = None) -> None:
+                 scored: Scored | None = None, table: ScoreTable | None = None,
+                 marks: ReadMarks | None = None, visit: Visit | None = None) -> None:
         super().__init__()
         self.load = load
         self.rows = rows
         self.threads = threads
         self.scored = scored
         self.table = table
+        self.marks = marks
+        """The group's read marks (None: shown without marks)."""
+        self.visit = visit
+        """The previous visit to the group (None on a first visit), for the digest."""
 
 
 class Rescored(Message):
@@ -76,12 +88,13 @@ class Rescored(Message):
 
 
 class ViewReady(Message):
-    """The thread list's rows in another order ("date", "author")."""
+    """The thread list's rows in another order ("date", "author"); ``note`` says what they are."""
 
-    def __init__(self, view: str, rows: list[ThreadRow]) -> None:
+    def __init__(self, view: str, rows: list[ThreadRow], note: str = "") -> None:
         super().__init__()
         self.view = view
         self.rows = rows
+        self.note = note
 
 
 class ArticleLoaded(Message):

@@ -29,8 +29,8 @@ async def test_group_list_shows_groups_and_counts(make_app: MakeApp) -> None:
         assert [(g.name, g.count) for g in groups.groups] == [("pith.test.misc", 2), ("pith.test.tree", 8)]
         assert groups.cursor == 0
         lines = screen_text(app).splitlines()
-        assert any(line.startswith("pith.test.misc") and line.rstrip().endswith(" 2") for line in lines)
-        assert any(line.startswith("pith.test.tree") and line.rstrip().endswith(" 8") for line in lines)
+        assert any(line.split() == ["2", "pith.test.misc", "2"] for line in lines)  # unread, name, count
+        assert any(line.split() == ["8", "pith.test.tree", "8"] for line in lines)
         assert "2 groups" in screen_text(app)
 
 
@@ -43,7 +43,9 @@ async def test_enter_opens_threads_with_tree_lines(make_app: MakeApp) -> None:
         assert isinstance(app.screen, ThreadsScreen)
         assert app.screen.group == "pith.test.tree"
         text = screen_text(app)
-        lines = text.splitlines()
+        marks = [line[:2] for line in text.splitlines()[1:10]]
+        assert marks == ["N "] * 5 + ["  "] + ["N "] * 3  # every article unread; none on the missing parent
+        lines = [line[2:] for line in text.splitlines()]  # after the read-mark column
         root = next(line for line in lines if line.startswith("Best way to thread news?"))
         assert "Alice Example" in root and "2024-01-01" in root and root.rstrip().endswith(" 7")
         # Bob's reply repeats the subject: tree only. Dave changed it: tree + new subject.
@@ -206,11 +208,11 @@ async def test_moving_and_paging(make_app: MakeApp, tmp_path: Path) -> None:
         await pilot.press("end")
         await pilot.pause()
         assert threads.cursor == 299
-        assert screen_text(app).splitlines()[page].startswith("  └─>")  # last row, on screen
+        assert screen_text(app).splitlines()[page][2:].startswith("  └─>")  # last row, on screen
         await pilot.press("home")
         await pilot.pause()
         assert threads.cursor == 0 and threads.scroll_y == 0
-        assert screen_text(app).splitlines()[1].startswith("thread 0")
+        assert screen_text(app).splitlines()[1][2:].startswith("thread 0")
 
 
 async def test_deep_chain_elides_the_tree(make_app: MakeApp, tmp_path: Path) -> None:
@@ -220,7 +222,7 @@ async def test_deep_chain_elides_the_tree(make_app: MakeApp, tmp_path: Path) -> 
         threads = app.screen.query_one(ThreadList)
         await pilot.press("end")
         await pilot.pause()
-        last = screen_text(app).splitlines()[threads.scrollable_content_region.height]
+        last = screen_text(app).splitlines()[threads.scrollable_content_region.height][2:]
         assert last.startswith("…") and "└─>" in last and "poster60@big" in last
 
 

@@ -47,7 +47,7 @@ def write_rules(text: str = RULES) -> Path:
 
 
 def subjects(app: PithApp) -> list[str]:
-    return [line.rstrip() for line in screen_text(app).splitlines()[1:12]]
+    return [line[2:].rstrip() for line in screen_text(app).splitlines()[1:12]]
 
 
 async def test_scores_tags_hidden_rows_and_problems(make_app: MakeApp) -> None:

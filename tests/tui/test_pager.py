@@ -169,12 +169,13 @@ async def test_n_p_and_space_move_through_articles(make_app: MakeApp) -> None:
         await pilot.press("n")
         await settle(pilot)
         assert "From: bob@example.net (Bob Builder)" in screen_text(app)
-        await pilot.press("n", "p")
-        await settle(pilot)
-        assert "From: bob@example.net (Bob Builder)" in screen_text(app)
-        await pilot.press("space")  # short article: already at its end, so on to the next
+        await pilot.press("n", "p")  # Alice and Bob are read now: p has nowhere to go
         await settle(pilot)
         assert 'From: "Carol Q."' in screen_text(app)
+        assert app.screen.status.message == "no previous unread article"
+        await pilot.press("space")  # short article: already at its end, so on to the next unread
+        await settle(pilot)
+        assert "From: Dave <dave@example.org>" in screen_text(app)
         await pilot.press("N")  # next thread skips the rest of this one and the missing parent
         await settle(pilot)
         assert "Subject: Re: Lost original" in screen_text(app)
@@ -191,10 +192,10 @@ async def test_n_at_the_last_article_says_so(make_app: MakeApp) -> None:
         await settle(pilot)
         await pilot.press("end", "n")
         await settle(pilot)
-        assert app.screen.status.message == "no more articles"
+        assert app.screen.status.message == "no more unread articles"
         await pilot.press("space")
         await settle(pilot)
-        assert app.screen.status.message == "end of the last article"
+        assert app.screen.status.message == "end of the last unread article"
 
 
 @pytest.mark.parametrize(("message_id", "expected"), [

@@ -17,7 +17,7 @@ MakeApp = Callable[..., PithApp]
 
 
 def body_lines(app: PithApp) -> list[str]:
-    return [line.rstrip() for line in screen_text(app).splitlines()[1:10]]
+    return [line[2:].rstrip() for line in screen_text(app).splitlines()[1:10]]
 
 
 async def test_collapse_and_expand_a_thread(make_app: MakeApp) -> None:
@@ -68,10 +68,10 @@ async def test_views_cycle_and_the_status_line_says_which(make_app: MakeApp) -> 
         assert isinstance(screen, ThreadsScreen)
         threads = screen.query_one(ThreadList)
         await pilot.press("j", "j")  # Carol
-        assert "8 articles · threaded" in screen_text(app)
+        assert "8 unread of 8 · threaded" in screen_text(app)
         await pilot.press("o")
         await settle(pilot)
-        assert screen.view == "date" and "8 articles · flat by date" in screen_text(app)
+        assert screen.view == "date" and "8 unread of 8 · flat by date" in screen_text(app)
         assert "flat by date" in screen.status.message
         assert len(threads.rows) == 8 and all(row.tree == "" for row in threads.rows)
         dates = [row.article.date for row in threads.rows]
@@ -106,7 +106,7 @@ async def test_n_p_N_on_the_thread_list(make_app: MakeApp) -> None:
         assert threads.cursor == 4 and threads.current.article is not None
         await pilot.press("n", "n", "n", "n")
         assert threads.cursor == 8
-        assert app.screen.status.message == "no more articles"
+        assert app.screen.status.message == "no more unread articles"
 
 
 async def test_status_line_shows_server_and_state(tmp_path: Path) -> None:

@@ -57,6 +57,8 @@ class ArticleScreen(PithScreen):
         self.thread_list = thread_list
         """The ThreadsScreen this article was opened from: K/A/B/C/T/e act through it."""
         self.attachments: list[Attachment] = []
+        self.number: int | None = None
+        """The number of the article shown (what u marks)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -98,6 +100,9 @@ class ArticleScreen(PithScreen):
         self.view.show_article(article, tuple(part.label for part in message.attachments))
         number = article.number if article.number is not None else self.key
         self.sub_title = f"{self.group} {number}"
+        self.number = number if isinstance(number, int) else None
+        if self.number is not None and hasattr(self.thread_list, "article_read"):
+            self.thread_list.article_read(self.number)  # reading on marks read, stored at once
         self.status.show(f"{len(article.body.splitlines()):,} lines  {article.message_id}")
         self._show_modes()
 
@@ -108,17 +113,17 @@ class ArticleScreen(PithScreen):
 
     # -- moving on ---------------------------------------------------------
     def action_next_article(self) -> None:
-        self._move("next", "no more articles")
+        self._move("next", "no more unread articles")
 
     def action_previous_article(self) -> None:
-        self._move("previous", "no previous article")
+        self._move("previous", "no previous unread article")
 
     def action_next_thread(self) -> None:
-        self._move("next-thread", "no more threads")
+        self._move("next-thread", "no later thread with unread articles")
 
     @on(ArticleView.EndReached)
     def _end_reached(self) -> None:
-        self._move("next", "end of the last article")
+        self._move("next", "end of the last unread article")
 
     def _move(self, how: str, otherwise: str) -> None:
         number = self.navigator(how) if self.navigator is not None else None
@@ -126,6 +131,21 @@ class ArticleScreen(PithScreen):
             self.status.show(otherwise)
         else:
             self._open(number)
+
+    # -- read marks (kept by the thread list) ----------------------------------
+    def action_mark_unread(self) -> None:
+        owner = self.thread_list
+        if self.number is None or not hasattr(owner, "toggle_unread"):
+            self.status.show("open the article from its group's thread list to mark it")
+            return
+        self.status.show(owner.toggle_unread(self.number))
+
+    def action_catch_up(self) -> None:
+        owner = self.thread_list
+        if not hasattr(owner, "ask_catch_up"):
+            self.status.show("open the article from its group's thread list to catch up")
+            return
+        owner.ask_catch_up(self.status.show)
 
     # -- killfile actions (done by the thread list) ---------------------------
     def action_kill_thread(self) -> None:

@@ -1,4 +1,9 @@
-"""The first screen: every group the source carries, with its article count."""
+"""The first screen: every group the source carries, subscribed ones first, with unread counts.
+
+Coming back from a group re-reads the counts from the store (no server call), so
+what was just read shows at once. ``c`` catches up the group under the cursor
+after a y/n question; ``g`` narrows the list to names holding what is typed.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +12,17 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header
+from textual.widgets import Footer, Header, Input
 from textual.worker import get_current_worker
 
 from nntp.errors import SourceUnavailable
 from nntp.models import GroupInfo
 from store.library import Library
-from tui.bindings import pending
+from tui.bindings import CATCH_UP
+from tui.group_rows import GroupListing, catch_up_group, group_listing
 from tui.messages import GroupsLoaded
 from tui.screens.base import PithScreen
+from tui.screens.confirm import ConfirmScreen
 from tui.widgets.group_list import GroupList
 from tui.widgets.line_list import LineList
 from tui.widgets.status_line import StatusLine
@@ -27,12 +34,16 @@ class GroupsScreen(PithScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "app.quit", "Quit", id="quit"),
         Binding("R", "refresh_groups", "Refresh", id="refresh-groups"),
-        pending("c", "Catch up", "catch-up"),
+        CATCH_UP,
+        Binding("g", "filter_groups", "Filter by name", id="filter-groups", show=False),
+        Binding("escape", "clear_filter", "Clear the name filter", id="clear-group-filter", show=False),
     ]
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield GroupList(id="groups")
+        yield Input(placeholder="filter: part of a group name (Enter keeps it, Escape clears it)",
+                    id="group-filter")
         yield StatusLine(id="status")
         yield Footer()
 
@@ -42,7 +53,14 @@ class GroupsScreen(PithScreen):
 
     def on_mount(self) -> None:
         self.sub_title = "groups"
+        self.query_one("#group-filter", Input).display = False
+        self._loaded = False
         self.action_refresh_groups()
+
+    def on_screen_resume(self) -> None:
+        """Back from a group: its unread count (and the new flag) changed; recount from the store."""
+        if getattr(self, "_loaded", False):
+            self._recount()
 
     def action_refresh_groups(self) -> None:
         self.status.show("loading the group list…")
@@ -58,12 +76,27 @@ class GroupsScreen(PithScreen):
             if not groups:
                 raise
             warning = f"{exc} (showing the cached group list)"
+        listing = self.library.call(lambda library: group_listing(library, groups), local=True)
         if not get_current_worker().is_cancelled:
-            self.post_message(GroupsLoaded(groups, warning))
+            self.post_message(GroupsLoaded(listing.groups, warning, listing))
+
+    @work(thread=True, exclusive=True, group="recount", exit_on_error=False)
+    def _recount(self, note: str = "") -> None:
+        """Unread counts and flags again, from the store only."""
+        listing = self.library.call(lambda library: group_listing(library, _cached_groups(library)), local=True)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_listing, listing, note)
+
+    def _show_listing(self, listing: GroupListing, note: str) -> None:
+        self.group_list.set_groups(listing)
+        self._show_count()
+        if note:
+            self.status.show(note)
 
     def on_groups_loaded(self, message: GroupsLoaded) -> None:
-        self.group_list.set_groups(message.groups)
-        self.status.set_counts(f"{len(message.groups):,} groups")
+        self._loaded = True
+        self.group_list.set_groups(message.listing or message.groups)
+        self._show_count()
         problems = list(getattr(self.app, "problems", []))
         if message.warning:
             self.report_error(message.warning)
@@ -73,6 +106,58 @@ class GroupsScreen(PithScreen):
                                    f"(? lists {'them' if many else 'it'}): {problems[0]}")
         elif self.status.message.startswith("loading"):
             self.status.show("")  # the count is on the right
+
+    # -- catching up -------------------------------------------------------
+    def action_catch_up(self) -> None:
+        group = self.group_list.current
+        if group is None:
+            return
+        unread = self.group_list.unread(group)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._catch_up(group)
+            else:
+                self.status.show(f"{group.name}: not caught up")
+
+        self.app.push_screen(ConfirmScreen(f"Catch up {group.name}: mark all {unread:,} unread articles read?"),
+                             answered)
+
+    @work(thread=True, group="catch-up", exit_on_error=False)
+    def _catch_up(self, group: GroupInfo) -> None:
+        marked = self.library.call(lambda library: catch_up_group(library, group), local=True)
+        self._recount(f"{group.name}: caught up, {marked:,} articles marked read")
+
+    # -- the name filter -----------------------------------------------------
+    def action_filter_groups(self) -> None:
+        field = self.query_one("#group-filter", Input)
+        field.display = True
+        field.focus()
+
+    @on(Input.Changed, "#group-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.group_list.set_filter(event.value)
+        self._show_count()
+
+    @on(Input.Submitted, "#group-filter")
+    def _filter_kept(self, event: Input.Submitted) -> None:
+        field = self.query_one("#group-filter", Input)
+        field.display = bool(event.value.strip())
+        self.group_list.focus()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#group-filter", Input)
+        if field.display or self.group_list.filter_text:
+            field.value = ""
+            field.display = False
+            self.group_list.set_filter("")
+            self._show_count()
+            self.group_list.focus()
+
+    def _show_count(self) -> None:
+        shown, total = len(self.group_list.groups), len(self.group_list.listing.groups)
+        text = self.group_list.filter_text
+        self.status.set_counts(f"{shown:,} of {total:,} groups matching {text!r}" if text else f"{total:,} groups")
 
     @on(LineList.Selected, "#groups")
     def _open_group(self, event: LineList.Selected) -> None:

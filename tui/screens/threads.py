@@ -2,8 +2,10 @@
 
 Fetching runs on the session thread; threading, scoring, flattening and
 re-ordering (CPU work, 150,000 articles) run in this screen's thread workers;
-the UI thread only draws rows. The killfile actions live in ThreadActions. The screen also steps through articles for the pager (n, p, N),
-so the cursor here always sits on the article last read.
+the UI thread only draws rows. The killfile actions live in ThreadActions, the read marks
+(n/p/N to unread articles, u, c, only unread) in ReadingActions. The screen also steps through
+articles for the pager (n, p, N), so the cursor here always sits on the article last read, and
+the pager marks what it shows read through it.
 """
 
 from __future__ import annotations
@@ -21,12 +23,15 @@ from killfile.result import ScoreTable
 from nntp.models import Overview
 from nntp.threads import thread
 from tui.backend import cancellable
-from tui.bindings import NAVIGATION, THREAD_ACTIONS
+from tui.bindings import NAVIGATION, THREAD_ACTIONS, UNREAD_ONLY
+from tui.digest import digest_since
 from tui.messages import LoadPhase, LoadProgress, Rescored, ThreadsReady, ViewReady
 from tui.rows import ThreadRow
-from tui.scoring import Filter, Scored, digest, hidden_root, score_group
+from tui.readmarks import ReadMarks, begin_reading
+from tui.scoring import Filter, Scored, hidden_root, score_group
 from tui.screens.article import ArticleScreen
 from tui.screens.base import PithScreen
+from tui.screens.reading import ReadingActions
 from tui.screens.thread_actions import ThreadActions
 from tui.views import VIEW_TITLES, arrange, next_view
 from tui.widgets.line_list import LineList
@@ -34,7 +39,7 @@ from tui.widgets.status_line import StatusLine
 from tui.widgets.thread_list import ThreadList
 
 
-class ThreadsScreen(ThreadActions, PithScreen):
+class ThreadsScreen(ReadingActions, ThreadActions, PithScreen):
     """Threads of ``group``; opens ``open_article`` (number or <message-id>) once loaded."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -42,6 +47,7 @@ class ThreadsScreen(ThreadActions, PithScreen):
         Binding("o", "cycle_view", "View", id="cycle-view"),
         *NAVIGATION,
         *THREAD_ACTIONS,
+        UNREAD_ONLY,
     ]
 
     def __init__(self, group: str, open_article: int | str | None = None) -> None:
@@ -58,6 +64,7 @@ class ThreadsScreen(ThreadActions, PithScreen):
         self.scored: Scored | None = None
         self.table: ScoreTable | None = None
         self.filter = Filter()
+        self.digest_note = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -89,13 +96,16 @@ class ThreadsScreen(ThreadActions, PithScreen):
         load = self.library.call(lambda library: library.enter_group(name, progress=report))
         if get_current_worker().is_cancelled:
             return
+        high = max((overview.number for overview in load.overviews), default=0)
+        read, visit = self.library.call(lambda library: begin_reading(library, name, high), local=True)
+        marks = ReadMarks(name, read, (overview.number for overview in load.overviews), load.group.high)
         self.post_message(LoadPhase(f"threading {len(load.overviews):,} articles…"))
         roots = thread(load.overviews)
         self.post_message(LoadPhase(f"scoring {len(load.overviews):,} articles…"))
         killfile = self.app.load_killfile()  # type: ignore[attr-defined]
         scored, table = score_group(self.library, killfile, load.overviews, roots, name, self.filter)
         if not get_current_worker().is_cancelled:
-            self.post_message(ThreadsReady(load, scored.rows, len(roots), scored, table))
+            self.post_message(ThreadsReady(load, scored.rows, len(roots), scored, table, marks, visit))
 
     def on_load_progress(self, message: LoadProgress) -> None:
         self.query_one(ProgressBar).update(total=max(1, message.expected), progress=message.done)
@@ -111,6 +121,8 @@ class ThreadsScreen(ThreadActions, PithScreen):
         self._views = {"threaded": message.rows}
         self.query_one(ProgressBar).display = False
         scored = message.scored
+        if message.marks is not None:
+            self.start_reading(message.marks, message.visit, scored.roots if scored else [])
         self.thread_list.set_rows(message.rows, scores=scored.scores if scored else None,
                                   hidden=scored.hidden if scored else None)
         self._summary = _summary(message)
@@ -145,13 +157,23 @@ class ThreadsScreen(ThreadActions, PithScreen):
 
     @work(thread=True, exclusive=True, group="view", exit_on_error=False)
     def _arrange(self, view: str, threaded: list[ThreadRow]) -> None:
-        scored = self.scored
-        rows = digest(scored) if view == "digest" and scored is not None else arrange(threaded, view)
+        scored, note = self.scored, ""
+        if view == "digest" and scored is not None:
+            rows, note = digest_since(scored, self.last_visit)
+        else:
+            rows = arrange(self._unread_rows(threaded) if self.unread_only else threaded, view)
         if not get_current_worker().is_cancelled:
-            self.post_message(ViewReady(view, rows))
+            self.post_message(ViewReady(view, rows, note))
+
+    def _unread_rows(self, threaded: list[ThreadRow]) -> list[ThreadRow]:
+        """Only-unread in the flat orders: the read parents kept for the tree have no place there."""
+        marks = self.marks
+        return [row for row in threaded if row.article is not None and (marks is None or not marks.is_read(row.article.number))]
 
     def on_view_ready(self, message: ViewReady) -> None:
         self._views[message.view] = message.rows
+        if message.view == "digest":
+            self.digest_note = message.note
         self._switch_view(message.view, message.rows)
 
     def _switch_view(self, view: str, rows: list[ThreadRow], note: str = "") -> None:
@@ -166,6 +188,8 @@ class ThreadsScreen(ThreadActions, PithScreen):
             if index is None and root is not None:
                 index = next((i for i, row in enumerate(rows) if row.message_id == root), None)
             self.thread_list.show_row(index or 0)
+        if view == "digest" and self.digest_note:
+            note = note or self.digest_note  # what the digest holds says more than the group summary
         self.status.show(note or f"{self._summary} · {VIEW_TITLES[view]}")
         self._show_counts()
 
@@ -181,43 +205,21 @@ class ThreadsScreen(ThreadActions, PithScreen):
                 self.status.show(message.note)
 
     def _show_counts(self) -> None:
-        counts = f"{self._articles:,} articles · {VIEW_TITLES[self.view]}"
+        unread = self.unread_counts()
+        counts = f"{unread} of {self._articles:,}" if unread else f"{self._articles:,} articles"
+        counts = f"{counts} · {VIEW_TITLES[self.view]}" + (" · only unread" if self.unread_only else "")
         extra = self.filter.describe()
         self.status.set_counts(f"{counts} · {extra}" if extra else counts)
 
-    # -- moving (n, p, N here and in the pager) ----------------------------
-    def step(self, how: str) -> int | None:
-        """Move the cursor to the next/previous article row ("next", "previous") or the next thread
-        ("next-thread"); -> its article number, or None when there is none (cursor stays).
-
-        Read state is not built yet, so "next unread" means the next row with an article."""
-        threads = self.thread_list
-        rows = threads.rows
-        if not len(rows):
-            return None
-        if how == "next-thread":
-            candidates = (i for i in range(threads.cursor + 1, len(rows)) if rows[i].depth == 0)
-            target = next(candidates, None)
-            while target is not None and rows[target].article is None:
-                target = target + 1 if target + 1 < len(rows) else None
-        else:
-            delta = -1 if how == "previous" else 1
-            candidates = range(threads.cursor + delta, -1 if delta < 0 else len(rows), delta)
-            target = next((i for i in candidates if rows[i].article is not None), None)
-        if target is None:
-            return None
-        threads.cursor = target
-        article = rows[target].article
-        return article.number if article is not None else None
-
+    # -- moving (n, p, N here and in the pager; step() is ReadingActions') ---
     def action_next_article(self) -> None:
-        self._step_or_say("next", "no more articles")
+        self._step_or_say("next", "no more unread articles")
 
     def action_previous_article(self) -> None:
-        self._step_or_say("previous", "no previous article")
+        self._step_or_say("previous", "no previous unread article")
 
     def action_next_thread(self) -> None:
-        self._step_or_say("next-thread", "no more threads")
+        self._step_or_say("next-thread", "no later thread with unread articles")
 
     def _step_or_say(self, how: str, otherwise: str) -> None:
         if self.step(how) is None:

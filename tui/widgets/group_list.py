@@ -1,4 +1,11 @@
-"""The group list: name, article count, description; on the Line API (servers carry 50,000 groups)."""
+"""The group list: flags, unread count, name, article count, description; on the Line API (servers
+carry 50,000 groups).
+
+Flags, as slrn and tin show them: ``N`` a group new since an earlier visit, ``U``
+a group the reader is not subscribed to (only once there are subscriptions, so a
+fresh reader's list is not a wall of U). A name filter narrows the rows without
+touching the groups underneath.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +15,22 @@ from rich.style import Style
 from rich.text import Text
 
 from nntp.models import GroupInfo
+from tui.group_rows import GroupListing
 from tui.widgets.line_list import LineList
 
 NAME_MAX = 40
 COUNT_WIDTH = 9
+UNREAD_WIDTH = 7
+FLAGS_WIDTH = 3
 
 
 class GroupList(LineList):
-    """Groups with a cursor; Enter posts ``LineList.Selected``."""
+    """Groups with a cursor; Enter posts ``LineList.Selected`` (its index is into ``groups``)."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "line-list--cursor",
+        "group-list--flags",
+        "group-list--unread",
         "group-list--name",
         "group-list--count",
         "group-list--description",
@@ -26,7 +38,10 @@ class GroupList(LineList):
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        self.listing = GroupListing([])
         self.groups: list[GroupInfo] = []
+        """The rows on show: every group, or those whose name holds ``filter_text``."""
+        self.filter_text = ""
         self._name_width = 20
 
     @property
@@ -37,20 +52,42 @@ class GroupList(LineList):
     def current(self) -> GroupInfo | None:
         return self.groups[self.cursor] if self.groups else None
 
-    def set_groups(self, groups: list[GroupInfo]) -> None:
+    def set_groups(self, groups: list[GroupInfo] | GroupListing) -> None:
         """Show ``groups``, keeping the cursor on the same group name if it is still there."""
+        self.listing = groups if isinstance(groups, GroupListing) else GroupListing(groups)
+        self._name_width = min(NAME_MAX, max((len(g.name) for g in self.listing.groups), default=20))
+        self._apply_filter()
+
+    def set_filter(self, text: str) -> None:
+        """Show only groups whose name contains ``text`` (case-blind); "" shows all."""
+        self.filter_text = text.strip()
+        self._apply_filter()
+
+    def _apply_filter(self) -> None:
         previous = self.current.name if self.current else None
-        self.groups = groups
-        self._name_width = min(NAME_MAX, max((len(g.name) for g in groups), default=20))
-        names = [g.name for g in groups]
+        needle = self.filter_text.casefold()
+        groups = self.listing.groups
+        self.groups = [g for g in groups if needle in g.name.casefold()] if needle else list(groups)
+        names = [g.name for g in self.groups]
         self.rows_changed(names.index(previous) if previous in names else 0)
+
+    def unread(self, group: GroupInfo) -> int:
+        return self.listing.unread.get(group.name, group.count)
 
     def _style(self, part: str) -> Style:
         return self.get_component_rich_style(f"group-list--{part}")
 
+    def _flags(self, group: GroupInfo) -> str:
+        listing = self.listing
+        new = "N" if group.name in listing.new else " "
+        unsubscribed = "U" if listing.subscribed and group.name not in listing.subscribed else " "
+        return (new + unsubscribed).ljust(FLAGS_WIDTH)
+
     def render_row(self, index: int, width: int) -> Text:
         group = self.groups[index]
         text = Text(no_wrap=True)
+        text.append(self._flags(group), self._style("flags"))
+        text.append(f"{self.unread(group):>{UNREAD_WIDTH},}  ", self._style("unread"))
         name = Text(group.name, style=self._style("name"))
         name.truncate(self._name_width, overflow="ellipsis", pad=True)
         text.append(name)

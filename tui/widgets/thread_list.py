@@ -9,7 +9,7 @@ few milliseconds and the cursor finds its row again by bisection.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import ClassVar, overload
 
 from rich.style import Style
@@ -29,6 +29,9 @@ HIDDEN = "[hidden article]"
 SCORE_WIDTH = 6
 TAGS_WIDTH = 16
 GAP = "  "
+UNREAD_MARK = "N "
+"""Before the tree of an unread article (slrn/tin style); read rows get blanks of the same width."""
+READ_MARK = "  "
 
 
 class VisibleRows(Sequence[ThreadRow]):
@@ -68,6 +71,7 @@ class ThreadList(LineList):
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "line-list--cursor",
+        "thread-list--unread",
         "thread-list--tree",
         "thread-list--subject",
         "thread-list--missing",
@@ -99,6 +103,8 @@ class ThreadList(LineList):
         self.hidden: dict[str, list[str]] = {}
         self._score_column = False
         """Thread root -> its hidden articles, for the "N hidden" rows."""
+        self.is_read: Callable[[int], bool] | None = None
+        """Article number -> read? (None: no read marks, no mark column); asked only for rows drawn."""
 
     @property
     def rows(self) -> VisibleRows:
@@ -135,6 +141,16 @@ class ThreadList(LineList):
         self._starts = unit_starts(rows)
         self._visible = None
         self.rows_changed(cursor)
+
+    def marks_changed(self) -> None:
+        """Read marks changed: redraw the rows on screen (no rows are rebuilt, the cursor stays)."""
+        self._generation += 1
+        self._cache.clear()
+        self.refresh()
+
+    def unit_end(self, index: int) -> int:
+        """Index in ``all_rows`` just past the fold unit (thread) that holds row ``index``."""
+        return unit_of(self._starts, len(self.all_rows), index)[1]
 
     def show_row(self, index: int) -> None:
         """Put the cursor on ``all_rows[index]``, unfolding its unit if it is hidden."""
@@ -187,6 +203,9 @@ class ThreadList(LineList):
         row = self.all_rows[position]
         right = self._columns(row) if width >= 50 else Text()
         left = Text(no_wrap=True)
+        if self.is_read is not None:
+            unread = row.article is not None and not self.is_read(row.article.number)
+            left.append(UNREAD_MARK if unread else READ_MARK, self._style("unread"))
         left.append(row.tree, self._style("tree"))
         if position in self.folded:
             hidden = unit_of(self._starts, len(self.all_rows), position)[1] - position - 1

@@ -1,0 +1,65 @@
+"""What the group list shows beside each name: unread count, subscribed, new; and in what order.
+
+Built on the session thread from the store in one pass (one query for every
+group's read marks, not one per group: servers carry 50,000 groups), so the
+group list can be brought up to date cheaply each time the reader comes back to
+it. Pure Python: no textual, no rich.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from nntp.models import GroupInfo
+from store.library import Library
+from store.ranges import RangeSet
+from store.readstate import ReadState
+
+
+@dataclass(frozen=True)
+class GroupListing:
+    """The groups in display order (subscribed first, in the reader's order) and their marks."""
+
+    groups: list[GroupInfo]
+    unread: dict[str, int] = field(default_factory=dict)
+    subscribed: frozenset[str] = frozenset()
+    new: frozenset[str] = frozenset()
+
+
+def order_groups(groups: Iterable[GroupInfo], subscribed: list[str]) -> list[GroupInfo]:
+    """Subscribed groups first in ``subscribed`` order (those the source lists), then the rest as given."""
+    by_name = {group.name: group for group in groups}
+    first = [by_name[name] for name in subscribed if name in by_name]
+    chosen = set(subscribed)
+    return first + [group for name, group in by_name.items() if name not in chosen]
+
+
+def unread_count(group: GroupInfo, read: RangeSet | None) -> int:
+    """The source's article count less the read marks inside low..high (as slrn and tin count)."""
+    if group.high < group.low or group.count <= 0:
+        return 0
+    if read is None:
+        return group.count
+    return max(0, group.count - read.count_between(group.low, group.high))
+
+
+def group_listing(library: Library, groups: list[GroupInfo]) -> GroupListing:
+    """Order ``groups`` and count their unread articles (session thread only)."""
+    state = ReadState(library.store.db)
+    entries = state.entries()
+    reads = {entry.group: entry.read for entry in entries}
+    subscribed = [entry.group for entry in entries if entry.subscribed]
+    ordered = order_groups(groups, subscribed)
+    unread = {group.name: unread_count(group, reads.get(group.name)) for group in ordered}
+    return GroupListing(ordered, unread, frozenset(subscribed), frozenset(library.new_groups()))
+
+
+def catch_up_group(library: Library, group: GroupInfo) -> int:
+    """Mark everything up to the group's high-water mark read; -> how many were unread (session thread)."""
+    state = ReadState(library.store.db)
+    before = unread_count(group, state.read(group.name))
+    high = max(group.high, library.store.fetched_high(group.name))
+    if high > 0:
+        state.mark_through(group.name, high)
+    return before

@@ -1,0 +1,129 @@
+"""Read marks of the group being read: what the thread rows consult, and the writes for the store.
+
+The thread view asks "is this article read?" only for the rows it draws, by a
+binary search in the group's RangeSet, so 150,000 rows cost nothing until they
+are on screen and a mark never rebuilds rows. Every change is applied here at
+once (the UI thread owns this object) and queued as an operation; the queue is
+drained on the session thread, in order, by :meth:`ReadMarks.flush`, so a quick
+read / unread / read of one article ends in the store as it ends on screen.
+Pure Python: no textual, no rich.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import deque
+from collections.abc import Iterable
+
+from nntp.threads import ThreadNode
+from store.library import Library
+from store.newgroups import NewGroups
+from store.ranges import RangeSet
+from store.readstate import ReadState
+from store.visits import Visit, Visits
+
+Operation = tuple[str, int]
+"""("read" | "unread" | "through", article number)."""
+
+
+class ReadMarks:
+    """The read marks of one group, with an unread count kept as marks change."""
+
+    def __init__(self, group: str, read: RangeSet, numbers: Iterable[int], high: int = 0) -> None:
+        self.group = group
+        self.read = read
+        self._numbers = sorted(set(numbers))
+        self.high = max(high, self._numbers[-1] if self._numbers else 0)
+        """Catching up marks everything up to here (the group's high-water mark)."""
+        self.unread = sum(1 for number in self._numbers if number not in read)
+        """Articles of the group (as loaded) that are not read."""
+        self._pending: deque[Operation] = deque()
+
+    @property
+    def total(self) -> int:
+        return len(self._numbers)
+
+    def is_read(self, number: int) -> bool:
+        return number in self.read
+
+    def _present(self, number: int) -> bool:
+        index = bisect_left(self._numbers, number)
+        return index < len(self._numbers) and self._numbers[index] == number
+
+    def mark_read(self, number: int) -> bool:
+        """-> whether anything changed (the article was unread)."""
+        if number in self.read:
+            return False
+        self.read.add(number)
+        self.unread -= self._present(number)
+        self._pending.append(("read", number))
+        return True
+
+    def mark_unread(self, number: int) -> bool:
+        if number not in self.read:
+            return False
+        self.read.remove(number)
+        self.unread += self._present(number)
+        self._pending.append(("unread", number))
+        return True
+
+    def toggle(self, number: int) -> bool:
+        """Flip one article; -> True if it is read now."""
+        if self.mark_unread(number):
+            return False
+        return self.mark_read(number)
+
+    def catch_up(self) -> int:
+        """Everything up to ``high`` is read; -> how many articles that marked."""
+        marked = self.unread
+        if self.high:
+            self.read.add_range(1, self.high)
+            self._pending.append(("through", self.high))
+        self.unread = 0
+        return marked
+
+    def snapshot(self) -> RangeSet:
+        """A copy of the read set, for a worker thread to filter rows with."""
+        return RangeSet(self.read.ranges())
+
+    def flush(self, state: ReadState) -> int:
+        """Write the queued changes, oldest first (session thread only); -> how many."""
+        done = 0
+        while self._pending:
+            kind, number = self._pending.popleft()
+            if kind == "read":
+                state.mark_read(self.group, (number,))
+            elif kind == "unread":
+                state.mark_unread(self.group, (number,))
+            else:
+                state.mark_through(self.group, number)
+            done += 1
+        return done
+
+
+def prune_read(roots: Iterable[ThreadNode], read: RangeSet) -> list[ThreadNode]:
+    """Only the threads with unread articles, and in them only the unread articles and their ancestors.
+
+    A read parent of an unread reply stays (with its article) so the reply keeps
+    its context and the tree its shape; whole read threads go.
+    """
+    pruned: list[ThreadNode] = []
+    for root in roots:
+        kept: dict[int, ThreadNode] = {}
+        for _depth, node in reversed(list(root.walk())):
+            children = tuple(kept[id(child)] for child in node.children if id(child) in kept)
+            unread = node.article is not None and node.article.number not in read
+            if unread or children:
+                kept[id(node)] = node._replace(children=children)
+        if id(root) in kept:
+            pruned.append(kept[id(root)])
+    return pruned
+
+
+def begin_reading(library: Library, group: str, high: int) -> tuple[RangeSet, Visit | None]:
+    """Entering ``group`` (session thread): its read marks and the previous visit; this visit is
+    remembered (with ``high``) and the group is no longer flagged new."""
+    read = ReadState(library.store.db).read(group)
+    previous = Visits(library.store.db).begin(group, high)
+    NewGroups(library.store.db).seen([group])
+    return read, previous

@@ -1,0 +1,165 @@
+"""The thread list's read-state side: n/p/N to unread articles, u, c, the only-unread view, and
+marking read what the pager shows.
+
+Marks change on the UI thread in the screen's ReadMarks (so the rows and counts
+are right at once) and are written to the store in order on the session thread
+(``LibraryHandle.send``), one small transaction each. No mark rebuilds rows: the
+thread list asks ``ReadMarks.is_read`` only for the rows it draws. Switching to
+"only unread" prunes the threads once, in a worker; articles read meanwhile stay
+on the list (without their mark) until the view is switched again, as in slrn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual import work
+
+from nntp.threads import ThreadNode
+from store.library import describe_error
+from store.ranges import RangeSet
+from store.readstate import ReadState
+from store.visits import Visit
+from tui.messages import Rescored
+from tui.readmarks import ReadMarks, prune_read
+from tui.rows import ThreadRow
+from tui.scoring import arrange_scored
+from tui.screens.confirm import ConfirmScreen
+
+if TYPE_CHECKING:
+    from tui.screens.threads import ThreadsScreen
+
+    _Base = ThreadsScreen
+else:
+    _Base = object
+
+
+class ReadingActions(_Base):
+    """Mixed into ThreadsScreen (which provides thread_list, scored, table, filter, group, status)."""
+
+    marks: ReadMarks | None = None
+    unread_only: bool = False
+    last_visit: Visit | None = None
+    all_roots: list[ThreadNode] = []  # noqa: RUF012 - replaced per instance when the group loads
+
+    def start_reading(self, marks: ReadMarks, visit: Visit | None, roots: list[ThreadNode]) -> None:
+        """The group is loaded: rows now show marks, and n/p/N step through unread articles."""
+        self.marks = marks
+        self.last_visit = visit
+        self.all_roots = roots
+        self.thread_list.is_read = marks.is_read
+
+    def unread_counts(self) -> str:
+        """For the status line: "6 unread" ("" before the marks are loaded)."""
+        return f"{self.marks.unread:,} unread" if self.marks is not None else ""
+
+    # -- moving (n, p, N here and in the pager) ----------------------------
+    def step(self, how: str) -> int | None:
+        """Move the cursor to the next/previous unread article ("next", "previous") or the first
+        unread article of a later thread ("next-thread"); -> its number, or None (cursor stays).
+
+        Folded threads are opened when the article found is inside one."""
+        threads = self.thread_list
+        rows = threads.all_rows
+        if not rows:
+            return None
+        here = threads.current_index
+        if how == "previous":
+            candidates = range(here - 1, -1, -1)
+        elif how == "next-thread":
+            candidates = range(threads.unit_end(here), len(rows))
+        else:
+            candidates = range(here + 1, len(rows))
+        target = next((i for i in candidates if self._is_unread(rows[i])), None)
+        if target is None:
+            return None
+        threads.show_row(target)
+        article = rows[target].article
+        return article.number if article is not None else None
+
+    def _is_unread(self, row: ThreadRow) -> bool:
+        article = row.article
+        return article is not None and (self.marks is None or not self.marks.is_read(article.number))
+
+    # -- marks -------------------------------------------------------------
+    def article_read(self, number: int) -> None:
+        """The pager showed article ``number``: read, and written to the store now."""
+        if self.marks is not None and self.marks.mark_read(number):
+            self._marks_changed()
+
+    def toggle_unread(self, number: int) -> str:
+        """u: unread if read, read if unread; -> what happened, for the status line."""
+        if self.marks is None:
+            return "the group is still loading"
+        read = self.marks.toggle(number)
+        self._marks_changed()
+        return f"article {number} marked {'read' if read else 'unread'}"
+
+    def action_mark_unread(self) -> None:
+        row = self.thread_list.current if self.loaded else None
+        if row is None or row.article is None:
+            self.status.show("no article here to mark")
+            return
+        self.status.show(self.toggle_unread(row.article.number))
+
+    def action_catch_up(self) -> None:
+        self.ask_catch_up(self.status.show)
+
+    def ask_catch_up(self, report: Callable[[str], None]) -> None:
+        """c: after a y/n question, mark every article of the group read; ``report`` says what happened."""
+        marks = self.marks
+        if marks is None:
+            report("the group is still loading")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                report(f"{self.group}: not caught up")
+                return
+            count = marks.catch_up()
+            self._marks_changed()
+            report(f"{self.group}: caught up, {count:,} articles marked read")
+
+        self.app.push_screen(ConfirmScreen(f"Catch up {self.group}: mark all {marks.unread:,} unread articles read?"),
+                             answered)
+
+    def _marks_changed(self) -> None:
+        self.thread_list.marks_changed()
+        self._show_counts()
+        self._save_marks()
+
+    def _save_marks(self) -> None:
+        marks = self.marks
+        if marks is None:
+            return
+        app = self.app
+
+        def failed(exc: BaseException) -> None:
+            try:
+                app.call_from_thread(self.report_error, f"read marks not saved: {describe_error(exc)}")
+            except RuntimeError:
+                pass  # the app is gone; nothing left to tell
+
+        self.library.send(lambda library: marks.flush(ReadState(library.store.db)), failed)
+
+    # -- only unread ---------------------------------------------------------
+    def action_toggle_unread_only(self) -> None:
+        if not self.loaded or self.marks is None or self.scored is None:
+            return
+        self.unread_only = not self.unread_only
+        self.status.show("only unread articles…" if self.unread_only else "all articles…")
+        self._apply_unread_only(self.unread_only, self.marks.snapshot())
+
+    @work(thread=True, exclusive=True, group="filter", exit_on_error=False)
+    def _apply_unread_only(self, only: bool, read: RangeSet) -> None:
+        scored, table = self.scored, self.table
+        if scored is None or table is None:
+            return
+        roots = prune_read(self.all_roots, read) if only else self.all_roots
+        arranged = arrange_scored(roots, scored.scores, self.filter, scored.root_of)
+        if only:
+            note = f"only unread: {len(roots):,} threads with unread articles (l shows all)"
+        else:
+            note = "all articles (l shows only unread)"
+        self.post_message(Rescored(arranged, table, note))
