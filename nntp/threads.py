@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from typing import NamedTuple
 
+from nntp.gcpause import gc_paused
 from nntp.models import Overview
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -46,13 +47,15 @@ class ThreadNode(NamedTuple):
 
 
 class _Container:
-    __slots__ = ("article", "key", "parent", "children")
+    __slots__ = ("article", "key", "parent", "children", "frozen")
 
     def __init__(self, key: str) -> None:
         self.key = key
         self.article: Overview | None = None
         self.parent: _Container | None = None
         self.children: list[_Container] = []
+        self.frozen: ThreadNode | None = None
+        """The finished node, set by _freeze once the children are frozen."""
 
 
 def normalize_subject(subject: str) -> str:
@@ -62,16 +65,19 @@ def normalize_subject(subject: str) -> str:
 
 def thread(articles: Iterable[Overview], by_subject: bool = False) -> list[ThreadNode]:
     """Build thread trees; roots and children ordered by date, then article number."""
-    table: dict[str, _Container] = {}
-    for article in articles:
-        _link(table, article)
-    roots = [c for c in table.values() if c.parent is None]
-    roots = _prune(roots)
-    if by_subject:
-        roots = _group_by_subject(roots)
-    frozen = [_freeze(root) for root in roots]
-    frozen.sort(key=_sort_key)
-    return frozen
+    with gc_paused():
+        table: dict[str, _Container] = {}
+        for article in articles:
+            _link(table, article)
+        roots = [c for c in table.values() if c.parent is None]
+        roots = _prune(roots)
+        if by_subject:
+            roots = _group_by_subject(roots)
+        frozen = [_freeze(root) for root in roots]
+        frozen.sort(key=_sort_key)
+        for container in table.values():
+            container.parent = None  # no child->parent cycles left: reference counting frees the table
+        return frozen
 
 
 def _link(table: dict[str, _Container], article: Overview) -> None:
@@ -146,9 +152,13 @@ def _splice_dummies(root: _Container) -> None:
     stack = [root]
     while stack:
         node = stack.pop()
-        if any(c.article is None for c in node.children):
-            node.children = _expanded(node)
-        stack.extend(node.children)
+        children = node.children
+        if children:
+            for child in children:
+                if child.article is None:
+                    node.children = children = _expanded(node)
+                    break
+            stack.extend(children)
 
 
 def _expanded(node: _Container) -> list[_Container]:
@@ -190,23 +200,25 @@ def _container_key(c: _Container) -> tuple[datetime, int]:
 
 
 def _freeze(root: _Container) -> ThreadNode:
-    """Turn the mutable tree into frozen ThreadNodes, children sorted, without recursion."""
-    done: dict[int, ThreadNode] = {}
-    stack: list[tuple[_Container, bool]] = [(root, False)]
+    """Turn the mutable tree into frozen ThreadNodes, children sorted, without recursion.
+
+    A pre-order walk read backwards meets every child before its parent, so one
+    pass builds the frozen tree bottom-up, each node's result kept on its container.
+    """
+    order: list[_Container] = []
+    stack = [root]
     while stack:
-        node, expanded = stack.pop()
+        node = stack.pop()
+        order.append(node)
+        stack.extend(node.children)
+    for node in reversed(order):
         children = node.children
-        if not expanded and children:
-            stack.append((node, True))
-            stack.extend([(child, False) for child in children])
-            continue
         if len(children) > 1:
             children = sorted(children, key=_container_key)
-        kids = tuple([done.pop(id(c)) for c in children])
         key = node.key
-        message_id = key.split("\0", 1)[0] if "\0" in key else key
-        done[id(node)] = ThreadNode(node.article, message_id, kids)
-    return done[id(root)]
+        node.frozen = ThreadNode(node.article, key.split("\0", 1)[0] if "\0" in key else key,
+                                 tuple([child.frozen for child in children]))  # type: ignore[misc]
+    return root.frozen  # type: ignore[return-value]
 
 
 def _sort_key(node: ThreadNode) -> tuple[datetime, int]:

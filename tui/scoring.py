@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from killfile.result import ScoreTable
 from killfile.session import Killfile
 from nntp.article import parse_article
+from nntp.gcpause import gc_paused
 from nntp.models import Article, Overview
 from nntp.threads import ThreadNode
 from store.library import Library
@@ -78,9 +79,10 @@ def score_group(library: LibraryHandle, killfile: Killfile, overviews: list[Over
                 group: str, view: Filter) -> tuple[Scored, ScoreTable]:
     """Score a group's overviews and arrange its threads (thread workers only)."""
     full = library.call(lambda lib: cached_articles(lib, overviews), local=True) if killfile.needs_articles else None
-    table = killfile.score(overviews, group, datetime.now(timezone.utc), full)
-    killfile.remember(table)
-    return arrange_scored(roots, score_map(table), view, roots_of(roots)), table
+    with gc_paused():  # 150,000 rows and map entries: see nntp.gcpause
+        table = killfile.score(overviews, group, datetime.now(timezone.utc), full)
+        killfile.remember(table)
+        return arrange_scored(roots, score_map(table), view, roots_of(roots)), table
 
 
 def cached_articles(library: Library, overviews: list[Overview]) -> dict[str, Article]:
