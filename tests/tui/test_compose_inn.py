@@ -1,0 +1,147 @@
+"""Posting from the TUI to the real INN2 of the test harness: a new article, a follow-up whose
+References name its parent, and an article queued while the server is down, sent from the outbox."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Input
+
+from nntp.client import NNTPClient, ServerAddress
+from store.outbox import Drafts, Outbox
+from tests.tui.conftest import SIZE, screen_text, settle
+from tests.tui.test_app_inn import _closed_port, inn, server_app  # noqa: F401  (inn is a fixture)
+from tui.screens.article import ArticleScreen
+from tui.screens.compose import ComposeScreen
+from tui.screens.outbox import OutboxScreen
+
+GROUP = "local.test"
+
+
+@pytest.fixture(autouse=True)
+def no_editor(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EMAIL", "Tess Ter <tess@example.org>")
+
+
+def client(inn: Any) -> NNTPClient:
+    return NNTPClient(ServerAddress(inn.host, inn.port), timeout=10)
+
+
+def high_water(inn: Any) -> tuple[int, int]:
+    conn = client(inn)
+    try:
+        info = conn.select_group(GROUP)
+        return info.count, info.high
+    finally:
+        conn.close()
+
+
+def fetch(inn: Any, key: str) -> Any:
+    conn = client(inn)
+    try:
+        return conn.article(GROUP, key)
+    finally:
+        conn.close()
+
+
+def outbox(store: Path) -> Outbox:
+    return Outbox(sqlite3.connect(store))
+
+
+@pytest.mark.integration
+async def test_new_post_reaches_the_server(inn: Any, tmp_path: Path) -> None:
+    subject = f"pith composer {uuid.uuid4().hex[:8]}"
+    before = high_water(inn)
+    store = tmp_path / "store.sqlite3"
+    app = server_app(ServerAddress(inn.host, inn.port), store, start_group=GROUP)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("P")
+        await settle(pilot)
+        assert isinstance(app.screen, ComposeScreen)
+        assert app.screen.query_one("#field-newsgroups", Input).value == GROUP
+        await pilot.press(*subject, "tab", *"Posted by a Pilot.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        entry = outbox(store).entries()[-1]
+        assert entry.state == "sent", entry.reply
+        assert f"posted to {GROUP}: {entry.message_id}" in screen_text(app)
+    after = high_water(inn)
+    assert after[1] > before[1]
+    posted = fetch(inn, entry.message_id)
+    assert posted.header("Subject") == subject and "Posted by a Pilot." in posted.body
+    assert posted.header("From") == "Tess Ter <tess@example.org>"
+
+
+@pytest.mark.integration
+async def test_followup_threads_under_its_parent(inn: Any, tmp_path: Path) -> None:
+    parent_id = f"<parent.{uuid.uuid4().hex}@pith.invalid>"
+    conn = client(inn)
+    try:
+        conn.post(f"From: Ann <ann@example.org>\r\nNewsgroups: {GROUP}\r\nSubject: Question for pith\r\n"
+                  f"Message-ID: {parent_id}\r\nReferences: <grand@pith.invalid>\r\n\r\n"
+                  "Which reader threads best?\r\n-- \r\nAnn\r\n".encode())
+    finally:
+        conn.close()
+    store = tmp_path / "store.sqlite3"
+    app = server_app(ServerAddress(inn.host, inn.port), store, start_group=GROUP, start_article=parent_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ArticleScreen)
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, ComposeScreen)
+        assert "Ann wrote:" in screen_text(app) and "> Which reader threads best?" in screen_text(app)
+        await pilot.press(*"This one.", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ArticleScreen)
+    entry = outbox(store).entries()[-1]
+    assert entry.state == "sent", entry.reply
+    reply = fetch(inn, entry.message_id)
+    assert reply.header("References").split() == ["<grand@pith.invalid>", parent_id]
+    assert reply.header("Subject") == "Re: Question for pith"
+    assert reply.header("Newsgroups") == GROUP
+    assert reply.body.startswith("Ann wrote:\n> Which reader threads best?\n") and "This one." in reply.body
+    assert "> Ann" not in reply.body  # the parent's signature is not quoted
+
+
+@pytest.mark.integration
+async def test_offline_post_stays_queued_then_goes_out_from_the_outbox(inn: Any, tmp_path: Path) -> None:
+    store = tmp_path / "store.sqlite3"
+    subject = f"queued while down {uuid.uuid4().hex[:8]}"
+    down = server_app(ServerAddress("127.0.0.1", _closed_port()), store)
+    async with down.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("P")
+        await settle(pilot)
+        assert isinstance(down.screen, ComposeScreen)
+        down.screen.query_one("#field-newsgroups", Input).value = GROUP
+        await pilot.press(*subject, "tab", *"Written offline.", "ctrl+s")
+        await settle(pilot)
+        assert not isinstance(down.screen, ComposeScreen)
+        assert down.screen.status.message.startswith("queued in the outbox (127.0.0.1:")
+        await pilot.press("O")
+        await settle(pilot)
+        assert isinstance(down.screen, OutboxScreen) and "queued" in screen_text(down)
+        assert subject in screen_text(down)
+    assert [e.state for e in outbox(store).entries()] == ["queued"]
+    assert Drafts(sqlite3.connect(store)).ids() == []
+
+    up = server_app(ServerAddress(inn.host, inn.port), store)
+    async with up.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("O")
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        assert "sent what it could; 0 still queued" in screen_text(up)
+        assert "sent        " in screen_text(up)
+    entry = outbox(store).entries()[0]
+    assert entry.state == "sent"
+    assert fetch(inn, entry.message_id).header("Subject") == subject
