@@ -181,3 +181,65 @@ async def test_posted_escapes_and_bidi_never_reach_the_screen(inn: Any, tmp_path
         await pilot.press("question_mark")
         await pilot.pause()
         _clean(app, "help")
+
+
+def _plain_article(group: str, message_id: str, subject: str, references: str = "") -> bytes:
+    refs = f"References: {references}\r\n" if references else ""
+    return (f"From: Reader Test <reader@example.org>\r\nNewsgroups: {group}\r\nSubject: {subject}\r\n"
+            f"Message-ID: {message_id}\r\n{refs}\r\nbody of {subject}\r\n").encode("utf-8")
+
+
+@pytest.mark.integration
+async def test_read_marks_on_inn_persist_and_n_skips_them(inn: Any, tmp_path: Path) -> None:
+    """Reading marks read in the store at once; after a restart the mark is still there and n skips it."""
+    import uuid
+
+    from store.readstate import ReadState
+
+    group, tag = "local.test", uuid.uuid4().hex
+    ids = [f"<read.{tag}.{i}@pith.invalid>" for i in range(3)]
+    address = ServerAddress(inn.host, inn.port)
+    poster = NNTPClient(address, timeout=10)
+    try:
+        poster.post(_plain_article(group, ids[0], f"read marks {tag}"))
+        for message_id in ids[1:]:
+            poster.post(_plain_article(group, message_id, f"Re: read marks {tag}", ids[0]))
+    finally:
+        poster.close()
+    store = tmp_path / "store.sqlite3"
+    app = server_app(address, store, start_group=group)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        threads = app.screen.query_one(ThreadList)
+        index = {row.message_id: i for i, row in enumerate(threads.rows)}
+        threads.cursor = index[ids[0]]
+        await pilot.press("enter")  # read the root in the pager
+        await settle(pilot)
+        await pilot.press("q")
+        await settle(pilot)
+        numbers = [threads.rows[index[m]].article.number for m in ids]  # type: ignore[union-attr]
+        assert threads.current is not None and threads.current.message_id == ids[0]
+        assert screen_text(app).splitlines()[1 + index[ids[0]] - round(threads.scroll_y)].startswith("  ")
+    check = Store(store)
+    try:
+        assert numbers[0] in ReadState(check.db).read(group) and numbers[1] not in ReadState(check.db).read(group)
+    finally:
+        check.close()
+    again = server_app(address, store, start_group=group)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        threads = again.screen.query_one(ThreadList)
+        index = {row.message_id: i for i, row in enumerate(threads.rows)}
+        threads.cursor = index[ids[0]]
+        await pilot.press("u", "u")  # back to read: the same mark
+        await pilot.press("n")
+        assert threads.current is not None and threads.current.message_id == ids[1]
+        await pilot.press("u")  # read now; p from the last reply skips both read ones
+        threads.cursor = index[ids[2]]
+        await pilot.press("p")
+        current = threads.current
+        assert current is not None and current.message_id not in ids[:2]
+        if current.message_id == ids[2]:
+            assert again.screen.status.message == "no previous unread article"
+        else:  # an older unread article of the group (other tests post here too)
+            assert threads.cursor < index[ids[0]] and not again.screen.marks.is_read(current.article.number)  # type: ignore[attr-defined,union-attr]
