@@ -36,8 +36,8 @@ from nntp.errors import (
     RemoteProtocolError,
     SourceUnavailable,
 )
-from nntp.models import Article, GroupInfo, OverviewBatch
-from nntp.parse import STANDARD_FORMAT, over_parser, parse_overview_format
+from nntp.models import Article, GroupInfo, OverviewBatch, RawOverviews
+from nntp.parse import STANDARD_FORMAT, parse_overview_format
 from nntp.responses import ResponseReader
 
 with warnings.catch_warnings():
@@ -206,13 +206,22 @@ class NNTPClient:
 
     # -- OVER --------------------------------------------------------------
     def iter_overviews(self, name: str, first: int, last: int, chunk: int = OVER_CHUNK) -> Iterator[OverviewBatch]:
-        """OVER first-last in chunks, two commands in flight, each chunk yielded once parsed.
+        """Parsed batches of ``iter_raw_overviews`` (a block at a time, see nntp/overblock.py)."""
+        for raw in self.iter_raw_overviews(name, first, last, chunk):
+            yield raw.parse()
 
-        While we parse one chunk the server already produces the next, so its work
-        and ours overlap. Stopping the iteration drains the answer still in flight,
-        so a cancel leaves the connection in step and keeps every batch yielded.
+    def iter_raw_overviews(self, name: str, first: int, last: int, chunk: int = OVER_CHUNK) -> Iterator[RawOverviews]:
+        """OVER first-last in ranges, two commands in flight, each answer yielded as raw bytes.
+
+        Nothing is parsed here: the bytes go out as they came, so reading keeps pace
+        with the wire, and while the caller stores or parses one answer the server
+        already produces the next. If the connection drops inside an answer, the
+        whole lines that did arrive are yielded first (ending at the last complete
+        record), then ConnectionLost: a resume starts right after that record.
+        Stopping the iteration drains the answer still in flight, so a cancel leaves
+        the connection in step.
         """
-        parse = over_parser(self.overview_format())
+        fmt = self.overview_format()
         if self.current_group != name:
             self.select_group(name)
         command = "OVER" if "OVER" in self.capabilities else "XOVER"
@@ -224,15 +233,39 @@ class NNTPClient:
                 self._send(f"{command} {ranges[sent][0]}-{ranges[sent][1]}")
                 sent += 1
             for start, end in ranges:
-                lines = self._read_over(reader, command)
+                if self._over_status(reader, command):
+                    try:
+                        data = reader.raw_block()
+                    except (OSError, EOFError, ValueError) as exc:
+                        partial = _partial(reader.complete_lines(), start, end, fmt)
+                        if partial is not None:
+                            yield partial
+                        raise ConnectionLost(f"{self.identity}: connection lost during {command}: "
+                                             f"{exc or type(exc).__name__}") from None
+                else:
+                    data = b""
                 received += 1
                 if sent < len(ranges):
                     self._send(f"{command} {ranges[sent][0]}-{ranges[sent][1]}")
                     sent += 1
-                records = [r for r in map(parse, lines) if r is not None]
-                yield OverviewBatch(tuple(records), start, end, len(lines) - len(records))
+                yield RawOverviews(start, end, data, fmt)
         finally:
             self._drain(reader, command, sent - received)
+
+    def _over_status(self, reader: ResponseReader, command: str) -> bool:
+        """The status line of one pipelined OVER answer: True if a block follows, False if empty."""
+        try:
+            status = reader.status_line()
+        except (OSError, EOFError, ValueError) as exc:
+            raise ConnectionLost(f"{self.identity}: connection lost during {command}: "
+                                 f"{exc or type(exc).__name__}") from None
+        if status.startswith("224"):
+            return True
+        if status[:3] in ("423", "420"):
+            return False
+        if status[:3] == "480":
+            raise AuthenticationFailed(f"{self.identity}: the server wants a login for {command} ({status})")
+        raise RemoteProtocolError(f"{self.identity}: unexpected reply to {command}: {status!r}")
 
     def _send(self, command: str) -> None:
         try:
@@ -241,20 +274,15 @@ class NNTPClient:
         except (OSError, ValueError) as exc:
             raise ConnectionLost(f"{self.identity}: connection lost sending {command.split()[0]}: {exc}") from None
 
-    def _read_over(self, reader: ResponseReader, command: str) -> list[str]:
-        """One pipelined OVER answer: its lines, [] for an empty range, or a clear error."""
+    def _read_over(self, reader: ResponseReader, command: str) -> bytes:
+        """One pipelined OVER answer as raw bytes (b"" for an empty range), or a clear error."""
+        if not self._over_status(reader, command):
+            return b""
         try:
-            status = reader.status_line()
-            if status.startswith("224"):
-                return reader.block()
+            return reader.raw_block()
         except (OSError, EOFError, ValueError) as exc:
             raise ConnectionLost(f"{self.identity}: connection lost during {command}: "
                                  f"{exc or type(exc).__name__}") from None
-        if status[:3] in ("423", "420"):
-            return []
-        if status[:3] == "480":
-            raise AuthenticationFailed(f"{self.identity}: the server wants a login for {command} ({status})")
-        raise RemoteProtocolError(f"{self.identity}: unexpected reply to {command}: {status!r}")
 
     def _drain(self, reader: ResponseReader, command: str, outstanding: int) -> None:
         """Read answers still in flight after a cancel, so the next command is in step."""
@@ -320,6 +348,21 @@ def read_multiline(stream: object) -> list[str]:
     if reader.buf:
         raise RemoteProtocolError(f"server sent {len(reader.buf)} unexpected bytes after a response")
     return lines
+
+
+def _partial(data: bytes, first: int, last: int, fmt: tuple[str, ...]) -> RawOverviews | None:
+    """The whole lines of an interrupted answer, as a slice ending at its last complete record."""
+    end = len(data)
+    for _ in range(16):  # a few junk lines at the end are passed over, not trusted
+        if end <= 0:
+            return None
+        previous = data.rfind(b"\r\n", 0, end - 2)
+        start = previous + 2 if previous >= 0 else 0
+        number = data[start:end].split(b"\t", 1)[0]
+        if number.isdigit() and first <= int(number) <= last:
+            return RawOverviews(first, int(number), data[:end], fmt, complete=False)
+        end = start
+    return None
 
 
 def _split_desc(line: str) -> tuple[str, str]:

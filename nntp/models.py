@@ -85,3 +85,33 @@ class OverviewBatch:
     first: int
     last: int
     skipped: int = 0
+    complete: bool = True
+    """False for the whole records of an answer the connection cut short (``last`` is the last of them)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RawOverviews:
+    """A slice of a group's overview exactly as the server sent it, not parsed yet.
+
+    ``data`` is whole CRLF-terminated OVER lines (dot-stuffed, as on the wire)
+    covering article numbers ``first..last``: every article the server has in that
+    range and nothing else, so consecutive slices join without gap or overlap.
+    ``fmt`` is the server's OVERVIEW.FMT, which the lines need to be read.
+    """
+
+    first: int
+    last: int
+    data: bytes
+    fmt: tuple[str, ...]
+    complete: bool = True
+    """False when the connection dropped inside this answer: ``last`` is its last whole record."""
+
+    @property
+    def lines(self) -> int:
+        return self.data.count(b"\r\n")
+
+    def parse(self) -> OverviewBatch:
+        from nntp.overblock import parse_over_block  # late: overblock imports this module
+
+        records, skipped = parse_over_block(self.data, self.fmt)
+        return OverviewBatch(tuple(records), self.first, self.last, skipped, self.complete)

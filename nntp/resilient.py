@@ -2,8 +2,9 @@
 
 A connection that drops mid-command is out of step and cannot be reused, so a
 ConnectionLost closes it, waits (0.2 s, 0.5 s, 1 s, 2 s, 4 s), connects again and
-repeats the command. OVER resumes at the first batch not yet handed out, so the
-store never sees a batch twice and never misses one. The first connection is not
+repeats the command. OVER resumes right after the last record handed out (an interrupted
+answer hands out its whole lines first), so the store never sees a record
+twice and never misses one. The first connection is not
 retried: a server that is down should say so at once. POST is never repeated
 here; the outbox decides (a duplicate reply for our own Message-ID means sent).
 """
@@ -17,9 +18,10 @@ from typing import TypeVar
 from nntp.client import NNTPClient
 from nntp.compress import WireStats
 from nntp.errors import ConnectionLost, SourceUnavailable
-from nntp.models import Article, GroupInfo, OverviewBatch
+from nntp.models import Article, GroupInfo, OverviewBatch, RawOverviews
 
 T = TypeVar("T")
+S = TypeVar("S", OverviewBatch, RawOverviews)
 BACKOFF = (0.2, 0.5, 1.0, 2.0, 4.0)
 
 
@@ -93,15 +95,27 @@ class ResilientSource:
         return self.client.post(raw)
 
     def iter_overviews(self, name: str, first: int, last: int) -> Iterator[OverviewBatch]:
-        """Batches in order; after a drop, continue from the first batch not yet yielded."""
+        """Batches in order; after a drop, continue right after the last record handed out."""
+        return self._resume(lambda c, start: c.iter_overviews(name, start, last), first, last)
+
+    def iter_raw_overviews(self, name: str, first: int, last: int) -> Iterator[RawOverviews]:
+        """Raw slices in order (see NNTPClient.iter_raw_overviews), resumed the same way."""
+        return self._resume(lambda c, start: c.iter_raw_overviews(name, start, last), first, last)
+
+    def _resume(self, fetch: Callable[[NNTPClient, int], Iterator[S]], first: int, last: int) -> Iterator[S]:
+        """Yield slices (anything with ``.last``) from ``first`` on; a drop resumes after the last one yielded.
+
+        The client yields the whole records of an interrupted answer before it
+        reports the drop, so nothing already received is fetched twice.
+        """
         start = first
         attempt = 0
         while start <= last:
             try:
-                for batch in self.client.iter_overviews(name, start, last):
-                    yield batch
-                    start = batch.last + 1
-                    attempt = 0
+                for part in fetch(self.client, start):
+                    yield part
+                    start = part.last + 1
+                    attempt = 0 if part.complete else attempt  # a link that keeps dropping still gives up
                 return
             except (ConnectionLost, SourceUnavailable) as exc:
                 if self._client is not None and not isinstance(exc, ConnectionLost):

@@ -63,6 +63,33 @@ class ResponseReader:
         del self.buf[: end + 5]
         return _decode_lines(body)
 
+    def raw_block(self) -> bytes:
+        """The bytes of a dot-terminated block: whole CRLF-ended lines, still dot-stuffed, no terminator.
+
+        No line is decoded or split here (OVER answers are parsed later, a block
+        at a time); the terminator search resumes where the last one stopped.
+        """
+        searched = last_newline = 0
+        while True:
+            if self.buf[:3] == b".\r\n":
+                del self.buf[:3]
+                return b""
+            end = self.buf.find(b"\r\n.\r\n", max(0, searched - 4))
+            if end >= 0:
+                body = bytes(self.buf[: end + 2])
+                del self.buf[: end + 5]
+                return body
+            searched = len(self.buf)
+            last_newline = max(last_newline, self.buf.rfind(b"\r\n", last_newline))
+            if searched - last_newline > MAX_LINE:
+                raise RemoteProtocolError("server sent a line longer than 1 MiB")
+            self._fill()
+
+    def complete_lines(self) -> bytes:
+        """What arrived of an interrupted block, up to its last whole line (for resuming after it)."""
+        end = self.buf.rfind(b"\r\n")
+        return bytes(self.buf[: end + 2]) if end >= 0 else b""
+
 
 def _decode_lines(body: bytes) -> list[str]:
     try:

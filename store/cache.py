@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from nntp.models import GroupInfo, Overview
-from store import packs, search
+from nntp.models import GroupInfo, Overview, RawOverviews
+from store import packs, rawchunks, search
 from store.schema import SCHEMA_VERSION, StoreError, migrate
 
 __all__ = ["SCHEMA_VERSION", "Store", "StoreError", "store_path"]
@@ -123,14 +123,68 @@ class Store:
         """Store one batch and advance the high-water mark in the same transaction."""
         batch = list(overviews)
         with self.transaction():
-            if batch:
-                self.db.executemany("INSERT OR REPLACE INTO overview VALUES (?,?,?,?,?,?,?,?,?,?)",
-                                    [overview_row(name, o) for o in batch])
-                numbers = [o.number for o in batch]
-                self.overview_rows_changed(name, min(numbers), max(numbers))
+            self._insert_rows(name, batch)
             self.db.execute(
                 "UPDATE groups SET fetched_high=MAX(fetched_high, ?) WHERE name=?", (fetched_through, name)
             )
+
+    def save_raw_overviews(self, name: str, raw: RawOverviews) -> None:
+        """Store one OVER answer as it came and advance the high-water mark, in one transaction.
+
+        The cheap first-fetch path (store/rawchunks.py): no parsing, no rows, no
+        index upkeep; ``settle`` makes the rows later.
+        """
+        with self.transaction():
+            rawchunks.save(self.db, name, raw)
+            self.db.execute(
+                "UPDATE groups SET fetched_high=MAX(fetched_high, ?) WHERE name=?", (raw.last, name)
+            )
+
+    def settle(self, name: str | None = None, chunks: int | None = None) -> int:
+        """Turn stored OVER chunks into rows (of one group, or all; the next ``chunks`` or every one).
+
+        One transaction per chunk; a group whose last chunk settled gets its packs
+        written, so the next entry reads packs. Returns the chunks left (of ``name``).
+        """
+        done = 0
+        settled: set[str] = set()
+        while chunks is None or done < chunks:
+            with self.transaction():
+                group = rawchunks.settle_next(self.db, name, self._insert_rows)
+            if group is None:
+                break
+            settled.add(group)
+            done += 1
+        left = rawchunks.pending(self.db, name) if done else 0
+        for group in settled:
+            if not rawchunks.pending(self.db, group):
+                self._pack_tail(group)
+        return left
+
+    def _pack_tail(self, name: str) -> None:
+        """Pack the rows past the last pack (only a cache: skipped if another process is writing)."""
+        try:
+            with self.transaction():
+                packs.pack_tail(self.db, name)
+        except sqlite3.OperationalError:
+            pass
+
+    def _settled(self, name: str | None = None) -> None:
+        """Rows are about to be read with SQL: make them from any stored chunks first."""
+        if rawchunks.pending(self.db, name):
+            self.settle(name)
+
+    def _insert_rows(self, name: str, batch: list[Overview]) -> None:
+        if batch:
+            self.db.executemany("INSERT OR REPLACE INTO overview VALUES (?,?,?,?,?,?,?,?,?,?)",
+                                [overview_row(name, o) for o in batch])
+            numbers = [o.number for o in batch]
+            self.overview_rows_changed(name, min(numbers), max(numbers))
+
+    def holds(self, name: str) -> bool:
+        """Whether any overview of the group is cached (rows or chunks)."""
+        return (self.db.execute("SELECT 1 FROM overview WHERE grp=? LIMIT 1", (name,)).fetchone() is not None
+                or bool(rawchunks.pending(self.db, name)))
 
     def overview_rows_changed(self, name: str, first: int, last: int, index_now: bool = False) -> None:
         """Rows ``first..last`` were written: drop packs over them; index them now or queue them."""
@@ -150,7 +204,15 @@ class Store:
         """
         records, fresh, stale = packs.overviews(self.db, name)
         self._repack(name, fresh, stale)
-        return records
+        return self._with_chunks(self.db, name, records)
+
+    @staticmethod
+    def _with_chunks(db: sqlite3.Connection, name: str, records: list[Overview]) -> list[Overview]:
+        """Add the records of chunks not yet settled into rows (there are none most of the time)."""
+        if not rawchunks.pending(db, name):
+            return records
+        with packs.no_gc():
+            return rawchunks.merge(records, rawchunks.records(db, name))
 
     def overviews_meanwhile(self, name: str) -> Callable[[], list[Overview]]:
         """Start reading a group's cached overviews on a helper thread; call the result to get them.
@@ -169,7 +231,8 @@ class Store:
                 db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
                 try:
                     db.execute("BEGIN")
-                    result.append(packs.overviews(db, name))
+                    records, fresh, stale = packs.overviews(db, name)
+                    result.append((self._with_chunks(db, name, records), fresh, stale))
                 finally:
                     db.close()
             except BaseException as exc:  # reported to the caller, who falls back
@@ -187,9 +250,10 @@ class Store:
             last = records[-1].number if records else 0
             newer = self.db.execute(f"SELECT {packs.COLUMNS} FROM overview WHERE grp=? AND number > ? "
                                     "ORDER BY number", (name, last)).fetchall()
-            records.extend(packs.rows_to_overviews(newer))
+            rows = packs.rows_to_overviews(newer)
             self._repack(name, fresh + newer if not stale else [], stale)
-            return records
+            chunks = rawchunks.records(self.db, name, above=last)
+            return rawchunks.merge(rawchunks.merge(records, rows), chunks)
 
         return finish
 
@@ -207,25 +271,33 @@ class Store:
 
     def index_pending(self, ranges: int | None = None) -> int:
         """Bring the search index up to date (or the next ``ranges`` batches); returns what remains."""
+        self._settled()
         if not search.pending(self.db):
             return 0
         with self.transaction():
             return search.catch_up(self.db, ranges)
 
     def overview_count(self, name: str) -> int:
+        self._settled(name)
         return int(self.db.execute("SELECT COUNT(*) FROM overview WHERE grp=?", (name,)).fetchone()[0])
 
     def number_for(self, name: str, message_id: str) -> int | None:
         row = self.db.execute(
             "SELECT number FROM overview WHERE grp=? AND message_id=?", (name, message_id)
         ).fetchone()
-        return int(row[0]) if row else None
+        if row is None:  # opening an article must not wait for a whole group to settle
+            found = rawchunks.find(self.db, name, message_id=message_id)
+            return found.number if found else None
+        return int(row[0])
 
     def message_id_for(self, name: str, number: int) -> str | None:
         row = self.db.execute(
             "SELECT message_id FROM overview WHERE grp=? AND number=?", (name, number)
         ).fetchone()
-        return str(row[0]) if row else None
+        if row is None:
+            found = rawchunks.find(self.db, name, number=number)
+            return found.message_id if found else None
+        return str(row[0])
 
     # -- bodies ----------------------------------------------------------
     def save_body(self, message_id: str, raw: bytes, text: str | None = None) -> None:
@@ -250,6 +322,7 @@ class Store:
 
     def missing_bodies(self, name: str, since: int | None = None) -> list[tuple[int, str]]:
         """(number, Message-ID) of a group's articles with no cached body, dated ``since`` or later."""
+        self._settled(name)
         sql = ("SELECT number, message_id FROM overview o WHERE grp=? "
                "AND NOT EXISTS (SELECT 1 FROM bodies b WHERE b.message_id = o.message_id)")
         params: list[object] = [name]

@@ -15,17 +15,20 @@ store, an unreachable server is an error as before: there is nothing to show.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 from nntp.archive import ArchiveSource
 from nntp.article import parse_article
 from nntp.errors import NoSuchArticle, NoSuchGroup, PithError, SourceUnavailable
-from nntp.models import Article, GroupInfo, Overview
+from nntp.models import Article, GroupInfo, Overview, OverviewBatch, RawOverviews
 from nntp.source import NewsSource, ProgressCallback
 from store.cache import Store
 from store.newgroups import NewGroups
+from store.packs import no_gc
+from store.rawchunks import BackgroundWriter, as_stored
 from store.search import SearchHit
 
 SourceFactory = Callable[[], NewsSource]
@@ -77,10 +80,24 @@ class Library:
         return isinstance(self._live(), ArchiveSource)
 
     def close(self) -> None:
+        """Close the source; make rows from any OVER chunks fetched this time, then close the store.
+
+        Settling (rows, search queue, packs) is the work the first entry of a group
+        left out to show its list sooner; it is done here, when the reader leaves, so
+        the next entry reads packs. A failure here loses nothing: chunks stay chunks.
+        """
         if self._source is not None:
             self._source.close()
             self._source = None
+        try:
+            self.store.settle()
+        except (sqlite3.Error, PithError):
+            pass
         self.store.close()
+
+    def settle(self, chunks: int | None = 1) -> int:
+        """Make rows from stored OVER chunks in small steps (for an idle reader); returns the chunks left."""
+        return self.store.settle(chunks=chunks)
 
     # -- online / offline --------------------------------------------------
     def _live(self, progress: ProgressCallback | None = None) -> NewsSource | None:
@@ -166,9 +183,10 @@ class Library:
             if info is None:
                 raise NoSuchGroup(f"{name}: no such group in this archive")
             return GroupLoad(info, self.store.overviews(name), 0, 0)
-        cached = self.store.overviews_meanwhile(name) if self.store.fetched_high(name) else None
+        cached = self.store.overviews_meanwhile(name) if self.store.holds(name) else None
+        fresh: list[Overview] = []
         try:
-            info, fetched, skipped = self.fetch_overviews(name, progress)
+            info, fetched, skipped = self.fetch_overviews(name, progress, keep=fresh)
         except SourceUnavailable as exc:
             if cached is not None:
                 cached()  # let the helper finish before the store is used again
@@ -178,13 +196,19 @@ class Library:
             if cached is not None:
                 cached()
             raise
-        return GroupLoad(info, cached() if cached is not None else self.store.overviews(name), fetched, skipped)
+        if cached is not None:
+            return GroupLoad(info, cached(), fetched, skipped)
+        return GroupLoad(info, fresh or self.store.overviews(name), fetched, skipped)
 
-    def fetch_overviews(self, name: str, progress: ProgressCallback | None = None) -> tuple[GroupInfo, int, int]:
+    def fetch_overviews(self, name: str, progress: ProgressCallback | None = None,
+                        keep: list[Overview] | None = None) -> tuple[GroupInfo, int, int]:
         """Fetch what lies above the high-water mark into the store: (group, fetched, skipped).
 
         Each batch is committed with its high-water mark, so an interrupted fetch
-        resumes at the first batch not stored.
+        resumes right after the last record stored. With ``keep`` (entering a
+        group) a server's answers are stored as raw chunks and their records put
+        in ``keep``: the rows are made later (store/rawchunks.py). Without it (sync)
+        rows are written at once, as the bodies and the search index need them.
         """
         source = self.source
         info = source.select_group(name)
@@ -193,13 +217,29 @@ class Library:
         fetched = skipped = 0
         expected = max(0, info.high - first + 1)
         if info.count and first <= info.high:
-            for batch in source.iter_overviews(name, first, info.high):
-                self.store.save_overviews(name, batch.overviews, batch.last)
+            raw = getattr(source, "iter_raw_overviews", None) if keep is not None else None
+            batches = self._raw_batches(raw(name, first, info.high), name, keep) if raw else \
+                self._row_batches(source.iter_overviews(name, first, info.high), name)
+            for batch in batches:
                 fetched += len(batch.overviews)
                 skipped += batch.skipped
                 if progress:
                     progress(batch.last - first + 1, expected)
         return info, fetched, skipped
+
+    def _raw_batches(self, slices: Iterator[RawOverviews], name: str, keep: list[Overview]) -> Iterator[OverviewBatch]:
+        """Store each answer as it came, then parse it (a block at a time) for the reader's list."""
+        with no_gc(), BackgroundWriter(lambda raw: self.store.save_raw_overviews(name, raw)) as writer:
+            for raw in slices:  # no_gc: 150,000 records would trigger dozens of pointless full collections
+                writer.put(raw)
+                batch = raw.parse()
+                keep.extend(as_stored(list(batch.overviews)))
+                yield batch
+
+    def _row_batches(self, batches: Iterator[OverviewBatch], name: str) -> Iterator[OverviewBatch]:
+        for batch in batches:
+            self.store.save_overviews(name, batch.overviews, batch.last)
+            yield batch
 
     def _cached_group(self, name: str) -> GroupLoad:
         info = self.store.group(name)

@@ -8,7 +8,7 @@ refused with a message naming the file, and left untouched.
 
 Tables owned by other modules (read state, outbox, drafts) are created by those
 modules' own ``ensure_schema``; this file covers the cache: groups, overviews,
-bodies, the overview packs, archive import marks and the full-text index.
+bodies, raw overview chunks, the overview packs, archive import marks and the full-text index.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from nntp.errors import PithError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """The schema this pith writes. Bump it by appending to ``MIGRATIONS``."""
 
 
@@ -86,6 +86,18 @@ CREATE TABLE search_pending (grp TEXT NOT NULL, first INTEGER NOT NULL, last INT
 """
 
 
+# Version 4: the first fetch of a group stores OVER answers as they came, one blob per
+# answer keyed by (group, first, last); rows are made from them later, off the path to
+# the reader's list (store/rawchunks.py). Stores of version 3 simply have no chunks yet.
+_V4 = """
+CREATE TABLE overview_raw (
+    grp TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL,
+    fmt TEXT NOT NULL, data BLOB NOT NULL,
+    PRIMARY KEY (grp, first)
+)
+"""
+
+
 def _run(script: str) -> Callable[[sqlite3.Connection], None]:
     def apply(db: sqlite3.Connection) -> None:
         for statement in script.strip().split(";\n"):
@@ -102,7 +114,9 @@ def _v2(db: sqlite3.Connection) -> None:
     reindex_all(db)
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _run(_V1), 2: _v2, 3: _run(_V3)}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _run(_V1), 2: _v2, 3: _run(_V3), 4: _run(_V4),
+}
 """Version -> step that turns a store of version-1 into that version."""
 
 

@@ -1,0 +1,134 @@
+"""Raw OVER chunks: stored as they came, read back exactly, settled into rows, resumed after a cut."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from nntp.compress import WireStats
+from nntp.errors import ConnectionLost
+from nntp.models import GroupInfo, RawOverviews
+from nntp.overblock import parse_over_block
+from nntp.parse import parse_overview_format
+from nntp.resilient import ResilientSource
+from store import packs
+from store.cache import Store
+from store.library import Library
+from store.schema import MIGRATIONS, SCHEMA_VERSION, current_version
+
+FMT = parse_overview_format(["Subject:", "From:", "Date:", "Message-ID:", "References:", "Bytes:", "Lines:",
+                             "Xref:full"])
+
+
+def over_line(n: int) -> bytes:
+    refs = f"<{n // 3}@raw>" if n % 3 else ""
+    zone = "+0000" if n % 5 else "-0130"
+    return (f"{n}\tsubject {n % 97} caf\u00e9\tuser{n % 7} <u{n % 7}@x>\tTue, 02 Jan 2024 {n % 24:02d}:10:23 {zone}"
+            f"\t<{n}@raw>\t{refs}\t{100 + n}\t{n % 40}\tXref: h g:{n}\r\n").encode()
+
+
+def raw_slice(first: int, last: int, gap: int = 0) -> RawOverviews:
+    data = b"".join(over_line(n) for n in range(first, last + 1) if not gap or n % gap)
+    return RawOverviews(first, last, data, FMT)
+
+
+def expected(first: int, last: int, gap: int = 0) -> list[object]:
+    return parse_over_block(raw_slice(first, last, gap).data, FMT)[0]
+
+
+def test_chunks_read_back_exactly_and_settle_into_the_same_rows(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite3")
+    store.save_groups([GroupInfo("g", 1, 9000, 9000)])
+    for first in range(1, 9001, 3000):
+        store.save_raw_overviews("g", raw_slice(first, first + 2999, gap=11))
+    want = expected(1, 9000, gap=11)
+    assert store.fetched_high("g") == 9000
+    assert store.overviews("g") == want
+    assert store.message_id_for("g", 5) == "<5@raw>" and store.number_for("g", "<8000@raw>") == 8000
+    assert store.db.execute("SELECT COUNT(*) FROM overview").fetchone() == (0,)  # looked up in the chunks
+    assert store.settle() == 0
+    assert store.db.execute("SELECT COUNT(*) FROM overview_raw").fetchone() == (0,)
+    assert store.overview_count("g") == len(want)
+    assert packs.packed_last(store.db, "g") > 0  # the next entry reads packs
+    assert store.overviews("g") == want
+    assert sorted(h.number for h in store.search('"subject 42 café"', group="g", limit=None)) == \
+        [o.number for o in want if o.subject == "subject 42 café"]
+    store.close()
+
+
+def test_sql_readers_settle_first_and_a_refetched_chunk_wins(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite3")
+    store.save_groups([GroupInfo("g", 1, 100, 100)])
+    store.save_overviews("g", expected(1, 50), 50)
+    store.save_raw_overviews("g", raw_slice(51, 100))
+    assert store.overviews("g") == expected(1, 100)
+    assert [n for n, _ in store.missing_bodies("g")] == list(range(1, 101))
+    assert store.db.execute("SELECT COUNT(*) FROM overview_raw").fetchone() == (0,)
+    store.close()
+
+
+def test_a_v3_store_migrates_and_keeps_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "v3.sqlite3"
+    db = sqlite3.connect(path, isolation_level=None)
+    for version in (1, 2, 3):
+        MIGRATIONS[version](db)
+    db.execute("INSERT INTO meta VALUES ('schema', '3')")
+    db.execute("INSERT INTO groups (name, low, high, count, fetched_high) VALUES ('g', 1, 1, 1, 1)")
+    db.execute("INSERT INTO overview VALUES ('g', 1, '<1@x>', 'old', 'Ann', 0, '', 10, 1, '')")
+    db.close()
+    store = Store(path)
+    assert current_version(store.db) == SCHEMA_VERSION == 4
+    assert store.message_id_for("g", 1) == "<1@x>" and store.fetched_high("g") == 1
+    store.save_raw_overviews("g", raw_slice(2, 3))
+    assert [o.number for o in store.overviews("g")] == [1, 2, 3]
+    store.close()
+
+
+class CutClient:
+    """An NNTPClient stand-in whose connections drop inside an answer, at given records."""
+
+    def __init__(self, last: int, cuts: list[int], log: list[tuple[int, int]]) -> None:
+        self.last, self.cuts, self.log = last, cuts, log
+        self.stats = WireStats()
+
+    def select_group(self, name: str) -> GroupInfo:
+        return GroupInfo(name, 1, self.last, self.last)
+
+    def iter_raw_overviews(self, name: str, first: int, last: int) -> Iterator[RawOverviews]:
+        for start in range(first, last + 1, 1000):
+            end = min(last, start + 999)
+            whole = raw_slice(start, end, gap=7)
+            cut = next((c for c in self.cuts if start <= c <= end), None)
+            if cut is not None:
+                self.cuts.remove(cut)
+                self.log.append((start, cut))
+                yield RawOverviews(start, cut, raw_slice(start, cut, gap=7).data, FMT, complete=False)
+                raise ConnectionLost("cut")
+            self.log.append((start, end))
+            yield whole
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("cuts", [[1500], [999, 1000, 4321], [1, 2, 3]])
+def test_a_cut_inside_a_chunk_resumes_right_after_its_last_record(tmp_path: Path, cuts: list[int]) -> None:
+    log: list[tuple[int, int]] = []
+
+    def connect() -> ResilientSource:
+        return ResilientSource(lambda: CutClient(5000, cuts, log), "cut", sleep=lambda _: None)  # type: ignore
+
+    library = Library(Store(tmp_path / "s.sqlite3"), connect)
+    load = library.enter_group("g")
+    assert load.overviews == expected(1, 5000, gap=7)
+    ranges = sorted(library.store.db.execute("SELECT first, last FROM overview_raw").fetchall())
+    assert all(b[0] == a[1] + 1 for a, b in zip(ranges, ranges[1:]))  # no gap, no overlap
+    assert (ranges[0][0], ranges[-1][1]) == (1, 5000)
+    library.close()
+    store = Store(tmp_path / "s.sqlite3")  # closing settled the chunks into rows and packs
+    assert store.db.execute("SELECT COUNT(*) FROM overview_raw").fetchone() == (0,)
+    assert store.overviews("g") == expected(1, 5000, gap=7)
+    store.close()
