@@ -95,3 +95,9 @@ def test_scored_thread_list(snap_compare: Any, tmp_path: Path) -> None:
     _rules_for_snapshots()
     app = build_app(tmp_path / "store.sqlite3", start_group="pith.test.tree")
     assert snap_compare(app, terminal_size=SIZE, run_before=then_press())
+
+
+def test_read_and_unread_rows(snap_compare: Any, tmp_path: Path) -> None:
+    """The read-mark column: Alice and Carol read (blank), the rest unread (N); the counts say so."""
+    app = build_app(tmp_path / "store.sqlite3", start_group="pith.test.tree")
+    assert snap_compare(app, terminal_size=SIZE, run_before=then_press("u", "j", "j", "u"))
