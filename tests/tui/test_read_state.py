@@ -273,3 +273,17 @@ async def test_marks_do_not_rebuild_rows(make_app: MakeApp, tmp_path: Path) -> N
         await settle(pilot)
         assert threads.all_rows is rows and threads.cursor == 3
         assert "2,998 unread of 3,000" in screen_text(app)
+
+
+async def test_an_article_opened_from_search_is_marked_read(make_app: MakeApp, tmp_path: Path) -> None:
+    app = make_app(start_group=TREE)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press(*"announcement", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ArticleScreen) and "Cross-posted announcement" in screen_text(app)
+    assert read_in_store(tmp_path / "store.sqlite3") == "8"

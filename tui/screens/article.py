@@ -103,6 +103,8 @@ class ArticleScreen(PithScreen):
         self.number = number if isinstance(number, int) else None
         if self.number is not None and hasattr(self.thread_list, "article_read"):
             self.thread_list.article_read(self.number)  # reading on marks read, stored at once
+        elif self.number is not None:
+            self._mark_read_in_store(self.group, self.number)
         self.status.show(f"{len(article.body.splitlines()):,} lines  {article.message_id}")
         self._show_modes()
 
@@ -133,6 +135,17 @@ class ArticleScreen(PithScreen):
             self._open(number)
 
     # -- read marks (kept by the thread list) ----------------------------------
+    def _mark_read_in_store(self, group: str, number: int) -> None:
+        """Opened without a thread list (from search): mark read straight in the store, in order."""
+        from store.readstate import ReadState
+
+        app = self.app
+
+        def failed(exc: BaseException) -> None:
+            app.call_from_thread(self.report_error, f"read mark not saved: {exc}")
+
+        self.library.send(lambda library: ReadState(library.store.db).mark_read(group, (number,)), failed)
+
     def action_mark_unread(self) -> None:
         owner = self.thread_list
         if self.number is None or not hasattr(owner, "toggle_unread"):
