@@ -1,0 +1,123 @@
+"""Nothing written is lost: the real app in a terminal (tmux), killed with SIGKILL mid-draft after
+an autosave, finds the draft again when it starts next time."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from store.outbox import Drafts
+from tui.screens.compose import AUTOSAVE_SECONDS
+
+ROOT = Path(__file__).resolve().parents[2]
+MBOX = Path(__file__).with_name("data") / "snapshot.mbox"
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+class Terminal:
+    """One tmux server of our own (a private socket), so the test never touches anyone's sessions."""
+
+    def __init__(self) -> None:
+        self.socket = f"pith-test-{uuid.uuid4().hex[:8]}"
+
+    def tmux(self, *args: str) -> str:
+        done = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=20)
+        return done.stdout
+
+    def start(self, name: str, command: list[str]) -> None:
+        env = [f"{k}={v}" for k, v in os.environ.items() if k.startswith("XDG_") or k in ("PATH", "HOME")]
+        env += ["TERM=xterm-256color", "TZ=UTC", "EMAIL=tess@example.org"]
+        line = " ".join(["env", "-u", "EDITOR", "-u", "VISUAL", *map(_quote, env), *map(_quote, command)])
+        self.tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "36", "-c", str(ROOT), line)
+        self.tmux("set-option", "-t", name, "default-size", "120x36")
+
+    def screen(self, name: str) -> str:
+        return self.tmux("capture-pane", "-p", "-t", name)
+
+    def wait_for(self, name: str, what: str, timeout: float = 30) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            text = self.screen(name)
+            if what in text:
+                return text
+            time.sleep(0.2)
+        raise AssertionError(f"{what!r} never appeared; the screen shows:\n{self.screen(name)}")
+
+    def keys(self, name: str, *keys: str, literal: bool = False) -> None:
+        self.tmux("send-keys", "-t", name, *(["-l"] if literal else []), *keys)
+        time.sleep(0.3)  # one burst per call: a terminal sends keys as a person types them
+
+    def pid(self, name: str) -> int:
+        return int(self.tmux("display-message", "-p", "-t", name, "#{pane_pid}").strip())
+
+    def stop(self) -> None:
+        self.tmux("kill-server")
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+@pytest.fixture
+def terminal() -> Iterator[Terminal]:
+    term = Terminal()
+    term.tmux("new-session", "-d", "-s", "hold", "sleep 600")  # keeps the server up between the two runs
+    try:
+        yield term
+    finally:
+        term.stop()
+
+
+def _drafts(data_home: Path) -> Callable[[], list[tuple[dict[str, str], str]]]:
+    def found() -> list[tuple[dict[str, str], str]]:
+        result = []
+        for store in data_home.rglob("*.sqlite3"):
+            drafts = Drafts(sqlite3.connect(store))
+            result += [d for d in map(drafts.load, drafts.ids()) if d is not None]
+        return result
+
+    return found
+
+
+def test_draft_survives_sigkill(terminal: Terminal) -> None:
+    command = [sys.executable, "main.py", "--archive", str(MBOX), "read", "pith.test.tree"]
+    drafts = _drafts(Path(os.environ["XDG_DATA_HOME"]))
+    terminal.start("first", command)
+    terminal.wait_for("first", "pith.test.tree: ")
+    terminal.keys("first", "P")
+    terminal.wait_for("first", "ctrl+s sends")
+    time.sleep(0.5)  # the composer's on_mount has focused the Subject field
+    terminal.keys("first", "survives a kill", literal=True)
+    terminal.keys("first", "Tab")
+    terminal.keys("first", "typed before the crash", literal=True)
+    terminal.wait_for("first", "typed before the crash")
+    time.sleep(AUTOSAVE_SECONDS * 2 + 1)
+    os.kill(terminal.pid("first"), signal.SIGKILL)
+    terminal.wait_for("first", "", timeout=1)
+
+    saved = drafts()
+    assert len(saved) == 1, saved
+    headers, body = saved[0]
+    assert headers["Subject"] == "survives a kill" and headers["Newsgroups"] == "pith.test.tree"
+    assert body.startswith("typed before the crash")
+
+    terminal.start("second", command)
+    terminal.wait_for("second", "pith.test.tree: ")
+    terminal.keys("second", "O")
+    terminal.wait_for("second", "D Drafts")
+    terminal.keys("second", "D")
+    terminal.wait_for("second", "survives a kill")
+    terminal.keys("second", "Enter")
+    text = terminal.wait_for("second", "resumed")
+    assert "survives a kill" in text and "typed before the crash" in text
