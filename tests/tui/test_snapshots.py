@@ -101,3 +101,24 @@ def test_read_and_unread_rows(snap_compare: Any, tmp_path: Path) -> None:
     """The read-mark column: Alice and Carol read (blank), the rest unread (N); the counts say so."""
     app = build_app(tmp_path / "store.sqlite3", start_group="pith.test.tree")
     assert snap_compare(app, terminal_size=SIZE, run_before=then_press("u", "j", "j", "u"))
+
+
+def test_composer(snap_compare: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A follow-up in the built-in editor: header fields, References, attribution and quote, a warning."""
+    from textual.widgets import Input, TextArea
+
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EMAIL", "Tess Ter <tess@example.org>")
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await then_press("f")(pilot)
+        for widget in pilot.app.screen.query("Input, TextArea"):
+            assert isinstance(widget, (Input, TextArea))
+            widget.cursor_blink = False
+        pilot.app.screen.query_one("#field-newsgroups", Input).value = "pith.test.tree,pith.test.misc"
+        await pilot.press(*"Use JWZ threading.")
+        await settle(pilot)
+
+    app = build_app(tmp_path / "store.sqlite3", start_group="pith.test.tree")
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
