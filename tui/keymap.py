@@ -30,7 +30,9 @@ def sections(app: App[object]) -> list[tuple[str, list[type[DOMNode]]]]:
     """(title, classes whose bindings apply there); "Everywhere" comes first."""
     from tui.screens.article import ArticleScreen
     from tui.screens.base import PithScreen
+    from tui.screens.compose import ComposeScreen
     from tui.screens.groups import GroupsScreen
+    from tui.screens.outbox import DraftsScreen, OutboxScreen
     from tui.screens.search import SearchScreen
     from tui.screens.threads import ThreadsScreen
     from tui.widgets.article_view import ArticleView
@@ -43,6 +45,9 @@ def sections(app: App[object]) -> list[tuple[str, list[type[DOMNode]]]]:
         ("Thread list", [ThreadsScreen, ThreadList]),
         ("Article", [ArticleScreen, ArticleView]),
         ("Search results", [SearchScreen]),
+        ("Composer", [ComposeScreen]),
+        ("Outbox", [OutboxScreen]),
+        ("Drafts", [DraftsScreen]),
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from textual.binding import Binding
 
 from store.config import Config
@@ -108,22 +109,24 @@ async def test_help_lists_every_screen_with_this_one_first(make_app: MakeApp) ->
         assert isinstance(app.screen, GroupsScreen)
 
 
-async def test_features_not_built_yet_say_so(make_app: MakeApp) -> None:
+async def test_compose_keys_open_the_composer_from_the_pager(make_app: MakeApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    """f, F, r and P were placeholders once; each now opens the composer (Escape comes back)."""
+    from tui.screens.compose import ComposeScreen
+
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
     app = make_app(start_group="pith.test.tree", start_article=1)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, ArticleScreen)
-        pending = [
-            ("f", "Follow up"),
-            ("r", "Reply by mail"),
-            ("P", "Post"),
-            ("F", "Follow up without quoting"),
-        ]
-        for key, what in pending:
+        for key, kind in (("f", "news"), ("r", "mail"), ("P", "news"), ("F", "news")):
             await pilot.press(key)
-            await pilot.pause()
-            assert any(n.message == f"{what} is not available yet" for n in app._notifications), what
-        assert isinstance(app.screen, ArticleScreen)  # nothing else happened
+            await settle(pilot)
+            assert isinstance(app.screen, ComposeScreen) and app.screen.kind == kind, key
+            await pilot.press("escape")
+            await settle(pilot)
+        assert isinstance(app.screen, ArticleScreen)
+        assert not any("not available yet" in n.message for n in app._notifications)
 
 
 def test_known_ids_cover_the_screens() -> None:

@@ -21,7 +21,8 @@ from tui.keymap import KeyHelp, live_bindings
 KEYS_WIDTH = 18
 TEXT_WIDTH = 30
 
-SCREEN_SECTIONS = {"GroupsScreen": "Group list", "ThreadsScreen": "Thread list", "ArticleScreen": "Article"}
+SCREEN_SECTIONS = {"GroupsScreen": "Group list", "ThreadsScreen": "Thread list", "ArticleScreen": "Article",
+                   "ComposeScreen": "Composer", "OutboxScreen": "Outbox", "DraftsScreen": "Drafts"}
 
 
 class HelpScreen(Screen[None]):
