@@ -101,8 +101,9 @@ class ArticleScreen(PithScreen):
         number = article.number if article.number is not None else self.key
         self.sub_title = f"{self.group} {number}"
         self.number = number if isinstance(number, int) else None
-        if self.number is not None and hasattr(self.thread_list, "article_read"):
-            self.thread_list.article_read(self.number)  # reading on marks read, stored at once
+        owner = self.thread_list
+        if self.number is not None and owner is not None and hasattr(owner, "article_read"):
+            owner.article_read(self.number)  # reading on marks read, stored at once
         elif self.number is not None:
             self._mark_read_in_store(self.group, self.number)
         self.status.show(f"{len(article.body.splitlines()):,} lines  {article.message_id}")
@@ -148,14 +149,14 @@ class ArticleScreen(PithScreen):
 
     def action_mark_unread(self) -> None:
         owner = self.thread_list
-        if self.number is None or not hasattr(owner, "toggle_unread"):
+        if self.number is None or owner is None or not hasattr(owner, "toggle_unread"):
             self.status.show("open the article from its group's thread list to mark it")
             return
         self.status.show(owner.toggle_unread(self.number))
 
     def action_catch_up(self) -> None:
         owner = self.thread_list
-        if not hasattr(owner, "ask_catch_up"):
+        if owner is None or not hasattr(owner, "ask_catch_up"):
             self.status.show("open the article from its group's thread list to catch up")
             return
         owner.ask_catch_up(self.status.show)

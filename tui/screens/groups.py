@@ -126,7 +126,7 @@ class GroupsScreen(PithScreen):
     @work(thread=True, group="catch-up", exit_on_error=False)
     def _catch_up(self, group: GroupInfo) -> None:
         marked = self.library.call(lambda library: catch_up_group(library, group), local=True)
-        self._recount(f"{group.name}: caught up, {marked:,} articles marked read")
+        self.app.call_from_thread(self._recount, f"{group.name}: caught up, {marked:,} articles marked read")
 
     # -- the name filter -----------------------------------------------------
     def action_filter_groups(self) -> None:
