@@ -231,3 +231,19 @@ async def test_compose_keys_are_live_everywhere(tmp_path: Path) -> None:
         await pilot.pause()
         text = screen_text(app)
         assert "Follow up without quoting" in text and "not available yet" not in text
+
+
+async def test_quitting_mid_draft_keeps_it(tmp_path: Path) -> None:
+    """ctrl+q before any autosave: the screen's unmount writes the draft."""
+    app = make(tmp_path, start_group="pith.test.tree")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("P")
+        await settle(pilot)
+        await pilot.press(*"quit early", "tab", *"unsaved words")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    drafts = Drafts(store_db(tmp_path))
+    found = [drafts.load(i) for i in drafts.ids()]
+    assert found and found[0] is not None and found[0][0]["Subject"] == "quit early"
+    assert found[0][1].startswith("unsaved words")

@@ -12,6 +12,7 @@ A reply by mail goes to ``[mail] sendmail`` or is appended to an mbox.
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import tempfile
 import threading
@@ -22,6 +23,7 @@ from textual import work
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.widgets import Footer, Header, Input, Label, Static, TextArea
 
 from nntp.compose import check_article, finish_article
@@ -81,6 +83,8 @@ class ComposeScreen(PithScreen):
         self._save_lock = threading.Lock()
         self._saved: Snapshot | None = None
         self._untouched: Snapshot | None = None
+        self._latest: Snapshot | None = None
+        """Kept up to date on every change: the app removes the fields before this screen's unmount."""
         self._finished = False
         self._warned = ""
         self.editor_runs = 0
@@ -105,7 +109,7 @@ class ComposeScreen(PithScreen):
     def on_mount(self) -> None:
         follow = "References" in self.extra
         self.sub_title = "reply by mail" if self.kind == "mail" else ("follow-up" if follow else "new article")
-        self._untouched = self.snapshot()
+        self._untouched = self._latest = self.snapshot()
         if self.draft_id is not None:
             self._saved = self._untouched
         self._update_warning()
@@ -139,7 +143,17 @@ class ComposeScreen(PithScreen):
         return "\n".join(f"{name}: {value}" for name, value in self.extra.items() if value)
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        self._remember()
         self._update_warning()
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self._remember()
+
+    def _remember(self) -> None:
+        try:
+            self._latest = self.snapshot()
+        except NoMatches:
+            pass  # being torn down: keep the last text seen
 
     def _update_warning(self) -> None:
         headers = self.headers()
@@ -175,16 +189,18 @@ class ComposeScreen(PithScreen):
 
     def save_now(self) -> None:
         """Save on the event loop (exit, suspend, editor): a local SQLite write, no network."""
-        if not self.is_mounted and self._untouched is None:
-            return
+        if self._untouched is None:
+            return  # never shown: nothing typed
         try:
             snapshot = self.snapshot()
-        except Exception:  # widgets already gone while the app shuts down
+        except NoMatches:  # the app is quitting: the fields are gone, their last text is not
+            snapshot = self._latest
+        if snapshot is None:
             return
         if self._needs_save(snapshot):
             try:
                 self._store(snapshot)
-            except Exception as exc:  # a full disk must not eat the text: say so
+            except (sqlite3.Error, OSError) as exc:  # a full disk must not eat the text silently
                 self.notify(f"the draft could not be saved: {exc}", severity="error", markup=False)
 
     def _on_app_suspend(self, _app: object) -> None:
