@@ -2,7 +2,9 @@
 
 The thread view asks "is this article read?" only for the rows it draws, by a
 binary search in the group's RangeSet, so 150,000 rows cost nothing until they
-are on screen and a mark never rebuilds rows. Every change is applied here at
+are on screen and a mark never rebuilds rows. n/p/N look for unread articles in a
+set of the unread numbers (built once by the loading worker, then kept up to
+date), so scanning every row for one far away still fits in a keypress. Every change is applied here at
 once (the UI thread owns this object) and queued as an operation; the queue is
 drained on the session thread, in order, by :meth:`ReadMarks.flush`, so a quick
 read / unread / read of one article ends in the store as it ends on screen.
@@ -35,13 +37,17 @@ class ReadMarks:
         self._numbers = sorted(set(numbers))
         self.high = max(high, self._numbers[-1] if self._numbers else 0)
         """Catching up marks everything up to here (the group's high-water mark)."""
-        self.unread = sum(1 for number in self._numbers if number not in read)
-        """Articles of the group (as loaded) that are not read."""
+        self.unread_numbers = {number for number in self._numbers if number not in read}
+        """The group's articles (as loaded) that are not read: what n/p/N look for."""
         self._pending: deque[Operation] = deque()
 
     @property
     def total(self) -> int:
         return len(self._numbers)
+
+    @property
+    def unread(self) -> int:
+        return len(self.unread_numbers)
 
     def is_read(self, number: int) -> bool:
         return number in self.read
@@ -55,7 +61,7 @@ class ReadMarks:
         if number in self.read:
             return False
         self.read.add(number)
-        self.unread -= self._present(number)
+        self.unread_numbers.discard(number)
         self._pending.append(("read", number))
         return True
 
@@ -63,7 +69,8 @@ class ReadMarks:
         if number not in self.read:
             return False
         self.read.remove(number)
-        self.unread += self._present(number)
+        if self._present(number):
+            self.unread_numbers.add(number)
         self._pending.append(("unread", number))
         return True
 
@@ -79,7 +86,7 @@ class ReadMarks:
         if self.high:
             self.read.add_range(1, self.high)
             self._pending.append(("through", self.high))
-        self.unread = 0
+        self.unread_numbers.clear()
         return marked
 
     def snapshot(self) -> RangeSet:

@@ -23,7 +23,6 @@ from store.readstate import ReadState
 from store.visits import Visit
 from tui.messages import Rescored
 from tui.readmarks import ReadMarks, prune_read
-from tui.rows import ThreadRow
 from tui.scoring import arrange_scored
 from tui.screens.confirm import ConfirmScreen
 
@@ -71,16 +70,16 @@ class ReadingActions(_Base):
             candidates = range(threads.unit_end(here), len(rows))
         else:
             candidates = range(here + 1, len(rows))
-        target = next((i for i in candidates if self._is_unread(rows[i])), None)
+        unread = self.marks.unread_numbers if self.marks is not None else None
+        if unread is not None and not unread:
+            return None
+        target = next((i for i in candidates if (article := rows[i].article) is not None
+                       and (unread is None or article.number in unread)), None)
         if target is None:
             return None
         threads.show_row(target)
         article = rows[target].article
         return article.number if article is not None else None
-
-    def _is_unread(self, row: ThreadRow) -> bool:
-        article = row.article
-        return article is not None and (self.marks is None or not self.marks.is_read(article.number))
 
     # -- marks -------------------------------------------------------------
     def article_read(self, number: int) -> None:
@@ -163,3 +162,4 @@ class ReadingActions(_Base):
         else:
             note = "all articles (l shows only unread)"
         self.post_message(Rescored(arranged, table, note))
+
