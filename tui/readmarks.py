@@ -24,8 +24,8 @@ from store.ranges import RangeSet
 from store.readstate import ReadState
 from store.visits import Visit, Visits
 
-Operation = tuple[str, int]
-"""("read" | "unread" | "through", article number)."""
+Operation = tuple[str, str, int]
+"""("read" | "unread" | "through", group, article number)."""
 
 
 class ReadMarks:
@@ -62,8 +62,15 @@ class ReadMarks:
             return False
         self.read.add(number)
         self.unread_numbers.discard(number)
-        self._pending.append(("read", number))
+        self._pending.append(("read", self.group, number))
         return True
+
+    def mark_crossposts_read(self, xref: str) -> int:
+        """A read article's copies in the other groups of its Xref header are read too (as slrn and
+        tin do), so they do not come back unread there; -> how many were queued."""
+        others = [(group, number) for group, number in xref_targets(xref) if group != self.group]
+        self._pending.extend(("read", group, number) for group, number in others)
+        return len(others)
 
     def mark_unread(self, number: int) -> bool:
         if number not in self.read:
@@ -71,7 +78,7 @@ class ReadMarks:
         self.read.remove(number)
         if self._present(number):
             self.unread_numbers.add(number)
-        self._pending.append(("unread", number))
+        self._pending.append(("unread", self.group, number))
         return True
 
     def toggle(self, number: int) -> bool:
@@ -85,7 +92,7 @@ class ReadMarks:
         marked = self.unread
         if self.high:
             self.read.add_range(1, self.high)
-            self._pending.append(("through", self.high))
+            self._pending.append(("through", self.group, self.high))
         self.unread_numbers.clear()
         return marked
 
@@ -97,13 +104,13 @@ class ReadMarks:
         """Write the queued changes, oldest first (session thread only); -> how many."""
         done = 0
         while self._pending:
-            kind, number = self._pending.popleft()
+            kind, group, number = self._pending.popleft()
             if kind == "read":
-                state.mark_read(self.group, (number,))
+                state.mark_read(group, (number,))
             elif kind == "unread":
-                state.mark_unread(self.group, (number,))
+                state.mark_unread(group, (number,))
             else:
-                state.mark_through(self.group, number)
+                state.mark_through(group, number)
             done += 1
         return done
 
@@ -134,3 +141,14 @@ def begin_reading(library: Library, group: str, high: int) -> tuple[RangeSet, Vi
     previous = Visits(library.store.db).begin(group, high)
     NewGroups(library.store.db).seen([group])
     return read, previous
+
+
+def xref_targets(xref: str) -> list[tuple[str, int]]:
+    """``"news.example.org a.b:12 c.d:7"`` -> [("a.b", 12), ("c.d", 7)]; malformed items are skipped
+    (the header comes from the server, and a bad item must not stop reading)."""
+    targets: list[tuple[str, int]] = []
+    for item in xref.split()[1:]:
+        group, sep, number = item.rpartition(":")
+        if sep and group and number.isdigit():
+            targets.append((group, int(number)))
+    return targets

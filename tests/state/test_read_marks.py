@@ -16,7 +16,7 @@ from store.readstate import ReadState
 from store.visits import Visit, Visits
 from tui.digest import digest_since
 from tui.group_rows import order_groups, unread_count
-from tui.readmarks import ReadMarks, prune_read
+from tui.readmarks import ReadMarks, prune_read, xref_targets
 from tui.scoring import Filter, RowScore, arrange_scored, roots_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,6 +54,17 @@ def test_flush_writes_in_the_order_marked() -> None:
     marks.mark_unread(7)
     assert marks.flush(state) == 2 and state.read("g").format() == "1-6,8-10"
     assert marks.flush(state) == 0
+
+
+def test_crossposts_are_marked_in_their_other_groups() -> None:
+    assert xref_targets("news.example a.b:12 c.d:7 bad: :3 e.f:x") == [("a.b", 12), ("c.d", 7)]
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    state = ReadState(db)
+    marks = ReadMarks("a.b", RangeSet(), [12])
+    marks.mark_read(12)
+    assert marks.mark_crossposts_read("news.example a.b:12 c.d:7") == 1
+    marks.flush(state)
+    assert (state.read("a.b").format(), state.read("c.d").format()) == ("12", "7")
 
 
 def test_prune_read_keeps_unread_and_their_parents() -> None:

@@ -191,17 +191,20 @@ def _plain_article(group: str, message_id: str, subject: str, references: str = 
 
 @pytest.mark.integration
 async def test_read_marks_on_inn_persist_and_n_skips_them(inn: Any, tmp_path: Path) -> None:
-    """Reading marks read in the store at once; after a restart the mark is still there and n skips it."""
+    """Reading marks read in the store at once (its cross-posted copy too, by Xref); after a restart
+    the mark is still there and n skips it."""
     import uuid
 
     from store.readstate import ReadState
+    from tui.readmarks import xref_targets
 
     group, tag = "local.test", uuid.uuid4().hex
+    elsewhere = sorted(inn.sample_groups)[0]
     ids = [f"<read.{tag}.{i}@pith.invalid>" for i in range(3)]
     address = ServerAddress(inn.host, inn.port)
     poster = NNTPClient(address, timeout=10)
     try:
-        poster.post(_plain_article(group, ids[0], f"read marks {tag}"))
+        poster.post(_plain_article(f"{group},{elsewhere}", ids[0], f"read marks {tag}"))
         for message_id in ids[1:]:
             poster.post(_plain_article(group, message_id, f"Re: read marks {tag}", ids[0]))
     finally:
@@ -218,11 +221,13 @@ async def test_read_marks_on_inn_persist_and_n_skips_them(inn: Any, tmp_path: Pa
         await pilot.press("q")
         await settle(pilot)
         numbers = [threads.rows[index[m]].article.number for m in ids]  # type: ignore[union-attr]
+        copies = dict(xref_targets(threads.rows[index[ids[0]]].article.xref))  # type: ignore[union-attr]
         assert threads.current is not None and threads.current.message_id == ids[0]
         assert screen_text(app).splitlines()[1 + index[ids[0]] - round(threads.scroll_y)].startswith("  ")
     check = Store(store)
     try:
         assert numbers[0] in ReadState(check.db).read(group) and numbers[1] not in ReadState(check.db).read(group)
+        assert copies[group] == numbers[0] and copies[elsewhere] in ReadState(check.db).read(elsewhere)
     finally:
         check.close()
     again = server_app(address, store, start_group=group)

@@ -83,8 +83,11 @@ class ReadingActions(_Base):
 
     # -- marks -------------------------------------------------------------
     def article_read(self, number: int) -> None:
-        """The pager showed article ``number``: read, and written to the store now."""
+        """The pager showed article ``number``: read (and its cross-posted copies, by Xref), stored now."""
         if self.marks is not None and self.marks.mark_read(number):
+            current = self.thread_list.current
+            if current is not None and current.article is not None and current.article.number == number:
+                self.marks.mark_crossposts_read(current.article.xref)
             self._marks_changed()
 
     def toggle_unread(self, number: int) -> str:
