@@ -287,3 +287,30 @@ async def test_an_article_opened_from_search_is_marked_read(make_app: MakeApp, t
         await settle(pilot)
         assert isinstance(app.screen, ArticleScreen) and "Cross-posted announcement" in screen_text(app)
     assert read_in_store(tmp_path / "store.sqlite3") == "8"
+
+
+async def test_s_and_u_subscribe_and_unsubscribe_on_the_group_list(make_app: MakeApp, tmp_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        groups = app.screen.query_one(GroupList)
+        await pilot.press("j", "s")  # the tree group moves to the top; the cursor stays on it
+        await settle(pilot)
+        assert [g.name for g in groups.groups] == [TREE, "pith.test.misc"] and groups.current.name == TREE  # type: ignore[union-attr]
+        assert app.screen.status.message == f"subscribed to {TREE}"
+        assert group_line(app, "pith.test.misc")[0] == "U"
+        await pilot.press("u")
+        await settle(pilot)
+        assert [g.name for g in groups.groups] == ["pith.test.misc", TREE]
+        assert app.screen.status.message == f"unsubscribed from {TREE}"
+        await pilot.press("k", "s")
+        await settle(pilot)
+        assert [g.name for g in groups.groups] == ["pith.test.misc", TREE]
+        await pilot.press("j", "s")  # both now: in .newsrc order, where the tree group came first
+        await settle(pilot)
+        assert [g.name for g in groups.groups] == [TREE, "pith.test.misc"]
+    store = Store(tmp_path / "store.sqlite3")
+    try:
+        assert ReadState(store.db).subscribed() == [TREE, "pith.test.misc"]
+    finally:
+        store.close()

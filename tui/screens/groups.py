@@ -2,7 +2,8 @@
 
 Coming back from a group re-reads the counts from the store (no server call), so
 what was just read shows at once. ``c`` catches up the group under the cursor
-after a y/n question; ``g`` narrows the list to names holding what is typed.
+after a y/n question; ``s`` / ``u`` subscribe and unsubscribe (subscribed groups come first, in
+.newsrc order: a group new to the read state goes to the end); ``g`` narrows the list to names holding what is typed.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from textual.worker import get_current_worker
 from nntp.errors import SourceUnavailable
 from nntp.models import GroupInfo
 from store.library import Library
+from store.readstate import ReadState
 from tui.bindings import CATCH_UP
 from tui.group_rows import GroupListing, catch_up_group, group_listing
 from tui.messages import GroupsLoaded
@@ -35,6 +37,8 @@ class GroupsScreen(PithScreen):
         Binding("q", "app.quit", "Quit", id="quit"),
         Binding("R", "refresh_groups", "Refresh", id="refresh-groups"),
         CATCH_UP,
+        Binding("s", "subscribe(True)", "Subscribe", id="subscribe", show=False),
+        Binding("u", "subscribe(False)", "Unsubscribe", id="unsubscribe", show=False),
         Binding("g", "filter_groups", "Filter by name", id="filter-groups", show=False),
         Binding("escape", "clear_filter", "Clear the name filter", id="clear-group-filter", show=False),
     ]
@@ -127,6 +131,18 @@ class GroupsScreen(PithScreen):
     def _catch_up(self, group: GroupInfo) -> None:
         marked = self.library.call(lambda library: catch_up_group(library, group), local=True)
         self.app.call_from_thread(self._recount, f"{group.name}: caught up, {marked:,} articles marked read")
+
+    # -- subscriptions (s / u, as in slrn and tin) ----------------------------
+    def action_subscribe(self, subscribe: bool) -> None:
+        group = self.group_list.current
+        if group is not None:
+            self._subscribe(group.name, subscribe)
+
+    @work(thread=True, group="subscribe", exit_on_error=False)
+    def _subscribe(self, name: str, subscribe: bool) -> None:
+        self.library.call(lambda library: ReadState(library.store.db).subscribe(name, subscribe), local=True)
+        note = f"subscribed to {name}" if subscribe else f"unsubscribed from {name}"
+        self.app.call_from_thread(self._recount, note)
 
     # -- the name filter -----------------------------------------------------
     def action_filter_groups(self) -> None:
