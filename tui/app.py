@@ -18,6 +18,7 @@ from textual.screen import Screen
 
 from killfile import session
 from killfile.session import Killfile
+from nntp.errors import PithError
 from store.config import Config
 from store.library import Library
 from store.paths import config_dir
@@ -77,6 +78,22 @@ class PithApp(App[None]):
             self.notify(problem, title="config", severity="warning", timeout=10, markup=False)
         if self.start_group:
             self.open_group(self.start_group, self.start_article)
+        self.run_worker(self._send_queued, thread=True, group="send-queued", exit_on_error=False)
+
+    def _send_queued(self) -> None:
+        """Articles left queued by an earlier run (offline, server down) go out once the server answers."""
+        from tui import posting
+
+        try:
+            queued = {e.id for e in self.library.call(posting.entries, local=True) if e.state == "queued"}
+            if not queued:
+                return  # no reason to connect early
+            entries, _why = self.library.call(posting.flush)
+        except PithError:
+            return  # the group list reports an unreachable server
+        sent = sum(1 for e in entries if e.id in queued and e.state == "sent")
+        if sent:
+            self.call_from_thread(self.notify, f"outbox: sent {sent} article(s) queued earlier", timeout=6)
 
     def open_group(self, name: str, article: int | str | None = None) -> None:
         """Show the threads of ``name`` (then ``article``, if given) over the group list."""

@@ -104,15 +104,20 @@ def queue(library: Library, raw: bytes, message_id: str) -> int:
     return Outbox(library.store.db).add(raw, message_id)
 
 
+def entries(library: Library) -> list[OutboxEntry]:
+    return Outbox(library.store.db).entries()
+
+
 def flush(library: Library) -> tuple[list[OutboxEntry], str]:
-    """Send what is queued if a live server takes posts; -> (entries, why nothing was sent or "")."""
+    """Send what is queued if a live server takes posts; -> (entries, why nothing was sent or "").
+
+    An unreachable server raises SourceUnavailable, so the session marks itself
+    unreachable (the status line says so); callers list the queue locally then.
+    """
     outbox = Outbox(library.store.db)
     if library.offline:
         return outbox.entries(), f"offline ({library.offline_reason or 'no server'})"
-    try:
-        source = library.source
-    except PithError as exc:
-        return outbox.entries(), str(exc)
+    source = library.source
     post = getattr(source, "post", None)
     if post is None:
         return outbox.entries(), "this source is a read-only archive"

@@ -145,3 +145,20 @@ async def test_offline_post_stays_queued_then_goes_out_from_the_outbox(inn: Any,
     entry = outbox(store).entries()[0]
     assert entry.state == "sent"
     assert fetch(inn, entry.message_id).header("Subject") == subject
+
+
+@pytest.mark.integration
+async def test_articles_queued_earlier_go_out_when_the_app_starts_online(inn: Any, tmp_path: Path) -> None:
+    store = tmp_path / "store.sqlite3"
+    from store.cache import Store
+
+    Store(store).db.close()  # a real store, as an earlier run left it
+    message_id = f"<queued.{uuid.uuid4().hex}@pith.invalid>"
+    outbox(store).add(f"From: tess@example.org\nNewsgroups: {GROUP}\nSubject: left queued\n"
+                      f"Message-ID: {message_id}\n\nfrom an earlier run\n".encode(), message_id)
+    app = server_app(ServerAddress(inn.host, inn.port), store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert any(n.message == "outbox: sent 1 article(s) queued earlier" for n in app._notifications)
+    assert [e.state for e in outbox(store).entries()] == ["sent"]
+    assert fetch(inn, message_id).header("Subject") == "left queued"

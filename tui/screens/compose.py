@@ -27,9 +27,11 @@ from textual.css.query import NoMatches
 from textual.widgets import Footer, Header, Input, Label, Static, TextArea
 
 from nntp.compose import check_article, finish_article
-from nntp.errors import PithError
+from nntp.errors import PithError, SourceUnavailable
 from store.config import Config
+from store.outbox import OutboxEntry
 from tui import posting
+from tui.backend import LibraryHandle
 from tui.compose_text import crosspost_warning, editor_text, header_fields, parse_editor_text
 from tui.posting import DraftBox
 from tui.screens.base import PithScreen
@@ -286,7 +288,7 @@ class ComposeScreen(PithScreen):
         raw, message_id = finish_article(fields, body.encode("utf-8"))
         entry_id = self.library.call(lambda library: posting.queue(library, raw, message_id), local=True)
         self._forget_draft()
-        entries, why = self.library.call(posting.flush)
+        entries, why = flush_or_keep(self.library)
         entry = next((e for e in entries if e.id == entry_id), None)
         self.app.call_from_thread(self._done, _outcome(entry, why, headers.get("Newsgroups", "")))
 
@@ -319,6 +321,14 @@ class ComposeScreen(PithScreen):
         if isinstance(screen, PithScreen) and screen.is_mounted:
             screen.status.show(message)
         self.notify(message, timeout=6, markup=False)
+
+
+def flush_or_keep(library: LibraryHandle) -> tuple[list[OutboxEntry], str]:
+    """Flush through the session; an unreachable server leaves everything queued, and says why."""
+    try:
+        return library.call(posting.flush)
+    except SourceUnavailable as exc:
+        return library.call(posting.entries, local=True), str(exc)
 
 
 def _outcome(entry: object, why: str, groups: str) -> str:

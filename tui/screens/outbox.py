@@ -22,8 +22,8 @@ from textual.widgets import Footer, Header, Static
 from nntp.sanitize import sanitize_line, sanitize_text
 from store.library import Library
 from store.outbox import Outbox, OutboxEntry
-from tui import posting
 from tui.posting import DraftBox
+from tui.screens.compose import flush_or_keep
 from tui.screens.base import PithScreen
 from tui.widgets.line_list import LineList
 from tui.widgets.status_line import StatusLine
@@ -119,7 +119,7 @@ class OutboxScreen(PithScreen):
 
     @work(thread=True, exclusive=True, group="outbox", exit_on_error=False)
     def _flush(self) -> None:
-        entries, why = self.library.call(posting.flush)
+        entries, why = flush_or_keep(self.library)
         queued = sum(e.state == "queued" for e in entries)
         note = f"not sent: {why}" if why else f"sent what it could; {queued} still queued"
         self.app.call_from_thread(self._show, entries, note)
