@@ -44,7 +44,7 @@ class OutboxEntry:
     created: int
     raw: bytes
     state: str
-    """``queued``, ``sent``, ``refused`` or ``needs-mail`` (read-only server: send by mail)."""
+    """``queued``, ``sent``, ``refused``, ``needs-mail`` (read-only server: send by mail) or ``mailed``."""
     reply: str
     mailto: str
     attempts: int
@@ -87,6 +87,10 @@ class Outbox:
             self.db.execute("BEGIN IMMEDIATE")
             self.db.execute("UPDATE outbox SET state=?, reply=?, mailto=?, attempts=attempts+1 WHERE id=?",
                             (state, reply, mailto, entry_id))
+
+    def mark_mailed(self, entry_id: int, where: str) -> None:
+        """A needs-mail article went out by mail (``where``: the mbox or sendmail command)."""
+        self._record(entry_id, "mailed", f"mailed ({where})")
 
     def flush(self, post: Callable[[bytes], str]) -> list[OutboxEntry]:
         """Post every queued article; returns the entries after the attempt."""

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from email.utils import formatdate
 from pathlib import Path
 
-from nntp.compose import encode_value, make_message_id
+from nntp.compose import encode_value, make_message_id, split_article
 from nntp.errors import PithError
 from store.config import ComposeConfig, MailConfig
 from store.library import Library
@@ -147,6 +147,17 @@ def mail_bytes(fields: list[tuple[str, str]], body: str) -> bytes:
     if not body.endswith("\n"):
         body += "\n"
     return head.encode("ascii", "replace") + b"\n\n" + body.encode("utf-8")
+
+
+_NOT_FOR_MAIL = {"newsgroups", "followup-to", "path", "xref", "mime-version", "content-type",
+                 "content-transfer-encoding"}
+
+
+def article_as_mail(raw: bytes, to: str) -> bytes:
+    """A queued article re-addressed to ``to`` (a read-only server's mailto:), Message-ID kept."""
+    fields, body = split_article(raw)
+    kept = [(name, value) for name, value in fields if name and name.lower() not in _NOT_FOR_MAIL]
+    return mail_bytes([("To", to), *kept], body.decode("utf-8", "replace"))
 
 
 def default_mbox() -> Path:

@@ -247,3 +247,24 @@ async def test_quitting_mid_draft_keeps_it(tmp_path: Path) -> None:
     found = [drafts.load(i) for i in drafts.ids()]
     assert found and found[0] is not None and found[0][0]["Subject"] == "quit early"
     assert found[0][1].startswith("unsaved words")
+
+
+async def test_needs_mail_article_is_mailed_from_the_outbox(tmp_path: Path) -> None:
+    mbox = tmp_path / "out.mbox"
+    outbox = Outbox(store_db(tmp_path))
+    entry_id = outbox.add(b"From: tess@example.org\nNewsgroups: list.dev\nSubject: patch\nMessage-ID: <m@x>\n\nhi\n",
+                          "<m@x>")
+    outbox._refused(outbox.get(entry_id), "440 posting not allowed, send to mailto:dev@lists.example")  # type: ignore[arg-type]
+    app = make(tmp_path, Config(mail=MailConfig(mbox=str(mbox))))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("O")
+        await settle(pilot)
+        assert "needs-mail" in screen_text(app) and "send by mail to dev@lists.example" in screen_text(app)
+        await pilot.press("m")
+        await settle(pilot)
+        assert "mailed #1 to dev@lists.example" in screen_text(app)
+        assert "mailed      list.dev" in screen_text(app)
+    message = next(iter(mailbox.mbox(str(mbox))))
+    assert message["To"] == "dev@lists.example" and message["Message-ID"] == "<m@x>"
+    assert message["Newsgroups"] is None and message.get_payload() == "hi\n"

@@ -19,9 +19,12 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from nntp.errors import PithError
 from nntp.sanitize import sanitize_line, sanitize_text
+from store.config import Config
 from store.library import Library
 from store.outbox import Outbox, OutboxEntry
+from tui import posting
 from tui.posting import DraftBox
 from tui.screens.compose import flush_or_keep
 from tui.screens.base import PithScreen
@@ -53,10 +56,10 @@ class TextList(LineList):
 def entry_line(entry: OutboxEntry) -> str:
     """One outbox row: id, state, groups, subject, and what the server said."""
     line = f"{entry.id:>4}  {entry.state:<10}  {entry.header('Newsgroups')[:30]:<30}  {entry.header('Subject')}"
+    if entry.mailto and entry.state == "needs-mail":
+        line += f"  send by mail to {entry.mailto} (m)"
     if entry.reply:
         line += f"  [{entry.reply}]"
-    if entry.mailto:
-        line += f"  send by mail to {entry.mailto}"
     return line
 
 
@@ -71,6 +74,7 @@ class OutboxScreen(PithScreen):
         Binding("q,escape", "back", "Back", id="back"),
         Binding("f", "flush", "Send queued", id="outbox-flush"),
         Binding("d", "drop", "Drop", id="outbox-drop"),
+        Binding("m", "mail", "Mail it (read-only server)", id="outbox-mail"),
         Binding("D", "drafts", "Drafts", id="drafts"),
     ]
 
@@ -139,6 +143,26 @@ class OutboxScreen(PithScreen):
     def _drop(self, entry_id: int) -> None:
         self.library.call(lambda library: Outbox(library.store.db).drop(entry_id), local=True)
         self._load(f"dropped #{entry_id}")
+
+    def action_mail(self) -> None:
+        """Send a needs-mail article to the address the server named, by [mail] (sendmail or mbox)."""
+        entry = self._current()
+        if entry is None or entry.state != "needs-mail" or not entry.mailto:
+            self.status.show("m mails an article a read-only server refused with a mailto: address")
+            return
+        self._mail(entry)
+
+    @work(thread=True, exclusive=True, group="outbox", exit_on_error=False)
+    def _mail(self, entry: OutboxEntry) -> None:
+        config = getattr(self.app, "config", None) or Config()
+        try:
+            delivered = posting.deliver(posting.article_as_mail(entry.raw, entry.mailto), config.mail)
+        except PithError as exc:
+            self.app.call_from_thread(self.report_error, f"not mailed: {exc}")
+            return
+        self.library.call(lambda library: Outbox(library.store.db).mark_mailed(entry.id, delivered.where),
+                          local=True)
+        self._load(f"mailed #{entry.id} to {entry.mailto} ({delivered.how}: {delivered.where})")
 
     @on(LineList.Selected, "#outbox")
     def _view(self, event: LineList.Selected) -> None:
