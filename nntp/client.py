@@ -47,7 +47,7 @@ with warnings.catch_warnings():
 T = TypeVar("T")
 
 DEFAULT_PORT = 119
-OVER_CHUNK = 10_000
+OVER_CHUNK = 5_000
 """Articles per OVER command: progress and cancellation points on a big group."""
 
 

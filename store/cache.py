@@ -15,6 +15,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from operator import itemgetter
 from pathlib import Path
 
 from nntp.models import GroupInfo, Overview, RawOverviews
@@ -31,6 +32,10 @@ def store_path(data_dir: Path, identity: str) -> Path:
     """One database per source, named after its identity in a file-system-safe way."""
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", identity).strip("_") or "default"
     return data_dir / "servers" / f"{safe}.v{FILE_FORMAT}.sqlite3"
+
+
+_AS_PACK_ROW = itemgetter(1, 3, 4, 5, 2, 6, 7, 8, 9)
+"""An overview_row in the column order of packs.COLUMNS."""
 
 
 def overview_row(name: str, o: Overview) -> tuple[object, ...]:
@@ -147,14 +152,21 @@ class Store:
         written, so the next entry reads packs. Returns the chunks left (of ``name``).
         """
         done = 0
-        settled: set[str] = set()
+        packers: dict[str, packs.TailPacker] = {}
+
+        def insert(group: str, batch: list[Overview]) -> None:
+            packer = packers.setdefault(group, packs.TailPacker(self.db, group))
+            if batch:
+                packer.check(batch[0].number)
+            packer.add(self._insert_rows(group, batch))
+
         while chunks is None or done < chunks:
             with self.transaction():
-                group = rawchunks.settle_next(self.db, name, self._insert_rows)
+                group = rawchunks.settle_next(self.db, name, insert)
             if group is None:
                 break
-            settled.add(group)
             done += 1
+        settled = set(packers)
         left = rawchunks.pending(self.db, name) if done else 0
         for group in settled:
             if not rawchunks.pending(self.db, group):
@@ -174,12 +186,15 @@ class Store:
         if rawchunks.pending(self.db, name):
             self.settle(name)
 
-    def _insert_rows(self, name: str, batch: list[Overview]) -> None:
-        if batch:
-            self.db.executemany("INSERT OR REPLACE INTO overview VALUES (?,?,?,?,?,?,?,?,?,?)",
-                                [overview_row(name, o) for o in batch])
-            numbers = [o.number for o in batch]
-            self.overview_rows_changed(name, min(numbers), max(numbers))
+    def _insert_rows(self, name: str, batch: list[Overview]) -> list[packs.Row]:
+        """Insert rows (caller holds the transaction); returns them as packs see them."""
+        if not batch:
+            return []
+        rows = [overview_row(name, o) for o in batch]
+        self.db.executemany("INSERT OR REPLACE INTO overview VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+        numbers = [o.number for o in batch]
+        self.overview_rows_changed(name, min(numbers), max(numbers))
+        return list(map(_AS_PACK_ROW, rows))
 
     def holds(self, name: str) -> bool:
         """Whether any overview of the group is cached (rows or chunks)."""

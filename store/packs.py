@@ -150,3 +150,41 @@ def overviews(db: sqlite3.Connection, grp: str) -> tuple[list[Overview], list[Ro
         ).fetchall()
         records.extend(rows_to_overviews(tail))
     return records, tail, stale
+
+
+class TailPacker:
+    """Packs rows as chunks of them are settled, without reading them back (store/rawchunks.py).
+
+    Each ``add`` runs in the transaction that inserts those rows. It packs only
+    while every row it is given lies above every row already in the table (the
+    usual first fetch); anything else (a refetch over existing rows, numbers out
+    of order) stops it, and ``pack_tail`` afterwards packs from the table as before.
+    """
+
+    def __init__(self, db: sqlite3.Connection, grp: str) -> None:
+        self.db, self.grp = db, grp
+        self.tail: list[Row] | None = None
+        self.stopped = False
+
+    def check(self, first: int) -> None:
+        """Before rows from ``first`` on are inserted: stop if the table already has any there."""
+        if not self.stopped and self.db.execute(
+                "SELECT 1 FROM overview WHERE grp=? AND number >= ? LIMIT 1", (self.grp, first)).fetchone():
+            self.stopped = True
+
+    def add(self, rows: list[Row]) -> None:
+        """Rows just inserted, in number order: write every full pack they complete."""
+        if self.stopped or not rows:
+            return
+        numbers = [r[0] for r in rows]
+        if any(a >= b for a, b in zip(numbers, numbers[1:])):
+            self.stopped = True
+            return
+        if self.tail is None:
+            last = packed_last(self.db, self.grp)
+            self.tail = self.db.execute(f"SELECT {COLUMNS} FROM overview WHERE grp=? AND number > ? AND number < ? "
+                                        "ORDER BY number", (self.grp, last, numbers[0])).fetchall()
+        self.tail.extend(rows)
+        full = len(self.tail) - len(self.tail) % PACK_ROWS
+        write_packs(self.db, self.grp, self.tail[:full])
+        del self.tail[:full]
