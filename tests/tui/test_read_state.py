@@ -314,3 +314,20 @@ async def test_s_and_u_subscribe_and_unsubscribe_on_the_group_list(make_app: Mak
         assert ReadState(store.db).subscribed() == [TREE, "pith.test.misc"]
     finally:
         store.close()
+
+
+async def test_catch_up_from_the_pager(make_app: MakeApp, tmp_path: Path) -> None:
+    app = make_app(start_group=TREE, start_article=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ArticleScreen)
+        await pilot.press("c")
+        await pilot.pause()
+        assert "mark all 7 unread articles read? (y/n)" in screen_text(app)  # the one shown is read already
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, ArticleScreen)
+        assert app.screen.status.message == f"{TREE}: caught up, 7 articles marked read"
+        await pilot.press("n")
+        assert app.screen.status.message == "no more unread articles"
+    assert read_in_store(tmp_path / "store.sqlite3") == "1-8"
