@@ -74,7 +74,7 @@ class OutboxScreen(PithScreen):
         Binding("q,escape", "back", "Back", id="back"),
         Binding("f", "flush", "Send queued", id="outbox-flush"),
         Binding("d", "drop", "Drop", id="outbox-drop"),
-        Binding("m", "mail", "Mail it (read-only server)", id="outbox-mail"),
+        Binding("m", "mail", "Mail it", id="outbox-mail"),
         Binding("D", "drafts", "Drafts", id="drafts"),
     ]
 
