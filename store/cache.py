@@ -15,7 +15,6 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from operator import itemgetter
 from pathlib import Path
 
 from nntp.models import GroupInfo, Overview, RawOverviews
@@ -32,10 +31,6 @@ def store_path(data_dir: Path, identity: str) -> Path:
     """One database per source, named after its identity in a file-system-safe way."""
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", identity).strip("_") or "default"
     return data_dir / "servers" / f"{safe}.v{FILE_FORMAT}.sqlite3"
-
-
-_AS_PACK_ROW = itemgetter(1, 3, 4, 5, 2, 6, 7, 8, 9)
-"""An overview_row in the column order of packs.COLUMNS."""
 
 
 def overview_row(name: str, o: Overview) -> tuple[object, ...]:
@@ -158,7 +153,8 @@ class Store:
             packer = packers.setdefault(group, packs.TailPacker(self.db, group))
             if batch:
                 packer.check(batch[0].number)
-            packer.add(self._insert_rows(group, batch))
+            self._insert_rows(group, batch)
+            packer.add(batch)
 
         while chunks is None or done < chunks:
             with self.transaction():
@@ -182,19 +178,24 @@ class Store:
             pass
 
     def _settled(self, name: str | None = None) -> None:
-        """Rows are about to be read with SQL: make them from any stored chunks first."""
-        if rawchunks.pending(self.db, name):
-            self.settle(name)
+        """Rows are about to be read with SQL: make them from any stored chunks first.
 
-    def _insert_rows(self, name: str, batch: list[Overview]) -> list[packs.Row]:
-        """Insert rows (caller holds the transaction); returns them as packs see them."""
-        if not batch:
-            return []
-        rows = [overview_row(name, o) for o in batch]
-        self.db.executemany("INSERT OR REPLACE INTO overview VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
-        numbers = [o.number for o in batch]
-        self.overview_rows_changed(name, min(numbers), max(numbers))
-        return list(map(_AS_PACK_ROW, rows))
+        If another pith holds the write lock past the busy timeout, the answer
+        comes from the rows settled so far rather than an error.
+        """
+        if rawchunks.pending(self.db, name):
+            try:
+                self.settle(name)
+            except sqlite3.OperationalError:
+                pass
+
+    def _insert_rows(self, name: str, batch: list[Overview]) -> None:
+        """Insert rows (caller holds the transaction), drop packs over them, queue them for the index."""
+        if batch:
+            self.db.executemany("INSERT OR REPLACE INTO overview VALUES (?,?,?,?,?,?,?,?,?,?)",
+                                [overview_row(name, o) for o in batch])
+            numbers = [o.number for o in batch]
+            self.overview_rows_changed(name, min(numbers), max(numbers))
 
     def holds(self, name: str) -> bool:
         """Whether any overview of the group is cached (rows or chunks)."""

@@ -76,6 +76,15 @@ def encode(rows: list[Row]) -> bytes:
     return marshal.dumps((numbers, subjects, who, stamps, ids, refs, sizes, lines, xrefs))
 
 
+def encode_records(records: list[Overview]) -> bytes:
+    """The same blob as ``encode`` gives for these records' rows, straight from the records."""
+    authors: dict[str, str] = {}
+    numbers, subjects, who, dates, ids, refs, sizes, lines, xrefs, _ = zip(*records)
+    who = tuple(authors.setdefault(a, a) for a in who)
+    stamps = pickle.dumps(list(dates), protocol=4)
+    return marshal.dumps((numbers, subjects, who, stamps, ids, refs, sizes, lines, xrefs))
+
+
 class _Dates(pickle.Unpickler):
     """Unpickles a list of datetimes and nothing else (a store file is data, never code)."""
 
@@ -153,17 +162,18 @@ def overviews(db: sqlite3.Connection, grp: str) -> tuple[list[Overview], list[Ro
 
 
 class TailPacker:
-    """Packs rows as chunks of them are settled, without reading them back (store/rawchunks.py).
+    """Packs records as chunks of them are settled, without reading them back (store/rawchunks.py).
 
     Each ``add`` runs in the transaction that inserts those rows. It packs only
-    while every row it is given lies above every row already in the table (the
+    while every record it is given lies above every row already in the table (the
     usual first fetch); anything else (a refetch over existing rows, numbers out
     of order) stops it, and ``pack_tail`` afterwards packs from the table as before.
+    The records must be as the table gives them back (rawchunks.as_stored).
     """
 
     def __init__(self, db: sqlite3.Connection, grp: str) -> None:
         self.db, self.grp = db, grp
-        self.tail: list[Row] | None = None
+        self.tail: list[Overview] | None = None
         self.stopped = False
 
     def check(self, first: int) -> None:
@@ -172,19 +182,22 @@ class TailPacker:
                 "SELECT 1 FROM overview WHERE grp=? AND number >= ? LIMIT 1", (self.grp, first)).fetchone():
             self.stopped = True
 
-    def add(self, rows: list[Row]) -> None:
-        """Rows just inserted, in number order: write every full pack they complete."""
-        if self.stopped or not rows:
+    def add(self, records: list[Overview]) -> None:
+        """Records just inserted, in number order: write every full pack they complete."""
+        if self.stopped or not records:
             return
-        numbers = [r[0] for r in rows]
-        if any(a >= b for a, b in zip(numbers, numbers[1:])):
+        numbers = [r.number for r in records]
+        if any(a >= b for a, b in zip(numbers, numbers[1:])) or any(r.date and r.date.microsecond for r in records):
             self.stopped = True
             return
         if self.tail is None:
             last = packed_last(self.db, self.grp)
-            self.tail = self.db.execute(f"SELECT {COLUMNS} FROM overview WHERE grp=? AND number > ? AND number < ? "
-                                        "ORDER BY number", (self.grp, last, numbers[0])).fetchall()
-        self.tail.extend(rows)
-        full = len(self.tail) - len(self.tail) % PACK_ROWS
-        write_packs(self.db, self.grp, self.tail[:full])
-        del self.tail[:full]
+            self.tail = rows_to_overviews(self.db.execute(
+                f"SELECT {COLUMNS} FROM overview WHERE grp=? AND number > ? AND number < ? ORDER BY number",
+                (self.grp, last, numbers[0])).fetchall())
+        self.tail.extend(records)
+        for start in range(0, len(self.tail) - PACK_ROWS + 1, PACK_ROWS):
+            run = self.tail[start : start + PACK_ROWS]
+            self.db.execute("INSERT OR REPLACE INTO overview_pack VALUES (?,?,?,?,?,?)",
+                            (self.grp, run[0].number, run[-1].number, len(run), FORMAT, encode_records(run)))
+        del self.tail[: len(self.tail) - len(self.tail) % PACK_ROWS]

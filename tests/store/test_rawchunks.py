@@ -53,6 +53,9 @@ def test_chunks_read_back_exactly_and_settle_into_the_same_rows(tmp_path: Path) 
     assert store.db.execute("SELECT COUNT(*) FROM overview_raw").fetchone() == (0,)
     assert store.overview_count("g") == len(want)
     assert packs.packed_last(store.db, "g") > 0  # the next entry reads packs
+    packed, last = packs.load(store.db, "g") or ([], 0)
+    rows = store.db.execute(f"SELECT {packs.COLUMNS} FROM overview WHERE number <= ? ORDER BY number", (last,))
+    assert [repr(r) for r in packed] == [repr(r) for r in packs.rows_to_overviews(rows.fetchall())]
     assert store.overviews("g") == want
     assert sorted(h.number for h in store.search('"subject 42 café"', group="g", limit=None)) == \
         [o.number for o in want if o.subject == "subject 42 café"]
