@@ -122,3 +122,23 @@ def test_composer(snap_compare: Any, tmp_path: Path, monkeypatch: pytest.MonkeyP
 
     app = build_app(tmp_path / "store.sqlite3", start_group="pith.test.tree")
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_outbox_screen(snap_compare: Any, tmp_path: Path) -> None:
+    """One article in each state, with the server's words and a read-only server's mailto:."""
+    import sqlite3
+
+    from store.outbox import Outbox
+
+    outbox = Outbox(sqlite3.connect(tmp_path / "store.sqlite3"))
+    replies = {"sent": "240 article posted ok", "refused": "441 437 Too many groups",
+               "needs-mail": "440 posting not allowed, mailto:dev@lists.example"}
+    for number, subject in enumerate(("queued while offline", "sent", "refused", "needs-mail"), 1):
+        entry_id = outbox.add(f"Newsgroups: pith.test.tree\nSubject: {subject}\n\nbody\n".encode(), f"<{number}@x>")
+        entry = outbox.get(entry_id)
+        if subject == "sent":
+            outbox._record(entry_id, "sent", replies[subject])
+        elif subject in replies and entry is not None:
+            outbox._refused(entry, replies[subject])
+    app = build_app(tmp_path / "store.sqlite3")
+    assert snap_compare(app, terminal_size=SIZE, run_before=then_press("O"))

@@ -55,7 +55,7 @@ class TextList(LineList):
 
 def entry_line(entry: OutboxEntry) -> str:
     """One outbox row: id, state, groups, subject, and what the server said."""
-    line = f"{entry.id:>4}  {entry.state:<10}  {entry.header('Newsgroups')[:30]:<30}  {entry.header('Subject')}"
+    line = f"#{entry.id:<4} {entry.state:<10}  {entry.header('Newsgroups')[:30]:<30}  {entry.header('Subject')}"
     if entry.mailto and entry.state == "needs-mail":
         line += f"  send by mail to {entry.mailto} (m)"
     if entry.reply:
@@ -205,7 +205,7 @@ class RawScreen(Screen[None]):
 def draft_line(draft_id: int, headers: dict[str, str], body: str) -> str:
     where = headers.get("Newsgroups") or (f"mail to {headers['To']}" if headers.get("To") else "(no groups)")
     subject = headers.get("Subject") or "(no subject)"
-    return f"{draft_id:>4}  {where[:34]:<34}  {subject}  ({len(body.splitlines())} lines)"
+    return f"#{draft_id:<4} {where[:34]:<34}  {subject}  ({len(body.splitlines())} lines)"
 
 
 class DraftsScreen(PithScreen):
