@@ -193,6 +193,7 @@ class ComposeScreen(PithScreen):
         """Save on the event loop (exit, suspend, editor): a local SQLite write, no network."""
         if self._untouched is None:
             return  # never shown: nothing typed
+        snapshot: Snapshot | None
         try:
             snapshot = self.snapshot()
         except NoMatches:  # the app is quitting: the fields are gone, their last text is not

@@ -19,15 +19,26 @@ from tui import posting
 from tui.compose_text import followup_headers, mail_headers, new_post_headers, quoted_body, with_signature
 
 if TYPE_CHECKING:
-    from tui.screens.base import PithScreen
+    from textual.screen import Screen
 
-    _Base = PithScreen
+    from tui.backend import LibraryHandle
+    from tui.widgets.status_line import StatusLine
+
+    _Base = Screen[None]
 else:
     _Base = object
 
 
 class ComposeActions(_Base):
     """Mixed into PithScreen; screens say what is under the cursor through ``compose_context``."""
+
+    if TYPE_CHECKING:  # provided by PithScreen (which imports this module, so no import back)
+
+        @property
+        def library(self) -> LibraryHandle: ...
+
+        @property
+        def status(self) -> StatusLine: ...
 
     def compose_context(self) -> tuple[str, int | str | None]:
         """(group, article number or <message-id>) the keys act on; "" / None when there is none."""
