@@ -72,9 +72,12 @@ class DraftBox:
     def __init__(self, store_path: Path) -> None:
         self.path = store_path
         self._lock = threading.Lock()
-        db = sqlite3.connect(str(store_path), check_same_thread=False, isolation_level=None, timeout=10)
-        db.execute("PRAGMA busy_timeout=10000")
-        self._drafts = Drafts(db)
+        try:
+            db = sqlite3.connect(str(store_path), check_same_thread=False, isolation_level=None, timeout=10)
+            db.execute("PRAGMA busy_timeout=10000")
+            self._drafts = Drafts(db)
+        except sqlite3.Error as exc:
+            raise PithError(f"{store_path}: cannot keep drafts here ({exc})") from None
 
     def save(self, draft_id: int | None, headers: dict[str, str], body: str) -> int:
         with self._lock:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from textual import work
 
+from nntp.errors import PithError
 from nntp.models import Article
 from store.config import Config
 from tui import posting
@@ -94,7 +95,12 @@ class ComposeActions(_Base):
     def _open_composer(self, path: Path, headers: dict[str, str], body: str, note: str) -> None:
         from tui.screens.compose import ComposeScreen
 
-        self.app.push_screen(ComposeScreen(path, headers, body, note=note))
+        try:
+            screen = ComposeScreen(path, headers, body, note=note)
+        except PithError as exc:
+            self.status.show_error(f"cannot open the composer: {exc}")
+            return
+        self.app.push_screen(screen)
 
 
 def start_of(how: str, group: str, parent: Article | None, config: Config) -> tuple[dict[str, str], str, str]:

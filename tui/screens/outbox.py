@@ -176,7 +176,8 @@ class OutboxScreen(PithScreen):
     @work(thread=True, group="outbox", exit_on_error=False)
     def _open_drafts(self) -> None:
         path = self.library.call(lambda library: library.store.path, local=True)
-        self.app.call_from_thread(self.app.push_screen, DraftsScreen(path))
+        screen = DraftsScreen(path)  # a PithError here is reported by the worker handler
+        self.app.call_from_thread(self.app.push_screen, screen)
 
 
 class RawScreen(Screen[None]):
@@ -258,10 +259,15 @@ class DraftsScreen(PithScreen):
     def _resume(self, event: LineList.Selected) -> None:
         from tui.screens.compose import ComposeScreen
 
-        if self.drafts:
-            draft_id, headers, body = self.drafts[self.rows.cursor]
-            self.app.push_screen(ComposeScreen(self.store_path, headers, body, draft_id=draft_id,
-                                               note=f"draft {draft_id} resumed"))
+        if not self.drafts:
+            return
+        draft_id, headers, body = self.drafts[self.rows.cursor]
+        try:
+            screen = ComposeScreen(self.store_path, headers, body, draft_id=draft_id, note=f"draft {draft_id} resumed")
+        except PithError as exc:
+            self.report_error(str(exc))
+            return
+        self.app.push_screen(screen)
 
     def action_delete(self) -> None:
         if not self.drafts:
