@@ -75,12 +75,19 @@ def parse_over_block(data: bytes, fmt: tuple[str, ...]) -> tuple[list[Overview],
 
 
 def parse_lines(lines: list[str], fmt: tuple[str, ...]) -> list[Overview]:
-    """Decoded OVER lines -> records; the per-line parser when any line is malformed."""
+    """Decoded OVER lines -> records; the per-line parser when any line is malformed.
+
+    When every line has exactly the fields OVERVIEW.FMT promises (counted per
+    line), the block is split once on tabs and each column is a stride slice of
+    that one list: no list per line, no transposition.
+    """
     want = len(fmt) + 1
-    rows = list(map(str.split, lines, repeat("\t")))
-    if min(map(len, rows)) != want or max(map(len, rows)) != want:
+    tabs = list(map(str.count, lines, repeat("\t")))
+    if min(tabs) != want - 1 or max(tabs) != want - 1:
         return _per_line(lines, fmt)
-    columns = list(zip(*rows))
+    flat = "\t".join(lines).split("\t")
+    columns = [flat[i::want] for i in range(want)]
+    del flat
     try:
         numbers = list(map(int, columns[0]))
     except ValueError:
@@ -88,7 +95,7 @@ def parse_lines(lines: list[str], fmt: tuple[str, ...]) -> list[Overview]:
     ids = list(map(str.strip, columns[4]))
     if "" in ids:
         return _per_line(lines, fmt)
-    xrefs, extras = _extra_columns(fmt, columns[8:want], len(rows))
+    xrefs, extras = _extra_columns(fmt, columns[8:want], len(lines))
     return list(map(_new, repeat(Overview), zip(
         numbers, _text_column(columns[1]), _text_column(columns[2]), _date_column(columns[3]), ids,
         _refs_column(columns[5]), _int_column(columns[6]), _int_column(columns[7]), xrefs, extras)))

@@ -108,6 +108,7 @@ def expire(library: Library, groups: Iterable[str], days: int | None = None, max
     cutoff = int((now if now is not None else time.time()) - days * DAY) if days is not None else None
     results = []
     for group in groups:
+        library.store.settle(group)  # rows of a group entered but not yet settled (store/rawchunks.py)
         cached = _cached_bodies(library, group)
         doomed: list[tuple[str, int]] = []
         if cutoff is not None:
