@@ -268,3 +268,22 @@ async def test_needs_mail_article_is_mailed_from_the_outbox(tmp_path: Path) -> N
     message = next(iter(mailbox.mbox(str(mbox))))
     assert message["To"] == "dev@lists.example" and message["Message-ID"] == "<m@x>"
     assert message["Newsgroups"] is None and message.get_payload() == "hi\n"
+
+
+async def test_a_second_ctrl_s_does_not_queue_twice(tmp_path: Path) -> None:
+    app = make(tmp_path, start_group="pith.test.tree")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("P")
+        await settle(pilot)
+        await pilot.press(*"once", "tab", *"only once", "ctrl+s", "ctrl+s")
+        await settle(pilot)
+    assert len(Outbox(store_db(tmp_path)).entries()) == 1
+
+
+def test_cursor_starts_above_the_signature() -> None:
+    from tui.screens.compose import kind_of, writing_row
+
+    assert writing_row("A wrote:\n> x\n\n\n-- \nsig\n") == 3
+    assert writing_row("") == 0 and writing_row("a\nb") == 1
+    assert kind_of({"To": "a@b", "Subject": "s"}) == "mail" and kind_of({"Newsgroups": "a", "To": "x"}) == "news"

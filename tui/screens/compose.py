@@ -25,6 +25,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.widgets import Footer, Header, Input, Label, Static, TextArea
+from textual.worker import Worker
 
 from nntp.compose import check_article, finish_article
 from nntp.errors import PithError, SourceUnavailable
@@ -88,6 +89,7 @@ class ComposeScreen(PithScreen):
         self._latest: Snapshot | None = None
         """Kept up to date on every change: the app removes the fields before this screen's unmount."""
         self._finished = False
+        self._sending = False
         self._warned = ""
         self.editor_runs = 0
 
@@ -265,6 +267,9 @@ class ComposeScreen(PithScreen):
 
     # -- sending ---------------------------------------------------------------
     def action_send(self) -> None:
+        if self._sending:
+            self.status.show("already sending…")  # a second ctrl+s must not queue it twice
+            return
         headers, body = self.headers(), self.body.text
         warning = crosspost_warning(headers.get("Newsgroups", ""), headers.get("Followup-To", ""))
         if self.kind == "news" and warning and self._warned != headers.get("Newsgroups"):
@@ -272,6 +277,7 @@ class ComposeScreen(PithScreen):
             self.status.show_error(f"press ctrl+s again to send anyway ({warning})")
             return
         self.save_now()
+        self._sending = True
         self.status.show("sending…")
         if self.kind == "mail":
             self._send_mail(headers, body)
@@ -284,7 +290,7 @@ class ComposeScreen(PithScreen):
         known = self.library.call(lambda library: {g.name for g in library.store.groups()}, local=True)
         problems = check_article(fields, known or None)
         if problems:
-            self.app.call_from_thread(self.status.show_error, "not sent: " + "; ".join(problems))
+            self.app.call_from_thread(self._not_sent, "not sent: " + "; ".join(problems))
             return
         raw, message_id = finish_article(fields, body.encode("utf-8"))
         entry_id = self.library.call(lambda library: posting.queue(library, raw, message_id), local=True)
@@ -298,16 +304,26 @@ class ComposeScreen(PithScreen):
         fields = header_fields(headers)
         to = headers.get("To", "")
         if "@" not in to:
-            self.app.call_from_thread(self.status.show_error, "not sent: To needs an address (name@domain)")
+            self.app.call_from_thread(self._not_sent, "not sent: To needs an address (name@domain)")
             return
         try:
             delivered = posting.deliver(posting.mail_bytes(fields, body), self.config.mail)
         except PithError as exc:
-            self.app.call_from_thread(self.status.show_error, f"not sent (draft kept): {exc}")
+            self.app.call_from_thread(self._not_sent, f"not sent (draft kept): {exc}")
             return
         self._forget_draft()
         where = "handed to sendmail" if delivered.how == "sendmail" else f"appended to {delivered.where}"
         self.app.call_from_thread(self._done, f"mail to {to} {where}")
+
+    def _not_sent(self, message: str) -> None:
+        self._sending = False
+        self.status.show_error(message)
+
+    def load_failed(self, worker: Worker[object], message: str) -> None:
+        """A send that failed (a bug, a broken store) may be tried again; the draft is still there."""
+        if worker.group == "send":
+            self._sending = False
+        super().load_failed(worker, message)
 
     def _forget_draft(self) -> None:
         """The text is in the outbox (or mailed) now: the draft goes, and autosave stops."""
