@@ -212,6 +212,9 @@ class ComposeScreen(PithScreen):
         self.save_now()
 
     def action_close(self) -> None:
+        if self._sending:
+            self.status.show("sending… the composer closes by itself when it is done")
+            return
         self.save_now()
         if self.draft_id is not None:
             self.notify(f"draft {self.draft_id} kept: O then D lists drafts", timeout=4, markup=False)
