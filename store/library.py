@@ -1,9 +1,12 @@
 """The Library: the one object the TUI and the CLI talk to.
 
 It puts a source (server or archive) behind the local store: group lists and
-overviews are fetched into the store and always read back from it, so entering a
-group again asks the server only for what lies above the cached high-water mark,
-and everything cached still reads when the source is unreachable. An archive is
+overviews are fetched into the store, so entering a group again asks the server
+only for what lies above the cached high-water mark, and everything cached still
+reads when the source is unreachable. The first entry of a server's group stores
+the OVER answers as raw chunks and hands the reader the records parsed from the
+bytes in hand; rows, search queue and packs follow when the Library closes (or
+when something reads them first: store/rawchunks.py). An archive is
 copied into the store on first use (only what was appended, on later opens).
 
 Offline: with ``offline=True``, or when the source cannot be reached and the store
@@ -24,6 +27,7 @@ from nntp.archive import ArchiveSource
 from nntp.article import parse_article
 from nntp.errors import NoSuchArticle, NoSuchGroup, PithError, SourceUnavailable
 from nntp.models import Article, GroupInfo, Overview, OverviewBatch, RawOverviews
+from nntp.prefetch import Prefetch
 from nntp.source import NewsSource, ProgressCallback
 from store.cache import Store
 from store.newgroups import NewGroups
@@ -228,9 +232,16 @@ class Library:
         return info, fetched, skipped
 
     def _raw_batches(self, slices: Iterator[RawOverviews], name: str, keep: list[Overview]) -> Iterator[OverviewBatch]:
-        """Store each answer as it came, then parse it (a block at a time) for the reader's list."""
-        with no_gc(), BackgroundWriter(lambda raw: self.store.save_raw_overviews(name, raw)) as writer:
-            for raw in slices:  # no_gc: 150,000 records would trigger dozens of pointless full collections
+        """Store each answer as it came, then parse it (a block at a time) for the reader's list.
+
+        Three threads share the work: one reads the next answers off the socket
+        (nntp/prefetch.py), one commits chunks (SQLite and socket reads let go
+        of the GIL), and this one parses. no_gc: 150,000 records would otherwise
+        trigger dozens of pointless full collections.
+        """
+        with no_gc(), Prefetch(slices) as ahead, \
+                BackgroundWriter(lambda raw: self.store.save_raw_overviews(name, raw)) as writer:
+            for raw in ahead:
                 writer.put(raw)
                 batch = raw.parse()
                 keep.extend(as_stored(list(batch.overviews)))
