@@ -28,9 +28,6 @@ from nntp.overblock import parse_over_block
 
 CHUNK_COLUMNS = "grp, first, last, fmt, data"
 
-OnRows = Callable[[sqlite3.Connection, str, int, int], None]
-"""Called (in the chunk's transaction) with the number range whose rows were just written."""
-
 
 def save(db: sqlite3.Connection, grp: str, raw: RawOverviews) -> None:
     """Store one slice as it came (caller holds the transaction); an empty slice stores nothing."""
