@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from itertools import repeat
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 
 from nntp.models import Overview
 from nntp.parse import _MSGID, _clean, _fast_date, _int, over_parser, utf8_or_latin1
@@ -31,6 +31,8 @@ _STD_DATES = re.compile(
     r"^[A-Za-z]{3}, [0-9]{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} "
     r"[0-9]{2}:[0-9]{2}:[0-9]{2} [+-][0-9]{4}$", re.MULTILINE)
 _fromiso = datetime.fromisoformat
+_DAY, _CLOCK = itemgetter(slice(5, 16)), itemgetter(slice(17, 25))
+_ZONE_H, _ZONE_M = itemgetter(slice(26, 29)), itemgetter(slice(29, 31))
 def block_lines(data: bytes) -> list[str]:
     """Raw OVER bytes (CRLF-terminated lines, dot-stuffed) -> lines, as ResponseReader decodes them."""
     body = data[:-2] if data.endswith(b"\r\n") else data
@@ -115,14 +117,21 @@ def _text_column(values: Sequence[str]) -> list[str]:
 
 
 def _date_column(values: Sequence[str]) -> list[datetime | None]:
-    """The usual date shape through ``fromisoformat`` (C); any other shape per value as before."""
+    """The usual date shape through ``fromisoformat`` (C); any other shape per value as before.
+
+    The ISO text is assembled with C-level maps: the date part once per distinct
+    day, the clock and zone as slices.
+    """
     joined = "\n".join(values)
     if joined.count("\n") == len(values) - 1 and len(_STD_DATES.findall(joined)) == len(values):
         try:
-            if joined.count(" +0000") == len(values):  # "+00:00" gives the UTC singleton itself
-                return [_fromiso(f"{v[12:16]}-{_MONTH[v[8:11]]}-{v[5:7]}T{v[17:25]}+00:00") for v in values]
-            return [_fromiso(f"{v[12:16]}-{_MONTH[v[8:11]]}-{v[5:7]}T{v[17:25]}{v[26:29]}:{v[29:31]}")
-                    .astimezone(_UTC) for v in values]
+            days = {k: f"{k[7:11]}-{_MONTH[k[3:6]]}-{k[0:2]}T" for k in set(map(_DAY, values))}
+            utc = joined.count(" +0000") == len(values)  # "+00:00" gives the UTC singleton itself
+            zones = repeat("+00:00") if utc else map("".join, zip(map(_ZONE_H, values), repeat(":"),
+                                                                    map(_ZONE_M, values)))
+            stamps = map(_fromiso, map("".join, zip(map(days.__getitem__, map(_DAY, values)),
+                                                     map(_CLOCK, values), zones)))
+            return list(stamps) if utc else list(map(methodcaller("astimezone", _UTC), stamps))
         except (ValueError, OverflowError):
             pass  # an impossible day or hour: the per-value parser says None, as it always did
     return list(map(_fast_date, values))
