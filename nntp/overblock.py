@@ -71,33 +71,59 @@ def parse_over_block(data: bytes, fmt: tuple[str, ...]) -> tuple[list[Overview],
     """Raw OVER bytes -> (records in line order, malformed lines skipped)."""
     if not data:
         return [], 0
+    body = data[:-2] if data.endswith(b"\r\n") else data
+    if body[:1] != b"." and b"\n." not in body and b"\x00" not in body:
+        columns = _columns(_decode(body), len(fmt) + 1)
+        if columns is not None:
+            records = _records(columns, fmt)
+            if records is not None:
+                return records, len(columns[0]) - len(records)
     lines = block_lines(data)
     records = parse_lines(lines, fmt)
     return records, len(lines) - len(records)
 
 
-def parse_lines(lines: list[str], fmt: tuple[str, ...]) -> list[Overview]:
-    """Decoded OVER lines -> records; the per-line parser when any line is malformed.
+def _columns(text: str, want: int) -> list[list[str]] | None:
+    """The block's fields as columns, if every line has exactly ``want`` fields (else None).
 
-    When every line has exactly the fields OVERVIEW.FMT promises (counted per
-    line), the block is split once on tabs and each column is a stride slice of
-    that one list: no list per line, no transposition.
+    The whole block is split on tabs once, each line break turned into a tab and
+    a NUL that marks where the next line starts; if every mark sits in the first
+    column, each line has exactly ``want`` fields, and the columns are stride slices.
     """
+    breaks = text.count("\r\n")
+    flat = text.replace("\r\n", "\t\x00").split("\t")
+    if len(flat) != (breaks + 1) * want:
+        return None
+    columns = [flat[i::want] for i in range(want)]
+    first = "".join(columns[0])
+    if first.count("\x00") != breaks:  # every line starts in the first column
+        return None
+    columns[0] = first.split("\x00")
+    return columns
+
+
+def parse_lines(lines: list[str], fmt: tuple[str, ...]) -> list[Overview]:
+    """Decoded OVER lines -> records; the per-line parser when any line is malformed."""
     want = len(fmt) + 1
     tabs = list(map(str.count, lines, repeat("\t")))
-    if min(tabs) != want - 1 or max(tabs) != want - 1:
-        return _per_line(lines, fmt)
-    flat = "\t".join(lines).split("\t")
-    columns = [flat[i::want] for i in range(want)]
-    del flat
+    if min(tabs) == max(tabs) == want - 1:
+        flat = "\t".join(lines).split("\t")
+        records = _records([flat[i::want] for i in range(want)], fmt)
+        if records is not None:
+            return records
+    return _per_line(lines, fmt)
+
+
+def _records(columns: list[list[str]], fmt: tuple[str, ...]) -> list[Overview] | None:
+    """Columns of well-formed lines -> records; None if some line is malformed after all."""
     try:
         numbers = list(map(int, columns[0]))
     except ValueError:
-        return _per_line(lines, fmt)
+        return None
     ids = list(map(str.strip, columns[4]))
     if "" in ids:
-        return _per_line(lines, fmt)
-    xrefs, extras = _extra_columns(fmt, columns[8:want], len(lines))
+        return None
+    xrefs, extras = _extra_columns(fmt, columns[8:], len(ids))
     return list(map(_new, repeat(Overview), zip(
         numbers, _text_column(columns[1]), _text_column(columns[2]), _date_column(columns[3]), ids,
         _refs_column(columns[5]), _int_column(columns[6]), _int_column(columns[7]), xrefs, extras)))

@@ -72,6 +72,13 @@ def test_references_subjects_and_odd_fields() -> None:
     same(b"")
 
 
+def test_short_lines_that_add_up_to_whole_ones_are_not_taken_for_them() -> None:
+    """A 4-field and a 5-field line hold as many fields as one good line: each is still malformed."""
+    same(block(line(1, extra="x"), b"2\ta\tb\tc", b"3\td\te\tf\tg"))
+    same(block(b"2\ta\tb\tc", b"3\td\te\tf\tg", line(4, extra="x"), line(5, extra="x")))
+    same(block(line(1, extra="x"), line(2, extra="x\ty"), b"3\t<a@x>\t1\t1\tx\tTue\t<m@x>\t\t1"))
+
+
 def test_block_lines_match_the_response_reader() -> None:
     data = block(b"1\ta", b"..2\tb", b"3\t\xe9", b"4\tc\nd")
     assert block_lines(data) == _decode_lines(data[:-2])
