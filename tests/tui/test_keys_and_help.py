@@ -133,4 +133,4 @@ def test_known_ids_cover_the_screens() -> None:
     app = PithApp(lambda: None, title="t")  # type: ignore[arg-type,return-value]
     ids = known_ids(app)
     assert {"help", "back", "quit", "refresh-groups", "toggle-rot13", "save-attachments", "collapse-thread",
-            "cycle-view", "cycle-theme", "line-down", "cursor-down"} <= ids
+            "cycle-view", "cycle-theme", "line-down", "cursor-down", "sync-groups"} <= ids

@@ -13,6 +13,7 @@ from store.library import Library
 from store.readstate import ReadState
 from tests.tui.conftest import SIZE, screen_text, settle
 from tests.tui.test_app_inn import inn, server_app  # noqa: F401  (the fixture)
+from tui.screens.groups import GroupsScreen
 from tui.screens.sync import SyncScreen
 
 pytestmark = pytest.mark.integration
@@ -81,3 +82,36 @@ async def test_stopping_a_sync_keeps_what_arrived(inn: Any, tmp_path: Path) -> N
         app.push_screen(again := SyncScreen(bodies=False))
         await settle(pilot)
         assert again.finished and f"synced {len(groups)} of {len(groups)}" in screen_text(app)
+
+
+async def test_y_on_the_group_list_syncs_the_subscribed_groups(inn: Any, tmp_path: Path) -> None:
+    address = ServerAddress(inn.host, inn.port)
+    store = tmp_path / "store.sqlite3"
+    group = sorted(inn.sample_groups)[0]
+    subscribe(store, [group], {})
+    app = server_app(address, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, GroupsScreen)
+        await pilot.press("Y")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SyncScreen) and screen.finished
+        assert [r.group for r in screen.results] == [group]
+        text = screen_text(app)
+        result = screen.results[0]
+        assert result.overviews > 0 and f"{group}: {result.overviews:,} new overview(s)" in text
+        assert "synced 1 of 1 group(s)" in text and "q goes back" in text
+        await pilot.press("q")
+        await settle(pilot)
+        assert isinstance(app.screen, GroupsScreen)
+
+
+async def test_y_with_nothing_subscribed_says_so_on_the_status_line(inn: Any, tmp_path: Path) -> None:
+    app = server_app(ServerAddress(inn.host, inn.port), tmp_path / "store.sqlite3")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("Y")
+        await settle(pilot)
+        assert isinstance(app.screen, GroupsScreen)
+        assert "nothing to sync: no subscribed groups (s subscribes" in screen_text(app)

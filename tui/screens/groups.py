@@ -3,7 +3,8 @@
 Coming back from a group re-reads the counts from the store (no server call), so
 what was just read shows at once. ``c`` catches up the group under the cursor
 after a y/n question; ``s`` / ``u`` subscribe and unsubscribe (subscribed groups come first, in
-.newsrc order: a group new to the read state goes to the end); ``g`` narrows the list to names holding what is typed.
+.newsrc order: a group new to the read state goes to the end); ``g`` narrows the list to names holding what is typed;
+``Y`` syncs the subscribed groups for offline reading (the sync screen).
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from store.library import Library
 from store.readstate import ReadState
 from tui.bindings import CATCH_UP
 from tui.group_rows import GroupListing, catch_up_group, group_listing
+from tui.keymap import keys_for
 from tui.messages import GroupsLoaded
 from tui.screens.base import PithScreen
 from tui.screens.confirm import ConfirmScreen
+from tui.screens.sync import SyncScreen
 from tui.widgets.group_list import GroupList
 from tui.widgets.line_list import LineList
 from tui.widgets.status_line import StatusLine
@@ -41,6 +44,7 @@ class GroupsScreen(PithScreen):
         Binding("u", "subscribe(False)", "Unsubscribe", id="unsubscribe", show=False),
         Binding("g", "filter_groups", "Filter by name", id="filter-groups", show=False),
         Binding("escape", "clear_filter", "Clear the name filter", id="clear-group-filter", show=False),
+        Binding("Y", "sync_groups", "Sync", id="sync-groups", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -143,6 +147,22 @@ class GroupsScreen(PithScreen):
         self.library.call(lambda library: ReadState(library.store.db).subscribe(name, subscribe), local=True)
         note = f"subscribed to {name}" if subscribe else f"unsubscribed from {name}"
         self.app.call_from_thread(self._recount, note)
+
+    # -- sync for offline reading (Y) -----------------------------------------
+    def action_sync_groups(self) -> None:
+        self._start_sync()
+
+    @work(thread=True, exclusive=True, group="sync-plan", exit_on_error=False)
+    def _start_sync(self) -> None:
+        subscribed = self.library.call(lambda library: ReadState(library.store.db).subscribed(), local=True)
+        self.app.call_from_thread(self._push_sync, len(subscribed))
+
+    def _push_sync(self, subscribed: int) -> None:
+        if subscribed:
+            self.app.push_screen(SyncScreen())
+        else:
+            self.status.show(f"nothing to sync: no subscribed groups ({keys_for(self.app, 'subscribe')} "
+                             "subscribes to the group under the cursor)")
 
     # -- the name filter -----------------------------------------------------
     def action_filter_groups(self) -> None:
