@@ -230,6 +230,19 @@ class Store:
         with packs.no_gc():
             return rawchunks.merge(records, rawchunks.records(db, name))
 
+    def first_overviews(self, name: str, limit: int) -> list[Overview]:
+        """About ``limit`` of a group's lowest-numbered cached records, cheaply whatever its size.
+
+        For a first screen of threads while the whole group is read: the first
+        packs, else the first rows, else the first stored chunk.
+        """
+        records = packs.first_records(self.db, name, limit)
+        if not records:
+            rows = self.db.execute(f"SELECT {packs.COLUMNS} FROM overview WHERE grp=? ORDER BY number LIMIT ?",
+                                   (name, limit)).fetchall()
+            records = packs.rows_to_overviews(rows)
+        return records or rawchunks.first_records(self.db, name)
+
     def overviews_meanwhile(self, name: str) -> Callable[[], list[Overview]]:
         """Start reading a group's cached overviews on a helper thread; call the result to get them.
 

@@ -36,6 +36,11 @@ from store.rawchunks import BackgroundWriter, as_stored
 from store.search import SearchHit
 
 SourceFactory = Callable[[], NewsSource]
+EarlyRecords = Callable[[list[Overview]], None]
+"""Takes a group's first records while the rest is read (Library.enter_group)."""
+
+EARLY_RECORDS = 3000
+"""How many records make a first screen: a full screen of threads, threaded and scored in ~30 ms."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,14 +178,20 @@ class Library:
         """Groups that appeared in the active list since an earlier refresh (until marked seen)."""
         return NewGroups(self.store.db).names()
 
-    def enter_group(self, name: str, progress: ProgressCallback | None = None) -> GroupLoad:
+    def enter_group(self, name: str, progress: ProgressCallback | None = None,
+                    early: EarlyRecords | None = None) -> GroupLoad:
         """Fetch overviews above the cached high-water mark, then return all cached ones.
 
         On re-entry the cached overviews are decoded on a helper thread while the
         server answers, so the wait is the longer of the two, not their sum.
+        ``early``, if given, is called once, before the wait, with the group's
+        first records (its first cached pack, or the first answer of a cold
+        fetch), so a reader can show a first screen of threads meanwhile.
         """
         source = self._live(progress)
         if source is None:
+            if early is not None:
+                early(self.store.first_overviews(name, EARLY_RECORDS))
             return self._cached_group(name)
         if isinstance(source, ArchiveSource):
             info = self.store.group(name)
@@ -188,9 +199,12 @@ class Library:
                 raise NoSuchGroup(f"{name}: no such group in this archive")
             return GroupLoad(info, self.store.overviews(name), 0, 0)
         cached = self.store.overviews_meanwhile(name) if self.store.holds(name) else None
+        if cached is not None and early is not None:
+            early(self.store.first_overviews(name, EARLY_RECORDS))
+            early = None
         fresh: list[Overview] = []
         try:
-            info, fetched, skipped = self.fetch_overviews(name, progress, keep=fresh)
+            info, fetched, skipped = self.fetch_overviews(name, progress, keep=fresh, early=early)
         except SourceUnavailable as exc:
             if cached is not None:
                 cached()  # let the helper finish before the store is used again
@@ -205,7 +219,8 @@ class Library:
         return GroupLoad(info, fresh or self.store.overviews(name), fetched, skipped)
 
     def fetch_overviews(self, name: str, progress: ProgressCallback | None = None,
-                        keep: list[Overview] | None = None) -> tuple[GroupInfo, int, int]:
+                        keep: list[Overview] | None = None,
+                        early: EarlyRecords | None = None) -> tuple[GroupInfo, int, int]:
         """Fetch what lies above the high-water mark into the store: (group, fetched, skipped).
 
         Each batch is committed with its high-water mark, so an interrupted fetch
@@ -227,6 +242,9 @@ class Library:
             for batch in batches:
                 fetched += len(batch.overviews)
                 skipped += batch.skipped
+                if early is not None and batch.overviews:
+                    early(as_stored(list(batch.overviews[:EARLY_RECORDS])))
+                    early = None
                 if progress:
                     progress(batch.last - first + 1, expected)
         return info, fetched, skipped

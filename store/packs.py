@@ -135,17 +135,38 @@ def load(db: sqlite3.Connection, grp: str) -> tuple[list[Overview], int] | None:
     for first, pack_last, count, fmt, data in db.execute(
         "SELECT first, last, count, fmt, data FROM overview_pack WHERE grp=? ORDER BY first", (grp,)
     ):
-        if fmt != FORMAT or first <= last:
-            return None
-        try:
-            records = decode(data)
-        except (ValueError, EOFError, TypeError, pickle.UnpicklingError):
-            return None
-        if len(records) != count:
+        records = _usable(fmt, data, count) if first > last else None
+        if records is None:
             return None
         out.extend(records)
         last = pack_last
     return out, last
+
+
+def first_records(db: sqlite3.Connection, grp: str, limit: int) -> list[Overview]:
+    """The records of a group's first packs, at least ``limit`` of them if there are so many ([] if unusable)."""
+    out: list[Overview] = []
+    for count, fmt, data in db.execute(
+        "SELECT count, fmt, data FROM overview_pack WHERE grp=? ORDER BY first", (grp,)
+    ):
+        records = _usable(fmt, data, count)
+        if records is None:
+            return []
+        out.extend(records)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _usable(fmt: str, data: bytes, count: int) -> list[Overview] | None:
+    """A pack's records, or None when it was written by another Python or is damaged."""
+    if fmt != FORMAT:
+        return None
+    try:
+        records = decode(data)
+    except (ValueError, EOFError, TypeError, pickle.UnpicklingError):
+        return None
+    return records if len(records) == count else None
 
 
 def overviews(db: sqlite3.Connection, grp: str) -> tuple[list[Overview], list[Row], bool]:

@@ -67,6 +67,12 @@ def records(db: sqlite3.Connection, grp: str, above: int = 0) -> list[Overview]:
     return out
 
 
+def first_records(db: sqlite3.Connection, grp: str) -> list[Overview]:
+    """The records of a group's first chunk ([] when it has none)."""
+    row = db.execute("SELECT fmt, data FROM overview_raw WHERE grp=? ORDER BY first LIMIT 1", (grp,)).fetchone()
+    return parse_chunk(*row) if row is not None else []
+
+
 def find(db: sqlite3.Connection, grp: str, number: int | None = None,
          message_id: str | None = None) -> Overview | None:
     """One record by number or Message-ID from the chunks, parsing only the chunk that holds it."""
