@@ -9,12 +9,15 @@ help; none of them stops the reader.
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Callable
 from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 from killfile import session
 from killfile.session import Killfile
@@ -27,6 +30,9 @@ from tui.keymap import check_keymap, known_ids
 from tui.screens.groups import GroupsScreen
 from tui.screens.threads import ThreadsScreen
 from tui.theming import install_themes, next_theme, with_fallbacks
+
+SETTLE_PAUSE = 0.05
+"""Seconds between two chunks settled in the background: room for the reader's calls."""
 
 
 class PithApp(App[None]):
@@ -98,6 +104,26 @@ class PithApp(App[None]):
     def open_group(self, name: str, article: int | str | None = None) -> None:
         """Show the threads of ``name`` (then ``article``, if given) over the group list."""
         self.push_screen(ThreadsScreen(name, open_article=article))
+
+    def settle_when_idle(self) -> None:
+        """Turn the OVER chunks a first entry stored into rows now, a chunk at a time.
+
+        Otherwise closing the app does it all (seconds for a big group: the reader
+        waits at quit). Each chunk is one short call on the session thread, so the
+        reader's own calls (an article, a search) slip in between.
+        """
+        self.run_worker(self._settle, thread=True, group="settle", exclusive=True, exit_on_error=False)
+
+    def _settle(self) -> None:
+        worker = get_current_worker()
+        while not worker.is_cancelled:
+            try:
+                left = self.library.call(lambda library: library.settle(1), local=True)
+            except (PithError, sqlite3.Error):
+                return  # closing, or another pith holds the store: close() settles what is left
+            if not left:
+                return
+            time.sleep(SETTLE_PAUSE)
 
     def load_killfile(self, reload: bool = False) -> Killfile:
         """The killfile (thread workers only: it reads files); new problems go to ``problems``."""

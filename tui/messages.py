@@ -11,7 +11,7 @@ from pathlib import Path
 
 from textual.message import Message
 
-from nntp.models import Article, GroupInfo
+from nntp.models import Article, GroupInfo, Overview
 from killfile.result import ScoreTable
 from store.library import GroupLoad
 from store.visits import Visit
@@ -57,6 +57,24 @@ class GroupsLoaded(Message):
         self.groups = groups
         self.warning = warning
         self.listing = listing
+
+
+class EarlyRecords(Message):
+    """A group's first records, while the rest is fetched or read (Library.enter_group's ``early``)."""
+
+    def __init__(self, records: list[Overview]) -> None:
+        super().__init__()
+        self.records = records
+
+
+class ProvisionalReady(Message):
+    """A first screen of threads from a group's first records; ThreadsReady replaces it."""
+
+    def __init__(self, rows: list[ThreadRow], scored: Scored, records: int) -> None:
+        super().__init__()
+        self.rows = rows
+        self.scored = scored
+        self.records = records
 
 
 class ThreadsReady(Message):

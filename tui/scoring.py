@@ -75,13 +75,20 @@ class Scored:
     """The unpruned thread trees, to arrange again when the filter changes."""
 
 
-def score_group(library: LibraryHandle, killfile: Killfile, overviews: list[Overview], roots: list[ThreadNode],
-                group: str, view: Filter) -> tuple[Scored, ScoreTable]:
-    """Score a group's overviews and arrange its threads (thread workers only)."""
-    full = library.call(lambda lib: cached_articles(lib, overviews), local=True) if killfile.needs_articles else None
+def score_group(library: LibraryHandle | None, killfile: Killfile, overviews: list[Overview],
+                roots: list[ThreadNode], group: str, view: Filter) -> tuple[Scored, ScoreTable]:
+    """Score a group's overviews and arrange its threads (thread workers only).
+
+    ``library`` None scores a provisional first screen: no cached bodies are read
+    (the session thread is busy fetching) and no rule's last match is recorded.
+    """
+    full = None
+    if library is not None and killfile.needs_articles:
+        full = library.call(lambda lib: cached_articles(lib, overviews), local=True)
     with gc_paused():  # 150,000 rows and map entries: see nntp.gcpause
         table = killfile.score(overviews, group, datetime.now(timezone.utc), full)
-        killfile.remember(table)
+        if library is not None:
+            killfile.remember(table)
         return arrange_scored(roots, score_map(table), view, roots_of(roots)), table
 
 

@@ -11,10 +11,12 @@ from textual.pilot import Pilot
 from textual.widgets import ProgressBar
 
 from nntp.errors import SourceUnavailable
-from nntp.models import Article, GroupInfo, OverviewBatch
+from nntp.models import Article, GroupInfo, OverviewBatch, RawOverviews
+from store import rawchunks
 from store.cache import Store
 from store.library import Library
 from tests.fakes.source import FakeSource, make_overview
+from tests.store.test_rawchunks import raw_slice
 from tests.tui.conftest import SIZE, screen_text, settle
 from tui.app import PithApp
 from tui.backend import LibraryHandle
@@ -128,3 +130,69 @@ def test_progress_messages_collapse() -> None:
     assert first.can_replace(second)
     assert not first.can_replace(LoadProgress("other", 2, 9))
     assert not first.can_replace(LoadPhase("threading"))
+
+
+async def test_first_screen_shows_while_the_rest_is_fetched(tmp_path: Path) -> None:
+    """Cold: the first OVER answer is threaded and shown at once; the whole list replaces it in place."""
+    source = RecordingSource(1000, gated=True)
+    app, _ = app_on(source, tmp_path, start_group="fake.group")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: "first 100 articles · loading the rest" in screen_text(app), "first screen")
+        screen = app.screen
+        assert isinstance(screen, ThreadsScreen) and screen.provisional and not screen.loaded
+        assert "topic 1 " in screen_text(app)
+        numbers = [row.article.number for row in screen.thread_list.all_rows if row.article is not None]
+        assert sorted(numbers) == list(range(1, 101))  # the first answer's, threaded
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "still loading the group" in screen_text(app) and app.screen is screen  # nothing opens yet
+        await pilot.press("j", "j", "j")
+        before = screen.thread_list.current
+        assert before is not None and screen.thread_list.cursor == 3
+        for _ in range(10):
+            source.gate.release()  # type: ignore[union-attr]
+        await wait_until(pilot, lambda: screen.loaded, "the whole list")
+        await settle(pilot)
+        assert not screen.provisional and "1,000 articles" in screen_text(app)
+        assert screen.thread_list.current is not None
+        assert screen.thread_list.current.message_id == before.message_id  # the cursor stayed on its article
+
+
+async def test_first_screen_on_re_entry_comes_from_the_cache(tmp_path: Path) -> None:
+    """Warm: the cached records show before the server has answered for the new ones."""
+    source = RecordingSource(300)
+    app, _ = app_on(source, tmp_path, start_group="fake.group")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await settle(pilot)
+        source.groups["fake.group"] += [make_overview(n) for n in range(301, 401)]
+        source.gate = threading.Semaphore(0)
+        app.open_group("fake.group")
+        await wait_until(pilot, lambda: "first 300 articles · loading the rest" in screen_text(app), "cached screen")
+        source.gate.release()
+        await wait_until(pilot, lambda: getattr(app.screen, "loaded", False), "the whole list")
+        await settle(pilot)
+        assert "400 articles" in screen_text(app)
+
+
+class RawSource(RecordingSource):
+    """Answers OVER as raw slices (as NNTPClient does), so a first entry stores chunks, not rows."""
+
+    def iter_raw_overviews(self, name: str, first: int, last: int) -> Iterator[RawOverviews]:
+        for start in range(first, last + 1, 100):
+            yield raw_slice(start, min(last, start + 99))
+
+
+async def test_chunks_of_a_first_entry_settle_while_the_reader_reads(tmp_path: Path) -> None:
+    """Rows are made in the background after the list shows, not all at once when the app closes."""
+    app, _ = app_on(RawSource(1000), tmp_path, start_group="fake.group")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        store = Store(tmp_path / "store.sqlite3")  # a second connection, as another process would
+        try:
+            await wait_until(pilot, lambda: rawchunks.pending(store.db) == 0, "the chunks to settle")
+            assert store.db.execute("SELECT COUNT(*) FROM overview WHERE grp='fake.group'").fetchone()[0] == 1000
+            assert "1,000 articles" in screen_text(app)
+        finally:
+            store.close()

@@ -25,7 +25,8 @@ from nntp.threads import thread
 from tui.backend import cancellable
 from tui.bindings import NAVIGATION, THREAD_ACTIONS, UNREAD_ONLY
 from tui.digest import digest_since
-from tui.messages import LoadPhase, LoadProgress, Rescored, ThreadsReady, ViewReady
+from tui.messages import (EarlyRecords, LoadPhase, LoadProgress, ProvisionalReady, Rescored, ThreadsReady,
+                          ViewReady)
 from tui.rows import ThreadRow
 from tui.readmarks import ReadMarks, begin_reading
 from tui.scoring import Filter, Scored, hidden_root, score_group
@@ -55,6 +56,8 @@ class ThreadsScreen(ReadingActions, ThreadActions, PithScreen):
         self.group = group
         self.open_article = open_article
         self.loaded = False
+        self.provisional = False
+        """A first screen from the group's first records is shown while the rest loads."""
         self.view = "threaded"
         self._views: dict[str, list[ThreadRow]] = {}
         self._summary = ""
@@ -93,7 +96,8 @@ class ThreadsScreen(ReadingActions, ThreadActions, PithScreen):
     def _load(self) -> None:
         name = self.group
         report = cancellable(self._cancel, lambda done, expected: self.post_message(LoadProgress(name, done, expected)))
-        load = self.library.call(lambda library: library.enter_group(name, progress=report))
+        early = lambda records: self.post_message(EarlyRecords(records))  # noqa: E731 - runs on the session thread
+        load = self.library.call(lambda library: library.enter_group(name, progress=report, early=early))
         if get_current_worker().is_cancelled:
             return
         high = max((overview.number for overview in load.overviews), default=0)
@@ -107,6 +111,30 @@ class ThreadsScreen(ReadingActions, ThreadActions, PithScreen):
         if not get_current_worker().is_cancelled:
             self.post_message(ThreadsReady(load, scored.rows, len(roots), scored, table, marks, visit))
 
+    def on_early_records(self, message: EarlyRecords) -> None:
+        if not self.loaded and message.records:
+            self._provisional(message.records)
+
+    @work(thread=True, exclusive=True, group="provisional", exit_on_error=False)
+    def _provisional(self, records: list[Overview]) -> None:
+        """A first screen from the group's first records (~30 ms of work) while the session thread
+        fetches or reads the rest; scored by the same rules, so nothing killed flashes up."""
+        roots = thread(records)
+        killfile = self.app.load_killfile()  # type: ignore[attr-defined]
+        scored, _table = score_group(None, killfile, records, roots, self.group, self.filter)
+        if not get_current_worker().is_cancelled:
+            self.post_message(ProvisionalReady(scored.rows, scored, len(records)))
+
+    def on_provisional_ready(self, message: ProvisionalReady) -> None:
+        """Rows to look at and move through; opening and the killfile keys wait for the whole list."""
+        if self.loaded:
+            return
+        self.provisional = True
+        scored = message.scored
+        self.thread_list.set_rows(message.rows, scores=scored.scores, hidden=scored.hidden)
+        self.thread_list.focus()
+        self.status.set_counts(f"first {message.records:,} articles · loading the rest")
+
     def on_load_progress(self, message: LoadProgress) -> None:
         self.query_one(ProgressBar).update(total=max(1, message.expected), progress=message.done)
         self.status.show(f"fetching {message.done:,}/{message.expected:,}")
@@ -115,7 +143,9 @@ class ThreadsScreen(ReadingActions, ThreadActions, PithScreen):
         self.status.show(message.text)
 
     def on_threads_ready(self, message: ThreadsReady) -> None:
+        was = self.thread_list.current if self.provisional and self.thread_list.cursor else None
         self.loaded = True
+        self.provisional = False
         self.overviews = message.load.overviews
         self.scored, self.table = message.scored, message.table
         self._views = {"threaded": message.rows}
@@ -125,12 +155,17 @@ class ThreadsScreen(ReadingActions, ThreadActions, PithScreen):
             self.start_reading(message.marks, message.visit, scored.roots if scored else [])
         self.thread_list.set_rows(message.rows, scores=scored.scores if scored else None,
                                   hidden=scored.hidden if scored else None)
+        if was is not None:  # the reader moved through the first screen: stay on that article
+            index = next((i for i, row in enumerate(message.rows) if row.message_id == was.message_id), None)
+            if index is not None:
+                self.thread_list.show_row(index)
         self._summary = _summary(message)
         self._articles = len(message.load.overviews)
         problems = len(self.app.killfile.problems) if self.app.killfile else 0  # type: ignore[attr-defined]
         self.status.show(self._summary + (f" · {problems} rule problem(s): R lists them" if problems else ""))
         self._show_counts()
         self.thread_list.focus()
+        self.app.settle_when_idle()  # type: ignore[attr-defined]
         if self.open_article is not None:
             self._open_start_article(self.open_article)
             self.open_article = None
@@ -228,6 +263,9 @@ class ThreadsScreen(ReadingActions, ThreadActions, PithScreen):
     # -- articles ----------------------------------------------------------
     @on(LineList.Selected, "#threads")
     def _open_selected(self, event: LineList.Selected) -> None:
+        if not self.loaded:
+            self.status.show("still loading the group: articles open once the whole list is in")
+            return
         row = self.thread_list.rows[event.index]
         root = hidden_root(row)
         if root is not None:
