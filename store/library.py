@@ -188,10 +188,11 @@ class Library:
         first records (its first cached pack, or the first answer of a cold
         fetch), so a reader can show a first screen of threads meanwhile.
         """
+        if early is not None and self.store.holds(name):
+            early(self.store.first_overviews(name, EARLY_RECORDS))  # before connecting
+            early = None
         source = self._live(progress)
         if source is None:
-            if early is not None:
-                early(self.store.first_overviews(name, EARLY_RECORDS))
             return self._cached_group(name)
         if isinstance(source, ArchiveSource):
             info = self.store.group(name)
@@ -199,9 +200,6 @@ class Library:
                 raise NoSuchGroup(f"{name}: no such group in this archive")
             return GroupLoad(info, self.store.overviews(name), 0, 0)
         cached = self.store.overviews_meanwhile(name) if self.store.holds(name) else None
-        if cached is not None and early is not None:
-            early(self.store.first_overviews(name, EARLY_RECORDS))
-            early = None
         fresh: list[Overview] = []
         try:
             info, fetched, skipped = self.fetch_overviews(name, progress, keep=fresh, early=early)
