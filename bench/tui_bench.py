@@ -157,12 +157,14 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=150_000)
     args = parser.parse_args()
     from bench.big_group import add_articles, start_big_server
+    from bench.entry_bench import phase_socket
 
     print(f"loading {args.count:,} articles into a private INN2 ...", flush=True)
     server, seconds = start_big_server(args.count, GROUP)
     try:
         with tempfile.TemporaryDirectory(prefix="pith-tui-bench-") as tmp:
             store = Path(tmp) / "store.sqlite3"
+            floor = min(phase_socket(server.host, server.port, args.count)["seconds"] for _ in range(3))
             rss = PeakRss()
             cold = asyncio.run(enter(server.address, store, GROUP))
             cold_mb = rss.peak()
@@ -178,6 +180,7 @@ def main() -> int:
     finally:
         server.stop()
     print(f"loaded in {seconds:.1f} s\n{GROUP}: {warm['rows']:,} rows in the thread view")
+    print(f"  bare socket OVER of the group (the raw cost, best of 3): {floor:.2f} s")
     print(f"  cold: first rows on screen  {cold['first_rows_s']:6.2f} s   (target < 1.5 s)")
     print(f"  cold: complete list         {cold['complete_s']:6.2f} s   (slrn 5.5 s, tin 4.5 s)")
     print(f"  cold: quit at once          {cold['quit_s']:6.2f} s   (the store settles what it fetched)")
