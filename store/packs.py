@@ -68,21 +68,31 @@ def encode(rows: list[Row]) -> bytes:
     byte state in C, twice as fast as ``fromtimestamp`` per row, and only
     ``datetime``, ``timezone`` and ``timedelta`` may be named in it (see _Dates).
     """
-    authors: dict[str, str] = {}
     numbers, subjects, who, dates, ids, refs, sizes, lines, xrefs = zip(*rows)
-    who = tuple(authors.setdefault(a, a) for a in who)
     refs = tuple(tuple(r.split()) if r else () for r in refs)
     stamps = pickle.dumps([_stamp(d, _UTC) if d is not None else None for d in dates], protocol=4)
+    subjects, who, ids, refs = _shared(subjects, who, ids, refs)
     return marshal.dumps((numbers, subjects, who, stamps, ids, refs, sizes, lines, xrefs))
 
 
 def encode_records(records: list[Overview]) -> bytes:
     """The same blob as ``encode`` gives for these records' rows, straight from the records."""
-    authors: dict[str, str] = {}
     numbers, subjects, who, dates, ids, refs, sizes, lines, xrefs, _ = zip(*records)
-    who = tuple(authors.setdefault(a, a) for a in who)
     stamps = pickle.dumps(list(dates), protocol=4)
+    subjects, who, ids, refs = _shared(subjects, who, ids, refs)
     return marshal.dumps((numbers, subjects, who, stamps, ids, refs, sizes, lines, xrefs))
+
+
+def _shared(subjects: tuple[str, ...], authors: tuple[str, ...], ids: tuple[str, ...],
+            refs: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    """The text columns with equal strings made one object: marshal writes a shared object once
+    and loads it back shared, so a decoded group holds each author, repeated subject and
+    referenced Message-ID once per pack instead of once per article (a third less memory)."""
+    one: dict[str, str] = {}
+    keep = one.setdefault
+    ids = tuple(map(keep, ids, ids))
+    return (tuple(map(keep, subjects, subjects)), tuple(map(keep, authors, authors)), ids,
+            tuple(tuple(map(keep, r, r)) if r else () for r in refs))
 
 
 class _Dates(pickle.Unpickler):

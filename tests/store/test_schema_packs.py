@@ -123,3 +123,16 @@ def test_reading_on_a_helper_thread_while_new_rows_arrive(tmp_path: Path) -> Non
     finish = store.overviews_meanwhile("g")
     store.save_overviews("g", [make_overview(i) for i in range(9001, 9101)], 9100)
     assert finish() == [make_overview(i) for i in range(1, 9101)] == store.overviews("g")
+
+
+def test_a_decoded_pack_holds_each_repeated_string_once() -> None:
+    """Authors, repeated subjects and Message-IDs that replies reference come back as one object each."""
+    records = [make_overview(1), make_overview(2, 1), make_overview(3, 1), make_overview(4)]
+    for encoded in (packs.encode_records(records),
+                    packs.encode([(r.number, r.subject, r.author, int(r.date.timestamp()), r.message_id,
+                                   " ".join(r.references), r.bytes, r.lines, r.xref) for r in records])):
+        decoded = packs.decode(encoded)
+        assert decoded == records
+        assert decoded[1].references[0] is decoded[0].message_id is decoded[2].references[0]
+        assert decoded[1].subject is decoded[2].subject  # both "Re: topic 1"
+        assert decoded[0].author is decoded[3].author  # user1@fake
