@@ -124,9 +124,16 @@ def _records(columns: list[list[str]], fmt: tuple[str, ...]) -> list[Overview] |
     if "" in ids:
         return None
     xrefs, extras = _extra_columns(fmt, columns[8:], len(ids))
+    # Equal strings made one object (a repeated subject, an author, an id that replies
+    # reference): the records of a big group take a third less memory for ~10% more time.
+    one: dict[str, str] = {}
+    keep = one.setdefault
+    ids = list(map(keep, ids, ids))
+    subjects, authors = _text_column(columns[1]), _text_column(columns[2])
+    refs = [tuple(map(keep, r, r)) if r else r for r in _refs_column(columns[5])]
     return list(map(_new, repeat(Overview), zip(
-        numbers, _text_column(columns[1]), _text_column(columns[2]), _date_column(columns[3]), ids,
-        _refs_column(columns[5]), _int_column(columns[6]), _int_column(columns[7]), xrefs, extras)))
+        numbers, list(map(keep, subjects, subjects)), list(map(keep, authors, authors)), _date_column(columns[3]),
+        ids, refs, _int_column(columns[6]), _int_column(columns[7]), xrefs, extras)))
 
 
 def _per_line(lines: list[str], fmt: tuple[str, ...]) -> list[Overview]:

@@ -99,3 +99,14 @@ over_line = st.lists(field, min_size=0, max_size=11).map(lambda fields: "\t".joi
 def test_any_lines_parse_the_same_as_line_by_line(lines: list[str], fmt: tuple[str, ...], encoding: str) -> None:
     data = b"".join(text.encode(encoding, "replace") + b"\r\n" for text in lines)
     same(data, fmt)
+
+
+def test_repeated_strings_of_a_block_are_one_object() -> None:
+    """A big group's records share each author, repeated subject and referenced id (memory, not meaning)."""
+    data = block(line(1, "topic", "ann <a@x>", mid="<1@x>"), line(2, "Re: topic", "bob <b@x>", mid="<2@x>", refs="<1@x>"),
+                 line(3, "Re: topic", "ann <a@x>", mid="<3@x>", refs="<1@x> <2@x>"))
+    first, second, third = parse_over_block(data, INN_FORMAT)[0]
+    assert first.author is third.author and second.subject is third.subject
+    assert second.references[0] is first.message_id is third.references[0]
+    assert third.references[1] is second.message_id
+    same(data)
