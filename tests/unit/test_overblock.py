@@ -103,8 +103,10 @@ def test_any_lines_parse_the_same_as_line_by_line(lines: list[str], fmt: tuple[s
 
 def test_repeated_strings_of_a_block_are_one_object() -> None:
     """A big group's records share each author, repeated subject and referenced id (memory, not meaning)."""
-    data = block(line(1, "topic", "ann <a@x>", mid="<1@x>"), line(2, "Re: topic", "bob <b@x>", mid="<2@x>", refs="<1@x>"),
-                 line(3, "Re: topic", "ann <a@x>", mid="<3@x>", refs="<1@x> <2@x>"))
+    date = "Tue, 02 Jan 2024 02:10:23 +0000"
+    data = block(line(1, "topic", "ann <a@x>", date, "<1@x>", "", "10", "2", "Xref: h g:1"),
+                 line(2, "Re: topic", "bob <b@x>", date, "<2@x>", "<1@x>", "10", "2", "Xref: h g:2"),
+                 line(3, "Re: topic", "ann <a@x>", date, "<3@x>", "<1@x> <2@x>", "10", "2", "Xref: h g:3"))
     first, second, third = parse_over_block(data, INN_FORMAT)[0]
     assert first.author is third.author and second.subject is third.subject
     assert second.references[0] is first.message_id is third.references[0]
