@@ -27,6 +27,7 @@ from store.library import Library
 from store.paths import config_dir
 from tui.backend import LibraryHandle
 from tui.keymap import check_keymap, known_ids
+from tui.messages import ProblemsFound
 from tui.screens.groups import GroupsScreen
 from tui.screens.threads import ThreadsScreen
 from tui.theming import install_themes, next_theme, with_fallbacks
@@ -126,11 +127,14 @@ class PithApp(App[None]):
             time.sleep(SETTLE_PAUSE)
 
     def load_killfile(self, reload: bool = False) -> Killfile:
-        """The killfile (thread workers only: it reads files); new problems go to ``problems``."""
+        """The killfile (off the event loop only: it reads files); new problems go to ``problems``."""
         if self.killfile is None or reload:
             self.killfile = session.load(config_dir())
-            self.call_from_thread(self.add_problems, [f"rules: {p}" for p in self.killfile.problems])
+            self.post_message(ProblemsFound([f"rules: {p}" for p in self.killfile.problems]))
         return self.killfile
+
+    def on_problems_found(self, message: ProblemsFound) -> None:
+        self.add_problems(message.problems)
 
     def add_problems(self, problems: list[str]) -> None:
         """Problems found after start-up (rule files): notified once, listed in help."""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from textual.message import Message
 
-from nntp.models import Article, GroupInfo, Overview
+from nntp.models import Article, GroupInfo
 from killfile.result import ScoreTable
 from store.library import GroupLoad
 from store.visits import Visit
@@ -57,14 +57,6 @@ class GroupsLoaded(Message):
         self.groups = groups
         self.warning = warning
         self.listing = listing
-
-
-class EarlyRecords(Message):
-    """A group's first records, while the rest is fetched or read (Library.enter_group's ``early``)."""
-
-    def __init__(self, records: list[Overview]) -> None:
-        super().__init__()
-        self.records = records
 
 
 class ProvisionalReady(Message):
@@ -131,3 +123,15 @@ class AttachmentsSaved(Message):
         super().__init__()
         self.paths = paths
         self.error = error
+
+
+class ProblemsFound(Message):
+    """Problems found by a thread (rule files), for the app to notify and list in help.
+
+    Posted, not called through ``call_from_thread``: that waits for the event loop,
+    and the session thread must never wait on the UI.
+    """
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__()
+        self.problems = problems

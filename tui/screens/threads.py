@@ -25,8 +25,7 @@ from nntp.threads import thread
 from tui.backend import cancellable
 from tui.bindings import NAVIGATION, THREAD_ACTIONS, UNREAD_ONLY
 from tui.digest import digest_since
-from tui.messages import (EarlyRecords, LoadPhase, LoadProgress, ProvisionalReady, Rescored, ThreadsReady,
-                          ViewReady)
+from tui.messages import LoadPhase, LoadProgress, ProvisionalReady, Rescored, ThreadsReady, ViewReady
 from tui.rows import ThreadRow
 from tui.readmarks import ReadMarks, begin_reading
 from tui.scoring import Filter, Scored, hidden_root, score_group
@@ -96,8 +95,7 @@ class ThreadsScreen(ReadingActions, ThreadActions, PithScreen):
     def _load(self) -> None:
         name = self.group
         report = cancellable(self._cancel, lambda done, expected: self.post_message(LoadProgress(name, done, expected)))
-        early = lambda records: self.post_message(EarlyRecords(records))  # noqa: E731 - runs on the session thread
-        load = self.library.call(lambda library: library.enter_group(name, progress=report, early=early))
+        load = self.library.call(lambda library: library.enter_group(name, progress=report, early=self._first_screen))
         if get_current_worker().is_cancelled:
             return
         high = max((overview.number for overview in load.overviews), default=0)
@@ -111,19 +109,16 @@ class ThreadsScreen(ReadingActions, ThreadActions, PithScreen):
         if not get_current_worker().is_cancelled:
             self.post_message(ThreadsReady(load, scored.rows, len(roots), scored, table, marks, visit))
 
-    def on_early_records(self, message: EarlyRecords) -> None:
-        if not self.loaded and message.records:
-            self._provisional(message.records)
-
-    @work(thread=True, exclusive=True, group="provisional", exit_on_error=False)
-    def _provisional(self, records: list[Overview]) -> None:
-        """A first screen from the group's first records (~30 ms of work) while the session thread
-        fetches or reads the rest; scored by the same rules, so nothing killed flashes up."""
+    def _first_screen(self, records: list[Overview]) -> None:
+        """A first screen from the group's first records, scored by the same rules (nothing killed
+        flashes up). Called by enter_group on the session thread before the long wait: ~3,000
+        records are tens of ms of work, done before the whole group's decoding competes for the GIL."""
+        if not records or self._cancel.is_set():
+            return
         roots = thread(records)
         killfile = self.app.load_killfile()  # type: ignore[attr-defined]
         scored, _table = score_group(None, killfile, records, roots, self.group, self.filter)
-        if not get_current_worker().is_cancelled:
-            self.post_message(ProvisionalReady(scored.rows, scored, len(records)))
+        self.post_message(ProvisionalReady(scored.rows, scored, len(records)))
 
     def on_provisional_ready(self, message: ProvisionalReady) -> None:
         """Rows to look at and move through; opening and the killfile keys wait for the whole list."""
