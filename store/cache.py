@@ -241,7 +241,7 @@ class Store:
             rows = self.db.execute(f"SELECT {packs.COLUMNS} FROM overview WHERE grp=? ORDER BY number LIMIT ?",
                                    (name, limit)).fetchall()
             records = packs.rows_to_overviews(rows)
-        return records or rawchunks.first_records(self.db, name)
+        return (records or rawchunks.first_records(self.db, name))[:limit]
 
     def overviews_meanwhile(self, name: str) -> Callable[[], list[Overview]]:
         """Start reading a group's cached overviews on a helper thread; call the result to get them.
