@@ -125,7 +125,7 @@ def _records(columns: list[list[str]], fmt: tuple[str, ...]) -> list[Overview] |
         return None
     xrefs, extras = _extra_columns(fmt, columns[8:], len(ids))
     # Equal strings made one object (a repeated subject, an author, an id that replies
-    # reference): the records of a big group take a third less memory for ~10% more time.
+    # reference): the records of a big group take ~30 MB less memory (150,000) for ~10% more parsing time.
     one: dict[str, str] = {}
     keep = one.setdefault
     ids = list(map(keep, ids, ids))
