@@ -85,17 +85,23 @@ def _tag_chain(i: int, length: int, parents: dict[int, int], tagged: set[int]) -
 
 
 def dominated(facts: Facts, config: DetectorConfig) -> set[int]:
-    """Articles of threads where one author wrote more than the configured share."""
+    """Articles of threads where one author wrote more than the configured share.
+
+    An author can only dominate a thread of at least M articles with more than
+    X% of M articles, so one C-level pass keeps just the (thread, author) pairs
+    with that many; the share test then runs on those few, not on every pair.
+    """
     sizes = facts.thread_sizes
-    if max(sizes.values(), default=0) < max(config.dominated_min, 1):
+    least = max(config.dominated_min, 1)
+    if max(sizes.values(), default=0) < least:
         return set()
-    span = facts.author_count
+    floor = least * config.dominated_percent / 100
     pairs = facts.thread_author_counts
-    keys = list(pairs)
-    thread_of = list(map(operator.floordiv, keys, repeat(span)))
-    size_of = list(map(sizes.__getitem__, thread_of))
-    over_share = map(operator.gt, map(operator.mul, pairs.values(), repeat(100)),
-                     map(operator.mul, size_of, repeat(config.dominated_percent)))
-    big_enough = map(operator.ge, size_of, repeat(config.dominated_min))
-    hit = set(compress(thread_of, map(operator.and_, over_share, big_enough)))
+    busy = compress(pairs.items(), map(operator.gt, pairs.values(), repeat(floor)))
+    span = facts.author_count
+    hit = set()
+    for key, count in busy:
+        size = sizes[key // span]
+        if size >= least and count * 100 > size * config.dominated_percent:
+            hit.add(key // span)
     return set(facts.members(hit))
