@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
+from store.cache import Store
+from store.readstate import ReadState
 from tests.tui.conftest import SIZE, screen_text, settle
 from tui.app import PithApp
 from tui.screens.article import ArticleScreen
@@ -65,3 +68,41 @@ async def test_nothing_found_says_so_and_bad_syntax_is_a_message(make_app: MakeA
         await settle(pilot)
         assert isinstance(app.screen, SearchScreen)  # an FTS syntax problem is a line, not a traceback
         assert "Traceback" not in screen_text(app)
+
+
+
+def _row(app: PithApp, subject: str) -> str:
+    """The thread row showing ``subject``, as drawn."""
+    return next(line for line in screen_text(app).splitlines() if subject in line)
+
+
+async def test_an_article_read_from_search_shows_read_in_the_open_thread_list(make_app: MakeApp,
+                                                                               tmp_path: Path) -> None:
+    """Issue #6: the pager opened from `/` marks read through the open thread list of its group, so
+    going back there shows the row without its N and the counts one lower, as reading it there would."""
+    app = make_app(start_group="pith.test.tree")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert _row(app, "Cross-posted announcement")[:2].strip() == "N"
+        assert "8 unread of 8" in screen_text(app)
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press(*"announcement", "enter")
+        await settle(pilot)
+        number = app.screen.query_one(HitList).hits[0].number
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ArticleScreen) and "Cross-posted announcement" in screen_text(app)
+        await pilot.press("q")
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press("q")
+        await settle(pilot)
+        assert isinstance(app.screen, ThreadsScreen)
+        assert _row(app, "Cross-posted announcement")[:2].strip() == ""
+        assert "7 unread of 8" in screen_text(app)
+    store = Store(tmp_path / "store.sqlite3")
+    try:
+        assert ReadState(store.db).read("pith.test.tree").format() == str(number)
+    finally:
+        store.close()

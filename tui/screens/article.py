@@ -49,13 +49,17 @@ class ArticleScreen(PithScreen):
     ]
 
     def __init__(self, group: str, key: int | str, navigator: Navigator | None = None,
-                 thread_list: Screen[None] | None = None) -> None:
+                 thread_list: Screen[None] | None = None, read_marks: Screen[None] | None = None) -> None:
         super().__init__()
         self.group = group
         self.key = key
         self.navigator = navigator
         self.thread_list = thread_list
         """The ThreadsScreen this article was opened from: K/A/B/C/T/e act through it."""
+        self.read_marks = read_marks if read_marks is not None else thread_list
+        """The ThreadsScreen whose read marks this article's belong to (reading marks read, u, c): the
+        one it was opened from, or (opened from search) an open thread list of the same group, so its
+        rows and counts show the article read when the reader goes back to it."""
         self.attachments: list[Attachment] = []
         self.number: int | None = None
         """The number of the article shown (what u marks)."""
@@ -101,10 +105,10 @@ class ArticleScreen(PithScreen):
         number = article.number if article.number is not None else self.key
         self.sub_title = f"{self.group} {number}"
         self.number = number if isinstance(number, int) else None
-        owner = self.thread_list
-        if self.number is not None and owner is not None and hasattr(owner, "article_read"):
+        owner = self.read_marks
+        if self.number is not None and hasattr(owner, "article_read") and getattr(owner, "marks", None) is not None:
             owner.article_read(self.number)  # reading on marks read, stored at once
-        elif self.number is not None:
+        elif self.number is not None:  # no thread list of this group, or it is still loading
             self._mark_read_in_store(self.group, self.number)
         self.status.show(f"{len(article.body.splitlines()):,} lines  {article.message_id}")
         self._show_modes()
@@ -137,7 +141,7 @@ class ArticleScreen(PithScreen):
 
     # -- read marks (kept by the thread list) ----------------------------------
     def _mark_read_in_store(self, group: str, number: int) -> None:
-        """Opened without a thread list (from search): mark read straight in the store, in order."""
+        """No thread list keeps this group's marks (opened from search): mark read straight in the store, in order."""
         from store.readstate import ReadState
 
         app = self.app
@@ -148,14 +152,14 @@ class ArticleScreen(PithScreen):
         self.library.send(lambda library: ReadState(library.store.db).mark_read(group, (number,)), failed)
 
     def action_mark_unread(self) -> None:
-        owner = self.thread_list
+        owner = self.read_marks
         if self.number is None or owner is None or not hasattr(owner, "toggle_unread"):
             self.status.show("open the article from its group's thread list to mark it")
             return
         self.status.show(owner.toggle_unread(self.number))
 
     def action_catch_up(self) -> None:
-        owner = self.thread_list
+        owner = self.read_marks
         if owner is None or not hasattr(owner, "ask_catch_up"):
             self.status.show("open the article from its group's thread list to catch up")
             return

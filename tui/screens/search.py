@@ -112,7 +112,12 @@ class SearchScreen(PithScreen):
 
     @on(LineList.Selected, "#hits")
     def _open_hit(self, event: LineList.Selected) -> None:
+        """Open a hit in the pager; an open thread list of its group keeps its read mark, so going back
+        there shows it read (the list's cursor stays where it was: the killfile keys are not lent)."""
         from tui.screens.article import ArticleScreen
+        from tui.screens.threads import ThreadsScreen
 
         hit = self.hit_list.hits[event.index]
-        self.app.push_screen(ArticleScreen(hit.group, hit.number))
+        keeper = next((screen for screen in reversed(self.app.screen_stack)
+                       if isinstance(screen, ThreadsScreen) and screen.group == hit.group), None)
+        self.app.push_screen(ArticleScreen(hit.group, hit.number, read_marks=keeper))
