@@ -90,6 +90,7 @@ class PithApp(App[None]):
     def _send_queued(self) -> None:
         """Articles left queued by an earlier run (offline, server down) go out once the server answers."""
         from tui import posting
+        from tui.screens.compose import announce_posted
 
         try:
             queued = {e.id for e in self.library.call(posting.entries, local=True) if e.state == "queued"}
@@ -98,9 +99,11 @@ class PithApp(App[None]):
             entries, _why = self.library.call(posting.flush)
         except PithError:
             return  # the group list reports an unreachable server
-        sent = sum(1 for e in entries if e.id in queued and e.state == "sent")
+        sent = [e for e in entries if e.id in queued and e.state == "sent"]
         if sent:
-            self.call_from_thread(self.notify, f"outbox: sent {sent} article(s) queued earlier", timeout=6)
+            note = f"outbox: sent {len(sent)} article(s) queued earlier"
+            self.call_from_thread(self.notify, note, timeout=6)
+            self.call_from_thread(announce_posted, self, sent, note)  # an open thread list shows them
 
     def open_group(self, name: str, article: int | str | None = None) -> None:
         """Show the threads of ``name`` (then ``article``, if given) over the group list."""

@@ -135,3 +135,16 @@ class ProblemsFound(Message):
     def __init__(self, problems: list[str]) -> None:
         super().__init__()
         self.problems = problems
+
+
+class ArticlesPosted(Message):
+    """Articles of ours reached the server; ``groups`` are the groups they went to (their Newsgroups).
+
+    Posted to every screen on the stack: a thread list of one of these groups enters
+    it again, so what was just posted shows up there. ``note`` says what was sent.
+    """
+
+    def __init__(self, groups: frozenset[str], note: str) -> None:
+        super().__init__()
+        self.groups = groups
+        self.note = note

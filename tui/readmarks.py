@@ -96,6 +96,17 @@ class ReadMarks:
         self.unread_numbers.clear()
         return marked
 
+    def add_articles(self, numbers: Iterable[int], high: int = 0) -> int:
+        """Articles that arrived after the group was entered (the thread list reloaded after a post):
+        unread unless already marked read; -> how many are new. New articles get numbers above every
+        known one, so only those are looked at (one pass, no set of 150,000 numbers)."""
+        last = self._numbers[-1] if self._numbers else 0
+        new = sorted({number for number in numbers if number > last})
+        self._numbers.extend(new)
+        self.unread_numbers.update(number for number in new if number not in self.read)
+        self.high = max(self.high, high, new[-1] if new else 0)
+        return len(new)
+
     def snapshot(self) -> RangeSet:
         """A copy of the read set, for a worker thread to filter rows with."""
         return RangeSet(self.read.ranges())

@@ -31,6 +31,16 @@ def _node(number: int, *children: ThreadNode) -> ThreadNode:
     return ThreadNode(_ov(number), f"<{number}@x>", children)
 
 
+def test_articles_that_arrive_on_a_reload_join_unread_and_keep_the_marks_made() -> None:
+    marks = ReadMarks("g", RangeSet.parse("1"), [1, 2, 3], high=3)
+    marks.mark_read(2)
+    assert marks.add_articles([1, 2, 3, 5, 4, 5], high=6) == 2
+    assert (marks.total, marks.unread, marks.high) == (5, 3, 6)
+    assert marks.unread_numbers == {3, 4, 5} and marks.is_read(2)
+    assert marks.mark_unread(2) and marks.unread_numbers == {2, 3, 4, 5}
+    assert marks.add_articles([]) == 0 and marks.total == 5
+
+
 def test_marks_count_unread_and_toggle() -> None:
     marks = ReadMarks("g", RangeSet.parse("1-2"), [1, 2, 3, 4, 7], high=9)
     assert (marks.total, marks.unread, marks.high) == (5, 3, 9)

@@ -18,6 +18,8 @@ from tests.tui.test_app_inn import _closed_port, inn, server_app  # noqa: F401  
 from tui.screens.article import ArticleScreen
 from tui.screens.compose import ComposeScreen
 from tui.screens.outbox import OutboxScreen
+from tui.screens.threads import ThreadsScreen
+from tui.widgets.thread_list import ThreadList
 
 GROUP = "local.test"
 
@@ -162,3 +164,39 @@ async def test_articles_queued_earlier_go_out_when_the_app_starts_online(inn: An
         assert any(n.message == "outbox: sent 1 article(s) queued earlier" for n in app._notifications)
     assert [e.state for e in outbox(store).entries()] == ["sent"]
     assert fetch(inn, message_id).header("Subject") == "left queued"
+
+
+@pytest.mark.integration
+async def test_the_thread_list_shows_what_was_just_posted(inn: Any, tmp_path: Path) -> None:
+    """Issue #6: a post that reached the server shows up in the open thread list of its group (the
+    group is entered again, the cursor kept), and so does a follow-up sent from the pager."""
+    subject = f"fresh thread {uuid.uuid4().hex[:8]}"
+    app = server_app(ServerAddress(inn.host, inn.port), tmp_path / "store.sqlite3", start_group=GROUP)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ThreadsScreen)
+        await pilot.press("P")
+        await settle(pilot)
+        await pilot.press(*subject, "tab", *"A new thread.", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ThreadsScreen)
+        assert app.screen.status.message.startswith(f"posted to {GROUP}: ")
+        await pilot.press("end")  # the newest thread comes last
+        await pilot.pause()
+        assert subject in screen_text(app)
+        assert app.screen.query_one(ThreadList).current.article.subject == subject  # type: ignore[union-attr]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ArticleScreen) and "A new thread." in screen_text(app)
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press(*"A reply to it.", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ArticleScreen)
+        await pilot.press("q")
+        await settle(pilot)
+        assert isinstance(app.screen, ThreadsScreen)
+        lines = screen_text(app).splitlines()
+        at = next(i for i, line in enumerate(lines) if subject in line)
+        assert "└─>" in lines[at + 1] and "Tess Ter" in lines[at + 1]  # the reply, under its parent
+        assert lines[at + 1][:2].strip() == "N" and lines[at][:2].strip() == ""  # read the parent, not the reply

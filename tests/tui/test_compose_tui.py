@@ -287,3 +287,32 @@ def test_cursor_starts_above_the_signature() -> None:
     assert writing_row("A wrote:\n> x\n\n\n-- \nsig\n") == 3
     assert writing_row("") == 0 and writing_row("a\nb") == 1
     assert kind_of({"To": "a@b", "Subject": "s"}) == "mail" and kind_of({"Newsgroups": "a", "To": "x"}) == "news"
+
+
+async def test_a_post_announced_for_the_group_reloads_its_list_in_the_same_view(tmp_path: Path) -> None:
+    """What the composer (or the outbox) announces after a send: the thread list of that group enters
+    it again and stays in its view, on its article, with the marks made meanwhile; other groups' lists
+    are left alone."""
+    from tui.messages import ArticlesPosted
+    from tui.screens.threads import ThreadsScreen
+    from tui.widgets.thread_list import ThreadList
+
+    app = make(tmp_path, start_group="pith.test.tree")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ThreadsScreen)
+        await pilot.press("u", "o")  # the first article read; flat by date
+        await settle(pilot)
+        threads = screen.query_one(ThreadList)
+        await pilot.press("j", "j")
+        current = threads.current
+        screen.post_message(ArticlesPosted(frozenset({"pith.test.misc"}), "posted to pith.test.misc: <a@b>"))
+        await settle(pilot)
+        assert not screen.status.message.startswith("posted to")
+        screen.post_message(ArticlesPosted(frozenset({"pith.test.misc", "pith.test.tree"}),
+                                           "posted to pith.test.tree: <a@b>"))
+        await settle(pilot)
+        assert screen.status.message.startswith("posted to pith.test.tree: <a@b> · pith.test.tree: 8 articles")
+        assert screen.view == "date" and threads.current == current
+        assert "7 unread of 8 · flat by date" in screen_text(app)

@@ -16,11 +16,12 @@ import sqlite3
 import subprocess
 import tempfile
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
 from textual import work
-from textual.app import ComposeResult, SuspendNotSupported
+from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
@@ -34,6 +35,7 @@ from store.outbox import OutboxEntry
 from tui import posting
 from tui.backend import LibraryHandle
 from tui.compose_text import crosspost_warning, editor_text, header_fields, parse_editor_text
+from tui.messages import ArticlesPosted
 from tui.posting import DraftBox
 from tui.screens.base import PithScreen
 from tui.widgets.status_line import StatusLine
@@ -300,7 +302,8 @@ class ComposeScreen(PithScreen):
         self._forget_draft()
         entries, why = flush_or_keep(self.library)
         entry = next((e for e in entries if e.id == entry_id), None)
-        self.app.call_from_thread(self._done, _outcome(entry, why, headers.get("Newsgroups", "")))
+        self.app.call_from_thread(self._done, _outcome(entry, why, headers.get("Newsgroups", "")),
+                                  [entry] if entry is not None else [])
 
     @work(thread=True, exclusive=True, group="send", exit_on_error=False)
     def _send_mail(self, headers: dict[str, str], body: str) -> None:
@@ -335,12 +338,26 @@ class ComposeScreen(PithScreen):
             if self.draft_id is not None:
                 self.box.delete(self.draft_id)
 
-    def _done(self, message: str) -> None:
+    def _done(self, message: str, entries: list[OutboxEntry] | None = None) -> None:
+        """Close and say what happened; an article that reached the server is announced to the screens
+        left open (a thread list of its group reloads, so it shows up there)."""
+        app = self.app
         self.dismiss()
-        screen = self.app.screen
+        screen = app.screen
         if isinstance(screen, PithScreen) and screen.is_mounted:
             screen.status.show(message)
         self.notify(message, timeout=6, markup=False)
+        announce_posted(app, entries or [], message)
+
+
+def announce_posted(app: App[object], entries: Iterable[OutboxEntry], note: str) -> None:
+    """Tell every screen on the stack which groups the ``entries`` that were sent went to (their
+    Newsgroups), with ``note`` for the status line; queued or refused entries are not news to anyone."""
+    groups = frozenset(group.strip() for entry in entries if entry.state == "sent"
+                       for group in entry.header("Newsgroups").split(",") if group.strip())
+    if groups:
+        for screen in app.screen_stack:
+            screen.post_message(ArticlesPosted(groups, note))
 
 
 def flush_or_keep(library: LibraryHandle) -> tuple[list[OutboxEntry], str]:

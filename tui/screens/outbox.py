@@ -26,7 +26,7 @@ from store.library import Library
 from store.outbox import Outbox, OutboxEntry
 from tui import posting
 from tui.posting import DraftBox
-from tui.screens.compose import flush_or_keep
+from tui.screens.compose import announce_posted, flush_or_keep
 from tui.screens.base import PithScreen
 from tui.widgets.line_list import LineList
 from tui.widgets.status_line import StatusLine
@@ -123,10 +123,14 @@ class OutboxScreen(PithScreen):
 
     @work(thread=True, exclusive=True, group="outbox", exit_on_error=False)
     def _flush(self) -> None:
+        waiting = {e.id for e in self.library.call(_entries, local=True) if e.state == "queued"}
         entries, why = flush_or_keep(self.library)
         queued = sum(e.state == "queued" for e in entries)
         note = f"not sent: {why}" if why else f"sent what it could; {queued} still queued"
         self.app.call_from_thread(self._show, entries, note)
+        sent = [e for e in entries if e.id in waiting and e.state == "sent"]
+        if sent:  # an open thread list of their groups shows them once back there
+            self.app.call_from_thread(announce_posted, self.app, sent, f"outbox: sent {len(sent)} article(s)")
 
     def action_drop(self) -> None:
         entry = self._current()

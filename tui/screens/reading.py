@@ -49,6 +49,14 @@ class ReadingActions(_Base):
         self.all_roots = roots
         self.thread_list.is_read = marks.is_read
 
+    def reading_reloaded(self, numbers: list[int], high: int, roots: list[ThreadNode]) -> None:
+        """The group was entered again (after a post): its new articles join the marks, unread; the
+        marks made meanwhile are kept as they are (they live here, not in the store), and so is the
+        previous visit the digest counts from."""
+        if self.marks is not None:
+            self.marks.add_articles(numbers, high)
+        self.all_roots = roots
+
     def unread_counts(self) -> str:
         """For the status line: "6 unread" ("" before the marks are loaded)."""
         return f"{self.marks.unread:,} unread" if self.marks is not None else ""

@@ -25,7 +25,7 @@ from nntp.threads import thread
 from tui.backend import cancellable
 from tui.bindings import NAVIGATION, THREAD_ACTIONS, UNREAD_ONLY
 from tui.digest import digest_since
-from tui.messages import LoadPhase, LoadProgress, ProvisionalReady, Rescored, ThreadsReady, ViewReady
+from tui.messages import ArticlesPosted, LoadPhase, LoadProgress, ProvisionalReady, Rescored, ThreadsReady, ViewReady
 from tui.rows import ThreadRow
 from tui.readmarks import ReadMarks, begin_reading
 from tui.scoring import Filter, Scored, hidden_root, score_group
@@ -67,6 +67,11 @@ class ThreadsScreen(ReadingActions, ThreadActions, PithScreen):
         self.table: ScoreTable | None = None
         self.filter = Filter()
         self.digest_note = ""
+        self._reload_note: str | None = None
+        """Set while the group is entered again after a post of ours (what was posted, for the status line)."""
+        self._posted_while_loading: str | None = None
+        self._status_lead = ""
+        """Leads the status line once the rows arranged after a reload are shown (what was posted)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -92,15 +97,20 @@ class ThreadsScreen(ReadingActions, ThreadActions, PithScreen):
 
     # -- loading -----------------------------------------------------------
     @work(thread=True, exclusive=True, group="threads", exit_on_error=False)
-    def _load(self) -> None:
+    def _load(self, reload: bool = False) -> None:
+        """Enter the group; ``reload``: again, over the list on screen (no first screen, and the read
+        marks and the visit stay those of the first entry: see ``reading_reloaded``)."""
         name = self.group
         report = cancellable(self._cancel, lambda done, expected: self.post_message(LoadProgress(name, done, expected)))
-        load = self.library.call(lambda library: library.enter_group(name, progress=report, early=self._first_screen))
+        early = None if reload else self._first_screen
+        load = self.library.call(lambda library: library.enter_group(name, progress=report, early=early))
         if get_current_worker().is_cancelled:
             return
-        high = max((overview.number for overview in load.overviews), default=0)
-        read, visit = self.library.call(lambda library: begin_reading(library, name, high), local=True)
-        marks = ReadMarks(name, read, (overview.number for overview in load.overviews), load.group.high)
+        marks, visit = None, None
+        if not reload:
+            high = max((overview.number for overview in load.overviews), default=0)
+            read, visit = self.library.call(lambda library: begin_reading(library, name, high), local=True)
+            marks = ReadMarks(name, read, (overview.number for overview in load.overviews), load.group.high)
         self.post_message(LoadPhase(f"threading {len(load.overviews):,} articles…"))
         roots = thread(load.overviews)
         self.post_message(LoadPhase(f"scoring {len(load.overviews):,} articles…"))
@@ -138,7 +148,10 @@ class ThreadsScreen(ReadingActions, ThreadActions, PithScreen):
         self.status.show(message.text)
 
     def on_threads_ready(self, message: ThreadsReady) -> None:
-        was = self.thread_list.current if self.provisional and self.thread_list.cursor else None
+        reloaded, note = self.loaded and self._reload_note is not None, self._reload_note
+        self._reload_note = None
+        moved = reloaded or (self.provisional and self.thread_list.cursor)
+        was = self.thread_list.current if moved else None
         self.loaded = True
         self.provisional = False
         self.overviews = message.load.overviews
@@ -146,28 +159,64 @@ class ThreadsScreen(ReadingActions, ThreadActions, PithScreen):
         self._views = {"threaded": message.rows}
         self.query_one(ProgressBar).display = False
         scored = message.scored
+        roots = scored.roots if scored else []
         if message.marks is not None:
-            self.start_reading(message.marks, message.visit, scored.roots if scored else [])
-        self.thread_list.set_rows(message.rows, scores=scored.scores if scored else None,
-                                  hidden=scored.hidden if scored else None)
-        if was is not None:  # the reader moved through the first screen: stay on that article
+            self.start_reading(message.marks, message.visit, roots)
+        elif reloaded:
+            self.reading_reloaded([overview.number for overview in self.overviews], message.load.group.high, roots)
+        # After a reload in another view (or only unread) the rows are arranged again; the cursor stays.
+        rearrange = reloaded and (self.unread_only or self.view != "threaded")
+        if not rearrange:
+            self.thread_list.set_rows(message.rows, scores=scored.scores if scored else None,
+                                      hidden=scored.hidden if scored else None)
+        if was is not None and not rearrange:  # stay on the article the reader is on
             index = next((i for i, row in enumerate(message.rows) if row.message_id == was.message_id), None)
             if index is not None:
                 self.thread_list.show_row(index)
         self._summary = _summary(message)
         self._articles = len(message.load.overviews)
         problems = len(self.app.killfile.problems) if self.app.killfile else 0  # type: ignore[attr-defined]
-        self.status.show(self._summary + (f" · {problems} rule problem(s): R lists them" if problems else ""))
+        self.status.show((f"{note} · " if note else "") + self._summary
+                         + (f" · {problems} rule problem(s): R lists them" if problems else ""))
         self._show_counts()
-        self.thread_list.focus()
+        if not reloaded:
+            self.thread_list.focus()
         self.app.settle_when_idle()  # type: ignore[attr-defined]
+        if rearrange:
+            self._status_lead = note or ""
+        if rearrange and self.unread_only and self.marks is not None:
+            self._apply_unread_only(True, self.marks.snapshot())
+        elif rearrange:
+            self._arrange(self.view, message.rows)
         if self.open_article is not None:
             self._open_start_article(self.open_article)
             self.open_article = None
+        if self._posted_while_loading is not None:  # that load may have started before the post
+            self.reload(self._posted_while_loading)
+            self._posted_while_loading = None
+
+    def on_articles_posted(self, message: ArticlesPosted) -> None:
+        """An article of ours reached the server in this group: enter it again, so it shows up here."""
+        if self.group not in message.groups:
+            return
+        if self.loaded:
+            self.reload(message.note)
+        else:
+            self._posted_while_loading = message.note
+
+    def reload(self, note: str) -> None:
+        """Fetch what is new in the group (only that: the rest is cached) and show the whole list again,
+        with the cursor, the view and the read marks kept; ``note`` leads the status line meanwhile and after."""
+        self._reload_note = note
+        self.status.show(f"{note} · fetching what is new in {self.group}…")
+        self._load(reload=True)
 
     def load_failed(self, worker: Worker[object], message: str) -> None:
-        """Entering the group failed: back to the group list, which shows why."""
-        if worker.group == "threads" and self.is_current:
+        """Entering the group failed: back to the group list, which shows why. A reload that failed
+        leaves the list as it was and says why."""
+        if worker.group == "threads":
+            self._reload_note = None
+        if worker.group == "threads" and self.is_current and not self.loaded:
             self.dismiss()
             self.app.screen.report_error(message)  # type: ignore[attr-defined]
         else:
@@ -220,7 +269,9 @@ class ThreadsScreen(ReadingActions, ThreadActions, PithScreen):
             self.thread_list.show_row(index or 0)
         if view == "digest" and self.digest_note:
             note = note or self.digest_note  # what the digest holds says more than the group summary
-        self.status.show(note or f"{self._summary} · {VIEW_TITLES[view]}")
+        text = note or f"{self._summary} · {VIEW_TITLES[view]}"
+        lead, self._status_lead = self._status_lead, ""
+        self.status.show(f"{lead} · {text}" if lead else text)
         self._show_counts()
 
     def on_rescored(self, message: Rescored) -> None:
