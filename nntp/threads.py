@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
-from typing import NamedTuple
 
 from nntp.gcpause import gc_paused
 from nntp.models import Overview
@@ -21,15 +20,53 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|fwd?)(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 
 
-class ThreadNode(NamedTuple):
+class ThreadNode:
     """A node of a thread tree; ``article`` is None for a dummy (missing) parent.
 
-    A NamedTuple (immutable, cheap to build) because a big group makes 150,000.
+    One slotted object per article is both JWZ's mutable container while
+    threading and the finished node afterwards: a big group makes 150,000, and a
+    second, frozen copy of the tree would double the threading's peak memory.
+    Once ``thread`` returns, treat nodes as immutable (``_replace`` derives a
+    changed copy); ``children`` is then a tuple in date order.
     """
 
-    article: Overview | None
-    message_id: str
-    children: tuple[ThreadNode, ...] = ()
+    __slots__ = ("article", "message_id", "children", "parent")
+
+    def __init__(self, article: Overview | None, message_id: str, children: tuple[ThreadNode, ...] = ()) -> None:
+        self.article = article
+        self.message_id = message_id
+        self.children: tuple[ThreadNode, ...] | list[ThreadNode] = children
+        """A list only while threading (and only once a child arrives); a tuple afterwards."""
+        self.parent: ThreadNode | None = None
+        """Set only while threading; None in a finished tree (no cycles for the collector)."""
+
+    def __repr__(self) -> str:
+        number = self.article.number if self.article is not None else None
+        return f"ThreadNode({number}, {self.message_id!r}, {len(self.children)} children)"
+
+    def __eq__(self, other: object) -> bool:
+        """Trees compare by content, as the NamedTuple did (iteratively: any depth)."""
+        if not isinstance(other, ThreadNode):
+            return NotImplemented
+        pairs = [(self, other)]
+        while pairs:
+            a, b = pairs.pop()
+            if a is b:
+                continue
+            if a.article != b.article or a.message_id != b.message_id or len(a.children) != len(b.children):
+                return False
+            pairs.extend(zip(a.children, b.children))
+        return True
+
+    def __hash__(self) -> int:
+        return hash((self.article, self.message_id, len(self.children)))
+
+    def _replace(self, *, article: Overview | None | object = ..., children: tuple[ThreadNode, ...] | None = None,
+                 message_id: str | None = None) -> ThreadNode:
+        """A copy with some fields changed (the NamedTuple idiom this class replaced)."""
+        return ThreadNode(self.article if article is ... else article,  # type: ignore[arg-type]
+                          self.message_id if message_id is None else message_id,
+                          tuple(self.children) if children is None else children)
 
     def walk(self, depth: int = 0) -> Iterator[tuple[int, ThreadNode]]:
         """Depth-first (depth, node) pairs, this node first; iterative, any depth."""
@@ -46,18 +83,6 @@ class ThreadNode(NamedTuple):
                 yield node.article
 
 
-class _Container:
-    __slots__ = ("article", "key", "parent", "children", "frozen")
-
-    def __init__(self, key: str) -> None:
-        self.key = key
-        self.article: Overview | None = None
-        self.parent: _Container | None = None
-        self.children: list[_Container] = []
-        self.frozen: ThreadNode | None = None
-        """The finished node, set by _freeze once the children are frozen."""
-
-
 def normalize_subject(subject: str) -> str:
     """Subject without reply prefixes (Re:, AW:, Re[2]:), case-folded, for grouping."""
     return _REPLY_PREFIX.sub("", subject).strip().casefold()
@@ -66,37 +91,38 @@ def normalize_subject(subject: str) -> str:
 def thread(articles: Iterable[Overview], by_subject: bool = False) -> list[ThreadNode]:
     """Build thread trees; roots and children ordered by date, then article number."""
     with gc_paused():
-        table: dict[str, _Container] = {}
+        table: dict[str, ThreadNode] = {}
         for article in articles:
             _link(table, article)
         roots = [c for c in table.values() if c.parent is None]
         roots = _prune(roots)
         if by_subject:
             roots = _group_by_subject(roots)
-        frozen = [_freeze(root) for root in roots]
-        frozen.sort(key=_sort_key)
         for container in table.values():
-            container.parent = None  # no child->parent cycles left: reference counting frees the table
-        return frozen
+            container.parent = None  # no child->parent cycles left: reference counting frees the dummies
+        table.clear()
+        for root in roots:
+            _freeze(root)
+        roots.sort(key=_sort_key)
+        return roots
 
 
-def _link(table: dict[str, _Container], article: Overview) -> None:
+def _link(table: dict[str, ThreadNode], article: Overview) -> None:
     key = article.message_id
     container = table.get(key)
     if container is None:
-        container = table[key] = _Container(key)
+        container = table[key] = ThreadNode(None, key)
     elif container.article is not None:
         # A duplicate Message-ID: keep both articles, the later one as its own node.
-        key = f"{key}\0{article.number}"
-        container = table[key] = _Container(key)
+        container = table[f"{key}\0{article.number}"] = ThreadNode(None, key)
     container.article = article
-    parent: _Container | None = None
+    parent: ThreadNode | None = None
     for ref in article.references:
         if ref == article.message_id:
             continue
         ref_container = table.get(ref)
         if ref_container is None:
-            ref_container = table[ref] = _Container(ref)
+            ref_container = table[ref] = ThreadNode(None, ref)
         if parent is not None and ref_container.parent is None and not _reaches(ref_container, parent):
             _set_parent(ref_container, parent)
         parent = ref_container
@@ -105,18 +131,21 @@ def _link(table: dict[str, _Container], article: Overview) -> None:
         parent = None
     if container.parent is not parent:
         if container.parent is not None:
-            container.parent.children.remove(container)
+            container.parent.children.remove(container)  # type: ignore[union-attr]  # a list while threading
             container.parent = None
         if parent is not None:
             _set_parent(container, parent)
 
 
-def _set_parent(child: _Container, parent: _Container) -> None:
+def _set_parent(child: ThreadNode, parent: ThreadNode) -> None:
     child.parent = parent
-    parent.children.append(child)
+    if parent.children:
+        parent.children.append(child)  # type: ignore[union-attr]  # a list while threading
+    else:
+        parent.children = [child]  # most nodes never get a child: no list until one does
 
 
-def _reaches(ancestor: _Container, node: _Container | None) -> bool:
+def _reaches(ancestor: ThreadNode, node: ThreadNode | None) -> bool:
     """True if ``ancestor`` is ``node`` or one of its ancestors (linking would loop).
 
     A container without children can only be ``node`` itself, never above it: that
@@ -131,9 +160,9 @@ def _reaches(ancestor: _Container, node: _Container | None) -> bool:
     return False
 
 
-def _prune(roots: list[_Container]) -> list[_Container]:
+def _prune(roots: list[ThreadNode]) -> list[ThreadNode]:
     """Drop empty dummies, splice non-root dummies, promote a lone child of a dummy root."""
-    result: list[_Container] = []
+    result: list[ThreadNode] = []
     for root in roots:
         _splice_dummies(root)
         if root.article is None and not root.children:
@@ -147,7 +176,7 @@ def _prune(roots: list[_Container]) -> list[_Container]:
     return result
 
 
-def _splice_dummies(root: _Container) -> None:
+def _splice_dummies(root: ThreadNode) -> None:
     """Replace each dummy below the root by its children (iteratively)."""
     stack = [root]
     while stack:
@@ -161,8 +190,8 @@ def _splice_dummies(root: _Container) -> None:
             stack.extend(children)
 
 
-def _expanded(node: _Container) -> list[_Container]:
-    out: list[_Container] = []
+def _expanded(node: ThreadNode) -> list[ThreadNode]:
+    out: list[ThreadNode] = []
     pending = list(reversed(node.children))
     while pending:
         child = pending.pop()
@@ -174,10 +203,10 @@ def _expanded(node: _Container) -> list[_Container]:
     return out
 
 
-def _group_by_subject(roots: list[_Container]) -> list[_Container]:
+def _group_by_subject(roots: list[ThreadNode]) -> list[ThreadNode]:
     """Attach roots whose normalised subject matches an earlier root below that root."""
-    first: dict[str, _Container] = {}
-    kept: list[_Container] = []
+    first: dict[str, ThreadNode] = {}
+    kept: list[ThreadNode] = []
     for root in sorted(roots, key=_container_key):
         article = root.article or (root.children[0].article if root.children else None)
         subject = normalize_subject(article.subject) if article else ""
@@ -187,38 +216,26 @@ def _group_by_subject(roots: list[_Container]) -> list[_Container]:
                 first.setdefault(subject, root)
             kept.append(root)
             continue
-        root.parent = owner
-        owner.children.append(root)
+        _set_parent(root, owner)
     return kept
 
 
-def _container_key(c: _Container) -> tuple[datetime, int]:
+def _container_key(c: ThreadNode) -> tuple[datetime, int]:
     art = c.article or (c.children[0].article if c.children else None)
     if art is None:
         return (_EPOCH, 0)
     return (art.date or _EPOCH, art.number)
 
 
-def _freeze(root: _Container) -> ThreadNode:
-    """Turn the mutable tree into frozen ThreadNodes, children sorted, without recursion.
-
-    A pre-order walk read backwards meets every child before its parent, so one
-    pass builds the frozen tree bottom-up, each node's result kept on its container.
-    """
-    order: list[_Container] = []
+def _freeze(root: ThreadNode) -> None:
+    """Sort every node's children by date into a tuple, without recursion."""
     stack = [root]
     while stack:
         node = stack.pop()
-        order.append(node)
-        stack.extend(node.children)
-    for node in reversed(order):
         children = node.children
-        if len(children) > 1:
-            children = sorted(children, key=_container_key)
-        key = node.key
-        node.frozen = ThreadNode(node.article, key.split("\0", 1)[0] if "\0" in key else key,
-                                 tuple([child.frozen for child in children]))  # type: ignore[misc]
-    return root.frozen  # type: ignore[return-value]
+        if children:
+            node.children = tuple(sorted(children, key=_container_key)) if len(children) > 1 else tuple(children)
+            stack.extend(children)
 
 
 def _sort_key(node: ThreadNode) -> tuple[datetime, int]:
