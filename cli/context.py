@@ -40,6 +40,7 @@ def open_library_factory(args: argparse.Namespace) -> tuple[Callable[[], Library
             Store(store_path(data_dir(), endpoint.address.identity)),
             endpoint.connect,
             offline=args.offline,
+            read_only=endpoint.read_only,
         )
 
     return open_library, endpoint.address.identity
@@ -51,6 +52,8 @@ class Endpoint:
 
     address: ServerAddress
     options: ConnectOptions
+    read_only: bool = False
+    """``read_only = true`` in the config entry: the reader never offers to post there."""
 
     def connect(self) -> ResilientSource:
         """A reconnecting source; the first connection is made now and fails fast."""
@@ -80,7 +83,7 @@ def _from_entry(entry: ServerConfig, args: argparse.Namespace) -> Endpoint:
         timeout=_timeout(args, entry.timeout), pin_sha256=entry.pin_sha256, ca_file=entry.ca_file,
         allow_plaintext_auth=entry.allow_plaintext_auth,
     )
-    return Endpoint(address, options)
+    return Endpoint(address, options, read_only=entry.read_only)
 
 
 def _timeout(args: argparse.Namespace, default: float) -> float:

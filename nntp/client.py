@@ -96,11 +96,28 @@ class NNTPClient:
         self._conn = open_connection(address.host, address.port, self.options, self.stats)
         self._overview_fmt: tuple[str, ...] | None = None
         self.current_group: str | None = None
-        self.posting_allowed = self._conn.welcome.startswith("200")
 
     @property
     def identity(self) -> str:
         return self.address.identity
+
+    @property
+    def greeting(self) -> str:
+        """The server's last word on this reader: its greeting, or its answer to MODE READER."""
+        return str(self._conn.welcome)
+
+    @property
+    def posting_allowed(self) -> bool:
+        """Whether this server lets this reader post (RFC 3977 5.1.1, 3.3.2).
+
+        A server with CAPABILITIES lists POST when it does (nntplib reads them again
+        after a login, when the answer may change); an older one says so in its
+        greeting, 200 or 201. Only cached capabilities are read: never a round trip.
+        """
+        capabilities = getattr(self._conn, "_caps", None) or {}
+        if "READER" in capabilities or "VERSION" in capabilities:
+            return "POST" in capabilities
+        return self.greeting.startswith("200")
 
     @property
     def timeout(self) -> float:

@@ -188,7 +188,7 @@ def _tls_connect(host: str, port: int, options: ConnectOptions, where: str) -> n
         if options.pin_sha256:
             verify_pin(conn.sock, where, options.pin_sha256)
         if "READER" not in conn.getcapabilities() and "MODE-READER" in conn.getcapabilities():
-            conn._shortcmd("MODE READER")
+            conn.welcome = conn._shortcmd("MODE READER")  # 200 or 201: whether posting is allowed
             conn._caps = None
     return conn
 

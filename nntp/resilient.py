@@ -37,6 +37,8 @@ class ResilientSource:
         self._client: NNTPClient | None = connect()
         self.reconnects = 0
         self._stats_before = WireStats()
+        self._posting_allowed = True
+        self._greeting = ""
 
     @property
     def identity(self) -> str:
@@ -57,9 +59,25 @@ class ResilientSource:
             self._client = self._connect()
         return self._client
 
+    @property
+    def posting_allowed(self) -> bool:
+        """What the server said about posting (NNTPClient.posting_allowed): the live connection's
+        word, or the last one's while there is none (never connects to ask)."""
+        if self._client is not None:
+            self._posting_allowed = bool(getattr(self._client, "posting_allowed", True))
+        return self._posting_allowed
+
+    @property
+    def greeting(self) -> str:
+        """The greeting (or MODE READER answer) of the live connection, or of the last one."""
+        if self._client is not None:
+            self._greeting = str(getattr(self._client, "greeting", ""))
+        return self._greeting
+
     def _drop(self) -> None:
         if self._client is not None:
             self._stats_before = self.stats
+            _ = self.posting_allowed, self.greeting  # kept for while there is no connection
             self._client.close()
             self._client = None
 

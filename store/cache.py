@@ -98,8 +98,14 @@ class Store:
             )
 
     def update_group(self, group: GroupInfo) -> None:
-        """Fresh numbers for one group (after GROUP); the description is kept."""
-        self.save_groups([group])
+        """Fresh numbers for one group (after GROUP); its posting flag and description are kept, as
+        GROUP tells neither (a read-only group must not turn writable by being entered)."""
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO groups (name, low, high, count, posting, description) VALUES (?,?,?,?,?,?) "
+                "ON CONFLICT(name) DO UPDATE SET low=excluded.low, high=excluded.high, count=excluded.count",
+                (group.name, group.low, group.high, group.count, group.posting, group.description),
+            )
 
     def groups(self) -> list[GroupInfo]:
         rows = self.db.execute(

@@ -42,6 +42,9 @@ EarlyRecords = Callable[[list[Overview]], None]
 EARLY_RECORDS = 1500
 """How many records make a first screen: screens of threads, threaded and scored in ~15 ms."""
 
+NO_POSTING = {"n": "is read-only (active flag n)", "x": "takes no local posts (active flag x)"}
+"""LIST ACTIVE flags under which a post to the group is refused (RFC 3977 7.6.3, INN's x)."""
+
 
 @dataclass(frozen=True, slots=True)
 class GroupLoad:
@@ -59,10 +62,13 @@ class GroupLoad:
 class Library:
     """Source + store. Not thread-safe: use it from one thread (see nntp/session.py)."""
 
-    def __init__(self, store: Store, source_factory: SourceFactory | None, offline: bool = False) -> None:
+    def __init__(self, store: Store, source_factory: SourceFactory | None, offline: bool = False,
+                 read_only: bool = False) -> None:
         self.store = store
         self._factory = source_factory
         self._source: NewsSource | None = None
+        self.read_only = read_only
+        """``read_only = true`` in the server's config.toml entry: never offer to post there."""
         self.offline = offline or source_factory is None
         self.offline_reason = "" if not self.offline else ("--offline" if offline else "no source")
         self.on_offline: Callable[[str], None] | None = None
@@ -158,6 +164,28 @@ class Library:
         if isinstance(source, ArchiveSource) and not self._archive_ready:
             self._import(source, self.import_progress)
         return source
+
+    def posting_refusal(self, group: str = "") -> str:
+        """Why a post (to ``group``, if given) cannot go out from here, known before a word is written;
+        "" when nothing says so.
+
+        Only what is already known counts, so this never connects: ``read_only``
+        in config.toml, the live server's word (a 201 greeting, or no POST in its
+        capabilities), and the group's flag from the last LIST ACTIVE (archive
+        groups are read-only). Offline nothing is known, and a post waits in the outbox.
+        """
+        if self.read_only:
+            return "read_only = true in config.toml"
+        source = self._source
+        if source is not None and not self.offline and not getattr(source, "posting_allowed", True):
+            greeting = str(getattr(source, "greeting", "")).strip()
+            return "the server takes no posts" + (f": {greeting}" if greeting else "")
+        info = self.store.group(group) if group else None
+        if info is not None and info.posting in NO_POSTING:
+            if isinstance(source, ArchiveSource):
+                return f"{group} is a read-only archive"
+            return f"{group} {NO_POSTING[info.posting]}"
+        return ""
 
     # -- groups ----------------------------------------------------------
     def groups(self, refresh: bool = True) -> list[GroupInfo]:

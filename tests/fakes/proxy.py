@@ -1,13 +1,15 @@
-"""A loopback TCP proxy that cuts connections at chosen byte offsets (fault injection).
+"""Loopback TCP proxies for fault injection between pith and a real server.
 
-Sits between pith and a real server; ``cuts`` lists, per accepted connection in
-order, after how many server->client bytes to drop it (None: never).
+CuttingProxy cuts connections at chosen byte offsets: ``cuts`` lists, per accepted
+connection in order, after how many server->client bytes to drop it (None: never).
+RewritingProxy changes what the server says, line by line.
 """
 
 from __future__ import annotations
 
 import socket
 import threading
+from collections.abc import Callable
 
 
 class CuttingProxy:
@@ -79,3 +81,64 @@ class CuttingProxy:
 
     def close(self) -> None:
         self.sock.close()
+
+
+class RewritingProxy:
+    """A loopback proxy that rewrites the server's lines: ``rewrite(line)`` returns the line to pass on
+    (CRLF included), or None to drop it. For a real server that must say something else (a 201
+    greeting, fewer capabilities); the link must not be compressed, as lines are read as they come."""
+
+    def __init__(self, upstream: tuple[str, int], rewrite: Callable[[bytes], bytes | None]) -> None:
+        self.upstream = upstream
+        self.rewrite = rewrite
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = int(self.sock.getsockname()[1])
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            try:
+                server = socket.create_connection(self.upstream, timeout=30)
+            except OSError:
+                client.close()
+                continue
+            threading.Thread(target=self._forward, args=(client, server), daemon=True).start()
+            threading.Thread(target=self._rewrite_lines, args=(server, client), daemon=True).start()
+
+    def _forward(self, src: socket.socket, dst: socket.socket) -> None:
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        _close(src, dst)
+
+    def _rewrite_lines(self, src: socket.socket, dst: socket.socket) -> None:
+        pending = b""
+        try:
+            while data := src.recv(65536):
+                *lines, pending = (pending + data).split(b"\n")
+                out = (self.rewrite(line + b"\n") for line in lines)
+                dst.sendall(b"".join(line for line in out if line is not None))
+        except OSError:
+            pass
+        _close(src, dst)
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def _close(*sockets: socket.socket) -> None:
+    for s in sockets:
+        try:
+            s.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        s.close()

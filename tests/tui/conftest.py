@@ -6,6 +6,7 @@ import asyncio
 import inspect
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -45,16 +46,33 @@ def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     time.tzset()
 
 
-def archive_library(mbox: Path, store: Path) -> Callable[[], Library]:
-    return lambda: Library(Store(store), lambda: ArchiveSource(mbox))
+def archive_library(mbox: Path, store: Path, *, postable: bool = False) -> Callable[[], Library]:
+    """A Library over ``mbox``; ``postable``: see :func:`postable_groups`."""
+
+    def open_library() -> Library:
+        library = Library(Store(store), lambda: ArchiveSource(mbox))
+        return postable_groups(library) if postable else library
+
+    return open_library
+
+
+def postable_groups(library: Library) -> Library:
+    """The archive's groups take posts (flag y instead of n), so P, f and F open the composer: the
+    archive stands in for a server that takes posts but cannot be reached (what is sent stays
+    queued, as offline). Composer tests use this; a plain archive refuses posting up front."""
+    library.groups()  # copies the archive into the store
+    library.store.save_groups([replace(group, posting="y") for group in library.store.groups()])
+    return library
 
 
 @pytest.fixture
 def make_app(tmp_path: Path) -> Callable[..., PithApp]:
-    """``make_app(mbox=SNAPSHOT_MBOX, start_group=..., start_article=...)`` with a store in tmp_path."""
+    """``make_app(mbox=SNAPSHOT_MBOX, start_group=..., start_article=..., postable=False)`` with a store
+    in tmp_path (``postable``: see :func:`postable_groups`)."""
 
-    def make(mbox: Path = SNAPSHOT_MBOX, **options: object) -> PithApp:
-        return PithApp(archive_library(mbox, tmp_path / "store.sqlite3"), title="pith test", **options)  # type: ignore[arg-type]
+    def make(mbox: Path = SNAPSHOT_MBOX, postable: bool = False, **options: object) -> PithApp:
+        return PithApp(archive_library(mbox, tmp_path / "store.sqlite3", postable=postable),
+                       title="pith test", **options)  # type: ignore[arg-type]
 
     return make
 

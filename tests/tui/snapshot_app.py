@@ -20,10 +20,23 @@ SNAPSHOT_MBOX = DATA / "snapshot.mbox"
 PAGER_MBOX = DATA / "pager.mbox"
 
 
-def build_app(store: Path, *, mbox: Path = SNAPSHOT_MBOX, theme: str = "", **options: object) -> PithApp:
-    """A fresh store at ``store`` over a fixed archive, in ``theme``; options as for PithApp."""
+def build_app(store: Path, *, mbox: Path = SNAPSHOT_MBOX, theme: str = "", postable: bool = False,
+              **options: object) -> PithApp:
+    """A fresh store at ``store`` over a fixed archive, in ``theme``; options as for PithApp.
+
+    ``postable``: the archive's groups take posts, so the composer opens (tests.tui.conftest.postable_groups).
+    """
+
+    def open_library() -> Library:
+        library = Library(Store(store), lambda: ArchiveSource(mbox))
+        if postable:
+            from tests.tui.conftest import postable_groups
+
+            postable_groups(library)
+        return library
+
     return PithApp(
-        lambda: Library(Store(store), lambda: ArchiveSource(mbox)),
+        open_library,
         title="pith — snapshot",
         config=Config(theme=theme),
         server="archive",

@@ -12,13 +12,20 @@ import pytest
 from textual.widgets import Input
 
 from nntp.client import NNTPClient, ServerAddress
+from nntp.connect import ConnectOptions
+from store.cache import Store
+from store.library import Library
 from store.outbox import Drafts, Outbox
+from tests.fakes.proxy import RewritingProxy
 from tests.tui.conftest import SIZE, screen_text, settle
 from tests.tui.test_app_inn import _closed_port, inn, server_app  # noqa: F401  (inn is a fixture)
+from tui.app import PithApp
 from tui.screens.article import ArticleScreen
 from tui.screens.compose import ComposeScreen
+from tui.screens.groups import GroupsScreen
 from tui.screens.outbox import OutboxScreen
 from tui.screens.threads import ThreadsScreen
+from tui.widgets.group_list import GroupList
 from tui.widgets.thread_list import ThreadList
 
 GROUP = "local.test"
@@ -200,3 +207,84 @@ async def test_the_thread_list_shows_what_was_just_posted(inn: Any, tmp_path: Pa
         at = next(i for i, line in enumerate(lines) if subject in line)
         assert "└─>" in lines[at + 1] and "Tess Ter" in lines[at + 1]  # the reply, under its parent
         assert lines[at + 1][:2].strip() == "N" and lines[at][:2].strip() == ""  # read the parent, not the reply
+
+
+def _select(app: Any, name: str) -> None:
+    """Put the group list's cursor on ``name``."""
+    groups = app.screen.query_one(GroupList)
+    groups.cursor = [g.name for g in groups.groups].index(name)
+
+
+@pytest.mark.integration
+async def test_a_read_only_group_refuses_posting_up_front(inn: Any, tmp_path: Path) -> None:
+    """Issue #6: INN's sample.readonly has flag n in LIST ACTIVE: P on it says so at once, also once
+    entered (GROUP carries no flag, and must not clear it); a writable group still opens the composer."""
+    refused = "posting is not allowed here: sample.readonly is read-only (active flag n)"
+    app = server_app(ServerAddress(inn.host, inn.port), tmp_path / "store.sqlite3")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        _select(app, "sample.readonly")
+        await pilot.press("P")
+        await settle(pilot)
+        assert isinstance(app.screen, GroupsScreen) and refused in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ThreadsScreen) and app.screen.group == "sample.readonly"
+        await pilot.press("P")
+        await settle(pilot)
+        assert isinstance(app.screen, ThreadsScreen) and refused in screen_text(app)
+        await pilot.press("q")
+        await settle(pilot)
+        _select(app, GROUP)
+        await pilot.press("P")
+        await settle(pilot)
+        assert isinstance(app.screen, ComposeScreen)
+        assert app.screen.query_one("#field-newsgroups", Input).value == GROUP
+
+
+def _no_posting(line: bytes) -> bytes | None:
+    """What a server that lets nobody post says: a 201 greeting, no POST capability."""
+    if line.startswith(b"200 "):
+        return b"201 " + line[4:].replace(b"(posting ok)", b"(no posting)")
+    return None if line.rstrip() == b"POST" else line
+
+
+@pytest.mark.integration
+async def test_a_server_that_greets_201_refuses_posting_up_front(inn: Any, tmp_path: Path) -> None:
+    """Issue #6: INN behind a proxy that greets 201 and drops the POST capability: P on the group
+    list, P and f in a group and f in the pager say so at once; r opens a mail reply."""
+    proxy = RewritingProxy((inn.host, inn.port), _no_posting)
+    address = ServerAddress("127.0.0.1", proxy.port)
+    app = PithApp(lambda: Library(Store(tmp_path / "store.sqlite3"),
+                                  lambda: NNTPClient(address, options=ConnectOptions(timeout=10, compress=False))),
+                  title="pith test")
+    group = sorted(inn.sample_groups)[0]
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("P")
+            await settle(pilot)
+            assert isinstance(app.screen, GroupsScreen)
+            message = app.screen.status.message
+            assert message.startswith("posting is not allowed here: the server takes no posts: 201 ")
+            assert "posting is not allowed here: the server takes no posts: 201" in screen_text(app)
+            _select(app, group)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, ThreadsScreen) and app.screen.loaded
+            for key in ("P", "f"):
+                app.screen.status.show("")
+                await pilot.press(key)
+                await settle(pilot)
+                assert isinstance(app.screen, ThreadsScreen) and app.screen.status.message == message, key
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, ArticleScreen)
+            await pilot.press("f")
+            await settle(pilot)
+            assert isinstance(app.screen, ArticleScreen) and app.screen.status.message == message
+            await pilot.press("r")
+            await settle(pilot)
+            assert isinstance(app.screen, ComposeScreen) and app.screen.kind == "mail"
+    finally:
+        proxy.close()

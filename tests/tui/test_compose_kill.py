@@ -1,5 +1,8 @@
 """The composer in a real terminal (tmux): killed with SIGKILL mid-draft after an autosave, the app
-finds the draft again when it starts next time; $EDITOR runs on a suspended app and hands back."""
+finds the draft again when it starts next time; $EDITOR runs on a suspended app and hands back.
+
+An archive's groups take no posts, so the archive's store is made beforehand with its groups taking
+posts (tests.tui.conftest.postable_groups): the archive stands in for a server out of reach."""
 
 from __future__ import annotations
 
@@ -16,7 +19,12 @@ from pathlib import Path
 
 import pytest
 
+from nntp.archive import ArchiveSource
+from store.cache import Store, store_path
+from store.library import Library
 from store.outbox import Drafts
+from store.paths import data_dir
+from tests.tui.conftest import postable_groups
 from tui.screens.compose import AUTOSAVE_SECONDS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,6 +88,12 @@ def terminal() -> Iterator[Terminal]:
         term.stop()
 
 
+def _postable_archive() -> None:
+    """The store `pith --archive MBOX` opens, made now with its groups taking posts."""
+    source = ArchiveSource(str(MBOX))
+    postable_groups(Library(Store(store_path(data_dir(), source.identity)), lambda: source)).close()
+
+
 def _drafts(data_home: Path) -> Callable[[], list[tuple[dict[str, str], str]]]:
     def found() -> list[tuple[dict[str, str], str]]:
         result = []
@@ -94,6 +108,7 @@ def _drafts(data_home: Path) -> Callable[[], list[tuple[dict[str, str], str]]]:
 def test_draft_survives_sigkill(terminal: Terminal) -> None:
     command = [sys.executable, "main.py", "--archive", str(MBOX), "read", "pith.test.tree"]
     drafts = _drafts(Path(os.environ["XDG_DATA_HOME"]))
+    _postable_archive()
     terminal.start("first", command)
     terminal.wait_for("first", "pith.test.tree: ")
     terminal.keys("first", "P")
@@ -129,6 +144,7 @@ def test_editor_runs_on_a_suspended_app(terminal: Terminal, tmp_path: Path) -> N
                       "sed -i 's/^Subject: .*/Subject: real suspend/' \"$1\"\n")
     editor.chmod(0o755)
     command = [sys.executable, "main.py", "--archive", str(MBOX), "read", "pith.test.tree"]
+    _postable_archive()
     terminal.start("editing", command, f"EDITOR={editor}")
     terminal.wait_for("editing", "pith.test.tree: ")
     terminal.keys("editing", "f")

@@ -1,5 +1,7 @@
-"""The composer, the outbox and the drafts list, driven by Pilot on the fixed archives (no server):
-an archive takes no posts, so what is sent stays queued, as it does offline."""
+"""The composer, the outbox and the drafts list, driven by Pilot on the fixed archives (no server).
+An archive's groups are read-only, so these tests flag them as taking posts (``postable``): the
+archive then stands in for a server that takes posts but cannot be reached, and what is sent
+stays queued, as it does offline."""
 
 from __future__ import annotations
 
@@ -29,9 +31,9 @@ def no_editor(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EMAIL", "Tess Ter <tess@example.org>")
 
 
-def make(tmp_path: Path, config: Config | None = None, **options: object) -> PithApp:
-    return PithApp(archive_library(SNAPSHOT_MBOX, tmp_path / "store.sqlite3"), title="pith test",
-                   config=config, **options)  # type: ignore[arg-type]
+def make(tmp_path: Path, config: Config | None = None, postable: bool = True, **options: object) -> PithApp:
+    return PithApp(archive_library(SNAPSHOT_MBOX, tmp_path / "store.sqlite3", postable=postable),
+                   title="pith test", config=config, **options)  # type: ignore[arg-type]
 
 
 def store_db(tmp_path: Path) -> sqlite3.Connection:
@@ -316,3 +318,35 @@ async def test_a_post_announced_for_the_group_reloads_its_list_in_the_same_view(
         assert screen.status.message.startswith("posted to pith.test.tree: <a@b> · pith.test.tree: 8 articles")
         assert screen.view == "date" and threads.current == current
         assert "7 unread of 8 · flat by date" in screen_text(app)
+
+
+async def test_posting_to_a_read_only_archive_group_is_refused_up_front(tmp_path: Path) -> None:
+    """Issue #6: P, f and F on a group that takes no posts (an archive's) say so on the status line at
+    once, on the thread list, in the pager and on the group list; r, a mail, still opens the composer."""
+    refused = "posting is not allowed here: pith.test.tree is a read-only archive"
+    app = make(tmp_path, postable=False, start_group="pith.test.tree")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in ("P", "f", "F"):
+            app.screen.status.show("")
+            await pilot.press(key)
+            await settle(pilot)
+            assert not isinstance(app.screen, ComposeScreen), key
+            assert app.screen.status.message == refused and refused in screen_text(app), key
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        assert not isinstance(app.screen, ComposeScreen) and refused in screen_text(app)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, ComposeScreen) and app.screen.kind == "mail"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("q", "q")  # to the group list: P there is about the group under the cursor
+        await settle(pilot)
+        await pilot.press("P")
+        await settle(pilot)
+        assert not isinstance(app.screen, ComposeScreen)
+        assert "posting is not allowed here: pith.test." in app.screen.status.message
+    assert Outbox(store_db(tmp_path)).entries() == [] and Drafts(store_db(tmp_path)).ids() == []

@@ -115,7 +115,7 @@ async def test_compose_keys_open_the_composer_from_the_pager(make_app: MakeApp, 
 
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.delenv("VISUAL", raising=False)
-    app = make_app(start_group="pith.test.tree", start_article=1)
+    app = make_app(start_group="pith.test.tree", start_article=1, postable=True)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, ArticleScreen)

@@ -120,7 +120,7 @@ def test_composer(snap_compare: Any, tmp_path: Path, monkeypatch: pytest.MonkeyP
         await pilot.press(*"Use JWZ threading.")
         await settle(pilot)
 
-    app = build_app(tmp_path / "store.sqlite3", start_group="pith.test.tree")
+    app = build_app(tmp_path / "store.sqlite3", start_group="pith.test.tree", postable=True)
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 

@@ -4,6 +4,9 @@ The article under the cursor (thread list) or on screen (pager) is fetched on
 the session thread, its follow-up built by tui.compose_text, the signature read
 from ``[compose] signature_file``, and the composer pushed. A parent whose
 Followup-To says ``poster`` gets a mail reply instead, with a note saying why.
+Where posting cannot work (a read-only server or group, an archive: see
+``Library.posting_refusal``) P, f and F say so on the status line instead of
+opening the composer; r (a mail) is always offered.
 """
 
 from __future__ import annotations
@@ -85,7 +88,16 @@ class ComposeActions(_Base):
 
     @work(thread=True, group="compose", exit_on_error=False)
     def _prepare(self, how: str, group: str, key: int | str | None) -> None:
-        """Off the event loop: the store path, the parent article (network), the signature file."""
+        """Off the event loop: the store path, the parent article (network), the signature file.
+
+        A post or follow-up first asks whether posting can work here at all (store and
+        connection state only, no round trip), so a read-only place says so at once.
+        """
+        if how != "reply":
+            why = self.library.call(lambda library: library.posting_refusal(group), local=True)
+            if why:
+                self.app.call_from_thread(self.status.show_error, f"posting is not allowed here: {why}")
+                return
         path = self.library.call(lambda library: library.store.path, local=True)
         parent = self.library.call(lambda library: library.article(group, key)) if key is not None else None
         config: Config = getattr(self.app, "config", None) or Config()
