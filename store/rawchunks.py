@@ -20,7 +20,7 @@ from __future__ import annotations
 import queue
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from operator import attrgetter
 
 from nntp.models import Overview, RawOverviews
@@ -56,6 +56,24 @@ def as_stored(records: list[Overview]) -> list[Overview]:
 
 def parse_chunk(fmt: str, data: bytes) -> list[Overview]:
     return as_stored(parse_over_block(bytes(data), tuple(fmt.split("\n")))[0])
+
+
+SETTLE_PIECE = 1 << 18
+"""Bytes of a chunk parsed at a time when settling (about 1,000 lines): the block
+parser's working set is several times its input, and settling runs beside a
+reader's whole group, so a piece keeps the reader's peak memory where it was."""
+
+
+def chunk_pieces(fmt: str, data: bytes, size: int = SETTLE_PIECE) -> Iterator[list[Overview]]:
+    """A chunk's records, a line-aligned piece of about ``size`` bytes at a time, in line order."""
+    fields = tuple(fmt.split("\n"))
+    view = bytes(data)
+    start = 0
+    while start < len(view):
+        cut = view.find(b"\r\n", min(start + size, len(view)) - 2) if start + size < len(view) else -1
+        end = len(view) if cut < 0 else cut + 2
+        yield as_stored(parse_over_block(view[start:end], fields)[0])
+        start = end
 
 
 def records(db: sqlite3.Connection, grp: str, above: int = 0) -> list[Overview]:
@@ -116,7 +134,8 @@ def settle_next(db: sqlite3.Connection, grp: str | None, insert: Callable[[str, 
     if row is None:
         return None
     rowid, name, _first, _last, fmt, data = row
-    insert(name, parse_chunk(fmt, data))
+    for records in chunk_pieces(fmt, data):
+        insert(name, records)
     db.execute("DELETE FROM overview_raw WHERE rowid=?", (rowid,))
     return str(name)
 

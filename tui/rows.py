@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from email.utils import parseaddr
+from sys import intern
 from typing import NamedTuple
 
 from nntp.models import Overview
@@ -58,7 +59,7 @@ def flatten_into(root: ThreadNode, rows: list[ThreadRow], keys: dict[str, str]) 
             key = keys.get(article.subject)
             if key is None:
                 key = keys[article.subject] = " ".join(normalize_subject(article.subject).split())
-        tree = "" if depth == 0 else lead + (LAST_BRANCH if last else BRANCH)
+        tree = "" if depth == 0 else intern(lead + (LAST_BRANCH if last else BRANCH))  # a few hundred shapes
         show = depth == 0 or article is None or key != parent_key
         rows.append(ThreadRow(article, node.message_id, tree, show, depth))
         child_lead = "" if depth == 0 else _cap(lead + (BLANK if last else PIPE))

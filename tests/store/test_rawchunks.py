@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nntp.compress import WireStats
 from nntp.errors import ConnectionLost
@@ -14,7 +16,7 @@ from nntp.models import GroupInfo, RawOverviews
 from nntp.overblock import parse_over_block
 from nntp.parse import parse_overview_format
 from nntp.resilient import ResilientSource
-from store import packs
+from store import packs, rawchunks
 from store.cache import Store
 from store.library import Library
 from store.schema import MIGRATIONS, SCHEMA_VERSION, current_version
@@ -135,3 +137,15 @@ def test_a_cut_inside_a_chunk_resumes_right_after_its_last_record(tmp_path: Path
     assert store.db.execute("SELECT COUNT(*) FROM overview_raw").fetchone() == (0,)
     assert store.overviews("g") == expected(1, 5000, gap=7)
     store.close()
+
+
+@settings(max_examples=60, deadline=None)
+@given(size=st.integers(1, 4000), count=st.integers(1, 60), broken=st.sets(st.integers(1, 60), max_size=5))
+def test_a_chunk_settles_in_pieces_into_exactly_its_records(size: int, count: int, broken: set[int]) -> None:
+    """Settling parses a chunk a line-aligned piece at a time; the pieces add up to the whole."""
+    lines = [b"garbage without tabs\r\n" if n in broken else over_line(n) for n in range(1, count + 1)]
+    data = b"".join(lines)
+    fmt = "\n".join(FMT)
+    pieces = list(rawchunks.chunk_pieces(fmt, data, size))
+    assert [r for piece in pieces for r in piece] == rawchunks.parse_chunk(fmt, data)
+    assert len(pieces) <= max(1, len(data) // size + 1)
