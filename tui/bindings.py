@@ -19,12 +19,14 @@ def pending(key: str, what: str, binding_id: str, *, show: bool = False) -> Bind
 
 
 EVERYWHERE: list[BindingType] = [
-    Binding("?", "help", "Help", id="help"),
+    Binding("question_mark,f1", "help", "Help", id="help"),
     Binding("slash", "search", "Search", id="search", show=False),
     Binding("P", "post", "Post", id="post", show=False),
     Binding("O", "outbox", "Outbox", id="outbox", show=False),
 ]
-"""On every pith screen (the base screen class carries them)."""
+"""On every pith screen (the base screen class carries them). F1 is help too: in a text field (the
+composer's) ``?`` is a character to type, and Textual leaves it to the field, so F1 is the key that
+works there; the footer shows it while a text field has the focus."""
 
 NAVIGATION: list[BindingType] = [
     Binding("n", "next_article", "Next unread", id="next-unread"),

@@ -134,3 +134,48 @@ def test_known_ids_cover_the_screens() -> None:
     ids = known_ids(app)
     assert {"help", "back", "quit", "refresh-groups", "toggle-rot13", "save-attachments", "collapse-thread",
             "cycle-view", "cycle-theme", "line-down", "cursor-down", "sync-groups"} <= ids
+
+
+async def test_help_in_the_composer(make_app: MakeApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue #6: in the composer's text fields ? is typed; F1 (shown in the footer there) opens help
+    on the composer's live bindings, and ? does too once no text field has the focus."""
+    from textual.widgets import Input, TextArea
+
+    from tui.screens.compose import ComposeScreen
+
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+    app = make_app(start_group="pith.test.tree", postable=True,
+                   config=Config(keys={"compose-send": "ctrl+s,ctrl+x"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("P")
+        await settle(pilot)
+        composer = app.screen
+        assert isinstance(composer, ComposeScreen)
+        await pilot.press(*"why?", "tab", *"Is it?")
+        await pilot.pause()
+        assert app.screen is composer
+        assert composer.query_one("#field-subject", Input).value == "why?"
+        assert composer.query_one(TextArea).text.startswith("Is it?")
+        footer = screen_text(app).splitlines()[-1]
+        assert "f1 Help" in footer and "? Help" not in footer
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        assert "Composer (this screen)" in text and "compose-send" in text and "^s, ^x" in text
+        assert any(line.split()[:3] == ["?,", "f1", "Help"] for line in text.splitlines())
+        await pilot.press("f1")
+        await pilot.pause()
+        assert app.screen is composer and composer.query_one(TextArea).text.startswith("Is it?")
+        composer.set_focus(None)  # no text field: ? is help again
+        await pilot.pause()
+        assert "? Help" in screen_text(app).splitlines()[-1]
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen) and "Composer (this screen)" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is composer
+        assert composer.query_one("#field-subject", Input).value == "why?"

@@ -1,4 +1,4 @@
-"""``?``: every key binding as it is now (the config's ``[keys]`` applied), screen by screen.
+"""``?`` (F1 in a text field): every key binding as it is now (the config's ``[keys]`` applied), screen by screen.
 
 The screen it was opened from comes first, after "Everywhere"; each line shows
 the keys, what they do, and the binding id to use in config.toml's ``[keys]``.
@@ -29,7 +29,7 @@ class HelpScreen(Screen[None]):
     """The live bindings of every screen; ``origin`` is the screen ``?`` was pressed on."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q,escape,question_mark", "close", "Close help", id="close-help"),
+        Binding("q,escape,question_mark,f1", "close", "Close help", id="close-help"),
         Binding("j,down", "scroll_down", "Down", id="help-down", show=False),
         Binding("k,up", "scroll_up", "Up", id="help-up", show=False),
         Binding("space,pagedown", "page_down", "Page down", id="help-page-down", show=False),
