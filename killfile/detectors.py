@@ -25,7 +25,7 @@ def pingpong(facts: Facts, config: DetectorConfig) -> set[int]:
     """
     need = (config.pingpong_replies + 2) // 2
     span = facts.author_count
-    pairs = facts.thread_author_counts
+    pairs = facts.pair_counts(2 * need)  # two authors with ``need`` articles each
     busy_pairs = compress(pairs.keys(), map(operator.ge, pairs.values(), repeat(need)))
     busy: Counter[int] = Counter(map(operator.floordiv, busy_pairs, repeat(span)))
     threads = {t for t, authors in busy.items() if authors >= 2}
@@ -96,7 +96,7 @@ def dominated(facts: Facts, config: DetectorConfig) -> set[int]:
     if max(sizes.values(), default=0) < least:
         return set()
     floor = least * config.dominated_percent / 100
-    pairs = facts.thread_author_counts
+    pairs = facts.pair_counts(least)
     busy = compress(pairs.items(), map(operator.gt, pairs.values(), repeat(floor)))
     span = facts.author_count
     hit = set()

@@ -121,13 +121,30 @@ class Facts:
 
     @cached_property
     def thread_author_counts(self) -> Counter[int]:
-        """Articles per (thread, author) pair; shared by the detectors and per-thread caps.
-
-        Counted straight from the key stream unless the keys are already listed: the
-        detectors need only the counts, and 150,000 listed keys are 6 MB of ints.
-        """
+        """Articles per (thread, author) pair, every thread (per-thread caps)."""
         keys = self.__dict__.get("thread_author_keys")
         return Counter(keys if keys is not None else self._thread_author_keys())
+
+    def pair_counts(self, least: int) -> Counter[int]:
+        """Articles per (thread, author) pair, counted at least in every thread of ``least`` or more articles.
+
+        The detectors look only at long threads, and on a real group nearly every
+        article is its own (thread, author) pair: counting the short threads too
+        would build a 150,000-entry table (12 MB) to throw most of it away. A table
+        counted for a lower ``least`` (more threads) is handed out as it is: callers
+        test thread sizes themselves.
+        """
+        if least <= 1 or "thread_author_counts" in self.__dict__:
+            return self.thread_author_counts
+        cache: dict[int, Counter[int]] = self.__dict__.setdefault("_pair_counts", {})
+        found = next((cache[k] for k in sorted(cache) if k <= least), None)  # a superset serves too
+        if found is None:
+            long_threads = {t for t, size in self.thread_sizes.items() if size >= least}
+            flags = list(map(long_threads.__contains__, self.thread_ids))
+            found = cache[least] = Counter(map(
+                operator.add, map(operator.mul, compress(self.thread_ids, flags), repeat(self.author_count)),
+                compress(self.address_ids, flags)))
+        return found
 
     @cached_property
     def thread_sizes(self) -> Counter[int]:

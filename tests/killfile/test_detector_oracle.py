@@ -55,3 +55,21 @@ def test_exactly_the_share_is_not_dominated() -> None:
     assert dominated(Facts(arts), DetectorConfig(dominated_percent=50.0, dominated_min=10)) == set()
     arts = _threads([[0, 0, 0, 0, 0, 0, 1, 1, 1, 1]])
     assert dominated(Facts(arts), DetectorConfig(dominated_percent=50.0, dominated_min=10)) == set(range(10))
+
+
+@settings(max_examples=100, deadline=None)
+@given(shapes=st.lists(st.lists(st.integers(0, 3), min_size=1, max_size=12), max_size=8),
+       asked=st.lists(st.integers(0, 12), min_size=1, max_size=3))
+def test_pair_counts_hold_every_long_thread_exactly(shapes: list[list[int]], asked: list[int]) -> None:
+    """Whatever was asked before, pair_counts(k) counts every (thread, author) of a k+ thread right."""
+    facts = Facts(_threads(shapes))
+    every = facts.thread_author_counts if not asked[0] else None
+    for least in asked:
+        counts = facts.pair_counts(least)
+        full = Counter(facts.thread_author_keys)
+        span = facts.author_count
+        for key, n in full.items():
+            if facts.thread_sizes[key // span] >= least:
+                assert counts[key] == n
+        assert all(full[key] == n for key, n in counts.items())
+    assert every is None or every == Counter(facts.thread_author_keys)
