@@ -127,7 +127,8 @@ def test_reading_on_a_helper_thread_while_new_rows_arrive(tmp_path: Path) -> Non
 
 def test_a_decoded_pack_holds_each_repeated_string_once() -> None:
     """Authors, repeated subjects and Message-IDs that replies reference come back as one object each."""
-    records = [make_overview(1), make_overview(2, 1), make_overview(3, 1), make_overview(4)]
+    records = [r._replace(bytes=4321, lines=1234) for r in
+               (make_overview(1), make_overview(2, 1), make_overview(3, 1), make_overview(4))]
     for encoded in (packs.encode_records(records),
                     packs.encode([(r.number, r.subject, r.author, int(r.date.timestamp()), r.message_id,
                                    " ".join(r.references), r.bytes, r.lines, r.xref) for r in records])):
@@ -136,3 +137,5 @@ def test_a_decoded_pack_holds_each_repeated_string_once() -> None:
         assert decoded[1].references[0] is decoded[0].message_id is decoded[2].references[0]
         assert decoded[1].subject is decoded[2].subject  # both "Re: topic 1"
         assert decoded[0].author is decoded[3].author  # user1@fake
+        assert decoded[1].references is decoded[2].references  # siblings: one References tuple
+        assert decoded[0].bytes is decoded[3].bytes and decoded[0].lines is decoded[2].lines  # beyond small ints

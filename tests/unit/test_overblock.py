@@ -106,8 +106,12 @@ def test_repeated_strings_of_a_block_are_one_object() -> None:
     date = "Tue, 02 Jan 2024 02:10:23 +0000"
     data = block(line(1, "topic", "ann <a@x>", date, "<1@x>", "", "10", "2", "Xref: h g:1"),
                  line(2, "Re: topic", "bob <b@x>", date, "<2@x>", "<1@x>", "10", "2", "Xref: h g:2"),
-                 line(3, "Re: topic", "ann <a@x>", date, "<3@x>", "<1@x> <2@x>", "10", "2", "Xref: h g:3"))
-    first, second, third = parse_over_block(data, INN_FORMAT)[0]
+                 line(3, "Re: topic", "ann <a@x>", date, "<3@x>", "<1@x> <2@x>", "10", "2", "Xref: h g:3"),
+                 line(4, "Re: topic", "cid <c@x>", date, "<4@x>", "<1@x> <2@x>", "4000", "900", "Xref: h g:4"),
+                 line(5, "Re: topic", "cid <c@x>", date, "<5@x>", "<1@x>", "4000", "900", "Xref: h g:5"))
+    first, second, third, fourth, fifth = parse_over_block(data, INN_FORMAT)[0]
+    assert third.references is fourth.references and second.references is fifth.references  # siblings
+    assert fourth.bytes is fifth.bytes and fourth.lines is fifth.lines  # beyond the small ints Python shares
     assert first.author is third.author and second.subject is third.subject
     assert second.references[0] is first.message_id is third.references[0]
     assert third.references[1] is second.message_id
