@@ -5,7 +5,8 @@ holding a 150,000-article group, and prints figures (no pass/fail), timed from
 Enter on the group in the group list:
 cold entry (nothing cached) to the first rows on screen and to the complete list,
 warm entry (cached, 100 new articles on the server), the median and 95th
-percentile of key-to-repaint while scrolling, and the process's peak RSS.
+percentile of key-to-repaint while scrolling, and the peak RSS of the pith
+process: each entry runs in a fresh interpreter, as a user starts pith.
 
     .venv/bin/python bench/tui_bench.py [--count 150000]
 """
@@ -14,14 +15,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import ctypes
-import gc
-import os
+import json
 import resource
 import statistics
 import sys
+import subprocess
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -86,36 +85,6 @@ class FrameClock:
         return self.last - t0
 
 
-class PeakRss:
-    """Samples this process's resident size every 10 ms; ``peak()`` gives the highest since the last call.
-
-    ru_maxrss is one peak for the whole run; this tells the cold entry from the warm one.
-    """
-
-    def __init__(self) -> None:
-        self._peak = 0
-        self._page = os.sysconf("SC_PAGE_SIZE")
-        threading.Thread(target=self._run, daemon=True).start()
-
-    def _run(self) -> None:
-        with open("/proc/self/statm") as statm:
-            while True:
-                statm.seek(0)
-                self._peak = max(self._peak, int(statm.read().split()[1]) * self._page)
-                time.sleep(0.01)
-
-    def peak(self) -> float:
-        peak, self._peak = self._peak, 0
-        return peak / 2**20
-
-    def release(self) -> None:
-        """Between runs: hand the last app's freed heap back, so the next peak is that app's own."""
-        gc.collect()
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-        time.sleep(0.05)
-        self.peak()
-
-
 async def enter(address: str, store: Path, group: str, scroll_keys: int = 0, linger: float = 0.0) -> dict[str, float]:
     """Start the app on the group list, then Enter ``group``; time first rows, full load, scrolling, quitting."""
     app = make_app(address, store, group)
@@ -160,10 +129,36 @@ async def drive(app: object, group: str, scroll_keys: int = 0, linger: float = 0
     return result
 
 
+def run_entry(address: str, store: Path, mode: str) -> dict[str, float]:
+    """One entry in a fresh process, as a user starts pith: its results and the process's own peak RSS.
+
+    Each entry runs in its own interpreter so that its peak is pith's alone, not
+    the bench's (the socket floor's 150,000 split lines) or an earlier app's heap.
+    """
+    command = [sys.executable, __file__, "--entry", mode, "--address", address, "--store", str(store)]
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def child(mode: str, address: str, store: Path) -> int:
+    """The child side of ``run_entry``: prints one JSON line."""
+    linger = READING_S if mode == "reading" else 0.0
+    keys = 200 if mode == "warm" else 0
+    result = asyncio.run(enter(address, store, GROUP, scroll_keys=keys, linger=linger))
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=150_000)
+    parser.add_argument("--entry", choices=("cold", "reading", "warm"), help=argparse.SUPPRESS)
+    parser.add_argument("--address", help=argparse.SUPPRESS)
+    parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.entry:
+        return child(args.entry, args.address, args.store)
     from bench.big_group import add_articles, start_big_server
     from bench.entry_bench import phase_socket
 
@@ -173,18 +168,13 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="pith-tui-bench-") as tmp:
             store = Path(tmp) / "store.sqlite3"
             floor = min(phase_socket(server.host, server.port, args.count)["seconds"] for _ in range(3))
-            rss = PeakRss()
-            cold = asyncio.run(enter(server.address, store, GROUP))
-            cold_mb = rss.peak()
+            cold = run_entry(server.address, store, "cold")
             store.unlink()  # once more from cold, this time reading for a while before quitting
             for suffix in ("-wal", "-shm"):
                 Path(f"{store}{suffix}").unlink(missing_ok=True)
-            reading = asyncio.run(enter(server.address, store, GROUP, linger=READING_S))
+            reading = run_entry(server.address, store, "reading")
             add_articles(server, GROUP, 100, "tuiwarm")
-            rss.release()
-            warm = asyncio.run(enter(server.address, store, GROUP, scroll_keys=200))
-            warm_mb = rss.peak()
-        whole_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            warm = run_entry(server.address, store, "warm")
     finally:
         server.stop()
     print(f"loaded in {seconds:.1f} s\n{GROUP}: {warm['rows']:,} rows in the thread view")
@@ -197,7 +187,8 @@ def main() -> int:
     print(f"  warm: complete list         {warm['complete_s']:6.2f} s")
     print(f"  key-to-repaint while scrolling: median {warm['key_median_ms']:.1f} ms, "
           f"p95 {warm['key_p95_ms']:.1f} ms   (target median < 16 ms)")
-    print(f"  peak RSS: cold entry {cold_mb:.0f} MB, warm entry {warm_mb:.0f} MB, whole run {whole_mb:.0f} MB"
+    print(f"  peak RSS of the pith process: cold entry {cold['peak_mb']:.0f} MB, cold entry read for "
+          f"{READING_S:.0f} s {reading['peak_mb']:.0f} MB, warm entry and 200 keys {warm['peak_mb']:.0f} MB"
           "   (target < 200 MB; slrn 95 MB, tin 69 MB)")
     return 0
 
