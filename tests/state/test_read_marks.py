@@ -3,6 +3,9 @@ the last visit: the pure parts behind the reader's read state."""
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 import sqlite3
 import subprocess
 import sys
@@ -131,3 +134,33 @@ def test_pure_reader_modules_do_not_import_textual_or_rich() -> None:
             "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))))\n")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+@settings(max_examples=150, deadline=None)
+@given(numbers=st.lists(st.integers(1, 60), max_size=40), read=st.lists(st.integers(1, 70), max_size=30),
+       ops=st.lists(st.tuples(st.sampled_from(["read", "unread", "toggle", "catchup", "add"]), st.integers(1, 90)),
+                    max_size=25))
+def test_unread_view_and_count_follow_a_plain_set(numbers: list[int], read: list[int],
+                                                   ops: list[tuple[str, int]]) -> None:
+    """The unread count and view are kept without a set of every number: they must match one."""
+    marks = ReadMarks("g", RangeSet.parse(",".join(map(str, read))) if read else RangeSet(), numbers, high=60)
+    present, marked = set(numbers), set(read)
+    for op, n in ops:
+        if op == "read":
+            marks.mark_read(n)
+            marked.add(n)
+        elif op == "unread":
+            marks.mark_unread(n)
+            marked.discard(n)
+        elif op == "toggle":
+            marks.toggle(n)
+            marked ^= {n}
+        elif op == "catchup":
+            marks.catch_up()
+            marked |= set(range(1, marks.high + 1))
+        else:
+            marks.add_articles([n, n + 1], high=n + 1)
+            present |= {k for k in (n, n + 1) if k > max(present, default=0)}
+        unread = present - marked
+        assert marks.unread == len(unread) and set(marks.unread_numbers) == unread
+        assert all((k in marks.unread_numbers) == (k in unread) for k in range(0, 95))
