@@ -44,6 +44,9 @@ class Store:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self._depth = 0
+        self._packers: dict[str, packs.TailPacker] = {}
+        """Per group, the packer of a settling that is not finished: one chunk per ``settle`` call
+        (an idle reader's pace) then costs no re-read of the rows past the last pack."""
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -153,7 +156,9 @@ class Store:
         written, so the next entry reads packs. Returns the chunks left (of ``name``).
         """
         done = 0
-        packers: dict[str, packs.TailPacker] = {}
+        packers = self._packers
+        for group in [g for g, packer in packers.items() if not packer.resumable()]:
+            del packers[group]  # something else wrote rows or packs meanwhile: start over from the table
 
         def insert(group: str, batch: list[Overview]) -> None:
             packer = packers.setdefault(group, packs.TailPacker(self.db, group))
@@ -168,10 +173,10 @@ class Store:
             if group is None:
                 break
             done += 1
-        settled = set(packers)
         left = rawchunks.pending(self.db, name) if done else 0
-        for group in settled:
+        for group in list(packers):
             if not rawchunks.pending(self.db, group):
+                del packers[group]
                 self._pack_tail(group)
         return left
 

@@ -213,6 +213,21 @@ class TailPacker:
         self.tail: list[Overview] | None = None
         self.stopped = False
 
+    def resumable(self) -> bool:
+        """Whether the tail held here is still exactly the table's rows past the last pack.
+
+        Between two ``settle`` calls another writer (a sync, expiry, a failed
+        transaction) may have changed them; then the packer must be made afresh.
+        """
+        if self.stopped or self.tail is None:
+            return False
+        last = packed_last(self.db, self.grp)
+        count, top = self.db.execute("SELECT COUNT(*), MAX(number) FROM overview WHERE grp=? AND number > ?",
+                                     (self.grp, last)).fetchone()
+        if not self.tail:
+            return count == 0
+        return count == len(self.tail) and top == self.tail[-1].number and self.tail[0].number > last
+
     def check(self, first: int) -> None:
         """Before rows from ``first`` on are inserted: stop if the table already has any there."""
         if not self.stopped and self.db.execute(

@@ -149,3 +149,29 @@ def test_a_chunk_settles_in_pieces_into_exactly_its_records(size: int, count: in
     pieces = list(rawchunks.chunk_pieces(fmt, data, size))
     assert [r for piece in pieces for r in piece] == rawchunks.parse_chunk(fmt, data)
     assert len(pieces) <= max(1, len(data) // size + 1)
+
+
+def test_settling_a_chunk_per_call_packs_as_settling_all_at_once(tmp_path: Path) -> None:
+    """The packer is kept between one-chunk calls (an idle reader's pace) and dropped when the table moved."""
+    def settled(path: Path, step: bool, meddle: bool = False) -> list[object]:
+        store = Store(path)
+        store.save_groups([GroupInfo("g", 1, 20000, 20000)])
+        for first in range(1, 20001, 2500):
+            store.save_raw_overviews("g", raw_slice(first, first + 2499, gap=13))
+        if not step:
+            store.settle()
+        calls = 0
+        while step and store.settle(chunks=1):
+            calls += 1
+            if meddle and calls == 3:  # another writer drops packs over rows the packer holds
+                with store.transaction():
+                    packs.invalidate_from(store.db, "g", 1)
+        assert calls == (7 if step else 0)
+        packed, last = packs.load(store.db, "g") or ([], 0)
+        rows = store.db.execute(f"SELECT {packs.COLUMNS} FROM overview WHERE number <= ? ORDER BY number", (last,))
+        assert [repr(r) for r in packed] == [repr(r) for r in packs.rows_to_overviews(rows.fetchall())]
+        return store.overviews("g")
+
+    whole = settled(tmp_path / "a.sqlite3", step=False)
+    assert settled(tmp_path / "b.sqlite3", step=True) == whole == expected(1, 20000, gap=13)
+    assert settled(tmp_path / "c.sqlite3", step=True, meddle=True) == whole
