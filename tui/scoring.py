@@ -10,7 +10,7 @@ shown replies stays as a placeholder so the tree keeps its shape.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import compress
 from datetime import datetime, timezone
@@ -66,7 +66,7 @@ class Scored:
 
     rows: list[ThreadRow]
     scores: dict[str, RowScore]
-    root_of: dict[str, str]
+    root_of: Mapping[str, str]
     hidden: dict[str, list[str]] = field(default_factory=dict)
     """Thread root -> Message-IDs of its hidden articles (also when shown)."""
     best: dict[str, int] = field(default_factory=dict)
@@ -89,7 +89,7 @@ def score_group(library: LibraryHandle | None, killfile: Killfile, overviews: li
         table = killfile.score(overviews, group, datetime.now(timezone.utc), full)
         if library is not None:
             killfile.remember(table)
-        return arrange_scored(roots, score_map(table), view, roots_of(roots)), table
+        return arrange_scored(roots, score_map(table), view, RootIndex(roots)), table
 
 
 def cached_articles(library: Library, overviews: list[Overview]) -> dict[str, Article]:
@@ -147,12 +147,60 @@ def roots_of(roots: Iterable[ThreadNode]) -> dict[str, str]:
     return out
 
 
+class RootIndex(Mapping[str, str]):
+    """Message-ID -> thread root's Message-ID, built on first use rather than on entry.
+
+    On entry only the few scored articles need their thread (``touched``), and a
+    150,000-entry dict built then would sit on top of the entry's peak memory.
+    """
+
+    def __init__(self, roots: list[ThreadNode]) -> None:
+        self._roots = roots
+        self._map: dict[str, str] | None = None
+
+    def _index(self) -> dict[str, str]:
+        if self._map is None:
+            self._map = roots_of(self._roots)
+        return self._map
+
+    def __getitem__(self, message_id: str) -> str:
+        return self._index()[message_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index())
+
+    def __len__(self) -> int:
+        return len(self._index())
+
+    def threads_holding(self, message_ids: Collection[str]) -> set[str]:
+        """Roots of the threads holding any of these articles, without building the index."""
+        if not message_ids:
+            return set()
+        if self._map is not None:
+            return {self._map[m] for m in message_ids if m in self._map}
+        found: set[str] = set()
+        for root in self._roots:
+            stack = [root]
+            while stack:
+                node = stack.pop()
+                if node.message_id in message_ids:
+                    found.add(root.message_id)
+                    break
+                stack.extend(node.children)
+        return found
+
+
 def arrange_scored(roots: list[ThreadNode], scores: Mapping[str, RowScore], view: Filter,
-                   root_of: dict[str, str]) -> Scored:
+                   root_of: Mapping[str, str]) -> Scored:
     """Prune every thread for ``view`` and flatten it, with one "N hidden" row per thread that has some."""
     result = Scored([], dict(scores), root_of, roots=roots)
     # A thread none of whose articles has a score entry shows whole (unless only some tags show).
-    touched = None if view.include else {root_of.get(message_id) for message_id in scores}
+    if view.include:
+        touched = None
+    elif isinstance(root_of, RootIndex):
+        touched = root_of.threads_holding(scores.keys())
+    else:
+        touched = {root_of.get(message_id) for message_id in scores}
     keys: dict[str, str] = {}
     for root in roots:
         if touched is not None and root.message_id not in touched:

@@ -9,7 +9,7 @@ from killfile import session
 from killfile.result import ScoreTable
 from nntp.models import Overview
 from nntp.threads import thread
-from tui.scoring import Filter, arrange_scored, digest, hidden_root, parse_tags, roots_of, score_map
+from tui.scoring import Filter, RootIndex, arrange_scored, digest, hidden_root, parse_tags, roots_of, score_map
 from tui.stats import bar, hidden_by_rule, month_stats, size_distribution
 
 NOW = datetime(2024, 2, 1, tzinfo=timezone.utc)
@@ -95,3 +95,18 @@ def test_month_stats_and_hidden_by_rule(tmp_path: Path) -> None:
     assert hidden_by_rule(table, "2023-12") == []
     assert size_distribution([1, 40, 9]) == [("1", 1), ("2-3", 0), ("4-7", 0), ("8-15", 1), ("16-31", 0), ("32+", 1)]
     assert bar(10, 10, 4) == "████" and bar(1, 100, 4) == "▏" and bar(0, 5, 4) == ""
+
+
+def test_a_lazy_root_index_arranges_and_answers_as_the_whole_map(tmp_path: Path) -> None:
+    """score_group hands arrange a RootIndex (built only when asked): the same rows, the same answers."""
+    table = scored_table(tmp_path)
+    roots = thread(ARTICLES)
+    scores = score_map(table)
+    lazy = RootIndex(roots)
+    assert lazy.threads_holding({"<3@x>", "<5@x>", "<gone@x>"}) == {"<1@x>", "<5@x>"}
+    assert lazy.threads_holding(set()) == set()
+    for view in (Filter(), Filter(show_hidden=True), Filter(exclude=frozenset({"gizmo"}))):
+        assert arrange_scored(roots, scores, view, RootIndex(roots)).rows == \
+            arrange_scored(roots, scores, view, roots_of(roots)).rows
+    assert dict(lazy) == roots_of(roots) and lazy.get("<2@x>") == "<1@x>" and len(lazy) == len(ARTICLES)
+    assert lazy.threads_holding({"<3@x>"}) == {"<1@x>"}  # the built map answers the same
