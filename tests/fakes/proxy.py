@@ -12,21 +12,20 @@ import threading
 from collections.abc import Callable
 
 
-class CuttingProxy:
-    def __init__(self, upstream: tuple[str, int], cuts: list[int | None], cut_before: bytes | None = None) -> None:
+class _LoopbackProxy:
+    """Listens on a free loopback port; each accepted client gets its own connection upstream,
+    handed to ``_connected`` (which starts the pumping threads)."""
+
+    def __init__(self, upstream: tuple[str, int]) -> None:
         self.upstream = upstream
-        self.cut_before = cut_before
-        """Also cut the first connection just before a server line starting with these bytes."""
-        self.cuts = list(cuts)
+        self.accepted = 0
         self.sock = socket.socket()
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(16)
         self.port = int(self.sock.getsockname()[1])
-        self.accepted = 0
-        self.cut_done = 0
-        self.to_client = 0
-        """Server->client bytes forwarded so far, over all connections."""
+
+    def start(self) -> None:
         threading.Thread(target=self._serve, daemon=True).start()
 
     @property
@@ -39,15 +38,37 @@ class CuttingProxy:
                 client, _ = self.sock.accept()
             except OSError:
                 return
-            cut = self.cuts[self.accepted] if self.accepted < len(self.cuts) else None
+            index = self.accepted
             self.accepted += 1
             try:
                 server = socket.create_connection(self.upstream, timeout=30)
             except OSError:
                 client.close()
                 continue
-            threading.Thread(target=self._pump, args=(client, server, None, False), daemon=True).start()
-            threading.Thread(target=self._pump, args=(server, client, cut, True), daemon=True).start()
+            self._connected(index, client, server)
+
+    def _connected(self, index: int, client: socket.socket, server: socket.socket) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+class CuttingProxy(_LoopbackProxy):
+    def __init__(self, upstream: tuple[str, int], cuts: list[int | None], cut_before: bytes | None = None) -> None:
+        super().__init__(upstream)
+        self.cut_before = cut_before
+        """Also cut the first connection just before a server line starting with these bytes."""
+        self.cuts = list(cuts)
+        self.cut_done = 0
+        self.to_client = 0
+        """Server->client bytes forwarded so far, over all connections."""
+        self.start()
+
+    def _connected(self, index: int, client: socket.socket, server: socket.socket) -> None:
+        cut = self.cuts[index] if index < len(self.cuts) else None
+        threading.Thread(target=self._pump, args=(client, server, None, False), daemon=True).start()
+        threading.Thread(target=self._pump, args=(server, client, cut, True), daemon=True).start()
 
     def _pump(self, src: socket.socket, dst: socket.socket, cut: int | None, downstream: bool) -> None:
         sent = 0
@@ -72,45 +93,22 @@ class CuttingProxy:
                     self.to_client += len(data)
         except OSError:
             pass
-        for s in (src, dst):
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            s.close()
-
-    def close(self) -> None:
-        self.sock.close()
+        _close(src, dst)
 
 
-class RewritingProxy:
+class RewritingProxy(_LoopbackProxy):
     """A loopback proxy that rewrites the server's lines: ``rewrite(line)`` returns the line to pass on
     (CRLF included), or None to drop it. For a real server that must say something else (a 201
     greeting, fewer capabilities); the link must not be compressed, as lines are read as they come."""
 
     def __init__(self, upstream: tuple[str, int], rewrite: Callable[[bytes], bytes | None]) -> None:
-        self.upstream = upstream
+        super().__init__(upstream)
         self.rewrite = rewrite
-        self.sock = socket.socket()
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.port = int(self.sock.getsockname()[1])
-        threading.Thread(target=self._serve, daemon=True).start()
+        self.start()
 
-    def _serve(self) -> None:
-        while True:
-            try:
-                client, _ = self.sock.accept()
-            except OSError:
-                return
-            try:
-                server = socket.create_connection(self.upstream, timeout=30)
-            except OSError:
-                client.close()
-                continue
-            threading.Thread(target=self._forward, args=(client, server), daemon=True).start()
-            threading.Thread(target=self._rewrite_lines, args=(server, client), daemon=True).start()
+    def _connected(self, index: int, client: socket.socket, server: socket.socket) -> None:
+        threading.Thread(target=self._forward, args=(client, server), daemon=True).start()
+        threading.Thread(target=self._rewrite_lines, args=(server, client), daemon=True).start()
 
     def _forward(self, src: socket.socket, dst: socket.socket) -> None:
         try:
@@ -130,9 +128,6 @@ class RewritingProxy:
         except OSError:
             pass
         _close(src, dst)
-
-    def close(self) -> None:
-        self.sock.close()
 
 
 def _close(*sockets: socket.socket) -> None:
