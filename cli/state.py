@@ -103,6 +103,8 @@ def cmd_post(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     problems = check_article(fields, known)
     if problems:
         raise PithError(f"{args.file}: not posted: " + "; ".join(problems))
+    if library.read_only:  # the reader's own word: nothing goes to the outbox of a read-only server
+        raise PithError(f"{args.file}: not posted: posting is not allowed here: {library.posting_refusal()}")
     article, message_id = finish_article(fields, body)
     outbox = Outbox(library.store.db)
     entry_id = outbox.add(article, message_id)

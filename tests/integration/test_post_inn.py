@@ -118,3 +118,20 @@ def test_header_checks_refuse_before_anything_is_queued(
     assert "Subject is missing" in err and "no.such.group does not exist" in err and "From needs" in err
     main.main(["--server", inn_server.address, "outbox", "--json"])
     assert json.loads(capsys.readouterr().out) == []
+
+
+def test_post_to_a_server_marked_read_only_is_refused_up_front(inn_server: Any, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """read_only = true in config.toml: `pith post` says so and queues nothing, as P does in the reader."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    config = tmp_path / "config.toml"
+    config.write_text(f'[servers.ro]\nhost = "{inn_server.host}"\nport = {inn_server.port}\nread_only = true\n'
+                      'compress = false\n')
+    before = count(inn_server, "local.test")
+    code = main.main(["--config", str(config), "--server", "ro", "post", str(article_file(tmp_path, "local.test"))])
+    err = capsys.readouterr().err
+    assert code == 2 and "posting is not allowed here: read_only = true in config.toml" in err
+    assert count(inn_server, "local.test") == before
+    code = main.main(["--config", str(config), "--server", "ro", "outbox", "list", "--json"])
+    assert code == 0 and json.loads(capsys.readouterr().out) == []
