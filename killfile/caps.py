@@ -28,7 +28,7 @@ def over_cap(cap: Cap, facts: Facts, scores: Sequence[int]) -> list[int]:
     Bucket keys are integers (author * span + window) built and counted in C;
     only the buckets over the limit are gathered and sorted.
     """
-    if cap.per == "thread" and not cap.exempt and not cap.authors:
+    if counts_every_pair(cap):
         return _over_thread_cap(cap, facts, scores)
     windows = _windows(cap, facts)
     span = max(windows, default=0) + 2
@@ -46,6 +46,11 @@ def over_cap(cap: Cap, facts: Facts, scores: Sequence[int]) -> list[int]:
     if not full:
         return []
     return _trim(cap, facts, scores, keys, full)
+
+
+def counts_every_pair(cap: Cap) -> bool:
+    """A plain per-thread cap is judged on the (thread, author) counts of every thread."""
+    return cap.per == "thread" and not cap.exempt and not cap.authors
 
 
 def _over_thread_cap(cap: Cap, facts: Facts, scores: Sequence[int]) -> list[int]:

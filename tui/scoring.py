@@ -89,7 +89,10 @@ def score_group(library: LibraryHandle | None, killfile: Killfile, overviews: li
         table = killfile.score(overviews, group, datetime.now(timezone.utc), full)
         if library is not None:
             killfile.remember(table)
-        return arrange_scored(roots, score_map(table), view, RootIndex(roots)), table
+        index = RootIndex(roots)
+        scored = arrange_scored(roots, score_map(table), view, index)
+        index.build()  # here, on the worker, once the rows stand: never on the event loop
+        return scored, table
 
 
 def cached_articles(library: Library, overviews: list[Overview]) -> dict[str, Article]:
@@ -148,15 +151,20 @@ def roots_of(roots: Iterable[ThreadNode]) -> dict[str, str]:
 
 
 class RootIndex(Mapping[str, str]):
-    """Message-ID -> thread root's Message-ID, built on first use rather than on entry.
+    """Message-ID -> thread root's Message-ID, built after the rows rather than before them.
 
-    On entry only the few scored articles need their thread (``touched``), and a
-    150,000-entry dict built then would sit on top of the entry's peak memory.
+    Arranging needs only the threads of the few scored articles (``touched``), and a
+    150,000-entry dict built before it would sit on top of the entry's peak memory;
+    score_group builds it once the rows stand, on its worker thread.
     """
 
     def __init__(self, roots: list[ThreadNode]) -> None:
         self._roots = roots
         self._map: dict[str, str] | None = None
+
+    def build(self) -> None:
+        """Build the index now (score_group does, on its worker thread)."""
+        self._index()
 
     def _index(self) -> dict[str, str]:
         if self._map is None:

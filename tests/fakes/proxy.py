@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import socket
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 
 
-class _LoopbackProxy:
+class _LoopbackProxy(ABC):
     """Listens on a free loopback port; each accepted client gets its own connection upstream,
     handed to ``_connected`` (which starts the pumping threads)."""
 
@@ -47,8 +48,9 @@ class _LoopbackProxy:
                 continue
             self._connected(index, client, server)
 
+    @abstractmethod
     def _connected(self, index: int, client: socket.socket, server: socket.socket) -> None:
-        raise NotImplementedError
+        """Start moving bytes between ``client`` and ``server`` (the ``index``-th connection)."""
 
     def close(self) -> None:
         self.sock.close()
