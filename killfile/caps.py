@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
 from itertools import compress, repeat
 
-from killfile.facts import Facts, where
+from killfile.facts import Facts
+from killfile.kernels import beyond, combine, indices_in
 from killfile.model import Cap
 
 _UNIX_DAY0 = date(1970, 1, 1).toordinal()
@@ -33,15 +34,15 @@ def over_cap(cap: Cap, facts: Facts, scores: Sequence[int]) -> list[int]:
     windows = _windows(cap, facts)
     span = max(windows, default=0) + 2
     # A missing window (-1) lands on author * span - 1: a bucket no real window uses.
-    keys = list(map(operator.add, map(operator.mul, facts.address_ids, repeat(span)), windows))
+    keys = combine(facts.address_ids, span, windows)
     counts = Counter(keys)
     full = {k for k in compress(counts.keys(), map(operator.gt, counts.values(), repeat(cap.max)))
             if k % span != span - 1}
     if cap.exempt and full:
-        exempt_ids = {facts.address_ids[i] for i in where(map(cap.exempt.__contains__, facts.addresses))}
+        exempt_ids = {facts.address_ids[i] for i in indices_in(facts.addresses, cap.exempt)}
         full = {k for k in full if k // span not in exempt_ids}
     if cap.authors and full:
-        capped_ids = {facts.address_ids[i] for i in where(map(cap.authors.__contains__, facts.addresses))}
+        capped_ids = {facts.address_ids[i] for i in indices_in(facts.addresses, cap.authors)}
         full = {k for k in full if k // span in capped_ids}
     if not full:
         return []
@@ -60,19 +61,11 @@ def _over_thread_cap(cap: Cap, facts: Facts, scores: Sequence[int]) -> list[int]
     return _trim(cap, facts, scores, facts.thread_author_keys, full) if full else []
 
 
-def _trim(cap: Cap, facts: Facts, scores: Sequence[int], keys: Sequence[int], full: set[int]) -> list[int]:
-    """Sort each over-full bucket by the cap's order and return what lies beyond ``cap.max``."""
-    buckets: dict[int, list[int]] = {}
-    for i in where(map(full.__contains__, keys)):
-        buckets.setdefault(keys[i], []).append(i)
-    worst_first = [-s for s in scores].__getitem__ if cap.keep == "best" else None
-    over: list[int] = []
-    for members in buckets.values():
-        facts.sort_earliest_first(members)
-        if worst_first is not None:
-            members.sort(key=worst_first)  # stable: highest score first, earliest among equals
-        over.extend(members[cap.max:])
-    return over
+def _trim(cap: Cap, facts: Facts, scores: Sequence[int], keys: list[int], full: set[int]) -> list[int]:
+    """What lies beyond ``cap.max`` in each over-full bucket, in the cap's order: earliest first
+    (date, number, Message-ID), or for ``keep = "best"`` highest score first, earliest among equals."""
+    best = list(scores) if cap.keep == "best" else None
+    return beyond(keys, full, cap.max, facts.dates, facts.numbers, facts.message_ids, best)
 
 
 def _windows(cap: Cap, facts: Facts) -> list[int]:

@@ -26,7 +26,8 @@ from nntp.models import Article, Overview
 from killfile import caps as caps_mod
 from killfile import detectors, spoilers, tags
 from killfile.evaluate import CompiledRules, LeafResults
-from killfile.facts import Facts, where
+from killfile.facts import Facts
+from killfile.kernels import gather
 from killfile.headers import extra_value
 from killfile.model import (DEFAULT_LIMITS, SEVERITY, Applied, AuthorRule, Rule, RuleSet,
                             ThreadRule, UserState)
@@ -84,7 +85,7 @@ class _Run:
         self.table = ScoreTable(self.arts, group, limits_for(rules, group), [0] * len(self.arts))
         self.tag_index = self.table.tag_index
         self._shared: dict[tuple, Applied] = {}
-        self._head_tags: dict[str, list[str]] = {}
+        self._head_tags: dict[str, tuple[str, ...]] = {}
 
     # -- bookkeeping ------------------------------------------------------
     def entry(self, rule: str, source: str, delta: int, kind: str, force: str = "", note: str = "") -> Applied:
@@ -137,30 +138,23 @@ class _Run:
         """Tag -> articles, from Subject prefixes and spoiler marks.
 
         Tags depend only on the distinct subjects, so they are worked out once per
-        subject and then located with one C-level pass per tag (a handful of tags
-        in a real group); many distinct tags fall back to one Python pass.
+        subject; one pass then gathers the articles of each distinct tag list.
         """
         subjects = self.facts.subjects
         per_subject = {s: names for s in dict.fromkeys(subjects) if (names := self._cached_tags(s))}
-        wanted: dict[str, set[str]] = {}
-        for subject, names in per_subject.items():
-            for name in names:
-                wanted.setdefault(name, set()).add(subject)
-        if len(wanted) <= 6:
-            return {name: where(map(subs.__contains__, subjects)) for name, subs in wanted.items()}
         out: dict[str, list[int]] = {}
-        for i in where(map(per_subject.__contains__, subjects)):
-            for name in per_subject[subjects[i]]:
-                out.setdefault(name, []).append(i)
+        for names, indices in gather(subjects, per_subject).items():
+            for name in names:
+                out.setdefault(name, []).extend(indices)
         return out
 
-    def _cached_tags(self, subject: str) -> list[str]:
+    def _cached_tags(self, subject: str) -> tuple[str, ...]:
         if "[" not in subject and "poiler" not in subject:
-            return []
+            return ()
         head = subject if "poiler" in subject else subject[: subject.rfind("]", 0, 120) + 1]
         names = self._head_tags.get(head)
         if names is None:
-            names = self._head_tags[head] = self._subject_tags(head)
+            names = self._head_tags[head] = tuple(self._subject_tags(head))
         return names
 
     def _subject_tags(self, subject: str) -> list[str]:

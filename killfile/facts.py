@@ -19,26 +19,18 @@ from itertools import compress, repeat
 from nntp.models import Overview
 
 from killfile.headers import normalize_address
+from killfile.kernels import codes, combine, indices_in, thread_codes
+from killfile.kernels_pure import where
+
+__all__ = ["Facts", "where"]
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
 
 
 def _canonical_key(article: Overview) -> tuple[int, float, str, str]:
     """Which of several articles sharing a Message-ID represents it: never depends on order."""
     stamp = article.date.timestamp() if article.date else 0.0
     return (article.number, stamp, article.subject, article.author)
-
-
-def _numbered(values: Sequence[str]) -> list[int]:
-    """Each distinct value -> 0, 1, 2... in order of first appearance (dict work done in C)."""
-    ids = {v: n for n, v in enumerate(dict.fromkeys(values))}
-    return list(map(ids.__getitem__, values))
-
-
-def where(flags: object) -> list[int]:
-    """Indices where an iterable of truth values is true (itertools.compress, in C)."""
-    return list(compress(range(1 << 62), flags))  # type: ignore[arg-type]
 
 
 class Facts:
@@ -105,7 +97,7 @@ class Facts:
     @cached_property
     def address_ids(self) -> list[int]:
         """A small integer per distinct address, so buckets can be counted in C (Counter)."""
-        return _numbered(self.addresses)
+        return codes(self.addresses)
 
     @cached_property
     def author_count(self) -> int:
@@ -114,16 +106,12 @@ class Facts:
     @cached_property
     def thread_author_keys(self) -> list[int]:
         """thread_id * author_count + address_id: one integer per (thread, author) pair."""
-        return list(self._thread_author_keys())
-
-    def _thread_author_keys(self) -> Iterator[int]:
-        return map(operator.add, map(operator.mul, self.thread_ids, repeat(self.author_count)), self.address_ids)
+        return combine(self.thread_ids, self.author_count, self.address_ids)
 
     @cached_property
     def thread_author_counts(self) -> Counter[int]:
         """Articles per (thread, author) pair, every thread (per-thread caps)."""
-        keys = self.__dict__.get("thread_author_keys")
-        return Counter(keys if keys is not None else self._thread_author_keys())
+        return Counter(self.thread_author_keys)
 
     def pair_counts(self, least: int) -> Counter[int]:
         """Articles per (thread, author) pair, counted at least in every thread of ``least`` or more articles.
@@ -152,11 +140,12 @@ class Facts:
 
     def members(self, threads: set[int]) -> list[int]:
         """Indices of the articles in these threads."""
-        return where(map(threads.__contains__, self.thread_ids)) if threads else []
+        return indices_in(self.thread_ids, threads) if threads else []
 
     @cached_property
     def thread_ids(self) -> list[int]:
-        return _numbered(self.thread_keys)
+        """A small integer per thread key (see ``thread_keys``), without building the keys."""
+        return thread_codes(self.references, self.message_ids)
 
     @cached_property
     def thread_keys(self) -> list[str]:
@@ -186,24 +175,10 @@ class Facts:
             return list(map(datetime.timestamp, dates))  # type: ignore[arg-type]
         return [d.timestamp() if d is not None else None for d in dates]
 
-    @cached_property
-    def sort_dates(self) -> list[datetime]:
-        dates = self.dates
-        return [d if d is not None else _EARLIEST for d in dates] if None in dates else dates  # type: ignore[return-value]
 
     @cached_property
     def numbers(self) -> list[int]:
         return list(map(operator.attrgetter("number"), self.articles))
-
-    def sort_earliest_first(self, indices: list[int]) -> None:
-        """Sort in place by (date, number, Message-ID): "earliest first", whatever the input order.
-
-        Three stable sorts on C-level keys instead of one on key tuples: no
-        million tuples for the garbage collector to walk afterwards.
-        """
-        indices.sort(key=self.message_ids.__getitem__)
-        indices.sort(key=self.numbers.__getitem__)
-        indices.sort(key=self.sort_dates.__getitem__)
 
     def days(self, zone: str) -> list[int]:
         """Calendar day numbers in ``zone`` (-1 without a Date), computed once per zone."""

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 
 from killfile import regex
-from killfile.facts import where
+from killfile.kernels import gather
 from killfile.model import Leaf
 
 _UNJOINABLE = re.compile(r"\\[Az]|\(\?[a-zA-Z]*-")
@@ -69,19 +69,18 @@ class TextMatcher:
         if self.header in UNIQUE:
             return self._scan_unique(values, indices, hits)
         distinct = list(dict.fromkeys(values))
-        matched: dict[str, list[int]] = {}
+        matched: dict[str, tuple[int, ...]] = {}
         for k in self._candidates(distinct):
             found = self._match(_one_line(distinct[k]).encode("utf-8", "replace"))
             if found:
-                matched[distinct[k]] = found
+                matched[distinct[k]] = tuple(found)
         if not matched:
             return hits
-        leaves_of = self.leaves_of
-        for k in where(map(matched.__contains__, values)):
-            article = indices[k] if indices is not None else k
-            for pattern_index in matched[values[k]]:
-                for leaf in leaves_of[pattern_index]:
-                    hits[leaf].add(article)
+        for patterns, ks in gather(values if isinstance(values, list) else list(values), matched).items():
+            articles = ks if indices is None else [indices[k] for k in ks]
+            for pattern_index in patterns:
+                for leaf in self.leaves_of[pattern_index]:
+                    hits[leaf].update(articles)
         return hits
 
     def _scan_unique(self, values: Sequence[str], indices: Sequence[int] | None,

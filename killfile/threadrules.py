@@ -9,20 +9,22 @@ intersection, so it is independent of article order and linear in practice.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import TypeVar
 
 from nntp.models import Overview
 
-from killfile.facts import where
+from killfile.kernels import indices_in, indices_naming
+
+T = TypeVar("T")
 
 
 def closure(articles: Sequence[Overview], roots: Iterable[str], refs: Sequence[tuple[str, ...]] | None = None,
             msgids: Sequence[str] | None = None) -> dict[int, set[str]]:
     """Article index -> the root Message-IDs (from ``roots``) whose thread holds it.
 
-    Each pass is one C-speed ``isdisjoint`` per article. The first finds every
+    Each pass is one compiled scan of every article's References (killfile.kernels). The first finds every
     article whose References name a root (all of them, when References are
     complete); later passes look only for articles reaching the thread through
     an article found in the pass before (truncated References).
@@ -31,10 +33,9 @@ def closure(articles: Sequence[Overview], roots: Iterable[str], refs: Sequence[t
     if not roots_of:
         return {}
     frontier = set(roots_of)
-    refs = refs if refs is not None else [a.references for a in articles]
-    msgids = msgids if msgids is not None else [a.message_id for a in articles]
-    found = sorted(set(where(map(frontier.__contains__, msgids)))
-                   | set(where(map(operator.not_, map(frontier.isdisjoint, refs)))))
+    refs = _as_list(refs) if refs is not None else [a.references for a in articles]
+    msgids = _as_list(msgids) if msgids is not None else [a.message_id for a in articles]
+    found = sorted(set(indices_in(msgids, frontier)) | set(indices_naming(refs, frontier)))
     covered: dict[int, set[str]] = {}
     while found:
         frontier = set()
@@ -50,8 +51,13 @@ def closure(articles: Sequence[Overview], roots: Iterable[str], refs: Sequence[t
             roots_of.setdefault(articles[i].message_id, set()).update(covered[i])
         if not frontier:
             break
-        found = [i for i in where(map(operator.not_, map(frontier.isdisjoint, refs))) if i not in covered]
+        found = [i for i in indices_naming(refs, frontier) if i not in covered]
     return covered
+
+
+def _as_list(values: Sequence[T]) -> list[T]:
+    """The kernels take lists; the engine's columns already are."""
+    return values if isinstance(values, list) else list(values)
 
 
 def live(rules: Iterable, now: datetime) -> list:

@@ -1,0 +1,25 @@
+"""The scoring engine's hot per-article passes, one function each, compiled when possible.
+
+Scoring 150,000 articles in well under a second leaves about 15 ms for each pass
+over the articles, which is what one C-level ``map`` costs, and the engine needs
+dozens. The passes that cost most live here so that they can run as compiled
+code: ``killfile/_kernels.pyx`` (Cython, built by ``pip install`` where a C
+compiler is present) does each in one tight loop, with no bound-method call per
+element and several passes fused into one. Where it could not be built,
+``killfile.kernels_pure`` gives the same results more slowly; the tests check
+with hypothesis that the two agree, and ``COMPILED`` says which one is in use
+(``bench/score_bench.py`` prints it).
+"""
+
+from __future__ import annotations
+
+try:
+    from killfile._kernels import beyond, codes, combine, gather, indices_in, indices_naming, thread_codes
+except ImportError:  # no compiler at install time: the reference implementation, same answers
+    from killfile.kernels_pure import beyond, codes, combine, gather, indices_in, indices_naming, thread_codes
+
+    COMPILED = False
+else:
+    COMPILED = True
+
+__all__ = ["COMPILED", "beyond", "codes", "combine", "gather", "indices_in", "indices_naming", "thread_codes"]

@@ -1,0 +1,102 @@
+"""The reference implementation of ``killfile.kernels``: plain Python over C-level builtins.
+
+It is what runs where the compiled helper could not be built, and the oracle the
+compiled functions are tested against (tests/killfile/test_kernels.py). Each
+function says what it computes; ``killfile/_kernels.pyx`` must agree exactly.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Collection, Container, Hashable, Sequence
+from datetime import datetime, timedelta, timezone
+from itertools import compress, repeat
+from typing import Any, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+
+
+def where(flags: object) -> list[int]:
+    """Indices where an iterable of truth values is true (itertools.compress, in C)."""
+    return list(compress(range(1 << 62), flags))  # type: ignore[arg-type]
+
+
+def indices_in(values: Sequence[Any], container: Container[Any]) -> list[int]:
+    """Indices of the values found in ``container``, ascending."""
+    return where(map(container.__contains__, values))
+
+
+def indices_naming(seqs: Sequence[tuple[str, ...]], wanted: set[str]) -> list[int]:
+    """Indices of the sequences (References) that name at least one of ``wanted``."""
+    return where(map(operator.not_, map(wanted.isdisjoint, seqs)))
+
+
+def gather(values: Sequence[Any], table: dict[Any, K]) -> dict[K, list[int]]:
+    """Indices grouped by ``table[value]``; values missing from ``table`` are skipped.
+
+    One pass where a membership pass per group would cost one each: the tags of
+    the distinct Subjects, the tests a distinct From matched, a cap's full buckets.
+    """
+    out: dict[K, list[int]] = {}
+    for i in indices_in(values, table):
+        out.setdefault(table[values[i]], []).append(i)
+    return out
+
+
+def codes(values: Sequence[Any]) -> list[int]:
+    """Each distinct value -> 0, 1, 2... in order of first appearance."""
+    ids = {v: n for n, v in enumerate(dict.fromkeys(values))}
+    return list(map(ids.__getitem__, values))
+
+
+def thread_codes(references: Sequence[tuple[str, ...]], message_ids: Sequence[str]) -> list[int]:
+    """``codes`` of each article's thread key: its first reference, else its own Message-ID."""
+    return codes([r[0] if r else m for r, m in zip(references, message_ids)])
+
+
+def combine(major: Sequence[int], times: int, minor: Sequence[int]) -> list[int]:
+    """``major[i] * times + minor[i]``: one integer per (thread, author) or (author, window) pair."""
+    return list(map(operator.add, map(operator.mul, major, repeat(times)), minor))
+
+
+NO_DATE = -(1 << 63)
+"""The ``stamp`` of an article without a Date: before every real one."""
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def stamp(when: datetime | None) -> int:
+    """A Date as whole microseconds since 1970 (UTC), to sort by exactly as the dates compare.
+
+    A naive date is taken as UTC; an article without a Date gets ``NO_DATE``.
+    """
+    if when is None:
+        return NO_DATE
+    aware = when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when
+    return (aware - _EPOCH) // _MICROSECOND
+
+
+def beyond(keys: Sequence[K], full: Collection[K], limit: int, dates: Sequence[datetime | None],
+           numbers: Sequence[int], message_ids: Sequence[str], scores: Sequence[int] | None = None) -> list[int]:
+    """The members of each bucket in ``full`` past the first ``limit``, ascending.
+
+    A bucket is the indices sharing a key. Its members are ranked earliest first
+    (``stamp`` of the date, then article number, then Message-ID, then index), or with
+    ``scores`` highest score first and earliest among equals: a total order, so
+    which articles a cap keeps never depends on the order articles came in.
+    """
+    buckets: dict[K, list[int]] = {}
+    for i in indices_in(keys, full):
+        buckets.setdefault(keys[i], []).append(i)
+    over: list[int] = []
+    for members in buckets.values():
+        if len(members) <= limit:
+            continue
+        members.sort(key=message_ids.__getitem__)  # stable sorts, last key first
+        members.sort(key=numbers.__getitem__)
+        members.sort(key=lambda i: stamp(dates[i]))
+        if scores is not None:
+            members.sort(key=scores.__getitem__, reverse=True)  # reverse keeps equals in order
+        over.extend(members[limit:])
+    over.sort()
+    return over

@@ -1,0 +1,43 @@
+"""Builds pith's one compiled helper, killfile/_kernels.pyx; everything else is in pyproject.toml.
+
+The helper only makes scoring faster (killfile/kernels.py explains), so a
+machine without a C compiler still installs pith: the build step reports what
+failed and pith runs on the reference Python implementation.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+
+
+class OptionalBuildExt(build_ext):
+    """Build extensions, but never fail the install over them."""
+
+    def run(self) -> None:
+        try:
+            super().run()
+        except Exception as exc:  # noqa: BLE001 - any compiler failure: install without the helper
+            print(f"pith: compiled helper not built ({exc}); using the pure-Python kernels", file=sys.stderr)
+
+    def build_extension(self, ext: Extension) -> None:
+        try:
+            super().build_extension(ext)
+        except Exception as exc:  # noqa: BLE001
+            print(f"pith: {ext.name} not built ({exc}); using the pure-Python kernels", file=sys.stderr)
+
+
+def extensions() -> list[Extension]:
+    try:
+        from Cython.Build import cythonize
+
+        return cythonize([Extension("killfile._kernels", ["killfile/_kernels.pyx"], extra_compile_args=["-O2"])],
+                         language_level=3, quiet=True)
+    except Exception as exc:  # noqa: BLE001 - no Cython, or it refused the file: install without the helper
+        print(f"pith: compiled helper not generated ({exc!r}); using the pure-Python kernels", file=sys.stderr)
+        return []
+
+
+setup(ext_modules=extensions(), cmdclass={"build_ext": OptionalBuildExt})

@@ -1,0 +1,132 @@
+"""The compiled kernels (killfile/_kernels.pyx) against the reference ones, on random input.
+
+The engine calls whichever ``killfile.kernels`` picked; these properties pin that
+the choice never changes an answer. Where the helper is not built the comparisons
+are skipped, unless PITH_REQUIRE_COMPILED is set (CI sets it): there a missing
+helper is a failed build, not a slow pith.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import killfile.kernels_pure as pure
+from killfile import kernels
+
+try:
+    from killfile import _kernels as compiled
+except ImportError:
+    compiled = None
+
+needs_compiled = pytest.mark.skipif(compiled is None, reason="the compiled helper is not built here")
+
+small_text = st.text(alphabet="abc<>@", max_size=3)
+refs = st.lists(st.lists(small_text, max_size=3).map(tuple), max_size=40)
+
+
+def test_the_compiled_helper_is_in_use_where_required() -> None:
+    if os.environ.get("PITH_REQUIRE_COMPILED"):
+        assert compiled is not None and kernels.COMPILED, "killfile/_kernels.pyx was not built"
+    assert kernels.COMPILED == (compiled is not None)
+
+
+@needs_compiled
+@settings(max_examples=200, deadline=None)
+@given(st.lists(small_text, max_size=60), st.sets(small_text, max_size=5), st.sampled_from([set, frozenset, dict, list]))
+def test_indices_in(values: list[str], wanted: set[str], kind: type) -> None:
+    container = dict.fromkeys(wanted) if kind is dict else kind(wanted)
+    assert compiled.indices_in(values, container) == pure.indices_in(values, container)
+
+
+@needs_compiled
+@settings(max_examples=200, deadline=None)
+@given(refs, st.sets(small_text, max_size=4))
+def test_indices_naming(seqs: list[tuple[str, ...]], wanted: set[str]) -> None:
+    assert compiled.indices_naming(seqs, wanted) == pure.indices_naming(seqs, wanted)
+
+
+@needs_compiled
+@settings(max_examples=200, deadline=None)
+@given(st.lists(small_text, max_size=60), st.dictionaries(small_text, st.integers(0, 3), max_size=6))
+def test_gather(values: list[str], table: dict[str, int]) -> None:
+    assert compiled.gather(values, table) == pure.gather(values, table)
+
+
+@needs_compiled
+@settings(max_examples=200, deadline=None)
+@given(st.lists(small_text, max_size=60))
+def test_codes(values: list[str]) -> None:
+    assert compiled.codes(values) == pure.codes(values)
+
+
+@needs_compiled
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.lists(small_text, max_size=3).map(tuple), small_text), max_size=40))
+def test_thread_codes(pairs: list[tuple[tuple[str, ...], str]]) -> None:
+    references, ids = [p[0] for p in pairs], [p[1] for p in pairs]
+    assert compiled.thread_codes(references, ids) == pure.thread_codes(references, ids)
+
+
+T0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
+big = st.integers(-(1 << 70), 1 << 70)
+near = st.integers(-(1 << 32), 1 << 32)
+
+
+@needs_compiled
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(near | big, near | big), max_size=30), near | st.integers(-(1 << 40), 1 << 40))
+def test_combine_never_overflows(pairs: list[tuple[int, int]], times: int) -> None:
+    major, minor = [p[0] for p in pairs], [p[1] for p in pairs]
+    assert compiled.combine(major, times, minor) == pure.combine(major, times, minor)
+
+
+@needs_compiled
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 4), st.integers(-3, 3) | big, st.sampled_from([None, T0, T0 + timedelta(microseconds=1), T0 + timedelta(days=1)]),
+                          st.integers(0, 3), st.sampled_from(["<a@x>", "<b@x>", "<a@y>"])), max_size=50),
+       st.integers(0, 4), st.booleans())
+def test_beyond(rows: list[tuple[int, int, datetime | None, int, str]], limit: int, best: bool) -> None:
+    """Ties in every column but the index are allowed: both keep the earlier index first."""
+    keys, stamps, numbers, ids = [r[0] for r in rows], [r[2] for r in rows], [r[3] for r in rows], [r[4] for r in rows]
+    scores = [r[1] for r in rows] if best else None
+    full = {k for k in set(keys) if keys.count(k) > limit and k % 2 == 0}
+    assert compiled.beyond(keys, full, limit, stamps, numbers, ids, scores) == pure.beyond(
+        keys, full, limit, stamps, numbers, ids, scores)
+
+
+utc_dates = st.datetimes(timezones=st.just(timezone.utc))
+any_dates = st.none() | st.datetimes() | utc_dates | st.datetimes(timezones=st.timezones())
+
+
+@needs_compiled
+@settings(max_examples=500, deadline=None)
+@given(st.lists(any_dates, min_size=2, max_size=6))
+def test_stamps_order_dates_as_they_compare(dates: list[datetime | None]) -> None:
+    """The compiled fast path for UTC dates gives the reference's microseconds, whatever the year."""
+    n = len(dates)
+    keys, numbers, ids = [0] * n, [0] * n, ["<same@x>"] * n
+    for limit in range(n):
+        assert compiled.beyond(keys, {0}, limit, dates, numbers, ids) == pure.beyond(keys, {0}, limit, dates, numbers, ids)
+    known = [d for d in dates if d is not None and d.tzinfo is not None]
+    assert sorted(known) == sorted(known, key=pure.stamp)
+
+
+def test_reference_examples() -> None:
+    """What each kernel computes, spelled out (runs on whichever implementation is in use)."""
+    assert kernels.indices_in(["a", "b", "a"], {"a"}) == [0, 2]
+    assert kernels.indices_naming([("x", "y"), (), ("z",)], {"y", "z"}) == [0, 2]
+    assert kernels.gather(["s", "t", "s", "u"], {"s": "tag1", "u": "tag1", "t": "tag2"}) == {
+        "tag1": [0, 2, 3], "tag2": [1]}
+    assert kernels.codes(["b", "a", "b"]) == [0, 1, 0]
+    assert kernels.thread_codes([(), ("<r>",), ("<r>", "<a>")], ["<r>", "<a>", "<b>"]) == [0, 0, 0]
+    assert kernels.combine([1, 2], 10, [3, 4]) == [13, 24]
+    stamps = [T0 + timedelta(hours=h) for h in (2, 0, 1, 0)]
+    keys, numbers, ids = [7, 7, 7, 8], [1, 2, 3, 4], ["<a>", "<b>", "<c>", "<d>"]
+    assert kernels.beyond(keys, {7}, 1, stamps, numbers, ids) == [0, 2]  # bucket 7 keeps its earliest
+    # keep = "best": the highest score, the earlier of the two -5s (index 2, at 1.0)
+    assert kernels.beyond(keys, {7}, 1, stamps, numbers, ids, [-5, -9, -5, 0]) == [0, 1]
