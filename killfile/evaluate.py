@@ -17,7 +17,7 @@ from nntp.models import Article, Overview
 from killfile.facts import Facts
 from killfile.conditions import NUMBER_KINDS, headers_of, leaves_of
 from killfile.headers import needs_article, overview_text, slow_text
-from killfile.matchers import TextMatcher
+from killfile.matchers import ReferenceTexts, TextMatcher
 from killfile.model import AllOf, AnyOf, Condition, Leaf, Not, Rule
 
 Hits = tuple[set[int], bool]
@@ -135,7 +135,7 @@ def _fast_values(facts: Facts, header: str, group: str) -> Sequence[str]:
     if header == "xref":
         return list(map(operator.attrgetter("xref"), facts.articles))
     if header == "references":
-        return list(map(" ".join, facts.references))
+        return ReferenceTexts(facts.references)
     if header == "address":
         return facts.addresses
     return [overview_text(a, header, group) for a in facts.articles]

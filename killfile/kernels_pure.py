@@ -43,6 +43,24 @@ def gather(values: Sequence[Any], table: dict[Any, K]) -> dict[K, list[int]]:
     return out
 
 
+def join_lines(values: Sequence[str]) -> bytes:
+    """The values as UTF-8 (errors replaced), one per line: line breaks inside a value become spaces."""
+    big = "\n".join(values).encode("utf-8", "replace")
+    if big.count(b"\n") != max(len(values) - 1, 0) or b"\r" in big:
+        big = "\n".join(v.replace("\r", " ").replace("\n", " ") for v in values).encode("utf-8", "replace")
+    return big
+
+
+def join_references(references: Sequence[tuple[str, ...]]) -> bytes:
+    """``join_lines`` of each article's References as header text (Message-IDs joined by spaces)."""
+    return join_lines(list(map(" ".join, references)))
+
+
+def count_newlines(buffer: bytes, start: int, end: int) -> int:
+    """``buffer.count(b"\n", start, end)``: the line a match starts on, counted from the last one."""
+    return buffer.count(b"\n", start, end)
+
+
 def codes(values: Sequence[Any]) -> list[int]:
     """Each distinct value -> 0, 1, 2... in order of first appearance."""
     ids = {v: n for n, v in enumerate(dict.fromkeys(values))}

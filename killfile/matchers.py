@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 
 from killfile import regex
-from killfile.kernels import gather
+from killfile.kernels import count_newlines, gather, join_lines, join_references
 from killfile.model import Leaf
 
 _UNJOINABLE = re.compile(r"\\[Az]|\(\?[a-zA-Z]*-")
@@ -98,9 +98,8 @@ class TextMatcher:
         """Line numbers where the joined alternation finds a match (a superset of the true hits)."""
         if self._prefilter is None:
             return list(range(len(values)))
-        big = "\n".join(values).encode("utf-8", "replace")
-        if big.count(b"\n") != len(values) - 1 or b"\r" in big:  # a value with a line break in it
-            big = "\n".join(_one_line(v) for v in values).encode("utf-8", "replace")
+        big = values.joined() if isinstance(values, ReferenceTexts) else join_lines(
+            values if isinstance(values, list) else list(values))
         search = self._prefilter.Match
         unanchored = regex.engine()._Anchor.UNANCHORED
         end = len(big)
@@ -110,7 +109,7 @@ class TextMatcher:
             start = search(unanchored, big, pos, end)[0][0]
             if start < 0:
                 break
-            line += big.count(b"\n", last, start)
+            line += count_newlines(big, last, start)
             last = start
             out.append(line)
             newline = big.find(b"\n", start)
@@ -118,6 +117,26 @@ class TextMatcher:
                 break
             pos = newline + 1
         return out
+
+
+class ReferenceTexts(Sequence[str]):
+    """Each article's References as header text, built only for the lines a scan looks at.
+
+    A References scan reads every article's Message-IDs once, joined straight
+    into one buffer (``join_references``); only candidate lines need their text.
+    """
+
+    def __init__(self, references: Sequence[tuple[str, ...]]) -> None:
+        self.references = references if isinstance(references, list) else list(references)
+
+    def __len__(self) -> int:
+        return len(self.references)
+
+    def __getitem__(self, k: int) -> str:  # type: ignore[override]
+        return " ".join(self.references[k])
+
+    def joined(self) -> bytes:
+        return join_references(self.references)
 
 
 def _one_line(value: str) -> str:

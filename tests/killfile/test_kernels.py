@@ -72,6 +72,32 @@ def test_thread_codes(pairs: list[tuple[tuple[str, ...], str]]) -> None:
     assert compiled.thread_codes(references, ids) == pure.thread_codes(references, ids)
 
 
+header_text = st.text(alphabet=st.sampled_from("ab <>@\n\r\x00é€\ud800"), max_size=6)
+
+
+@needs_compiled
+@settings(max_examples=300, deadline=None)
+@given(st.lists(header_text, max_size=12))
+def test_join_lines(values: list[str]) -> None:
+    """ASCII, non-ASCII, lone surrogates (replaced) and line breaks inside a value (spaces)."""
+    assert compiled.join_lines(values) == pure.join_lines(values)
+
+
+@needs_compiled
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(header_text, max_size=3).map(tuple), max_size=12))
+def test_join_references(refs: list[tuple[str, ...]]) -> None:
+    assert compiled.join_references(refs) == pure.join_references(refs)
+
+
+@needs_compiled
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=40), st.integers(-50, 50), st.integers(-50, 50))
+def test_count_newlines(buffer: bytes, start: int, end: int) -> None:
+    buffer = buffer.replace(b"a", b"\n")
+    assert compiled.count_newlines(buffer, start, end) == pure.count_newlines(buffer, start, end)
+
+
 T0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
 big = st.integers(-(1 << 70), 1 << 70)
 near = st.integers(-(1 << 32), 1 << 32)
@@ -125,6 +151,9 @@ def test_reference_examples() -> None:
     assert kernels.codes(["b", "a", "b"]) == [0, 1, 0]
     assert kernels.thread_codes([(), ("<r>",), ("<r>", "<a>")], ["<r>", "<a>", "<b>"]) == [0, 0, 0]
     assert kernels.combine([1, 2], 10, [3, 4]) == [13, 24]
+    assert kernels.join_lines(["a\nb", "é"]) == "a b\né".encode()
+    assert kernels.join_references([("<a>", "<b>"), ()]) == b"<a> <b>\n"
+    assert kernels.count_newlines(b"a\nb\nc", 0, 3) == 1
     stamps = [T0 + timedelta(hours=h) for h in (2, 0, 1, 0)]
     keys, numbers, ids = [7, 7, 7, 8], [1, 2, 3, 4], ["<a>", "<b>", "<c>", "<d>"]
     assert kernels.beyond(keys, {7}, 1, stamps, numbers, ids) == [0, 2]  # bucket 7 keeps its earliest
