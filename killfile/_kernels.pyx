@@ -61,6 +61,7 @@ cdef extern from "Python.h":
     int PyAnySet_Check(object)
 
 cdef long long _SMALL = 1LL << 31  # products of two such numbers fit a long long
+cdef long long _HUGE = 1LL << 62
 
 
 def indices_in(list values, container):
@@ -270,19 +271,56 @@ def count_newlines(bytes buffer, Py_ssize_t start, Py_ssize_t end):
 def codes(list values):
     cdef Py_ssize_t i, n = PyList_GET_SIZE(values)
     cdef dict ids = {}
-    cdef list out = PyList_New(n)
+    cdef list out = PyList_New(n), distinct = []
     cdef PyObject* found
     cdef object value, code
     for i in range(n):
         value = <object>PyList_GET_ITEM(values, i)
         found = PyDict_GetItem(ids, value)
         if found is NULL:
-            code = len(ids)
+            code = len(distinct)
             PyDict_SetItem(ids, value, code)
+            PyList_Append(distinct, value)
         else:
             code = <object>found
         Py_INCREF(code)
         PyList_SET_ITEM(out, i, code)
+    return out, distinct
+
+
+def gather_codes(list codes, list table):
+    cdef Py_ssize_t i, code, n = PyList_GET_SIZE(codes), size = PyList_GET_SIZE(table)
+    cdef dict out = {}
+    cdef object key
+    cdef PyObject* bucket
+    for i in range(n):
+        code = <object>PyList_GET_ITEM(codes, i)
+        if not 0 <= code < size:  # no entry: skipped, as the reference does
+            continue
+        key = <object>PyList_GET_ITEM(table, code)
+        if key is None:
+            continue
+        bucket = PyDict_GetItem(out, key)
+        if bucket is NULL:
+            PyDict_SetItem(out, key, [i])
+        else:
+            PyList_Append(<object>bucket, i)
+    return out
+
+
+def lookup(list codes, list table):
+    cdef Py_ssize_t i, code, n = PyList_GET_SIZE(codes), size = PyList_GET_SIZE(table)
+    cdef list out = PyList_New(n)
+    cdef object value
+    for i in range(n):
+        code = <object>PyList_GET_ITEM(codes, i)
+        if code < 0:
+            code += size  # Python's indexing, as the reference
+        if not 0 <= code < size:
+            raise IndexError("list index out of range")  # the unfilled list is freed safely
+        value = <object>PyList_GET_ITEM(table, code)
+        Py_INCREF(value)
+        PyList_SET_ITEM(out, i, value)
     return out
 
 
@@ -337,19 +375,22 @@ def combine(list major, long long times, list minor):
 
 
 cdef struct Member:
+    long long key  # the bucket
     long long first  # minus the score for keep = "best", else 0
     long long stamp  # microseconds since 1970, as kernels_pure.stamp
     long long number
     Py_ssize_t index
 
 
-cdef list _tie_ids = []  # the Message-IDs, read by _earlier on a tie (set while beyond sorts)
+cdef list _tie_ids = []  # the Message-IDs, read by _bucket_order on a tie (set while beyond sorts)
 
 
-cdef int _earlier(const void* pa, const void* pb) noexcept nogil:
-    """qsort order: the reference's stable sorts, with the index as the last key."""
+cdef int _bucket_order(const void* pa, const void* pb) noexcept nogil:
+    """qsort order: bucket, then the reference's stable sorts, with the index as the last key."""
     cdef const Member* a = <const Member*>pa
     cdef const Member* b = <const Member*>pb
+    if a.key != b.key:
+        return -1 if a.key < b.key else 1
     if a.first != b.first:
         return -1 if a.first < b.first else 1
     if a.stamp != b.stamp:
@@ -371,49 +412,64 @@ cdef int _by_message_id(Py_ssize_t i, Py_ssize_t j) noexcept nogil:
 
 def beyond(list keys, full, Py_ssize_t limit, list dates, list numbers, list message_ids, list scores=None):
     global _tie_ids
+    cdef Py_ssize_t n = PyList_GET_SIZE(keys)
+    if min(len(dates), len(numbers), len(message_ids), n if scores is None else len(scores)) < n:
+        raise ValueError("every column needs a value per key")
+    if not all(type(key) is int for key in full):
+        return kernels_pure.beyond(keys, full, limit, dates, numbers, message_ids, scores)
     try:
         _tie_ids = message_ids
         return _beyond(keys, full, limit, dates, numbers, scores)
-    except OverflowError:  # a score or number past 64 bits: the reference copes
+    except OverflowError:  # a key, score or number past 64 bits: the reference copes
         return kernels_pure.beyond(keys, full, limit, dates, numbers, message_ids, scores)
     finally:
         _tie_ids = []
 
 
+cdef long long _rank_of_score(object score) except? -1:
+    """Minus the score, so that ascending order puts the best first."""
+    cdef long long value = score
+    if not -_HUGE < value < _HUGE:
+        raise OverflowError("score out of range")
+    return -value
+
+
 cdef list _beyond(list keys, full, Py_ssize_t limit, list dates, list numbers, list scores):
-    cdef Py_ssize_t i, k, size, n = PyList_GET_SIZE(keys)
-    cdef dict buckets = {}
-    cdef PyObject* bucket
-    cdef object key
-    cdef list members, over = []
-    cdef Member* rows
+    """Every member of a full bucket as a C row, one qsort by (bucket, rank), then each run past ``limit``."""
+    cdef Py_ssize_t i, k, start, count = 0, room = 1024, n = PyList_GET_SIZE(keys)
     cdef bint is_set = PyAnySet_Check(full)
-    for i in range(n):
-        key = <object>PyList_GET_ITEM(keys, i)
-        if PySet_Contains(full, key) if is_set else key in full:
-            bucket = PyDict_GetItem(buckets, key)
-            if bucket is NULL:
-                PyDict_SetItem(buckets, key, [i])
-            else:
-                PyList_Append(<object>bucket, i)
-    for members in buckets.values():
-        size = len(members)
-        if size <= limit:
-            continue
-        rows = <Member*>malloc(size * sizeof(Member))
-        if rows is NULL:
-            raise MemoryError()
-        try:
-            for k in range(size):
-                i = members[k]
-                rows[k].first = -scores[i] if scores is not None else 0
-                rows[k].stamp = _stamp(dates[i])
-                rows[k].number = numbers[i]
-                rows[k].index = i
-            qsort(rows, size, sizeof(Member), _earlier)
-            for k in range(limit, size):
-                PyList_Append(over, rows[k].index)
-        finally:
-            free(rows)
+    cdef object key
+    cdef list over = []
+    cdef Member* rows = <Member*>malloc(room * sizeof(Member))
+    cdef Member* grown
+    if rows is NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            key = <object>PyList_GET_ITEM(keys, i)
+            if not (PySet_Contains(full, key) if is_set else key in full):
+                continue
+            if count == room:
+                room *= 2
+                grown = <Member*>realloc(rows, room * sizeof(Member))
+                if grown is NULL:
+                    raise MemoryError()
+                rows = grown
+            rows[count].key = key
+            rows[count].first = _rank_of_score(<object>PyList_GET_ITEM(scores, i)) if scores is not None else 0
+            rows[count].stamp = _stamp(<object>PyList_GET_ITEM(dates, i))
+            rows[count].number = <object>PyList_GET_ITEM(numbers, i)
+            rows[count].index = i
+            count += 1
+        qsort(rows, count, sizeof(Member), _bucket_order)
+        k = 0
+        while k < count:
+            start = k
+            while k < count and rows[k].key == rows[start].key:
+                if k - start >= limit:
+                    PyList_Append(over, rows[k].index)
+                k += 1
+    finally:
+        free(rows)
     over.sort()
     return over

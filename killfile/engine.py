@@ -27,7 +27,7 @@ from killfile import caps as caps_mod
 from killfile import detectors, spoilers, tags
 from killfile.evaluate import CompiledRules, LeafResults
 from killfile.facts import Facts
-from killfile.kernels import gather
+from killfile.kernels import gather_codes
 from killfile.headers import extra_value
 from killfile.model import (DEFAULT_LIMITS, SEVERITY, Applied, AuthorRule, Rule, RuleSet,
                             ThreadRule, UserState)
@@ -140,10 +140,10 @@ class _Run:
         Tags depend only on the distinct subjects, so they are worked out once per
         subject; one pass then gathers the articles of each distinct tag list.
         """
-        subjects = self.facts.subjects
-        per_subject = {s: names for s in dict.fromkeys(subjects) if (names := self._cached_tags(s))}
+        codes, distinct = self.facts.subject_codes
+        per_subject = [self._cached_tags(s) or None for s in distinct]
         out: dict[str, list[int]] = {}
-        for names, indices in gather(subjects, per_subject).items():
+        for names, indices in gather_codes(codes, per_subject).items():
             for name in names:
                 out.setdefault(name, []).extend(indices)
         return out

@@ -54,6 +54,9 @@ class LeafResults:
             if needs_article(header):
                 indices, values = self._slow_values(articles, header, full, full_idx)
                 self.hits.update(matcher.scan(values, indices))
+            elif header in ("subject", "from"):
+                coded = facts.subject_codes if header == "subject" else facts.author_codes
+                self.hits.update(matcher.scan_coded(*coded))
             else:
                 self.hits.update(matcher.scan(_fast_values(facts, header, group)))
         for leaf in compiled.other:
@@ -126,10 +129,7 @@ def _or(parts: list[Hits]) -> Hits:
 
 
 def _fast_values(facts: Facts, header: str, group: str) -> Sequence[str]:
-    if header == "subject":
-        return facts.subjects
-    if header == "from":
-        return facts.authors
+    """Each article's text for an overview header (Subject and From go by their codes instead)."""
     if header == "message-id":
         return facts.message_ids
     if header == "xref":

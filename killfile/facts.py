@@ -19,7 +19,7 @@ from itertools import compress, repeat
 from nntp.models import Overview
 
 from killfile.headers import normalize_address
-from killfile.kernels import codes, combine, indices_in, thread_codes
+from killfile.kernels import codes, combine, indices_in, lookup, thread_codes
 from killfile.kernels_pure import where
 
 __all__ = ["Facts", "where"]
@@ -56,11 +56,28 @@ class Facts:
         return list(map(operator.attrgetter("references"), self.articles))
 
     @cached_property
+    def subject_codes(self) -> tuple[list[int], list[str]]:
+        """(code of each article's Subject, the distinct Subjects), for tags and Subject tests.
+
+        A pass that looks strings up costs 15 ms on 150,000 articles; with codes the
+        Subjects are looked up once, and every later pass works on small integers.
+        """
+        return codes(self.subjects)
+
+    @cached_property
+    def author_codes(self) -> tuple[list[int], list[str]]:
+        """(code of each article's From, the distinct Froms), as ``subject_codes``."""
+        return codes(self.authors)
+
+    @cached_property
+    def _distinct_addresses(self) -> list[str]:
+        """The normalised address of each distinct From (``author_codes``)."""
+        return [normalize_address(a) for a in self.author_codes[1]]
+
+    @cached_property
     def addresses(self) -> list[str]:
         """Normalised From address of each article (normalised once per distinct From)."""
-        authors = self.authors
-        normal = {a: normalize_address(a) for a in dict.fromkeys(authors)}
-        return list(map(normal.__getitem__, authors))
+        return lookup(self.author_codes[0], self._distinct_addresses)
 
     @cached_property
     def by_id(self) -> dict[str, int]:
@@ -96,8 +113,8 @@ class Facts:
 
     @cached_property
     def address_ids(self) -> list[int]:
-        """A small integer per distinct address, so buckets can be counted in C (Counter)."""
-        return codes(self.addresses)
+        """A small integer per distinct address (first seen, first numbered), so buckets can be counted in C."""
+        return lookup(self.author_codes[0], codes(self._distinct_addresses)[0])
 
     @cached_property
     def author_count(self) -> int:

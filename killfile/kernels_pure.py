@@ -61,15 +61,34 @@ def count_newlines(buffer: bytes, start: int, end: int) -> int:
     return buffer.count(b"\n", start, end)
 
 
-def codes(values: Sequence[Any]) -> list[int]:
-    """Each distinct value -> 0, 1, 2... in order of first appearance."""
-    ids = {v: n for n, v in enumerate(dict.fromkeys(values))}
-    return list(map(ids.__getitem__, values))
+def codes(values: Sequence[K]) -> tuple[list[int], list[K]]:
+    """(code of each value, the distinct values): codes are 0, 1, 2... in order of first appearance.
+
+    One pass over the values; later passes work on the small integer codes and
+    the few distinct values, never touching the values' strings again.
+    """
+    distinct = list(dict.fromkeys(values))
+    ids = dict(zip(distinct, range(len(distinct))))
+    return list(map(ids.__getitem__, values)), distinct
+
+
+def gather_codes(codes: Sequence[int], table: Sequence[K | None]) -> dict[K, list[int]]:
+    """``gather`` by code: indices grouped by ``table[code]``, codes whose entry is None skipped."""
+    wanted = {code for code, key in enumerate(table) if key is not None}
+    out: dict[K, list[int]] = {}
+    for i in indices_in(codes, wanted):
+        out.setdefault(table[codes[i]], []).append(i)  # type: ignore[arg-type]
+    return out
+
+
+def lookup(codes: Sequence[int], table: Sequence[K]) -> list[K]:
+    """``table[code]`` for each code: a per-distinct-value result spread back over the articles."""
+    return list(map(table.__getitem__, codes))
 
 
 def thread_codes(references: Sequence[tuple[str, ...]], message_ids: Sequence[str]) -> list[int]:
-    """``codes`` of each article's thread key: its first reference, else its own Message-ID."""
-    return codes([r[0] if r else m for r, m in zip(references, message_ids)])
+    """The codes of each article's thread key: its first reference, else its own Message-ID."""
+    return codes([r[0] if r else m for r, m in zip(references, message_ids)])[0]
 
 
 def combine(major: Sequence[int], times: int, minor: Sequence[int]) -> list[int]:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 
 from killfile import regex
-from killfile.kernels import count_newlines, gather, join_lines, join_references
+from killfile.kernels import codes, count_newlines, gather_codes, join_lines, join_references
 from killfile.model import Leaf
 
 _UNJOINABLE = re.compile(r"\\[Az]|\(\?[a-zA-Z]*-")
@@ -65,23 +65,30 @@ class TextMatcher:
         Subjects and authors repeat a great deal, so only distinct values are
         searched; one C-level pass then finds the articles carrying a matching value.
         """
-        hits: dict[Leaf, set[int]] = {leaf: set() for group in self.leaves_of for leaf in group}
         if self.header in UNIQUE:
-            return self._scan_unique(values, indices, hits)
-        distinct = list(dict.fromkeys(values))
-        matched: dict[str, tuple[int, ...]] = {}
+            return self._scan_unique(values, indices, self._no_hits())
+        value_codes, distinct = codes(values if isinstance(values, list) else list(values))
+        hits = self.scan_coded(value_codes, distinct)
+        if indices is not None:
+            hits = {leaf: {indices[k] for k in found} for leaf, found in hits.items()}
+        return hits
+
+    def scan_coded(self, value_codes: list[int], distinct: Sequence[str]) -> dict[Leaf, set[int]]:
+        """``scan`` of values given as (code of each article's value, the distinct values)."""
+        hits = self._no_hits()
+        matched: list[tuple[int, ...] | None] = [None] * len(distinct)
         for k in self._candidates(distinct):
             found = self._match(_one_line(distinct[k]).encode("utf-8", "replace"))
             if found:
-                matched[distinct[k]] = tuple(found)
-        if not matched:
-            return hits
-        for patterns, ks in gather(values if isinstance(values, list) else list(values), matched).items():
-            articles = ks if indices is None else [indices[k] for k in ks]
+                matched[k] = tuple(found)
+        for patterns, articles in gather_codes(value_codes, matched).items():
             for pattern_index in patterns:
                 for leaf in self.leaves_of[pattern_index]:
                     hits[leaf].update(articles)
         return hits
+
+    def _no_hits(self) -> dict[Leaf, set[int]]:
+        return {leaf: set() for group in self.leaves_of for leaf in group}
 
     def _scan_unique(self, values: Sequence[str], indices: Sequence[int] | None,
                      hits: dict[Leaf, set[int]]) -> dict[Leaf, set[int]]:

@@ -66,6 +66,20 @@ def test_codes(values: list[str]) -> None:
 
 @needs_compiled
 @settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(-2, 6), max_size=40), st.lists(st.none() | st.sampled_from("xyz"), max_size=6))
+def test_gather_codes_and_lookup(codes: list[int], table: list[str | None]) -> None:
+    assert compiled.gather_codes(codes, table) == pure.gather_codes(codes, table)
+    try:
+        expected = pure.lookup(codes, table)
+    except IndexError:
+        with pytest.raises(IndexError):
+            compiled.lookup(codes, table)
+    else:
+        assert compiled.lookup(codes, table) == expected
+
+
+@needs_compiled
+@settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.lists(small_text, max_size=3).map(tuple), small_text), max_size=40))
 def test_thread_codes(pairs: list[tuple[tuple[str, ...], str]]) -> None:
     references, ids = [p[0] for p in pairs], [p[1] for p in pairs]
@@ -148,7 +162,9 @@ def test_reference_examples() -> None:
     assert kernels.indices_naming([("x", "y"), (), ("z",)], {"y", "z"}) == [0, 2]
     assert kernels.gather(["s", "t", "s", "u"], {"s": "tag1", "u": "tag1", "t": "tag2"}) == {
         "tag1": [0, 2, 3], "tag2": [1]}
-    assert kernels.codes(["b", "a", "b"]) == [0, 1, 0]
+    assert kernels.codes(["b", "a", "b"]) == ([0, 1, 0], ["b", "a"])
+    assert kernels.gather_codes([0, 1, 0, 2], ["s", None, "t"]) == {"s": [0, 2], "t": [3]}
+    assert kernels.lookup([1, 0, 1], ["x", "y"]) == ["y", "x", "y"]
     assert kernels.thread_codes([(), ("<r>",), ("<r>", "<a>")], ["<r>", "<a>", "<b>"]) == [0, 0, 0]
     assert kernels.combine([1, 2], 10, [3, 4]) == [13, 24]
     assert kernels.join_lines(["a\nb", "é"]) == "a b\né".encode()
