@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import operator
 import zoneinfo
-from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
-from itertools import compress, repeat
+from itertools import repeat
 
 from killfile.facts import Facts
-from killfile.kernels import beyond, combine, indices_in
+from killfile.kernels import beyond, combine, counts_over, indices_in
 from killfile.model import Cap
 
 _UNIX_DAY0 = date(1970, 1, 1).toordinal()
@@ -26,18 +25,13 @@ _UNIX_DAY0 = date(1970, 1, 1).toordinal()
 def over_cap(cap: Cap, facts: Facts, scores: Sequence[int]) -> list[int]:
     """Indices of the articles beyond ``cap.max`` in their (author, window) bucket.
 
-    Bucket keys are integers (author * span + window) built and counted in C;
-    only the buckets over the limit are gathered and sorted.
+    Bucket keys are integers (author * span + window), counted as C integers
+    (``counts_over``); only the buckets over the limit are gathered and sorted.
     """
-    if counts_every_pair(cap):
-        return _over_thread_cap(cap, facts, scores)
     windows = _windows(cap, facts)
     span = max(windows, default=0) + 2
     # A missing window (-1) lands on author * span - 1: a bucket no real window uses.
-    keys = combine(facts.address_ids, span, windows)
-    counts = Counter(keys)
-    full = {k for k in compress(counts.keys(), map(operator.gt, counts.values(), repeat(cap.max)))
-            if k % span != span - 1}
+    full = {k for k in counts_over(facts.address_ids, span, windows, cap.max) if k % span != span - 1}
     if cap.exempt and full:
         exempt_ids = {facts.address_ids[i] for i in indices_in(facts.addresses, cap.exempt)}
         full = {k for k in full if k // span not in exempt_ids}
@@ -46,19 +40,7 @@ def over_cap(cap: Cap, facts: Facts, scores: Sequence[int]) -> list[int]:
         full = {k for k in full if k // span in capped_ids}
     if not full:
         return []
-    return _trim(cap, facts, scores, keys, full)
-
-
-def counts_every_pair(cap: Cap) -> bool:
-    """A plain per-thread cap is judged on the (thread, author) counts of every thread."""
-    return cap.per == "thread" and not cap.exempt and not cap.authors
-
-
-def _over_thread_cap(cap: Cap, facts: Facts, scores: Sequence[int]) -> list[int]:
-    """Per-thread caps count (thread, author) pairs, which the detectors already counted."""
-    counts = facts.thread_author_counts
-    full = set(compress(counts.keys(), map(operator.gt, counts.values(), repeat(cap.max))))
-    return _trim(cap, facts, scores, facts.thread_author_keys, full) if full else []
+    return _trim(cap, facts, scores, combine(facts.address_ids, span, windows), full)
 
 
 def _trim(cap: Cap, facts: Facts, scores: Sequence[int], keys: list[int], full: set[int]) -> list[int]:

@@ -8,9 +8,10 @@ every article of the thread is tagged.
 
 from __future__ import annotations
 
+import math
 import operator
 from collections import Counter
-from itertools import compress, repeat
+from itertools import repeat
 
 from killfile.facts import Facts
 from killfile.model import DetectorConfig
@@ -25,8 +26,7 @@ def pingpong(facts: Facts, config: DetectorConfig) -> set[int]:
     """
     need = (config.pingpong_replies + 2) // 2
     span = facts.author_count
-    pairs = facts.pair_counts(2 * need)  # two authors with ``need`` articles each
-    busy_pairs = compress(pairs.keys(), map(operator.ge, pairs.values(), repeat(need)))
+    busy_pairs = facts.pairs_over(need - 1)  # (thread, author) with ``need`` articles or more
     busy: Counter[int] = Counter(map(operator.floordiv, busy_pairs, repeat(span)))
     threads = {t for t, authors in busy.items() if authors >= 2}
     members = facts.members(threads)
@@ -88,19 +88,17 @@ def dominated(facts: Facts, config: DetectorConfig) -> set[int]:
     """Articles of threads where one author wrote more than the configured share.
 
     An author can only dominate a thread of at least M articles with more than
-    X% of M articles, so one C-level pass keeps just the (thread, author) pairs
-    with that many; the share test then runs on those few, not on every pair.
+    X% of M articles, so only the (thread, author) pairs with that many are
+    counted out (``pairs_over``); the share test runs on those few, not on every pair.
     """
     sizes = facts.thread_sizes
     least = max(config.dominated_min, 1)
     if max(sizes.values(), default=0) < least:
         return set()
     floor = least * config.dominated_percent / 100
-    pairs = facts.pair_counts(least)
-    busy = compress(pairs.items(), map(operator.gt, pairs.values(), repeat(floor)))
     span = facts.author_count
     hit = set()
-    for key, count in busy:
+    for key, count in facts.pairs_over(math.floor(floor)).items():  # count > floor, in whole articles
         size = sizes[key // span]
         if size >= least and count * 100 > size * config.dominated_percent:
             hit.add(key // span)

@@ -194,10 +194,6 @@ class _Run:
 
     def _detectors(self) -> None:
         config = self.rules.detectors
-        if (config.pingpong or config.dominated) and any(
-                caps_mod.counts_every_pair(c) and in_scope(c.scope, self.group)
-                for c in (*self.rules.caps, *self.state.caps)):
-            self.facts.thread_author_counts  # a per-thread cap counts every pair anyway: one table for all
         if config.pingpong:
             hit = detectors.pingpong(self.facts, config)
             self.tag(hit, "pingpong")

@@ -18,7 +18,7 @@ from killfile.facts import Facts
 from killfile.conditions import NUMBER_KINDS, headers_of, leaves_of
 from killfile.headers import needs_article, overview_text, slow_text
 from killfile.matchers import ReferenceTexts, TextMatcher
-from killfile.model import AllOf, AnyOf, Condition, Leaf, Not, Rule
+from killfile.model import AllOf, Condition, Leaf, Not, Rule
 
 Hits = tuple[set[int], bool]
 """(indices, negated): negated means "every article except these"."""

@@ -10,16 +10,15 @@ pass, and the engine's whole budget is one second.
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from functools import cached_property
 from collections import Counter
-from itertools import compress, repeat
 
 from nntp.models import Overview
 
 from killfile.headers import normalize_address
-from killfile.kernels import codes, combine, indices_in, lookup, thread_codes
+from killfile.kernels import codes, combine, counts_over, indices_in, lookup, thread_codes
 from killfile.kernels_pure import where
 
 __all__ = ["Facts", "where"]
@@ -125,31 +124,17 @@ class Facts:
         """thread_id * author_count + address_id: one integer per (thread, author) pair."""
         return combine(self.thread_ids, self.author_count, self.address_ids)
 
-    @cached_property
-    def thread_author_counts(self) -> Counter[int]:
-        """Articles per (thread, author) pair, every thread (per-thread caps)."""
-        return Counter(self.thread_author_keys)
+    def pairs_over(self, limit: int) -> dict[int, int]:
+        """Articles per (thread, author) pair (``thread_author_keys``), for the pairs with more than ``limit``.
 
-    def pair_counts(self, least: int) -> Counter[int]:
-        """Articles per (thread, author) pair, counted at least in every thread of ``least`` or more articles.
-
-        The detectors look only at long threads, and on a real group nearly every
-        article is its own (thread, author) pair: counting the short threads too
-        would build a 150,000-entry table (12 MB) to throw most of it away. A table
-        counted for a lower ``least`` (more threads) is handed out as it is: callers
-        test thread sizes themselves.
+        The detectors and per-thread caps want only the busy pairs, and on a real
+        group nearly every article is its own pair: counting is done on C integers
+        and only the few busy pairs become Python objects.
         """
-        if least <= 1 or "thread_author_counts" in self.__dict__:
-            return self.thread_author_counts
-        cache: dict[int, Counter[int]] = self.__dict__.setdefault("_pair_counts", {})
-        found = next((cache[k] for k in sorted(cache) if k <= least), None)  # a superset serves too
-        if found is None:
-            long_threads = {t for t, size in self.thread_sizes.items() if size >= least}
-            flags = list(map(long_threads.__contains__, self.thread_ids))
-            found = cache[least] = Counter(map(
-                operator.add, map(operator.mul, compress(self.thread_ids, flags), repeat(self.author_count)),
-                compress(self.address_ids, flags)))
-        return found
+        cache: dict[int, dict[int, int]] = self.__dict__.setdefault("_pairs_over", {})
+        if limit not in cache:
+            cache[limit] = counts_over(self.thread_ids, self.author_count, self.address_ids, limit)
+        return cache[limit]
 
     @cached_property
     def thread_sizes(self) -> Counter[int]:

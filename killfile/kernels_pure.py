@@ -10,6 +10,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Collection, Container, Hashable, Sequence
 from datetime import datetime, timedelta, timezone
+from collections import Counter
 from itertools import compress, repeat
 from typing import Any, TypeVar
 
@@ -111,6 +112,16 @@ def stamp(when: datetime | None) -> int:
         return NO_DATE
     aware = when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when
     return (aware - _EPOCH) // _MICROSECOND
+
+
+def counts_over(major: Sequence[int], times: int, minor: Sequence[int], limit: int) -> dict[int, int]:
+    """How many times each ``combine``d key occurs, for the keys occurring more than ``limit`` times.
+
+    Buckets over a cap, authors busy in a thread: the answer is a few thousand
+    keys out of 150,000, so only those are handed back (in order of first appearance).
+    """
+    counts = Counter(combine(major, times, minor))
+    return {key: count for key, count in counts.items() if count > limit}
 
 
 def beyond(keys: Sequence[K], full: Collection[K], limit: int, dates: Sequence[datetime | None],

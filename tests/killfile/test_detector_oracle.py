@@ -60,16 +60,14 @@ def test_exactly_the_share_is_not_dominated() -> None:
 @settings(max_examples=100, deadline=None)
 @given(shapes=st.lists(st.lists(st.integers(0, 3), min_size=1, max_size=12), max_size=8),
        asked=st.lists(st.integers(0, 12), min_size=1, max_size=3))
-def test_pair_counts_hold_every_long_thread_exactly(shapes: list[list[int]], asked: list[int]) -> None:
-    """Whatever was asked before, pair_counts(k) counts every (thread, author) of a k+ thread right."""
-    facts = Facts(_threads(shapes))
-    every = facts.thread_author_counts if not asked[0] else None
-    for least in asked:
-        counts = facts.pair_counts(least)
-        full = Counter(facts.thread_author_keys)
-        span = facts.author_count
-        for key, n in full.items():
-            if facts.thread_sizes[key // span] >= least:
-                assert counts[key] == n
-        assert all(full[key] == n for key, n in counts.items())
-    assert every is None or every == Counter(facts.thread_author_keys)
+def test_pairs_over_counts_every_busy_pair_exactly(shapes: list[list[int]], asked: list[int]) -> None:
+    """Whatever was asked before, pairs_over(k) is every (thread, author) pair with more than k articles."""
+    arts = _threads(shapes)
+    facts = Facts(arts)
+    plain = Counter((a.references[0] if a.references else a.message_id, a.author) for a in arts)
+    span = facts.author_count
+    for limit in asked:
+        counts = facts.pairs_over(limit)
+        named = {(facts.thread_keys[facts.thread_ids.index(key // span)],
+                  arts[facts.address_ids.index(key % span)].author): n for key, n in counts.items()}
+        assert named == {pair: n for pair, n in plain.items() if n > limit}

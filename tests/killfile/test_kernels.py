@@ -112,6 +112,17 @@ def test_count_newlines(buffer: bytes, start: int, end: int) -> None:
     assert compiled.count_newlines(buffer, start, end) == pure.count_newlines(buffer, start, end)
 
 
+@needs_compiled
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5) | st.integers(1 << 31, 1 << 33), st.integers(-3, 3)), max_size=60),
+       st.sampled_from([1, 7, 1 << 32]), st.integers(0, 4))
+def test_counts_over(pairs: list[tuple[int, int]], times: int, limit: int) -> None:
+    major, minor = [p[0] for p in pairs], [p[1] for p in pairs]
+    got = compiled.counts_over(major, times, minor, limit)
+    want = pure.counts_over(major, times, minor, limit)
+    assert got == want and list(got) == list(want)
+
+
 T0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
 big = st.integers(-(1 << 70), 1 << 70)
 near = st.integers(-(1 << 32), 1 << 32)
@@ -167,6 +178,7 @@ def test_reference_examples() -> None:
     assert kernels.lookup([1, 0, 1], ["x", "y"]) == ["y", "x", "y"]
     assert kernels.thread_codes([(), ("<r>",), ("<r>", "<a>")], ["<r>", "<a>", "<b>"]) == [0, 0, 0]
     assert kernels.combine([1, 2], 10, [3, 4]) == [13, 24]
+    assert kernels.counts_over([1, 2, 1, 1], 10, [3, 4, 3, 5], 1) == {13: 2}
     assert kernels.join_lines(["a\nb", "é"]) == "a b\né".encode()
     assert kernels.join_references([("<a>", "<b>"), ()]) == b"<a> <b>\n"
     assert kernels.count_newlines(b"a\nb\nc", 0, 3) == 1
