@@ -64,6 +64,52 @@ cdef long long _SMALL = 1LL << 31  # products of two such numbers fit a long lon
 cdef long long _HUGE = 1LL << 62
 
 
+def columns(articles, names):
+    """One pass over NamedTuple records (fields read by position); anything else: the reference."""
+    cdef list rows = articles if type(articles) is list else list(articles)
+    cdef Py_ssize_t i, j, n = PyList_GET_SIZE(rows)
+    names = tuple(names)
+    cdef Py_ssize_t width = len(names)
+    if n == 0:
+        return [[] for _ in range(width)]
+    cls = type(<object>PyList_GET_ITEM(rows, 0))
+    fields = getattr(cls, "_fields", None)
+    if not issubclass(cls, tuple) or not isinstance(fields, tuple) or not all(name in fields for name in names):
+        return kernels_pure.columns(rows, names)
+    cdef list positions = [fields.index(name) for name in names]
+    cdef list out = [PyList_New(n) for _ in range(width)]
+    cdef object row, value
+    cdef Py_ssize_t at
+    for i in range(n):
+        row = <object>PyList_GET_ITEM(rows, i)
+        if type(row) is not cls or PyTuple_GET_SIZE(row) != len(fields):
+            return kernels_pure.columns(rows, names)  # the half-filled lists are freed safely
+        for j in range(width):
+            at = positions[j]
+            value = <object>PyTuple_GET_ITEM(row, at)
+            Py_INCREF(value)
+            PyList_SET_ITEM(<list>out[j], i, value)
+    return out
+
+
+def day_ordinals(list dates):
+    """toordinal() from the datetime's own fields, with no method call."""
+    cdef Py_ssize_t i, n = PyList_GET_SIZE(dates)
+    cdef list out = PyList_New(n)
+    cdef object when, value
+    for i in range(n):
+        when = <object>PyList_GET_ITEM(dates, i)
+        if when is None:
+            value = -1
+        elif PyDateTime_CheckExact(when):
+            value = _days_from_civil(datetime_year(when), datetime_month(when), datetime_day(when)) + 719163
+        else:
+            value = when.toordinal()
+        Py_INCREF(value)
+        PyList_SET_ITEM(out, i, value)
+    return out
+
+
 def indices_in(list values, container):
     cdef Py_ssize_t i, n = PyList_GET_SIZE(values)
     cdef list out = []

@@ -61,7 +61,7 @@ def _windows(cap: Cap, facts: Facts) -> list[int]:
         return [(d - 1) // 7 if d >= 0 else -1 for d in days]  # ordinal 1 (0001-01-01) was a Monday
     months = {d: _month(d) for d in set(days) if d >= 0}
     months[-1] = -1
-    return [months[d] for d in days]
+    return list(map(months.__getitem__, days))
 
 
 def day_numbers(stamps: Sequence[float | None], timezone_name: str) -> list[int]:

@@ -18,12 +18,13 @@ from collections import Counter
 from nntp.models import Overview
 
 from killfile.headers import normalize_address
-from killfile.kernels import codes, combine, counts_over, indices_in, lookup, thread_codes
+from killfile.kernels import codes, columns, combine, counts_over, day_ordinals, indices_in, lookup, thread_codes
 from killfile.kernels_pure import where
 
 __all__ = ["Facts", "where"]
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_OVERVIEW_FIELDS = ("subject", "author", "message_id", "references", "date", "number")
 
 
 def _canonical_key(article: Overview) -> tuple[int, float, str, str]:
@@ -39,20 +40,37 @@ class Facts:
         self.articles = articles
 
     @cached_property
+    def _overview(self) -> dict[str, list]:  # type: ignore[type-arg]
+        """The overview fields nearly every run needs, read in one pass over the records.
+
+        Reading one field per pass touched each of 150,000 records six times;
+        one pass reads them all while the record is in the cache.
+        """
+        return dict(zip(_OVERVIEW_FIELDS, columns(self.articles, _OVERVIEW_FIELDS)))
+
+    @property
     def subjects(self) -> list[str]:
-        return list(map(operator.attrgetter("subject"), self.articles))
+        return self._overview["subject"]
 
-    @cached_property
+    @property
     def authors(self) -> list[str]:
-        return list(map(operator.attrgetter("author"), self.articles))
+        return self._overview["author"]
 
-    @cached_property
+    @property
     def message_ids(self) -> list[str]:
-        return list(map(operator.attrgetter("message_id"), self.articles))
+        return self._overview["message_id"]
 
-    @cached_property
+    @property
     def references(self) -> list[tuple[str, ...]]:
-        return list(map(operator.attrgetter("references"), self.articles))
+        return self._overview["references"]
+
+    @property
+    def dates(self) -> list[datetime | None]:
+        return self._overview["date"]
+
+    @property
+    def numbers(self) -> list[int]:
+        return self._overview["number"]
 
     @cached_property
     def subject_codes(self) -> tuple[list[int], list[str]]:
@@ -159,16 +177,9 @@ class Facts:
         return [r[0] if r else m for r, m in zip(self.references, self.message_ids)]
 
     @cached_property
-    def dates(self) -> list[datetime | None]:
-        return list(map(operator.attrgetter("date"), self.articles))
-
-    @cached_property
     def utc_days(self) -> list[int]:
         """Proleptic ordinal of each article's UTC calendar day (dates are aware UTC), -1 without one."""
-        dates = self.dates
-        if None not in dates:
-            return list(map(datetime.toordinal, dates))  # type: ignore[arg-type]
-        return [d.toordinal() if d is not None else -1 for d in dates]
+        return day_ordinals(self.dates)
 
     @cached_property
     def timestamps(self) -> list[float | None]:
@@ -177,10 +188,6 @@ class Facts:
             return list(map(datetime.timestamp, dates))  # type: ignore[arg-type]
         return [d.timestamp() if d is not None else None for d in dates]
 
-
-    @cached_property
-    def numbers(self) -> list[int]:
-        return list(map(operator.attrgetter("number"), self.articles))
 
     def days(self, zone: str) -> list[int]:
         """Calendar day numbers in ``zone`` (-1 without a Date), computed once per zone."""

@@ -22,6 +22,18 @@ def where(flags: object) -> list[int]:
     return list(compress(range(1 << 62), flags))  # type: ignore[arg-type]
 
 
+def columns(articles: Sequence[Any], names: Sequence[str]) -> list[list[Any]]:
+    """One list per field name: ``[getattr(a, name) for a in articles]`` for each of ``names``."""
+    return [list(map(operator.attrgetter(name), articles)) for name in names]
+
+
+def day_ordinals(dates: Sequence[datetime | None]) -> list[int]:
+    """``toordinal()`` of each date (its own calendar day; the engine's dates are UTC), -1 for None."""
+    if None not in dates:
+        return list(map(datetime.toordinal, dates))  # type: ignore[arg-type]
+    return [d.toordinal() if d is not None else -1 for d in dates]
+
+
 def indices_in(values: Sequence[Any], container: Container[Any]) -> list[int]:
     """Indices of the values found in ``container``, ascending."""
     return where(map(container.__contains__, values))

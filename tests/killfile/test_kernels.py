@@ -9,6 +9,7 @@ helper is a failed build, not a slow pith.
 from __future__ import annotations
 
 import os
+from typing import NamedTuple
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -165,6 +166,37 @@ def test_stamps_order_dates_as_they_compare(dates: list[datetime | None]) -> Non
         assert compiled.beyond(keys, {0}, limit, dates, numbers, ids) == pure.beyond(keys, {0}, limit, dates, numbers, ids)
     known = [d for d in dates if d is not None and d.tzinfo is not None]
     assert sorted(known) == sorted(known, key=pure.stamp)
+
+
+@needs_compiled
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 9), st.text(max_size=3), any_dates), max_size=20))
+def test_columns_and_day_ordinals(rows: list[tuple[int, str, datetime | None]]) -> None:
+    from nntp.models import Overview
+
+    arts = [Overview(n, s, "a@x", d, f"<{n}@x>", ()) for n, s, d in rows]
+    names = ("date", "number", "subject")
+    assert compiled.columns(arts, names) == pure.columns(arts, names)
+    dates = [a.date for a in arts]
+    assert compiled.day_ordinals(dates) == pure.day_ordinals(dates)
+
+
+class Other(NamedTuple):
+    number: int
+    subject: str
+
+
+def test_columns_of_other_records_fall_back() -> None:
+    """Plain objects, or records of two kinds mixed, are read by name as the reference does."""
+    from nntp.models import Overview
+
+    class Plain:
+        def __init__(self, number: int) -> None:
+            self.number = number
+
+    assert kernels.columns([Plain(3), Plain(4)], ["number"]) == [[3, 4]]
+    mixed = [Overview(1, "s", "a@x", None, "<1@x>", ()), Other(2, "t")]
+    assert kernels.columns(mixed, ["subject", "number"]) == [["s", "t"], [1, 2]]
 
 
 def test_reference_examples() -> None:
