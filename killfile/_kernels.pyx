@@ -144,25 +144,6 @@ def indices_naming(list seqs, set wanted):
     return out
 
 
-def gather(list values, dict table):
-    cdef Py_ssize_t i, n = PyList_GET_SIZE(values)
-    cdef dict out = {}
-    cdef PyObject* key
-    cdef PyObject* bucket
-    cdef object value
-    for i in range(n):
-        value = <object>PyList_GET_ITEM(values, i)
-        key = PyDict_GetItem(table, value)
-        if key is NULL:
-            continue
-        bucket = PyDict_GetItem(out, <object>key)
-        if bucket is NULL:
-            PyDict_SetItem(out, <object>key, [i])
-        else:
-            PyList_Append(<object>bucket, i)
-    return out
-
-
 def join_lines(list values):
     cdef Py_ssize_t i, n = PyList_GET_SIZE(values)
     for i in range(n):
@@ -392,70 +373,6 @@ def thread_codes(list references, list message_ids):
     return out
 
 
-def combine(list major, long long times, list minor):
-    cdef Py_ssize_t i, n = PyList_GET_SIZE(major)
-    if PyList_GET_SIZE(minor) != n:
-        raise ValueError("major and minor differ in length")
-    cdef list out = PyList_New(n)
-    cdef object a, b, value
-    cdef long long x, y
-    cdef int big_x, big_y
-    cdef bint small_pair
-    cdef bint small = -_SMALL < times < _SMALL
-    for i in range(n):
-        a = <object>PyList_GET_ITEM(major, i)
-        b = <object>PyList_GET_ITEM(minor, i)
-        if small and type(a) is int and type(b) is int:
-            x = PyLong_AsLongLongAndOverflow(a, &big_x)
-            y = PyLong_AsLongLongAndOverflow(b, &big_y)
-            small_pair = not big_x and not big_y and -_SMALL < x < _SMALL and -_SMALL < y < _SMALL
-        else:
-            small_pair = False
-        if small_pair:
-            value = x * times + y
-        else:  # big or odd numbers: Python arithmetic, as the reference does
-            value = a * times + b
-        Py_INCREF(value)
-        PyList_SET_ITEM(out, i, value)
-    return out
-
-
-cdef struct Member:
-    long long key  # the bucket
-    long long first  # minus the score for keep = "best", else 0
-    long long stamp  # microseconds since 1970, as kernels_pure.stamp
-    long long number
-    Py_ssize_t index
-
-
-cdef list _tie_ids = []  # the Message-IDs, read by _bucket_order on a tie (set while beyond sorts)
-
-
-cdef int _bucket_order(const void* pa, const void* pb) noexcept nogil:
-    """qsort order: bucket, then the reference's stable sorts, with the index as the last key."""
-    cdef const Member* a = <const Member*>pa
-    cdef const Member* b = <const Member*>pb
-    if a.key != b.key:
-        return -1 if a.key < b.key else 1
-    if a.first != b.first:
-        return -1 if a.first < b.first else 1
-    if a.stamp != b.stamp:
-        return -1 if a.stamp < b.stamp else 1
-    if a.number != b.number:
-        return -1 if a.number < b.number else 1
-    return _by_message_id(a.index, b.index)
-
-
-cdef int _by_message_id(Py_ssize_t i, Py_ssize_t j) noexcept nogil:
-    """The rare full tie: compare Message-IDs, then indices (qsort runs with the GIL held)."""
-    with gil:
-        x = <object>PyList_GET_ITEM(_tie_ids, i)
-        y = <object>PyList_GET_ITEM(_tie_ids, j)
-        if x != y:
-            return -1 if x < y else 1
-    return -1 if i < j else (1 if i > j else 0)
-
-
 cdef struct Tally:
     long long key
     Py_ssize_t count
@@ -472,65 +389,103 @@ cdef inline unsigned long long _mix(unsigned long long x) noexcept nogil:
     return x
 
 
-def counts_over(list major, long long times, list minor, Py_ssize_t limit):
-    """An open-addressing table of C integers instead of a Counter of 150,000 Python ints."""
-    cdef Py_ssize_t i, n = PyList_GET_SIZE(major), size = 16, mask, slot, hits = 0
-    if PyList_GET_SIZE(minor) != n:
-        raise ValueError("major and minor differ in length")
-    cdef long long x, y, key
-    cdef int big_x, big_y
-    cdef object a, b
-    if not -_SMALL < times < _SMALL:
-        return kernels_pure.counts_over(major, times, minor, limit)
-    while size < 2 * n:
-        size *= 2
-    mask = size - 1
-    cdef Tally* table = <Tally*>malloc(size * sizeof(Tally))
-    if table is NULL:
-        raise MemoryError()
+cdef class _KeyTable:
+    """An open-addressing table of C integer keys (splitmix-mixed, at most half full)."""
+
+    cdef Tally* slots
+    cdef Py_ssize_t mask
+
+    def __cinit__(self, Py_ssize_t keys):
+        cdef Py_ssize_t size = 16, slot
+        while size < 2 * keys:
+            size *= 2
+        self.mask = size - 1
+        self.slots = <Tally*>malloc(size * sizeof(Tally))
+        if self.slots is NULL:
+            raise MemoryError()
+        for slot in range(size):
+            self.slots[slot].first = -1
+
+    def __dealloc__(self):
+        free(self.slots)
+
+    cdef inline Tally* find(self, long long key) noexcept:
+        """The key's slot, or the empty slot where it would go (first < 0)."""
+        cdef Py_ssize_t slot = _mix(<unsigned long long>key) & self.mask
+        while self.slots[slot].first >= 0 and self.slots[slot].key != key:
+            slot = (slot + 1) & self.mask
+        return &self.slots[slot]
+
+
+cdef class _Combined:
+    """``major[i] * times + minor[i]`` as a C integer, or a refusal when it might not fit."""
+
+    cdef list major, minor
+    cdef long long times
+
+    def __cinit__(self, list major, long long times, list minor):
+        if PyList_GET_SIZE(minor) != PyList_GET_SIZE(major):
+            raise ValueError("major and minor differ in length")
+        self.major, self.times, self.minor = major, times, minor
+
+    cdef bint at(self, Py_ssize_t i, long long* key) except -1:
+        cdef object a = <object>PyList_GET_ITEM(self.major, i)
+        cdef object b = <object>PyList_GET_ITEM(self.minor, i)
+        cdef int big_x, big_y
+        cdef long long x, y
+        if type(a) is not int or type(b) is not int or not -_SMALL < self.times < _SMALL:
+            return False
+        x = PyLong_AsLongLongAndOverflow(a, &big_x)
+        y = PyLong_AsLongLongAndOverflow(b, &big_y)
+        if big_x or big_y or not (-_SMALL < x < _SMALL and -_SMALL < y < _SMALL):
+            return False
+        key[0] = x * self.times + y
+        return True
+
+
+class _Unfit(Exception):
+    """A key that does not fit a C integer: the reference implementation takes over."""
+
+
+def counts_over(list major, times, list minor, Py_ssize_t limit):
+    """Counted in a C table instead of a Counter of 150,000 Python ints."""
+    cdef _Combined combined
     try:
-        for slot in range(size):
-            table[slot].first = -1
-        for i in range(n):
-            a = <object>PyList_GET_ITEM(major, i)
-            b = <object>PyList_GET_ITEM(minor, i)
-            if type(a) is not int or type(b) is not int:
-                return kernels_pure.counts_over(major, times, minor, limit)
-            x = PyLong_AsLongLongAndOverflow(a, &big_x)
-            y = PyLong_AsLongLongAndOverflow(b, &big_y)
-            if big_x or big_y or not (-_SMALL < x < _SMALL and -_SMALL < y < _SMALL):
-                return kernels_pure.counts_over(major, times, minor, limit)
-            key = x * times + y
-            slot = _mix(<unsigned long long>key) & mask
-            while table[slot].first >= 0 and table[slot].key != key:
-                slot = (slot + 1) & mask
-            if table[slot].first < 0:
-                table[slot].key = key
-                table[slot].count = 0
-                table[slot].first = i
-            table[slot].count += 1
-        found = []
-        for slot in range(size):
-            if table[slot].first >= 0 and table[slot].count > limit:
-                found.append((table[slot].first, table[slot].key, table[slot].count))
-    finally:
-        free(table)
+        combined = _Combined(major, times, minor)
+    except OverflowError:
+        return kernels_pure.counts_over(major, times, minor, limit)
+    cdef Py_ssize_t i, n = PyList_GET_SIZE(major), slot
+    cdef _KeyTable table = _KeyTable(n)
+    cdef Tally* tally
+    cdef long long key
+    for i in range(n):
+        if not combined.at(i, &key):
+            return kernels_pure.counts_over(major, times, minor, limit)
+        tally = table.find(key)
+        if tally.first < 0:
+            tally.key = key
+            tally.count = 0
+            tally.first = i
+        tally.count += 1
+    found = []
+    for slot in range(table.mask + 1):
+        if table.slots[slot].first >= 0 and table.slots[slot].count > limit:
+            found.append((table.slots[slot].first, table.slots[slot].key, table.slots[slot].count))
     found.sort()  # first appearance, as a Counter keeps them
     return {key: count for _, key, count in found}
 
 
-def beyond(list keys, full, Py_ssize_t limit, list dates, list numbers, list message_ids, list scores=None):
+def beyond(list major, times, list minor, full, Py_ssize_t limit, list dates, list numbers,
+           list message_ids, list scores=None):
     global _tie_ids
-    cdef Py_ssize_t n = PyList_GET_SIZE(keys)
-    if min(len(dates), len(numbers), len(message_ids), n if scores is None else len(scores)) < n:
-        raise ValueError("every column needs a value per key")
-    if not all(type(key) is int for key in full):
-        return kernels_pure.beyond(keys, full, limit, dates, numbers, message_ids, scores)
+    cdef Py_ssize_t n = PyList_GET_SIZE(major)
+    if min(len(minor), len(dates), len(numbers), len(message_ids), n if scores is None else len(scores)) < n:
+        raise ValueError("every column needs a value per article")
     try:
         _tie_ids = message_ids
-        return _beyond(keys, full, limit, dates, numbers, scores)
-    except OverflowError:  # a key, score or number past 64 bits: the reference copes
-        return kernels_pure.beyond(keys, full, limit, dates, numbers, message_ids, scores)
+        return _beyond(_Combined(major, times, minor), n, full, limit, dates, numbers, scores)
+    except (OverflowError, _Unfit):  # a key, score or number past 64 bits: the reference copes
+        return kernels_pure.beyond(major, times, minor, full, limit, dates, numbers, message_ids, scores)
     finally:
         _tie_ids = []
 
@@ -543,11 +498,18 @@ cdef long long _rank_of_score(object score) except? -1:
     return -value
 
 
-cdef list _beyond(list keys, full, Py_ssize_t limit, list dates, list numbers, list scores):
+cdef list _beyond(_Combined combined, Py_ssize_t n, full, Py_ssize_t limit, list dates, list numbers, list scores):
     """Every member of a full bucket as a C row, one qsort by (bucket, rank), then each run past ``limit``."""
-    cdef Py_ssize_t i, k, start, count = 0, room = 1024, n = PyList_GET_SIZE(keys)
-    cdef bint is_set = PyAnySet_Check(full)
-    cdef object key
+    cdef Py_ssize_t i, k, start, count = 0, room = 1024
+    cdef long long key
+    cdef _KeyTable wanted = _KeyTable(len(full))
+    cdef Tally* tally
+    for item in full:
+        if type(item) is not int:
+            raise _Unfit()
+        tally = wanted.find(item)
+        tally.key = item
+        tally.first = 0
     cdef list over = []
     cdef Member* rows = <Member*>malloc(room * sizeof(Member))
     cdef Member* grown
@@ -555,8 +517,9 @@ cdef list _beyond(list keys, full, Py_ssize_t limit, list dates, list numbers, l
         raise MemoryError()
     try:
         for i in range(n):
-            key = <object>PyList_GET_ITEM(keys, i)
-            if not (PySet_Contains(full, key) if is_set else key in full):
+            if not combined.at(i, &key):
+                raise _Unfit()
+            if wanted.find(key).first < 0:
                 continue
             if count == room:
                 room *= 2

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta, timezone
 from itertools import repeat
 
 from killfile.facts import Facts
-from killfile.kernels import beyond, combine, counts_over, indices_in
+from killfile.kernels import beyond, counts_over, indices_in
 from killfile.model import Cap
 
 _UNIX_DAY0 = date(1970, 1, 1).toordinal()
@@ -40,14 +40,14 @@ def over_cap(cap: Cap, facts: Facts, scores: Sequence[int]) -> list[int]:
         full = {k for k in full if k // span in capped_ids}
     if not full:
         return []
-    return _trim(cap, facts, scores, combine(facts.address_ids, span, windows), full)
+    return _trim(cap, facts, scores, span, windows, full)
 
 
-def _trim(cap: Cap, facts: Facts, scores: Sequence[int], keys: list[int], full: set[int]) -> list[int]:
+def _trim(cap: Cap, facts: Facts, scores: Sequence[int], span: int, windows: list[int], full: set[int]) -> list[int]:
     """What lies beyond ``cap.max`` in each over-full bucket, in the cap's order: earliest first
     (date, number, Message-ID), or for ``keep = "best"`` highest score first, earliest among equals."""
     best = list(scores) if cap.keep == "best" else None
-    return beyond(keys, full, cap.max, facts.dates, facts.numbers, facts.message_ids, best)
+    return beyond(facts.address_ids, span, windows, full, cap.max, facts.dates, facts.numbers, facts.message_ids, best)
 
 
 def _windows(cap: Cap, facts: Facts) -> list[int]:

@@ -18,7 +18,7 @@ from collections import Counter
 from nntp.models import Overview
 
 from killfile.headers import normalize_address
-from killfile.kernels import codes, columns, combine, counts_over, day_ordinals, indices_in, lookup, thread_codes
+from killfile.kernels import codes, columns, counts_over, day_ordinals, indices_in, lookup, thread_codes
 from killfile.kernels_pure import where
 
 __all__ = ["Facts", "where"]
@@ -137,13 +137,8 @@ class Facts:
     def author_count(self) -> int:
         return max(self.address_ids, default=-1) + 1
 
-    @cached_property
-    def thread_author_keys(self) -> list[int]:
-        """thread_id * author_count + address_id: one integer per (thread, author) pair."""
-        return combine(self.thread_ids, self.author_count, self.address_ids)
-
     def pairs_over(self, limit: int) -> dict[int, int]:
-        """Articles per (thread, author) pair (``thread_author_keys``), for the pairs with more than ``limit``.
+        """Articles per (thread, author) pair, keyed thread id * author_count + address id, for the pairs with more than ``limit``.
 
         The detectors and per-thread caps want only the busy pairs, and on a real
         group nearly every article is its own pair: counting is done on C integers

@@ -14,17 +14,16 @@ with hypothesis that the two agree, and ``COMPILED`` says which one is in use
 from __future__ import annotations
 
 try:
-    from killfile._kernels import (beyond, codes, columns, combine, count_newlines, counts_over, day_ordinals,
-                                   gather, gather_codes, indices_in, indices_naming, join_lines, join_references,
-                                   lookup, thread_codes)
+    from killfile._kernels import (beyond, codes, columns, count_newlines, counts_over, day_ordinals, gather_codes,
+                                   indices_in, indices_naming, join_lines, join_references, lookup, thread_codes)
 except ImportError:  # no compiler at install time: the reference implementation, same answers
-    from killfile.kernels_pure import (beyond, codes, columns, combine, count_newlines,  # type: ignore[assignment]
-                                       counts_over, day_ordinals, gather, gather_codes, indices_in, indices_naming,
+    from killfile.kernels_pure import (beyond, codes, columns, count_newlines,  # type: ignore[assignment]
+                                       counts_over, day_ordinals, gather_codes, indices_in, indices_naming,
                                        join_lines, join_references, lookup, thread_codes)
 
     COMPILED = False
 else:
     COMPILED = True
 
-__all__ = ["COMPILED", "beyond", "codes", "columns", "combine", "count_newlines", "counts_over", "day_ordinals", "gather", "gather_codes", "indices_in",
-           "indices_naming", "join_lines", "join_references", "lookup", "thread_codes"]
+__all__ = ["COMPILED", "beyond", "codes", "columns", "count_newlines", "counts_over", "day_ordinals", "gather_codes",
+           "indices_in", "indices_naming", "join_lines", "join_references", "lookup", "thread_codes"]

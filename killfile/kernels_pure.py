@@ -44,18 +44,6 @@ def indices_naming(seqs: Sequence[tuple[str, ...]], wanted: set[str]) -> list[in
     return where(map(operator.not_, map(wanted.isdisjoint, seqs)))
 
 
-def gather(values: Sequence[Any], table: dict[Any, K]) -> dict[K, list[int]]:
-    """Indices grouped by ``table[value]``; values missing from ``table`` are skipped.
-
-    One pass where a membership pass per group would cost one each: the tags of
-    the distinct Subjects, the tests a distinct From matched, a cap's full buckets.
-    """
-    out: dict[K, list[int]] = {}
-    for i in indices_in(values, table):
-        out.setdefault(table[values[i]], []).append(i)
-    return out
-
-
 def join_lines(values: Sequence[str]) -> bytes:
     """The values as UTF-8 (errors replaced), one per line: line breaks inside a value become spaces."""
     big = "\n".join(values).encode("utf-8", "replace")
@@ -86,7 +74,11 @@ def codes(values: Sequence[K]) -> tuple[list[int], list[K]]:
 
 
 def gather_codes(codes: Sequence[int], table: Sequence[K | None]) -> dict[K, list[int]]:
-    """``gather`` by code: indices grouped by ``table[code]``, codes whose entry is None skipped."""
+    """Indices grouped by ``table[code]`` (codes whose entry is None skipped), ascending in each group.
+
+    One pass where a membership pass per group would cost one each: the tags of
+    the distinct Subjects, the tests a distinct From matched.
+    """
     wanted = {code for code, key in enumerate(table) if key is not None}
     out: dict[K, list[int]] = {}
     for i in indices_in(codes, wanted):
@@ -105,7 +97,10 @@ def thread_codes(references: Sequence[tuple[str, ...]], message_ids: Sequence[st
 
 
 def combine(major: Sequence[int], times: int, minor: Sequence[int]) -> list[int]:
-    """``major[i] * times + minor[i]``: one integer per (thread, author) or (author, window) pair."""
+    """``major[i] * times + minor[i]``: one integer per (thread, author) or (author, window) pair.
+
+    The compiled kernels compute these keys as C integers and never build the list.
+    """
     return list(map(operator.add, map(operator.mul, major, repeat(times)), minor))
 
 
@@ -136,16 +131,18 @@ def counts_over(major: Sequence[int], times: int, minor: Sequence[int], limit: i
     return {key: count for key, count in counts.items() if count > limit}
 
 
-def beyond(keys: Sequence[K], full: Collection[K], limit: int, dates: Sequence[datetime | None],
-           numbers: Sequence[int], message_ids: Sequence[str], scores: Sequence[int] | None = None) -> list[int]:
+def beyond(major: Sequence[int], times: int, minor: Sequence[int], full: Collection[int], limit: int,
+           dates: Sequence[datetime | None], numbers: Sequence[int], message_ids: Sequence[str],
+           scores: Sequence[int] | None = None) -> list[int]:
     """The members of each bucket in ``full`` past the first ``limit``, ascending.
 
-    A bucket is the indices sharing a key. Its members are ranked earliest first
+    A bucket is the indices sharing a ``combine``d key. Its members are ranked earliest first
     (``stamp`` of the date, then article number, then Message-ID, then index), or with
     ``scores`` highest score first and earliest among equals: a total order, so
     which articles a cap keeps never depends on the order articles came in.
     """
-    buckets: dict[K, list[int]] = {}
+    keys = combine(major, times, minor)
+    buckets: dict[int, list[int]] = {}
     for i in indices_in(keys, full):
         buckets.setdefault(keys[i], []).append(i)
     over: list[int] = []
