@@ -8,12 +8,18 @@ compiler is present) does each in one tight loop, with no bound-method call per
 element and several passes fused into one. Where it could not be built,
 ``killfile.kernels_pure`` gives the same results more slowly; the tests check
 with hypothesis that the two agree, and ``COMPILED`` says which one is in use
-(``bench/score_bench.py`` prints it).
+(``bench/score_bench.py`` prints it). ``PITH_PURE_KERNELS=1`` in the environment
+picks the reference even where the helper is built: to compare the two, or to
+rule the helper out when chasing a scoring bug.
 """
 
 from __future__ import annotations
 
+import os
+
 try:
+    if os.environ.get("PITH_PURE_KERNELS"):
+        raise ImportError("PITH_PURE_KERNELS is set")
     from killfile._kernels import (beyond, codes, columns, count_newlines, counts_over, day_ordinals, gather_codes,
                                    indices_in, indices_naming, join_lines, join_references, lookup, thread_codes)
 except ImportError:  # no compiler at install time: the reference implementation, same answers
