@@ -20,7 +20,7 @@ from cpython.datetime cimport (PyDateTime_CheckExact, datetime_day, datetime_hou
                                datetime_minute, datetime_month, datetime_second, datetime_tzinfo, datetime_year,
                                import_datetime)
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
-from libc.stdlib cimport free, malloc, qsort, realloc
+from libc.stdlib cimport calloc, free, malloc, qsort, realloc
 from libc.string cimport memchr, memcpy
 
 from datetime import timezone
@@ -373,6 +373,42 @@ def thread_codes(list references, list message_ids):
     return out
 
 
+cdef struct Member:
+    long long key  # the bucket
+    long long first  # minus the score for keep = "best", else 0
+    long long stamp  # microseconds since 1970, as kernels_pure.stamp
+    long long number
+    Py_ssize_t index
+
+
+cdef list _tie_ids = []  # the Message-IDs, read by _bucket_order on a tie (set while beyond sorts)
+
+
+cdef int _bucket_order(const void* pa, const void* pb) noexcept nogil:
+    """qsort order: bucket, then the reference's stable sorts, with the index as the last key."""
+    cdef const Member* a = <const Member*>pa
+    cdef const Member* b = <const Member*>pb
+    if a.key != b.key:
+        return -1 if a.key < b.key else 1
+    if a.first != b.first:
+        return -1 if a.first < b.first else 1
+    if a.stamp != b.stamp:
+        return -1 if a.stamp < b.stamp else 1
+    if a.number != b.number:
+        return -1 if a.number < b.number else 1
+    return _by_message_id(a.index, b.index)
+
+
+cdef int _by_message_id(Py_ssize_t i, Py_ssize_t j) noexcept nogil:
+    """The rare full tie: compare Message-IDs, then indices (qsort runs with the GIL held)."""
+    with gil:
+        x = <object>PyList_GET_ITEM(_tie_ids, i)
+        y = <object>PyList_GET_ITEM(_tie_ids, j)
+        if x != y:
+            return -1 if x < y else 1
+    return -1 if i < j else (1 if i > j else 0)
+
+
 cdef struct Tally:
     long long key
     Py_ssize_t count
@@ -417,60 +453,121 @@ cdef class _KeyTable:
         return &self.slots[slot]
 
 
-cdef class _Combined:
-    """``major[i] * times + minor[i]`` as a C integer, or a refusal when it might not fit."""
+cdef struct Entry:
+    long long minor
+    Py_ssize_t index
 
-    cdef list major, minor
+
+cdef int _by_minor(const void* pa, const void* pb) noexcept nogil:
+    cdef const Entry* a = <const Entry*>pa
+    cdef const Entry* b = <const Entry*>pb
+    if a.minor != b.minor:
+        return -1 if a.minor < b.minor else 1
+    return -1 if a.index < b.index else (1 if a.index > b.index else 0)
+
+
+cdef class _Groups:
+    """The articles ordered by (major, minor, index), as C arrays: buckets are runs of equal pairs.
+
+    A counting sort on the major column (small codes: author or thread ids)
+    followed by a sort of each major's few articles by the minor column. Unlike
+    a hash table of 150,000 keys it reads and writes memory nearly in order,
+    which is what costs on a big group. ``ok`` is False when the columns do not
+    fit (a negative or huge code, a number past 32 bits) or when two pairs could
+    share a key (the minor values span ``times`` or more): the caller then uses
+    the reference implementation.
+    """
+
+    cdef Entry* entries  # sorted, n of them
+    cdef Py_ssize_t* starts  # entries[starts[m]:starts[m + 1]] have major m
+    cdef Py_ssize_t n, majors
     cdef long long times
+    cdef bint ok
 
-    def __cinit__(self, list major, long long times, list minor):
-        if PyList_GET_SIZE(minor) != PyList_GET_SIZE(major):
+    def __cinit__(self, list major, times, list minor):
+        cdef Py_ssize_t i, m, n = PyList_GET_SIZE(major)
+        cdef int big
+        cdef long long value, lowest = 0, highest = 0
+        cdef object item
+        self.n, self.ok, self.entries, self.starts = n, False, NULL, NULL
+        if PyList_GET_SIZE(minor) != n:
             raise ValueError("major and minor differ in length")
-        self.major, self.times, self.minor = major, times, minor
+        if type(times) is not int or not -_SMALL < times < _SMALL:
+            return
+        self.times = times
+        cdef int* codes = <int*>malloc(max(n, 1) * sizeof(int))
+        if codes is NULL:
+            raise MemoryError()
+        try:
+            self.majors = 0
+            for i in range(n):
+                item = <object>PyList_GET_ITEM(major, i)
+                if type(item) is not int:
+                    return
+                value = PyLong_AsLongLongAndOverflow(item, &big)
+                if big or not 0 <= value < _SMALL or value > 4 * n + 1024:
+                    return
+                codes[i] = <int>value
+                if value >= self.majors:
+                    self.majors = value + 1
+            self.starts = <Py_ssize_t*>calloc(self.majors + 1, sizeof(Py_ssize_t))
+            self.entries = <Entry*>malloc(max(n, 1) * sizeof(Entry))
+            if self.starts is NULL or self.entries is NULL:
+                raise MemoryError()
+            for i in range(n):
+                self.starts[codes[i] + 1] += 1
+            for m in range(self.majors):
+                self.starts[m + 1] += self.starts[m]
+            for i in range(n):  # stable scatter: each major's articles in index order
+                item = <object>PyList_GET_ITEM(minor, i)
+                if type(item) is not int:
+                    return
+                value = PyLong_AsLongLongAndOverflow(item, &big)
+                if big or not -_SMALL < value < _SMALL:
+                    return
+                if i == 0 or value < lowest:
+                    lowest = value
+                if i == 0 or value > highest:
+                    highest = value
+                m = codes[i]
+                self.entries[self.starts[m]].minor = value
+                self.entries[self.starts[m]].index = i
+                self.starts[m] += 1
+            if n and highest - lowest >= (times if times > 0 else -times):
+                return  # (major, minor) -> key would not be one-to-one
+            for m in range(self.majors, 0, -1):  # the scatter moved each start to the next one's
+                self.starts[m] = self.starts[m - 1]
+            self.starts[0] = 0
+            for m in range(self.majors):
+                if self.starts[m + 1] - self.starts[m] > 1:
+                    qsort(&self.entries[self.starts[m]], self.starts[m + 1] - self.starts[m], sizeof(Entry), _by_minor)
+            self.ok = True
+        finally:
+            free(codes)
 
-    cdef bint at(self, Py_ssize_t i, long long* key) except -1:
-        cdef object a = <object>PyList_GET_ITEM(self.major, i)
-        cdef object b = <object>PyList_GET_ITEM(self.minor, i)
-        cdef int big_x, big_y
-        cdef long long x, y
-        if type(a) is not int or type(b) is not int or not -_SMALL < self.times < _SMALL:
-            return False
-        x = PyLong_AsLongLongAndOverflow(a, &big_x)
-        y = PyLong_AsLongLongAndOverflow(b, &big_y)
-        if big_x or big_y or not (-_SMALL < x < _SMALL and -_SMALL < y < _SMALL):
-            return False
-        key[0] = x * self.times + y
-        return True
+    def __dealloc__(self):
+        free(self.entries)
+        free(self.starts)
 
-
-class _Unfit(Exception):
-    """A key that does not fit a C integer: the reference implementation takes over."""
+    cdef inline long long key(self, Py_ssize_t m, Py_ssize_t k) noexcept:
+        return m * self.times + self.entries[k].minor
 
 
 def counts_over(list major, times, list minor, Py_ssize_t limit):
-    """Counted in a C table instead of a Counter of 150,000 Python ints."""
-    cdef _Combined combined
-    try:
-        combined = _Combined(major, times, minor)
-    except OverflowError:
+    """Counted on the grouped C arrays instead of a Counter of 150,000 Python ints."""
+    cdef _Groups groups = _Groups(major, times, minor)
+    if not groups.ok:
         return kernels_pure.counts_over(major, times, minor, limit)
-    cdef Py_ssize_t i, n = PyList_GET_SIZE(major), slot
-    cdef _KeyTable table = _KeyTable(n)
-    cdef Tally* tally
-    cdef long long key
-    for i in range(n):
-        if not combined.at(i, &key):
-            return kernels_pure.counts_over(major, times, minor, limit)
-        tally = table.find(key)
-        if tally.first < 0:
-            tally.key = key
-            tally.count = 0
-            tally.first = i
-        tally.count += 1
+    cdef Py_ssize_t m, k, start, end
     found = []
-    for slot in range(table.mask + 1):
-        if table.slots[slot].first >= 0 and table.slots[slot].count > limit:
-            found.append((table.slots[slot].first, table.slots[slot].key, table.slots[slot].count))
+    for m in range(groups.majors):
+        k, end = groups.starts[m], groups.starts[m + 1]
+        while k < end:
+            start = k
+            while k < end and groups.entries[k].minor == groups.entries[start].minor:
+                k += 1
+            if k - start > limit:  # entries[start] is the run's first appearance (sorted by index)
+                found.append((groups.entries[start].index, groups.key(m, start), k - start))
     found.sort()  # first appearance, as a Counter keeps them
     return {key: count for _, key, count in found}
 
@@ -481,13 +578,20 @@ def beyond(list major, times, list minor, full, Py_ssize_t limit, list dates, li
     cdef Py_ssize_t n = PyList_GET_SIZE(major)
     if min(len(minor), len(dates), len(numbers), len(message_ids), n if scores is None else len(scores)) < n:
         raise ValueError("every column needs a value per article")
+    cdef _Groups groups = _Groups(major, times, minor)
     try:
+        if not groups.ok or not all(type(key) is int for key in full):
+            raise _Unfit()
         _tie_ids = message_ids
-        return _beyond(_Combined(major, times, minor), n, full, limit, dates, numbers, scores)
+        return _beyond(groups, full, limit, dates, numbers, scores)
     except (OverflowError, _Unfit):  # a key, score or number past 64 bits: the reference copes
         return kernels_pure.beyond(major, times, minor, full, limit, dates, numbers, message_ids, scores)
     finally:
         _tie_ids = []
+
+
+class _Unfit(Exception):
+    """A value that does not fit the C arrays: the reference implementation takes over."""
 
 
 cdef long long _rank_of_score(object score) except? -1:
@@ -498,15 +602,13 @@ cdef long long _rank_of_score(object score) except? -1:
     return -value
 
 
-cdef list _beyond(_Combined combined, Py_ssize_t n, full, Py_ssize_t limit, list dates, list numbers, list scores):
-    """Every member of a full bucket as a C row, one qsort by (bucket, rank), then each run past ``limit``."""
-    cdef Py_ssize_t i, k, start, count = 0, room = 1024
-    cdef long long key
+cdef list _beyond(_Groups groups, full, Py_ssize_t limit, list dates, list numbers, list scores):
+    """Each full bucket (a run of the grouped arrays) ranked by one qsort; its members past ``limit`` are out."""
+    cdef Py_ssize_t m, k, r, start, end, size, room = 64
     cdef _KeyTable wanted = _KeyTable(len(full))
     cdef Tally* tally
+    cdef long long key
     for item in full:
-        if type(item) is not int:
-            raise _Unfit()
         tally = wanted.find(item)
         tally.key = item
         tally.first = 0
@@ -516,31 +618,34 @@ cdef list _beyond(_Combined combined, Py_ssize_t n, full, Py_ssize_t limit, list
     if rows is NULL:
         raise MemoryError()
     try:
-        for i in range(n):
-            if not combined.at(i, &key):
-                raise _Unfit()
-            if wanted.find(key).first < 0:
-                continue
-            if count == room:
-                room *= 2
-                grown = <Member*>realloc(rows, room * sizeof(Member))
-                if grown is NULL:
-                    raise MemoryError()
-                rows = grown
-            rows[count].key = key
-            rows[count].first = _rank_of_score(<object>PyList_GET_ITEM(scores, i)) if scores is not None else 0
-            rows[count].stamp = _stamp(<object>PyList_GET_ITEM(dates, i))
-            rows[count].number = <object>PyList_GET_ITEM(numbers, i)
-            rows[count].index = i
-            count += 1
-        qsort(rows, count, sizeof(Member), _bucket_order)
-        k = 0
-        while k < count:
-            start = k
-            while k < count and rows[k].key == rows[start].key:
-                if k - start >= limit:
-                    PyList_Append(over, rows[k].index)
-                k += 1
+        for m in range(groups.majors):
+            k, end = groups.starts[m], groups.starts[m + 1]
+            while k < end:
+                start = k
+                while k < end and groups.entries[k].minor == groups.entries[start].minor:
+                    k += 1
+                size = k - start
+                if size <= limit:
+                    continue
+                key = groups.key(m, start)
+                if wanted.find(key).first < 0:
+                    continue
+                if size > room:
+                    room = size
+                    grown = <Member*>realloc(rows, room * sizeof(Member))
+                    if grown is NULL:
+                        raise MemoryError()
+                    rows = grown
+                for r in range(size):
+                    i = groups.entries[start + r].index
+                    rows[r].key = key
+                    rows[r].first = _rank_of_score(<object>PyList_GET_ITEM(scores, i)) if scores is not None else 0
+                    rows[r].stamp = _stamp(<object>PyList_GET_ITEM(dates, i))
+                    rows[r].number = <object>PyList_GET_ITEM(numbers, i)
+                    rows[r].index = i
+                qsort(rows, size, sizeof(Member), _bucket_order)
+                for r in range(limit, size):
+                    PyList_Append(over, rows[r].index)
     finally:
         free(rows)
     over.sort()

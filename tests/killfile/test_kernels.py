@@ -41,6 +41,16 @@ def test_the_compiled_helper_is_in_use_where_required() -> None:
 
 
 @needs_compiled
+def test_the_compiled_helper_is_not_older_than_its_source() -> None:
+    """pip hides a failed build and an editable install keeps the old module: catch that here."""
+    source = Path(kernels.__file__).with_name("_kernels.pyx")
+    if source.exists() and Path(compiled.__file__).parent == source.parent:
+        assert Path(compiled.__file__).stat().st_mtime >= source.stat().st_mtime, (
+            "killfile/_kernels.pyx changed since the helper was built: `pip install -e .` again "
+            "(with -v to see why the build failed)")
+
+
+@needs_compiled
 @settings(max_examples=200, deadline=None)
 @given(st.lists(small_text, max_size=60), st.sets(small_text, max_size=5), st.sampled_from([set, frozenset, dict, list]))
 def test_indices_in(values: list[str], wanted: set[str], kind: type) -> None:
