@@ -63,7 +63,8 @@ class TextMatcher:
         """Which articles each leaf matches; ``indices[k]`` is the article of ``values[k]``.
 
         Subjects and authors repeat a great deal, so only distinct values are
-        searched; one C-level pass then finds the articles carrying a matching value.
+        searched (``scan_coded``); one pass over the codes then finds the articles
+        carrying a matching value.
         """
         if self.header in UNIQUE:
             return self._scan_unique(values, indices, self._no_hits())
