@@ -174,6 +174,15 @@ cdef bytes _join(list lines, Py_ssize_t n, bytes separator):
     then are the values copied again with spaces in its place.
     """
     cdef _Buffer out = _Buffer(n * 48 + 64)
+    _fill(out, lines, n, separator, False)
+    if out.count(10) == (n - 1 if n else 0) and out.count(13) == 0:
+        return out.bytes()
+    out.used = 0
+    _fill(out, lines, n, separator, True)  # the rare value with CR or LF in it: again, breaks as spaces
+    return out.bytes()
+
+
+cdef int _fill(_Buffer out, list lines, Py_ssize_t n, bytes separator, bint spaces) except -1:
     cdef Py_ssize_t i, k
     cdef object line
     for i in range(n):
@@ -181,27 +190,13 @@ cdef bytes _join(list lines, Py_ssize_t n, bytes separator):
             out.add_byte(10)
         line = <object>PyList_GET_ITEM(lines, i)
         if separator is None:
-            out.add_text(line)
+            out.add_text(line, spaces)
         else:
             for k in range(PyTuple_GET_SIZE(line)):
                 if k:
                     out.add_byte(32)
-                out.add_text(<object>PyTuple_GET_ITEM(line, k))
-    if out.count(10) == (n - 1 if n else 0) and out.count(13) == 0:
-        return out.bytes()
-    out.used = 0
-    for i in range(n):  # the rare value with CR or LF in it: copy again, breaks as spaces
-        if i:
-            out.add_byte(10)
-        line = <object>PyList_GET_ITEM(lines, i)
-        if separator is None:
-            out.add_line(line)
-        else:
-            for k in range(PyTuple_GET_SIZE(line)):
-                if k:
-                    out.add_byte(32)
-                out.add_line(<object>PyTuple_GET_ITEM(line, k))
-    return out.bytes()
+                out.add_text(<object>PyTuple_GET_ITEM(line, k), spaces)
+    return 0
 
 
 cdef class _Buffer:
@@ -240,8 +235,9 @@ cdef class _Buffer:
         self.used += 1
         return 0
 
-    cdef int add_text(self, object text) except -1:
-        cdef Py_ssize_t size
+    cdef int add_text(self, object text, bint spaces) except -1:
+        """Append the text as UTF-8 (errors replaced); with ``spaces``, CR and LF become spaces."""
+        cdef Py_ssize_t size, k, start = self.used
         cdef const char* source
         if PyUnicode_IS_ASCII(text):
             size = PyUnicode_GET_LENGTH(text)
@@ -253,15 +249,10 @@ cdef class _Buffer:
         self.reserve(size)
         memcpy(self.data + self.used, source, size)
         self.used += size
-        return 0
-
-    cdef int add_line(self, object text) except -1:
-        """add_text, with CR and LF turned into spaces."""
-        cdef Py_ssize_t start = self.used, k
-        self.add_text(text)
-        for k in range(start, self.used):
-            if self.data[k] == 10 or self.data[k] == 13:
-                self.data[k] = 32
+        if spaces:
+            for k in range(start, self.used):
+                if self.data[k] == 10 or self.data[k] == 13:
+                    self.data[k] = 32
         return 0
 
     cdef Py_ssize_t count(self, char byte):
@@ -552,22 +543,30 @@ cdef class _Groups:
     cdef inline long long key(self, Py_ssize_t m, Py_ssize_t k) noexcept:
         return m * self.times + self.entries[k].minor
 
+    cdef list runs_over(self, Py_ssize_t limit):
+        """(major, start, end) of every bucket with more than ``limit`` articles: entries[start:end]."""
+        cdef Py_ssize_t m, k, start, end
+        cdef list runs = []
+        for m in range(self.majors):
+            k, end = self.starts[m], self.starts[m + 1]
+            while k < end:
+                start = k
+                while k < end and self.entries[k].minor == self.entries[start].minor:
+                    k += 1
+                if k - start > limit:
+                    runs.append((m, start, k))
+        return runs
+
 
 def counts_over(list major, times, list minor, Py_ssize_t limit):
     """Counted on the grouped C arrays instead of a Counter of 150,000 Python ints."""
     cdef _Groups groups = _Groups(major, times, minor)
     if not groups.ok:
         return kernels_pure.counts_over(major, times, minor, limit)
-    cdef Py_ssize_t m, k, start, end
+    cdef Py_ssize_t m, start, end
     found = []
-    for m in range(groups.majors):
-        k, end = groups.starts[m], groups.starts[m + 1]
-        while k < end:
-            start = k
-            while k < end and groups.entries[k].minor == groups.entries[start].minor:
-                k += 1
-            if k - start > limit:  # entries[start] is the run's first appearance (sorted by index)
-                found.append((groups.entries[start].index, groups.key(m, start), k - start))
+    for m, start, end in groups.runs_over(limit):  # entries[start] is the first appearance (index order)
+        found.append((groups.entries[start].index, groups.key(m, start), end - start))
     found.sort()  # first appearance, as a Counter keeps them
     return {key: count for _, key, count in found}
 
@@ -604,7 +603,7 @@ cdef long long _rank_of_score(object score) except? -1:
 
 cdef list _beyond(_Groups groups, full, Py_ssize_t limit, list dates, list numbers, list scores):
     """Each full bucket (a run of the grouped arrays) ranked by one qsort; its members past ``limit`` are out."""
-    cdef Py_ssize_t m, k, r, start, end, size, room = 64
+    cdef Py_ssize_t m, r, i, start, end, size, room = 64
     cdef _KeyTable wanted = _KeyTable(len(full))
     cdef Tally* tally
     cdef long long key
@@ -618,34 +617,27 @@ cdef list _beyond(_Groups groups, full, Py_ssize_t limit, list dates, list numbe
     if rows is NULL:
         raise MemoryError()
     try:
-        for m in range(groups.majors):
-            k, end = groups.starts[m], groups.starts[m + 1]
-            while k < end:
-                start = k
-                while k < end and groups.entries[k].minor == groups.entries[start].minor:
-                    k += 1
-                size = k - start
-                if size <= limit:
-                    continue
-                key = groups.key(m, start)
-                if wanted.find(key).first < 0:
-                    continue
-                if size > room:
-                    room = size
-                    grown = <Member*>realloc(rows, room * sizeof(Member))
-                    if grown is NULL:
-                        raise MemoryError()
-                    rows = grown
-                for r in range(size):
-                    i = groups.entries[start + r].index
-                    rows[r].key = key
-                    rows[r].first = _rank_of_score(<object>PyList_GET_ITEM(scores, i)) if scores is not None else 0
-                    rows[r].stamp = _stamp(<object>PyList_GET_ITEM(dates, i))
-                    rows[r].number = <object>PyList_GET_ITEM(numbers, i)
-                    rows[r].index = i
-                qsort(rows, size, sizeof(Member), _bucket_order)
-                for r in range(limit, size):
-                    PyList_Append(over, rows[r].index)
+        for m, start, end in groups.runs_over(limit):
+            key = groups.key(m, start)
+            if wanted.find(key).first < 0:
+                continue
+            size = end - start
+            if size > room:
+                room = size
+                grown = <Member*>realloc(rows, room * sizeof(Member))
+                if grown is NULL:
+                    raise MemoryError()
+                rows = grown
+            for r in range(size):
+                i = groups.entries[start + r].index
+                rows[r].key = key
+                rows[r].first = _rank_of_score(<object>PyList_GET_ITEM(scores, i)) if scores is not None else 0
+                rows[r].stamp = _stamp(<object>PyList_GET_ITEM(dates, i))
+                rows[r].number = <object>PyList_GET_ITEM(numbers, i)
+                rows[r].index = i
+            qsort(rows, size, sizeof(Member), _bucket_order)
+            for r in range(limit, size):
+                PyList_Append(over, rows[r].index)
     finally:
         free(rows)
     over.sort()
