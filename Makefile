@@ -6,14 +6,15 @@
 PYTHON ?= python3
 VENV := .venv
 # Touched after a successful install: the venv is rebuilt only when it is missing or
-# pyproject.toml is newer.
+# pyproject.toml, setup.py or the compiled helper's source is newer.
 STAMP := $(VENV)/.pith-installed
 
 .PHONY: venv demo test
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
+# setup.py and the .pyx too: an editable install keeps a stale compiled helper otherwise.
+$(STAMP): pyproject.toml setup.py killfile/_kernels.pyx
 	@if ! $(VENV)/bin/python -m pip --version >/dev/null 2>&1; then \
 	    rm -rf $(VENV); \
 	    if ! $(PYTHON) -m venv $(VENV); then \
