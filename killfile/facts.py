@@ -151,7 +151,9 @@ class Facts:
         """
         cache: dict[int, dict[int, int]] = self.__dict__.setdefault("_pairs_over", {})
         if limit not in cache:
-            cache[limit] = counts_over(self.thread_ids, self.author_count, self.address_ids, limit)
+            lower = max((k for k in cache if k < limit), default=None)  # pingpong asks 3, dominated 5
+            cache[limit] = (counts_over(self.thread_ids, self.author_count, self.address_ids, limit) if lower is None
+                            else {key: n for key, n in cache[lower].items() if n > limit})
         return cache[limit]
 
     @cached_property
