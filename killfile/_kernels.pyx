@@ -20,8 +20,7 @@ from cpython.datetime cimport (PyDateTime_CheckExact, datetime_day, datetime_hou
                                datetime_minute, datetime_month, datetime_second, datetime_tzinfo, datetime_year,
                                import_datetime)
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
-from libc.stdlib cimport free, malloc, qsort, realloc
-from posix.mman cimport MAP_ANONYMOUS, MAP_FAILED, MAP_PRIVATE, PROT_READ, PROT_WRITE, mmap, munmap
+from libc.stdlib cimport calloc, free, malloc, qsort, realloc
 from libc.string cimport memchr, memcpy
 
 from datetime import timezone
@@ -458,24 +457,6 @@ cdef int _by_minor(const void* pa, const void* pb) noexcept nogil:
     return -1 if a.index < b.index else (1 if a.index > b.index else 0)
 
 
-cdef void* _pages(size_t size) except NULL:
-    """Memory straight from the kernel for a big temporary array.
-
-    malloc would take a few MB from the heap, which glibc keeps after free (its
-    mmap threshold rises once Python frees big blocks): the reader's resident
-    size would stay that much higher for the rest of the session.
-    """
-    cdef void* found = mmap(NULL, max(size, 1), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-    if found == MAP_FAILED:
-        raise MemoryError()
-    return found
-
-
-cdef void _unpages(void* pages, size_t size) noexcept:
-    if pages is not NULL:
-        munmap(pages, max(size, 1))
-
-
 cdef class _Groups:
     """The articles ordered by (major, minor, index), as C arrays: buckets are runs of equal pairs.
 
@@ -489,7 +470,7 @@ cdef class _Groups:
     """
 
     cdef Entry* entries  # sorted, n of them
-    cdef Py_ssize_t* starts  # entries[starts[m]:starts[m + 1]] have major m (majors + 1 of them)
+    cdef Py_ssize_t* starts  # entries[starts[m]:starts[m + 1]] have major m
     cdef Py_ssize_t n, majors
     cdef long long times
     cdef bint ok
@@ -505,7 +486,9 @@ cdef class _Groups:
         if type(times) is not int or not -_SMALL < times < _SMALL:
             return
         self.times = times
-        cdef int* codes = <int*>_pages(n * sizeof(int))
+        cdef int* codes = <int*>malloc(max(n, 1) * sizeof(int))
+        if codes is NULL:
+            raise MemoryError()
         try:
             self.majors = 0
             for i in range(n):
@@ -518,8 +501,10 @@ cdef class _Groups:
                 codes[i] = <int>value
                 if value >= self.majors:
                     self.majors = value + 1
-            self.starts = <Py_ssize_t*>_pages((self.majors + 1) * sizeof(Py_ssize_t))  # zeroed
-            self.entries = <Entry*>_pages(n * sizeof(Entry))
+            self.starts = <Py_ssize_t*>calloc(self.majors + 1, sizeof(Py_ssize_t))
+            self.entries = <Entry*>malloc(max(n, 1) * sizeof(Entry))
+            if self.starts is NULL or self.entries is NULL:
+                raise MemoryError()
             for i in range(n):
                 self.starts[codes[i] + 1] += 1
             for m in range(self.majors):
@@ -549,11 +534,11 @@ cdef class _Groups:
                     qsort(&self.entries[self.starts[m]], self.starts[m + 1] - self.starts[m], sizeof(Entry), _by_minor)
             self.ok = True
         finally:
-            _unpages(codes, n * sizeof(int))
+            free(codes)
 
     def __dealloc__(self):
-        _unpages(self.entries, self.n * sizeof(Entry))
-        _unpages(self.starts, (self.majors + 1) * sizeof(Py_ssize_t))
+        free(self.entries)
+        free(self.starts)
 
     cdef inline long long key(self, Py_ssize_t m, Py_ssize_t k) noexcept:
         return m * self.times + self.entries[k].minor
