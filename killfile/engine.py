@@ -55,7 +55,9 @@ def score(articles: Sequence[Overview], rules: RuleSet, group: str, now: datetim
         run.plugins(plugins)
         run.tag_filters()
         run.caps()
-    return run.table
+        table = run.table
+        del run  # free the per-article columns while the collector is off: it would walk them all
+    return table
 
 
 def limits_for(rules: RuleSet, group: str) -> Limits:
