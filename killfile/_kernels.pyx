@@ -415,50 +415,6 @@ cdef int _by_message_id(Py_ssize_t i, Py_ssize_t j) noexcept nogil:
     return -1 if i < j else (1 if i > j else 0)
 
 
-cdef struct Tally:
-    long long key
-    Py_ssize_t count
-    Py_ssize_t first  # index of the key's first appearance; -1: empty slot
-
-
-cdef inline unsigned long long _mix(unsigned long long x) noexcept nogil:
-    """splitmix64's finaliser: bucket keys are near-consecutive numbers, probing wants them spread."""
-    x ^= x >> 30
-    x *= 0xbf58476d1ce4e5b9ULL
-    x ^= x >> 27
-    x *= 0x94d049bb133111ebULL
-    x ^= x >> 31
-    return x
-
-
-cdef class _KeyTable:
-    """An open-addressing table of C integer keys (splitmix-mixed, at most half full)."""
-
-    cdef Tally* slots
-    cdef Py_ssize_t mask
-
-    def __cinit__(self, Py_ssize_t keys):
-        cdef Py_ssize_t size = 16, slot
-        while size < 2 * keys:
-            size *= 2
-        self.mask = size - 1
-        self.slots = <Tally*>malloc(size * sizeof(Tally))
-        if self.slots is NULL:
-            raise MemoryError()
-        for slot in range(size):
-            self.slots[slot].first = -1
-
-    def __dealloc__(self):
-        free(self.slots)
-
-    cdef inline Tally* find(self, long long key) noexcept:
-        """The key's slot, or the empty slot where it would go (first < 0)."""
-        cdef Py_ssize_t slot = _mix(<unsigned long long>key) & self.mask
-        while self.slots[slot].first >= 0 and self.slots[slot].key != key:
-            slot = (slot + 1) & self.mask
-        return &self.slots[slot]
-
-
 cdef struct Entry:
     long long minor
     Py_ssize_t index
@@ -594,7 +550,7 @@ def beyond(list major, times, list minor, full, Py_ssize_t limit, list dates, li
         raise ValueError("every column needs a value per article")
     cdef _Groups groups = _Groups(major, times, minor)
     try:
-        if not groups.ok or not all(type(key) is int for key in full):
+        if not groups.ok:
             raise _Unfit()
         _tie_ids = message_ids
         return _beyond(groups, full, limit, dates, numbers, scores)
@@ -619,13 +575,7 @@ cdef long long _rank_of_score(object score) except? -1:
 cdef list _beyond(_Groups groups, full, Py_ssize_t limit, list dates, list numbers, list scores):
     """Each full bucket (a run of the grouped arrays) ranked by one qsort; its members past ``limit`` are out."""
     cdef Py_ssize_t m, r, i, start, end, size, room = 64
-    cdef _KeyTable wanted = _KeyTable(len(full))
-    cdef Tally* tally
     cdef long long key
-    for item in full:
-        tally = wanted.find(item)
-        tally.key = item
-        tally.first = 0
     cdef list over = []
     cdef Member* rows = <Member*>malloc(room * sizeof(Member))
     cdef Member* grown
@@ -634,7 +584,7 @@ cdef list _beyond(_Groups groups, full, Py_ssize_t limit, list dates, list numbe
     try:
         for m, start, end in groups.runs_over(limit):
             key = groups.key(m, start)
-            if wanted.find(key).first < 0:
+            if key not in full:  # a few thousand runs over the limit: a set lookup each is cheap
                 continue
             size = end - start
             if size > room:

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta, timezone
 from itertools import repeat
 
 from killfile.facts import Facts
-from killfile.kernels import beyond, counts_over, indices_in
+from killfile.kernels import as_list, beyond, counts_over, indices_in
 from killfile.model import Cap
 
 _UNIX_DAY0 = date(1970, 1, 1).toordinal()
@@ -46,7 +46,7 @@ def over_cap(cap: Cap, facts: Facts, scores: Sequence[int]) -> list[int]:
 def _trim(cap: Cap, facts: Facts, scores: Sequence[int], span: int, windows: list[int], full: set[int]) -> list[int]:
     """What lies beyond ``cap.max`` in each over-full bucket, in the cap's order: earliest first
     (date, number, Message-ID), or for ``keep = "best"`` highest score first, earliest among equals."""
-    best = list(scores) if cap.keep == "best" else None
+    best = as_list(scores) if cap.keep == "best" else None
     return beyond(facts.address_ids, span, windows, full, cap.max, facts.dates, facts.numbers, facts.message_ids, best)
 
 

@@ -19,7 +19,7 @@ from nntp.models import Overview
 
 from killfile.headers import normalize_address
 from killfile.kernels import codes, columns, counts_over, day_ordinals, indices_in, lookup, thread_codes
-from killfile.kernels_pure import where
+from killfile.kernels_pure import thread_keys, where
 
 __all__ = ["Facts", "where"]
 
@@ -176,7 +176,7 @@ class Facts:
         That is the JWZ root whenever References are complete or trimmed as RFC 5537
         asks (keeping the first), and it costs no parent walking on a million articles.
         """
-        return [r[0] if r else m for r, m in zip(self.references, self.message_ids)]
+        return thread_keys(self.references, self.message_ids)
 
     @cached_property
     def utc_days(self) -> list[int]:

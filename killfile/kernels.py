@@ -16,6 +16,10 @@ rule the helper out when chasing a scoring bug.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
 
 try:
     if os.environ.get("PITH_PURE_KERNELS"):
@@ -31,5 +35,11 @@ except ImportError:  # no compiler at install time: the reference implementation
 else:
     COMPILED = True
 
-__all__ = ["COMPILED", "beyond", "codes", "columns", "count_newlines", "counts_over", "day_ordinals", "gather_codes",
-           "indices_in", "indices_naming", "join_lines", "join_references", "lookup", "thread_codes"]
+
+def as_list(values: Sequence[T]) -> list[T]:
+    """The kernels take lists (read in place, no copy); the engine's columns already are."""
+    return values if isinstance(values, list) else list(values)
+
+
+__all__ = ["COMPILED", "as_list", "beyond", "codes", "columns", "count_newlines", "counts_over", "day_ordinals",
+           "gather_codes", "indices_in", "indices_naming", "join_lines", "join_references", "lookup", "thread_codes"]

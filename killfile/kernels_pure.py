@@ -91,9 +91,14 @@ def lookup(codes: Sequence[int], table: Sequence[K]) -> list[K]:
     return list(map(table.__getitem__, codes))
 
 
+def thread_keys(references: Sequence[tuple[str, ...]], message_ids: Sequence[str]) -> list[str]:
+    """Each article's thread key: its first reference, else its own Message-ID."""
+    return [r[0] if r else m for r, m in zip(references, message_ids)]
+
+
 def thread_codes(references: Sequence[tuple[str, ...]], message_ids: Sequence[str]) -> list[int]:
-    """The codes of each article's thread key: its first reference, else its own Message-ID."""
-    return codes([r[0] if r else m for r, m in zip(references, message_ids)])[0]
+    """The codes of each article's ``thread_keys``."""
+    return codes(thread_keys(references, message_ids))[0]
 
 
 def combine(major: Sequence[int], times: int, minor: Sequence[int]) -> list[int]:

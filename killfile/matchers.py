@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 
 from killfile import regex
-from killfile.kernels import codes, count_newlines, gather_codes, join_lines, join_references
+from killfile.kernels import as_list, codes, count_newlines, gather_codes, join_lines, join_references
 from killfile.model import Leaf
 
 _UNJOINABLE = re.compile(r"\\[Az]|\(\?[a-zA-Z]*-")
@@ -68,7 +68,7 @@ class TextMatcher:
         """
         if self.header in UNIQUE:
             return self._scan_unique(values, indices, self._no_hits())
-        value_codes, distinct = codes(values if isinstance(values, list) else list(values))
+        value_codes, distinct = codes(as_list(values))
         hits = self.scan_coded(value_codes, distinct)
         if indices is not None:
             hits = {leaf: {indices[k] for k in found} for leaf, found in hits.items()}
@@ -106,8 +106,7 @@ class TextMatcher:
         """Line numbers where the joined alternation finds a match (a superset of the true hits)."""
         if self._prefilter is None:
             return list(range(len(values)))
-        big = values.joined() if isinstance(values, ReferenceTexts) else join_lines(
-            values if isinstance(values, list) else list(values))
+        big = values.joined() if isinstance(values, ReferenceTexts) else join_lines(as_list(values))
         search = self._prefilter.Match
         unanchored = regex.engine()._Anchor.UNANCHORED
         end = len(big)
@@ -135,7 +134,7 @@ class ReferenceTexts(Sequence[str]):
     """
 
     def __init__(self, references: Sequence[tuple[str, ...]]) -> None:
-        self.references = references if isinstance(references, list) else list(references)
+        self.references = as_list(references)
 
     def __len__(self) -> int:
         return len(self.references)

@@ -11,13 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import TypeVar
 
 from nntp.models import Overview
 
-from killfile.kernels import indices_in, indices_naming
-
-T = TypeVar("T")
+from killfile.kernels import as_list, indices_in, indices_naming
 
 
 def closure(articles: Sequence[Overview], roots: Iterable[str], refs: Sequence[tuple[str, ...]] | None = None,
@@ -33,8 +30,8 @@ def closure(articles: Sequence[Overview], roots: Iterable[str], refs: Sequence[t
     if not roots_of:
         return {}
     frontier = set(roots_of)
-    refs = _as_list(refs) if refs is not None else [a.references for a in articles]
-    msgids = _as_list(msgids) if msgids is not None else [a.message_id for a in articles]
+    refs = as_list(refs) if refs is not None else [a.references for a in articles]
+    msgids = as_list(msgids) if msgids is not None else [a.message_id for a in articles]
     found = sorted(set(indices_in(msgids, frontier)) | set(indices_naming(refs, frontier)))
     covered: dict[int, set[str]] = {}
     while found:
@@ -53,11 +50,6 @@ def closure(articles: Sequence[Overview], roots: Iterable[str], refs: Sequence[t
             break
         found = [i for i in indices_naming(refs, frontier) if i not in covered]
     return covered
-
-
-def _as_list(values: Sequence[T]) -> list[T]:
-    """The kernels take lists; the engine's columns already are."""
-    return values if isinstance(values, list) else list(values)
 
 
 def live(rules: Iterable, now: datetime) -> list:
