@@ -21,7 +21,7 @@ from itertools import repeat
 from operator import itemgetter, methodcaller
 
 from nntp.models import Overview
-from nntp.parse import _MSGID, _clean, _fast_date, _int, over_parser, utf8_or_latin1
+from nntp.parse import _MSGID, INT64, _clean, _fast_date, _int, over_parser, utf8_or_latin1
 
 _new = tuple.__new__
 _UTC = timezone.utc
@@ -67,8 +67,53 @@ def _decode(body: bytes, tries: int = 8) -> str:
     return "".join(parts)
 
 
+PLACEHOLDER_SUBJECT = "[pith: this overview line could not be read]"
+"""Subject of a record whose line made the parser fail: the article still lists, visibly."""
+
+
 def parse_over_block(data: bytes, fmt: tuple[str, ...]) -> tuple[list[Overview], int]:
-    """Raw OVER bytes -> (records in line order, malformed lines skipped)."""
+    """Raw OVER bytes -> (records in line order, malformed lines skipped); never raises.
+
+    A stored chunk is parsed again by every later command, so an exception here
+    would make one article break the whole store: any failure sends the block
+    line by line, and a line that still fails becomes a placeholder record.
+    """
+    try:
+        return _parse_block(data, fmt)
+    except Exception:
+        return _guarded_lines(data, fmt)
+
+
+def _guarded_lines(data: bytes, fmt: tuple[str, ...]) -> tuple[list[Overview], int]:
+    """The slow, safe path: each line on its own; a failing line is a placeholder (or skipped)."""
+    parse = over_parser(fmt)
+    lines = [utf8_or_latin1(line) for line in data.removesuffix(b"\r\n").split(b"\r\n")] if data else []
+    records: list[Overview] = []
+    for line in lines:
+        line = line[1:] if line[:1] == "." else line
+        try:
+            record = parse(line)
+        except Exception:
+            record = _placeholder(line)
+        if record is not None:
+            records.append(record)
+    return records, len(lines) - len(records)
+
+
+def _placeholder(line: str) -> Overview | None:
+    """A stand-in for a line the parser choked on, when it names an article number and a Message-ID."""
+    fields = line.split("\t")
+    try:
+        number = int(fields[0])
+    except ValueError:
+        return None
+    message_id = fields[4].strip() if len(fields) > 4 else ""
+    if number not in INT64 or not message_id:
+        return None
+    return Overview(number, PLACEHOLDER_SUBJECT, "", None, message_id, ())
+
+
+def _parse_block(data: bytes, fmt: tuple[str, ...]) -> tuple[list[Overview], int]:
     if not data:
         return [], 0
     body = data[:-2] if data.endswith(b"\r\n") else data
@@ -119,6 +164,8 @@ def _records(columns: list[list[str]], fmt: tuple[str, ...]) -> list[Overview] |
     try:
         numbers = list(map(int, columns[0]))
     except ValueError:
+        return None
+    if not _fits(numbers):
         return None
     ids = list(map(str.strip, columns[4]))
     if "" in ids:
@@ -196,9 +243,15 @@ def _refs_column(values: Sequence[str]) -> list[tuple[str, ...]]:
 
 def _int_column(values: Sequence[str]) -> list[int]:
     try:
-        return list(map(int, values))
+        numbers = list(map(int, values))
     except ValueError:
         return list(map(_int, values))
+    return numbers if _fits(numbers) else list(map(_int, values))
+
+
+def _fits(numbers: list[int]) -> bool:
+    """Every number storable by SQLite (an absurd one sends the column down the per-value path)."""
+    return not numbers or (min(numbers) in INT64 and max(numbers) in INT64)
 
 
 def _extra_columns(fmt: tuple[str, ...], columns: list[tuple[str, ...]],

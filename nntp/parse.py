@@ -14,6 +14,7 @@ from email.utils import parsedate_tz
 from collections.abc import Callable
 from functools import lru_cache
 
+from nntp.charsets import decode_declared, utf8_or_latin1  # noqa: F401 (re-exported for callers)
 from nntp.models import Overview
 from nntp.sanitize import sanitize_line
 
@@ -57,14 +58,6 @@ def parse_overview_format(lines: list[str]) -> tuple[str, ...]:
     return tuple(names) if len(names) >= 7 else STANDARD_FORMAT
 
 
-def utf8_or_latin1(raw: bytes) -> str:
-    """Undeclared 8-bit text: UTF-8 if it is valid, else Latin-1 (which never fails)."""
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
-
-
 def decode_words(value: str) -> str:
     """Decode RFC 2047 encoded-words; leave the text alone if they are broken."""
     if "=?" not in value:
@@ -83,10 +76,7 @@ def _decode_words_cached(value: str) -> str:
         if isinstance(chunk, str):
             out.append(chunk)
             continue
-        try:
-            out.append(chunk.decode(charset or "utf-8", errors="replace"))
-        except LookupError:  # unknown charset name: bytes as they are
-            out.append(chunk.decode("latin-1"))
+        out.append(decode_declared(chunk, charset))  # never raises, whatever the label
     return "".join(out)
 
 
@@ -120,7 +110,15 @@ def parse_date(value: str) -> datetime | None:
         return None
     if month == 2 and d == 29 and not (y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)):
         return None
-    return datetime.fromtimestamp(_epoch(y, month, d) + h * 3600 + mi * 60 + min(sec, 59) - offset * 60, _UTC)
+    return _from_epoch(_epoch(y, month, d) + h * 3600 + mi * 60 + min(sec, 59) - offset * 60)
+
+
+def _from_epoch(seconds: int) -> datetime | None:
+    """UTC datetime, or None when a zone pushes the day out of years 1..9999 (31 Dec 9999 -0900)."""
+    try:
+        return datetime.fromtimestamp(seconds, _UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
 
 
 def _epoch(year: int, month: int, day: int) -> int:
@@ -166,14 +164,19 @@ def parse_references(value: str) -> tuple[str, ...]:
     return tuple(_MSGID.findall(value))
 
 
+INT64 = range(-(1 << 63), 1 << 63)
+"""What SQLite can store: a larger count or article number would make storing the batch raise."""
+
+
 def _int(value: str) -> int:
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         try:
-            return int(value.strip() or 0)
+            number = int(value.strip() or 0)
         except ValueError:
             return 0
+    return number if number in INT64 else 0
 
 
 def _clean(value: str) -> str:
@@ -212,7 +215,7 @@ def _fast_date(value: str) -> datetime | None:
             return parse_date(value)
         if h > 23 or m > 59 or sec > 60 or clock[2] != ":" or clock[5] != ":":
             return parse_date(value)
-        return datetime.fromtimestamp(day + h * 3600 + m * 60 + min(sec, 59) - offset, _UTC)
+        return _from_epoch(day + h * 3600 + m * 60 + min(sec, 59) - offset)
     return parse_date(value)
 
 
@@ -239,6 +242,8 @@ def over_parser(fmt: tuple[str, ...] = STANDARD_FORMAT) -> OverParser:
         try:
             number = int(fields[0])
         except ValueError:
+            return None
+        if number not in INT64:
             return None
         message_id = fields[4].strip()
         if not message_id:
