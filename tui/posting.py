@@ -17,10 +17,9 @@ import sqlite3
 import subprocess
 import threading
 from dataclasses import dataclass
-from email.utils import formatdate
 from pathlib import Path
 
-from nntp.compose import encode_value, make_message_id, split_article
+from nntp.compose import build_mail, make_message_id, split_article
 from nntp.errors import PithError
 from store.config import ComposeConfig, MailConfig
 from store.library import Library
@@ -137,23 +136,12 @@ class Delivered:
 
 
 def mail_bytes(fields: list[tuple[str, str]], body: str) -> bytes:
-    """A whole RFC 5322 message: our Message-ID and Date added, UTF-8 body, encoded headers."""
-    present = {name.lower() for name, _ in fields}
-    fields = list(fields)
-    if "message-id" not in present:
-        fields.append(("Message-ID", make_message_id()))
-    if "date" not in present:
-        fields.append(("Date", formatdate(localtime=True)))
-    fields += [("MIME-Version", "1.0"), ("Content-Type", "text/plain; charset=utf-8"),
-               ("Content-Transfer-Encoding", "8bit")]
-    head = "\n".join(f"{name}: {encode_value(value)}" for name, value in fields)
-    if not body.endswith("\n"):
-        body += "\n"
-    return head.encode("ascii", "replace") + b"\n\n" + body.encode("utf-8")
+    """A whole RFC 5322 message, built by nntp.compose as articles are (addresses kept in clear)."""
+    return build_mail(fields, body)
 
 
-_NOT_FOR_MAIL = {"newsgroups", "followup-to", "path", "xref", "mime-version", "content-type",
-                 "content-transfer-encoding"}
+# The MIME headers stay: the body is passed on as encoded (quoted-printable for long lines).
+_NOT_FOR_MAIL = {"newsgroups", "followup-to", "path", "xref"}
 
 
 def article_as_mail(raw: bytes, to: str) -> bytes:
