@@ -352,10 +352,26 @@ class NNTPClient:
         lines = raw.replace(b"\r\n", b"\n").split(b"\n")
         if lines and lines[-1] == b"":
             lines.pop()
+        self._select_for_post(_first_newsgroup(lines))
         try:
             return self._run("POST", lambda: self._conn.post(lines))
         except nntplib.NNTPError as exc:
             raise PostRefused(reply_text(exc)) from None
+
+    def _select_for_post(self, group: str) -> None:
+        """GROUP the article's first newsgroup before POST, unless it is already current.
+
+        A read-only public-inbox mirror names the list address in its refusal
+        (``440 mailto:list@...``) only when a group is selected; anywhere else the
+        GROUP is one cheap round trip. A group the server lacks is the POST's
+        problem to report, not this one's.
+        """
+        if not group or self.current_group == group:
+            return
+        try:
+            self.select_group(group)
+        except (NoSuchGroup, RemoteProtocolError):
+            pass
 
 
 def read_multiline(stream: object) -> list[str]:
@@ -380,6 +396,18 @@ def _partial(data: bytes, first: int, last: int, fmt: tuple[str, ...]) -> RawOve
             return RawOverviews(first, int(number), data[:end], fmt, complete=False)
         end = start
     return None
+
+
+def _first_newsgroup(lines: list[bytes]) -> str:
+    """The first group of the Newsgroups header in an article's lines ("" when none)."""
+    for line in lines:
+        if not line:
+            break
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"newsgroups":
+            first = value.decode("ascii", "replace").split(",")[0].strip()
+            return first if first and " " not in first else ""
+    return ""
 
 
 def _split_desc(line: str) -> tuple[str, str]:

@@ -84,13 +84,18 @@ def test_read_only_group_keeps_the_article_with_the_servers_words(
 
 def test_440_from_a_public_inbox_style_server_offers_the_mailto(tmp_path: Path) -> None:
     def handle(reader, conn):  # type: ignore[no-untyped-def]
+        # As public-inbox does: the mailto only once a group is selected.
         conn.sendall(b"201 read-only mirror\r\n")
+        selected = False
         for line in reader:
             word = line.split()[0].upper()
             if word == b"CAPABILITIES":
                 conn.sendall(b"101 c\r\nREADER\r\n.\r\n")
+            elif word == b"GROUP":
+                selected = line.split()[1] == b"list.linux-media"
+                conn.sendall(b"211 1 1 1 list.linux-media\r\n" if selected else b"411 no such group\r\n")
             elif word == b"POST":
-                conn.sendall(b"440 mailto:linux-media@vger.kernel.org\r\n")
+                conn.sendall(b"440 mailto:linux-media@vger.kernel.org\r\n" if selected else b"440 posting not allowed\r\n")
             elif word == b"QUIT":
                 return
 
