@@ -167,9 +167,12 @@ class Store:
             self._insert_rows(group, batch)
             packer.add(batch)
 
+        def failed(group: str, _exc: Exception) -> None:
+            packers.pop(group, None)  # its tail held the rows rolled back: a fresh packer reads the table
+
         while chunks is None or done < chunks:
             with self.transaction():
-                group = rawchunks.settle_next(self.db, name, insert)
+                group = rawchunks.settle_next(self.db, name, insert, failed)
             if group is None:
                 break
             done += 1

@@ -122,11 +122,15 @@ def merge(rows: list[Overview], chunks: list[Overview]) -> list[Overview]:
     return [by_number[n] for n in sorted(by_number)]
 
 
-def settle_next(db: sqlite3.Connection, grp: str | None, insert: Callable[[str, list[Overview]], None]) -> str | None:
+def settle_next(db: sqlite3.Connection, grp: str | None, insert: Callable[[str, list[Overview]], None],
+                failed: Callable[[str, Exception], None] | None = None) -> str | None:
     """Turn the oldest chunk (of ``grp``, or any) into rows and delete it; returns its group, None if none.
 
     The caller holds the write transaction: rows, the search queue and the chunk's
-    removal commit together.
+    removal commit together. A chunk whose rows cannot be made (anything but a
+    busy or full database, which the caller retries) is moved aside with the
+    error (``quarantine``) rather than left to fail every later command; its
+    numbers stay fetched, so it is not fetched again either. ``failed`` hears of it.
     """
     sql = f"SELECT rowid, {CHUNK_COLUMNS} FROM overview_raw"
     row = db.execute(sql + (" WHERE grp=? ORDER BY first LIMIT 1" if grp is not None else
@@ -134,10 +138,32 @@ def settle_next(db: sqlite3.Connection, grp: str | None, insert: Callable[[str, 
     if row is None:
         return None
     rowid, name, _first, _last, fmt, data = row
-    for records in chunk_pieces(fmt, data):
-        insert(name, records)
+    db.execute("SAVEPOINT settle_chunk")
+    try:
+        for records in chunk_pieces(fmt, data):
+            insert(name, records)
+    except sqlite3.OperationalError:
+        raise  # locked, busy, disk full: the caller's transaction rolls back and the chunk waits
+    except Exception as exc:
+        db.execute("ROLLBACK TO settle_chunk")
+        quarantine(db, rowid, exc)
+        if failed is not None:
+            failed(str(name), exc)
+    db.execute("RELEASE settle_chunk")
     db.execute("DELETE FROM overview_raw WHERE rowid=?", (rowid,))
     return str(name)
+
+
+QUARANTINE_TABLE = "overview_raw_bad"
+
+
+def quarantine(db: sqlite3.Connection, rowid: int, error: BaseException) -> None:
+    """Keep a copy of a chunk that could not be settled, with its error, out of every reader's way."""
+    db.execute(f"CREATE TABLE IF NOT EXISTS {QUARANTINE_TABLE} (grp TEXT NOT NULL, first INTEGER NOT NULL, "
+               "last INTEGER NOT NULL, fmt TEXT NOT NULL, data BLOB NOT NULL, error TEXT NOT NULL, "
+               "at INTEGER NOT NULL)")
+    db.execute(f"INSERT INTO {QUARANTINE_TABLE} SELECT {CHUNK_COLUMNS}, ?, strftime('%s','now') "
+               "FROM overview_raw WHERE rowid=?", (f"{type(error).__name__}: {error}"[:500], rowid))
 
 
 class BackgroundWriter:
