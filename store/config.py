@@ -52,6 +52,9 @@ class ServerConfig:
     """Extra CA bundle (PEM) to trust for this server, on top of the system store."""
     allow_plaintext_auth: bool = False
     """Allow sending the password without TLS to a host that is not on loopback."""
+    netrc_default: bool = False
+    """Also send the ``default`` entry of ~/.netrc / ~/.authinfo here (by default only a
+    ``machine HOST`` entry is sent: a default password would go to any server that asks)."""
 
     @property
     def effective_port(self) -> int:
