@@ -22,6 +22,7 @@ import tomli_w
 from killfile.headers import normalize_address
 from killfile.model import AuthorRule, Cap, Origin, Problem, Scope, ThreadRule, UserState
 from killfile.toml_lines import Locator
+from store.paths import PRIVATE_FILE, private_dir, private_umask
 
 ACTIONS = Path("killfile.d") / "actions.v1.toml"
 MEMORY = Path("killfile.d") / "memory.v1.json"
@@ -97,10 +98,7 @@ def save_actions(path: Path, actions: list[Action]) -> None:
     for action in actions:
         data = {k: v for k, v in asdict(action).items() if v not in ("", None, False) and k != "line"}
         items.append(data)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(HEADER + tomli_w.dumps({"action": items}), encoding="utf-8")
-    os.replace(tmp, path)
+    _write_private(path, HEADER + tomli_w.dumps({"action": items}))
 
 
 def add_action(path: Path, kind: str, now: datetime, **fields: Any) -> Action:
@@ -185,8 +183,15 @@ def save_memory(path: Path, last_match: dict[str, datetime]) -> None:
     for key, when in last_match.items():
         if key not in merged or when > merged[key]:
             merged[key] = when
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _write_private(path, json.dumps({"version": 1, "last_match": {k: v.isoformat() for k, v in sorted(merged.items())}},
+                                    indent=1))
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Atomically (temp file + rename), 0600 in a 0700 killfile.d: what you plonk is your business."""
+    private_dir(path.parent)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"version": 1, "last_match": {k: v.isoformat() for k, v in sorted(merged.items())}},
-                              indent=1), encoding="utf-8")
+    with private_umask():
+        tmp.write_text(text, encoding="utf-8")
+    os.chmod(tmp, PRIVATE_FILE)  # an older, wider file's mode is not kept by the rename
     os.replace(tmp, path)

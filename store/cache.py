@@ -19,6 +19,7 @@ from pathlib import Path
 
 from nntp.models import GroupInfo, Overview, RawOverviews
 from store import packs, rawchunks, search
+from store.paths import private_dir, private_umask, sidecars, tighten_files
 from store.schema import SCHEMA_VERSION, StoreError, migrate
 
 __all__ = ["SCHEMA_VERSION", "Store", "StoreError", "store_path"]
@@ -48,9 +49,11 @@ class Store:
         """Per group, the packer of a settling that is not finished: one chunk per ``settle`` call
         (an idle reader's pace) then costs no re-read of the rows past the last pack."""
         if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(self.path.parent)
+            tighten_files(*sidecars(self.path))  # SQLite gives -wal / -shm the main file's mode
         try:
-            self.db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+            with private_umask():
+                self.db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
             self.db.execute("PRAGMA busy_timeout=10000")  # a second pith (sync, reader) may be writing
             self.db.execute("PRAGMA auto_vacuum=INCREMENTAL")  # only takes on a new file: expiry gives space back
             self.db.execute("PRAGMA journal_mode=WAL")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nntp.errors import PostRefused, SourceUnavailable
+from store.paths import private_umask
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
@@ -154,4 +155,5 @@ class Drafts:
             raise KeyError(draft_id)
         headers, body = found
         text = "".join(f"{k}: {v}\n" for k, v in headers.items()) + "\n" + body
-        path.write_text(text, encoding="utf-8")
+        with private_umask():  # a draft is private until posted
+            path.write_text(text, encoding="utf-8")

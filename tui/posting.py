@@ -24,7 +24,7 @@ from nntp.errors import PithError
 from store.config import ComposeConfig, MailConfig
 from store.library import Library
 from store.outbox import Drafts, Outbox, OutboxEntry
-from store.paths import data_dir
+from store.paths import data_dir, private_dir, private_umask
 
 SENDMAIL_TIMEOUT = 60
 
@@ -161,8 +161,9 @@ def deliver(raw: bytes, config: MailConfig) -> Delivered:
         return _sendmail(raw, config.sendmail)
     path = Path(config.mbox).expanduser() if config.mbox else default_mbox()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        box = mailbox.mbox(str(path))
+        private_dir(path.parent)
+        with private_umask():  # mail you wrote: 0600, like the store
+            box = mailbox.mbox(str(path))
         box.lock()
         try:
             box.add(mailbox.mboxMessage(raw))
