@@ -2,26 +2,54 @@
 
 Uses the stdlib email parser in its lenient compat32 mode, which never raises on
 the broken MIME real news is full of; anything it cannot decode is shown raw.
+Nesting is bounded and walked without recursion (nntp/mimetree.py), charsets go
+through nntp/charsets.py, and if anything still fails the article is shown as
+sent with a note: one article can never stop a group, a sync or a command.
 """
 
 from __future__ import annotations
 
-import email
 import email.message
-from email import policy
+from collections.abc import Callable
+from typing import TypeVar
 
+from nntp.charsets import decode_declared
+from nntp.mimetree import DEEP_NOTE, is_placeholder, parse_message, walk
 from nntp.models import Article
 from nntp.parse import decode_words, parse_references, utf8_or_latin1
 from nntp.sanitize import sanitize_line, sanitize_text
 
+_T = TypeVar("_T")
+
 
 def parse_article(raw: bytes, number: int | None = None) -> Article:
-    """Decode headers (RFC 2047) and pick the text/plain body of a MIME article."""
-    message = email.message_from_bytes(raw, policy=policy.compat32)
+    """Decode headers (RFC 2047) and pick the text/plain body of a MIME article; never raises."""
+    try:
+        return _parse(raw, number)
+    except Exception as exc:  # RecursionError included: contained to this one article
+        return _as_sent(raw, number, exc)
+
+
+def _parse(raw: bytes, number: int | None) -> Article:
+    message = parse_message(raw)
     headers = tuple((sanitize_line(k), header_text(v)) for k, v in message.raw_items())
     message_id = _first_msgid(message.get("Message-ID", ""))
     body, attachments = _body_text(message)
     return Article(number, message_id, headers, sanitize_text(body), raw, tuple(attachments))
+
+
+def _as_sent(raw: bytes, number: int | None, error: Exception) -> Article:
+    """The article split at its first blank line, undecoded, with a note saying why."""
+    text = utf8_or_latin1(raw).replace("\r\n", "\n")
+    head, _, body = text.partition("\n\n")
+    headers = []
+    for line in head.replace("\n\t", " ").replace("\n ", " ").split("\n"):
+        name, colon, value = line.partition(":")
+        if colon:
+            headers.append((sanitize_line(name.strip()), header_text(value)))
+    message_id = next((_first_msgid(v) for k, v in headers if k.lower() == "message-id"), "")
+    note = f"[pith: this article could not be decoded ({type(error).__name__}); shown as sent]"
+    return Article(number, message_id, tuple(headers), sanitize_text(f"{note}\n\n{body}"), raw)
 
 
 def references_of(message: email.message.Message) -> tuple[str, ...]:
@@ -59,37 +87,48 @@ def _first_msgid(value: object) -> str:
 
 
 def _body_text(message: email.message.Message) -> tuple[str, list[str]]:
-    """The first text/plain part, decoded; other parts listed as attachments."""
+    """The first text/plain part, decoded; other parts listed as attachments; a note for parts not parsed."""
     text: str | None = None
     attachments: list[str] = []
-    parts = message.walk() if message.is_multipart() else iter([message])
-    for part in parts:
+    hidden = False
+    for part in walk(message):
         if part.is_multipart():
             continue
+        if is_placeholder(part):
+            hidden = True
+            continue
         ctype = part.get_content_type()
-        filename = part.get_filename()
+        filename = _safe(part.get_filename, None)
         if text is None and ctype == "text/plain" and not filename:
             text = _decode_part(part)
         elif part is not message:
             attachments.append(f"{sanitize_line(decode_words(filename or ''))} ({ctype})".strip())
     if text is None:
         text = _decode_part(message) if not message.is_multipart() else ""
+    if hidden:
+        text = f"{text.rstrip()}\n\n{DEEP_NOTE}\n" if text.strip() else DEEP_NOTE + "\n"
     return text, attachments
 
 
-def _decode_part(part: email.message.Message) -> str:
-    payload = part.get_payload(decode=True)
-    if not isinstance(payload, bytes):
-        return str(part.get_payload())
-    charset = part.get_content_charset() or "utf-8"
+def _safe(call: Callable[[], _T], default: _T) -> _T:
+    """A stdlib accessor that decodes attacker-chosen RFC 2231 charsets (and can raise on them)."""
     try:
-        text = payload.decode(charset, errors="replace")
-    except LookupError:  # unknown charset: try UTF-8, then bytes as Latin-1
-        text = payload.decode("utf-8", errors="replace")
+        return call()
+    except Exception:
+        return default
+
+
+def _decode_part(part: email.message.Message) -> str:
+    payload = _safe(lambda: part.get_payload(decode=True), None)
+    if not isinstance(payload, bytes):
+        return str(_safe(part.get_payload, ""))
+    charset = _safe(part.get_content_charset, None) or "utf-8"
+    text = decode_declared(payload, charset)
     if "\ufffd" in text and charset.lower() in ("utf-8", "us-ascii", "ascii"):
         text = utf8_or_latin1(payload)
-    if part.get_param("format", "").lower() == "flowed":
-        text = unflow(text, delsp=part.get_param("delsp", "").lower() == "yes")
+    if str(_safe(lambda: part.get_param("format", ""), "")).lower() == "flowed":
+        delsp = str(_safe(lambda: part.get_param("delsp", ""), "")).lower() == "yes"
+        text = unflow(text, delsp=delsp)
     return text
 
 
