@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 from collections.abc import Callable
 
@@ -81,11 +82,17 @@ def _from_entry(entry: ServerConfig, args: argparse.Namespace) -> Endpoint:
     options = ConnectOptions(
         tls=entry.tls, user=entry.user, password=entry.password, compress=entry.compress,
         timeout=_timeout(args, entry.timeout), pin_sha256=entry.pin_sha256, ca_file=entry.ca_file,
-        allow_plaintext_auth=entry.allow_plaintext_auth,
+        allow_plaintext_auth=entry.allow_plaintext_auth, netrc_default=entry.netrc_default,
     )
     return Endpoint(address, options, read_only=entry.read_only)
 
 
 def _timeout(args: argparse.Namespace, default: float) -> float:
+    """--timeout, else the config's; 0, negative, nan or inf would hang or fail every command."""
     given = getattr(args, "timeout", None)
-    return float(given) if given is not None else default
+    if given is None:
+        return default
+    seconds = float(given)
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise PithError(f"--timeout: must be a number of seconds above 0, not {given!r}")
+    return seconds

@@ -22,6 +22,7 @@ import tomli_w
 from killfile.headers import normalize_address
 from killfile.model import AuthorRule, Cap, Origin, Problem, Scope, ThreadRule, UserState
 from killfile.toml_lines import Locator
+from store import tomlsafe
 from store.paths import PRIVATE_FILE, private_dir, private_umask
 
 ACTIONS = Path("killfile.d") / "actions.v1.toml"
@@ -58,7 +59,7 @@ def load_actions(path: Path) -> tuple[list[Action], list[Problem]]:
         return [], []
     try:
         text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
+        data = tomlsafe.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         return [], [Problem(str(path), 1, f"cannot read pith's actions file: {exc}")]
     lines = [t.line for t in Locator.scan(text).array_tables("action")]
@@ -173,7 +174,7 @@ def load_memory(path: Path) -> dict[str, datetime]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return {str(k): _aware(v) for k, v in data.get("last_match", {}).items()}
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, RecursionError):  # pith's own cache: start afresh
         return {}
 
 

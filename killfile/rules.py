@@ -19,6 +19,7 @@ from killfile import tables
 from killfile.conditions import ConditionError, suggest
 from killfile.model import Problem, RuleSet
 from killfile.toml_lines import Locator
+from store import tomlsafe
 
 TOP_KEYS = ("version", "settings", "thresholds", "rule", "cap", "tag", "autotags", "detectors",
             "plugin", "author", "thread")
@@ -110,7 +111,7 @@ def _tolerant_load(text: str, path: str, problems: list[Problem]) -> tuple[dict[
     lines = text.splitlines()
     for _ in range(len(lines) + 1):
         try:
-            return tomllib.loads("\n".join(lines)), "\n".join(lines)
+            return tomlsafe.loads("\n".join(lines)), "\n".join(lines)
         except tomllib.TOMLDecodeError as exc:
             found = _LINE.search(str(exc))
             bad = int(found.group(1)) if found else len(lines)

@@ -8,6 +8,7 @@ should cost a user seconds, not an evening.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from nntp.errors import PithError
+from store import tomlsafe
 from store.paths import config_dir
 
 TLS_MODES = ("none", "implicit", "starttls")
@@ -127,7 +129,10 @@ def load_config(path: Path | str | None = None) -> Config:
         return Config()
     try:
         text = target.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
+        data = tomlsafe.loads(text)
+    except tomlsafe.TooDeep as exc:
+        raise ConfigError(f"{target}:{exc.line}: {exc.key or 'value'}: nested more than "
+                          f"{tomlsafe.MAX_DEPTH} levels deep (no pith setting is)") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{target}: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -173,7 +178,18 @@ def _server(where: _Locator, name: str, entry: dict[str, Any]) -> ServerConfig:
     if tls not in TLS_MODES:
         raise where.error(f"servers.{name}.tls", f"must be one of {', '.join(TLS_MODES)}, not {tls!r}")
     values = {k: (float(v) if expected[k] is float else v) for k, v in entry.items()}
+    _check_numbers(where, name, values)
     return ServerConfig(name=name, **values)
+
+
+def _check_numbers(where: _Locator, name: str, values: dict[str, Any]) -> None:
+    """A timeout of 0, -1, nan or inf would hang or fail every command later, far from the typo."""
+    timeout = values.get("timeout", 30.0)
+    if not (math.isfinite(timeout) and timeout > 0):
+        raise where.error(f"servers.{name}.timeout", f"must be a number of seconds above 0, not {timeout!r}")
+    port = values.get("port", 0)
+    if not 0 <= port <= 65535:
+        raise where.error(f"servers.{name}.port", f"must be a TCP port (1-65535), not {port!r}")
 
 
 _PY_TYPES: dict[str, type] = {"str": str, "int": int, "bool": bool, "float": float}

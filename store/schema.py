@@ -120,20 +120,37 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
 """Version -> step that turns a store of version-1 into that version."""
 
 
-def current_version(db: sqlite3.Connection) -> int:
-    """The version recorded in the file; 0 for a new (empty) database."""
+def current_version(db: sqlite3.Connection, path: Path | str = "store") -> int:
+    """The version recorded in the file; 0 for a new (empty) database.
+
+    A value that is not a version (damage, another program's table) is refused
+    with a StoreError naming the file: guessing would run migrations over data
+    they were not written for.
+    """
     has_meta = db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
     if not has_meta:
         return 0
     row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-    return int(row[0]) if row else 0
+    if row is None:
+        return 0
+    text = str(row[0]).strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
+        raise StoreError(f"{path}: damaged store: its schema version reads {_shown(row[0])}, which no pith writes; "
+                         "pith left it untouched: move the file away (pith then starts a new store)")
+    return int(text)
+
+
+def _shown(value: object) -> str:
+    """The stored value for a one-line message: short, printable."""
+    text = repr(value)
+    return "".join(c if c.isprintable() else "?" for c in (text if len(text) <= 40 else text[:40] + "..."))
 
 
 def migrate(db: sqlite3.Connection, path: Path) -> int:
     """Bring ``db`` up to SCHEMA_VERSION atomically; return the version it had before."""
     db.execute("BEGIN IMMEDIATE")
     try:
-        before = current_version(db)
+        before = current_version(db, path)
         if before > SCHEMA_VERSION:
             raise StoreError(
                 f"{path}: written by a newer pith (schema {before}, this one knows {SCHEMA_VERSION}); "

@@ -21,6 +21,8 @@ from textual.color import Color, ColorParseError
 from textual.design import ColorSystem
 from textual.theme import Theme
 
+from store import tomlsafe
+
 BUILTIN_DIR = Path(__file__).resolve().parent
 BUILTIN_ORDER = ("dark", "light", "high-contrast")
 
@@ -75,7 +77,7 @@ def _theme_files(directory: Path) -> list[Path]:
 def load_theme_file(path: Path) -> tuple[Theme | None, list[str]]:
     """One file; ``(None, problems)`` when it cannot become a theme at all."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomlsafe.loads(path.read_text(encoding="utf-8"))  # deep nesting: a problem, not a crash
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         return None, [f"theme {path}: not loaded: {exc}"]
     return parse_theme(data, default_name=path.stem, origin=str(path))
