@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
 from cli.context import open_library_factory
+from cli.jsonout import write_json
 from cli.output import article_json, article_text, group_json, thread_json
 from nntp.sanitize import sanitize_text
 from nntp.threads import ThreadNode, thread
@@ -16,7 +16,7 @@ from store.library import Library
 
 
 def _dump(data: Any, out: TextIO) -> None:
-    json.dump(data, out, ensure_ascii=False, indent=1)
+    write_json(data, out)  # any depth; C1 and bidi controls escaped
     out.write("\n")
 
 

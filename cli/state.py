@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TextIO
 
 from cli.commands import with_library
+from cli.jsonout import write_json
 from nntp.compose import check_article, finish_article, split_article
 from nntp.errors import NoSuchGroup, PithError
 from store.library import Library
@@ -73,7 +73,8 @@ def cmd_catchup(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         state.mark_read(args.group, numbers)
     unread = state.unread_count(load.group)
     if args.json:
-        json.dump({"group": args.group, "marked": len(numbers), "unread": unread}, out)
+        write_json({"group": args.group, "marked": len(numbers), "unread": unread}, out,
+                   indent=None, ensure_ascii=True)
         out.write("\n")
     else:
         out.write(f"{args.group}: marked {len(numbers):,} read, {unread:,} unread\n")
@@ -149,9 +150,9 @@ def cmd_outbox(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 
 def _show_entries(entries: list[OutboxEntry], args: argparse.Namespace, out: TextIO) -> None:
     if getattr(args, "json", False):
-        json.dump([{"id": e.id, "message_id": e.message_id, "state": e.state, "reply": e.reply,
+        write_json([{"id": e.id, "message_id": e.message_id, "state": e.state, "reply": e.reply,
                     "mailto": e.mailto, "subject": e.header("Subject"), "newsgroups": e.header("Newsgroups")}
-                   for e in entries], out, ensure_ascii=False)
+                    for e in entries], out, indent=None)
         out.write("\n")
         return
     for e in entries:

@@ -7,13 +7,13 @@ stderr is a file or a pipe (logs, cron); results go to stdout.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Container
 from datetime import datetime, timezone
 from typing import Any, TextIO
 
 from cli.commands import with_library
+from cli.jsonout import write_json
 from nntp.errors import NoSuchGroup, PithError
 from store.library import Library
 from store.search import SearchHit
@@ -170,7 +170,7 @@ def cmd_search(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     hits = library.search(args.query, group=args.group, author=args.author, since=since,
                           limit=args.limit or None, order=args.sort)
     if args.json:
-        json.dump([hit_json(h) for h in hits], out, ensure_ascii=False, indent=1)
+        write_json([hit_json(h) for h in hits], out)
         out.write("\n")
         return 0
     for hit in hits:
