@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from nntp.charsets import decode_declared, utf8_or_latin1  # noqa: F401 (re-exported for callers)
 from nntp.models import Overview
-from nntp.sanitize import sanitize_line
+from nntp.sanitize import is_safe_line, sanitize_line
 
 STANDARD_FORMAT: tuple[str, ...] = (
     "Subject:", "From:", "Date:", "Message-ID:", "References:", ":bytes", ":lines",
@@ -181,7 +181,7 @@ def _int(value: str) -> int:
 
 def _clean(value: str) -> str:
     """Overview fields: decode, sanitize, trim (vger writes ``From:   Name``)."""
-    if "=?" not in value and value.isprintable():
+    if "=?" not in value and is_safe_line(value):
         return value.strip()
     return sanitize_line(decode_words(value)).strip()
 
