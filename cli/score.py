@@ -187,6 +187,8 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_try(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    if not Path(args.file).is_file():  # a missing file would "kill nothing" and look like success
+        raise PithError(f"{args.file}: no such file")
     overviews = library.store.overviews(args.group)
     if not overviews:
         raise PithError(f"{args.group}: no cached articles (enter the group first, e.g. `pith threads {args.group}`)")
@@ -245,7 +247,10 @@ def cmd_action(args: argparse.Namespace, out: TextIO) -> int:
             raise PithError(f"not a Message-ID: {msgid!r} (write <id@host>)")
         fields["message_id"] = msgid
     if kind in ("plonk", "boost", "author-cap"):
-        fields["address"] = args.address
+        try:
+            fields["address"] = actions.author_address(args.address)
+        except ValueError as exc:
+            raise PithError(str(exc)) from None
     if kind == "author-cap":
         if args.max < 0:
             raise PithError(f"--max must be 0 or more, not {args.max}")

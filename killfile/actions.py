@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tomllib
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -150,6 +151,25 @@ def user_state(actions: list[Action], path: Path, last_match: dict[str, datetime
                      message_tags={k: frozenset(v) for k, v in message_tags.items()},
                      thread_tags={k: frozenset(v) for k, v in thread_tags.items()},
                      caps=tuple(caps), last_match=dict(last_match or {}))
+
+
+_ADDR = r"[^\s<>@\"(),;:\[\]\\]+@[^\s<>@\"(),;:\[\]\\.]+(?:\.[^\s<>@\"(),;:\[\]\\.]+)*"
+_AUTHOR = (re.compile(rf"\s*({_ADDR})\s*(?:\([^()]*\))?\s*"),  # user@host, user@host (Name)
+           re.compile(rf"[^<>]*<({_ADDR})>\s*"))  # <user@host>, Name <user@host>, "Name" <user@host>
+
+
+def author_address(text: str) -> str:
+    """The address a plonk, boost or cap is about; ValueError when ``text`` holds none.
+
+    A plonk of "not an address" would otherwise store "not" and match nobody (or,
+    worse, a stranger): only user@domain, <user@domain> and Name <user@domain> pass.
+    """
+    for pattern in _AUTHOR:
+        found = pattern.fullmatch(text)
+        if found:
+            return normalize_address(found.group(1))
+    shown = text if len(text) <= 60 else text[:60] + "..."
+    raise ValueError(f"not an address: {shown!r} (write user@example.org or \"Name <user@example.org>\")")
 
 
 def parse_cap_spec(text: str) -> tuple[int, str]:
