@@ -10,8 +10,8 @@ tested without a screen.
 from __future__ import annotations
 
 import re
-from email.utils import parseaddr
 
+from nntp.addresses import split_address
 from nntp.models import Article
 
 DEFAULT_ATTRIBUTION = "{name} wrote:"
@@ -78,7 +78,7 @@ def mail_headers(parent: Article, from_address: str) -> Headers:
 
 def author_name(from_value: str) -> str:
     """The display name of a From value, else its address, else the value itself."""
-    name, address = parseaddr(from_value)
+    name, address = split_address(from_value)
     return name.strip() or address.strip() or from_value.strip() or "someone"
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from email.utils import parseaddr
 from sys import intern
 from typing import NamedTuple
 
+from nntp.addresses import split_address
 from nntp.models import Overview
 from nntp.threads import ThreadNode, normalize_subject
 
@@ -75,7 +75,7 @@ def _cap(lead: str) -> str:
 
 def display_name(author: str) -> str:
     """The name part of a From header ("Name <a@b>", "a@b (Name)"), else the address."""
-    name, address = parseaddr(author)
+    name, address = split_address(author)
     return (name or address or author).strip().strip('"').strip()
 
 
