@@ -1,7 +1,8 @@
 """pith: command line entry point. Parses arguments, builds the source, runs the TUI or a command.
 
 Every failure the user can cause or meet (server down, unknown group, bad
-address) ends here as one line on stderr and exit status 2, never a traceback.
+address, a changed certificate) ends here as one line on stderr and an exit
+status that says which kind it was (cli/exitcodes.py), never a traceback.
 """
 
 from __future__ import annotations
@@ -14,8 +15,12 @@ from collections.abc import Sequence
 
 from nntp.errors import PithError
 from cli.context import open_library_factory
+from cli.exitcodes import BUG, INTERRUPTED, USAGE, exit_status_for
+from cli.textout import text_output
+from nntp.sanitize import error_line
+from store.errors import describe_local_failure
 
-EXIT_USAGE = 2
+EXIT_USAGE = USAGE
 
 COMMAND_MODULES = ("cli.commands", "cli.score", "cli.sync", "cli.state")
 """Modules with ``add_commands(subparsers)``; each parser sets ``handler(args, out) -> int``."""
@@ -50,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    return int(args.handler(args, sys.stdout))
+    return int(args.handler(args, text_output(args, sys.stdout)))
 
 
 def run_tui(args: argparse.Namespace) -> int:
@@ -79,19 +84,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_tui(args)
         return run_command(args)
     except PithError as exc:
-        print(f"pith: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        print(f"pith: {error_line(exc)}", file=sys.stderr)
+        return exit_status_for(exc)
     except KeyboardInterrupt:
         print("pith: interrupted", file=sys.stderr)
-        return 130
+        return INTERRUPTED
     except BrokenPipeError:
         return 0
     except Exception as exc:  # a bug of ours: one line, the traceback only on request
+        if (local := describe_local_failure(exc)) is not None:  # disk full, read-only store: not a bug
+            print(f"pith: {local}", file=sys.stderr)
+            return EXIT_USAGE
         if os.environ.get("PITH_DEBUG"):
             raise
-        print(f"pith: internal error: {type(exc).__name__}: {exc} (set PITH_DEBUG=1 for details)",
+        print(f"pith: internal error: {error_line(f'{type(exc).__name__}: {exc}')} (set PITH_DEBUG=1 for details)",
               file=sys.stderr)
-        return 70
+        return BUG
 
 
 if __name__ == "__main__":

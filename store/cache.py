@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from nntp.models import GroupInfo, Overview, RawOverviews
-from store import packs, rawchunks, search
+from store import errors, packs, rawchunks, search
 from store.paths import private_dir, private_umask, sidecars, tighten_files
 from store.schema import SCHEMA_VERSION, StoreError, migrate
 
@@ -61,7 +61,9 @@ class Store:
             self.db.execute("PRAGMA journal_size_limit=67108864")
             migrate(self.db, self.path)
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: not a usable pith store ({exc})") from None
+            errors.name_file(exc, self.path)
+            raise StoreError(errors.describe_local_failure(exc)
+                             or f"{self.path}: not a usable pith store ({exc})") from None
 
     def close(self) -> None:
         self.db.close()
@@ -80,12 +82,29 @@ class Store:
         self._depth = 1
         try:
             yield self.db
-        except BaseException:
+        except BaseException as exc:
             self._depth = 0
-            self.db.execute("ROLLBACK")
+            self._abandon(exc)
             raise
         self._depth = 0
-        self.db.execute("COMMIT")
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.Error as exc:  # a full disk often shows only here, when WAL pages are written
+            self._abandon(exc)
+            raise
+
+    def _abandon(self, exc: BaseException) -> None:
+        """Roll back what is left and name this file on ``exc``.
+
+        After a full disk or an I/O error SQLite has already rolled the
+        transaction back; a second ROLLBACK would raise and hide the real error.
+        """
+        errors.name_file(exc, self.path)
+        if self.db.in_transaction:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # the original error is the one to report
 
     def has_data(self) -> bool:
         """Whether anything was ever cached (worth showing when the source is unreachable)."""

@@ -162,6 +162,7 @@ def migrate(db: sqlite3.Connection, path: Path) -> int:
             db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
         db.execute("COMMIT")
     except BaseException:
-        db.execute("ROLLBACK")
+        if db.in_transaction:  # SQLite already rolled back after a full disk: ROLLBACK would hide that
+            db.execute("ROLLBACK")
         raise
     return before
