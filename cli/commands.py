@@ -8,8 +8,10 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from cli.context import open_library_factory
+from cli.exitcodes import finished
 from cli.jsonout import write_json
 from cli.output import article_json, article_text, group_json, thread_json
+from cli.stale import CacheAwareOut
 from nntp.sanitize import sanitize_text
 from nntp.threads import ThreadNode, thread
 from store.library import Library
@@ -35,14 +37,19 @@ def _progress(args: argparse.Namespace) -> Any:
 
 
 def with_library(command: Callable[[Library, argparse.Namespace, TextIO], int]) -> Callable[[argparse.Namespace, TextIO], int]:
-    """Adapt a command that needs the Library: build it from the arguments, close it after."""
+    """Adapt a command that needs the Library: build it from the arguments, close it after.
+
+    A command that succeeded on cached data only, because the server could not be
+    reached, exits FROM_CACHE (3), and its JSON says ``"stale": true`` (cli/stale.py).
+    """
 
     def handler(args: argparse.Namespace, out: TextIO) -> int:
         factory, _ = open_library_factory(args)
         library = factory()
         announce_offline(library)
         try:
-            return command(library, args, out)
+            status = command(library, args, CacheAwareOut(out, library))  # type: ignore[arg-type]
+            return finished(status, library.answered_from_cache)
         finally:
             for warning in library.warnings:
                 sys.stderr.write(f"pith: {warning}\n")

@@ -37,12 +37,10 @@ def open_library_factory(args: argparse.Namespace) -> tuple[Callable[[], Library
     endpoint = resolve_server(args)
 
     def open_library() -> Library:
-        return Library(
-            Store(store_path(data_dir(), endpoint.address.identity)),
-            endpoint.connect,
-            offline=args.offline,
-            read_only=endpoint.read_only,
-        )
+        path = store_path(data_dir(), endpoint.address.identity)
+        fresh = not path.exists()  # a mistyped host must not leave an empty store behind
+        return Library(Store(path), endpoint.connect, offline=args.offline, read_only=endpoint.read_only,
+                       fresh_store=fresh)
 
     return open_library, endpoint.address.identity
 

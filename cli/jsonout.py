@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from json.encoder import encode_basestring, encode_basestring_ascii
 from typing import Any, TextIO
 
+from cli.stale import is_stale, mark_stale
+
 FAST_DEPTH = 100
 """Containers nested at most this deep go through the C encoder (far from its recursion limit)."""
 _FLUSH = 1 << 16
@@ -39,6 +41,7 @@ def safe(text: str) -> str:
 def write_json(data: Any, out: TextIO, *, indent: int | None = 1, ensure_ascii: bool = False,
                fast_depth: int = FAST_DEPTH) -> None:
     """Write ``data`` as ``json.dump(data, out, indent=..., ensure_ascii=...)`` would, at any depth."""
+    data = mark_stale(data) if is_stale(out) else data  # answered from the cache (cli/stale.py)
     pieces: list[str] = []
     size = 0
     for piece in _pieces(data, indent, ensure_ascii, fast_depth):

@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from nntp.article import parse_article
 from nntp.compress import WireStats
+from nntp.deadline import DeadlineStream
 from nntp.connect import (
     ConnectOptions,
     authenticate,
@@ -34,7 +35,8 @@ from nntp.errors import (
     NoSuchGroup,
     PostRefused,
     RemoteProtocolError,
-    SourceUnavailable,
+    ReplyTimeout,
+    SecurityFailure,
 )
 from nntp.models import Article, GroupInfo, OverviewBatch, RawOverviews
 from nntp.parse import STANDARD_FORMAT, parse_overview_format
@@ -82,7 +84,7 @@ class ServerAddress:
         try:
             return cls(host or "localhost", int(port) if port else default, tls)
         except ValueError:
-            raise SourceUnavailable(f"bad server address {text!r}: the port must be a number") from None
+            raise PithError(f"bad server address {text!r}: the port must be a number") from None
 
 
 class NNTPClient:
@@ -151,7 +153,7 @@ class NNTPClient:
                         self._conn._shortcmd(f"GROUP {self.current_group}")
                     return action()
                 if is_encryption_required(exc):
-                    raise SourceUnavailable(
+                    raise SecurityFailure(
                         f"{self.identity}: the server requires encryption (483) for {what}; "
                         f"set tls = \"starttls\" or \"implicit\" for this server"
                     ) from None
@@ -160,7 +162,20 @@ class NNTPClient:
             raise RemoteProtocolError(f"{self.identity}: {what}: malformed reply: {reply_text(exc)[:200]!r}") from None
         except (OSError, EOFError, ValueError) as exc:
             # ValueError: nntplib reading a closed file after the peer went away.
-            raise ConnectionLost(f"{self.identity}: connection lost during {what}: {exc or type(exc).__name__}") from None
+            raise self._lost(what, exc) from None
+
+    def _lost(self, what: str, exc: BaseException) -> ConnectionLost | ReplyTimeout:
+        """Socket trouble as our error: an answer still dripping in at its deadline is not worth a
+        reconnect (the server would only drip again); silence or a drop is (a dead link)."""
+        deadline = getattr(self._conn, "reply_deadline", None)
+        if isinstance(exc, TimeoutError) and deadline is not None and deadline.dripping():
+            return ReplyTimeout(f"{self.identity}: no complete answer to {what} within {self.timeout:g} s")
+        return ConnectionLost(f"{self.identity}: connection lost during {what}: {exc or type(exc).__name__}")
+
+    def _reader(self) -> ResponseReader:
+        """A ResponseReader whose reads keep to the current command's deadline."""
+        conn = self._conn
+        return ResponseReader(DeadlineStream(conn.file, lambda: conn.sock, conn.reply_deadline))  # type: ignore[arg-type]
 
     def _login_on_demand(self) -> None:
         """The server said 480: log in, then compress; a compressed link must start over."""
@@ -243,7 +258,7 @@ class NNTPClient:
             self.select_group(name)
         command = "OVER" if "OVER" in self.capabilities else "XOVER"
         ranges = [(s, min(last, s + chunk - 1)) for s in range(first, last + 1, chunk)]
-        reader = ResponseReader(self._conn.file)
+        reader = self._reader()
         sent = received = 0
         try:
             while sent < min(2, len(ranges)):
@@ -257,8 +272,7 @@ class NNTPClient:
                         partial = _partial(reader.complete_lines(), start, end, fmt)
                         if partial is not None:
                             yield partial
-                        raise ConnectionLost(f"{self.identity}: connection lost during {command}: "
-                                             f"{exc or type(exc).__name__}") from None
+                        raise self._lost(command, exc) from None
                 else:
                     data = b""
                 received += 1
@@ -274,8 +288,7 @@ class NNTPClient:
         try:
             status = reader.status_line()
         except (OSError, EOFError, ValueError) as exc:
-            raise ConnectionLost(f"{self.identity}: connection lost during {command}: "
-                                 f"{exc or type(exc).__name__}") from None
+            raise self._lost(command, exc) from None
         if status.startswith("224"):
             return True
         if status[:3] in ("423", "420"):
@@ -285,6 +298,7 @@ class NNTPClient:
         raise RemoteProtocolError(f"{self.identity}: unexpected reply to {command}: {status!r}")
 
     def _send(self, command: str) -> None:
+        self._conn.reply_deadline.start()
         try:
             self._conn.file.write(command.encode() + b"\r\n")
             self._conn.file.flush()
@@ -298,8 +312,7 @@ class NNTPClient:
         try:
             return reader.raw_block()
         except (OSError, EOFError, ValueError) as exc:
-            raise ConnectionLost(f"{self.identity}: connection lost during {command}: "
-                                 f"{exc or type(exc).__name__}") from None
+            raise self._lost(command, exc) from None
 
     def _drain(self, reader: ResponseReader, command: str, outstanding: int) -> None:
         """Read answers still in flight after a cancel, so the next command is in step."""
@@ -340,6 +353,20 @@ class NNTPClient:
             raise RemoteProtocolError(f"{self.identity}: ARTICLE {key}: {reply_text(exc)}") from None
         raw = b"\r\n".join(info.lines) + b"\r\n"
         return parse_article(raw, number=info.number or (key if isinstance(key, int) else None))
+
+    def has_article(self, message_id: str) -> bool:
+        """STAT <message-id>: whether the server holds the article (223) or not (430).
+
+        How a POST whose reply was lost is resolved before anything is sent again.
+        """
+        try:
+            return self._short(f"STAT {message_id}").startswith("223")
+        except nntplib.NNTPTemporaryError as exc:
+            if reply_text(exc)[:3] in ("430", "423"):
+                return False
+            raise RemoteProtocolError(f"{self.identity}: STAT {message_id}: {reply_text(exc)}") from None
+        except nntplib.NNTPError as exc:
+            raise RemoteProtocolError(f"{self.identity}: STAT {message_id}: {reply_text(exc)}") from None
 
     # -- POST --------------------------------------------------------------
     def post(self, raw: bytes) -> str:

@@ -21,7 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nntp.compress import CountingSocketIO, DeflateSocketIO, WireStats
-from nntp.errors import AuthenticationFailed, RemoteProtocolError, SourceUnavailable
+from nntp.deadline import ReplyDeadline, read_line
+from nntp.errors import (
+    AuthenticationFailed,
+    RemoteProtocolError,
+    ReplyTimeout,
+    SecurityFailure,
+    SourceUnavailable,
+)
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -47,15 +54,29 @@ class ConnectOptions:
     pin_sha256: str = ""
     ca_file: str = ""
     allow_plaintext_auth: bool = False
+    netrc_default: bool = False
+    """Whether a ``default`` entry of ~/.netrc / ~/.authinfo may be sent to this server."""
     credentials: Credentials | None = field(default=None, repr=False, compare=False)
     """Fallback for a missing password (the TUI's prompt)."""
 
 
 class _Lines:
-    """nntplib's line reader with the line limit lifted (mixed into both classes)."""
+    """nntplib's line reader with the line limit lifted and a deadline on every response
+    (mixed into both classes): the greeting counts from the connect, each answer from
+    its command (nntp/deadline.py)."""
+
+    reply_deadline: ReplyDeadline
+
+    def _create_socket(self, timeout: float) -> socket.socket:
+        self.reply_deadline = ReplyDeadline(timeout)
+        return super()._create_socket(timeout)  # type: ignore[misc,no-any-return]
+
+    def _putcmd(self, line: str) -> None:
+        self.reply_deadline.start()
+        super()._putcmd(line)  # type: ignore[misc]
 
     def _getline(self, strip_crlf: bool = True) -> bytes:
-        line = self.file.readline(MAX_LINE + 1)  # type: ignore[attr-defined]
+        line = read_line(self.file, self.sock, self.reply_deadline, MAX_LINE)  # type: ignore[attr-defined]
         if len(line) > MAX_LINE:
             raise RemoteProtocolError("server sent a line longer than 1 MiB")
         if not line:
@@ -109,7 +130,7 @@ def _normal_pin(pin: str) -> str:
 def verify_pin(sock: ssl.SSLSocket, where: str, pin: str) -> None:
     der = sock.getpeercert(binary_form=True) or b""
     if _normal_pin(fingerprint(der)) != _normal_pin(pin):
-        raise SourceUnavailable(
+        raise SecurityFailure(
             f"{where}: certificate fingerprint {fingerprint(der)} does not match the pinned "
             f"pin_sha256; refusing to continue (has the server's certificate changed?)"
         )
@@ -152,14 +173,14 @@ def open_connection(host: str, port: int, options: ConnectOptions, stats: WireSt
         return conn
     except ssl.SSLCertVerificationError as exc:
         fp = peer_fingerprint(host, port, options.timeout, options.tls == "implicit")
-        raise SourceUnavailable(
+        raise SecurityFailure(
             f"{where}: TLS certificate not trusted ({exc.verify_message}); its SHA-256 fingerprint is {fp}. "
             f"If you trust it, add pin_sha256 = \"{fp}\" to this server's entry in config.toml"
         ) from None
     except ssl.SSLError as exc:
-        raise SourceUnavailable(f"{where}: TLS failed: {exc.reason or exc}") from None
+        raise SecurityFailure(f"{where}: TLS failed: {exc.reason or exc}") from None
     except (socket.timeout, TimeoutError):
-        raise SourceUnavailable(f"{where}: no answer within {options.timeout:g} s") from None
+        raise ReplyTimeout(f"{where}: no answer within {options.timeout:g} s") from None
     except ConnectionRefusedError:
         raise SourceUnavailable(f"{where}: connection refused (is the server running?)") from None
     except socket.gaierror as exc:
@@ -183,7 +204,7 @@ def _tls_connect(host: str, port: int, options: ConnectOptions, where: str) -> n
     conn = PlainNNTP(host, port, readermode=options.tls != "starttls", timeout=options.timeout)
     if options.tls == "starttls":
         if "STARTTLS" not in conn.getcapabilities():
-            raise SourceUnavailable(f"{where}: the server does not offer STARTTLS (tls = \"starttls\")")
+            raise SecurityFailure(f"{where}: the server does not offer STARTTLS (tls = \"starttls\")")
         conn.starttls(tls_context(options))
         if options.pin_sha256:
             verify_pin(conn.sock, where, options.pin_sha256)
@@ -198,18 +219,29 @@ def find_credentials(host: str, options: ConnectOptions) -> tuple[str, str] | No
     if options.user and options.password:
         return options.user, options.password
     for name in (".netrc", ".authinfo"):
-        path = Path.home() / name
-        if not path.exists():
-            continue
-        try:
-            found = netrc.netrc(str(path)).authenticators(host)
-        except (netrc.NetrcParseError, OSError):
-            continue
+        found = netrc_entry(Path.home() / name, host, options.netrc_default)
         if found and found[2] is not None and (not options.user or found[0] == options.user):
             return found[0] or options.user, found[2]
     if options.credentials is not None:
         return options.credentials(host)
     return None
+
+
+def netrc_entry(path: Path, host: str, use_default: bool) -> tuple[str, str, str] | None:
+    """The ``machine host`` entry of a netrc file; its ``default`` entry only when the server opts in.
+
+    netrc's own lookup falls back to ``default``, which would hand that password to
+    any server that answers 480, so the fallback is taken here only on request.
+    """
+    try:
+        parsed = netrc.netrc(str(path)) if path.exists() else None
+    except (netrc.NetrcParseError, OSError):
+        return None
+    if parsed is None:
+        return None
+    if host in parsed.hosts:
+        return parsed.hosts[host]
+    return parsed.hosts.get("default") if use_default else None
 
 
 def authenticate(conn: nntplib.NNTP, host: str, where: str, options: ConnectOptions) -> None:

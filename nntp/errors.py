@@ -40,5 +40,17 @@ class ConnectionLost(SourceUnavailable):
     """An established connection dropped or timed out mid-command; worth a reconnect."""
 
 
-class AuthenticationFailed(SourceUnavailable):
+class ReplyTimeout(SourceUnavailable):
+    """A response did not arrive whole before its deadline (a silent or dripping server).
+
+    Not a ConnectionLost: reconnecting to a server that drips would only wait again."""
+
+
+class SecurityFailure(PithError):
+    """TLS, certificate, pin or login trouble. Deliberately *not* a SourceUnavailable:
+    a changed certificate may be a man in the middle, so nothing falls back to the
+    cache on it; the command stops and says so (exit status 4)."""
+
+
+class AuthenticationFailed(SecurityFailure):
     """AUTHINFO was refused, or we refused to send a password in clear."""

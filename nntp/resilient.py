@@ -5,8 +5,11 @@ ConnectionLost closes it, waits (0.2 s, 0.5 s, 1 s, 2 s, 4 s), connects again an
 repeats the command. OVER resumes right after the last record handed out (an interrupted
 answer hands out its whole lines first), so the store never sees a record
 twice and never misses one. The first connection is not
-retried: a server that is down should say so at once. POST is never repeated
-here; the outbox decides (a duplicate reply for our own Message-ID means sent).
+retried: a server that is down should say so at once. Nor is an answer that
+was still dripping in at its deadline (ReplyTimeout): the connection is dropped
+and the error goes up, as a new one would only drip again. TLS, pin and login
+failures (SecurityFailure) are never retried. POST is never repeated here; the
+outbox decides, asking ``has_article`` first when an earlier attempt's reply was lost.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import TypeVar
 
 from nntp.client import NNTPClient
 from nntp.compress import WireStats
-from nntp.errors import ConnectionLost, SourceUnavailable
+from nntp.errors import ConnectionLost, ReplyTimeout, SourceUnavailable
 from nntp.models import Article, GroupInfo, OverviewBatch, RawOverviews
 
 T = TypeVar("T")
@@ -89,14 +92,22 @@ class ResilientSource:
         self._sleep(self._backoff[attempt])
         self.reconnects += 1
 
+    def _give_up_unless_lost(self, exc: SourceUnavailable) -> None:
+        """Re-raise what a reconnect would not mend: a live connection's clear answer, or a reply
+        that missed its deadline (that connection is out of step, so it is dropped first)."""
+        if isinstance(exc, ReplyTimeout):
+            self._drop()
+            raise exc
+        if self._client is not None and not isinstance(exc, ConnectionLost):
+            raise exc
+
     def _retry(self, action: Callable[[NNTPClient], T]) -> T:
         attempt = 0
         while True:
             try:
                 return action(self.client)
             except (ConnectionLost, SourceUnavailable) as exc:
-                if self._client is not None and not isinstance(exc, ConnectionLost):
-                    raise  # a clear answer from a live connection (e.g. login refused)
+                self._give_up_unless_lost(exc)
                 self._recover(attempt, exc)
                 attempt += 1
 
@@ -111,6 +122,10 @@ class ResilientSource:
 
     def post(self, raw: bytes) -> str:
         return self.client.post(raw)
+
+    def has_article(self, message_id: str) -> bool:
+        """STAT by Message-ID (reconnecting if need be): did an earlier POST arrive after all?"""
+        return self._retry(lambda c: c.has_article(message_id))
 
     def iter_overviews(self, name: str, first: int, last: int) -> Iterator[OverviewBatch]:
         """Batches in order; after a drop, continue right after the last record handed out."""
@@ -136,8 +151,7 @@ class ResilientSource:
                     attempt = 0 if part.complete else attempt  # a link that keeps dropping still gives up
                 return
             except (ConnectionLost, SourceUnavailable) as exc:
-                if self._client is not None and not isinstance(exc, ConnectionLost):
-                    raise
+                self._give_up_unless_lost(exc)
                 self._recover(attempt, exc)
                 attempt += 1
 

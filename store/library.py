@@ -14,6 +14,8 @@ holds something, the Library serves the cache, records why in ``offline_reason``
 and tells ``on_offline`` once, so the UI can say so; an article without a cached
 body raises NoSuchArticle saying that, not a connection error. With an empty
 store, an unreachable server is an error as before: there is nothing to show.
+TLS, certificate, pin and login failures (SecurityFailure) never fall back: a
+changed certificate may be a man in the middle, so the caller must stop and say so.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from nntp.source import NewsSource, ProgressCallback
 from store.cache import Store
 from store.newgroups import NewGroups
 from store.packs import no_gc
+from store.paths import sidecars
 from store.rawchunks import BackgroundWriter, as_stored
 from store.search import SearchHit
 
@@ -63,8 +66,12 @@ class Library:
     """Source + store. Not thread-safe: use it from one thread (see nntp/session.py)."""
 
     def __init__(self, store: Store, source_factory: SourceFactory | None, offline: bool = False,
-                 read_only: bool = False) -> None:
+                 read_only: bool = False, fresh_store: bool = False) -> None:
         self.store = store
+        self._fresh_store = fresh_store
+        """The store file was created just now: if nothing gets stored, close() removes it again."""
+        self.answered_from_cache = False
+        """The source could not be reached and the cache answered instead (not --offline)."""
         self._factory = source_factory
         self._source: NewsSource | None = None
         self.read_only = read_only
@@ -108,7 +115,11 @@ class Library:
             self.store.settle()
         except (sqlite3.Error, PithError):
             pass
+        empty = self._fresh_store and _holds_nothing(self.store.db)
         self.store.close()
+        if empty:
+            for path in sidecars(self.store.path):
+                path.unlink(missing_ok=True)
 
     def settle(self, chunks: int | None = 1) -> int:
         """Make rows from stored OVER chunks in small steps (for an idle reader); returns the chunks left."""
@@ -141,6 +152,7 @@ class Library:
         cached = self.store.group(group) is not None if group else self.store.has_data()
         if not cached:
             raise exc
+        self.answered_from_cache = True
         self.go_offline(str(exc))
 
     def go_offline(self, reason: str) -> None:
@@ -197,10 +209,37 @@ class Library:
                     listed = source.list_groups()
                     before = {g.name for g in self.store.groups()}
                     self.store.save_groups(listed)
+                    _set_meta(self.store.db, GROUP_LIST_KEY, str(len(listed)))
                     NewGroups(self.store.db).record(before, (g.name for g in listed))
                 except SourceUnavailable as exc:
                     self._fall_back(exc)
         return self.store.groups()
+
+    def known_groups(self) -> set[str] | None:
+        """The server's groups as of the last full LIST ACTIVE, or None when none was ever fetched.
+
+        Groups entered by name are in the store too, but they are not the whole list:
+        without a full one nobody can say here that a group does not exist.
+        """
+        if _get_meta(self.store.db, GROUP_LIST_KEY) is None:
+            return None
+        return {g.name for g in self.store.groups()}
+
+    def check_group(self, name: str) -> GroupInfo:
+        """The group, from the cache or else from the server (GROUP name): NoSuchGroup if neither
+        has it, or if the server cannot be asked (offline with no cached word on it)."""
+        cached = self.store.group(name)
+        if cached is not None:
+            return cached
+        source = self._live()
+        if source is None:
+            raise NoSuchGroup(f"{name}: not in the cached group list, and the server cannot be asked "
+                              f"({self.offline_reason})")
+        if isinstance(source, ArchiveSource):
+            raise NoSuchGroup(f"{name}: no such group in this archive")
+        info = source.select_group(name)
+        self.store.update_group(info)
+        return info
 
     def new_groups(self) -> set[str]:
         """Groups that appeared in the active list since an earlier refresh (until marked seen)."""
@@ -335,6 +374,30 @@ class Library:
         Purely local: it never connects (an archive is imported by groups() or enter_group()).
         """
         return self.store.search(query, group=group, author=author, since=since, limit=limit, order=order)
+
+
+GROUP_LIST_KEY = "group_list"
+"""``meta`` key set once a full group list was fetched (its value: how many groups)."""
+_USER_TABLES = ("groups", "overview", "overview_raw", "bodies", "readstate", "outbox", "drafts", "visits")
+
+
+def _get_meta(db: sqlite3.Connection, key: str) -> str | None:
+    row = db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
+    with db:
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+
+def _holds_nothing(db: sqlite3.Connection) -> bool:
+    """Whether no table that keeps the user's or the server's data has a row (a store made for
+    nothing, e.g. by a mistyped host, is then removed rather than left behind empty)."""
+    present = {str(r[0]) for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    return not any(db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()  # noqa: S608 - fixed names
+                   for table in _USER_TABLES if table in present)
 
 
 def describe_error(exc: BaseException) -> str:

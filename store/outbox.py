@@ -1,9 +1,15 @@
 """The outbox and drafts: nothing the user wrote is lost, and nothing is posted twice.
 
-An article enters the outbox with its own Message-ID. Flushing posts each queued
-article; a "duplicate" answer for our own Message-ID (a retry after a lost reply)
-counts as sent. A refusal keeps the article with the server's words; a read-only
-server's 440 keeps it too, with the mailto: address it offered.
+An article enters the outbox with its own Message-ID (and, for `pith post FILE`,
+a digest of the file, so the same file is queued once however often it is
+given). Flushing posts each queued article. A POST whose reply was lost (the
+link cut after the article went out) is resolved by asking the server for the
+Message-ID (STAT) right away, and again before any later attempt: an article the
+server holds is "sent" ("already on the server"), never posted twice. A
+"duplicate" answer for our own Message-ID counts as sent too. A refusal keeps
+the article with the server's words; a read-only server's 440 keeps it too,
+with the mailto: address it offered. ``send_queued`` is the one way the reader
+and the CLI send what is queued.
 """
 
 from __future__ import annotations
@@ -15,8 +21,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nntp.errors import PostRefused, SourceUnavailable
+
+if TYPE_CHECKING:
+    from store.library import Library
+
+OnServer = Callable[[str], bool]
+"""Asks the server whether it holds a Message-ID (STAT)."""
 from store.paths import private_umask
 
 _SCHEMA = """
@@ -36,6 +49,13 @@ def ensure_schema(db: sqlite3.Connection) -> None:
     for statement in _SCHEMA.split(";"):
         if statement.strip():
             db.execute(statement)
+    columns = {str(row[1]) for row in db.execute("PRAGMA table_info(outbox)")}
+    if "source_digest" not in columns:  # outboxes made before `pith post` was idempotent
+        try:
+            db.execute("ALTER TABLE outbox ADD COLUMN source_digest TEXT NOT NULL DEFAULT ''")
+        except sqlite3.OperationalError as exc:  # another pith added it meanwhile
+            if "duplicate column" not in str(exc):
+                raise
 
 
 @dataclass(frozen=True)
@@ -63,12 +83,20 @@ class Outbox:
         self.db = db
         ensure_schema(db)
 
-    def add(self, raw: bytes, message_id: str) -> int:
+    def add(self, raw: bytes, message_id: str, source_digest: str = "") -> int:
+        """Queue an article; ``source_digest`` names the file it came from (see ``find``)."""
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
-            cursor = self.db.execute("INSERT INTO outbox (message_id, created, raw) VALUES (?,?,?)",
-                                     (message_id, int(time.time()), raw))
+            cursor = self.db.execute("INSERT INTO outbox (message_id, created, raw, source_digest) "
+                                     "VALUES (?,?,?,?)", (message_id, int(time.time()), raw, source_digest))
             return int(cursor.lastrowid or 0)
+
+    def find(self, source_digest: str, message_id: str = "") -> OutboxEntry | None:
+        """The entry queued from the same file (digest) or with the same Message-ID, if any."""
+        row = self.db.execute("SELECT id FROM outbox WHERE (source_digest=? AND source_digest!='') "
+                              "OR (message_id=? AND message_id!='') ORDER BY id LIMIT 1",
+                              (source_digest, message_id)).fetchone()
+        return self.get(int(row[0])) if row else None
 
     def entries(self) -> list[OutboxEntry]:
         rows = self.db.execute("SELECT id, message_id, created, raw, state, reply, mailto, attempts "
@@ -93,19 +121,37 @@ class Outbox:
         """A needs-mail article went out by mail (``where``: the mbox or sendmail command)."""
         self._record(entry_id, "mailed", f"mailed ({where})")
 
-    def flush(self, post: Callable[[bytes], str]) -> list[OutboxEntry]:
-        """Post every queued article; returns the entries after the attempt."""
+    def flush(self, post: Callable[[bytes], str], on_server: OnServer | None = None) -> list[OutboxEntry]:
+        """Post every queued article; returns the entries after the attempt.
+
+        With ``on_server``, an entry tried before is first looked up on the server, and
+        a POST cut off before its reply is looked up at once: what arrived is not sent again.
+        """
         for entry in [e for e in self.entries() if e.state == "queued"]:
+            if entry.attempts and on_server is not None and self._arrived(entry, on_server):
+                continue
             try:
                 reply = post(entry.raw)
             except PostRefused as refused:
                 self._refused(entry, refused.reply)
                 continue
             except SourceUnavailable as exc:
-                self._record(entry.id, "queued", f"not sent yet: {exc}")
-                break  # the server is gone: keep the rest queued
+                if on_server is None or not self._arrived(entry, on_server):
+                    self._record(entry.id, "queued", f"not sent yet: {exc}")
+                break  # the link failed: keep the rest queued
             self._record(entry.id, "sent", reply)
         return self.entries()
+
+    def _arrived(self, entry: OutboxEntry, on_server: OnServer) -> bool:
+        """Whether the server already holds the entry's article (recorded as sent if so);
+        False when it does not, or cannot be asked now."""
+        try:
+            held = on_server(entry.message_id)
+        except SourceUnavailable:
+            return False
+        if held:
+            self._record(entry.id, "sent", "already on the server (an earlier attempt's reply was lost)")
+        return held
 
     def _refused(self, entry: OutboxEntry, reply: str) -> None:
         lowered = reply.lower()
@@ -116,6 +162,24 @@ class Outbox:
             self._record(entry.id, "needs-mail", reply, found.group(1) if found else "")
         else:
             self._record(entry.id, "refused", reply)
+
+
+def send_queued(library: Library) -> tuple[list[OutboxEntry], str]:
+    """Send what is queued if a live server takes posts: (entries, why nothing was sent, or "").
+
+    The one implementation behind the reader's outbox, `pith outbox flush` and
+    `pith post`. An unreachable server raises SourceUnavailable (a TLS or login
+    failure, SecurityFailure); offline or an archive, nothing is sent and the
+    reason says why.
+    """
+    outbox = Outbox(library.store.db)
+    if library.offline:
+        return outbox.entries(), f"offline ({library.offline_reason or 'no server'})"
+    source = library.source
+    post = getattr(source, "post", None)
+    if post is None:
+        return outbox.entries(), "this source is a read-only archive"
+    return outbox.flush(post, getattr(source, "has_article", None)), ""
 
 
 class Drafts:

@@ -23,7 +23,7 @@ from nntp.compose import build_mail, make_message_id, split_article
 from nntp.errors import PithError
 from store.config import ComposeConfig, MailConfig
 from store.library import Library
-from store.outbox import Drafts, Outbox, OutboxEntry
+from store.outbox import Drafts, Outbox, OutboxEntry, send_queued
 from store.paths import data_dir, private_dir, private_umask
 
 SENDMAIL_TIMEOUT = 60
@@ -111,19 +111,8 @@ def entries(library: Library) -> list[OutboxEntry]:
 
 
 def flush(library: Library) -> tuple[list[OutboxEntry], str]:
-    """Send what is queued if a live server takes posts; -> (entries, why nothing was sent or "").
-
-    An unreachable server raises SourceUnavailable, so the session marks itself
-    unreachable (the status line says so); callers list the queue locally then.
-    """
-    outbox = Outbox(library.store.db)
-    if library.offline:
-        return outbox.entries(), f"offline ({library.offline_reason or 'no server'})"
-    source = library.source
-    post = getattr(source, "post", None)
-    if post is None:
-        return outbox.entries(), "this source is a read-only archive"
-    return outbox.flush(post), ""
+    """Send what is queued (store/outbox.py send_queued, shared with the CLI)."""
+    return send_queued(library)
 
 
 # -- mail ---------------------------------------------------------------------

@@ -67,7 +67,7 @@ def test_cli_says_offline_once_and_shows_the_cache(capsys: pytest.CaptureFixture
     address = f"127.0.0.1:{port}"
     cached_store(store_path(data_dir(), ServerAddress.parse(address).identity))
     code, out, err = run(capsys, "--server", address, "groups")
-    assert code == 0 and out.startswith("g ")
+    assert code == 3 and out.startswith("g ")  # README "Exit status": 3, answered from the cache
     assert err.count("pith: offline (") == 1 and "refused" in err and "showing cached data" in err
     code, out, err = run(capsys, "--server", address, "article", "g", "2")
     assert code == 2 and "no cached body (offline: " in err and err.count("pith: offline (") == 1
@@ -78,7 +78,7 @@ def test_cli_says_offline_once_and_shows_the_cache(capsys: pytest.CaptureFixture
 def test_sync_needs_a_server_and_says_so(capsys: pytest.CaptureFixture[str]) -> None:
     port = closed_port()
     code, _, err = run(capsys, "--server", f"127.0.0.1:{port}", "sync", "g")
-    assert code == 2 and "refused" in err
+    assert code == 1 and "refused" in err
     code, _, err = run(capsys, "--server", f"127.0.0.1:{port}", "sync")
     assert code == 2 and "no subscribed groups" in err
 

@@ -104,10 +104,10 @@ def closed_port() -> int:
 
 
 @pytest.mark.parametrize("argv", [["groups"], ["threads", "x", "--json"], ["article", "x", "1"]])
-def test_server_down_is_one_line_and_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+def test_server_down_is_one_line_and_exit_1(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     port = closed_port()
     code, out, err = run(capsys, "--server", f"127.0.0.1:{port}", *argv)
-    assert code == 2 and out == ""
+    assert code == 1 and out == ""  # README "Exit status": 1, the server could not be reached
     assert err.count("\n") == 1 and f"127.0.0.1:{port}" in err and "refused" in err
 
 
@@ -117,7 +117,7 @@ def test_silent_server_times_out_cleanly(capsys: pytest.CaptureFixture[str]) -> 
         listener.listen(1)
         port = listener.getsockname()[1]
         code, _, err = run(capsys, "--server", f"127.0.0.1:{port}", "--timeout", "0.5", "groups")
-    assert code == 2 and "no answer" in err and err.count("\n") == 1
+    assert code == 1 and "no answer" in err and err.count("\n") == 1
 
 
 def test_no_server_configured(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from nntp.client import ServerAddress, read_multiline
-from nntp.errors import RemoteProtocolError, SourceUnavailable
+from nntp.errors import PithError, RemoteProtocolError, SourceUnavailable
 
 
 class Trickle(io.RawIOBase):
@@ -64,5 +64,5 @@ def test_server_address(text: str, host: str, port: int) -> None:
 
 
 def test_bad_port_is_a_clear_error() -> None:
-    with pytest.raises(SourceUnavailable, match="port must be a number"):
+    with pytest.raises(PithError, match="port must be a number"):
         ServerAddress.parse("host:abc")
