@@ -37,4 +37,5 @@ demo: venv
 
 test: venv
 	$(VENV)/bin/python -m tests.integration.inn_server --install
+	$(VENV)/bin/python -m tests.integration.pi_server --install
 	$(VENV)/bin/python -m pytest -q -p no:cacheprovider
