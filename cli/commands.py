@@ -12,6 +12,7 @@ from cli.exitcodes import finished
 from cli.jsonout import write_json
 from cli.output import article_json, article_text, group_json, thread_json
 from cli.stale import CacheAwareOut
+from cli.textout import field, warn
 from nntp.sanitize import sanitize_text
 from nntp.threads import ThreadNode, thread
 from store.library import Library
@@ -52,7 +53,7 @@ def with_library(command: Callable[[Library, argparse.Namespace, TextIO], int]) 
             return finished(status, library.answered_from_cache)
         finally:
             for warning in library.warnings:
-                sys.stderr.write(f"pith: {warning}\n")
+                warn(warning)
             _report_wire(library, args)
             library.close()
 
@@ -63,7 +64,7 @@ def announce_offline(library: Library) -> None:
     """Say once, on stderr, that what follows comes from the cache (now, or when the server fails)."""
 
     def say(reason: str) -> None:
-        sys.stderr.write(f"pith: offline ({reason}) — showing cached data\n")
+        warn(f"offline ({reason}) — showing cached data")
 
     if library.offline:
         say(library.offline_reason)
@@ -109,7 +110,7 @@ def cmd_groups(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     width = max((len(g.name) for g in groups), default=10)
     for g in groups:
         flag = ("" if g.posting == "y" else f"  ({g.posting})") + ("  [new]" if g.name in new else "")
-        out.write(f"{g.name:<{width}}  {g.count:>8,}{flag}  {g.description}".rstrip() + "\n")
+        out.write(f"{field(g.name):<{width}}  {g.count:>8,}{flag}  {field(g.description)}".rstrip() + "\n")
     return 0
 
 
@@ -119,7 +120,7 @@ def cmd_threads(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     load = library.enter_group(args.group, progress=_progress(args))
     roots = thread(load.overviews)
     if load.skipped:
-        sys.stderr.write(f"pith: {args.group}: skipped {load.skipped} malformed overview line(s)\n")
+        warn(f"{args.group}: skipped {load.skipped} malformed overview line(s)")
     table = score_overviews(library, args, load.overviews)
     if args.json:
         _dump(scored_threads([thread_json(r) for r in roots], table, args.all), out)
@@ -135,12 +136,12 @@ def _print_tree(root: ThreadNode, out: TextIO, hidden: set[int] = frozenset()) -
         art = node.article
         indent = "  " * depth
         if art is None:
-            out.write(f"{'':>7}  {indent}[missing {node.message_id}]\n")
+            out.write(f"{'':>7}  {indent}[missing {field(node.message_id)}]\n")
             continue
         if art.number in hidden:
             continue
         date = art.date.strftime("%Y-%m-%d") if art.date else "????-??-??"
-        out.write(f"{art.number:>7}  {indent}{art.subject}  — {art.author}  {date}\n")
+        out.write(f"{art.number:>7}  {indent}{field(art.subject)}  — {field(art.author)}  {date}\n")
 
 
 def cmd_article(library: Library, args: argparse.Namespace, out: TextIO) -> int:

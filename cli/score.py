@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from cli.commands import _dump, _progress, with_library
+from cli.textout import field, warn
 from killfile import actions, session
 from killfile.import_slrn import convert_slrn
 from killfile.import_tin import convert_tin
@@ -122,7 +123,7 @@ def _warn(killfile: session.Killfile) -> None:
         sys.stderr.write(f"pith: warning: {len(errors)} rule problem(s), those rules are skipped "
                          "(see `pith rules check`):\n")
         for problem in errors[:5]:
-            sys.stderr.write(f"  {problem}\n")
+            sys.stderr.write(f"  {field(str(problem))}\n")
 
 
 def cached_articles(library: Library, overviews: list[Overview], killfile: session.Killfile) -> dict[str, Article]:
@@ -143,7 +144,7 @@ def score_overviews(library: Library, args: argparse.Namespace, overviews: list[
     table = killfile.score(overviews, args.group, now_of(args), cached_articles(library, overviews, killfile))
     killfile.remember(table)
     for problem in table.problems:
-        sys.stderr.write(f"pith: warning: {problem}\n")
+        warn(f"warning: {problem}")
     return table
 
 
@@ -194,7 +195,7 @@ def cmd_try(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         raise PithError(f"{args.group}: no cached articles (enter the group first, e.g. `pith threads {args.group}`)")
     killfile = session.load(config_dir(), Path(args.file), with_state=False)
     for problem in killfile.problems:
-        sys.stderr.write(f"pith: {problem}\n")
+        warn(problem)
     table = killfile.score(overviews, args.group, now_of(args), cached_articles(library, overviews, killfile))
     affected = [v for v in table.verdicts() if v.state != "normal" or any(m.kind != "autotag" for m in v.matched)]
     if args.json:
@@ -224,7 +225,7 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
         text, skipped = convert_tin(path, regex_mode=args.regex, combine=args.combine)
     out.write(text)
     for problem in skipped:
-        sys.stderr.write(f"{problem}\n")
+        sys.stderr.write(f"{field(str(problem))}\n")
     if skipped:
         sys.stderr.write(f"pith: {len(skipped)} item(s) could not be converted (listed above and in the output)\n")
     return 0
@@ -269,13 +270,13 @@ def cmd_action(args: argparse.Namespace, out: TextIO) -> int:
 def describe_action(a: actions.Action) -> str:
     """One line for a stored action: "#3 author-cap bob@x 3 per day in comp.*"."""
     cap = f" {a.limit} per {a.per}" + (f" in {a.group}" if a.group else "") if a.kind == "author-cap" else ""
-    return f"#{a.id} {a.kind} {a.message_id or a.address} {a.tag}".rstrip() + cap
+    return field(f"#{a.id} {a.kind} {a.message_id or a.address} {a.tag}".rstrip() + cap)  # the file is hand-editable
 
 
 def cmd_actions(args: argparse.Namespace, out: TextIO) -> int:
     stored, problems = actions.load_actions(_actions_path())
     for problem in problems:
-        sys.stderr.write(f"pith: {problem}\n")
+        warn(problem)
     for a in stored:
         expires = f"  until {a.expires:%Y-%m-%d}" if a.expires else ""
         what = describe_action(a).split(" ", 2)[2]

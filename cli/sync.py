@@ -14,6 +14,8 @@ from typing import Any, TextIO
 
 from cli.commands import with_library
 from cli.jsonout import write_json
+from cli.textout import field
+from nntp.sanitize import error_line
 from nntp.errors import NoSuchGroup, PithError
 from store.library import Library
 from store.search import SearchHit
@@ -106,7 +108,7 @@ class _Reporter:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            self.bar = Progress(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
                                 TimeRemainingColumn(), console=Console(stderr=True), transient=True)
             self.bar.start()
             self.task = self.bar.add_task("sync", total=None)
@@ -120,12 +122,13 @@ class _Reporter:
         if self.quiet:
             return
         if self.bar is not None:
-            self.bar.update(self.task, description=f"{group} {phase}", completed=done, total=max(expected, 1))
+            self.bar.update(self.task, description=f"{field(group)} {phase}", completed=done, total=max(expected, 1))
         elif done >= expected or self.last != (phase, group):
-            sys.stderr.write(f"pith: {group}: {phase} {done:,}/{expected:,}\n")
+            sys.stderr.write(f"pith: {field(group)}: {phase} {done:,}/{expected:,}\n")
         self.last = (phase, group)
 
     def note(self, text: str) -> None:
+        text = error_line(text)  # server replies inside: one sanitized, clipped line
         if self.bar is not None:
             self.bar.console.print(text, markup=False, highlight=False)
         else:
@@ -175,9 +178,9 @@ def cmd_search(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         return 0
     for hit in hits:
         date = hit.date.strftime("%Y-%m-%d") if hit.date else "????-??-??"
-        out.write(f"{hit.group} {hit.number}  {date}  {hit.subject} — {hit.author}  {hit.message_id}\n")
+        out.write(f"{field(hit.group)} {hit.number}  {date}  {field(hit.subject)} — {field(hit.author)}  {field(hit.message_id)}\n")
         if hit.snippet:
-            out.write(f"    {hit.snippet}\n")
+            out.write(f"    {field(hit.snippet)}\n")
     if not hits:
         sys.stderr.write("pith: search: no matches in the cache\n")
     return 0 if hits else 1
