@@ -32,14 +32,17 @@ Mongolian vowel separator, variation selectors, BOM, tag characters."""
 
 _INVISIBLE = re.compile(f"[\U000e0000-\U000e007f]+|[{INVISIBLE_CLASS}]")
 """Tag characters match as a run: a flag's tag sequence is judged as a whole."""
+_HIDDEN = re.compile(f"[{INVISIBLE_CLASS}{''.join(map(chr, _BIDI))}]")
+"""Invisible or bidi: what address matching ignores."""
 _SHOWN = re.compile(r"<U\+([0-9A-F]{4,6})>")
 _JOINERS = "\u200c\u200d"
 _KEYCAP_BASES = "0123456789#*"
 _TAG_FLAG = "\U0001f3f4"
 
 ELLIPSIS = "…"
-ERROR_LIMIT = 300
-"""An error or notice line longer than this is clipped: a 64 KB garbage greeting
+ERROR_LIMIT = 500
+"""An error or notice line longer than this is clipped (room for a host name and a pinning
+hint with two 95-character fingerprints): a 64 KB garbage greeting
 must not become a 64 KB "one-line" message."""
 
 
@@ -98,7 +101,7 @@ def error_line(error: BaseException | str, limit: int = ERROR_LIMIT) -> str:
 
 def is_invisible(char: str) -> bool:
     """True for the characters :func:`sanitize_line` shows as ``<U+XXXX>`` markers."""
-    return len(char) == 1 and (bool(_INVISIBLE.match(char)) or ord(char) in _BIDI)
+    return len(char) == 1 and bool(_HIDDEN.match(char))
 
 
 def strip_invisible(value: str) -> str:
@@ -107,10 +110,9 @@ def strip_invisible(value: str) -> str:
     Address matching uses this: ``spam\\u200b@example.org`` and its sanitized
     form ``spam<U+200B>@example.org`` both compare as ``spam@example.org``.
     """
-    if value.isascii() and "<U+" not in value:
-        return value
-    value = _SHOWN.sub(lambda m: "" if is_invisible(chr(int(m.group(1), 16))) else m.group(), value)
-    return "".join(c for c in value if not is_invisible(c)) if not value.isascii() else value
+    if "<U+" in value:
+        value = _SHOWN.sub(lambda m: "" if is_invisible(chr(int(m.group(1), 16))) else m.group(), value)
+    return value if value.isascii() else _HIDDEN.sub("", value)
 
 
 def _show_invisible(match: re.Match[str]) -> str:
