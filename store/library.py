@@ -30,6 +30,7 @@ from nntp.article import parse_article
 from nntp.errors import NoSuchArticle, NoSuchGroup, PithError, SourceUnavailable
 from nntp.models import Article, GroupInfo, Overview, OverviewBatch, RawOverviews
 from nntp.prefetch import Prefetch
+from nntp.sanitize import error_line
 from nntp.source import NewsSource, ProgressCallback
 from store.cache import Store
 from store.newgroups import NewGroups
@@ -401,7 +402,8 @@ def _holds_nothing(db: sqlite3.Connection) -> bool:
 
 
 def describe_error(exc: BaseException) -> str:
-    """One line for the user; PithErrors already carry their context."""
+    """One line for the user, sanitized and clipped (server replies are inside); PithErrors
+    already carry their context."""
     if isinstance(exc, PithError):
-        return str(exc)
-    return f"{type(exc).__name__}: {exc}"
+        return error_line(exc)
+    return error_line(f"{type(exc).__name__}: {exc}")
