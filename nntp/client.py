@@ -38,6 +38,7 @@ from nntp.errors import (
     ReplyTimeout,
     SecurityFailure,
 )
+from nntp.listaddr import address_in, mailto_in, with_list_address
 from nntp.models import Article, GroupInfo, OverviewBatch, RawOverviews
 from nntp.parse import STANDARD_FORMAT, parse_overview_format
 from nntp.responses import ResponseReader
@@ -98,6 +99,8 @@ class NNTPClient:
         self._conn = open_connection(address.host, address.port, self.options, self.stats)
         self._overview_fmt: tuple[str, ...] | None = None
         self.current_group: str | None = None
+        self._post_group_high = 0
+        """The high number GROUP gave before the last POST: where to look for List-Post."""
 
     @property
     def identity(self) -> str:
@@ -379,11 +382,31 @@ class NNTPClient:
         lines = raw.replace(b"\r\n", b"\n").split(b"\n")
         if lines and lines[-1] == b"":
             lines.pop()
-        self._select_for_post(_first_newsgroup(lines))
+        group = _first_newsgroup(lines)
+        self._select_for_post(group)
         try:
             return self._run("POST", lambda: self._conn.post(lines))
         except nntplib.NNTPError as exc:
-            raise PostRefused(reply_text(exc)) from None
+            reply = reply_text(exc)
+            if reply.startswith("440") and group and not mailto_in(reply):
+                reply = with_list_address(reply, *self._list_address(group))
+            raise PostRefused(reply) from None
+
+    def _list_address(self, group: str) -> tuple[str, str]:
+        """(address, where it was found) for a bare 440: the group's description, else List-Post."""
+        try:
+            for line in self._long(f"LIST NEWSGROUPS {group}"):
+                name, description = _split_desc(line)
+                if name == group and address_in(description):
+                    return address_in(description), "the group's description"
+            high = self._post_group_high or self.select_group(group).high
+            if high:
+                for _, value in self.hdr(group, "List-Post", max(1, high - 20), high):
+                    if mailto_in(value):
+                        return mailto_in(value), "the articles' List-Post"
+        except (nntplib.NNTPError, PithError):
+            pass
+        return "", ""
 
     def _select_for_post(self, group: str) -> None:
         """GROUP the article's first newsgroup before POST, unless it is already current.
@@ -396,7 +419,7 @@ class NNTPClient:
         if not group or self.current_group == group:
             return
         try:
-            self.select_group(group)
+            self._post_group_high = self.select_group(group).high
         except (NoSuchGroup, RemoteProtocolError):
             pass
 
