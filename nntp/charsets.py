@@ -30,7 +30,7 @@ def text_codec(name: str | None) -> str | None:
         info = codecs.lookup(name)
     except Exception:  # LookupError, ValueError (NUL), anything a search function throws
         return None
-    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
+    if not getattr(info, "_is_text_encoding", True) or info.name.replace("-", "_") in _NOT_CHARSETS:
         return None
     return info.name
 

@@ -21,7 +21,7 @@ from itertools import repeat
 from operator import itemgetter, methodcaller
 
 from nntp.models import Overview
-from nntp.parse import _MSGID, INT64, _clean, _fast_date, _int, over_parser, utf8_or_latin1
+from nntp.parse import _MSGID, INT64, STANDARD_FORMAT, _clean, _fast_date, _int, over_parser, utf8_or_latin1
 
 _new = tuple.__new__
 _UTC = timezone.utc
@@ -114,6 +114,8 @@ def _placeholder(line: str) -> Overview | None:
 
 
 def _parse_block(data: bytes, fmt: tuple[str, ...]) -> tuple[list[Overview], int]:
+    if len(fmt) < len(STANDARD_FORMAT):  # as parse_overview_format reads a list this short
+        fmt = STANDARD_FORMAT
     if not data:
         return [], 0
     body = data[:-2] if data.endswith(b"\r\n") else data

@@ -229,6 +229,8 @@ def over_parser(fmt: tuple[str, ...] = STANDARD_FORMAT) -> OverParser:
     This is the hottest loop of entering a group, so the common case (printable,
     unencoded text; the usual date shape) takes the short paths.
     """
+    if len(fmt) < len(STANDARD_FORMAT):  # as parse_overview_format reads a list this short
+        fmt = STANDARD_FORMAT
     extra_names = [name.rstrip(":") for name in fmt[7:]]
     xref_at = next((i for i, n in enumerate(extra_names) if n.lower() == "xref"), -1)
     want = len(fmt) + 1
