@@ -80,6 +80,8 @@ def cmd_sync(library: Library, args: argparse.Namespace, out: TextIO) -> int:
                 failed += 1
                 report.note(f"pith: sync: {exc}")
                 continue
+            for note in result.notes:
+                report.note(f"pith: sync: {note}")
             out.write(result.summary() + "\n")
             out.flush()
     return 2 if failed else 0

@@ -13,11 +13,13 @@ and reads again when the server is reachable.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 
-from nntp.errors import NoSuchArticle
+from nntp.errors import NoSuchArticle, SecurityFailure, SourceUnavailable
+from nntp.sanitize import sanitize_line
 from store.library import Library
 
 DAY = 86400
@@ -38,6 +40,10 @@ class GroupSync:
     bodies: int
     gone: int
     """Bodies the server no longer has (expired there, cancelled)."""
+    failed: int = 0
+    """Articles that could not be fetched or stored for a reason of their own (the sync went on)."""
+    notes: tuple[str, ...] = ()
+    """One line per such article, for the user."""
 
     @property
     def fetched_anything(self) -> bool:
@@ -45,13 +51,15 @@ class GroupSync:
 
     def summary(self) -> str:
         """One line for the user: what came in (the CLI prints it; the TUI's sync screen lists it)."""
-        if not (self.overviews or self.bodies or self.gone):
+        if not (self.overviews or self.bodies or self.gone or self.failed):
             return f"{self.group}: nothing new"
         parts = [f"{self.overviews:,} new overview(s)", f"{self.bodies:,} bod{'y' if self.bodies == 1 else 'ies'}"]
         if self.gone:
             parts.append(f"{self.gone:,} gone from the server")
         if self.skipped:
             parts.append(f"{self.skipped:,} malformed overview line(s) skipped")
+        if self.failed:
+            parts.append(f"{self.failed:,} article(s) could not be stored")
         return f"{self.group}: " + ", ".join(parts)
 
 
@@ -81,21 +89,34 @@ def sync_group(library: Library, group: str, bodies: bool = False, days: int | N
 
     library.require_online()
     _, fetched, skipped = library.fetch_overviews(group, report_overviews)
-    got = gone = 0
+    outcomes: list[str] = []
     if bodies or days is not None:
         targets = body_targets(library, group, days, read_numbers(group) if read_numbers else None)
         for index, (number, message_id) in enumerate(targets, 1):
-            try:
-                article = library.source.article(group, number)
-            except NoSuchArticle:
-                gone += 1
-            else:
-                library.store.save_body(article.message_id or message_id, article.raw, article.body)
-                got += 1
+            outcomes.append(_sync_body(library, group, number, message_id))
             if progress:
                 progress("bodies", group, index, len(targets))
     library.store.index_pending()  # a synced group is searchable at once
-    return GroupSync(group, fetched, skipped, got, gone)
+    notes = tuple(o for o in outcomes if o not in ("got", "gone"))
+    return GroupSync(group, fetched, skipped, outcomes.count("got"), outcomes.count("gone"), len(notes), notes)
+
+
+def _sync_body(library: Library, group: str, number: int, message_id: str) -> str:
+    """Fetch and store one body: "got", "gone", or a note saying why this one article failed.
+
+    One bad article must not end a sync (later groups would never be synced); a
+    lost server, a security failure or a full disk still end it, as they end everything.
+    """
+    try:
+        article = library.source.article(group, number)
+        library.store.save_body(article.message_id or message_id, article.raw, article.body)
+    except NoSuchArticle:
+        return "gone"
+    except (SourceUnavailable, SecurityFailure, sqlite3.OperationalError):
+        raise
+    except Exception as exc:
+        return f"{group}: article {number}: not stored ({type(exc).__name__}: {sanitize_line(str(exc))[:200]})"
+    return "got"
 
 
 def expire(library: Library, groups: Iterable[str], days: int | None = None, max_bytes: int | None = None,
