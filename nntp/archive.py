@@ -88,9 +88,10 @@ class ArchiveUnit:
 
 
 def iter_mbox(path: Path | str) -> Iterator[bytes]:
-    """Raw messages of an mbox/mboxrd file; ``>From`` escaping undone, CRLF kept as is."""
+    """Raw messages of an mbox/mboxrd file; ``>From`` escaping undone, CRLF kept as is; damaged ones left out."""
     for message in split_mbox(Path(path)):
-        yield message.raw
+        if not message.skipped:
+            yield message.raw
 
 
 # -- headers -> overview ---------------------------------------------------
@@ -199,17 +200,33 @@ class _Reader:
         last: RawMessage | None = None
         count = mark.count if mark else 0
         for found in split_mbox(unit.path, start, line, self.dated):
-            message = parse_message(self.fix(found.raw) if self.fix else found.raw, self.group)
-            yield message._replace_groups((self.group,)) if self.only_group else message
+            if found.note:
+                unit.warnings.append(found.note)
+            if found.skipped:
+                continue  # a cut-off last message is not marked as read: it is tried again next time
+            message = guarded_parse(self.fix(found.raw) if self.fix else found.raw, self.group,
+                                    f"{unit.path}:{found.line}", unit.warnings)
+            if message is not None:
+                yield message._replace_groups((self.group,)) if self.only_group else message
             last, count = found, count + 1
         unit.marks.append(_mark(unit, last, mark, count, stat))
 
 
+def guarded_parse(raw: bytes, group: str, where: str, warnings: list[str]) -> ArchiveMessage | None:
+    """parse_message, contained: a message it cannot read is one warning, never the end of the archive."""
+    try:
+        return parse_message(raw, group)
+    except Exception as exc:  # parsers should not raise; if one does, only this message is lost
+        warnings.append(f"{where}: message skipped: it cannot be read ({type(exc).__name__})")
+        return None
+
+
 def _mark(unit: ArchiveUnit, last: RawMessage | None, mark: FileMark | None, count: int,
           stat: tuple[int, int]) -> FileMark:
-    if last is not None:
+    if last is not None:  # the digest is made while splitting only for a file's final message
+        digest = last.digest or hashlib.sha1(read_range(unit.path, last.offset, last.end)).hexdigest()
         return FileMark(unit.key, *stat, last.end, last.end_line, head_hash(unit.path, last.end),
-                        last.offset, last.digest, count)
+                        last.offset, digest, count)
     if mark is not None:
         return FileMark(unit.key, *stat, mark.offset, mark.line, mark.head_hash, mark.tail_start,
                         mark.tail_hash, mark.count)

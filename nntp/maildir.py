@@ -13,7 +13,8 @@ import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from nntp.archive import ArchiveMessage, ArchiveUnit, FileMark, file_key, parse_message
+from nntp.archive import ArchiveMessage, ArchiveUnit, FileMark, file_key, guarded_parse
+from nntp.mbox import NUL_SHOWN, visible_nul
 
 _FIELD_START = frozenset(range(0x21, 0x7F)) - {ord(":")}
 
@@ -44,12 +45,22 @@ def maildir_unit(path: Path, known: Mapping[str, FileMark]) -> ArchiveUnit | Non
 def _messages(unit: ArchiveUnit, fresh: list[tuple[str, str, os.DirEntry[str]]],
               group: str) -> Iterator[ArchiveMessage]:
     for _, key, entry in fresh:
-        raw, problem = _read(entry)
-        stat = entry.stat(follow_symlinks=False)
+        try:
+            raw, problem = _read(entry)
+            stat = entry.stat(follow_symlinks=False)
+        except OSError as exc:  # moved from new/ to cur/ by a mail client meanwhile, or not ours to read
+            unit.warnings.append(f"{entry.path}: cannot be read ({exc.strerror or exc}); skipped for now")
+            continue  # not marked: looked at again next time
         if problem:
             unit.warnings.append(f"{entry.path}: {problem} (skipped)")
         else:
-            yield parse_message(raw, group)
+            fixed, nul_line = visible_nul(raw)
+            if nul_line:
+                unit.warnings.append(f"{entry.path}:{nul_line}: NUL bytes in the header, shown as "
+                                     f"{NUL_SHOWN.decode()}")
+            message = guarded_parse(fixed, group, entry.path, unit.warnings)
+            if message is not None:
+                yield message
         unit.marks.append(FileMark(key, stat.st_size, stat.st_mtime_ns, stat.st_size, 0, "", 0, "",
                                    0 if problem else 1))
 
@@ -69,6 +80,6 @@ def _read(entry: os.DirEntry[str]) -> tuple[bytes, str]:
     head_end = raw.find(b"\n\n")
     head = raw if head_end < 0 else raw[:head_end]
     name, colon, _ = head.partition(b"\n")[0].partition(b":")
-    if not colon or not name or not set(name.rstrip(b" \t")) <= _FIELD_START or b"\0" in head:
+    if not colon or not name or not set(name.rstrip(b" \t")) <= _FIELD_START:
         return b"", "not a mail message (line 1 is not a header field)"
     return raw, ""

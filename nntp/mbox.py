@@ -9,6 +9,10 @@ be named by file and line.
 A separator is a ``From `` line at the start of the file or after a blank line.
 Pipermail archives (one ``2009-November.txt`` per month) do not escape ``From ``
 in bodies, so there the line must also end like a date (``Thu Nov  5 10:00:00 2009``).
+
+A damaged message costs only itself: NUL bytes in a header are shown as U+2400, a
+message with no header or cut off at the end of the file is passed by with a note
+naming file and line, and so is the unreadable rest of a corrupt compressed file.
 """
 
 from __future__ import annotations
@@ -62,6 +66,10 @@ class RawMessage:
     """Line number at ``end``."""
     digest: str = ""
     """sha1 of its bytes in the file, for the last message only (the resume check)."""
+    note: str = ""
+    """A problem to report (``file:line: what``); the message is still read unless ``skipped``."""
+    skipped: bool = False
+    """Not a message that can be read (no header, cut off at the end of the file): pass it by."""
 
 
 def open_archive(path: Path) -> IO[bytes]:
@@ -78,17 +86,33 @@ def read_range(path: Path, start: int, end: int) -> bytes:
 
 
 def split_mbox(path: Path, start: int = 0, line: int = 1, dated: bool = False) -> Iterator[RawMessage]:
-    """Messages from byte ``start`` (a message boundary) on; raises ArchiveError on damage."""
+    """Messages from byte ``start`` (a message boundary) on.
+
+    One bad message never costs the others: a damaged one comes out ``skipped``
+    with a note naming file and line, and a file that cannot be read to the end
+    (a cut-off download, a corrupt .xz) yields what came before it and a note.
+    ArchiveError only when nothing of the file can be read as an mbox.
+    """
+    position = [start, line]
     try:
         with open_archive(path) as handle:
             if start:
                 handle.seek(start)
-            yield from _split(handle, path, start, line, dated)
+            for message in _split(handle, path, start, line, dated):
+                position[:] = [message.end, message.end_line]
+                yield message
     except (EOFError, zlib.error, lzma.LZMAError, gzip.BadGzipFile, OSError) as exc:
         if isinstance(exc, FileNotFoundError):
             raise ArchiveError(path, None, "no such file") from None
-        raise ArchiveError(path, None, f"cannot be read to the end ({_reason(exc)}); "
-                                       "the file is truncated or corrupt") from None
+        if position[0] == start and not start:
+            raise ArchiveError(path, None, f"cannot be read ({_reason(exc)}); the file is truncated or corrupt") from None
+        yield _unreadable_rest(path, position[0], position[1], exc)
+
+
+def _unreadable_rest(path: Path, offset: int, line: int, exc: BaseException) -> RawMessage:
+    note = (f"{path}:{line}: cannot be read past this line ({_reason(exc)}); the file is truncated or "
+            "corrupt: the messages before it were read")
+    return RawMessage(b"", offset, offset, line, line, note=note, skipped=True)
 
 
 def _reason(exc: BaseException) -> str:
@@ -145,24 +169,40 @@ def _message(buf: bytes, here: int, following: int, offset: int, lines: tuple[in
     newline = buf.find(b"\n", here, following)
     body_start = following if newline < 0 else newline + 1
     raw = buf[body_start:following]
-    if last and raw and not raw.endswith(b"\n"):
-        raise ArchiveError(path, line, "the last message is truncated (the file ends in the middle of a line)")
+    if last and raw and not raw.endswith(b"\n"):  # cut off (or still being written): read again next time
+        note = f"{path}:{line}: the last message is truncated (the file ends in the middle of a line); skipped"
+        return RawMessage(b"", offset + here, offset + following, line, lines[1], note=note, skipped=True)
     if raw.endswith(b"\n\n"):
         raw = raw[:-1]
     elif raw.endswith(b"\r\n\r\n"):
         raw = raw[:-2]
     if b"From " in raw and b">" in raw:
         raw = _ESCAPED.sub(rb"\1", raw)
-    _check(raw, path, line)
     digest = hashlib.sha1(buf[here:following]).hexdigest() if last else ""
-    return RawMessage(raw, offset + here, offset + following, line, lines[1], digest)
-
-
-def _check(raw: bytes, path: Path, line: int) -> None:
-    """A message must begin with a header field and carry no NUL bytes in its header."""
+    found = RawMessage(raw, offset + here, offset + following, line, lines[1], digest)
     if not _FIELD.match(raw):
-        raise ArchiveError(path, line + 1, "damaged message (no header where one should start)")
+        note = f"{path}:{line + 1}: damaged message (no header where one should start); skipped"
+        return RawMessage(b"", found.offset, found.end, line, lines[1], digest, note, skipped=True)
+    fixed, nul_line = visible_nul(raw)
+    if nul_line:
+        note = f"{path}:{line + nul_line}: NUL bytes in the header, shown as {NUL_SHOWN.decode()}"
+        return RawMessage(fixed, found.offset, found.end, line, lines[1], digest, note)
+    return found
+
+
+NUL_SHOWN = "\u2400".encode()
+"""U+2400 SYMBOL FOR NULL: what a NUL byte in a header becomes, so it is seen, not acted on."""
+
+
+def visible_nul(raw: bytes) -> tuple[bytes, int]:
+    """``raw`` with NUL bytes in its header made visible, and the 1-based line of the first (0: none).
+
+    C code, the store and terminals all treat NUL as an end; one in a header must
+    not make the message (or the archive around it) unreadable.
+    """
     head_end = raw.find(b"\n\n")
-    nul = raw.find(b"\0", 0, len(raw) if head_end < 0 else head_end)
-    if nul >= 0:
-        raise ArchiveError(path, line + 1 + raw.count(b"\n", 0, nul), "damaged message (NUL bytes in the header)")
+    end = len(raw) if head_end < 0 else head_end
+    nul = raw.find(b"\0", 0, end)
+    if nul < 0:
+        return raw, 0
+    return raw[:end].replace(b"\0", NUL_SHOWN) + raw[end:], 1 + raw.count(b"\n", 0, nul)

@@ -94,25 +94,47 @@ def test_a_changed_prefix_is_reimported_cleanly_keeping_numbers(tmp_path: Path) 
     integrity(again.store)
 
 
-def test_truncated_mbox_names_the_line_and_imports_nothing_of_it(tmp_path: Path) -> None:
+def test_a_truncated_last_message_is_named_and_read_once_complete(tmp_path: Path) -> None:
     good = write(tmp_path / "good.mbox", mail(1))
     bad = write(tmp_path / "bad.mbox", mail(2), mail(3), mail(4)[:-40])
     lib = library(tmp_path, good, bad)
-    with pytest.raises(ArchiveError, match=r"bad\.mbox:19: .*truncated"):
-        lib.groups()
-    assert numbers(lib.store) == {1: "<m1@example.org>"}  # the good file is kept, nothing of the bad one
+    lib.groups()
+    assert numbers(lib.store) == {n: f"<m{n}@example.org>" for n in (1, 2, 3)}  # the rest of the file is read
+    assert any(w.startswith(f"{bad}:19: the last message is truncated") for w in lib.warnings)
     integrity(lib.store)
+    lib.close()
+    write(bad, mail(2), mail(3), mail(4))  # the writer finished it
+    again = library(tmp_path, good, bad)
+    again.groups()
+    assert again.imported == 1 and len(numbers(again.store)) == 4
 
 
-@pytest.mark.parametrize(("content", "line", "problem"), [
-    (b"Subject: no separator\n\nbody\n", 1, "not an mbox"),
-    (mail(1) + b"From x Thu Jan  1 00:00:00 1970\n\x00\x01binary junk\n\n", 11, "no header"),
-    (mail(1) + b"From x Thu Jan  1 00:00:00 1970\nSubject: ok\nX: a\x00b\n\nbody\n\n", 12, "NUL"),
-])
-def test_corrupt_mbox_is_a_clear_error(tmp_path: Path, content: bytes, line: int, problem: str) -> None:
-    path = write(tmp_path / "corrupt.mbox", content)
-    with pytest.raises(ArchiveError, match=rf"corrupt\.mbox:{line}: .*{problem}"):
+def test_not_an_mbox_is_still_a_clear_error(tmp_path: Path) -> None:
+    path = write(tmp_path / "corrupt.mbox", b"Subject: no separator\n\nbody\n")
+    with pytest.raises(ArchiveError, match=r"corrupt\.mbox:1: .*not an mbox"):
         library(tmp_path, path).groups()
+
+
+def test_a_damaged_message_is_skipped_with_file_and_line(tmp_path: Path) -> None:
+    path = write(tmp_path / "corrupt.mbox", mail(1), b"From x Thu Jan  1 00:00:00 1970\n\x00\x01binary junk\n\n",
+                 mail(2))
+    lib = library(tmp_path, path)
+    lib.groups()
+    assert numbers(lib.store) == {1: "<m1@example.org>", 2: "<m2@example.org>"}
+    assert [w for w in lib.warnings if "damaged" in w] == [
+        f"{path}:11: damaged message (no header where one should start); skipped"]
+
+
+def test_nul_in_a_header_is_shown_not_fatal(tmp_path: Path) -> None:
+    nul = b"From x Thu Jan  1 00:00:00 1970\nSubject: a\x00b\nMessage-ID: <nul@x>\nList-Id: <test.example.org>\n\nbody\n\n"
+    path = write(tmp_path / "corrupt.mbox", mail(1), nul, mail(2))
+    lib = library(tmp_path, path)
+    lib.groups()
+    assert sorted(numbers(lib.store).values()) == ["<m1@example.org>", "<m2@example.org>", "<nul@x>"]
+    (shown,) = [o for o in lib.store.overviews("test.example.org") if o.message_id == "<nul@x>"]
+    assert shown.subject == "a\u2400b"
+    assert any(w.startswith(f"{path}:11: NUL bytes in the header") for w in lib.warnings)
+    assert list(iter_mbox(path))[1].startswith("Subject: a\u2400b".encode())
 
 
 def test_truncated_xz_is_named(tmp_path: Path) -> None:
