@@ -172,8 +172,16 @@ class NNTPClient:
         reconnect (the server would only drip again); silence or a drop is (a dead link)."""
         deadline = getattr(self._conn, "reply_deadline", None)
         if isinstance(exc, TimeoutError) and deadline is not None and deadline.dripping():
+            self._abort()  # out of step, and a QUIT would only wait on the drip again
             return ReplyTimeout(f"{self.identity}: no complete answer to {what} within {self.timeout:g} s")
         return ConnectionLost(f"{self.identity}: connection lost during {what}: {exc or type(exc).__name__}")
+
+    def _abort(self) -> None:
+        """Close the socket without a word (close() then skips the QUIT quickly)."""
+        try:
+            self._conn.sock.close()
+        except OSError:
+            pass
 
     def _reader(self) -> ResponseReader:
         """A ResponseReader whose reads keep to the current command's deadline."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Callable
 from typing import BinaryIO
 
@@ -78,5 +79,46 @@ def reader_session(commands: dict[str, bytes], greeting: bytes = b"200 fake read
             if reply == b"<close>":
                 return
             conn.sendall(reply)
+
+    return handle
+
+
+def routed_session(routes: dict[str, bytes], greeting: bytes = b"200 fake ready\r\n",
+                   seen: list[bytes] | None = None) -> Handler:
+    """A handler answering by the longest matching command prefix (upper-cased), e.g. "LIST ACTIVE",
+    "GROUP no.such", "GROUP"; unmatched commands get 500. Every line received goes to ``seen``.
+    After a 340 to POST the article is read up to its "." and answered with ``routes["<article>"]``."""
+    caps = b"101 caps\r\nVERSION 2\r\nREADER\r\nPOST\r\nOVER\r\n.\r\n"
+    table = {"CAPABILITIES": caps, "QUIT": b"205 bye\r\n", **routes}
+
+    def handle(reader: BinaryIO, conn: socket.socket) -> None:
+        conn.sendall(greeting)
+        for line in reader:
+            if seen is not None:
+                seen.append(line)
+            command = line.decode("latin-1").strip()
+            match = max((k for k in table if command.upper().startswith(k.upper())), key=len, default="")
+            conn.sendall(table.get(match, b"500 what?\r\n"))
+            if match == "QUIT":
+                return
+            if match.upper() == "POST" and table[match].startswith(b"340"):
+                for data in reader:
+                    if data in (b".\r\n", b".\n"):
+                        break
+                conn.sendall(table.get("<article>", b"240 article received\r\n"))
+
+    return handle
+
+
+def dripping(prefix: bytes, drip: bytes, interval: float) -> Handler:
+    """A handler that sends ``prefix`` at once, then ``drip`` one byte every ``interval`` seconds:
+    a server that is alive but never finishes a line. With ``prefix`` = b"" the greeting drips;
+    with a greeting and CAPABILITIES in it, the first command's answer does."""
+
+    def handle(reader: BinaryIO, conn: socket.socket) -> None:
+        conn.sendall(prefix)
+        for byte in drip:
+            time.sleep(interval)
+            conn.sendall(bytes([byte]))
 
     return handle
