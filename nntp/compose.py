@@ -30,6 +30,7 @@ from email.message import EmailMessage
 from email.policy import EmailPolicy
 from email.utils import format_datetime, getaddresses
 
+from nntp.addresses import MAX_COMMENT_DEPTH, comment_depth
 from nntp.errors import PithError
 
 POLICY = EmailPolicy(max_line_length=78, linesep="\n", cte_type="8bit")
@@ -144,10 +145,12 @@ def _is_address(addr: str) -> bool:
 def _addresses(value: str) -> list[tuple[str, str]] | None:
     """(display name, address) pairs of an address list; None when it cannot be read.
 
-    The stdlib parsers recurse into nested comments, so a hostile value raises
-    RecursionError: that is an unreadable value, not a crash.
+    The stdlib parsers recurse into nested comments: a value nested deeper than
+    nntp.addresses allows is unreadable, not a crash (nor a RecursionError).
     """
-    clean = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    clean = _clean(value)
+    if comment_depth(clean) > MAX_COMMENT_DEPTH:
+        return None
     try:
         pairs = getaddresses([clean])
     except (RecursionError, ValueError, IndexError):
@@ -188,8 +191,12 @@ def build_mail(fields: list[tuple[str, str]], body: str) -> bytes:
 
 
 def _clean(value: str) -> str:
-    """A header value as text: bytes that were not UTF-8 become U+FFFD, outer space goes."""
-    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace").strip()
+    """A header value as text, outer space stripped; bytes that were not UTF-8 read as Latin-1, as the body is."""
+    raw = value.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        return raw.decode("latin-1").strip()
 
 
 def _from_domain(fields: list[tuple[str, str]]) -> str | None:

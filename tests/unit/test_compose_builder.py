@@ -141,3 +141,9 @@ def test_what_cannot_be_written_is_a_clear_problem_not_a_traceback(name: str, va
 def test_a_from_with_deeply_nested_comments_is_refused_cleanly() -> None:
     problems = check_article([("From", "(" * 5000 + "a@b.c"), ("Newsgroups", "x"), ("Subject", "s")])
     assert "From needs a valid address (name@domain)" in problems
+
+
+def test_latin1_header_bytes_in_a_file_are_read_as_latin1() -> None:
+    flds, body = split_article("From: a@example.org\nNewsgroups: x\nSubject: Grüße\n\nx\n".encode("latin-1"))
+    raw, _ = finish_article(flds, body)
+    assert email.message_from_bytes(raw, policy=default)["Subject"] == "Grüße"
