@@ -33,6 +33,7 @@ from nntp.prefetch import Prefetch
 from nntp.sanitize import error_line
 from nntp.source import NewsSource, ProgressCallback
 from store.cache import Store
+from store.errors import describe_local_failure
 from store.newgroups import NewGroups
 from store.packs import no_gc
 from store.paths import sidecars
@@ -406,4 +407,5 @@ def describe_error(exc: BaseException) -> str:
     already carry their context."""
     if isinstance(exc, PithError):
         return error_line(exc)
-    return error_line(f"{type(exc).__name__}: {exc}")
+    local = describe_local_failure(exc)  # disk full, read-only store: what to do, not a class name
+    return error_line(local if local is not None else f"{type(exc).__name__}: {exc}")

@@ -119,3 +119,11 @@ def test_archive_import_on_a_full_disk(tmp_path: Path, monkeypatch: pytest.Monke
 def test_only_failures_of_the_machine_are_described(exc: BaseException, expected: str | None) -> None:
     found = describe_local_failure(exc)
     assert (found if expected is None else (found or "")[: len(expected)]) == expected
+
+
+def test_the_reader_shows_the_same_line(tmp_path: Path) -> None:
+    from store.library import describe_error
+
+    exc = sqlite3.OperationalError("database or disk is full")
+    exc.sqlite_errorcode = 13  # type: ignore[attr-defined]
+    assert describe_error(exc).startswith("disk full writing the store: database or disk is full; nothing lost")
