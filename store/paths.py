@@ -72,6 +72,15 @@ def private_dir(path: Path) -> Path:
     return path
 
 
+def private_file(path: Path) -> Path:
+    """Ready ``path`` for writing: its folder made as private_dir does; the file itself, when it
+    exists inside pith's own folders (an older pith's 0644 outgoing.mbox), tightened to 0600."""
+    private_dir(path.parent)
+    if _own_chain(path) and path.exists():
+        tighten(path, PRIVATE_FILE)
+    return path
+
+
 def tighten(path: Path, mode: int) -> None:
     """Drop group/other bits from one existing file or folder of pith's; never fails loudly."""
     try:

@@ -24,7 +24,7 @@ from nntp.errors import PithError
 from store.config import ComposeConfig, MailConfig
 from store.library import Library
 from store.outbox import Drafts, Outbox, OutboxEntry, send_queued
-from store.paths import data_dir, private_dir, private_umask
+from store.paths import data_dir, private_file, private_umask
 
 SENDMAIL_TIMEOUT = 60
 
@@ -150,7 +150,7 @@ def deliver(raw: bytes, config: MailConfig) -> Delivered:
         return _sendmail(raw, config.sendmail)
     path = Path(config.mbox).expanduser() if config.mbox else default_mbox()
     try:
-        private_dir(path.parent)
+        private_file(path)
         with private_umask():  # mail you wrote: 0600, like the store
             box = mailbox.mbox(str(path))
         box.lock()

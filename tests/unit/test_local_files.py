@@ -86,3 +86,20 @@ def test_exported_draft_and_mail_mbox_are_private(tmp_path: Path) -> None:
     deliver(b"From: a@b\nTo: c@d\nSubject: s\n\nhello\n", MailConfig())
     box = data_dir() / "outgoing.mbox"
     assert mode(box) == 0o600 and mode(data_dir()) == 0o700
+
+
+def test_an_old_open_mail_mbox_of_piths_is_tightened_but_a_users_own_is_not(tmp_path: Path) -> None:
+    from tui.posting import deliver
+
+    box = data_dir() / "outgoing.mbox"
+    data_dir().mkdir(parents=True)
+    box.write_bytes(b"")
+    os.chmod(box, 0o644)
+    deliver(b"From: a@b\nTo: c@d\nSubject: s\n\nhello\n", MailConfig())
+    assert mode(box) == 0o600
+    mine = tmp_path / "mail" / "sent"
+    mine.parent.mkdir()
+    mine.write_bytes(b"")
+    os.chmod(mine, 0o640)
+    deliver(b"From: a@b\nTo: c@d\nSubject: s\n\nhello\n", MailConfig(mbox=str(mine)))
+    assert mode(mine) == 0o640 and b"hello" in mine.read_bytes()
