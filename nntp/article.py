@@ -98,7 +98,7 @@ def _body_text(message: email.message.Message) -> tuple[str, list[str]]:
             hidden = True
             continue
         ctype = part.get_content_type()
-        filename = _safe(part.get_filename, None)
+        filename = safe_call(part.get_filename, None)
         if text is None and ctype == "text/plain" and not filename:
             text = _decode_part(part)
         elif part is not message:
@@ -110,7 +110,7 @@ def _body_text(message: email.message.Message) -> tuple[str, list[str]]:
     return text, attachments
 
 
-def _safe(call: Callable[[], _T], default: _T) -> _T:
+def safe_call(call: Callable[[], _T], default: _T) -> _T:
     """A stdlib accessor that decodes attacker-chosen RFC 2231 charsets (and can raise on them)."""
     try:
         return call()
@@ -119,15 +119,15 @@ def _safe(call: Callable[[], _T], default: _T) -> _T:
 
 
 def _decode_part(part: email.message.Message) -> str:
-    payload = _safe(lambda: part.get_payload(decode=True), None)
+    payload = safe_call(lambda: part.get_payload(decode=True), None)
     if not isinstance(payload, bytes):
-        return str(_safe(part.get_payload, ""))
-    charset = _safe(part.get_content_charset, None) or "utf-8"
+        return str(safe_call(part.get_payload, ""))
+    charset = safe_call(part.get_content_charset, None) or "utf-8"
     text = decode_declared(payload, charset)
     if "\ufffd" in text and charset.lower() in ("utf-8", "us-ascii", "ascii"):
         text = utf8_or_latin1(payload)
-    if str(_safe(lambda: part.get_param("format", ""), "")).lower() == "flowed":
-        delsp = str(_safe(lambda: part.get_param("delsp", ""), "")).lower() == "yes"
+    if str(safe_call(lambda: part.get_param("format", ""), "")).lower() == "flowed":
+        delsp = str(safe_call(lambda: part.get_param("delsp", ""), "")).lower() == "yes"
         text = unflow(text, delsp=delsp)
     return text
 

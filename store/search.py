@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from nntp.article import parse_article, unflow
+from nntp.charsets import decode_declared, utf8_or_latin1
 from nntp.sanitize import sanitize_line
 
 INDEX_LIMIT = 256 * 1024
@@ -86,14 +87,8 @@ def index_text(raw: bytes) -> str:
 
 def _decode(data: bytes, charset: str) -> str:
     if charset and charset.lower() not in ("us-ascii", "ascii", "utf-8", "utf8"):
-        try:
-            return data.decode(charset, errors="replace")
-        except LookupError:
-            pass
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+        return decode_declared(data, charset)  # never raises ("idna", "undefined", NUL...)
+    return utf8_or_latin1(data)
 
 
 # -- keeping the index in step (callers hold the write transaction) ----------

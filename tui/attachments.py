@@ -9,15 +9,15 @@ new one gets a ``-1``, ``-2`` ... suffix, and the file is opened exclusively.
 
 from __future__ import annotations
 
-import email
 import email.message
 import mimetypes
 from dataclasses import dataclass
-from email import policy
 from pathlib import Path
 
 import platformdirs
 
+from nntp.article import safe_call
+from nntp.mimetree import is_placeholder, parse_message, walk
 from nntp.parse import decode_words
 from nntp.sanitize import sanitize_line
 
@@ -40,16 +40,16 @@ class Attachment:
 
 def attachments(raw: bytes) -> list[Attachment]:
     """Decoded attachments of a raw article (none for a single-part one)."""
-    message = email.message_from_bytes(raw, policy=policy.compat32)
+    message = parse_message(raw)  # nesting bounded, never recursing (nntp/mimetree.py)
     if not message.is_multipart():
         return []
     found: list[Attachment] = []
     body_seen = False
-    for part in message.walk():
-        if part.is_multipart():
+    for part in walk(message):
+        if part.is_multipart() or is_placeholder(part):
             continue
         ctype = part.get_content_type()
-        name = part.get_filename()
+        name = safe_call(part.get_filename, None)
         if not body_seen and ctype == "text/plain" and not name:
             body_seen = True
             continue

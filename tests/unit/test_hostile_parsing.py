@@ -260,3 +260,16 @@ def test_json_writer_rejects_what_json_rejects() -> None:
         dumps([object()], fast_depth=0)
     shared = {"a": 1}
     assert json.loads(dumps([shared, [shared]], fast_depth=0)) == [{"a": 1}, [{"a": 1}]]
+
+
+def test_the_search_index_and_attachment_list_survive_hostile_charsets_and_nesting() -> None:
+    from store.search import index_text
+    from tui.attachments import attachments
+
+    for charset in HOSTILE_CHARSETS:
+        raw = f'Content-Type: text/plain; charset="{charset}"\r\n\r\nhello \xff\r\n'.encode("latin-1", "replace")
+        assert "hello" in index_text(raw) or text_codec(charset) is not None
+    assert attachments(deep_multipart(1000)) == []
+    odd = (b'Content-Type: multipart/mixed; boundary="z"\r\n\r\n--z\r\nContent-Type: text/plain\r\n\r\nbody\r\n--z\r\n'
+           b"Content-Disposition: attachment; filename*=undefined''a%FF.txt\r\n\r\ndata\r\n--z--\r\n")
+    assert [a.data for a in attachments(odd)] == [b"data"]
