@@ -12,7 +12,7 @@ import pytest
 import main
 from nntp.client import NNTPClient, ServerAddress
 from nntp.connect import ConnectOptions, fingerprint
-from nntp.errors import AuthenticationFailed, SourceUnavailable
+from nntp.errors import AuthenticationFailed, SecurityFailure, SourceUnavailable
 
 pytestmark = pytest.mark.integration
 
@@ -53,7 +53,7 @@ def test_implicit_tls_verified(tls_server: Any) -> None:
 @pytest.mark.parametrize("mode", ["starttls", "implicit"])
 def test_untrusted_certificate_fails_with_a_clear_message(tls_server: Any, mode: str) -> None:
     port = tls_server.port if mode == "starttls" else tls_server.nntps_port
-    with pytest.raises(SourceUnavailable) as err:
+    with pytest.raises(SecurityFailure) as err:  # never a SourceUnavailable: no fallback to the cache
         connect(tls_server, port, tls=mode)
     message = str(err.value)
     assert f"127.0.0.1:{port}" in message and "not trusted" in message
@@ -65,7 +65,7 @@ def test_pinned_certificate_is_accepted_and_a_wrong_pin_refused(tls_server: Any)
     client = connect(tls_server, tls_server.nntps_port, tls="implicit", pin_sha256=pin.lower())
     client.close()
     wrong = "00:" * 31 + "00"
-    with pytest.raises(SourceUnavailable, match="does not match the pinned"):
+    with pytest.raises(SecurityFailure, match="does not match the pinned"):
         connect(tls_server, tls_server.port, tls="starttls", pin_sha256=wrong)
 
 
@@ -126,4 +126,4 @@ def test_config_toml_server_entry_end_to_end(
 def test_nntps_url_on_the_command_line(tls_server: Any, capsys: pytest.CaptureFixture[str]) -> None:
     code = main.main(["--server", f"nntps://127.0.0.1:{tls_server.nntps_port}", "groups"])
     _, err = capsys.readouterr()
-    assert code == 2 and "not trusted" in err and err.count("\n") == 1
+    assert code == 4 and "not trusted" in err and err.count("\n") == 1  # README "Exit status": 4
