@@ -53,7 +53,3 @@ def decode_declared(raw: bytes, charset: str | None, default: str = "utf-8") -> 
     except Exception:  # a codec that still cannot cope (state machines, odd error handling)
         return utf8_or_latin1(raw)
 
-
-def usable(charset: str | None) -> bool:
-    """Whether ``decode_declared`` will use this label as declared (for a note when it cannot)."""
-    return text_codec(charset) is not None

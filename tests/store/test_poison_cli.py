@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-import main
 from nntp.article import parse_article
 from nntp.client import ServerAddress
 from nntp.mimetree import DEEP_NOTE
