@@ -9,6 +9,7 @@ of every CLI command over the hostile corpus, shared by the fake-server and the 
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -27,11 +28,18 @@ INVISIBLE = frozenset(corpus.INVISIBLE)
 
 @dataclass(frozen=True)
 class Scenario:
-    """One command line: ``label`` names it in test ids; ``invisibles``: also refuse zero-width."""
+    """One command line, named by ``label`` in test ids.
+
+    ``ok``: the command has what it needs, so it must succeed (exit 0 or 3, and JSON that parses
+    when it prints ``--json``); otherwise any clean exit will do. ``also``: further exit statuses
+    the README documents for it. ``invisibles``: zero-width characters must be made visible too.
+    """
 
     label: str
     argv: tuple[str, ...]
     invisibles: bool = False
+    ok: bool = True
+    also: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,13 +81,30 @@ def problems(result: Result) -> list[str]:
     found = []
     if result.code is None:
         found.append(f"did not end within {result.limit:.0f} s")
-    elif result.code not in CLEAN_EXITS:
+    elif result.code not in (*CLEAN_EXITS, *result.scenario.also):
         found.append(f"exit status {result.code}")
+    elif result.scenario.ok and result.code not in (0, 3, *result.scenario.also):
+        found.append(f"exit status {result.code} where the command should have worked")
+    elif result.scenario.ok and "--json" in result.scenario.argv and not _parses(result.out):
+        found.append("--json output does not parse")
     for stream, data in (("stdout", result.out), ("stderr", result.err)):
         found += [f"{stream}: {what}" for what in stream_problems(data, result.scenario.invisibles)]
     if found:
         found.append(f"stderr starts {result.err[:300]!r}")
     return found
+
+
+def _parses(out: bytes) -> bool:
+    """Whether ``out`` is JSON; the limit is raised for the 1,000-deep reply chain (json recurses)."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 20_000))
+    try:
+        json.loads(out)
+    except ValueError:
+        return False
+    finally:
+        sys.setrecursionlimit(limit)
+    return True
 
 
 def stream_problems(data: bytes, invisibles: bool = False) -> list[str]:
@@ -115,7 +140,7 @@ def describe(result: Result) -> str:
 def write_inputs(home: Path, group: str = corpus.MAIN) -> dict[str, Path]:
     """Hostile files the commands read: rules (good and bad), slrn/tin score files, a .newsrc,
     an article to post. Keys are used in :func:`scenarios`."""
-    esc = corpus.ESC.replace("\\", "\\\\").encode("unicode_escape").decode()
+    esc = toml_escape(corpus.PAYLOAD)
     files = {
         "rules": f'[[rule]]\nname = "evil {esc}"\nscore = -10\nall = [{{ header = "From", contains = "root" }}]\n'
                  f'[[rule]]\nname = "subj"\nscore = 5\nany = [{{ header = "Subject", regex = "hostile" }}]\n',
@@ -124,9 +149,11 @@ def write_inputs(home: Path, group: str = corpus.MAIN) -> dict[str, Path]:
         "slrn": f"[*]\nScore: -9999\n    From: {corpus.ESC}\n    Subject: \u202eevil\n",
         "tin": f"group=*\ntype=0\nscore=-100\nsubj=*{corpus.ESC}*\n",
         "newsrc": f"{group}: 1-3\nhostile.\x1b[2J! 1\n\u202eevil: 1\n",
-        "post": f"From: Poster {corpus.PAYLOAD} <poster@example.org>\nNewsgroups: {group}\n"
-                f"Subject: post {corpus.PAYLOAD}\nMessage-ID: <hostile-post.1@example.org>\n\n"
-                f"body {corpus.PAYLOAD}\n",
+        "post-hostile": f"From: Poster {corpus.PAYLOAD} <poster@example.org>\nNewsgroups: {group}\n"
+                        f"Subject: post {corpus.PAYLOAD}\nMessage-ID: <hostile-post.1@example.org>\n\n"
+                        f"body {corpus.PAYLOAD}\n",
+        "post": f"From: Poster <poster@example.org>\nNewsgroups: {group}\nSubject: a post\n"
+                f"Message-ID: <hostile-post.2@example.org>\n\nan ordinary body\n",
     }
     paths = {}
     for key, text in files.items():
@@ -136,22 +163,30 @@ def write_inputs(home: Path, group: str = corpus.MAIN) -> dict[str, Path]:
     return paths
 
 
+def toml_escape(text: str) -> str:
+    """``text`` inside a TOML basic string: quotes, backslashes and controls as \\uXXXX."""
+    return "".join(f"\\u{ord(c):04x}" if c in '"\\' or ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F else c
+                   for c in text)
+
+
 # ---------------------------------------------------------------- the sweep
 
 
-def article_scenarios(group: str, keys: list[tuple[str, str]]) -> list[Scenario]:
-    """``pith article`` in its three modes for every (label, number-or-<msgid>) of ``keys``."""
-    out = []
-    for label, key in keys:
-        out += [Scenario(f"article-{label}", ("article", group, key)),
-                Scenario(f"article-json-{label}", ("article", "--json", group, key)),
-                Scenario(f"article-raw-{label}", ("article", "--raw", group, key))]
-    return out
+def article_scenarios(group: str, keys: list[tuple[str, str]], modes: str = "plain json raw",
+                      ok: bool = True) -> list[Scenario]:
+    """``pith article`` in ``modes`` for every (label, number-or-<msgid>) of ``keys``."""
+    flags = {"plain": (), "json": ("--json",), "raw": ("--raw",)}
+    return [Scenario(f"article-{mode}-{label}", ("article", *flags[mode], group, key), ok=ok)
+            for label, key in keys for mode in modes.split()]
 
 
 def scenarios(files: dict[str, Path], main_keys: list[tuple[str, str]], poison_keys: list[tuple[str, str]],
               spoof_id: str, hostile_id: str) -> list[Scenario]:
-    """Every CLI command, in order: the poison group first, so every later one runs after it."""
+    """Every CLI command, in order: the poison group first, so every later one runs after it.
+
+    ``main_keys[-3:]`` are articles the server does not have (a gone number, an unknown and a
+    hostile Message-ID); everything else exists.
+    """
     m, p, c, plain = corpus.MAIN, corpus.POISON, corpus.CHAIN, corpus.PLAIN
     s = Scenario
     return [
@@ -162,7 +197,9 @@ def scenarios(files: dict[str, Path], main_keys: list[tuple[str, str]], poison_k
         s("threads-main-all", ("threads", "--all", "--quiet", m)),
         s("threads-poison-json", ("threads", "--json", p)),
         s("threads-chain", ("threads", c)), s("threads-chain-json", ("threads", "--json", c)),
-        *article_scenarios(m, main_keys), *article_scenarios(p, poison_keys),
+        *article_scenarios(m, main_keys[:-3]), *article_scenarios(m, main_keys[-3:-1], ok=False),
+        *article_scenarios(m, main_keys[-1:]),
+        *article_scenarios(p, poison_keys, "plain json"), *article_scenarios(p, poison_keys[3::6], "raw"),
         *article_scenarios(c, [("chain-last", str(corpus.CHAIN_DEPTH))]),
         s("score-main", ("score", m)), s("score-main-json", ("score", "--json", m)),
         s("score-explain-spoof", ("score", m, "--explain", spoof_id)),
@@ -170,23 +207,25 @@ def scenarios(files: dict[str, Path], main_keys: list[tuple[str, str]], poison_k
         s("score-poison-json", ("score", "--json", p)), s("score-chain", ("score", "--quiet", c)),
         s("score-hostile-rules", ("score", "--rules", str(files["rules"]), "--json", m)),
         s("rules-check", ("rules", "check", str(files["rules"]))),
-        s("rules-check-bad", ("rules", "check", str(files["bad-rules"]))),
+        s("rules-check-bad", ("rules", "check", str(files["bad-rules"])), ok=False, also=(1,)),
         s("rules-try", ("rules", "try", str(files["rules"]), m)),
         s("rules-try-json", ("rules", "try", "--json", str(files["rules"]), m)),
-        s("rules-try-bad", ("rules", "try", str(files["bad-rules"]), m)),
-        s("rules-import-slrn", ("rules", "import-slrn", str(files["slrn"]))),
-        s("rules-import-tin", ("rules", "import-tin", str(files["tin"]))),
+        s("rules-try-bad", ("rules", "try", str(files["bad-rules"]), m), ok=False),
+        s("rules-import-slrn", ("rules", "import-slrn", str(files["slrn"])), ok=False),
+        s("rules-import-tin", ("rules", "import-tin", str(files["tin"])), ok=False),
         s("rules-kill-thread-hostile-id", ("rules", "kill-thread", hostile_id)),
         s("rules-watch-thread", ("rules", "watch-thread", spoof_id)),
-        s("rules-plonk-spoof", ("rules", "plonk", "root@example.org")),
-        s("rules-boost", ("rules", "boost", "root\u200b@example.org")),
+        s("rules-plonk", ("rules", "plonk", "root@example.org")),
+        s("rules-boost-spoof", ("rules", "boost", "root\u200b@example.org"), ok=False),
         s("rules-cap-author", ("rules", "cap-author", "--max", "1", "--per", "day", "evil@example.org")),
         s("rules-tag", ("rules", "tag", "--thread", hostile_id, "evil")),
         s("rules-actions", ("rules", "actions")),
         s("threads-after-actions", ("threads", "--all", "--quiet", m), invisibles=True),
+        s("score-after-actions", ("score", "--json", m)),
         s("rules-undo", ("rules", "undo")),
         s("subscribe-main", ("subscribe", m)), s("subscribe-poison", ("subscribe", p)),
-        s("subscribe-chain", ("subscribe", c)), s("subscribe-escape-name", ("subscribe", "hostile.\x1b[2J\x1b]0;t\x07")),
+        s("subscribe-chain", ("subscribe", c)),
+        s("subscribe-escape-name", ("subscribe", "hostile.\x1b[2J\x1b]0;t\x07"), ok=False),
         s("sync-bodies", ("sync", "--bodies", "--quiet")),
         s("sync-named", ("sync", "--days", "100000", m, p, plain)),
         s("search", ("search", "hostile")), s("search-json", ("search", "--json", "hostile")),
@@ -194,18 +233,19 @@ def scenarios(files: dict[str, Path], main_keys: list[tuple[str, str]], poison_k
         s("search-from", ("search", "--from", "root", "root")),
         s("catchup", ("catchup", p)), s("catchup-json", ("catchup", "--json", m)),
         s("newsrc-export", ("newsrc", "export", str(files["newsrc"].with_suffix(".out")))),
-        s("newsrc-import", ("newsrc", "import", str(files["newsrc"]))),
+        s("newsrc-import", ("newsrc", "import", str(files["newsrc"])), ok=False),
         s("unsubscribe-poison", ("unsubscribe", p)),
-        s("expire", ("expire", "--days", "0")), s("expire-size", ("expire", "--max-size", "1K", m)),
-        s("post", ("post", str(files["post"]))), s("post-json", ("post", "--json", str(files["post"]))),
+        s("post-hostile-headers", ("post", str(files["post-hostile"])), ok=False),
+        s("post-refused-441", ("post", str(files["post"])), ok=False),
+        s("post-json", ("post", "--json", str(files["post"])), ok=False),
         s("outbox-list", ("outbox", "list")), s("outbox-list-json", ("outbox", "--json", "list")),
-        s("outbox-show", ("outbox", "show", "1")), s("outbox-flush", ("outbox", "flush")),
-        s("outbox-drop", ("outbox", "drop", "1")),
+        s("outbox-show", ("outbox", "show", "1"), ok=False), s("outbox-flush", ("outbox", "flush"), ok=False),
+        s("outbox-drop", ("outbox", "drop", "1"), ok=False),
     ]
 
 
 def offline_scenarios(main_key: str) -> list[Scenario]:
-    """Commands answered from the cache alone (run with ``--offline`` after the sweep)."""
+    """Commands answered from the cache alone (``--offline``, after the sweep), then expire."""
     m, s = corpus.MAIN, Scenario
     return [s("offline-groups", ("--offline", "groups"), invisibles=True),
             s("offline-threads", ("--offline", "threads", m), invisibles=True),
@@ -213,5 +253,6 @@ def offline_scenarios(main_key: str) -> list[Scenario]:
             s("offline-article", ("--offline", "article", m, main_key)),
             s("offline-search", ("--offline", "search", "hostile")),
             s("offline-score", ("--offline", "score", "--json", m)),
-            s("offline-post", ("--offline", "post", "--json", "post.input")),
-            s("offline-outbox", ("--offline", "outbox", "list"))]
+            s("offline-post", ("--offline", "post", "--json", "post.input"), ok=False),
+            s("offline-outbox", ("--offline", "outbox", "list")),
+            s("expire", ("expire", "--days", "0")), s("expire-size", ("expire", "--max-size", "1K", m))]

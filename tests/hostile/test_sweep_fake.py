@@ -37,7 +37,7 @@ def all_scenarios(home: Path) -> list[Scenario]:
     return [*scenarios(files, MAIN_KEYS, POISON_KEYS, SPOOF_ID, HOSTILE_ID), *offline_scenarios("1")]
 
 
-LABELS = [s.label for s in [*scenarios({k: Path(k) for k in ("rules", "bad-rules", "slrn", "tin", "newsrc", "post")},
+LABELS = [s.label for s in [*scenarios({k: Path(k) for k in ("rules", "bad-rules", "slrn", "tin", "newsrc", "post", "post-hostile")},
                                         MAIN_KEYS, POISON_KEYS, SPOOF_ID, HOSTILE_ID), *offline_scenarios("1")]]
 """The test ids; the module fixture builds the same list with real input files."""
 
@@ -99,7 +99,7 @@ def mode_scenario(name: str, post_file: Path) -> Scenario:
             "article-id": ("article", corpus.MAIN, SPOOF_ID), "sync": ("sync", corpus.MAIN),
             "sync-bodies": ("sync", "--bodies", corpus.MAIN), "post": ("post", str(post_file)),
             "outbox-flush": ("outbox", "flush")}[name]
-    return Scenario(name, argv)
+    return Scenario(name, argv, ok=False)
 
 
 def run_mode(mode: str, home: Path) -> list[Result]:
