@@ -128,9 +128,10 @@ def settle_next(db: sqlite3.Connection, grp: str | None, insert: Callable[[str, 
 
     The caller holds the write transaction: rows, the search queue and the chunk's
     removal commit together. A chunk whose rows cannot be made (anything but a
-    busy or full database, which the caller retries) is moved aside with the
-    error (``quarantine``) rather than left to fail every later command; its
-    numbers stay fetched, so it is not fetched again either. ``failed`` hears of it.
+    busy or full database, which the caller retries) is settled record by record,
+    the records that still fail left out, and a copy kept aside with the error
+    (``quarantine``) rather than left to fail every later command; its numbers
+    stay fetched, so it is not fetched again either. ``failed`` hears of each failure.
     """
     sql = f"SELECT rowid, {CHUNK_COLUMNS} FROM overview_raw"
     row = db.execute(sql + (" WHERE grp=? ORDER BY first LIMIT 1" if grp is not None else
@@ -146,9 +147,10 @@ def settle_next(db: sqlite3.Connection, grp: str | None, insert: Callable[[str, 
         raise  # locked, busy, disk full: the caller's transaction rolls back and the chunk waits
     except Exception as exc:
         db.execute("ROLLBACK TO settle_chunk")
-        quarantine(db, rowid, exc)
         if failed is not None:
             failed(str(name), exc)
+        lost = _salvage(db, name, fmt, data, insert, failed)
+        quarantine(db, rowid, exc, lost)
     db.execute("RELEASE settle_chunk")
     db.execute("DELETE FROM overview_raw WHERE rowid=?", (rowid,))
     return str(name)
@@ -157,13 +159,39 @@ def settle_next(db: sqlite3.Connection, grp: str | None, insert: Callable[[str, 
 QUARANTINE_TABLE = "overview_raw_bad"
 
 
-def quarantine(db: sqlite3.Connection, rowid: int, error: BaseException) -> None:
-    """Keep a copy of a chunk that could not be settled, with its error, out of every reader's way."""
+def _salvage(db: sqlite3.Connection, name: str, fmt: str, data: bytes, insert: Callable[[str, list[Overview]], None],
+             failed: Callable[[str, Exception], None] | None) -> int:
+    """A chunk that failed as a whole, one record at a time; returns the records that could not be stored."""
+    lost = 0
+    try:
+        records = [r for piece in chunk_pieces(fmt, data) for r in piece]
+    except Exception:  # the parser never raises; if it ever does, the whole chunk is what is lost
+        return -1
+    for record in records:
+        db.execute("SAVEPOINT settle_record")
+        try:
+            insert(name, [record])
+        except sqlite3.OperationalError:
+            raise
+        except Exception as exc:
+            db.execute("ROLLBACK TO settle_record")
+            lost += 1
+            if failed is not None:
+                failed(name, exc)  # the caller drops state that may hold the record rolled back
+        db.execute("RELEASE settle_record")
+    return lost
+
+
+def quarantine(db: sqlite3.Connection, rowid: int, error: BaseException, lost: int = -1) -> None:
+    """Keep a copy of a chunk that could not be settled, with its error, out of every reader's way.
+
+    ``lost``: how many of its records are not in the rows (-1: all of them).
+    """
     db.execute(f"CREATE TABLE IF NOT EXISTS {QUARANTINE_TABLE} (grp TEXT NOT NULL, first INTEGER NOT NULL, "
                "last INTEGER NOT NULL, fmt TEXT NOT NULL, data BLOB NOT NULL, error TEXT NOT NULL, "
-               "at INTEGER NOT NULL)")
-    db.execute(f"INSERT INTO {QUARANTINE_TABLE} SELECT {CHUNK_COLUMNS}, ?, strftime('%s','now') "
-               "FROM overview_raw WHERE rowid=?", (f"{type(error).__name__}: {error}"[:500], rowid))
+               "lost INTEGER NOT NULL, at INTEGER NOT NULL)")
+    db.execute(f"INSERT INTO {QUARANTINE_TABLE} SELECT {CHUNK_COLUMNS}, ?, ?, strftime('%s','now') "
+               "FROM overview_raw WHERE rowid=?", (f"{type(error).__name__}: {error}"[:500], lost, rowid))
 
 
 class BackgroundWriter:

@@ -67,12 +67,12 @@ def test_a_store_with_a_poison_chunk_recovers_on_the_next_open(tmp_path: Path) -
     library.close()
 
 
-def failing_insert(store: Store, monkeypatch: pytest.MonkeyPatch, group: str) -> None:
-    """Make rows of ``group`` impossible to insert (any bug a future line might trigger)."""
+def failing_insert(store: Store, monkeypatch: pytest.MonkeyPatch, group: str, number: int | None = None) -> None:
+    """Make rows of ``group`` (or only row ``number``) impossible to insert (any bug a future line might trigger)."""
     real = Store._insert_rows
 
     def insert(self: Store, name: str, batch: list[Overview]) -> None:
-        if name == group:
+        if name == group and (number is None or number in [r.number for r in batch]):
             raise ValueError("cannot store this row")
         real(self, name, batch)
 
@@ -85,8 +85,8 @@ def test_a_chunk_that_cannot_settle_is_set_aside_not_retried(tmp_path: Path, mon
     assert store.settle() == 0
     assert rawchunks.pending(store.db) == 0
     assert store.overview_count("other.group") == 1 and store.overview_count("bad.group") == 0
-    (kept,) = store.db.execute(f"SELECT grp, first, last, error FROM {rawchunks.QUARANTINE_TABLE}").fetchall()
-    assert kept == ("bad.group", 1, 20, "ValueError: cannot store this row")
+    (kept,) = store.db.execute(f"SELECT grp, first, last, error, lost FROM {rawchunks.QUARANTINE_TABLE}").fetchall()
+    assert kept == ("bad.group", 1, 20, "ValueError: cannot store this row", 8)
     assert store.fetched_high("bad.group") == 20  # not fetched again either
     monkeypatch.undo()
     assert store.overviews("bad.group") == [] and store.search("good")
@@ -106,3 +106,13 @@ def test_a_busy_database_keeps_the_chunk_for_later(tmp_path: Path, monkeypatch: 
     assert rawchunks.pending(store.db) == 2
     monkeypatch.undo()
     assert store.settle() == 0 and store.overview_count("bad.group") == 8
+
+
+def test_only_the_record_that_cannot_be_stored_is_left_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = poisoned_store(tmp_path / "s.sqlite3")
+    failing_insert(store, monkeypatch, "bad.group", number=3)
+    assert store.settle() == 0
+    monkeypatch.undo()
+    assert [r.number for r in store.overviews("bad.group")] == [1, 2, 4, 5, 6, 7, 8]
+    assert store.db.execute(f"SELECT lost FROM {rawchunks.QUARANTINE_TABLE}").fetchall() == [(1,)]
+    assert {h.number for h in store.search("boom")} == {2, 5, 6, 7}
