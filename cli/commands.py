@@ -8,13 +8,15 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from cli.context import open_library_factory
-from cli.exitcodes import finished
+from cli.exitcodes import USAGE, finished
 from cli.jsonout import write_json
 from cli.output import article_json, article_text, group_json, thread_json
 from cli.stale import CacheAwareOut
 from cli.textout import field, warn
+from nntp.models import Article
 from nntp.sanitize import sanitize_text
 from nntp.threads import ThreadNode, thread
+from store import export
 from store.library import Library
 
 
@@ -96,8 +98,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     article = sub.add_parser("article", help="print one article, decoded and sanitized")
     article.add_argument("group")
     article.add_argument("key", metavar="NUMBER|<msgid>")
-    article.add_argument("--json", action="store_true", help="print JSON")
-    article.add_argument("--raw", action="store_true", help="the article as sent (sanitized)")
+    shape = article.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="print JSON")
+    shape.add_argument("--raw", action="store_true",
+                       help="the article as the server sent it, byte for byte (sanitized on a terminal)")
+    shape.add_argument("--mbox", action="store_true", help="the article as an mboxrd (for git am, b4, mutt)")
+    article.add_argument("--thread", action="store_true", help="with --mbox: the article's whole thread")
     article.set_defaults(handler=with_library(cmd_article))
 
 
@@ -148,11 +154,41 @@ def cmd_article(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     key: int | str = args.key
     if isinstance(key, str) and key.isdigit():
         key = int(key)
+    if args.thread and not args.mbox:
+        warn("article: --thread goes with --mbox (the thread as one mbox)")
+        return USAGE
     article = library.article(args.group, key)
     if args.json:
         _dump(article_json(args.group, article), out)
+    elif args.mbox:
+        articles = _thread_articles(library, args.group, article) if args.thread else [article]
+        _write_bytes(export.to_mboxrd(articles), out)
     elif args.raw:
-        out.write(sanitize_text(article.raw.decode("utf-8", errors="replace")))
+        _write_bytes(export.article_bytes(article), out)
     else:
         out.write(article_text(article))
     return 0
+
+
+def _thread_articles(library: Library, group: str, article: Article) -> list[Article]:
+    """The whole thread of ``article`` in thread order, bodies fetched where not cached."""
+    load = library.enter_group(group)
+    members = export.thread_of(load.overviews, article.message_id)
+    if not members:
+        warn(f"{group}: {article.message_id} is not in the group's overview: only the article itself")
+        return [article]
+    articles, notes = export.fetch_thread(library, group, members)
+    for note in notes:
+        warn(note)
+    return articles
+
+
+def _write_bytes(data: bytes, out: TextIO) -> None:
+    """Exact bytes to a pipe or file; on a terminal, sanitized text (escape sequences shown, not run)."""
+    buffer = getattr(out, "buffer", None)
+    if out.isatty() or buffer is None:
+        out.write(sanitize_text(export.display_text(data)))
+        return
+    out.flush()
+    buffer.write(data)
+    buffer.flush()
