@@ -260,9 +260,14 @@ GROUP_DESCRIPTIONS = {
 }
 
 
+def real_groups() -> list[HostileGroup]:
+    """The groups that hold articles (names a real server takes; hostile descriptions)."""
+    return [HostileGroup(_b(name), _b(desc)) for name, desc in GROUP_DESCRIPTIONS.items()]
+
+
 def groups() -> list[HostileGroup]:
     """The fake server's group list: real groups, then names no real server would take."""
-    real = [HostileGroup(_b(name), _b(desc)) for name, desc in GROUP_DESCRIPTIONS.items()]
+    real = real_groups()
     odd = [
         HostileGroup(b"hostile.\x1b[2J\x1b]0;t\x07", _b(f"escape in the name {ESC}")),
         HostileGroup(_b("hostile.\u202eevil\u202c"), _b(f"bidi in the name {BIDI}")),

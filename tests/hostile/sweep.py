@@ -24,6 +24,9 @@ REPO = Path(__file__).resolve().parents[2]
 CLEAN_EXITS = (0, 2, 3, 4)
 BIDI = frozenset(corpus.BIDI)
 INVISIBLE = frozenset(corpus.INVISIBLE)
+RAW_WORTHY = frozenset({"every-header", "msgid-escape", "encoded-words", "mime-names", "raw-c1-bytes", "utf7-body",
+                        "latin1-c1", "huge-header", "nul-header", "spoof-fake", "nested-multipart"})
+"""Articles whose raw view (``--raw``) differs in what it must neutralise from the decoded one."""
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,8 @@ def problems(result: Result) -> list[str]:
         found.append(f"exit status {result.code} where the command should have worked")
     elif result.scenario.ok and "--json" in result.scenario.argv and not _parses(result.out):
         found.append("--json output does not parse")
-    for stream, data in (("stdout", result.out), ("stderr", result.err)):
+    exact = "--raw" in result.scenario.argv or "--mbox" in result.scenario.argv  # the server's bytes, to a pipe (issue 14)
+    for stream, data in (("stdout", b"" if exact else result.out), ("stderr", result.err)):
         found += [f"{stream}: {what}" for what in stream_problems(data, result.scenario.invisibles)]
     if found:
         found.append(f"stderr starts {result.err[:300]!r}")
@@ -197,9 +201,10 @@ def scenarios(files: dict[str, Path], main_keys: list[tuple[str, str]], poison_k
         s("threads-main-all", ("threads", "--all", "--quiet", m)),
         s("threads-poison-json", ("threads", "--json", p)),
         s("threads-chain", ("threads", c)), s("threads-chain-json", ("threads", "--json", c)),
-        *article_scenarios(m, main_keys[:-3]), *article_scenarios(m, main_keys[-3:-1], ok=False),
-        *article_scenarios(m, main_keys[-1:]),
-        *article_scenarios(p, poison_keys, "plain json"), *article_scenarios(p, poison_keys[3::6], "raw"),
+        *article_scenarios(m, main_keys[:-3], "plain json"),
+        *article_scenarios(m, [k for k in main_keys[:-3] if k[0] in RAW_WORTHY], "raw"),
+        *article_scenarios(m, main_keys[-3:-1], ok=False), *article_scenarios(m, main_keys[-1:]),
+        *article_scenarios(p, poison_keys, "plain"), *article_scenarios(p, poison_keys[3::6], "json raw"),
         *article_scenarios(c, [("chain-last", str(corpus.CHAIN_DEPTH))]),
         s("score-main", ("score", m)), s("score-main-json", ("score", "--json", m)),
         s("score-explain-spoof", ("score", m, "--explain", spoof_id)),
