@@ -22,7 +22,7 @@ from store.errors import describe_local_failure
 
 EXIT_USAGE = USAGE
 
-COMMAND_MODULES = ("cli.commands", "cli.score", "cli.sync", "cli.state")
+COMMAND_MODULES = ("cli.commands", "cli.score", "cli.sync", "cli.state", "cli.control")
 """Modules with ``add_commands(subparsers)``; each parser sets ``handler(args, out) -> int``."""
 
 

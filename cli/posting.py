@@ -20,8 +20,9 @@ from typing import TextIO
 
 from cli.commands import with_library
 from cli.jsonout import write_json
-from nntp.compose import check_article, finish_article, split_article
+from nntp.compose import check_article, split_article
 from nntp.errors import PithError, SourceUnavailable
+from store.control import finish_own
 from store.library import Library
 from store.outbox import Outbox, OutboxEntry, send_queued
 
@@ -89,7 +90,7 @@ def _checked_article(library: Library, path: Path, raw: bytes) -> tuple[bytes, s
         refusal = library.posting_refusal(group)
         if refusal:
             raise PithError(f"{path}: not posted: posting is not allowed here: {refusal}")
-    return finish_article(fields, body)
+    return finish_own(fields, body)  # with a Cancel-Lock: `pith cancel` works later
 
 
 def _send(library: Library) -> tuple[list[OutboxEntry], str]:
