@@ -23,6 +23,7 @@ import marshal
 import pickle
 import sqlite3
 import sys
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -31,7 +32,8 @@ from itertools import repeat
 from nntp.models import Overview
 
 PACK_ROWS = 4096
-FORMAT = f"marshal{marshal.version}+dates/py{sys.version_info[0]}.{sys.version_info[1]}"
+FORMAT = f"marshal{marshal.version}+dates+crc32/py{sys.version_info[0]}.{sys.version_info[1]}"
+"""A pack of another format (another Python, or one from before packs were sealed) is rebuilt from the rows."""
 COLUMNS = "number, subject, author, date, message_id, refs, bytes, lines, xref"
 _UTC = timezone.utc
 _stamp = datetime.fromtimestamp
@@ -72,7 +74,19 @@ def encode(rows: list[Row]) -> bytes:
     refs = tuple(tuple(r.split()) if r else () for r in refs)
     stamps = pickle.dumps([_stamp(d, _UTC) if d is not None else None for d in dates], protocol=4)
     subjects, who, ids, refs, sizes, lines = _shared(subjects, who, ids, refs, sizes, lines)
-    return marshal.dumps((numbers, subjects, who, stamps, ids, refs, sizes, lines, xrefs))
+    return _seal(marshal.dumps((numbers, subjects, who, stamps, ids, refs, sizes, lines, xrefs)))
+
+
+def _seal(blob: bytes) -> bytes:
+    """A CRC-32 in front: marshal.loads can crash the interpreter on damaged bytes, so it never sees them."""
+    return zlib.crc32(blob).to_bytes(4, "big") + blob
+
+
+def _unsealed(data: bytes) -> memoryview:
+    view = memoryview(data)[4:]
+    if len(data) < 4 or int.from_bytes(data[:4], "big") != zlib.crc32(view):
+        raise ValueError("damaged overview pack")
+    return view
 
 
 def encode_records(records: list[Overview]) -> bytes:
@@ -80,7 +94,7 @@ def encode_records(records: list[Overview]) -> bytes:
     numbers, subjects, who, dates, ids, refs, sizes, lines, xrefs, _ = zip(*records)
     stamps = pickle.dumps(list(dates), protocol=4)
     subjects, who, ids, refs, sizes, lines = _shared(subjects, who, ids, refs, sizes, lines)
-    return marshal.dumps((numbers, subjects, who, stamps, ids, refs, sizes, lines, xrefs))
+    return _seal(marshal.dumps((numbers, subjects, who, stamps, ids, refs, sizes, lines, xrefs)))
 
 
 def _shared(subjects: tuple[str, ...], authors: tuple[str, ...], ids: tuple[str, ...],
@@ -111,7 +125,7 @@ class _Dates(pickle.Unpickler):
 
 
 def decode(data: bytes) -> list[Overview]:
-    numbers, subjects, authors, stamps, ids, refs, sizes, lines, xrefs = marshal.loads(data)
+    numbers, subjects, authors, stamps, ids, refs, sizes, lines, xrefs = marshal.loads(_unsealed(data))
     dates = _Dates(io.BytesIO(stamps)).load()
     return list(map(_new, repeat(Overview), zip(
         numbers, subjects, authors, dates, ids, refs, sizes, lines, xrefs, repeat((), len(numbers)))))
@@ -180,7 +194,7 @@ def _usable(fmt: str, data: bytes, count: int) -> list[Overview] | None:
         return None
     try:
         records = decode(data)
-    except (ValueError, EOFError, TypeError, pickle.UnpicklingError):
+    except Exception:  # damaged in any way (marshal and pickle raise many kinds): read the rows instead
         return None
     return records if len(records) == count else None
 

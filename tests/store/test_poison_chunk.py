@@ -116,3 +116,19 @@ def test_only_the_record_that_cannot_be_stored_is_left_out(tmp_path: Path, monke
     assert [r.number for r in store.overviews("bad.group")] == [1, 2, 4, 5, 6, 7, 8]
     assert store.db.execute(f"SELECT lost FROM {rawchunks.QUARANTINE_TABLE}").fetchall() == [(1,)]
     assert {h.number for h in store.search("boom")} == {2, 5, 6, 7}
+
+
+def test_a_damaged_pack_is_rebuilt_from_the_rows_never_unmarshalled(tmp_path: Path) -> None:
+    from store import packs
+    from tests.store.test_rawchunks import expected, raw_slice
+
+    store = Store(tmp_path / "s.sqlite3")
+    store.save_groups([GroupInfo("g", 1, 9000, 9000)])
+    store.save_raw_overviews("g", raw_slice(1, 9000))
+    assert store.settle() == 0 and packs.packed_last(store.db, "g") > 0
+    (first, data), *_ = store.db.execute("SELECT first, data FROM overview_pack WHERE grp='g' ORDER BY first")
+    damaged = bytes(data).replace(b"subject 5 ", b"subjekt 5 ", 1)  # still unmarshals, to the wrong text
+    assert damaged != data  # (other damage can crash marshal.loads, and with it the interpreter)
+    store.db.execute("UPDATE overview_pack SET data=? WHERE grp='g' AND first=?", (damaged, first))
+    assert store.overviews("g") == expected(1, 9000)
+    assert packs.load(store.db, "g") is not None  # rebuilt
