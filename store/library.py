@@ -27,7 +27,7 @@ from datetime import datetime
 
 from nntp.archive import ArchiveSource
 from nntp.article import parse_article
-from nntp.errors import NoSuchArticle, NoSuchGroup, PithError, SourceUnavailable
+from nntp.errors import NoSuchArticle, NoSuchGroup, PithError, SecurityFailure, SourceUnavailable
 from nntp.models import Article, GroupInfo, Overview, OverviewBatch, RawOverviews
 from nntp.prefetch import Prefetch
 from nntp.sanitize import error_line
@@ -405,6 +405,8 @@ def _holds_nothing(db: sqlite3.Connection) -> bool:
 def describe_error(exc: BaseException) -> str:
     """One line for the user, sanitized and clipped (server replies are inside); PithErrors
     already carry their context."""
+    if isinstance(exc, SecurityFailure):  # plainly: stopped on purpose, not merely offline
+        return error_line(f"stopped for your safety, not showing cached data: {exc}")
     if isinstance(exc, PithError):
         return error_line(exc)
     local = describe_local_failure(exc)  # disk full, read-only store: what to do, not a class name
