@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from textual.app import App
+from textual.notifications import SeverityLevel
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import get_current_worker
@@ -22,6 +23,7 @@ from textual.worker import get_current_worker
 from killfile import session
 from killfile.session import Killfile
 from nntp.errors import PithError
+from nntp.sanitize import clip_line, notice
 from store.config import Config
 from store.library import Library
 from store.paths import config_dir
@@ -66,6 +68,20 @@ class PithApp(App[None]):
         self.pith_themes: list[str] = []
         self.killfile: Killfile | None = None
         """score.toml and pith's actions file, loaded once (again after each action) by a worker."""
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every toast passes the border here (screens' notify comes to the app): server replies
+        and group names inside are sanitized, clipped, and never read as markup."""
+        super().notify(notice(str(message)), title=clip_line(title, 80), severity=severity, timeout=timeout,
+                       markup=False)
+
+    def validate_title(self, value: str) -> str:
+        """The header shows it (a server name from the command line or config)."""
+        return clip_line(value, 200)
+
+    def validate_sub_title(self, value: str) -> str:
+        return clip_line(value, 200)
 
     def get_default_screen(self) -> Screen[None]:
         return GroupsScreen()

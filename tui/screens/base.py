@@ -10,6 +10,7 @@ from textual.binding import BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from nntp.sanitize import clip_line
 from store.library import describe_error
 from tui.backend import FetchCancelled, LibraryHandle
 from tui.bindings import EVERYWHERE
@@ -25,6 +26,13 @@ class PithScreen(ComposeActions, Screen[None]):
     @property
     def library(self) -> LibraryHandle:
         return self.app.library  # type: ignore[attr-defined,no-any-return]
+
+    def validate_sub_title(self, value: str | None) -> str | None:
+        """The header names groups and articles: sanitized, whatever a screen sets."""
+        return None if value is None else clip_line(value, 200)
+
+    def validate_title(self, value: str | None) -> str | None:
+        return None if value is None else clip_line(value, 200)
 
     @property
     def status(self) -> StatusLine:

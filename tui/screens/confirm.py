@@ -10,6 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label
 
+from nntp.sanitize import sanitize_text
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Dismisses with True on y, False on n or Escape; every other key is ignored."""
@@ -25,7 +27,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
-            yield Label(f"{self.question} (y/n)", id="confirm-question", markup=False)
+            yield Label(sanitize_text(f"{self.question} (y/n)"), id="confirm-question", markup=False)
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header
 
 from killfile.result import ScoreTable
 from killfile.session import explain_text
 from store.paths import config_dir
+from tui.widgets.plain_text import PlainText
 
 
 class ExplainScreen(Screen[None]):
@@ -34,7 +35,7 @@ class ExplainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="explain"):
-            yield Static(self.text(), id="explain-text", markup=False)
+            yield PlainText(self.text(), id="explain-text")
         yield Footer()
 
     def on_mount(self) -> None:

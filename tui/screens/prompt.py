@@ -10,6 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from nntp.sanitize import sanitize_text
+
 
 class PromptScreen(ModalScreen[str | None]):
     """Dismisses with the text typed (stripped), or None on Escape."""
@@ -24,7 +26,7 @@ class PromptScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt-box"):
-            yield Label(self.question, id="prompt-question", markup=False)
+            yield Label(sanitize_text(self.question), id="prompt-question", markup=False)
             yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

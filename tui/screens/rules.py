@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header
 
 from killfile.session import Killfile
+from tui.widgets.plain_text import PlainText
 
 
 def rules_text(killfile: Killfile) -> str:
@@ -61,7 +62,7 @@ class RulesScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="rules"):
-            yield Static(rules_text(self.killfile), id="rules-text", markup=False)
+            yield PlainText(rules_text(self.killfile), id="rules-text")
         yield Footer()
 
     def on_mount(self) -> None:

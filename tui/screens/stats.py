@@ -15,11 +15,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Sparkline, Static
+from textual.widgets import Footer, Header, Sparkline
 
 from killfile.result import ScoreTable
 from nntp.models import Overview
 from tui.stats import MonthStats, bar, hidden_by_rule, month_stats
+from tui.widgets.plain_text import PlainText
 
 NAME_WIDTH = 24
 BAR_WIDTH = 30
@@ -69,9 +70,9 @@ class StatsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="stats"):
-            yield Static("counting…", id="stats-head", markup=False)
+            yield PlainText("counting…", id="stats-head")
             yield Sparkline([], id="per-day")
-            yield Static("", id="stats-body", markup=False)
+            yield PlainText("", id="stats-body")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -90,7 +91,7 @@ class StatsScreen(Screen[None]):
         self.show()
 
     def show(self) -> None:
-        head = self.query_one("#stats-head", Static)
+        head = self.query_one("#stats-head", PlainText)
         if not self.months:
             head.update(f"{self.group}: no dated articles")
             return
@@ -99,7 +100,7 @@ class StatsScreen(Screen[None]):
                     f"{m.articles:,} articles\n\nPosts per day, 1 to {len(m.per_day)} "
                     f"(busiest: {max(m.per_day)})")
         self.query_one(Sparkline).data = m.per_day
-        self.query_one("#stats-body", Static).update(self.body(m))
+        self.query_one("#stats-body", PlainText).update(self.body(m))
 
     def body(self, m: MonthStats) -> str:
         hidden = self.hidden.get(m.month, [])

@@ -15,6 +15,7 @@ from rich.style import Style
 from rich.text import Text
 
 from nntp.models import GroupInfo
+from nntp.sanitize import sanitize_line
 from tui.group_rows import GroupListing
 from tui.widgets.line_list import LineList
 
@@ -55,7 +56,7 @@ class GroupList(LineList):
     def set_groups(self, groups: list[GroupInfo] | GroupListing) -> None:
         """Show ``groups``, keeping the cursor on the same group name if it is still there."""
         self.listing = groups if isinstance(groups, GroupListing) else GroupListing(groups)
-        self._name_width = min(NAME_MAX, max((len(g.name) for g in self.listing.groups), default=20))
+        self._name_width = min(NAME_MAX, max((len(sanitize_line(g.name)) for g in self.listing.groups), default=20))
         self._apply_filter()
 
     def set_filter(self, text: str) -> None:
@@ -88,11 +89,11 @@ class GroupList(LineList):
         text = Text(no_wrap=True)
         text.append(self._flags(group), self._style("flags"))
         text.append(f"{self.unread(group):>{UNREAD_WIDTH},}  ", self._style("unread"))
-        name = Text(group.name, style=self._style("name"))
+        name = Text(sanitize_line(group.name), style=self._style("name"))
         name.truncate(self._name_width, overflow="ellipsis", pad=True)
         text.append(name)
         text.append(f"{group.count:>{COUNT_WIDTH},}", self._style("count"))
         if group.description:
             text.append("  ")
-            text.append(group.description, self._style("description"))
+            text.append(sanitize_line(group.description), self._style("description"))
         return text

@@ -20,6 +20,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from nntp.sanitize import is_safe_line, sanitize_line
+
 
 class LineList(ScrollView, can_focus=True):
     """Rows with a cursor; Enter posts :class:`LineList.Selected`."""
@@ -90,6 +92,8 @@ class LineList(ScrollView, can_focus=True):
         text = self.render_row(index, width)
         text.truncate(width, overflow="ellipsis")
         segments = list(text.render(self.app.console, end=""))
+        if not is_safe_line(text.plain):  # the last border: no row may carry a control sequence
+            segments = [Segment(sanitize_line(seg.text), seg.style, seg.control) for seg in segments]
         if selected:  # the cursor colours win over the row's own colours
             cursor = self.get_component_rich_style("line-list--cursor")
             segments = list(Segment.apply_style(segments, post_style=cursor))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from nntp.sanitize import sanitize_line
+from nntp.sanitize import clip_line, sanitize_line
 
 GAP = 2
 
@@ -38,7 +38,7 @@ class StatusLine(Widget):
         self.refresh()
 
     def _set(self, message: str, *, error: bool) -> None:
-        self.message = sanitize_line(message)
+        self.message = clip_line(message)  # a 64 KB server reply must not become a 64 KB line
         self.error = error
         self.set_class(error, "-error")
         self.refresh()
