@@ -99,6 +99,13 @@ def error_line(error: BaseException | str, limit: int = ERROR_LIMIT) -> str:
     return clip_line(error if isinstance(error, str) else str(error), limit)
 
 
+def notice(text: str, lines: int = 6, limit: int = ERROR_LIMIT) -> str:
+    """A toast or note: at most ``lines`` lines, each sanitized and clipped (newlines kept)."""
+    rows = text.replace("\r\n", "\n").split("\n", lines)
+    kept = [clip_line(row, limit) for row in rows[:lines]]
+    return "\n".join(kept) + (f"\n{ELLIPSIS}" if len(rows) > lines else "")
+
+
 def is_invisible(char: str) -> bool:
     """True for the characters :func:`sanitize_line` shows as ``<U+XXXX>`` markers."""
     return len(char) == 1 and bool(_HIDDEN.match(char))
