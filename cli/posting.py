@@ -85,8 +85,12 @@ def _checked_article(library: Library, path: Path, raw: bytes) -> tuple[bytes, s
     problems = check_article(fields, library.known_groups())
     if problems:
         raise PithError(f"{path}: not posted: " + "; ".join(problems))
-    groups = next((v for k, v in fields if k.lower() == "newsgroups"), "")
-    for group in [g.strip() for g in groups.split(",") if g.strip()] or [""]:
+    listed = next((v for k, v in fields if k.lower() == "newsgroups"), "")
+    groups = [g.strip() for g in listed.split(",") if g.strip()]
+    missing = library.look_up_groups(groups)  # a read-only group's flag, if the server can be asked
+    if missing:
+        raise PithError(f"{path}: not posted: {', '.join(missing)} does not exist on this server")
+    for group in groups or [""]:
         refusal = library.posting_refusal(group)
         if refusal:
             raise PithError(f"{path}: not posted: posting is not allowed here: {refusal}")

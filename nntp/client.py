@@ -215,15 +215,20 @@ class NNTPClient:
             descriptions = dict(_split_desc(line) for line in self._long("LIST NEWSGROUPS"))
         except nntplib.NNTPError:
             descriptions = {}
-        groups = []
-        for line in active:
-            parts = line.split()
-            if len(parts) < 4:
-                continue
-            name, high, low, flag = parts[0], _num(parts[1]), _num(parts[2]), parts[3]
-            count = max(0, high - low + 1) if high >= low else 0
-            groups.append(GroupInfo(name, low, high, count, flag[:1], descriptions.get(name, "")))
-        return groups
+        return _active_groups(active, descriptions)
+
+    def list_active(self, name: str) -> list[GroupInfo] | None:
+        """LIST ACTIVE name: the group's line with its posting flag (RFC 3977 7.6.3), [] if the
+        server does not carry it, None if it cannot say (the argument refused, or not a plain name).
+
+        Cheap enough to ask before queuing a post, so a read-only group is refused up front.
+        """
+        if not name or any(c in name for c in "*?[]\\!,") or name.split() != [name]:
+            return None  # never sent as a wildmat
+        try:
+            return [g for g in _active_groups(self._long(f"LIST ACTIVE {name}"), {}) if g.name == name]
+        except nntplib.NNTPError:
+            return None
 
     def select_group(self, name: str) -> GroupInfo:
         """GROUP name; the name is sent and kept exactly as given (nntplib's group() lower-cases)."""
@@ -466,6 +471,19 @@ def _first_newsgroup(lines: list[bytes]) -> str:
             first = value.decode("ascii", "replace").split(",")[0].strip()
             return first if first and " " not in first else ""
     return ""
+
+
+def _active_groups(lines: list[str], descriptions: dict[str, str]) -> list[GroupInfo]:
+    """GroupInfo from LIST ACTIVE lines (name high low flag); malformed lines are passed over."""
+    groups = []
+    for line in lines:
+        parts = line.split()
+        if len(parts) < 4:
+            continue
+        name, high, low, flag = parts[0], _num(parts[1]), _num(parts[2]), parts[3]
+        count = max(0, high - low + 1) if high >= low else 0
+        groups.append(GroupInfo(name, low, high, count, flag[:1], descriptions.get(name, "")))
+    return groups
 
 
 def _split_desc(line: str) -> tuple[str, str]:

@@ -117,6 +117,9 @@ class ResilientSource:
     def select_group(self, name: str) -> GroupInfo:
         return self._retry(lambda c: c.select_group(name))
 
+    def list_active(self, name: str) -> list[GroupInfo] | None:
+        return self._retry(lambda c: c.list_active(name))
+
     def article(self, name: str, key: int | str) -> Article:
         return self._retry(lambda c: c.article(name, key))
 

@@ -27,7 +27,8 @@ from datetime import datetime
 
 from nntp.archive import ArchiveSource
 from nntp.article import parse_article
-from nntp.errors import NoSuchArticle, NoSuchGroup, PithError, SecurityFailure, SourceUnavailable
+from nntp.errors import (NoSuchArticle, NoSuchGroup, PithError, RemoteProtocolError, SecurityFailure,
+                         SourceUnavailable)
 from nntp.models import Article, GroupInfo, Overview, OverviewBatch, RawOverviews
 from nntp.prefetch import Prefetch
 from nntp.sanitize import error_line
@@ -226,6 +227,29 @@ class Library:
         if _get_meta(self.store.db, GROUP_LIST_KEY) is None:
             return None
         return {g.name for g in self.store.groups()}
+
+    def look_up_groups(self, names: list[str]) -> list[str]:
+        """Ask a live server about groups the store has no word on (LIST ACTIVE name), so that
+        posting_refusal knows a read-only group's flag before anything is queued; returns the
+        names the server says it does not carry.
+
+        Best effort and quiet: offline, on an archive, or when the server cannot be
+        reached or cannot say, nothing is learnt and the post is queued (the server
+        decides when it is sent). It never falls back to the cache on its own.
+        """
+        unknown = [name for name in names if name and self.store.group(name) is None]
+        missing: list[str] = []
+        if not unknown or self.offline:
+            return missing
+        try:
+            ask = getattr(self.source, "list_active", None)
+            for name in unknown if ask is not None else []:
+                found = ask(name)
+                self.store.save_groups(found or [])
+                missing += [name] if found == [] else []
+        except (SourceUnavailable, RemoteProtocolError):
+            pass
+        return missing
 
     def check_group(self, name: str) -> GroupInfo:
         """The group, from the cache or else from the server (GROUP name): NoSuchGroup if neither

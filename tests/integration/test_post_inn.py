@@ -72,14 +72,19 @@ def test_retry_after_a_lost_reply_counts_the_duplicate_as_sent(inn_server: Any, 
     assert count(inn_server, "local.test") == before + 1  # posted once, not twice
 
 
-def test_read_only_group_keeps_the_article_with_the_servers_words(
+def test_read_only_group_is_refused_up_front_on_stderr(
     inn_server: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """No group list cached: pith asks the server (LIST ACTIVE name), learns flag n, queues nothing (exit 2)."""
     code = main.main(["--server", inn_server.address, "post", str(article_file(tmp_path, "sample.readonly")), "--json"])
-    entry = json.loads(capsys.readouterr().out)[0]
-    assert code == 1 and entry["state"] == "refused" and entry["reply"].startswith("441")
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "sample.readonly is read-only (active flag n)" in err
+    code = main.main(["--server", inn_server.address, "post", str(article_file(tmp_path, "no.such.group")), "--json"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and "no.such.group does not exist on this server" in err
     main.main(["--server", inn_server.address, "outbox", "list", "--json"])
-    assert any(e["id"] == entry["id"] for e in json.loads(capsys.readouterr().out))
+    assert json.loads(capsys.readouterr().out) == []
 
 
 def test_440_from_a_public_inbox_style_server_offers_the_mailto(tmp_path: Path) -> None:
