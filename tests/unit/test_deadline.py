@@ -115,3 +115,13 @@ def test_silence_is_still_a_lost_connection_worth_a_reconnect() -> None:
         client = NNTPClient(ServerAddress("127.0.0.1", server.port), options=ConnectOptions(timeout=1))
         with pytest.raises(ConnectionLost):
             client.list_groups()
+
+
+def test_the_cli_on_a_server_dripping_its_list_ends_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    with FakeServer(dripping(CAPS, b"215 list follows\r\n" + b"g 1 1 y\r\n" * 50, 1.5)) as server:
+        started = time.monotonic()
+        code = main.main(["--server", server.address, "--timeout", "2", "groups"])
+        elapsed = time.monotonic() - started
+    err = capsys.readouterr().err
+    assert elapsed < 3.5, elapsed
+    assert code == 1 and err.count("\n") == 1 and "no complete answer to LIST within 2 s" in err
