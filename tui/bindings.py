@@ -56,6 +56,16 @@ COMPOSE: list[BindingType] = [
 ]
 """Writing about the article under the cursor (thread list and pager); P (post) is in EVERYWHERE."""
 
+EXPORT: list[BindingType] = [
+    Binding("vertical_line", "pipe_article", "Pipe article to a command", id="pipe-article", show=False),
+    Binding("backslash", "pipe_thread", "Pipe thread as mbox", id="pipe-thread", show=False),
+    Binding("w", "save_article", "Save article to an mbox", id="save-article", show=False),
+    Binding("W", "save_thread", "Save thread to an mbox", id="save-thread", show=False),
+]
+"""Pager and thread list: the article (or its thread) as the server sent it, to a shell command
+(slrn's and tin's ``|``: ``git am``, ``b4``, ``less``) or appended to an mbox file
+(tui/screens/export_actions.py)."""
+
 ARTICLE_ACTIONS: list[BindingType] = [
     *READ_MARKS,
     Binding("K", "kill_thread", "Kill thread", id="kill-thread", show=False),

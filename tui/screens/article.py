@@ -17,11 +17,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header
 from textual.worker import Worker, get_current_worker
 
+from nntp.models import Article
 from tui.attachments import Attachment, attachments, default_directory, save_all
-from tui.bindings import ARTICLE_ACTIONS, NAVIGATION
+from tui.bindings import ARTICLE_ACTIONS, EXPORT, NAVIGATION
 from tui.keymap import keys_for
 from tui.messages import ArticleLoaded, AttachmentsSaved
 from tui.screens.base import PithScreen
+from tui.screens.export_actions import ExportActions, Target
 from tui.screens.save import SaveScreen
 from tui.widgets.article_view import ArticleView
 from tui.widgets.status_line import StatusLine
@@ -35,7 +37,7 @@ KILLFILE_ACTIONS = {"kill_thread": True, "plonk_author": True, "boost_author": F
 pager then goes back to the list, as the article just read is now killed."""
 
 
-class ArticleScreen(PithScreen):
+class ArticleScreen(ExportActions, PithScreen):
     """Shows article ``key`` (a number in ``group`` or a <message-id>)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -46,6 +48,7 @@ class ArticleScreen(PithScreen):
         Binding("H", "raw", "Raw", id="toggle-raw"),
         Binding("s", "save", "Save attachments", id="save-attachments"),
         *ARTICLE_ACTIONS,
+        *EXPORT,
     ]
 
     def __init__(self, group: str, key: int | str, navigator: Navigator | None = None,
@@ -63,6 +66,8 @@ class ArticleScreen(PithScreen):
         self.attachments: list[Attachment] = []
         self.number: int | None = None
         """The number of the article shown (what u marks)."""
+        self.article: Article | None = None
+        """The article shown, once loaded (what | and w export)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -84,6 +89,7 @@ class ArticleScreen(PithScreen):
     # -- loading -----------------------------------------------------------
     def _open(self, key: int | str) -> None:
         self.key = key
+        self.article = None
         self.sub_title = f"{self.group} {key}"
         self.attachments = []
         self.view.show_notice(f"loading article {key}…")
@@ -99,6 +105,7 @@ class ArticleScreen(PithScreen):
 
     def on_article_loaded(self, message: ArticleLoaded) -> None:
         article = message.article
+        self.article = article
         self.attachments = message.attachments
         self.view.spoiler_hint = f"press {keys_for(self.app, 'reveal-spoiler')} to reveal"
         self.view.show_article(article, tuple(part.label for part in message.attachments))
@@ -117,6 +124,15 @@ class ArticleScreen(PithScreen):
         if worker.group == "article":
             self.view.show_notice(message)
         super().load_failed(worker, message)
+
+    def export_target(self) -> Target | None:
+        """The article on screen; its thread from the thread list it was opened from, if loaded."""
+        if self.article is None:
+            return None
+        owner = self.thread_list if getattr(self.thread_list, "loaded", False) else None
+        scored = getattr(owner, "scored", None)
+        return Target(self.group, self.key, self.article, getattr(owner, "overviews", None),
+                      scored.root_of if scored is not None else None)
 
     # -- moving on ---------------------------------------------------------
     def action_next_article(self) -> None:

@@ -23,7 +23,7 @@ from killfile.result import ScoreTable
 from nntp.models import Overview
 from nntp.threads import thread
 from tui.backend import cancellable
-from tui.bindings import NAVIGATION, THREAD_ACTIONS, UNREAD_ONLY
+from tui.bindings import EXPORT, NAVIGATION, THREAD_ACTIONS, UNREAD_ONLY
 from tui.digest import digest_since
 from tui.messages import ArticlesPosted, LoadPhase, LoadProgress, ProvisionalReady, Rescored, ThreadsReady, ViewReady
 from tui.rows import ThreadRow
@@ -31,6 +31,7 @@ from tui.readmarks import ReadMarks, begin_reading
 from tui.scoring import Filter, Scored, hidden_root, score_group
 from tui.screens.article import ArticleScreen
 from tui.screens.base import PithScreen
+from tui.screens.export_actions import ThreadExportActions
 from tui.screens.reading import ReadingActions
 from tui.screens.thread_actions import ThreadActions
 from tui.views import VIEW_TITLES, arrange, next_view
@@ -39,7 +40,7 @@ from tui.widgets.status_line import StatusLine
 from tui.widgets.thread_list import ThreadList
 
 
-class ThreadsScreen(ReadingActions, ThreadActions, PithScreen):
+class ThreadsScreen(ReadingActions, ThreadActions, ThreadExportActions, PithScreen):
     """Threads of ``group``; opens ``open_article`` (number or <message-id>) once loaded."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -48,6 +49,7 @@ class ThreadsScreen(ReadingActions, ThreadActions, PithScreen):
         *NAVIGATION,
         *THREAD_ACTIONS,
         UNREAD_ONLY,
+        *EXPORT,
     ]
 
     def __init__(self, group: str, open_article: int | str | None = None) -> None:
