@@ -63,8 +63,12 @@ def finish_own(fields: Fields, body: bytes, secret: bytes | None = None) -> tupl
     """finish_article, with a Cancel-Lock so that only I can cancel or supersede it later."""
     given = _value(fields, "Message-ID")
     message_id = given or make_message_id(_domain(_value(fields, "From")))
+    secret, fields = secret or cancel_secret(), list(fields)
     if not _value(fields, "Cancel-Lock"):
-        fields = [*fields, ("Cancel-Lock", lock_header(secret or cancel_secret(), message_id))]
+        fields.append(("Cancel-Lock", lock_header(secret, message_id)))
+    target = _value(fields, "Supersedes")
+    if target and not _value(fields, "Cancel-Key"):  # the key that opens the superseded one's lock
+        fields.append(("Cancel-Key", key_header(secret, target)))
     return finish_article(fields, body, message_id=message_id)
 
 
@@ -85,7 +89,7 @@ def cancel_fields(original: Article, me: str, secret: bytes) -> Fields:
             ("Control", f"cancel {target}"), ("Cancel-Key", key_header(secret, target))]
 
 
-def supersede_fields(original: Article, raw: bytes, me: str, secret: bytes) -> tuple[Fields, bytes]:
+def supersede_fields(original: Article, raw: bytes, me: str) -> tuple[Fields, bytes]:
     """The header and body of the article that supersedes ``original`` (RFC 5537 5.4).
 
     The file may leave out From (mine) and Newsgroups (the original's).
@@ -97,8 +101,17 @@ def supersede_fields(original: Article, raw: bytes, me: str, secret: bytes) -> t
         fields.insert(0, ("From", me))
     if not _value(fields, "Newsgroups"):
         fields.append(("Newsgroups", _groups(original)))
-    target = original.message_id
-    return [*fields, ("Supersedes", target), ("Cancel-Key", key_header(secret, target))], body
+    return [*fields, ("Supersedes", original.message_id)], body  # finish_own adds the Cancel-Key
+
+
+def supersede_draft(original: Article, me: str) -> dict[str, str]:
+    """The composer's headers for rewriting my article ``original`` (its body is the draft's)."""
+    check_mine(original, me)
+    headers = {"From": original.header("From") or me, "Newsgroups": _groups(original),
+               "Subject": original.header("Subject"), "Followup-To": original.header("Followup-To")}
+    if original.header("References"):
+        headers["References"] = original.header("References")
+    return {**headers, "Supersedes": original.message_id}
 
 
 # -- the use cases ----------------------------------------------------------------------
@@ -116,7 +129,7 @@ def supersede(library: Library, message_id: str, raw: bytes, me: str, name: str 
     original = _original(library, message_id)
     check_mine(original, me)
     secret = cancel_secret()
-    fields, body = supersede_fields(original, raw, me, secret)
+    fields, body = supersede_fields(original, raw, me)
     if not is_mine(_value(fields, "From"), me):
         raise PithError(f"{name}: its From must be yours ({split_address(me)[1] or me}), as the original's is")
     problems = check_article(fields, library.known_groups())

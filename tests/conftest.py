@@ -18,12 +18,13 @@ from tests.integration.inn_server import InnServer, InnUnavailable, start_server
 
 @pytest.fixture(autouse=True)
 def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """XDG_CONFIG/DATA/STATE/CACHE_HOME under tmp_path; NNTPSERVER unset."""
+    """XDG_CONFIG/DATA/STATE/CACHE_HOME under tmp_path; NNTPSERVER unset; no default sendmail."""
     for name in ("CONFIG", "DATA", "STATE", "CACHE"):
         path = tmp_path / "xdg" / name.lower()
         path.mkdir(parents=True)
         monkeypatch.setenv(f"XDG_{name}_HOME", str(path))
     monkeypatch.delenv("NNTPSERVER", raising=False)
+    monkeypatch.setattr("tui.posting.DEFAULT_SENDMAIL", str(tmp_path / "no-sendmail"))  # never the host's MTA
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,9 @@ tested without a screen.
 from __future__ import annotations
 
 import re
+from email.utils import getaddresses
 
-from nntp.addresses import split_address
+from nntp.addresses import MAX_COMMENT_DEPTH, address_key, comment_depth, split_address
 from nntp.models import Article
 
 DEFAULT_ATTRIBUTION = "{name} wrote:"
@@ -69,11 +70,75 @@ def followup_headers(parent: Article, from_address: str, group: str = "") -> tup
     return headers, wants_mail
 
 
-def mail_headers(parent: Article, from_address: str) -> Headers:
-    """Headers of a reply by mail: To from Reply-To, else From; threaded by In-Reply-To/References."""
-    to = parent.header("Reply-To").strip() or parent.header("From").strip()
-    return {"From": from_address, "To": to, "Subject": reply_subject(parent.header("Subject")),
+def author_address(parent: Article) -> str:
+    """Where a reply to the author goes: Mail-Reply-To, else Reply-To, else From."""
+    for name in ("Mail-Reply-To", "Reply-To", "From"):
+        if parent.header(name).strip():
+            return parent.header(name).strip()
+    return ""
+
+
+def mail_headers(parent: Article, from_address: str, to: str = "", cc: str = "") -> Headers:
+    """Headers of a reply by mail (To: the author unless given); threaded by In-Reply-To/References."""
+    return {"From": from_address, "To": to or author_address(parent), "Cc": cc,
+            "Subject": reply_subject(parent.header("Subject")),
             "In-Reply-To": parent.message_id, "References": references_for(parent)}
+
+
+def reply_all_headers(parent: Article, from_address: str, list_address: str = "") -> Headers:
+    """Reply to all: Mail-Followup-To when the parent set it (exactly those, as mutt does), else
+    the author (Reply-To) in To and the parent's To and Cc and the list in Cc, me and repeats left out."""
+    followup = parent.header("Mail-Followup-To").strip()
+    if followup:
+        return mail_headers(parent, from_address, to=join_addresses(without(followup, [from_address])))
+    to = author_address(parent)
+    others = ", ".join(v for v in (parent.header("To"), parent.header("Cc"), list_address) if v.strip())
+    return mail_headers(parent, from_address, to=to, cc=join_addresses(without(others, [from_address, to])))
+
+
+def list_post_headers(list_address: str, from_address: str) -> Headers:
+    """A new thread on a mailing list read through a read-only mirror: a mail to the list."""
+    return {"From": from_address, "To": list_address, "Cc": "", "Subject": ""}
+
+
+def list_followup_headers(parent: Article, from_address: str, list_address: str) -> Headers:
+    """A follow-up on a read-only mirror: To the list, Cc the author (unless that is the list or me)."""
+    author = join_addresses(without(author_address(parent), [list_address, from_address]))
+    return mail_headers(parent, from_address, to=list_address, cc=author)
+
+
+def addresses_of(value: str) -> list[tuple[str, str]]:
+    """(name, address) pairs of an address list; nothing for values too nested to parse safely."""
+    if comment_depth(value) > MAX_COMMENT_DEPTH or len(value) > 10_000:
+        return []
+    try:
+        return [(n, a) for n, a in getaddresses([value]) if "@" in a]
+    except (RecursionError, ValueError, IndexError):
+        return []
+
+
+def without(value: str, drop: list[str]) -> list[tuple[str, str]]:
+    """The addresses of ``value`` minus those of ``drop`` and repeats (compared by address_key)."""
+    seen = {address_key(a) for item in drop for _, a in addresses_of(item)}
+    kept = []
+    for name, address in addresses_of(value):
+        if address_key(address) not in seen:
+            seen.add(address_key(address))
+            kept.append((name, address))
+    return kept
+
+
+def join_addresses(pairs: list[tuple[str, str]]) -> str:
+    """``Name <addr>, addr`` as one types it: names in clear (the builder encodes them when sent)."""
+    return ", ".join(_with_name(name, address) for name, address in pairs)
+
+
+def _with_name(name: str, address: str) -> str:
+    if not name:
+        return address
+    if any(c in name for c in '()<>[]:;@\\,."'):
+        name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{name} <{address}>"
 
 
 def author_name(from_value: str) -> str:

@@ -9,7 +9,6 @@ like every other network call.
 
 from __future__ import annotations
 
-import getpass
 import mailbox
 import os
 import shlex
@@ -19,28 +18,17 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from nntp.compose import build_mail, make_message_id, split_article
+from nntp.compose import build_mail, split_article
 from nntp.errors import PithError
 from store.config import ComposeConfig, MailConfig
+from store.identity import from_address as from_address  # who I am: one answer for all
 from store.library import Library
 from store.outbox import Drafts, Outbox, OutboxEntry, send_queued
 from store.paths import data_dir, private_file, private_umask
 
 SENDMAIL_TIMEOUT = 60
-
-
-def from_address(config: ComposeConfig) -> str:
-    """``[compose] from``, else $EMAIL, else user@host (``pith.invalid`` when the host has no domain)."""
-    if config.from_address:
-        return config.from_address
-    if os.environ.get("EMAIL", "").strip():
-        return os.environ["EMAIL"].strip()
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        user = "user"
-    host = make_message_id().rsplit("@", 1)[1].rstrip(">")
-    return f"{user}@{host}"
+DEFAULT_SENDMAIL = "/usr/sbin/sendmail"
+"""Used (with ``-t -i``) when ``[mail] sendmail`` is unset and the file exists (tests point it elsewhere)."""
 
 
 def load_signature(config: ComposeConfig) -> tuple[str, str]:
@@ -122,6 +110,8 @@ class Delivered:
 
     how: str
     where: str
+    fallback: bool = False
+    """Appended to the mbox only because no sendmail was set or found: the mail has not left."""
 
 
 def mail_bytes(fields: list[tuple[str, str]], body: str) -> bytes:
@@ -144,10 +134,21 @@ def default_mbox() -> Path:
     return data_dir() / "outgoing.mbox"
 
 
-def deliver(raw: bytes, config: MailConfig) -> Delivered:
-    """Pipe to ``[mail] sendmail`` when set, else append to the mbox; PithError says why not."""
+def sendmail_command(config: MailConfig) -> str:
+    """``[mail] sendmail``; unset, ``/usr/sbin/sendmail -t -i`` where it exists and no ``[mail] mbox``
+    was chosen instead; "" means the mbox."""
     if config.sendmail.strip():
-        return _sendmail(raw, config.sendmail)
+        return config.sendmail
+    if not config.mbox and Path(DEFAULT_SENDMAIL).exists():
+        return f"{DEFAULT_SENDMAIL} -t -i"
+    return ""
+
+
+def deliver(raw: bytes, config: MailConfig) -> Delivered:
+    """Pipe to sendmail (sendmail_command) when there is one, else append to the mbox; PithError says why not."""
+    command = sendmail_command(config)
+    if command:
+        return _sendmail(raw, command)
     path = Path(config.mbox).expanduser() if config.mbox else default_mbox()
     try:
         private_file(path)
@@ -162,7 +163,7 @@ def deliver(raw: bytes, config: MailConfig) -> Delivered:
             box.close()
     except (OSError, mailbox.Error) as exc:
         raise PithError(f"{path}: cannot append the mail: {getattr(exc, 'strerror', None) or exc}") from None
-    return Delivered("mbox", str(path))
+    return Delivered("mbox", str(path), fallback=not config.mbox)
 
 
 def _sendmail(raw: bytes, command: str) -> Delivered:

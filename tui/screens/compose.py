@@ -7,7 +7,9 @@ draft is written every few seconds while it changes, before the editor runs,
 when the app suspends and when the screen goes away, so a crash loses at most
 the last few seconds. Sending checks the headers, queues the article in the
 outbox, and flushes it through the session thread; offline it stays queued.
-A reply by mail goes to ``[mail] sendmail`` or is appended to an mbox.
+A mail (a reply, or a post on a read-only list mirror) goes to sendmail — ``[mail] sendmail``,
+else ``/usr/sbin/sendmail -t -i`` where it exists — or is appended to an mbox, which the
+closing line says plainly when it happened for want of a sendmail.
 """
 
 from __future__ import annotations
@@ -28,9 +30,10 @@ from textual.css.query import NoMatches
 from textual.widgets import Footer, Header, Input, Label, Static, TextArea
 from textual.worker import Worker
 
-from nntp.compose import check_article, finish_article
+from nntp.compose import check_article
 from nntp.errors import PithError, SourceUnavailable
 from store.config import Config
+from store.control import finish_own
 from store.outbox import OutboxEntry
 from tui import posting
 from tui.backend import LibraryHandle
@@ -42,7 +45,7 @@ from tui.widgets.status_line import StatusLine
 
 AUTOSAVE_SECONDS = 3.0
 NEWS_FIELDS = ("From", "Newsgroups", "Followup-To", "Subject")
-MAIL_FIELDS = ("From", "To", "Subject")
+MAIL_FIELDS = ("From", "To", "Cc", "Subject")
 Snapshot = tuple[tuple[tuple[str, str], ...], str]
 
 
@@ -113,8 +116,7 @@ class ComposeScreen(PithScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        follow = "References" in self.extra
-        self.sub_title = "reply by mail" if self.kind == "mail" else ("follow-up" if follow else "new article")
+        self.sub_title = self._what()
         self._untouched = self._latest = self.snapshot()
         if self.draft_id is not None:
             self._saved = self._untouched
@@ -127,6 +129,14 @@ class ComposeScreen(PithScreen):
         self.body.move_cursor((writing_row(self.initial_body), 0))
         if posting.editor_command(self.config.compose):
             self.call_after_refresh(self.action_external_editor)
+
+    def _what(self) -> str:
+        """The sub-title: what kind of text this is."""
+        if self.kind == "mail":
+            return "reply by mail" if "In-Reply-To" in self.extra else "mail"
+        if "Supersedes" in self.extra:
+            return f"supersede {self.extra['Supersedes']}"
+        return "follow-up" if "References" in self.extra else "new article"
 
     def on_unmount(self) -> None:
         """The last save (the app may be quitting); then the draft connection closes."""
@@ -297,7 +307,7 @@ class ComposeScreen(PithScreen):
         if problems:
             self.app.call_from_thread(self._not_sent, "not sent: " + "; ".join(problems))
             return
-        raw, message_id = finish_article(fields, body.encode("utf-8"))
+        raw, message_id = finish_own(fields, body.encode("utf-8"))  # with a Cancel-Lock: D can cancel it
         entry_id = self.library.call(lambda library: posting.queue(library, raw, message_id), local=True)
         self._forget_draft()
         entries, why = flush_or_keep(self.library)
@@ -318,8 +328,7 @@ class ComposeScreen(PithScreen):
             self.app.call_from_thread(self._not_sent, f"not sent (draft kept): {exc}")
             return
         self._forget_draft()
-        where = "handed to sendmail" if delivered.how == "sendmail" else f"appended to {delivered.where}"
-        self.app.call_from_thread(self._done, f"mail to {to} {where}")
+        self.app.call_from_thread(self._done, mail_outcome(to, delivered))
 
     def _not_sent(self, message: str) -> None:
         self._sending = False
@@ -383,6 +392,16 @@ def _outcome(entry: object, why: str, groups: str) -> str:
     return f"queued in the outbox ({why or reply or 'not sent yet'}): it is sent when online (O lists it)"
 
 
+def mail_outcome(to: str, delivered: posting.Delivered) -> str:
+    """One line on where a mail went; an mbox append for want of a sendmail says it plainly."""
+    if delivered.how == "sendmail":
+        return f"mail to {to} handed to sendmail"
+    if delivered.fallback:
+        return (f"mail to {to} NOT sent: no sendmail here, so it was appended to {delivered.where} "
+                "(set [mail] sendmail to send mail)")
+    return f"mail to {to} appended to {delivered.where}"
+
+
 def writing_row(body: str) -> int:
     """Where the cursor starts: the line above the signature (under the quote), else the last line."""
     lines = body.split("\n")
@@ -394,4 +413,5 @@ def writing_row(body: str) -> int:
 
 def _placeholder(name: str) -> str:
     return {"Followup-To": "groups for replies (optional)", "Newsgroups": "group.name, other.group",
-            "To": "name@domain", "Subject": "what it is about"}.get(name, "")
+            "To": "name@domain", "Cc": "others, comma-separated (optional)",
+            "Subject": "what it is about"}.get(name, "")

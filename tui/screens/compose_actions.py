@@ -1,12 +1,15 @@
-"""P, f, F, r and O on every pith screen: start a post, a follow-up or a mail reply; open the outbox.
+"""P, f, F, r, g, D, E and O on every pith screen: post, follow up, reply by mail (to the author or
+to all), cancel or supersede your own article; open the outbox.
 
 The article under the cursor (thread list) or on screen (pager) is fetched on
 the session thread, its follow-up built by tui.compose_text, the signature read
 from ``[compose] signature_file``, and the composer pushed. A parent whose
 Followup-To says ``poster`` gets a mail reply instead, with a note saying why.
 Where posting cannot work (a read-only server or group, an archive: see
-``Library.posting_refusal``) P, f and F say so on the status line instead of
-opening the composer; r (a mail) is always offered.
+``Library.posting_refusal``) P, f and F write a mail to the group's mailing list
+when its address is known (store/listroute.py), and otherwise say why not on
+the status line; r and g (mail) are always offered. Cancel asks y/n first; the
+work is store/control.py's, shared with ``pith cancel``.
 """
 
 from __future__ import annotations
@@ -18,9 +21,12 @@ from textual import work
 
 from nntp.errors import PithError
 from nntp.models import Article
+from store import control
 from store.config import Config
+from store.listroute import list_address
 from tui import posting
-from tui.compose_text import followup_headers, mail_headers, new_post_headers, quoted_body, with_signature
+from tui.compose_text import (followup_headers, list_followup_headers, list_post_headers, mail_headers,
+                              new_post_headers, quoted_body, reply_all_headers, with_signature)
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -74,6 +80,22 @@ class ComposeActions(_Base):
     def action_reply(self) -> None:
         self._reply_to("reply")
 
+    def action_reply_all(self) -> None:
+        self._reply_to("reply-all")
+
+    def action_supersede_article(self) -> None:
+        self._reply_to("supersede")
+
+    def action_cancel_article(self) -> None:
+        group, key = self.compose_context()
+        if key is None:
+            self.status.show("no article here: move to one first")
+            return
+        from tui.screens.confirm import ConfirmScreen
+
+        self.app.push_screen(ConfirmScreen(f"Cancel your article {key} (withdraw it from the server)?"),
+                             lambda yes: self._cancel(group, key) if yes else None)
+
     def action_outbox(self) -> None:
         from tui.screens.outbox import OutboxScreen
 
@@ -87,22 +109,53 @@ class ComposeActions(_Base):
         self._prepare(how, group, key)
 
     @work(thread=True, group="compose", exit_on_error=False)
+    def _cancel(self, group: str, key: int | str) -> None:
+        """Off the event loop: fetch the article, check it is mine, queue and send the cancel."""
+        me = posting.from_address(self._config().compose)
+        try:
+            original = self.library.call(lambda library: library.article(group, key))
+            sent = self.library.call(lambda library: control.cancel(library, original.message_id, me))
+        except PithError as exc:
+            self.app.call_from_thread(self.status.show_error, f"not cancelled: {exc}")
+            return
+        self.app.call_from_thread(self.status.show, cancel_outcome(sent, original.message_id))
+
+    @work(thread=True, group="compose", exit_on_error=False)
     def _prepare(self, how: str, group: str, key: int | str | None) -> None:
         """Off the event loop: the store path, the parent article (network), the signature file.
 
         A post or follow-up first asks whether posting can work here at all (store and
-        connection state only, no round trip), so a read-only place says so at once.
+        connection state only, no round trip); on a mailing-list mirror it becomes a
+        mail to the list when the list's address is known, else it is refused at once.
         """
-        if how != "reply":
-            why = self.library.call(lambda library: library.posting_refusal(group), local=True)
-            if why:
-                self.app.call_from_thread(self.status.show_error, f"posting is not allowed here: {why}")
-                return
+        refusal = ""
+        if how in NEWS_WAYS:
+            refusal = self.library.call(lambda library: library.posting_refusal(group), local=True)
         path = self.library.call(lambda library: library.store.path, local=True)
         parent = self.library.call(lambda library: library.article(group, key)) if key is not None else None
-        config: Config = getattr(self.app, "config", None) or Config()
-        headers, body, note = start_of(how, group, parent, config)
+        listed = self._list_of(group, parent, bool(refusal) or (how == "reply-all" and _from_a_list(parent)))
+        if refusal and not listed:
+            self._refuse(refusal)
+            return
+        try:
+            headers, body, note = start_of(how, group, parent, self._config(), listed, mirror=bool(refusal))
+        except PithError as exc:
+            self.app.call_from_thread(self.status.show_error, str(exc))
+            return
+        note = f"{refusal}: this goes by mail to the list {listed}" if refusal else note
         self.app.call_from_thread(self._open_composer, path, headers, body, note)
+
+    def _list_of(self, group: str, parent: Article | None, wanted: bool) -> str:
+        """The group's list address when it matters (a refused post, a reply-all to a list mail)."""
+        if not wanted:
+            return ""
+        return str(self.library.call(lambda library: list_address(library, group, parent), local=True))
+
+    def _refuse(self, why: str) -> None:
+        self.app.call_from_thread(self.status.show_error, f"posting is not allowed here: {why}")
+
+    def _config(self) -> Config:
+        return getattr(self.app, "config", None) or Config()
 
     def _open_composer(self, path: Path, headers: dict[str, str], body: str, note: str) -> None:
         from tui.screens.compose import ComposeScreen
@@ -115,18 +168,49 @@ class ComposeActions(_Base):
         self.app.push_screen(screen)
 
 
-def start_of(how: str, group: str, parent: Article | None, config: Config) -> tuple[dict[str, str], str, str]:
-    """Headers, body and a note for the composer: ``how`` is post, followup, followup-no-quote or reply."""
+NEWS_WAYS = frozenset({"post", "followup", "followup-no-quote"})
+"""The ways of writing that go to a newsgroup (and become a mail on a read-only mirror)."""
+
+
+def start_of(how: str, group: str, parent: Article | None, config: Config,
+             list_address: str = "", mirror: bool = False) -> tuple[dict[str, str], str, str]:
+    """Headers, body and a note for the composer.
+
+    ``how`` is post, followup, followup-no-quote, reply, reply-all or supersede.
+    ``mirror`` means the group is a read-only mirror of the list ``list_address``,
+    so a post or follow-up is a mail to the list (a follow-up Cc's the author);
+    otherwise ``list_address`` is Cc'd on a reply-all.
+    """
     compose = config.compose
     sender = posting.from_address(compose)
-    signature, problem = posting.load_signature(compose)
-    note = problem
+    signature, note = posting.load_signature(compose)
     if parent is None:
-        return new_post_headers(group, sender), with_signature("", signature), note
+        headers = list_post_headers(list_address, sender) if mirror else new_post_headers(group, sender)
+        return headers, with_signature("", signature), note
+    if how == "supersede":
+        return control.supersede_draft(parent, sender), parent.body, "rewriting your article: ctrl+s replaces it"
     headers, wants_mail = followup_headers(parent, sender, group)
-    if how == "reply" or wants_mail:
+    if how == "reply-all":
+        headers = reply_all_headers(parent, sender, list_address)
+    elif mirror and how in NEWS_WAYS:
+        headers = list_followup_headers(parent, sender, list_address)
+    elif how == "reply" or wants_mail:
         headers = mail_headers(parent, sender)
         if how != "reply":
             note = "the author set Followup-To: poster, so this reply goes by mail"
     body = "" if how == "followup-no-quote" else quoted_body(parent, compose.attribution, group)
     return headers, with_signature(body, signature), note
+
+
+def cancel_outcome(sent: control.Sent, target: str) -> str:
+    """One line on what became of a cancel."""
+    state = sent.entry.state
+    if state == "sent":
+        return f"cancel of {target} sent: the server withdraws it"
+    if state == "queued":
+        return f"cancel of {target} queued in the outbox ({sent.why or sent.entry.reply}): sent when online"
+    return f"the server refused the cancel of {target}: {sent.entry.reply} (kept in the outbox: O)"
+
+
+def _from_a_list(article: Article | None) -> bool:
+    return article is not None and bool(article.header("List-Post") or article.header("List-Id"))
