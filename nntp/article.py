@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from nntp.charsets import decode_declared
+from nntp.html_text import html_to_text
 from nntp.mimetree import DEEP_NOTE, is_placeholder, parse_message, walk
 from nntp.models import Article
 from nntp.parse import decode_words, parse_references, utf8_or_latin1
@@ -87,8 +88,10 @@ def _first_msgid(value: object) -> str:
 
 
 def _body_text(message: email.message.Message) -> tuple[str, list[str]]:
-    """The first text/plain part, decoded; other parts listed as attachments; a note for parts not parsed."""
+    """The first text/plain part, decoded (else the first text/html one, as text); other parts listed as
+    attachments; a note for parts not parsed."""
     text: str | None = None
+    html: email.message.Message | None = None
     attachments: list[str] = []
     hidden = False
     for part in walk(message):
@@ -103,6 +106,10 @@ def _body_text(message: email.message.Message) -> tuple[str, list[str]]:
             text = _decode_part(part)
         elif part is not message:
             attachments.append(f"{sanitize_line(decode_words(filename or ''))} ({ctype})".strip())
+        if html is None and ctype == "text/html" and not filename:
+            html = part
+    if text is None and html is not None:  # HTML-only mail: shown as text (nntp/html_text.py)
+        text = html_to_text(_decode_part(html))
     if text is None:
         text = _decode_part(message) if not message.is_multipart() else ""
     if hidden:
