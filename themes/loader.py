@@ -40,6 +40,11 @@ CUSTOM_VARIABLES: dict[str, str] = {
     "unread": "foreground",
     "score-high": "text-success",
     "score-low": "text-muted",
+    "diff-added": "text-success",
+    "diff-removed": "text-error",
+    "diff-context": "foreground",
+    "diff-hunk": "text-secondary",
+    "diff-file": "text-accent",
 }
 """pith's variables, each with the generated Textual variable that stands in for it
 in a theme that does not set it (Textual's own themes, a sparse user theme)."""

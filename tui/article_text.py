@@ -16,10 +16,12 @@ import re
 from collections.abc import Sequence
 
 from nntp.sanitize import sanitize_text
+from tui.diff_text import diff_roles
 
 Span = tuple[str, str]
 """(text, role); roles: body, quote-1..quote-4, signature, spoiler, notice, header-name,
-header-value, subject, attachment, raw."""
+header-value, subject, attachment, raw, and the diff roles of tui/diff_text.py (diff-file, diff-hunk,
+diff-added, diff-removed, diff-context)."""
 Line = tuple[Span, ...]
 
 TAB_SIZE = 8
@@ -79,6 +81,7 @@ def body_lines(body: str, subject: str, *, rot: bool = False, reveal: bool = Fal
         hidden_from = (0, 0)
     lines: list[Line] = []
     in_signature = in_tag = hiding = False
+    diff = diff_roles(raw_lines)
     for index, line in enumerate(raw_lines):
         if hidden_from is not None and index == hidden_from[0] and not reveal:
             before = line[:hidden_from[1]]
@@ -87,12 +90,18 @@ def body_lines(body: str, subject: str, *, rot: bool = False, reveal: bool = Fal
             lines.append(((f"[spoiler hidden{': ' + hint if hint else ''}]", "spoiler"),))
             hiding = True
             break
-        in_signature = in_signature or line == "-- "
-        role = "signature" if in_signature else (quote_role(d) if (d := quote_depth(line)) else "body")
+        in_signature = in_signature or (line == "-- " and diff[index] is None)
+        role = "signature" if in_signature else (diff[index] or _text_role(line))
         spans, in_tag, hid = _tagged(line, role, in_tag, rot, reveal)
         hiding = hiding or hid
         lines.append(spans)
     return lines, hiding
+
+
+def _text_role(line: str) -> str:
+    """A line that is not part of a diff: quoted at some depth, or plain body."""
+    depth = quote_depth(line)
+    return quote_role(depth) if depth else "body"
 
 
 def _expand(line: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -23,9 +24,13 @@ from textual.strip import Strip
 
 from nntp.models import Article
 from tui.article_text import Line, body_lines, header_lines, raw_lines
+from tui.diff_text import DIFF_ROLES
 
 ROLES = ("header-name", "header-value", "subject", "attachment", "quote-1", "quote-2", "quote-3",
-         "quote-4", "signature", "spoiler", "notice", "raw")
+         "quote-4", "signature", "spoiler", "notice", "raw", *DIFF_ROLES)
+CONTINUED = "↪ "
+"""Starts each further screen line of a diff line too long for the width: a patch's lines must
+never look like two lines of the file."""
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -55,6 +60,8 @@ class ArticleView(ScrollView, can_focus=True):
         self.spoiler_hint = ""
         self._notice = ""
         self._source: list[Text] = []
+        self._marked: list[bool] = []
+        """Per logical line: whether its continuations get the CONTINUED marker (diff lines)."""
         self._lines: list[Text] = []
         self._wrapped_at = -1
         self._cache: LRUCache[int, Strip] = LRUCache(256)
@@ -88,7 +95,9 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _build(self) -> None:
         """(Re)build the styled lines; styles come from the theme, so rebuild on style changes."""
-        self._source = [self._text(line) for line in self._logical_lines()]
+        logical = self._logical_lines()
+        self._source = [self._text(line) for line in logical]
+        self._marked = [any(role in DIFF_ROLES for _, role in line) for line in logical]
         self._wrapped_at = -1
         self._rewrap()
 
@@ -121,9 +130,11 @@ class ArticleView(ScrollView, can_focus=True):
             return
         console = self.app.console
         wrapped: list[Text] = []
-        for line in self._source:
+        for line, marked in zip(self._source, self._marked):
             if line.cell_len <= width:
                 wrapped.append(line)
+            elif marked and width > len(CONTINUED):
+                wrapped.extend(self._continued(line, width))
             else:
                 wrapped.extend(line.wrap(console, width, overflow="fold"))
         self._lines = wrapped
@@ -131,6 +142,12 @@ class ArticleView(ScrollView, can_focus=True):
         self._cache.clear()
         self.virtual_size = Size(width, len(wrapped))
         self.refresh()
+
+    def _continued(self, line: Text, width: int) -> list[Text]:
+        """A diff line cut at the width, not at words (its spacing is code), each further part marked."""
+        pieces = line.divide(_cuts(line.plain, width, width - len(CONTINUED)))
+        marker = self._style("notice")
+        return [pieces[0], *(Text.assemble((CONTINUED, marker), piece) for piece in pieces[1:])]
 
     def on_resize(self, event: events.Resize) -> None:
         self._rewrap()
@@ -184,3 +201,16 @@ class ArticleView(ScrollView, can_focus=True):
 
     def action_scroll_end(self) -> None:
         self.scroll_end(animate=False)
+
+
+def _cuts(text: str, first: int, rest: int) -> list[int]:
+    """Offsets that cut ``text`` into a part of ``first`` cells, then parts of ``rest`` cells."""
+    cuts: list[int] = []
+    room, used = first, 0
+    for offset, char in enumerate(text):
+        size = cell_len(char)
+        if used + size > room and used:
+            cuts.append(offset)
+            room, used = rest, 0
+        used += size
+    return cuts
