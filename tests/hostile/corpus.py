@@ -215,7 +215,7 @@ def chain_family(depth: int = CHAIN_DEPTH) -> list[HostileArticle]:
 
 def malformed_family() -> list[HostileArticle]:
     """Sizes and shapes a parser must survive."""
-    huge = ("\x1b[2J" + "A" * 60 + BIDI) * 1000  # 100 KB, one line
+    huge = ("\x1b[2J" + "A" * 61 + BIDI) * 1000  # 100 KB, one line
     return [
         HostileArticle("huge-header", MAIN, _article(_basic("huge-header", MAIN, 60, Subject=huge))),
         HostileArticle("nul-header", MAIN, _article(_basic(
