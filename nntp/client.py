@@ -40,7 +40,7 @@ from nntp.errors import (
 )
 from nntp.listaddr import address_in, mailto_in, with_list_address
 from nntp.models import Article, GroupInfo, OverviewBatch, RawOverviews
-from nntp.parse import STANDARD_FORMAT, parse_overview_format
+from nntp.parse import STANDARD_FORMAT, parse_overview_format, utf8_or_latin1
 from nntp.responses import ResponseReader
 
 with warnings.catch_warnings():
@@ -481,9 +481,25 @@ def _active_groups(lines: list[str], descriptions: dict[str, str]) -> list[Group
         if len(parts) < 4:
             continue
         name, high, low, flag = parts[0], _num(parts[1]), _num(parts[2]), parts[3]
+        if not _is_text(name + flag):  # 8-bit, not UTF-8: SQLite cannot store it (`pith groups` failed)
+            continue
         count = max(0, high - low + 1) if high >= low else 0
-        groups.append(GroupInfo(name, low, high, count, flag[:1], descriptions.get(name, "")))
+        groups.append(GroupInfo(name, low, high, count, flag[:1], _as_text(descriptions.get(name, ""))))
     return groups
+
+
+def _is_text(value: str) -> bool:
+    """No lone surrogates (nntplib keeps bytes that are not UTF-8 as surrogates)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _as_text(value: str) -> str:
+    """Server text with 8-bit bytes that are not UTF-8 read as Latin-1, storable and printable."""
+    return value if _is_text(value) else utf8_or_latin1(value.encode("utf-8", "surrogateescape"))
 
 
 def _split_desc(line: str) -> tuple[str, str]:
