@@ -43,6 +43,7 @@ CATCH_UP = Binding("c", "catch_up", "Catch up", id="catch-up", show=False)
 READ_MARKS: list[BindingType] = [
     CATCH_UP,
     Binding("u", "mark_unread", "Mark unread / read", id="mark-unread", show=False),
+    Binding("d", "mark_thread_read", "Mark thread read", id="mark-thread-read", show=False),
 ]
 """Read marks: the same ids on the group list (catch-up only), the thread list and in the pager."""
 

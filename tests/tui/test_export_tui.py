@@ -106,3 +106,27 @@ async def test_keys_are_in_help_with_ids(make_app: MakeApp, tmp_path: Path) -> N
         for section in ("Thread list", "Article"):
             ids = {entry.binding_id: entry.keys for entry in sections[section]}
             assert {"pipe-article", "pipe-thread", "save-article", "save-thread"} <= set(ids), section
+
+
+async def test_d_marks_the_whole_thread_read(make_app: MakeApp, tmp_path: Path) -> None:
+    app = make_app(patch_archive(tmp_path), start_group="test.patch")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ThreadsScreen) and screen.marks is not None
+        assert screen.thread_list.current.article.message_id == "<cover@example.org>"
+        await pilot.press("d")
+        await settle(pilot)
+        assert [screen.marks.is_read(n) for n in (1, 2, 3, 4)] == [True, True, True, False]
+        assert "3 articles newly read" in screen.status.message
+
+
+async def test_d_in_the_pager_marks_its_thread_read(make_app: MakeApp, tmp_path: Path) -> None:
+    app = make_app(patch_archive(tmp_path), start_group="test.patch", start_article="<two@example.org>")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ArticleScreen)
+        await pilot.press("d")
+        await settle(pilot)
+        marks = app.screen.read_marks.marks  # type: ignore[union-attr]
+        assert [marks.is_read(n) for n in (1, 2, 3, 4)] == [True, True, True, False]

@@ -174,6 +174,13 @@ class ArticleScreen(ExportActions, PithScreen):
             return
         self.status.show(owner.toggle_unread(self.number))
 
+    def action_mark_thread_read(self) -> None:
+        owner = self.read_marks
+        if self.number is None or owner is None or not hasattr(owner, "mark_thread_read"):
+            self.status.show("open the article from its group's thread list to mark its thread")
+            return
+        self.status.show(owner.mark_thread_read(self.number))
+
     def action_catch_up(self) -> None:
         owner = self.read_marks
         if owner is None or not hasattr(owner, "ask_catch_up"):

@@ -1,4 +1,4 @@
-"""The thread list's read-state side: n/p/N to unread articles, u, c, the only-unread view, and
+"""The thread list's read-state side: n/p/N to unread articles, u, d, c, the only-unread view, and
 marking read what the pager shows.
 
 Marks change on the UI thread in the screen's ReadMarks (so the rows and counts
@@ -112,6 +112,25 @@ class ReadingActions(_Base):
             self.status.show("no article here to mark")
             return
         self.status.show(self.toggle_unread(row.article.number))
+
+    def mark_thread_read(self, number: int) -> str:
+        """d (slrn's): every article of the thread holding ``number`` read; -> what happened."""
+        if self.marks is None or self.scored is None:
+            return "the group is still loading"
+        root_of = self.scored.root_of
+        message_id = next((o.message_id for o in self.overviews if o.number == number), "")
+        root = root_of.get(message_id, message_id)
+        members = [o.number for o in self.overviews if root_of.get(o.message_id, o.message_id) == root]
+        count = sum(self.marks.mark_read(member) for member in members)
+        self._marks_changed()
+        return f"thread marked read ({count} article{'' if count == 1 else 's'} newly read)"
+
+    def action_mark_thread_read(self) -> None:
+        row = self.thread_list.current if self.loaded else None
+        if row is None or row.article is None:
+            self.status.show("no article here to mark")
+            return
+        self.status.show(self.mark_thread_read(row.article.number))
 
     def action_catch_up(self) -> None:
         self.ask_catch_up(self.status.show)
