@@ -68,8 +68,8 @@ class ComposeActions(_Base):
         return str(getattr(self, "group", "") or ""), None
 
     def action_post(self) -> None:
-        group, _ = self.compose_context()
-        self._prepare("post", group, None)
+        group, key = self.compose_context()
+        self._prepare("post", group, None, sample=key)
 
     def action_followup(self) -> None:
         self._reply_to("followup")
@@ -94,7 +94,7 @@ class ComposeActions(_Base):
         from tui.screens.confirm import ConfirmScreen
 
         self.app.push_screen(ConfirmScreen(f"Cancel your article {key} (withdraw it from the server)?"),
-                             lambda yes: self._cancel(group, key) if yes else None)
+                             lambda yes: self._send_cancel(group, key) if yes else None)
 
     def action_outbox(self) -> None:
         from tui.screens.outbox import OutboxScreen
@@ -109,7 +109,7 @@ class ComposeActions(_Base):
         self._prepare(how, group, key)
 
     @work(thread=True, group="compose", exit_on_error=False)
-    def _cancel(self, group: str, key: int | str) -> None:
+    def _send_cancel(self, group: str, key: int | str) -> None:
         """Off the event loop: fetch the article, check it is mine, queue and send the cancel."""
         me = posting.from_address(self._config().compose)
         try:
@@ -121,19 +121,21 @@ class ComposeActions(_Base):
         self.app.call_from_thread(self.status.show, cancel_outcome(sent, original.message_id))
 
     @work(thread=True, group="compose", exit_on_error=False)
-    def _prepare(self, how: str, group: str, key: int | str | None) -> None:
+    def _prepare(self, how: str, group: str, key: int | str | None, sample: int | str | None = None) -> None:
         """Off the event loop: the store path, the parent article (network), the signature file.
 
         A post or follow-up first asks whether posting can work here at all (store and
         connection state only, no round trip); on a mailing-list mirror it becomes a
-        mail to the list when the list's address is known, else it is refused at once.
+        mail to the list when the list's address is known (for P, maybe from the article
+        under the cursor, ``sample``), else it is refused.
         """
         refusal = ""
         if how in NEWS_WAYS:
             refusal = self.library.call(lambda library: library.posting_refusal(group), local=True)
         path = self.library.call(lambda library: library.store.path, local=True)
         parent = self.library.call(lambda library: library.article(group, key)) if key is not None else None
-        listed = self._list_of(group, parent, bool(refusal) or (how == "reply-all" and _from_a_list(parent)))
+        wanted = bool(refusal) or (how == "reply-all" and _from_a_list(parent))
+        listed = self._list_of(group, parent, wanted, sample)
         if refusal and not listed:
             self._refuse(refusal)
             return
@@ -145,11 +147,19 @@ class ComposeActions(_Base):
         note = f"{refusal}: this goes by mail to the list {listed}" if refusal else note
         self.app.call_from_thread(self._open_composer, path, headers, body, note)
 
-    def _list_of(self, group: str, parent: Article | None, wanted: bool) -> str:
-        """The group's list address when it matters (a refused post, a reply-all to a list mail)."""
+    def _list_of(self, group: str, parent: Article | None, wanted: bool, sample: int | str | None) -> str:
+        """The group's list address when it matters (a refused post, a reply-all to a list mail);
+        a new post with nothing known asks the article under the cursor (its List-Post, List-Id)."""
         if not wanted:
             return ""
-        return str(self.library.call(lambda library: list_address(library, group, parent), local=True))
+        found = str(self.library.call(lambda library: list_address(library, group, parent), local=True))
+        if found or parent is not None or sample is None:
+            return found
+        try:
+            other = self.library.call(lambda library: library.article(group, sample))
+        except PithError:
+            return ""
+        return str(self.library.call(lambda library: list_address(library, group, other), local=True))
 
     def _refuse(self, why: str) -> None:
         self.app.call_from_thread(self.status.show_error, f"posting is not allowed here: {why}")
