@@ -198,7 +198,8 @@ class Session:
         lines = [overview_line(n, a.raw) for n, a in enumerate(arts, 1)]
         if self.group == corpus.MAIN.encode():
             gone = len(arts) + 1
-            lines.append(b"%d\tgone \x1b[2J\tGhost <g@x>\tnot a date \x9b\t<gone.%d@x>\t<\x1b]0;t\x07>\t1\t1" % (gone, gone))
+            lines.append(b"%d\tgone \x1b[2J\tGhost <g@x>\tnot a date \x9b\t<gone.%d@x>\t<\x1b]0;t\x07>\t1\t1"
+                         % (gone, gone))
             lines.append(b"\x1b[2J%d\tbad number\tx\tx\t<bad@x>\t\t1\t1" % (gone + 1))
         return lines
 

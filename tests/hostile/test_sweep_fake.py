@@ -37,8 +37,9 @@ def all_scenarios(home: Path) -> list[Scenario]:
     return [*scenarios(files, MAIN_KEYS, POISON_KEYS, SPOOF_ID, HOSTILE_ID), *offline_scenarios("1")]
 
 
-LABELS = [s.label for s in [*scenarios({k: Path(k) for k in ("rules", "bad-rules", "slrn", "tin", "newsrc", "post", "post-hostile")},
-                                        MAIN_KEYS, POISON_KEYS, SPOOF_ID, HOSTILE_ID), *offline_scenarios("1")]]
+INPUTS = ("rules", "bad-rules", "slrn", "tin", "newsrc", "post", "post-hostile")
+LABELS = [s.label for s in [*scenarios({k: Path(k) for k in INPUTS}, MAIN_KEYS, POISON_KEYS, SPOOF_ID, HOSTILE_ID),
+                            *offline_scenarios("1")]]
 """The test ids; the module fixture builds the same list with real input files."""
 
 

@@ -21,7 +21,8 @@ import pytest
 
 from tests.hostile import corpus
 from tests.hostile.corpus import HostileArticle
-from tests.hostile.sweep import Result, Scenario, describe, offline_scenarios, problems, run_pith, scenarios, write_inputs
+from tests.hostile.sweep import (Result, Scenario, describe, offline_scenarios, problems, run_pith, scenarios,
+                                 write_inputs)
 from tests.integration.inn_server import InnServer, InnUnavailable, as_news, start_server
 
 pytestmark = pytest.mark.integration
@@ -97,7 +98,8 @@ def feed(server: InnServer, articles: list[HostileArticle]) -> list[Fed]:
     on_server = {mid for group in GROUPS for mid in numbers_of(server, group)}
     for article, raw in copies:
         mid = _mid(raw)
-        fed.append(Fed(article.key, "rnews", mid, mid in on_server, "" if mid in on_server else "not filed (see rnews log)"))
+        there = mid in on_server
+        fed.append(Fed(article.key, "rnews", mid, there, "" if there else "not filed (see the rnews log)"))
     return fed
 
 
