@@ -357,26 +357,117 @@ def lookup(list codes, list table):
     return out
 
 
+cdef class _Forest:
+    """Union-find over Message-IDs as C arrays (union by size, path halving); ``slot`` numbers the IDs."""
+
+    cdef Py_ssize_t* parent
+    cdef Py_ssize_t* size
+    cdef Py_ssize_t used, room
+    cdef dict slot
+
+    def __cinit__(self, Py_ssize_t room):
+        self.room = max(room, 64)
+        self.used = 0
+        self.slot = {}
+        self.parent = <Py_ssize_t*>malloc(self.room * sizeof(Py_ssize_t))
+        self.size = <Py_ssize_t*>malloc(self.room * sizeof(Py_ssize_t))
+        if self.parent is NULL or self.size is NULL:
+            raise MemoryError()
+
+    def __dealloc__(self):
+        free(self.parent)
+        free(self.size)
+
+    cdef Py_ssize_t node(self, object message_id) except -1:
+        """The node of a Message-ID, made on first sight."""
+        cdef PyObject* found = PyDict_GetItem(self.slot, message_id)
+        if found is not NULL:
+            return <Py_ssize_t><object>found
+        if self.used == self.room:
+            self.grow()
+        cdef Py_ssize_t made = self.used
+        PyDict_SetItem(self.slot, message_id, made)
+        self.parent[made] = made
+        self.size[made] = 1
+        self.used += 1
+        return made
+
+    cdef int grow(self) except -1:
+        cdef Py_ssize_t* parent = <Py_ssize_t*>realloc(self.parent, 2 * self.room * sizeof(Py_ssize_t))
+        if parent is NULL:
+            raise MemoryError()
+        self.parent = parent
+        cdef Py_ssize_t* size = <Py_ssize_t*>realloc(self.size, 2 * self.room * sizeof(Py_ssize_t))
+        if size is NULL:
+            raise MemoryError()
+        self.size = size
+        self.room *= 2
+        return 0
+
+    cdef inline Py_ssize_t find(self, Py_ssize_t a) noexcept:
+        while self.parent[a] != a:
+            self.parent[a] = self.parent[self.parent[a]]
+            a = self.parent[a]
+        return a
+
+    cdef inline void union(self, Py_ssize_t a, Py_ssize_t b) noexcept:
+        a, b = self.find(a), self.find(b)
+        if a == b:
+            return
+        if self.size[a] < self.size[b]:
+            a, b = b, a
+        self.parent[b] = a
+        self.size[a] += self.size[b]
+
+
 def thread_codes(list references, list message_ids):
-    cdef Py_ssize_t i, n = PyList_GET_SIZE(references)
+    """kernels_pure.thread_codes: the same union-find, on C arrays, IDs looked up through the C API."""
+    cdef Py_ssize_t i, k, n = PyList_GET_SIZE(references)
     if PyList_GET_SIZE(message_ids) != n:
         raise ValueError("references and message_ids differ in length")
-    cdef dict ids = {}
+    cdef _Forest forest = _Forest(4 * n)
+    cdef Py_ssize_t* own = <Py_ssize_t*>malloc(max(n, 1) * sizeof(Py_ssize_t))
+    if own is NULL:
+        raise MemoryError()
+    cdef object refs
+    try:
+        for i in range(n):
+            own[i] = forest.node(<object>PyList_GET_ITEM(message_ids, i))
+        for i in range(n):
+            refs = <object>PyList_GET_ITEM(references, i)
+            if type(refs) is tuple:
+                for k in range(PyTuple_GET_SIZE(refs)):
+                    forest.union(own[i], forest.node(<object>PyTuple_GET_ITEM(refs, k)))
+            else:
+                for ref in refs:
+                    forest.union(own[i], forest.node(ref))
+        return _number_roots(forest, own, n)
+    finally:
+        free(own)
+
+
+cdef list _number_roots(_Forest forest, Py_ssize_t* own, Py_ssize_t n):
+    """Thread numbers 0, 1, 2... in order of each thread's first article."""
+    cdef Py_ssize_t i, root, next_code = 0
+    cdef Py_ssize_t* code = <Py_ssize_t*>malloc(max(forest.used, 1) * sizeof(Py_ssize_t))
+    if code is NULL:
+        raise MemoryError()
     cdef list out = PyList_New(n)
-    cdef PyObject* found
-    cdef object refs, key, code
-    for i in range(n):
-        refs = <object>PyList_GET_ITEM(references, i)
-        key = refs[0] if refs else <object>PyList_GET_ITEM(message_ids, i)
-        found = PyDict_GetItem(ids, key)
-        if found is NULL:
-            code = len(ids)
-            PyDict_SetItem(ids, key, code)
-        else:
-            code = <object>found
-        Py_INCREF(code)
-        PyList_SET_ITEM(out, i, code)
-    return out
+    cdef object value
+    try:
+        for i in range(forest.used):
+            code[i] = -1
+        for i in range(n):
+            root = forest.find(own[i])
+            if code[root] < 0:
+                code[root] = next_code
+                next_code += 1
+            value = code[root]
+            Py_INCREF(value)
+            PyList_SET_ITEM(out, i, value)
+        return out
+    finally:
+        free(code)
 
 
 cdef struct Member:

@@ -306,9 +306,9 @@ class _Run:
 
     def _views(self) -> list[ArticleView]:
         facts = self.facts
-        sizes = Counter(facts.thread_keys)
+        sizes = facts.thread_sizes
         posts = Counter(facts.addresses)
-        in_thread = Counter(zip(facts.addresses, facts.thread_keys))
+        in_thread = Counter(zip(facts.addresses, facts.thread_ids))
         views = []
         for i, a in enumerate(self.arts):
             full = self.full.get(a.message_id)
@@ -316,10 +316,11 @@ class _Run:
             headers.update({"subject": a.subject, "from": a.author, "message-id": a.message_id,
                             "references": " ".join(a.references), "xref": a.xref})
             headers.update({k.lower(): v for k, v in a.extra})
-            key, address = facts.thread_keys[i], facts.addresses[i]
+            thread, address = facts.thread_ids[i], facts.addresses[i]
             views.append(ArticleView(a.number, a.message_id, a.subject, a.author, address, a.date, a.references,
                                      a.lines, a.bytes, self.group, readonly(headers), full.body if full else None,
-                                     key, sizes[key], len(a.references), posts[address], in_thread[(address, key)],
+                                     facts.thread_keys[i], sizes[thread], len(a.references), posts[address],
+                                     in_thread[(address, thread)],
                                      frozenset(self.table.tags(i))))
         return views
 

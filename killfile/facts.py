@@ -19,7 +19,7 @@ from nntp.models import Overview
 
 from killfile.headers import normalize_address
 from killfile.kernels import codes, columns, counts_over, day_ordinals, indices_in, lookup, thread_codes
-from killfile.kernels_pure import thread_keys, where
+from killfile.kernels_pure import where
 
 __all__ = ["Facts", "where"]
 
@@ -166,17 +166,37 @@ class Facts:
 
     @cached_property
     def thread_ids(self) -> list[int]:
-        """A small integer per thread key (see ``thread_keys``), without building the keys."""
+        """A small integer per thread: the JWZ thread the reader sees, trimmed References joined.
+
+        Articles sharing any Message-ID (their own or one their References name) are
+        one thread (``kernels.thread_codes``): detectors, per-thread caps, thread
+        kills and plugin fields all use this one identity.
+        """
         return thread_codes(self.references, self.message_ids)
 
     @cached_property
     def thread_keys(self) -> list[str]:
-        """The thread an article belongs to: the first Message-ID its References name, else its own.
+        """The Message-ID naming each article's thread (``thread_root`` for plugins): see ``_root_ids``."""
+        roots = self._root_ids()
+        return lookup(self.thread_ids, roots)
 
-        That is the JWZ root whenever References are complete or trimmed as RFC 5537
-        asks (keeping the first), and it costs no parent walking on a million articles.
+    def _root_ids(self) -> list[str]:
+        """Per thread id, its root: a first ID (a first reference, or the own ID of an article without
+        References) that no member names after another ID; the least such, if several (dummy siblings).
+
+        With complete References that is the first reference, the JWZ root even when
+        absent; with trimmed ones it is still the top of the longest chain, and it
+        never depends on the order of the articles.
         """
-        return thread_keys(self.references, self.message_ids)
+        inner = {r for refs in self.references for r in refs[1:]}
+        inner.update(m for m, refs in zip(self.message_ids, self.references) if refs)
+        best: dict[int, tuple[bool, str]] = {}
+        for t, refs, own in zip(self.thread_ids, self.references, self.message_ids):
+            first = refs[0] if refs else own
+            rank = (first in inner, first)
+            if t not in best or rank < best[t]:
+                best[t] = rank
+        return [best[t][1] for t in range(len(best))]
 
     @cached_property
     def utc_days(self) -> list[int]:

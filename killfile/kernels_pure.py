@@ -91,14 +91,52 @@ def lookup(codes: Sequence[int], table: Sequence[K]) -> list[K]:
     return list(map(table.__getitem__, codes))
 
 
-def thread_keys(references: Sequence[tuple[str, ...]], message_ids: Sequence[str]) -> list[str]:
-    """Each article's thread key: its first reference, else its own Message-ID."""
-    return [r[0] if r else m for r, m in zip(references, message_ids)]
-
-
 def thread_codes(references: Sequence[tuple[str, ...]], message_ids: Sequence[str]) -> list[int]:
-    """The codes of each article's ``thread_keys``."""
-    return codes(thread_keys(references, message_ids))[0]
+    """A thread number per article: articles sharing any Message-ID (their own or one named in References) share one.
+
+    That is the thread JWZ threading shows the reader, whatever was trimmed: 1993
+    clients cut References from the front, so one thread's articles may name no
+    common first ID, yet each chain still overlaps the next. Union-find over the
+    IDs (union by size, path halving): linear in the number of IDs named.
+    Threads are numbered 0, 1, 2... in order of their first article.
+    """
+    if len(references) != len(message_ids):
+        raise ValueError("references and message_ids differ in length")
+    slot: dict[str, int] = {}
+    parent: list[int] = []
+    size: list[int] = []
+    own = [_id_slot(m, slot, parent, size) for m in message_ids]
+    for i, refs in enumerate(references):
+        for ref in refs:
+            _union(own[i], _id_slot(ref, slot, parent, size), parent, size)
+    numbered: dict[int, int] = {}
+    return [numbered.setdefault(_find(o, parent), len(numbered)) for o in own]
+
+
+def _id_slot(message_id: str, slot: dict[str, int], parent: list[int], size: list[int]) -> int:
+    """The union-find node of a Message-ID, made on first sight."""
+    found = slot.get(message_id)
+    if found is None:
+        found = slot[message_id] = len(parent)
+        parent.append(found)
+        size.append(1)
+    return found
+
+
+def _find(node: int, parent: list[int]) -> int:
+    while parent[node] != node:
+        parent[node] = parent[parent[node]]  # path halving
+        node = parent[node]
+    return node
+
+
+def _union(a: int, b: int, parent: list[int], size: list[int]) -> None:
+    a, b = _find(a, parent), _find(b, parent)
+    if a != b:
+        if size[a] < size[b]:
+            a, b = b, a
+        parent[b] = a
+        size[a] += size[b]
 
 
 def combine(major: Sequence[int], times: int, minor: Sequence[int]) -> list[int]:

@@ -42,7 +42,7 @@ class ArticleView:
     body: str | None
     """The body when the article is cached, else None."""
     thread_root: str
-    """Message-ID naming the thread (first reference, or its own)."""
+    """Message-ID naming the JWZ thread the reader sees (its root, even when some References were trimmed)."""
     thread_size: int
     depth: int
     """Number of References."""

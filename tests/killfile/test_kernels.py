@@ -239,6 +239,9 @@ def test_reference_examples() -> None:
     assert kernels.gather_codes([0, 1, 0, 2], ["s", None, "t"]) == {"s": [0, 2], "t": [3]}
     assert kernels.lookup([1, 0, 1], ["x", "y"]) == ["y", "x", "y"]
     assert kernels.thread_codes([(), ("<r>",), ("<r>", "<a>")], ["<r>", "<a>", "<b>"]) == [0, 0, 0]
+    # References trimmed from the front (1993 clients): chains joined through a shared ID are one thread.
+    assert kernels.thread_codes([("<r>", "<a>"), ("<a>", "<b>"), ("<x>",), (), ("<b>",)],
+                                ["<b>", "<c>", "<y>", "<z>", "<d>"]) == [0, 0, 1, 2, 0]
     assert kernels.counts_over([1, 2, 1, 1], 10, [3, 4, 3, 5], 1) == {13: 2}
     assert kernels.join_lines(["a\nb", "é"]) == "a b\né".encode()
     assert kernels.join_references([("<a>", "<b>"), ()]) == b"<a> <b>\n"
