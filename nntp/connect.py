@@ -177,6 +177,8 @@ def open_connection(host: str, port: int, options: ConnectOptions, stats: WireSt
             f"{where}: TLS certificate not trusted ({exc.verify_message}); its SHA-256 fingerprint is {fp}. "
             f"If you trust it, add pin_sha256 = \"{fp}\" to this server's entry in config.toml"
         ) from None
+    except (ssl.SSLEOFError, ssl.SSLZeroReturnError):  # the link, not the certificate: may fall back
+        raise SourceUnavailable(f"{where}: connection closed during the TLS handshake") from None
     except ssl.SSLError as exc:
         raise SecurityFailure(f"{where}: TLS failed: {exc.reason or exc}") from None
     except (socket.timeout, TimeoutError):
