@@ -54,13 +54,13 @@ COMPOSE: list[BindingType] = [
     Binding("f", "followup", "Follow up", id="followup", show=False),
     Binding("F", "followup_no_quote", "Follow up without quoting", id="followup-no-quote", show=False),
     Binding("r", "reply", "Reply by mail", id="reply", show=False),
-    Binding("g", "reply_all", "Reply to all by mail (author, list, Cc)", id="reply-all", show=False),
-    Binding("D", "cancel_article", "Cancel your article (asks y/n)", id="cancel-article", show=False),
-    Binding("E", "supersede_article", "Supersede your article (rewrite it)", id="supersede-article",
-            show=False),
+    Binding("g", "reply_all", "Reply to all by mail", id="reply-all", show=False),
+    Binding("D", "cancel_article", "Cancel your article", id="cancel-article", show=False),
+    Binding("E", "supersede_article", "Supersede your article", id="supersede-article", show=False),
 ]
 """Writing about the article under the cursor (thread list and pager); P (post) is in EVERYWHERE.
-g is mutt's group-reply; D is tin's cancel; E edits your article again as a supersede."""
+g is mutt's group-reply (author, list and Cc); D is tin's cancel (asks y/n); E rewrites your article
+as a supersede."""
 
 EXPORT: list[BindingType] = [
     Binding("vertical_line", "pipe_article", "Pipe article to a command", id="pipe-article", show=False),

@@ -214,3 +214,44 @@ async def test_e_rewrites_my_article_as_a_supersede(tmp_path: Path) -> None:
     (entry,) = Outbox(Store(tmp_path / "store.sqlite3").db).entries()
     assert entry.header("Supersedes") == "<oops@example.org>" and entry.header("Cancel-Key").startswith("sha256:")
     assert b"Right words." in entry.raw and entry.header("Cancel-Lock").startswith("sha256:")
+
+
+async def test_the_new_keys_are_in_help_with_their_ids(tmp_path: Path) -> None:
+    from tui.screens.help import HelpScreen
+
+    app = news_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        lines = [line.split() for line in app.screen.help_text().plain.splitlines()]
+    for key, binding_id in (("g", "reply-all"), ("D", "cancel-article"), ("E", "supersede-article")):
+        assert any(words and words[0] == key and words[-1] == binding_id for words in lines), binding_id
+
+
+# -- where mail goes ----------------------------------------------------------------
+def test_the_default_sendmail_is_used_where_it_exists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui import posting
+
+    assert posting.sendmail_command(MailConfig()) == ""  # tests point the default at a missing file
+    fake = tmp_path / "sendmail"
+    fake.write_text(f"#!/bin/sh\ncat > {tmp_path / 'got'}\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(posting, "DEFAULT_SENDMAIL", str(fake))
+    assert posting.sendmail_command(MailConfig()) == f"{fake} -t -i"
+    assert posting.sendmail_command(MailConfig(mbox="~/x")) == ""  # a chosen mbox is a choice
+    assert posting.sendmail_command(MailConfig(sendmail="msmtp -t")) == "msmtp -t"
+    assert posting.deliver(b"To: a@b.c\n\nhi\n", MailConfig()).how == "sendmail"
+    assert (tmp_path / "got").read_bytes() == b"To: a@b.c\n\nhi\n"
+
+
+def test_an_mbox_append_for_want_of_sendmail_says_the_mail_was_not_sent() -> None:
+    from tui import posting
+    from tui.screens.compose import mail_outcome
+
+    delivered = posting.deliver(b"To: a@b.c\n\nhi\n", MailConfig())
+    assert delivered.how == "mbox" and delivered.fallback
+    assert mail_outcome("a@b.c", delivered).startswith("mail to a@b.c NOT sent: no sendmail here, so it was appended")
+    chosen = posting.Delivered("mbox", "/x.mbox")
+    assert mail_outcome("a@b.c", chosen) == "mail to a@b.c appended to /x.mbox"
