@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from textual import work
+from textual.app import SuspendNotSupported
 
 from nntp.models import Article, Overview
 from nntp.sanitize import clip_line
@@ -40,7 +42,7 @@ class Target:
     article: Article | None = None
     overviews: list[Overview] | None = None
     """The group's overviews the screen holds (None: read them from the store)."""
-    root_of: Any = None
+    root_of: Mapping[str, str] | None = None
     """Message-ID -> thread root, as the thread list keeps it (narrows threading to one thread)."""
 
 
@@ -130,6 +132,10 @@ class ExportActions(_Base):
         self.app.call_from_thread(self._piped, result, gathered)
 
     @work(thread=True, group="export", exit_on_error=False)
+    def _pipe_captured(self, command: str, gathered: Gathered) -> None:
+        self.app.call_from_thread(self._piped, run_captured(command, gathered.data), gathered)
+
+    @work(thread=True, group="export", exit_on_error=False)
     def _save_mbox(self, target: Target, thread: bool, path: Path) -> None:
         gathered = self._gather(target, thread, mbox=True)
         try:
@@ -158,9 +164,14 @@ class ExportActions(_Base):
 
     # -- reporting (event loop) ------------------------------------------------------
     def _pipe_on_terminal(self, command: str, gathered: Gathered) -> None:
-        """A pager or an editor: the terminal is the command's until it exits."""
-        with self.app.suspend():
-            status = run_on_terminal(command, gathered.data)
+        """A pager or an editor: the terminal is the command's until it exits (run in the background
+        where this terminal cannot be handed over)."""
+        try:
+            with self.app.suspend():
+                status = run_on_terminal(command, gathered.data)
+        except SuspendNotSupported:
+            self._pipe_captured(command, gathered)
+            return
         shown = clip_line(command, 80)
         self._piped(PipeResult(status, f"{shown}: exit status {status}" if status else f"{shown}: done"), gathered)
 
