@@ -43,6 +43,23 @@ def over_cap(cap: Cap, facts: Facts, scores: Sequence[int]) -> list[int]:
     return _trim(cap, facts, scores, span, windows, full)
 
 
+def starters(facts: Facts, candidates: Sequence[int]) -> set[int]:
+    """The candidates that start a thread others replied to: no References, and another author in the thread.
+
+    A hiding cap that took such an article would take its whole thread, other
+    people's replies included, out of the reader's view.
+    """
+    refs, ids = facts.references, facts.message_ids
+    roots = [i for i in candidates if not any(r != ids[i] for r in refs[i])]
+    if not roots:
+        return set()
+    threads, authors = facts.thread_ids, facts.address_ids
+    who: dict[int, set[int]] = {}
+    for j in facts.members({threads[i] for i in roots}):
+        who.setdefault(threads[j], set()).add(authors[j])
+    return {i for i in roots if who[threads[i]] - {authors[i]}}
+
+
 def _trim(cap: Cap, facts: Facts, scores: Sequence[int], span: int, windows: list[int], full: set[int]) -> list[int]:
     """What lies beyond ``cap.max`` in each over-full bucket, in the cap's order: earliest first
     (date, number, Message-ID), or for ``keep = "best"`` highest score first, earliest among equals."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 import operator
 import functools
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from nntp.gcpause import gc_paused
@@ -34,7 +34,7 @@ from killfile.model import (DEFAULT_LIMITS, SEVERITY, Applied, AuthorRule, Rule,
 from killfile.plugins import ArticleView, Plugin, failure, outcome, readonly
 from killfile.result import Limits, ScoreTable
 from killfile.scope import in_scope
-from killfile.threadrules import closure, live
+from killfile.threadrules import closure, live, whole_threads
 
 
 def score(articles: Sequence[Overview], rules: RuleSet, group: str, now: datetime,
@@ -272,17 +272,27 @@ class _Run:
         rules = live((*self.rules.thread_rules, *self.state.thread_rules), self.now)
         if not rules:
             return
-        by_root: dict[str, list[ThreadRule]] = {}
+        by_root: dict[tuple[str, bool], list[ThreadRule]] = {}
         for rule in rules:
-            by_root.setdefault(rule.message_id, []).append(rule)
+            by_root.setdefault((rule.message_id, rule.subthread), []).append(rule)
         settings = self.rules.settings
-        for i, roots in sorted(closure(self.arts, by_root, self.facts.references, self.facts.message_ids).items()):
+        for i, roots in self._thread_rule_hits(by_root):
             for root in sorted(roots):
                 for rule in by_root[root]:
                     kill = rule.action == "kill"
-                    what = f"{'kill' if kill else 'watch'} {'subthread' if rule.subthread else 'thread'} {root}"
+                    what = f"{'kill' if kill else 'watch'} {'subthread' if rule.subthread else 'thread'} {root[0]}"
                     delta = settings.thread_kill_score if kill else settings.thread_watch_score
                     self.apply([i], self.entry(what, str(rule.origin), delta, "thread", "killed" if kill else ""))
+
+    def _thread_rule_hits(self, keys: Iterable[tuple[str, bool]]) -> list[tuple[int, set[tuple[str, bool]]]]:
+        """(article, the (Message-ID, subthread) keys covering it): whole threads by the engine's thread
+        identity, subthreads by Message-ID closure."""
+        whole = whole_threads(self.facts, {m for m, sub in keys if not sub})
+        hits = {i: {(m, False) for m in ids} for i, ids in whole.items()}
+        below = {m for m, sub in keys if sub}
+        for i, ids in closure(self.arts, below, self.facts.references, self.facts.message_ids).items():
+            hits.setdefault(i, set()).update((m, True) for m in ids)
+        return sorted(hits.items())
 
     # -- 4. plugins -----------------------------------------------------------------
     def plugins(self, plugins: Sequence[Plugin]) -> None:
@@ -345,6 +355,11 @@ class _Run:
         active = [c for c in (*self.rules.caps, *self.state.caps) if in_scope(c.scope, self.group)]
         over = [(cap, caps_mod.over_cap(cap, self.facts, self.table.scores)) for cap in active]
         for cap, indices in over:
+            spared = caps_mod.starters(self.facts, indices) if cap.spares_starters and indices else set()
             force = "hidden" if cap.delta is None else ""
-            self.apply(sorted(indices), self.entry(f"cap {cap.name}", str(cap.origin), cap.delta or 0, "cap", force,
-                                                   note=f"over {cap.max} per {cap.per}"))
+            self.apply(sorted(set(indices) - spared), self.entry(f"cap {cap.name}", str(cap.origin), cap.delta or 0,
+                                                                 "cap", force, note=f"over {cap.max} per {cap.per}"))
+            if spared:
+                self.apply(sorted(spared), self.entry(f"cap {cap.name} waived", str(cap.origin), 0, "cap",
+                                                      note=f"over {cap.max} per {cap.per}, but it starts a thread "
+                                                           "others replied to (spare = \"starters\")"))

@@ -155,6 +155,14 @@ class Cap:
     timezone: str = "UTC"
     authors: frozenset[str] = frozenset()
     """Normalised addresses this cap is for; empty: every author (the reader's C key caps one)."""
+    spare: str | None = None
+    """``starters``: a thread's root that others replied to stays (the cap is waived for it);
+    ``none``: no article is spared; None: ``starters`` for a hiding cap, ``none`` for a scoring one."""
+
+    @property
+    def spares_starters(self) -> bool:
+        """Whether thread starters are spared: a hiding cap must not erase a thread with others' replies."""
+        return self.spare == "starters" or (self.spare is None and self.delta is None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -172,7 +172,7 @@ def parse_thresholds(ctx: Context, item: dict[str, Any], where: Where) -> Thresh
     return Thresholds(Origin(ctx.path, where.line), scope_of(item, where), **values)
 
 
-CAP_KEYS = ("name", "groups", "per", "max", "keep", "score", "exempt", "timezone", "authors")
+CAP_KEYS = ("name", "groups", "per", "max", "keep", "score", "exempt", "timezone", "authors", "spare")
 
 
 def parse_cap(ctx: Context, item: dict[str, Any], where: Where) -> Cap | None:
@@ -198,10 +198,13 @@ def parse_cap(ctx: Context, item: dict[str, Any], where: Where) -> Cap | None:
         zoneinfo.ZoneInfo(tz)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise ConditionError(f"unknown timezone {tz!r} (use an IANA name like Europe/Berlin)", where.key("timezone")) from None
+    spare = _str(item, "spare", where, "") or None
+    if spare not in (None, "starters", "none"):
+        raise ConditionError(f'"spare" must be "starters" or "none", not {spare!r}', where.key("spare"))
     name = _str(item, "name", where) or f"{limit} per {per}"
     return Cap(name, Origin(ctx.path, where.line), per, limit, scope_of(item, where), keep,
                _int(item, "score", where), frozenset(normalize_address(e) for e in exempt), tz,
-               frozenset(normalize_address(a) for a in authors))
+               frozenset(normalize_address(a) for a in authors), spare)
 
 
 def parse_tag_filter(ctx: Context, item: dict[str, Any], where: Where) -> TagFilter | None:

@@ -1,6 +1,9 @@
-"""Thread kills and watches by Message-ID closure.
+"""Thread kills and watches: whole threads by the engine's thread identity, subthreads by Message-ID closure.
 
-A thread rule names one Message-ID (a root, or a reply for a subthread). It
+A thread rule names one Message-ID. A whole-thread rule covers every article of
+the JWZ thread that ID belongs to (``Facts.thread_ids``: trimmed References
+joined through any shared ID), so a thread whose 1993 replies cut References
+from the front is still killed whole. A subthread rule (made from a reply)
 covers that article and every article whose References name it, whatever the
 Subject says and however late the article arrives; an article whose References
 were truncated still joins if it references a covered article. Matching is set
@@ -14,7 +17,26 @@ from datetime import datetime
 
 from nntp.models import Overview
 
+from killfile.facts import Facts
 from killfile.kernels import as_list, indices_in, indices_naming
+
+
+def whole_threads(facts: Facts, roots: Iterable[str]) -> dict[int, set[str]]:
+    """Article index -> the Message-IDs (from ``roots``) whose thread holds it.
+
+    An ID belongs to the thread of every article that has it or names it in
+    References; two passes find those, the rest is the thread's membership.
+    """
+    wanted = set(roots)
+    if not wanted:
+        return {}
+    named: dict[int, set[str]] = {}
+    ids, refs, threads = facts.message_ids, facts.references, facts.thread_ids
+    for i in indices_in(ids, wanted):
+        named.setdefault(threads[i], set()).add(ids[i])
+    for i in indices_naming(refs, wanted):
+        named.setdefault(threads[i], set()).update(wanted.intersection(refs[i]))
+    return {i: named[threads[i]] for i in facts.members(set(named))}
 
 
 def closure(articles: Sequence[Overview], roots: Iterable[str], refs: Sequence[tuple[str, ...]] | None = None,
@@ -58,5 +80,5 @@ def live(rules: Iterable, now: datetime) -> list:
 
 
 def thread_root(article: Overview) -> str:
-    """The Message-ID to kill when the reader kills "this thread": its first reference."""
+    """A Message-ID of the article's thread (its first reference): a whole-thread rule on it covers the thread."""
     return article.references[0] if article.references else article.message_id
