@@ -37,7 +37,7 @@ MODES = ("normal", "garbage-greeting", "greeting-400", "article-430", "group-411
 EVIL = b"\x1b[2J\x1b]0;owned\x07\x1b]52;c;aGVsbG8=\x07 \xc2\x9b31m \x9b2J \xe2\x80\xae"
 """Hostile bytes for reply texts: CSI, OSC 0, OSC 52, C1 (UTF-8 and raw), a bidi override."""
 DRIP_EVERY = 1.5
-DRIP_FOR = 20.0
+DRIP_FOR = 60.0
 OVERVIEW_FMT = b"Subject:\r\nFrom:\r\nDate:\r\nMessage-ID:\r\nReferences:\r\n:bytes\r\n:lines\r\nXref:full\r\n"
 CAPS = b"VERSION 2\r\nREADER\r\nOVER\r\nHDR\r\nPOST\r\nLIST ACTIVE NEWSGROUPS OVERVIEW.FMT HEADERS\r\n"
 
