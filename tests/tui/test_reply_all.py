@@ -11,6 +11,7 @@ import pytest
 from textual.widgets import Input
 
 from nntp.article import parse_article
+from nntp.errors import PostRefused
 from nntp.models import Article
 from store.cache import Store
 from store.config import Config, MailConfig
@@ -65,6 +66,10 @@ def test_hostile_address_lists_give_nothing_rather_than_a_crash() -> None:
     assert reply_all_headers(parent, ME)["Cc"] == ""
 
 
+def mirror_refuses(raw: bytes) -> str:
+    raise PostRefused("440 mailto:h@lists.example.org")
+
+
 def test_the_list_address_is_found_where_it_is_known(tmp_path: Path) -> None:
     from nntp.models import GroupInfo
 
@@ -75,7 +80,7 @@ def test_the_list_address_is_found_where_it_is_known(tmp_path: Path) -> None:
     library.store.save_groups([GroupInfo("g", 1, 2, 2, "n", f"Mirror of {LIST}")])
     assert list_address(library, "g") == LIST
     Outbox(library.store.db).add(b"Newsgroups: h\n\nx\n", "<q@x>")
-    Outbox(library.store.db)._refused(Outbox(library.store.db).entries()[0], "440 mailto:h@lists.example.org")
+    Outbox(library.store.db).flush(mirror_refuses)
     assert list_address(library, "h") == "h@lists.example.org"
     assert from_list_id("<no-dots>") == "" and from_list_id("x <a.b.c>") == "a@b.c"
 
