@@ -11,7 +11,7 @@ server says 480, and explains 483. One NNTPClient belongs to one thread.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -41,6 +41,7 @@ from nntp.errors import (
 from nntp.listaddr import address_in, mailto_in, with_list_address
 from nntp.models import Article, GroupInfo, OverviewBatch, RawOverviews
 from nntp.parse import STANDARD_FORMAT, parse_overview_format, utf8_or_latin1
+from nntp.pipeline import WINDOW, Fetched, Key, Matcher, Window, commands, reply_kind, unstuff
 from nntp.responses import ResponseReader
 
 with warnings.catch_warnings():
@@ -369,6 +370,66 @@ class NNTPClient:
             raise RemoteProtocolError(f"{self.identity}: ARTICLE {key}: {reply_text(exc)}") from None
         raw = b"\r\n".join(info.lines) + b"\r\n"
         return parse_article(raw, number=info.number or (key if isinstance(key, int) else None))
+
+    def iter_articles(self, name: str, keys: Sequence[Key], window: int = WINDOW,
+                      verb: str = "ARTICLE") -> Iterator[Fetched]:
+        """ARTICLE (or BODY) for each key, ``window`` commands in flight, answers yielded in order.
+
+        A 423/430 for one article is yielded as gone and the stream stays in step.
+        If the connection drops, every answer that arrived whole has been yielded
+        before ConnectionLost, so a resume asks for the first key not yielded.
+        Stopping early reads the answers still in flight (the connection stays usable).
+        """
+        if any(isinstance(k, int) for k in keys) and self.current_group != name:
+            self.select_group(name)
+        state, matcher = Window(keys, window), Matcher()
+        reader = self._reader()
+        try:
+            while not state.done:
+                asked = state.to_send()
+                matcher.asked(asked)
+                self._send_many(verb, asked)
+                state.answered()
+                yield from self._read_fetched(reader, matcher, verb)
+        finally:
+            self._drain_fetched(reader, verb, state.outstanding)
+
+    def _send_many(self, verb: str, keys: Sequence[Key]) -> None:
+        """Write a batch of commands in one go; the deadline runs from this write."""
+        if keys:
+            self._send_raw(commands(verb, keys), verb)
+
+    def _send_raw(self, data: bytes, verb: str) -> None:
+        self._conn.reply_deadline.start()
+        try:
+            self._conn.file.write(data)
+            self._conn.file.flush()
+        except (OSError, ValueError) as exc:
+            raise ConnectionLost(f"{self.identity}: connection lost sending {verb}: {exc}") from None
+
+    def _read_fetched(self, reader: ResponseReader, matcher: Matcher, verb: str) -> list[Fetched]:
+        """Read one pipelined answer; the keys it settles (see pipeline.Matcher), or a clear error."""
+        try:
+            status = reader.status_line()
+            kind = reply_kind(status, verb)
+            if kind == "article":
+                return matcher.article(status, unstuff(reader.raw_block()))
+        except (OSError, EOFError, ValueError) as exc:
+            raise self._lost(verb, exc) from None
+        if kind in ("gone", "error"):
+            return matcher.refusal(status)
+        if kind == "auth":
+            raise AuthenticationFailed(f"{self.identity}: the server wants a login for {verb} ({status[:80]})")
+        raise RemoteProtocolError(f"{self.identity}: unexpected reply to {verb}: {status[:200]!r}")
+
+    def _drain_fetched(self, reader: ResponseReader, verb: str, outstanding: int) -> None:
+        """Read answers still in flight after a stop, so the next command is in step."""
+        try:
+            for _ in range(outstanding):
+                if reply_kind(reader.status_line(), verb) == "article":
+                    reader.raw_block()
+        except (OSError, EOFError, ValueError, PithError):
+            self._abort()  # out of step: the next command gets ConnectionLost and reconnects
 
     def has_article(self, message_id: str) -> bool:
         """STAT <message-id>: whether the server holds the article (223) or not (430).

@@ -15,13 +15,14 @@ outbox decides, asking ``has_article`` first when an earlier attempt's reply was
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 from nntp.client import NNTPClient
 from nntp.compress import WireStats
 from nntp.errors import ConnectionLost, ReplyTimeout, SourceUnavailable
 from nntp.models import Article, GroupInfo, OverviewBatch, RawOverviews
+from nntp.pipeline import Fetched, Key
 
 T = TypeVar("T")
 S = TypeVar("S", OverviewBatch, RawOverviews)
@@ -152,6 +153,22 @@ class ResilientSource:
                     yield part
                     start = part.last + 1
                     attempt = 0 if part.complete else attempt  # a link that keeps dropping still gives up
+                return
+            except (ConnectionLost, SourceUnavailable) as exc:
+                self._give_up_unless_lost(exc)
+                self._recover(attempt, exc)
+                attempt += 1
+
+    def iter_articles(self, name: str, keys: Sequence[Key]) -> Iterator[Fetched]:
+        """Pipelined ARTICLEs in order (NNTPClient.iter_articles); after a drop, resume at the first
+        key not yet yielded, so nothing is fetched twice and nothing is skipped."""
+        done = attempt = 0
+        while done < len(keys):
+            try:
+                for fetched in self.client.iter_articles(name, keys[done:]):
+                    yield fetched
+                    done += 1
+                    attempt = 0
                 return
             except (ConnectionLost, SourceUnavailable) as exc:
                 self._give_up_unless_lost(exc)

@@ -23,6 +23,8 @@ from nntp.sanitize import sanitize_line
 from store.library import Library
 
 DAY = 86400
+BODY_BATCH = 64
+"""Bodies stored per transaction during a pipelined sync."""
 
 SyncProgress = Callable[[str, str, int, int], None]
 """Called with (phase: "overviews" | "bodies", group, done, expected)."""
@@ -92,13 +94,70 @@ def sync_group(library: Library, group: str, bodies: bool = False, days: int | N
     outcomes: list[str] = []
     if bodies or days is not None:
         targets = body_targets(library, group, days, read_numbers(group) if read_numbers else None)
+        fetch_bodies(library, group, targets, outcomes, progress)
+    library.store.index_pending()  # a synced group is searchable at once
+    notes = tuple(o for o in outcomes if o not in ("got", "gone"))
+    return GroupSync(group, fetched, skipped, outcomes.count("got"), outcomes.count("gone"), len(notes), notes)
+
+
+def fetch_bodies(library: Library, group: str, targets: list[tuple[int, str]], outcomes: list[str],
+                 progress: SyncProgress | None = None) -> None:
+    """Fetch and store the bodies of ``targets``: pipelined when the source can, else one by one.
+
+    Answers are stored as they arrive, BODY_BATCH to a transaction, and whatever
+    arrived is stored before an error goes up, so a resume asks only for the rest.
+    """
+    pipelined = getattr(library.source, "iter_articles", None)
+    if pipelined is None or not targets:
         for index, (number, message_id) in enumerate(targets, 1):
             outcomes.append(_sync_body(library, group, number, message_id))
             if progress:
                 progress("bodies", group, index, len(targets))
-    library.store.index_pending()  # a synced group is searchable at once
-    notes = tuple(o for o in outcomes if o not in ("got", "gone"))
-    return GroupSync(group, fetched, skipped, outcomes.count("got"), outcomes.count("gone"), len(notes), notes)
+        return
+    ids = dict(targets)
+    batch: list[tuple[int, bytes | None]] = []
+    try:
+        for fetched in pipelined(group, [n for n, _ in targets]):
+            if fetched.failed:
+                outcomes.append(f"{group}: article {fetched.key}: not fetched: {sanitize_line(fetched.status)[:200]}")
+                continue
+            batch.append((int(fetched.key), fetched.raw))
+            if len(batch) >= BODY_BATCH:
+                _store_batch(library, group, batch, ids, outcomes)
+                if progress:
+                    progress("bodies", group, len(outcomes), len(targets))
+    finally:
+        _store_batch(library, group, batch, ids, outcomes)
+    if progress:
+        progress("bodies", group, len(outcomes), len(targets))
+
+
+def _store_batch(library: Library, group: str, batch: list[tuple[int, bytes | None]], ids: dict[int, str],
+                 outcomes: list[str]) -> None:
+    """Store one batch in one transaction; if that fails, article by article, so one bad article is
+    noted and the rest kept (a full disk still ends the sync). Empties ``batch``."""
+    items, taken = [(ids[n], raw, None) for n, raw in batch if raw is not None], list(batch)
+    batch.clear()
+    try:
+        library.store.save_bodies(items)
+        outcomes.extend("got" if raw is not None else "gone" for _, raw in taken)
+        return
+    except sqlite3.OperationalError:
+        raise
+    except Exception:  # one article spoiled the batch: find it
+        pass
+    for number, raw in taken:
+        outcomes.append("gone" if raw is None else _store_one(library, group, number, ids[number], raw))
+
+
+def _store_one(library: Library, group: str, number: int, message_id: str, raw: bytes) -> str:
+    try:
+        library.store.save_body(message_id, raw)
+    except sqlite3.OperationalError:
+        raise
+    except Exception as exc:
+        return f"{group}: article {number}: not stored ({type(exc).__name__}: {sanitize_line(str(exc))[:200]})"
+    return "got"
 
 
 def _sync_body(library: Library, group: str, number: int, message_id: str) -> str:
