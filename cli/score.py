@@ -17,6 +17,7 @@ from typing import Any, TextIO
 from cli.commands import _dump, _progress, with_library
 from cli.textout import field, warn
 from killfile import actions, session
+from killfile.check import summary as check_summary
 from killfile.import_slrn import convert_slrn
 from killfile.import_tin import convert_tin
 from killfile.result import ScoreTable, verdict_json
@@ -180,10 +181,8 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     killfile = session.load(config_dir(), path, with_state=False)
     for problem in killfile.problems:
         out.write(f"{problem}\n")
-    rules = killfile.rules
     errors = sum(1 for p in killfile.problems if p.severity == "error")
-    out.write(f"{path}: {len(rules.rules)} rule(s), {len(rules.caps)} cap(s), {len(rules.tag_filters)} tag filter(s), "
-              f"{len(killfile.plugins)} plugin(s); {errors} error(s)\n")
+    out.write(f"{path}: {check_summary(killfile.rules, len(killfile.plugins), killfile.problems)}\n")
     return 1 if errors else 0
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from killfile import tables
+from killfile.check import unknown_headers
 from killfile.conditions import ConditionError, suggest
 from killfile.model import Problem, RuleSet
 from killfile.toml_lines import Locator
@@ -54,7 +55,9 @@ def parse_rules(text: str, path: str = "score.toml") -> tuple[RuleSet, list[Prob
     for field_name, (key, parse) in _SECTIONS.items():
         if key in data:
             sections[field_name] = parse(ctx, data[key])
-    return RuleSet(path=path, **sections), problems
+    rules = RuleSet(path=path, **sections)
+    problems.extend(unknown_headers(rules))  # valid, but can never match: say so, with the nearest header
+    return rules, problems
 
 
 def _top_line(loc: Locator, key: str) -> int:

@@ -134,7 +134,27 @@ def test_rules_check_reports_file_line_and_exit_status(tmp_path: Path, capsys: p
     good = tmp_path / "good.toml"
     good.write_text(RULES)
     code, out, _ = run(capsys, "rules", "check", str(good))
-    assert code == 0 and "2 rule(s)" in out and "0 error(s)" in out
+    assert code == 0 and "2 score rules" in out and "0 error(s)" in out
+
+
+def test_rules_check_warns_on_a_header_pith_never_sees_and_counts_every_kind(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "score.toml"
+    path.write_text('[[rule]]\nname = "typo"\nscore = -5\nall = [{ header = "Parnet", contains = "x" }]\n\n'
+                    '[[rule]]\nname = "fine"\nscore = 1\nall = [{ header = "X-Newsreader", contains = "tin" },\n'
+                    '       { header = "Organization", contains = "u" }, { tag = "pingpong" }]\n\n'
+                    '[[author]]\naddress = "a@example.org"\naction = "plonk"\n\n'
+                    '[[author]]\naddress = "b@example.org"\naction = "boost"\n\n'
+                    '[[cap]]\nper = "day"\nmax = 3\n\n[[tag]]\nname = "pingpong"\nhide = true\n\n'
+                    '[[thread]]\nmessage_id = "<r@example.org>"\naction = "kill"\n\n'
+                    '[detectors.dominated]\nenabled = false\n')
+    code, out, _ = run(capsys, "rules", "check", str(path))
+    assert code == 0
+    assert out.splitlines()[0] == (f'{path}:4: warning: header "parnet" is not one pith ever sees (not in overviews, '
+                                   'not a usual article header); did you mean "Parent"?')
+    assert out.splitlines()[-1] == (f"{path}: 2 score rules, 2 [[author]] entries, 1 [[thread]] rule, 1 cap, "
+                                    "1 [[tag]] filter, 0 [[thresholds]] tables, 0 plugins, 1 detector(s) on; "
+                                    "0 error(s), 1 warning(s)")
 
 
 def test_broken_rule_warns_but_the_rest_apply(mbox: Path, capsys: pytest.CaptureFixture[str]) -> None:
