@@ -19,7 +19,7 @@ from nntp.sanitize import error_line
 from nntp.errors import NoSuchGroup, PithError
 from store.library import Library
 from store.search import SearchHit
-from store.sync import ReadNumbers, expire, parse_size, sync_group
+from store.sync import ReadNumbers, expire_and_give_back, parse_size, sync_group
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -150,12 +150,14 @@ def cmd_expire(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         raise PithError(f"expire: --max-size: {exc}") from None
     groups = args.groups or [g.name for g in library.store.groups()]
     dropped = total = 0
-    for result in expire(library, groups, args.days, budget):
+    results, space = expire_and_give_back(library, groups, args.days, budget)
+    for result in results:
         if result.bodies:
             out.write(f"{result.group}: dropped {result.bodies:,} bodies ({_size(result.bytes)})\n")
         dropped += result.bodies
         total += result.bytes
     out.write(f"expired {dropped:,} bodies ({_size(total)}); overviews and read marks kept\n")
+    out.write(f"freed {_size(space.freed)}; store now {_size(space.after)}\n")
     return 0
 
 

@@ -165,4 +165,24 @@ def migrate(db: sqlite3.Connection, path: Path) -> int:
         if db.in_transaction:  # SQLite already rolled back after a full disk: ROLLBACK would hide that
             db.execute("ROLLBACK")
         raise
+    _switch_small_store(db, path)
     return before
+
+
+SWITCH_ON_OPEN = 16 << 20
+"""Largest store switched to incremental vacuum when opened (a VACUUM of it takes well under a second)."""
+
+
+def _switch_small_store(db: sqlite3.Connection, path: Path) -> None:
+    """A store made before pith set auto_vacuum=INCREMENTAL needs one VACUUM to switch (SQLite
+    cannot change it in place). Small ones switch here, cheaply; a big one switches at its first
+    ``pith expire`` (store/vacuum.py), which is when its space is wanted back anyway."""
+    from store.vacuum import INCREMENTAL, disk_size, switch_to_incremental  # late: vacuum needs no schema
+
+    if str(path) == ":memory:" or int(db.execute("PRAGMA auto_vacuum").fetchone()[0]) == INCREMENTAL:
+        return
+    if disk_size(Path(path)) <= SWITCH_ON_OPEN:
+        try:
+            switch_to_incremental(db)
+        except sqlite3.OperationalError:
+            pass  # another pith has the file open (VACUUM needs it alone): the next open or expire does it

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from nntp.errors import NoSuchArticle, SecurityFailure, SourceUnavailable
 from nntp.sanitize import sanitize_line
 from store.library import Library
+from store.vacuum import Reclaimed, disk_size, give_back
 
 DAY = 86400
 BODY_BATCH = 64
@@ -204,8 +205,18 @@ def expire(library: Library, groups: Iterable[str], days: int | None = None, max
         ids = list(dict.fromkeys(mid for mid, _ in doomed))
         library.store.delete_bodies(ids)
         results.append(GroupExpiry(group, len(ids), sum(dict(doomed).values())))
-    library.store.db.execute("PRAGMA incremental_vacuum")
     return results
+
+
+def expire_and_give_back(library: Library, groups: Iterable[str], days: int | None = None,
+                         max_bytes: int | None = None) -> tuple[list[GroupExpiry], Reclaimed]:
+    """``expire``, then the freed pages back to the file system (store/vacuum.py) and how much."""
+    store = library.store
+    before = disk_size(store.path) if str(store.path) != ":memory:" else 0
+    results = expire(library, groups, days, max_bytes)
+    if str(store.path) == ":memory:":
+        return results, Reclaimed(0, 0)
+    return results, give_back(store.db, store.path, before)
 
 
 def _cached_bodies(library: Library, group: str) -> list[tuple[str, int, int]]:

@@ -1,0 +1,70 @@
+"""Expire gives the space back (issue 16: 9,120 bodies dropped, the file stayed at 245 MB) and says how much;
+a store made before auto_vacuum=INCREMENTAL is switched."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from store.cache import Store
+from store.library import Library
+from store.sync import expire_and_give_back
+from store.vacuum import INCREMENTAL, disk_size
+from tests.fakes.source import FakeSource, make_overview
+
+
+def filled_store(path: Path, count: int = 400) -> Library:
+    lib = Library(Store(path), lambda: FakeSource({"g": [make_overview(i) for i in range(1, count + 1)]}))
+    lib.fetch_overviews("g")
+    words = " ".join(os.urandom(6).hex() for _ in range(2_000))  # ~26 KB of distinct words each: indexed text
+    lib.store.save_bodies((mid, f"Subject: x\r\n\r\n{n} {words}\r\n".encode(), None)
+                          for n, mid in lib.store.missing_bodies("g"))
+    lib.store.index_pending()
+    return lib
+
+
+def test_expire_to_a_small_budget_shrinks_the_file(tmp_path: Path) -> None:
+    lib = filled_store(tmp_path / "s.sqlite3")
+    lib.store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    before = disk_size(lib.store.path)
+    results, space = expire_and_give_back(lib, ["g"], max_bytes=1 << 20)
+    after = disk_size(lib.store.path)
+    assert results[0].bodies > 300
+    assert after <= 0.3 * before
+    assert (space.before, space.after) == (before, after) and space.freed == before - after
+    lib.close()
+
+
+def old_store(path: Path) -> None:
+    """A store as an older pith left it: no auto_vacuum."""
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA auto_vacuum=NONE")
+    db.execute("VACUUM")
+    assert db.execute("PRAGMA auto_vacuum").fetchone()[0] == 0
+    db.close()
+
+
+def test_an_old_big_store_switches_at_its_first_expire(tmp_path: Path, monkeypatch: object) -> None:
+    path = tmp_path / "s.sqlite3"
+    filled_store(path).close()
+    old_store(path)
+    import store.schema
+
+    monkeypatch.setattr(store.schema, "SWITCH_ON_OPEN", 0)  # type: ignore[attr-defined]
+    lib = Library(Store(path), lambda: FakeSource({}))
+    assert lib.store.db.execute("PRAGMA auto_vacuum").fetchone()[0] == 0  # too big to switch on open
+    before = disk_size(path)
+    _, space = expire_and_give_back(lib, ["g"], max_bytes=1 << 20)
+    assert lib.store.db.execute("PRAGMA auto_vacuum").fetchone()[0] == INCREMENTAL
+    assert space.after <= 0.3 * before
+    lib.close()
+
+
+def test_a_small_old_store_switches_when_opened(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    Store(path).close()
+    old_store(path)
+    store = Store(path)
+    assert store.db.execute("PRAGMA auto_vacuum").fetchone()[0] == INCREMENTAL
+    store.close()
