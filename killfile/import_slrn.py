@@ -73,6 +73,7 @@ def parse_slrn(path: Path, groups: list[str] | None = None, depth: int = 0) -> t
         line = _strip(raw)
         if not line:
             continue
+        named = _SCORE.match(raw.strip())
         where = f"{path}:{number}"
         if line.startswith("[") and line.endswith("]"):
             current_groups, entry, stack = _section(line), None, []
@@ -87,7 +88,7 @@ def parse_slrn(path: Path, groups: list[str] | None = None, depth: int = 0) -> t
             entries.extend(more)
             problems.extend(more_problems)
         elif (score := _SCORE.match(line)) is not None:
-            name = _name(score.group(4))
+            name = _name(named.group(4) if named is not None else score.group(4))
             entry = _Entry(str(path), number, score.group(1), bool(score.group(2)), int(score.group(3)), name,
                            current_groups)
             entry.root = _Group(score.group(1), number)
@@ -109,7 +110,9 @@ def _strip(raw: str) -> str:
 
 
 def _name(rest: str) -> str:
-    return rest.lstrip("%").strip()
+    """The entry's name: the text after the score, or after a ``%`` there (``Score: -9999 %
+    flame wars``), which slrn shows as the entry's name in its kill log."""
+    return rest.strip().lstrip("%").strip()
 
 
 def _section(line: str) -> list[str]:

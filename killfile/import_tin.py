@@ -174,12 +174,18 @@ def _condition(key: str, val: str, case_sensitive: bool, regex_mode: bool) -> di
                "xref": "Newsgroups", "path": "Path"}
     if key in ("msgid", "msgid_last"):
         other = "References" if key == "msgid" else "Parent"
-        return {"any": [_text("Message-ID", val, True, regex_mode), _text(other, val, True, regex_mode)]}
+        return {"any": [_text("Message-ID", val.strip(), True, regex_mode),
+                         _text(other, val.strip(), True, regex_mode, LIST_SEPARATORS[other])]}
     sensitive = True if key in ("msgid_only", "refs_only") else case_sensitive
-    return _text(headers[key], val.strip(), sensitive, regex_mode)
+    return _text(headers[key], val.strip(), sensitive, regex_mode, LIST_SEPARATORS.get(headers[key]))
 
 
-def _text(header: str, pattern: str, case_sensitive: bool, regex_mode: bool) -> dict[str, Any]:
+LIST_SEPARATORS = {"References": r"\s", "Parent": r"\s", "Newsgroups": r"\s,"}
+"""Headers that are lists: tin matches a wildmat against each item (one Message-ID, one group)."""
+
+
+def _text(header: str, pattern: str, case_sensitive: bool, regex_mode: bool,
+          separators: str | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"header": header}
     if regex_mode:
         problem = regex.check(pattern)
@@ -191,7 +197,7 @@ def _text(header: str, pattern: str, case_sensitive: bool, regex_mode: bool) -> 
         if literal is not None:
             out["contains"] = literal
         else:
-            out["regex"] = wildmat_to_regex(pattern)
+            out["regex"] = wildmat_to_regex(pattern) if separators is None else item_regex(pattern, separators)
     if case_sensitive:
         out["case"] = True
     return out
@@ -219,3 +225,20 @@ def _wildmat_literal(pattern: str) -> str | None:
 def wildmat_to_regex(pattern: str) -> str:
     """A whole-value wildmat as an anchored RE2 pattern."""
     return "^" + wildmat_body(pattern, regex.literal) + "$"
+
+
+_WILDCARDS = re.compile(r"\\.|\[[^\]]*\]|\.\*|\.")
+"""An escape, a class (both kept as they are), or a wildcard's ``.*`` / ``.`` (narrowed)."""
+
+
+def item_regex(pattern: str, separators: str) -> str:
+    """A wildmat that must match one whole item of a list header (one ID of References, one
+    group of Newsgroups), as tin matches ``msgid=`` and ``xref=``: anchored at item borders,
+    and its ``*`` and ``?`` never run across a separator into the next item."""
+    item = f"[^{separators}]"
+
+    def narrow(m: re.Match[str]) -> str:
+        return {".*": item + "*", ".": item}.get(m.group(0), m.group(0))
+
+    body = _WILDCARDS.sub(narrow, wildmat_body(pattern, regex.literal))
+    return f"(?:^|[{separators}])" + body + f"(?:$|[{separators}])"
