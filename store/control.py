@@ -22,7 +22,7 @@ from pathlib import Path
 from nntp.addresses import split_address
 from nntp.cancellock import key_header, lock_header
 from nntp.compose import check_article, finish_article, make_message_id, split_article
-from nntp.errors import PithError, SourceUnavailable
+from nntp.errors import NoSuchArticle, PithError, SourceUnavailable
 from nntp.models import Article
 from store.identity import is_mine
 from store.library import Library
@@ -142,7 +142,11 @@ def _original(library: Library, message_id: str) -> Article:
     wanted = message_id.strip()
     if not (wanted.startswith("<") and wanted.endswith(">") and "@" in wanted):
         raise PithError(f"{message_id!r} is not a Message-ID (it looks like <part@domain>)")
-    return library.article("", wanted)
+    try:
+        return library.article("", wanted)
+    except NoSuchArticle as exc:
+        reply = str(exc).rpartition(": ")[2]
+        raise NoSuchArticle(f"{wanted}: not found, so there is nothing to cancel or supersede ({reply})") from None
 
 
 def _queue_and_send(library: Library, raw: bytes, message_id: str) -> Sent:

@@ -98,3 +98,8 @@ def test_supersede_takes_the_originals_groups_and_needs_my_from(tmp_path: Path) 
 def test_not_a_message_id_is_one_clear_line(tmp_path: Path) -> None:
     with pytest.raises(PithError, match="is not a Message-ID"):
         cancel(stored(tmp_path, ME), "12", ME)
+
+
+def test_an_article_that_is_not_there_is_one_clear_line(tmp_path: Path) -> None:
+    with pytest.raises(PithError, match=r"^<gone@example.org>: not found, so there is nothing to cancel"):
+        cancel(stored(tmp_path, ME), "<gone@example.org>", ME)
