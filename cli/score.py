@@ -18,6 +18,7 @@ from cli.commands import _dump, _progress, with_library
 from cli.textout import field, warn
 from killfile import actions, session
 from killfile.check import summary as check_summary
+from killfile.import_gnus import convert_gnus
 from killfile.import_slrn import convert_slrn
 from killfile.import_tin import convert_tin
 from killfile.result import ScoreTable, verdict_json
@@ -48,7 +49,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     trial.add_argument("--now", metavar="ISO", help=argparse.SUPPRESS)
     trial.set_defaults(handler=with_library(cmd_try))
     for name, helptext in (("import-slrn", "convert an slrn score file to pith rules (TOML on stdout)"),
-                           ("import-tin", "convert a tin filter file to pith rules (TOML on stdout)")):
+                           ("import-tin", "convert a tin filter file to pith rules (TOML on stdout)"),
+                           ("import-gnus", "convert a Gnus score file (NAME.SCORE) to pith rules (TOML on stdout)")):
         imp = rsub.add_parser(name, help=helptext)
         imp.add_argument("file")
         if name == "import-tin":
@@ -56,6 +58,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
                              help="patterns are regexes (tin's wildcard=1), not wildmats")
             imp.add_argument("--and", dest="combine", action="store_true",
                              help="one AND rule per tin rule (tin itself scores each match line separately)")
+        if name == "import-gnus":
+            imp.add_argument("--groups", metavar="WILDMAT,...",
+                             help="the groups the rules apply to (default: from the file name; all.SCORE: every group)")
         imp.set_defaults(handler=cmd_import)
     _action_commands(rsub)
 
@@ -141,8 +146,13 @@ def cached_articles(library: Library, overviews: list[Overview], killfile: sessi
 
 def score_overviews(library: Library, args: argparse.Namespace, overviews: list[Overview]) -> ScoreTable:
     """Score a group's overviews with the user's killfile; shared by ``score`` and ``threads``."""
+    from store import bodyrules
+
     killfile = load_killfile(args)
-    table = killfile.score(overviews, args.group, now_of(args), cached_articles(library, overviews, killfile))
+    full, body_hits = ({}, None) if not killfile.needs_articles else bodyrules.articles_for_scoring(
+        library.store, killfile.rules, bool(killfile.plugins), overviews, args.group)
+    table = killfile.score(overviews, args.group, now_of(args), full, body_hits)
+    bodyrules.remember(library.store, body_hits, killfile.rules)  # Body results kept: the next entry scans new bodies only
     killfile.remember(table)
     for problem in table.problems:
         warn(f"warning: {problem}")
@@ -220,6 +230,9 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
         raise PithError(f"{path}: no such file")
     if args.rules_command == "import-slrn":
         text, skipped = convert_slrn(path)
+    elif args.rules_command == "import-gnus":
+        groups = [g.strip() for g in args.groups.split(",") if g.strip()] if args.groups is not None else None
+        text, skipped = convert_gnus(path, groups=groups)
     else:
         text, skipped = convert_tin(path, regex_mode=args.regex, combine=args.combine)
     out.write(text)

@@ -25,6 +25,7 @@ from nntp.models import Article, Overview
 
 from killfile import caps as caps_mod
 from killfile import detectors, spoilers, tags
+from killfile.bodycache import BodyHits
 from killfile.evaluate import CompiledRules, LeafResults
 from killfile.facts import Facts
 from killfile.kernels import gather_codes
@@ -39,7 +40,7 @@ from killfile.threadrules import closure, live, whole_threads
 
 def score(articles: Sequence[Overview], rules: RuleSet, group: str, now: datetime,
           state: UserState | None = None, full: Mapping[str, Article] | None = None,
-          plugins: Sequence[Plugin] = ()) -> ScoreTable:
+          plugins: Sequence[Plugin] = (), body_hits: BodyHits | None = None) -> ScoreTable:
     """Score, tag and explain every article of one group.
 
     ``full`` maps Message-IDs to cached whole articles: rules on headers outside
@@ -48,6 +49,7 @@ def score(articles: Sequence[Overview], rules: RuleSet, group: str, now: datetim
     """
     with gc_paused():  # hundreds of thousands of short-lived containers; see nntp.gcpause
         run = _Run(articles, rules, group, now, state or UserState(), full or {})
+        run.body_hits = body_hits  # Body-test results known from earlier entries (killfile/bodycache.py)
         run.automatic_tags()
         run.file_rules()
         run.author_rules()
@@ -83,6 +85,7 @@ class _Run:
                  state: UserState, full: Mapping[str, Article]) -> None:
         self.arts = articles if isinstance(articles, (list, tuple)) else list(articles)
         self.rules, self.group, self.now, self.state, self.full = rules, group, now, state, full
+        self.body_hits: BodyHits | None = None
         self.facts = Facts(self.arts)
         self.table = ScoreTable(self.arts, group, limits_for(rules, group), [0] * len(self.arts))
         self.tag_index = self.table.tag_index
@@ -213,7 +216,7 @@ class _Run:
         if not active:
             return
         compiled = compile_rules(active)
-        results = LeafResults(compiled, self.arts, self.group, self.now, self.full, self.facts)
+        results = LeafResults(compiled, self.arts, self.group, self.now, self.full, self.facts, self.body_hits)
         stopped: set[int] = set()
         for rule, slow in zip(compiled.rules, compiled.slow):
             if rule.expiry.at is not None and rule.expiry.at <= self.now:

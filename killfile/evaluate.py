@@ -14,6 +14,7 @@ from datetime import datetime
 
 from nntp.models import Article, Overview
 
+from killfile.bodycache import BodyHits
 from killfile.facts import Facts
 from killfile.conditions import NUMBER_KINDS, headers_of, leaves_of
 from killfile.headers import needs_article, overview_text, slow_text
@@ -44,14 +45,17 @@ class LeafResults:
     """Every leaf's matches for one run, plus which articles can answer each slow header."""
 
     def __init__(self, compiled: CompiledRules, articles: Sequence[Overview], group: str, now: datetime,
-                 full: Mapping[str, Article], facts: Facts | None = None) -> None:
+                 full: Mapping[str, Article], facts: Facts | None = None, body: BodyHits | None = None) -> None:
         facts = facts or Facts(articles)
         self.n = len(articles)
         self.hits: dict[Leaf, set[int]] = {}
         self.available: dict[str, set[int]] = {}
         full_idx = {i for i, a in enumerate(articles) if a.message_id in full} if full else set()
         for header, matcher in compiled.text.items():
-            if needs_article(header):
+            if header == "body" and body is not None:  # known results, only new bodies scanned
+                found, self.available["body"] = body.scan(matcher, articles, full, full_idx)
+                self.hits.update(found)
+            elif needs_article(header):
                 indices, values = self._slow_values(articles, header, full, full_idx)
                 self.hits.update(matcher.scan(values, indices))
             elif header in ("subject", "from"):

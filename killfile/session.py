@@ -15,6 +15,7 @@ from pathlib import Path
 from nntp.models import Article, Overview
 
 from killfile import actions, engine, plugins
+from killfile.bodycache import BodyHits
 from killfile.conditions import headers_of
 from killfile.headers import needs_article
 from killfile.model import Problem, RuleSet, UserState
@@ -46,8 +47,8 @@ class Killfile:
         return slow or bool(self.plugins) or bool(self.rules.tag_filters)
 
     def score(self, articles: Sequence[Overview], group: str, now: datetime,
-              full: Mapping[str, Article] | None = None) -> ScoreTable:
-        table = engine.score(articles, self.rules, group, now, self.state, full, self.plugins)
+              full: Mapping[str, Article] | None = None, body_hits: BodyHits | None = None) -> ScoreTable:
+        table = engine.score(articles, self.rules, group, now, self.state, full, self.plugins, body_hits)
         self.problems.extend(p for p in table.problems if p not in self.problems)
         return table
 

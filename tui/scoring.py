@@ -82,13 +82,19 @@ def score_group(library: LibraryHandle | None, killfile: Killfile, overviews: li
     ``library`` None scores a provisional first screen: no cached bodies are read
     (the session thread is busy fetching) and no rule's last match is recorded.
     """
-    full = None
+    from store import bodyrules
+
+    full, body_hits = None, None
     if library is not None and killfile.needs_articles:
-        full = library.call(lambda lib: cached_articles(lib, overviews), local=True)
+        full, body_hits = library.call(lambda lib: bodyrules.articles_for_scoring(
+            lib.store, killfile.rules, bool(killfile.plugins), overviews, group), local=True)
     with gc_paused():  # 150,000 rows and map entries: see nntp.gcpause
-        table = killfile.score(overviews, group, datetime.now(timezone.utc), full)
+        table = killfile.score(overviews, group, datetime.now(timezone.utc), full, body_hits)
         if library is not None:
             killfile.remember(table)
+            if body_hits is not None and body_hits.fresh:  # kept, so the next entry scans new bodies only;
+                hits = body_hits                          # a failed write only means scanning them again
+                library.send(lambda lib: bodyrules.remember(lib.store, hits, killfile.rules), lambda exc: None)
         index = RootIndex(roots)
         scored = arrange_scored(roots, score_map(table), view, index)
         index.build()  # here, on the worker, once the rows stand: never on the event loop

@@ -1,0 +1,89 @@
+"""The store side of the Body-rule cache (killfile/bodycache.py): (test key, Message-ID) -> matched.
+
+Only results for bodies still cached are handed out, so an expired body is judged
+as before (not at all); rows of tests no rule has any more are dropped when
+results are saved, so the table never outgrows the rules and bodies in use.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+
+from killfile.bodycache import BodyHits, all_body_keys, body_leaves, leaf_key, only_bodies_needed
+from killfile.model import RuleSet
+from nntp.article import parse_article
+from nntp.models import Article, Overview
+from store.cache import Store
+
+_SCHEMA = """CREATE TABLE IF NOT EXISTS body_rule_hits (
+    rule TEXT NOT NULL, message_id TEXT NOT NULL, hit INTEGER NOT NULL,
+    PRIMARY KEY (rule, message_id)
+) WITHOUT ROWID"""
+
+
+def ensure_schema(db: sqlite3.Connection) -> None:
+    db.execute(_SCHEMA)
+
+
+def load(store: Store, keys: Iterable[str]) -> BodyHits:
+    """What is known for these test keys, for bodies still in the store."""
+    db = store.db
+    ensure_schema(db)
+    known: dict[str, dict[str, bool]] = {}
+    for key in set(keys):
+        rows = db.execute("SELECT h.message_id, h.hit FROM body_rule_hits h JOIN bodies b "
+                          "ON b.message_id = h.message_id WHERE h.rule=?", (key,))
+        known[key] = {str(m): bool(h) for m, h in rows}
+    return BodyHits(known)
+
+
+def save(store: Store, hits: BodyHits, live_keys: Iterable[str]) -> int:
+    """Store ``hits.fresh`` in one transaction; drop rows of keys not in ``live_keys``. Returns rows written."""
+    ensure_schema(store.db)
+    live = sorted(set(live_keys))
+    rows = [(key, mid, int(hit)) for key, table in hits.fresh.items() for mid, hit in table.items()]
+    with store.transaction() as db:
+        db.execute(f"DELETE FROM body_rule_hits WHERE rule NOT IN ({','.join('?' * len(live))})", live)
+        db.executemany("INSERT OR REPLACE INTO body_rule_hits VALUES (?, ?, ?)", rows)
+    hits.fresh.clear()
+    return len(rows)
+
+
+def articles_for_scoring(store: Store, rules: RuleSet, has_plugins: bool, overviews: Sequence[Overview],
+                         group: str) -> tuple[dict[str, Article], BodyHits | None]:
+    """Cached whole articles for the rules that need them, and the Body results known so far.
+
+    When Body tests are all that need whole articles, a body whose every test
+    result is known is neither read nor parsed: re-entering a group costs the new
+    bodies only. Run on the thread that owns the store.
+    """
+    keys = [leaf_key(leaf) for leaf in body_leaves(rules, group)]
+    hits = load(store, keys) if keys else None
+    skip = hits.complete(keys, (o.message_id for o in overviews)) if hits and only_bodies_needed(rules, has_plugins) \
+        else set()
+    cached = _with_bodies(store, [o.message_id for o in overviews if o.message_id not in skip])
+    full: dict[str, Article] = {}
+    for ov in overviews:
+        if ov.message_id in cached:
+            raw = store.body(ov.message_id)
+            if raw is not None:
+                full[ov.message_id] = parse_article(raw, ov.number)
+    return full, hits
+
+
+def _with_bodies(store: Store, message_ids: list[str]) -> set[str]:
+    """Which of these Message-IDs have a cached body (a few queries, not one per article)."""
+    found: set[str] = set()
+    for start in range(0, len(message_ids), 500):
+        chunk = message_ids[start : start + 500]
+        rows = store.db.execute(f"SELECT message_id FROM bodies WHERE message_id IN ({','.join('?' * len(chunk))})",
+                                chunk)
+        found.update(str(m) for (m,) in rows)
+    return found
+
+
+def remember(store: Store, hits: BodyHits | None, rules: RuleSet) -> None:
+    """Keep what this scoring found (on the thread that owns the store)."""
+    if hits is not None and hits.fresh:
+        save(store, hits, all_body_keys(rules))

@@ -1,0 +1,98 @@
+"""Body-rule results cached per article (issue 16): a second scoring reads no body for unchanged rules,
+a changed rule re-scans, a new body alone is read; the results equal an uncached scoring."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from killfile import session
+from store import bodyrules
+from store.cache import Store
+from store.library import Library
+from tests.fakes.source import FakeSource, make_overview
+
+NOW = datetime(2030, 1, 1, tzinfo=timezone.utc)
+
+
+def rules_file(tmp_path: Path, pattern: str, name: str = "score.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(f'[[rule]]\nname = "spam"\nscore = -100\nall = [{{ header = "Body", regex = "{pattern}" }}]\n')
+    return path
+
+
+@pytest.fixture()
+def lib(tmp_path: Path) -> Library:
+    source = FakeSource({"g": [make_overview(i) for i in range(1, 41)]})
+    library = Library(Store(tmp_path / "s.sqlite3"), lambda: source)
+    library.fetch_overviews("g")
+    library.store.save_bodies((mid, f"Subject: s\n\n{'buy now' if n % 4 == 0 else 'hello'} {n}\n".encode(), None)
+                              for n, mid in library.store.missing_bodies("g") if n <= 30)
+    return library
+
+
+class Reads:
+    """Counts the bodies read from the store."""
+
+    def __init__(self, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        original = store.body
+
+        def body(message_id: str) -> bytes | None:
+            self.count += 1
+            return original(message_id)
+
+        monkeypatch.setattr(store, "body", body)
+
+
+def score(lib: Library, path: Path) -> list[int]:
+    killfile = session.load(path.parent, path, with_state=False)
+    overviews = lib.store.overviews("g")
+    full, hits = bodyrules.articles_for_scoring(lib.store, killfile.rules, False, overviews, "g")
+    table = killfile.score(overviews, "g", NOW, full, hits)
+    bodyrules.remember(lib.store, hits, killfile.rules)
+    return list(table.scores)
+
+
+def uncached(lib: Library, path: Path) -> list[int]:
+    killfile = session.load(path.parent, path, with_state=False)
+    overviews = lib.store.overviews("g")
+    from nntp.article import parse_article
+
+    full = {o.message_id: parse_article(lib.store.body(o.message_id) or b"", o.number)
+            for o in overviews if lib.store.has_body(o.message_id)}
+    return list(killfile.score(overviews, "g", NOW, full).scores)
+
+
+def test_a_second_scoring_reads_no_body(lib: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = rules_file(tmp_path, "buy now")
+    expected = uncached(lib, path)
+    assert expected.count(-100) == 7
+    assert score(lib, path) == expected
+    reads = Reads(lib.store, monkeypatch)
+    assert score(lib, path) == expected
+    assert reads.count == 0
+
+
+def test_a_changed_rule_scans_again(lib: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    score(lib, rules_file(tmp_path, "buy now"))
+    changed = rules_file(tmp_path, "hello")
+    reads = Reads(lib.store, monkeypatch)
+    result = score(lib, changed)
+    assert reads.count == 30
+    assert result == uncached(lib, changed)
+    reads.count = 0
+    score(lib, changed)
+    assert reads.count == 0
+
+
+def test_only_a_new_body_is_read(lib: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = rules_file(tmp_path, "buy now")
+    score(lib, path)
+    lib.store.save_body("<32@fake>", b"Subject: s\n\nbuy now\n")
+    reads = Reads(lib.store, monkeypatch)
+    result = score(lib, path)
+    assert reads.count == 1  # the new body
+    assert result == uncached(lib, path) and result[31] == -100
