@@ -14,7 +14,9 @@ from typing import TextIO
 
 from cli.commands import with_library
 from cli.jsonout import write_json
-from cli.posting import NOT_SENT, _read, _say
+from cli.posting import NOT_SENT
+from cli.textout import field, warn
+from nntp.errors import PithError
 from store.config import load_config
 from store.control import Sent, cancel, supersede
 from store.identity import from_address
@@ -32,6 +34,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     supersede_cmd.add_argument("file", type=Path)
     supersede_cmd.add_argument("--json", action="store_true", help="print JSON")
     supersede_cmd.set_defaults(handler=with_library(cmd_supersede))
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise PithError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
 def _me(args: argparse.Namespace) -> str:
@@ -56,15 +65,16 @@ def _report(sent: Sent, what: str, args: argparse.Namespace, out: TextIO) -> int
                     "reply": entry.reply, "why": sent.why}, out, indent=None)
         out.write("\n")
     else:
-        out.write(f"{entry.id:>4}  {entry.state:<10} {entry.message_id}  [{entry.reply or sent.why}]\n")
+        reply = field(entry.reply or sent.why)
+        out.write(f"{entry.id:>4}  {entry.state:<10} {field(entry.message_id)}  [{reply}]\n")
     if entry.state == "sent":
         return 0
     if entry.state == "queued":
         queued = f"{what}: queued as {entry.id}"
         if sent.why.startswith("offline (--offline)"):
-            _say(f"{queued}; `pith outbox flush` sends it")
+            warn(f"{queued}; `pith outbox flush` sends it")
             return 0
-        _say(f"{queued}, not sent: {sent.why or entry.reply}")
+        warn(f"{queued}, not sent: {sent.why or entry.reply}")
         return NOT_SENT
-    _say(f"{what}: the server refused it: {entry.reply} (kept in the outbox)")
+    warn(f"{what}: the server refused it: {entry.reply} (kept in the outbox)")
     return NOT_SENT
