@@ -10,6 +10,7 @@ the score for ``keep = "best"``), so the result never depends on input order.
 from __future__ import annotations
 
 import operator
+from collections import Counter
 import zoneinfo
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
@@ -47,17 +48,18 @@ def starters(facts: Facts, candidates: Sequence[int]) -> set[int]:
     """The candidates that start a thread others replied to: no References, and another author in the thread.
 
     A hiding cap that took such an article would take its whole thread, other
-    people's replies included, out of the reader's view.
+    people's replies included, out of the reader's view. Tens of thousands of
+    articles can be over a cap in a big group, so the passes are C-level maps.
     """
     refs, ids = facts.references, facts.message_ids
-    roots = [i for i in candidates if not any(r != ids[i] for r in refs[i])]
+    roots = [i for i in candidates if not refs[i] or refs[i] == (ids[i],)]
     if not roots:
         return set()
     threads, authors = facts.thread_ids, facts.address_ids
-    who: dict[int, set[int]] = {}
-    for j in facts.members({threads[i] for i in roots}):
-        who.setdefault(threads[j], set()).add(authors[j])
-    return {i for i in roots if who[threads[i]] - {authors[i]}}
+    members = facts.members(set(map(threads.__getitem__, roots)))
+    pairs = set(zip(map(threads.__getitem__, members), map(authors.__getitem__, members)))
+    crowded = {t for t, n in Counter(map(operator.itemgetter(0), pairs)).items() if n > 1}
+    return {i for i in roots if threads[i] in crowded}
 
 
 def _trim(cap: Cap, facts: Facts, scores: Sequence[int], span: int, windows: list[int], full: set[int]) -> list[int]:
