@@ -1,10 +1,12 @@
-"""What a new post, a follow-up or a reply by mail starts with: headers, quoting, signature, warnings.
+"""What a new post, a follow-up or a mail (reply, reply to all, to a list) starts with: headers,
+quoting, signature, warnings.
 
 Pure functions over a decoded :class:`nntp.models.Article` (no textual, no I/O), so
 the rules a newsreader user expects — ``Re:`` once, References grow by the
 parent's Message-ID, Followup-To wins over Newsgroups, ``poster`` means mail,
-``> `` quoting under an attribution line, ``-- `` before the signature — are
-tested without a screen.
+``> `` quoting under an attribution line, ``-- `` before the signature, and mutt's
+recipients (Mail-Reply-To, Reply-To, Mail-Followup-To; me and repeats left out of
+a reply to all) — are tested without a screen.
 """
 
 from __future__ import annotations
