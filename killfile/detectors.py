@@ -4,6 +4,10 @@ pingpong: two authors answering each other, parent to child, more than N times
 in a row — every article of that exchange is tagged.
 dominated: one author wrote more than X% of a thread of at least M articles —
 every article of the thread is tagged.
+
+A thread is the JWZ thread the reader sees (``Facts.thread_ids``): on 1993
+Usenet, where clients trimmed References from the front, judging fragments
+tagged none of talk.politics.misc's real exchanges and dominated threads.
 """
 
 from __future__ import annotations

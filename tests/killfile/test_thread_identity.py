@@ -6,11 +6,15 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from killfile import session
 from killfile.facts import Facts
 from killfile.model import Origin, ThreadRule, UserState
 from killfile.session import explain_text
 from nntp.models import Overview
+from nntp.threads import thread
 from tests.killfile.helpers import NOW, ov, run
 
 
@@ -34,6 +38,17 @@ def test_trimmed_chains_are_one_thread() -> None:
     assert len(set(facts.thread_ids[:10])) == 1 and facts.thread_ids[10] != facts.thread_ids[0]
     assert facts.thread_sizes[facts.thread_ids[0]] == 10
     assert set(facts.thread_keys[:10]) == {mid(1)}  # the root, not the first ID each fragment names
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.lists(st.integers(0, 15), max_size=4)), max_size=25))
+def test_every_jwz_thread_is_one_engine_thread(shapes: list[tuple[int, list[int]]]) -> None:
+    """Whatever the References (trimmed, absent, looping, duplicated IDs), a JWZ tree never spans two threads."""
+    arts = [ov(n, msgid=mid(own), refs=tuple(mid(r) for r in refs)) for n, (own, refs) in enumerate(shapes, 1)]
+    facts = Facts(arts)
+    thread_of = {a.number: t for a, t in zip(arts, facts.thread_ids)}
+    for root in thread(arts):
+        assert len({thread_of[a.number] for a in root.articles()}) == 1
 
 
 def test_pingpong_finds_an_exchange_whose_references_were_trimmed() -> None:
