@@ -114,6 +114,16 @@ class Delivered:
     """Appended to the mbox only because no sendmail was set or found: the mail has not left."""
 
 
+def mail_outcome(to: str, delivered: Delivered) -> str:
+    """One line on where a mail went; an mbox append for want of a sendmail says it plainly."""
+    if delivered.how == "sendmail":
+        return f"mail to {to} handed to sendmail"
+    if delivered.fallback:
+        return (f"mail to {to} NOT sent: no sendmail here, so it was appended to {delivered.where} "
+                "(set [mail] sendmail to send mail)")
+    return f"mail to {to} appended to {delivered.where}"
+
+
 def mail_bytes(fields: list[tuple[str, str]], body: str) -> bytes:
     """A whole RFC 5322 message, built by nntp.compose as articles are (addresses kept in clear)."""
     return build_mail(fields, body)

@@ -253,10 +253,9 @@ def test_the_default_sendmail_is_used_where_it_exists(tmp_path: Path, monkeypatc
 
 def test_an_mbox_append_for_want_of_sendmail_says_the_mail_was_not_sent() -> None:
     from tui import posting
-    from tui.screens.compose import mail_outcome
 
     delivered = posting.deliver(b"To: a@b.c\n\nhi\n", MailConfig())
     assert delivered.how == "mbox" and delivered.fallback
-    assert mail_outcome("a@b.c", delivered).startswith("mail to a@b.c NOT sent: no sendmail here, so it was appended")
+    assert posting.mail_outcome("a@b.c", delivered).startswith("mail to a@b.c NOT sent: no sendmail here, so it was appended")
     chosen = posting.Delivered("mbox", "/x.mbox")
-    assert mail_outcome("a@b.c", chosen) == "mail to a@b.c appended to /x.mbox"
+    assert posting.mail_outcome("a@b.c", chosen) == "mail to a@b.c appended to /x.mbox"

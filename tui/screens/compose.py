@@ -328,7 +328,7 @@ class ComposeScreen(PithScreen):
             self.app.call_from_thread(self._not_sent, f"not sent (draft kept): {exc}")
             return
         self._forget_draft()
-        self.app.call_from_thread(self._done, mail_outcome(to, delivered))
+        self.app.call_from_thread(self._done, posting.mail_outcome(to, delivered))
 
     def _not_sent(self, message: str) -> None:
         self._sending = False
@@ -390,16 +390,6 @@ def _outcome(entry: object, why: str, groups: str) -> str:
         mailto = getattr(entry, "mailto", "")
         return f"this server takes no posts: send it by mail to {mailto or 'the list'} (kept in the outbox: O)"
     return f"queued in the outbox ({why or reply or 'not sent yet'}): it is sent when online (O lists it)"
-
-
-def mail_outcome(to: str, delivered: posting.Delivered) -> str:
-    """One line on where a mail went; an mbox append for want of a sendmail says it plainly."""
-    if delivered.how == "sendmail":
-        return f"mail to {to} handed to sendmail"
-    if delivered.fallback:
-        return (f"mail to {to} NOT sent: no sendmail here, so it was appended to {delivered.where} "
-                "(set [mail] sendmail to send mail)")
-    return f"mail to {to} appended to {delivered.where}"
 
 
 def writing_row(body: str) -> int:
