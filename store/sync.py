@@ -133,6 +133,22 @@ def fetch_bodies(library: Library, group: str, targets: list[tuple[int, str]], o
         progress("bodies", group, len(outcomes), len(targets))
 
 
+def prefetch_bodies(library: Library, group: str, targets: list[tuple[int, str]]) -> int:
+    """The reader's read-ahead: fetch (pipelined) the bodies of ``targets`` not yet cached; -> how many.
+
+    Runs on the session thread between the reader's own requests, never beside
+    them; offline it does nothing, and a failure only means no head start.
+    """
+    if library.offline or not targets:
+        return 0
+    missing = [(n, m) for n, m in targets if not library.store.has_body(m)]
+    if not missing:
+        return 0
+    outcomes: list[str] = []
+    fetch_bodies(library, group, missing, outcomes)
+    return outcomes.count("got")
+
+
 def _store_batch(library: Library, group: str, batch: list[tuple[int, bytes | None]], ids: dict[int, str],
                  outcomes: list[str]) -> None:
     """Store one batch in one transaction; if that fails, article by article, so one bad article is

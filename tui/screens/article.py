@@ -119,6 +119,17 @@ class ArticleScreen(ExportActions, PithScreen):
             self._mark_read_in_store(self.group, self.number)
         self.status.show(f"{len(article.body.splitlines()):,} lines  {article.message_id}")
         self._show_modes()
+        self._read_ahead()
+
+    def _read_ahead(self) -> None:
+        """Ask for the next unread bodies now, on the session thread, so n shows them from the store."""
+        from store.sync import prefetch_bodies
+        from tui.readahead import upcoming_unread
+
+        targets = upcoming_unread(self.thread_list)
+        group = self.group
+        if targets:
+            self.library.send(lambda library: prefetch_bodies(library, group, targets), lambda exc: None)
 
     def load_failed(self, worker: Worker[object], message: str) -> None:
         if worker.group == "article":
