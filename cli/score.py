@@ -22,6 +22,7 @@ from killfile.import_gnus import convert_gnus
 from killfile.import_slrn import convert_slrn
 from killfile.import_tin import convert_tin
 from killfile.result import ScoreTable, verdict_json
+from killfile.suggest_group import suggest_group
 from nntp.article import parse_article
 from nntp.errors import PithError
 from nntp.models import Article, Overview
@@ -62,6 +63,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
             imp.add_argument("--groups", metavar="WILDMAT,...",
                              help="the groups the rules apply to (default: from the file name; all.SCORE: every group)")
         imp.set_defaults(handler=cmd_import)
+    suggest = rsub.add_parser("suggest", help="rules that would help in GROUP, each with its effect on the cached articles")
+    suggest.add_argument("group")
+    suggest.add_argument("--json", action="store_true")
+    suggest.add_argument("--rules", metavar="PATH", help="rule file (default: score.toml in the config dir)")
+    suggest.add_argument("--now", metavar="ISO", help=argparse.SUPPRESS)
+    suggest.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    suggest.set_defaults(handler=with_library(cmd_suggest))
     _action_commands(rsub)
 
 
@@ -240,6 +248,24 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
         sys.stderr.write(f"{field(str(problem))}\n")
     if skipped:
         sys.stderr.write(f"pith: {len(skipped)} item(s) could not be converted (listed above and in the output)\n")
+    return 0
+
+
+# -- suggest --------------------------------------------------------------------------------------
+def cmd_suggest(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    if args.rules and not Path(args.rules).is_file():
+        raise PithError(f"--rules: no such file: {args.rules}")
+    library.enter_group(args.group, progress=_progress(args))  # what is new, stored, as `pith score` does
+    found = suggest_group(library.store, args.group, config_dir(), now_of(args),
+                          Path(args.rules) if args.rules else None)
+    if args.json:
+        _dump({"group": args.group, "suggestions": [s.as_json() for s in found]}, out)
+        return 0
+    for s in found:
+        out.write(f"[{s.proposal.kind}] {field(s.proposal.reason)}\n  effect: {s.effect}\n")
+        out.write("".join(f"    {field(line)}\n" for line in s.proposal.toml.splitlines()) + "\n")
+    out.write(f"{args.group}: {len(found)} suggestion(s); nothing applied (append one to score.toml, "
+              "or accept it in the reader)\n")
     return 0
 
 

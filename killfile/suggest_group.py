@@ -1,0 +1,62 @@
+"""The ``rules suggest`` use case, once for the CLI and the TUI: gather a group's cached
+articles, the reader's read marks, thread kills and rules, and return the suggestions
+(killfile.suggest); ``accept`` appends one to the rule file with a comment. No textual, no rich.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from killfile import actions, session
+from killfile.suggest import Record, Scorer, Suggestion, evaluate, propose
+from nntp.article import parse_article
+from nntp.errors import PithError
+from nntp.models import Article, Overview
+from store.cache import Store
+from store.readstate import ReadState
+
+
+def suggest_group(store: Store, group: str, config_dir: Path, now: datetime,
+                  rules_path: Path | None = None) -> list[Suggestion]:
+    """Suggestions for ``group`` from what is cached; PithError when nothing is."""
+    overviews = store.overviews(group)
+    if not overviews:
+        raise PithError(f"{group}: no cached articles (enter the group first, e.g. `pith threads {group}`)")
+    path = rules_path or config_dir / session.RULES_FILE
+    killfile = session.load(config_dir, rules_path, with_state=True)
+    stored, _ = actions.load_actions(config_dir / actions.ACTIONS)
+    record = Record(overviews, group, ReadState(store.db).read(group),
+                    tuple(a.message_id for a in stored if a.kind == "thread-kill"))
+    full = _cached(store, overviews) if killfile.needs_articles else None
+    scorer = Scorer(_text(path), str(path), killfile.state, now, tuple(killfile.plugins), full)
+    return evaluate(record, scorer, propose(record))
+
+
+def _text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _cached(store: Store, overviews: list[Overview]) -> dict[str, Article]:
+    """Whole articles already stored (never fetched), for rules beyond the overview."""
+    full: dict[str, Article] = {}
+    for ov in overviews:
+        raw = store.body(ov.message_id)
+        if raw is not None:
+            full[ov.message_id] = parse_article(raw, ov.number)
+    return full
+
+
+def accept(rules_path: Path, suggestion: Suggestion, now: datetime) -> None:
+    """Append the suggestion to the rule file, under a comment saying when and what it did then."""
+    p = suggestion.proposal
+    note = (f"\n# accepted {now:%Y-%m-%d %H:%M} UTC from `rules suggest`; "
+            f"on the cached articles then: {suggestion.effect}\n")
+    existing = _text(rules_path)
+    sep = "" if not existing or existing.endswith("\n") else "\n"
+    rules_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(rules_path, "a", encoding="utf-8") as f:
+        f.write(sep + note + p.toml)
