@@ -16,6 +16,7 @@ from functools import cached_property
 from collections import Counter
 
 from nntp.models import Overview
+from nntp.parse import parse_references
 
 from killfile.headers import normalize_address
 from killfile.kernels import codes, columns, counts_over, day_ordinals, indices_in, lookup, thread_codes
@@ -172,7 +173,18 @@ class Facts:
         one thread (``kernels.thread_codes``): detectors, per-thread caps, thread
         kills and plugin fields all use this one identity.
         """
-        return thread_codes(self.references, self.message_ids)
+        return thread_codes(self._linking_references(), self.message_ids)
+
+    def _linking_references(self) -> list[tuple[str, ...]]:
+        """References, plus the IDs of an In-Reply-To the server's OVERVIEW.FMT carries (rare: one C pass to see)."""
+        extras = columns(self.articles, ("extra",))[0]
+        if not any(extras):
+            return self.references
+        out = list(self.references)
+        for i in where(extras):
+            reply_to = next((v for k, v in extras[i] if k.lower() == "in-reply-to"), "")
+            out[i] = (*out[i], *parse_references(reply_to))
+        return out
 
     @cached_property
     def thread_keys(self) -> list[str]:

@@ -51,6 +51,11 @@ def test_every_jwz_thread_is_one_engine_thread(shapes: list[tuple[int, list[int]
         assert len({thread_of[a.number] for a in root.articles()}) == 1
 
 
+def test_an_in_reply_to_in_the_overview_joins_the_thread() -> None:
+    arts = [ov(1), ov(2, extra=(("In-Reply-To", mid(1)),)), ov(3, extra=(("X-Other", mid(1)),))]
+    assert Facts(arts).thread_ids == [0, 0, 1]
+
+
 def test_pingpong_finds_an_exchange_whose_references_were_trimmed() -> None:
     assert tagged(run(trimmed_chain(8)), "pingpong") == set(range(1, 9))
 
