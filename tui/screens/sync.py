@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Log, ProgressBar
 
 from nntp.errors import NoSuchGroup, SourceUnavailable
+from nntp.sanitize import error_line
 from store.library import Library
 from store.readstate import ReadState
 from store.sync import GroupSync, sync_group
@@ -124,7 +125,7 @@ class SyncScreen(PithScreen):
         self.status.show(f"{message.group}: {message.phase} {message.done:,}/{message.expected:,}")
 
     def on_sync_line(self, message: SyncLine) -> None:
-        self.query_one(Log).write_line(message.text)
+        self.query_one(Log).write_line(error_line(message.text))  # server replies inside
         if message.final:
             self.finished = True
             self.query_one(ProgressBar).display = False
