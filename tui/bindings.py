@@ -99,6 +99,7 @@ THREAD_ACTIONS: list[BindingType] = [
     Binding("t", "tag_filter", "Tag filter (+tag -tag)", id="tag-filter", show=False),
     Binding("R", "rules", "Rules and problems", id="rules", show=False),
     Binding("S", "statistics", "Statistics", id="statistics", show=False),
+    Binding("s", "suggest_rules", "Suggest rules", id="suggest-rules", show=False),
     *COMPOSE,
 ]
 """The thread list's article actions: the same ids as ARTICLE_ACTIONS, the killfile ones real here."""

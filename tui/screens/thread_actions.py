@@ -208,6 +208,20 @@ class ThreadActions(_Base):
 
             self.app.push_screen(RulesScreen(killfile))
 
+    def action_suggest_rules(self) -> None:
+        if self.loaded:
+            from tui.screens.suggest import SuggestScreen
+
+            def closed(appended: bool | None) -> None:
+                if appended:
+                    self._rescore_in_worker("rules appended from the suggestions")
+
+            self.app.push_screen(SuggestScreen(self.library, self.group), closed)
+
+    @work(thread=True, group="score", exit_on_error=False)
+    def _rescore_in_worker(self, note: str) -> None:
+        self._rescore(note)
+
     def action_statistics(self) -> None:
         if self.loaded and self.scored is not None:
             from tui.screens.stats import StatsScreen
