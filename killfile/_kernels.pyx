@@ -425,7 +425,7 @@ def thread_codes(list references, list message_ids):
     cdef Py_ssize_t i, k, n = PyList_GET_SIZE(references)
     if PyList_GET_SIZE(message_ids) != n:
         raise ValueError("references and message_ids differ in length")
-    cdef _Forest forest = _Forest(4 * n)
+    cdef _Forest forest = _Forest(n + n // 4)  # own IDs and a few absent ones; grows by doubling
     cdef Py_ssize_t* own = <Py_ssize_t*>malloc(max(n, 1) * sizeof(Py_ssize_t))
     if own is NULL:
         raise MemoryError()
