@@ -87,7 +87,15 @@ def address_key(value: str) -> str:
     characters (raw or shown as ``<U+200B>``) removed, so look-alikes match too.
 
     A value with no address keys as itself, trimmed (a rule may name a bare word).
+    Runs once per distinct author of a group, so the common shapes skip the splitter.
     """
     clean = strip_invisible(value)
+    fast = _KEY_ANGLE.search(clean) or _BARE.match(clean)
+    if fast is not None:
+        return fast.group(1).lower()
     _, address = split_address(clean)
     return (address.strip() or clean.strip()).lower()
+
+
+_KEY_ANGLE = re.compile(r"<([^<>\s\"]+@[^<>\s\"]+)>\s*$")
+"""``...<user@host>`` at the end: all ``address_key`` needs from the common shape."""

@@ -117,6 +117,8 @@ def strip_invisible(value: str) -> str:
     Address matching uses this: ``spam\\u200b@example.org`` and its sanitized
     form ``spam<U+200B>@example.org`` both compare as ``spam@example.org``.
     """
+    if "<U+" not in value and (value.isascii() or not _HIDDEN.search(value)):
+        return value
     if "<U+" in value:
         value = _SHOWN.sub(lambda m: "" if is_invisible(chr(int(m.group(1), 16))) else m.group(), value)
     return value if value.isascii() else _HIDDEN.sub("", value)
