@@ -24,10 +24,11 @@ MAX_PARSED_LENGTH = 1000
 """Longer values are never handed to parseaddr (no real From is that long)."""
 
 _MARKER = r"<(?:U\+[0-9A-F]{4,6}|[0-9A-F]{2})>"
-_ANGLE = re.compile(rf"(.*?)\s*<((?:[^<>\s]|{_MARKER})*)>\s*$", re.DOTALL)
+_ANGLE = re.compile(rf"(.*?)\s*<((?:[^<>\s]|{_MARKER})*+)>\s*$", re.DOTALL)
 """``Name <user@host>``: the name is everything before the last bracketed address."""
-_BARE = re.compile(r"\s*([^<>\s\"()]+@[^<>\s\"()]+)\s*(?:\(([^()]*)\))?\s*$")
-"""``user@host`` or ``user@host (Name)``."""
+_BARE = re.compile(r"\s*([^<>\s\"()@]++@[^<>\s\"()]++)\s*(?:\(([^()]*+)\))?\s*$")
+"""``user@host`` or ``user@host (Name)``. Possessive (``++``) throughout: a 4,000-character
+``a@a@a@...`` From must cost linear time, not a backtracking square."""
 _ANY_ADDRESS = re.compile(r"(?<![^<>\s\"()])[^<>\s\"()@]++@[^<>\s\"()]+")
 """Last resort: the first thing that looks like an address. Starts only at a word's
 start and never backtracks, so a 4,000-character word costs linear time."""
@@ -97,5 +98,5 @@ def address_key(value: str) -> str:
     return (address.strip() or clean.strip()).lower()
 
 
-_KEY_ANGLE = re.compile(r"<([^<>\s\"]+@[^<>\s\"]+)>\s*$")
+_KEY_ANGLE = re.compile(r"<([^<>\s\"@]++@[^<>\s\"]++)>\s*$")
 """``...<user@host>`` at the end: all ``address_key`` needs from the common shape."""

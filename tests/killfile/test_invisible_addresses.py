@@ -80,3 +80,13 @@ def test_split_address_shapes_and_never_raises() -> None:
     for hostile in ("", "<", ">", "\"", "(" * 20 + ")" * 20, "a" * 5000 + "<", "<" * 5000, "\\" * 999):
         name, address = split_address(hostile)
         assert isinstance(name, str) and isinstance(address, str)
+
+
+def test_pathological_froms_cost_linear_time() -> None:
+    import time
+    values = ["a@" * 10_000 + "<", "<" + "a@" * 10_000 + " ", "<" * 10_000 + "@" * 10_000, "x " + "(" * 20_000]
+    start = time.perf_counter()
+    for value in values:
+        address_key.__wrapped__(value)  # type: ignore[attr-defined]
+        split_address.__wrapped__(value)  # type: ignore[attr-defined]
+    assert time.perf_counter() - start < 0.5  # a backtracking square takes tens of seconds here
