@@ -138,7 +138,7 @@ def _legitimate(char: str, before: str, after: str) -> bool:
     """Joiners between two non-ASCII letters or symbols (emoji, Persian, Indic), variation
     selectors after a non-ASCII character or a keycap base, tags after the black flag."""
     if char in _JOINERS:
-        return _visible_non_ascii(before) and _visible_non_ascii(after)
+        return (_visible_non_ascii(before) or before == "\ufe0f") and _visible_non_ascii(after)  # ❤️‍🔥, 🏳️‍🌈
     if "\ufe00" <= char <= "\ufe0f" or "\U000e0100" <= char <= "\U000e01ef":
         return _visible_non_ascii(before) or (before in _KEYCAP_BASES and before != "" and char in "\ufe0e\ufe0f")
     if "\U000e0020" <= char <= "\U000e007f":

@@ -98,7 +98,7 @@ def test_invisible_characters_in_one_line_values_are_shown(char: str) -> None:
 
 def test_legitimate_joiners_and_selectors_stay_and_bodies_keep_them() -> None:
     family, persian, flag, keycap = "👨\u200d👩\u200d👧", "می\u200cخواهم", "🏴\U000e0067\U000e0062\U000e007f", "1\ufe0f\u20e3"
-    for text in (family, persian, flag, keycap, "❤\ufe0f"):
+    for text in (family, persian, flag, keycap, "❤\ufe0f", "🏳\ufe0f\u200d🌈", "👍🏽"):
         assert sanitize_line(f"Subject {text}") == f"Subject {text}"
     assert sanitize_text("a\u200bb\n") == "a\u200bb\n"  # bodies: left alone
     assert sanitize_line("x\u200dy") == "x<U+200D>y" and sanitize_line("a\U000e0061\U000e0062") == "a<U+E0061><U+E0062>"
