@@ -1,44 +1,166 @@
-"""The digest "since the last visit": the best threads among those that grew since the reader was here.
+"""The digest: a group's noise-free front page, the threads most worth reading since the last visit.
 
-``tui.scoring.digest`` ranks every thread; here the threads are first narrowed
-to those holding an article numbered above the high-water mark of the last
-visit (store/visits.py), and ranked by the best score among those new articles,
-so an old high-scoring thread does not crowd out what is new. A first visit, or
-a visit with nothing new, falls back to every thread, and the note says which.
-Pure Python: no textual, no rich.
+Only what the killfile leaves visible counts (killed and hidden articles are not in
+``Scored.rows``). Each thread is ranked by its best score (the reader's own rules and
+watches), the reader's interests (a thread they read in, authors they read, their tags)
+and its activity (articles since the last visit), and its row carries a short reason
+saying why it is there. On a first visit every thread competes; with nothing new since
+the last visit the note says so and the best threads of the last ``RECENT_DAYS`` days
+are shown instead. Pure Python: no textual, no rich.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 
+from killfile.headers import normalize_address
+from killfile.model import UserState
 from store.visits import Visit
-from tui.rows import ThreadRow
-from tui.scoring import DIGEST_SIZE, NORMAL, Scored, digest
+from tui.rows import ThreadRow, display_name
+from tui.scoring import DIGEST_SIZE, NORMAL, Scored
+
+RECENT_DAYS = 7
+REASON_WIDTH = 28
+WATCHED = 1000
+"""A thread watch adds +1000 (thread_watch_score): a best score this high means watched."""
+READ_THREAD, FAVOURITE, OWN_TAG, ACTIVITY_CAP = 10, 5, 10, 20
+"""Rank points: a thread the reader read in, a new article by an author they read (two or more
+of their articles read), one of the reader's own tags; one point per new article, at most 20."""
 
 
-def best_new(scored: Scored, since: int) -> dict[str, int]:
-    """Thread root -> best score among its shown articles numbered above ``since``."""
-    best: dict[str, int] = {}
-    for row in scored.rows:
-        article = row.article
-        if article is None or article.number <= since:
-            continue
-        root = scored.root_of.get(row.message_id)
-        if root is not None:
-            score = scored.scores.get(row.message_id, NORMAL).score
-            best[root] = max(best.get(root, score), score)
-    return best
+@dataclass(frozen=True)
+class Interests:
+    """What the reader showed interest in: read marks, and the tags they set themselves."""
+
+    is_read: Callable[[int], bool] | None = None
+    tags: frozenset[str] = frozenset()
 
 
-def digest_since(scored: Scored, visit: Visit | None, size: int = DIGEST_SIZE) -> tuple[list[ThreadRow], str]:
-    """(the digest rows, one line saying what they are) for a group last visited at ``visit``."""
+def reader_tags(state: UserState | None) -> frozenset[str]:
+    """The tags the reader put on articles and threads (T), not the automatic ones."""
+    if state is None:
+        return frozenset()
+    return frozenset(t for tags in (*state.message_tags.values(), *state.thread_tags.values()) for t in tags)
+
+
+@dataclass
+class _Thread:
+    first: ThreadRow
+    best: int | None = None
+    active: int = 0
+    read_in: bool = False
+    favourite: str = ""
+    tags: set[str] = field(default_factory=set)
+
+
+def digest_since(scored: Scored, visit: Visit | None, interests: Interests | None = None,
+                 size: int = DIGEST_SIZE) -> tuple[list[ThreadRow], str]:
+    """(the digest rows, each with its reason, and one line saying what they are)."""
+    interests = interests or Interests()
     if visit is None:
-        return digest(scored, size), "digest: first visit, so all threads"
-    best = best_new(scored, visit.high)
+        return rank(scored, interests, lambda row: True, size, "articles"), "digest: first visit, so all threads"
     when = datetime.fromtimestamp(visit.visited, timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M")
-    if not best:
-        return digest(scored, size), f"digest: nothing new since your last visit ({when}), so all threads"
-    rows = [row for row in scored.rows if scored.root_of.get(row.message_id) in best]
-    narrowed = Scored(rows, scored.scores, scored.root_of, best=best)
-    return digest(narrowed, size), f"digest since your last visit ({when}): {len(best):,} threads with new articles"
+    fresh = rank(scored, interests, lambda row: row.article is not None and row.article.number > visit.high, size)
+    if fresh:
+        return fresh, f"digest since your last visit ({when}): {len(_active_roots(scored, visit.high)):,} threads with new articles"
+    recent = rank(scored, interests, _recent(scored), size, "recent")
+    return recent, (f"digest: nothing new since your last visit ({when}); "
+                    f"the best threads of the last {RECENT_DAYS} days instead")
+
+
+def rank(scored: Scored, interests: Interests, counts: Callable[[ThreadRow], bool],
+         size: int = DIGEST_SIZE, word: str = "new") -> list[ThreadRow]:
+    """The ``size`` best threads holding an article ``counts`` accepts, each as its first row
+    with the reason in the tree column; ties keep thread order."""
+    threads = _threads(scored, interests, counts, _favourites(scored.rows, interests))
+    order = sorted(threads.values(), key=lambda t: -_points(t, interests))[:size]
+    return [ThreadRow(t.first.article, t.first.message_id, _cell(reason(t, word)), True, 0) for t in order]
+
+
+def _threads(scored: Scored, interests: Interests, counts: Callable[[ThreadRow], bool],
+             favourites: set[str]) -> dict[str, _Thread]:
+    firsts: dict[str, ThreadRow] = {}
+    read_in: set[str] = set()
+    counted: list[tuple[str, ThreadRow]] = []
+    is_read = interests.is_read
+    for row in scored.rows:
+        root = scored.root_of.get(row.message_id)
+        if root is None or row.article is None:
+            continue
+        firsts.setdefault(root, row)
+        if is_read is not None and is_read(row.article.number):
+            read_in.add(root)
+        if counts(row):
+            counted.append((root, row))
+    threads: dict[str, _Thread] = {}
+    for root, row in counted:
+        thread = threads.get(root)
+        if thread is None:
+            thread = threads[root] = _Thread(firsts[root], read_in=root in read_in)
+        _count(thread, row, scored, favourites, interests)
+    return threads
+
+
+def _count(thread: _Thread, row: ThreadRow, scored: Scored, favourites: set[str], interests: Interests) -> None:
+    info = scored.scores.get(row.message_id, NORMAL)
+    thread.best = info.score if thread.best is None else max(thread.best, info.score)
+    thread.active += 1
+    thread.tags.update(t for t in info.tags if t in interests.tags)
+    assert row.article is not None
+    if not thread.favourite and normalize_address(row.article.author) in favourites:
+        thread.favourite = display_name(row.article.author)
+
+
+def _favourites(rows: Iterable[ThreadRow], interests: Interests) -> set[str]:
+    """Authors the reader read two or more articles of (in what the group shows)."""
+    if interests.is_read is None:
+        return set()
+    read = Counter(normalize_address(r.article.author) for r in rows
+                   if r.article is not None and interests.is_read(r.article.number))
+    return {address for address, n in read.items() if n >= 2}
+
+
+def _points(t: _Thread, interests: Interests) -> int:
+    return ((t.best or 0) + min(t.active, ACTIVITY_CAP) + READ_THREAD * t.read_in
+            + FAVOURITE * bool(t.favourite) + OWN_TAG * bool(t.tags))
+
+
+def reason(t: _Thread, word: str = "new") -> str:
+    """Why the thread is in the digest, most telling first: "watched, 5 new, you read in it"."""
+    parts = []
+    best = t.best or 0
+    if best >= WATCHED:
+        parts.append("watched")
+    elif best > 0:
+        parts.append(f"score {best:+d}")
+    if t.tags:
+        parts.append(" ".join(f"#{tag}" for tag in sorted(t.tags)))
+    if t.read_in:
+        parts.append("you read in it")
+    if t.favourite:
+        parts.append(f"by {t.favourite.split()[0]}")
+    parts.append(f"{t.active} {word[:-1] if t.active == 1 and word.endswith('s') else word}")
+    return ", ".join(parts)
+
+
+def _cell(text: str) -> str:
+    """The reason as a fixed-width column before the subject."""
+    clipped = text if len(text) <= REASON_WIDTH else text[:REASON_WIDTH - 1] + "…"
+    return f"{clipped:<{REASON_WIDTH}} │ "
+
+
+def _active_roots(scored: Scored, since: int) -> set[str]:
+    return {scored.root_of[row.message_id] for row in scored.rows
+            if row.article is not None and row.article.number > since and row.message_id in scored.root_of}
+
+
+def _recent(scored: Scored) -> Callable[[ThreadRow], bool]:
+    """Articles of the last RECENT_DAYS days before the newest dated one (undated ones count)."""
+    dates = [row.article.date for row in scored.rows if row.article is not None and row.article.date is not None]
+    if not dates:
+        return lambda row: row.article is not None
+    since = max(dates) - timedelta(days=RECENT_DAYS)
+    return lambda row: row.article is not None and (row.article.date is None or row.article.date >= since)

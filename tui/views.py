@@ -17,7 +17,7 @@ from tui.rows import ThreadRow, display_name
 
 VIEWS = ("threaded", "date", "author", "digest")
 VIEW_TITLES = {"threaded": "threaded", "date": "flat by date", "author": "grouped by author",
-               "digest": "digest: top threads by score"}
+               "digest": "digest: the threads worth reading, and why"}
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 

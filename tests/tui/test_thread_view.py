@@ -88,7 +88,7 @@ async def test_views_cycle_and_the_status_line_says_which(make_app: MakeApp) -> 
         assert len(threads.rows) == len({row.article.author for row in threads.all_rows})
         await pilot.press("o")
         await settle(pilot)
-        assert screen.view == "digest" and "digest: top threads by score" in screen_text(app)
+        assert screen.view == "digest" and "digest: the threads worth reading, and why" in screen_text(app)
         assert len(threads.rows) == 3 and all(row.depth == 0 for row in threads.rows)  # one row per thread
         await pilot.press("o")
         await settle(pilot)

@@ -24,7 +24,7 @@ from nntp.models import Overview
 from nntp.threads import thread
 from tui.backend import cancellable
 from tui.bindings import EXPORT, NAVIGATION, THREAD_ACTIONS, UNREAD_ONLY
-from tui.digest import digest_since
+from tui.digest import Interests, digest_since, reader_tags
 from tui.messages import ArticlesPosted, LoadPhase, LoadProgress, ProvisionalReady, Rescored, ThreadsReady, ViewReady
 from tui.rows import ThreadRow
 from tui.readmarks import ReadMarks, begin_reading
@@ -240,7 +240,10 @@ class ThreadsScreen(ReadingActions, ThreadActions, ThreadExportActions, PithScre
     def _arrange(self, view: str, threaded: list[ThreadRow]) -> None:
         scored, note = self.scored, ""
         if view == "digest" and scored is not None:
-            rows, note = digest_since(scored, self.last_visit)
+            killfile = self.app.killfile  # type: ignore[attr-defined]
+            interests = Interests(self.marks.is_read if self.marks is not None else None,
+                                  reader_tags(killfile.state if killfile is not None else None))
+            rows, note = digest_since(scored, self.last_visit, interests)
         else:
             rows = arrange(self._unread_rows(threaded) if self.unread_only else threaded, view)
         if not get_current_worker().is_cancelled:
