@@ -115,18 +115,26 @@ def queue_overviews(db: sqlite3.Connection, grp: str, first: int, last: int) -> 
     db.execute("INSERT INTO search_pending VALUES (?,?,?)", (grp, first, last))
 
 
-def pending(db: sqlite3.Connection) -> int:
-    """Queued ranges not yet indexed."""
-    return int(db.execute("SELECT COUNT(*) FROM search_pending").fetchone()[0])
+def pending(db: sqlite3.Connection, bodies: bool = True) -> int:
+    """Queued ranges not yet indexed (and, with ``bodies``, bodies synced but not yet indexed: store/bodyindex.py)."""
+    from store import bodyindex  # late: it imports this module
+
+    ranges = int(db.execute("SELECT COUNT(*) FROM search_pending").fetchone()[0])
+    return ranges + (bodyindex.pending(db) if bodies else 0)
 
 
-def catch_up(db: sqlite3.Connection, ranges: int | None = None) -> int:
-    """Index queued ranges (all, or the first ``ranges``); returns how many remain. Caller holds the transaction."""
+def catch_up(db: sqlite3.Connection, ranges: int | None = None, bodies: bool = True) -> int:
+    """Index queued ranges (all, or the first ``ranges``) and then, with ``bodies``, queued bodies (all,
+    or BODIES_PER_RANGE per range); returns how many remain. Caller holds the transaction."""
+    from store import bodyindex
+
     sql = "SELECT rowid, grp, first, last FROM search_pending ORDER BY rowid"
     for rowid, grp, first, last in db.execute(sql + (f" LIMIT {int(ranges)}" if ranges else "")).fetchall():
         index_overviews(db, grp, first, last)
         db.execute("DELETE FROM search_pending WHERE rowid=?", (rowid,))
-    return pending(db)
+    if bodies:
+        bodyindex.catch_up(db, ranges * bodyindex.BODIES_PER_RANGE if ranges else None)
+    return pending(db, bodies)
 
 
 def index_body(db: sqlite3.Connection, message_id: str, text: str) -> None:

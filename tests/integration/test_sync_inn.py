@@ -104,8 +104,10 @@ def check_consistent(path: Path) -> dict[str, int]:
         assert db.execute("SELECT COUNT(*) FROM search_fts").fetchone()[0] == docs
         assert db.execute("SELECT COUNT(*) FROM search_doc d WHERE NOT EXISTS (SELECT 1 FROM overview o "
                           "WHERE o.message_id = d.message_id)").fetchone()[0] == 0
+        queued = ("AND NOT EXISTS (SELECT 1 FROM search_pending_bodies p WHERE p.message_id = b.message_id)"
+                  if db.execute("SELECT 1 FROM sqlite_master WHERE name='search_pending_bodies'").fetchone() else "")
         assert db.execute("SELECT COUNT(*) FROM bodies b WHERE NOT EXISTS (SELECT 1 FROM search_doc d "
-                          "WHERE d.message_id = b.message_id AND d.has_body = 1)").fetchone()[0] == 0
+                          f"WHERE d.message_id = b.message_id AND d.has_body = 1) {queued}").fetchone()[0] == 0
         return dict(db.execute("SELECT grp, COUNT(*) FROM overview GROUP BY grp").fetchall())
     finally:
         db.close()

@@ -1,0 +1,295 @@
+"""Bodies at wire speed (issue 16): pith against a bare pipelining socket, side by side, in one run.
+
+Starts a private INN2 (tests/integration/inn_server.py: the 20 Newsgroups corpus, and the
+linux-media list sample from ../shared/corpus as list.linux-media, as inn-up.sh --with-list
+does), then prints, per group:
+
+- a bare socket: GROUP, then BODY for every article, 100 commands in flight (the floor);
+- ``pith sync GROUP --bodies`` as a command (process start, overviews, bodies, search index),
+  and its bodies phase alone (overviews already stored), in-process;
+- next-unread latency: the next unread article ready (from the store) after the reader's
+  read-ahead, against a cold fetch of one article (a round trip);
+- re-entering the group with a Body rule (second entry: results cached) against without one,
+  and the first entry with it (every body scanned);
+- the store file before and after ``pith expire --max-size 1M``.
+
+Figures only, no pass/fail (targets: sync within 2x of the socket, next-unread < 50 ms, Body-rule
+re-entry within 1.5x, the file after expire <= 30% of before).
+
+    .venv/bin/python bench/body_bench.py [--groups talk.politics.misc list.linux-media] [--no-list]
+
+Needs root (INN runs as news) and ../shared/corpus.
+"""
+
+from __future__ import annotations
+
+import argparse
+import lzma
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+from datetime import datetime, timezone
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+LIST_GROUP = "list.linux-media"
+LIST_MBOX = REPO.parent / "shared" / "corpus" / "linux-media-2018-08_2019-03.mbox.xz"
+BODY_RULE = '[[rule]]\nname = "patches"\nscore = -10\nall = [{ header = "Body", regex = "(?m)^Signed-off-by: .*kernel" }]\n'
+PLAIN_RULE = '[[rule]]\nname = "re"\nscore = -10\nall = [{ header = "Subject", contains = "zzzz-no-such" }]\n'
+
+
+# -- the server ------------------------------------------------------------------
+def list_articles(path: Path) -> list[bytes]:
+    """The list's mails as news articles, the way inn-up.sh --with-list feeds them."""
+    data = lzma.open(path, "rb").read()
+    mails = re.split(rb"(?m)^From mboxrd@z Thu Jan  1 00:00:00 1970\n", data)[1:]
+    drop = re.compile(rb"(?i)^(newsgroups|path|xref|lines|control|also-control|supersedes|approved|distribution|followup-to):")
+    seen: set[bytes] = set()
+    out = []
+    for mail in mails:
+        mail = re.sub(rb"(?m)^>(>*From )", rb"\1", mail)
+        mail = mail[:-1] if mail.endswith(b"\n\n") else mail
+        head, _, body = mail.partition(b"\n\n")
+        fields = [f for f in re.split(rb"\n(?![ \t])", head) if not drop.match(f)]
+        ids = [re.search(rb"<[^>\s]+>", f) for f in fields if f.lower().startswith(b"message-id:")]
+        if not ids or ids[0] is None or ids[0].group(0) in seen:
+            continue
+        seen.add(ids[0].group(0))
+        fields = [f for f in fields if not f.lower().startswith(b"message-id:")] + [b"Message-ID: " + ids[0].group(0)]
+        if not any(f.lower().startswith(b"references:") for f in fields):
+            reply = next((re.search(rb"<[^>\s]+>", f) for f in fields if f.lower().startswith(b"in-reply-to:")), None)
+            if reply:
+                fields.append(b"References: " + reply.group(0))
+        art = b"\n".join([b"Path: vger.kernel.org!not-for-mail", b"Newsgroups: " + LIST_GROUP.encode(), *fields])
+        out.append(art + b"\n\n" + body + (b"" if body.endswith(b"\n") else b"\n"))
+    return out
+
+
+def start_inn(with_list: bool) -> object:
+    from tests.integration.inn_server import start_server
+
+    server = start_server()
+    if with_list and LIST_MBOX.is_file():
+        server.ctlinnd("newgroup", LIST_GROUP, "y", "pith")
+        server.rnews(list_articles(LIST_MBOX))
+        server.ctlinnd("flush", "", check=False)
+    return server
+
+
+# -- phases --------------------------------------------------------------------------
+class _Wire:
+    """A bare NNTP socket, raw or with COMPRESS DEFLATE (RFC 8054), reading lines and blocks."""
+
+    def __init__(self, host: str, port: int, compress: bool) -> None:
+        self.sock = socket.create_connection((host, port))
+        self.buf = bytearray()
+        self.inflate = self.deflate = None
+        self.line()
+        if compress:
+            self.send(b"COMPRESS DEFLATE\r\n")
+            if not self.line().startswith(b"206"):
+                raise RuntimeError("the server refused COMPRESS")
+            self.inflate = zlib.decompressobj(-15)
+            self.deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
+
+    def send(self, data: bytes) -> None:
+        if self.deflate is not None:
+            data = self.deflate.compress(data) + self.deflate.flush(zlib.Z_SYNC_FLUSH)
+        self.sock.sendall(data)
+
+    def _fill(self) -> None:
+        data = self.sock.recv(1 << 16)
+        if not data:
+            raise EOFError("server closed")
+        self.buf += self.inflate.decompress(data) if self.inflate is not None else data
+
+    def line(self) -> bytes:
+        while (end := self.buf.find(b"\r\n")) < 0:
+            self._fill()
+        line = bytes(self.buf[:end])
+        del self.buf[: end + 2]
+        return line
+
+    def block(self) -> int:
+        searched = 0
+        while (end := self.buf.find(b"\r\n.\r\n", max(0, searched - 4))) < 0:
+            searched = len(self.buf)
+            self._fill()
+        del self.buf[: end + 5]
+        return end
+
+
+def bare_socket(host: str, port: int, group: str, compress: bool = False, window: int = 100) -> tuple[float, int, int]:
+    """(seconds, bodies, bytes): GROUP, then BODY low..high, ``window`` in flight, blocks read whole."""
+    t0 = time.perf_counter()
+    wire = _Wire(host, port, compress)
+    wire.send(f"GROUP {group}\r\n".encode())
+    _, _, low, high, _ = wire.line().split(maxsplit=4)
+    numbers = list(range(int(low), int(high) + 1))
+    sent = got = size = 0
+    while got < len(numbers):
+        if sent - got <= window // 2 and sent < len(numbers):
+            batch = numbers[sent : sent + window - (sent - got)]
+            wire.send(b"".join(b"BODY %d\r\n" % n for n in batch))
+            sent += len(batch)
+        status = wire.line()
+        got += 1
+        if status.startswith(b"222"):
+            size += wire.block()
+    wire.send(b"QUIT\r\n")
+    wire.sock.close()
+    return time.perf_counter() - t0, len(numbers), size
+
+
+def write_config(data: Path, host: str, port: int, rules: str = "") -> None:
+    """A config with the server twice, COMPRESS on (pith's default) and off; ``rules`` as score.toml."""
+    config = data / "config" / "pith"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "config.toml").write_text(
+        f'[servers.z]\nhost = "{host}"\nport = {port}\ncompress = true\n\n'
+        f'[servers.plain]\nhost = "{host}"\nport = {port}\ncompress = false\n')
+    (config / "score.toml").write_text(rules)
+
+
+def pith_command(address: str, data: Path, *argv: str) -> tuple[float, str]:
+    env = {**os.environ, "XDG_DATA_HOME": str(data), "XDG_CONFIG_HOME": str(data / "config"),
+           "XDG_STATE_HOME": str(data / "state"), "XDG_CACHE_HOME": str(data / "cache")}
+    t0 = time.perf_counter()
+    done = subprocess.run([sys.executable, str(REPO / "main.py"), "--server", address, *argv],
+                          cwd=REPO, env=env, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise RuntimeError(f"pith {' '.join(argv)}: exit {done.returncode}: {done.stderr[-500:]}")
+    return time.perf_counter() - t0, done.stdout.strip()
+
+
+def library_for(address: str, path: Path, compress: bool = False):  # noqa: ANN201 - a Library
+    from nntp.client import NNTPClient, ServerAddress
+    from nntp.connect import ConnectOptions
+    from nntp.resilient import ResilientSource
+    from store.cache import Store
+    from store.library import Library
+
+    parsed = ServerAddress.parse(address)
+    return Library(Store(path), lambda: ResilientSource(lambda: NNTPClient(parsed, options=ConnectOptions(timeout=30, compress=compress)),
+                                                        parsed.identity))
+
+
+def bodies_phase(address: str, group: str, tmp: Path) -> float:
+    """Overviews stored first; then only the bodies phase of sync, timed."""
+    from store.sync import fetch_bodies
+
+    lib = library_for(address, tmp / f"bodies-{group}.sqlite3")
+    try:
+        lib.fetch_overviews(group)
+        targets = lib.store.missing_bodies(group)
+        outcomes: list[str] = []
+        t0 = time.perf_counter()
+        fetch_bodies(lib, group, targets, outcomes)
+        return time.perf_counter() - t0
+    finally:
+        lib.close()
+
+
+def next_unread(address: str, group: str, tmp: Path, rounds: int = 20) -> tuple[float, float]:
+    """(median ms to the next article after the read-ahead, median ms for a cold fetch of one)."""
+    from store.sync import prefetch_bodies
+
+    lib = library_for(address, tmp / f"next-{group}.sqlite3")
+    try:
+        lib.fetch_overviews(group)
+        rows = lib.store.missing_bodies(group)
+        far = rows[len(rows) // 2 :]  # never read ahead
+        warm, cold = [], []
+        for k in range(rounds):
+            t0 = time.perf_counter()
+            lib.article(group, far[k][0])  # not read ahead: a round trip
+            cold.append(time.perf_counter() - t0)
+            prefetch_bodies(lib, group, rows[5 * k + 1 : 5 * k + 5])  # what the pager asks for once it shows one
+            t0 = time.perf_counter()
+            lib.article(group, rows[5 * k + 1][0])  # n
+            warm.append(time.perf_counter() - t0)
+        return sorted(warm)[len(warm) // 2] * 1000, sorted(cold)[len(cold) // 2] * 1000
+    finally:
+        lib.close()
+
+
+def threads_entry(data: Path, host: str, port: int, group: str, rules: str) -> float:
+    """Seconds of ``pith --offline threads GROUP`` (enter, score, thread, print) with these rules."""
+    write_config(data, host, port, rules)
+    return pith_command("plain", data, "--offline", "threads", group, "--quiet")[0]
+
+
+def store_file(data: Path) -> Path:
+    return next((data / "pith" / "servers").glob("*.sqlite3"))
+
+
+def disk(path: Path) -> int:
+    from store.vacuum import disk_size
+
+    return disk_size(path)
+
+
+# -- the run --------------------------------------------------------------------------
+def bench_group(host: str, port: int, group: str, tmp: Path) -> None:
+    address = f"{host}:{port}"
+    sock_s, count, size = bare_socket(host, port, group)
+    sockz_s = bare_socket(host, port, group, compress=True)[0]
+    data, dataz = tmp / f"data-{group}", tmp / f"dataz-{group}"
+    write_config(data, host, port)
+    write_config(dataz, host, port)
+    sync_s, said = pith_command("plain", data, "sync", group, "--bodies", "--quiet")
+    syncz_s, _ = pith_command("z", dataz, "sync", group, "--bodies", "--quiet")
+    phase_s = bodies_phase(address, group, tmp)
+    print(f"\n{group}: {count:,} articles, {size / 1e6:.1f} MB of bodies")
+    print(f"  bare socket, BODY x100 in flight            {sock_s:7.2f} s")
+    print(f"  pith sync --bodies, whole command           {sync_s:7.2f} s  ({sync_s / sock_s:.1f}x)   [{said}]")
+    print(f"  pith bodies phase alone (in-process)        {phase_s:7.2f} s  ({phase_s / sock_s:.1f}x)")
+    print(f"  with COMPRESS DEFLATE: bare socket          {sockz_s:7.2f} s")
+    print(f"  with COMPRESS DEFLATE: pith sync --bodies   {syncz_s:7.2f} s  ({syncz_s / sockz_s:.1f}x)")
+    warm, cold = next_unread(address, group, tmp)
+    print(f"  next unread after the read-ahead            {warm:7.1f} ms   (not read ahead, a round trip: {cold:.1f} ms)")
+    plain = min(threads_entry(data, host, port, group, PLAIN_RULE) for _ in range(3))
+    first = threads_entry(data, host, port, group, BODY_RULE)
+    again = min(threads_entry(data, host, port, group, BODY_RULE) for _ in range(3))
+    print(f"  pith threads, no Body rule                  {plain:7.2f} s")
+    print(f"  pith threads, Body rule, first entry        {first:7.2f} s  ({first / plain:.1f}x)")
+    print(f"  pith threads, Body rule, re-entry           {again:7.2f} s  ({again / plain:.2f}x)")
+    stored = store_file(data)
+    search_s, _ = pith_command("plain", data, "--offline", "search", "the", "--limit", "1")  # the bodies get indexed
+    print(f"  first search (indexes the synced bodies)    {search_s:7.2f} s")
+    before = disk(stored)
+    _, said = pith_command("plain", data, "expire", "--max-size", "1M")
+    after = disk(stored)
+    print(f"  store before / after expire --max-size 1M   {before / 1e6:7.1f} MB -> {after / 1e6:.1f} MB "
+          f"({100 * after / before:.0f}%)   [{said.splitlines()[-1]}]")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--groups", nargs="*", default=["talk.politics.misc", LIST_GROUP])
+    parser.add_argument("--no-list", action="store_true", help="skip loading the linux-media list")
+    args = parser.parse_args()
+    with_list = LIST_GROUP in args.groups and not args.no_list
+    server = start_inn(with_list)
+    try:
+        print(f"INN on {server.address}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")  # type: ignore[attr-defined]
+        with tempfile.TemporaryDirectory(prefix="pith-body-bench-") as tmp:
+            for group in args.groups:
+                if group == LIST_GROUP and not with_list:
+                    continue
+                bench_group(server.host, server.port, group, Path(tmp))  # type: ignore[attr-defined]
+        print(f"\nload average at the end {os.getloadavg()[0]:.1f}")
+    finally:
+        server.stop()  # type: ignore[attr-defined]
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
