@@ -65,7 +65,8 @@ def digest_since(scored: Scored, visit: Visit | None, interests: Interests | Non
     when = datetime.fromtimestamp(visit.visited, timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M")
     fresh = rank(scored, interests, lambda row: row.article is not None and row.article.number > visit.high, size)
     if fresh:
-        return fresh, f"digest since your last visit ({when}): {len(_active_roots(scored, visit.high)):,} threads with new articles"
+        grew = len(_active_roots(scored, visit.high))
+        return fresh, f"digest since your last visit ({when}): {grew:,} threads with new articles"
     recent = rank(scored, interests, _recent(scored), size, "recent")
     return recent, (f"digest: nothing new since your last visit ({when}); "
                     f"the best threads of the last {RECENT_DAYS} days instead")

@@ -130,7 +130,8 @@ RULES = '[[rule]]\nname = "weather"\nscore = -5\nall = [{ header = "Subject", co
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(groups(), st.sampled_from(["", RULES]))
-def test_every_stated_effect_is_what_scoring_with_the_rule_does(case, rules_text: str) -> None:  # type: ignore[no-untyped-def]
+def test_every_stated_effect_is_what_scoring_with_the_rule_does(  # type: ignore[no-untyped-def]
+        case, rules_text: str) -> None:
     import killfile.suggest as suggest
     arts, read, killed = case
     old = (suggest.CAP_DAYS, suggest.PINGPONG_REPLIES, suggest.DOMINATED_MIN, suggest.NEVER_READ_MIN,
