@@ -68,3 +68,20 @@ def test_a_small_old_store_switches_when_opened(tmp_path: Path) -> None:
     store = Store(path)
     assert store.db.execute("PRAGMA auto_vacuum").fetchone()[0] == INCREMENTAL
     store.close()
+
+
+def test_pith_expire_says_how_much_it_freed(tmp_path: Path, monkeypatch: object, capsys: object) -> None:
+    import main
+    from store.cache import store_path
+
+    data = tmp_path / "data"
+    monkeypatch.setenv("XDG_DATA_HOME", str(data))  # type: ignore[attr-defined]
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # type: ignore[attr-defined]
+    path = store_path(data / "pith", "127.0.0.1:1")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    filled_store(path).close()
+    code = main.main(["--server", "127.0.0.1:1", "--offline", "expire", "--max-size", "1M"])
+    out = capsys.readouterr().out  # type: ignore[attr-defined]
+    assert code == 0
+    last = out.splitlines()[-1]
+    assert last.startswith("freed ") and "; store now " in last and last.split(";")[0].endswith("MiB"), last
