@@ -20,6 +20,14 @@ from store.readstate import ReadState
 def suggest_group(store: Store, group: str, config_dir: Path, now: datetime,
                   rules_path: Path | None = None) -> list[Suggestion]:
     """Suggestions for ``group`` from what is cached; PithError when nothing is."""
+    record, scorer = gather(store, group, config_dir, now, rules_path)
+    return evaluate(record, scorer, propose(record))
+
+
+def gather(store: Store, group: str, config_dir: Path, now: datetime,
+           rules_path: Path | None = None) -> tuple[Record, Scorer]:
+    """Everything suggestions are drawn from, read from the store and the config dir (the part
+    that must run where the store lives; proposing and scoring can run anywhere)."""
     overviews = store.overviews(group)
     if not overviews:
         raise PithError(f"{group}: no cached articles (enter the group first, e.g. `pith threads {group}`)")
@@ -29,8 +37,7 @@ def suggest_group(store: Store, group: str, config_dir: Path, now: datetime,
     record = Record(overviews, group, ReadState(store.db).read(group),
                     tuple(a.message_id for a in stored if a.kind == "thread-kill"))
     full = _cached(store, overviews) if killfile.needs_articles else None
-    scorer = Scorer(_text(path), str(path), killfile.state, now, tuple(killfile.plugins), full)
-    return evaluate(record, scorer, propose(record))
+    return record, Scorer(_text(path), str(path), killfile.state, now, tuple(killfile.plugins), full)
 
 
 def _text(path: Path) -> str:

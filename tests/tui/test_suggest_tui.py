@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from store.config import Config
 from store.paths import config_dir
 from tests.killfile.test_suggest import mbox_of, noisy_group
 from tests.tui.conftest import SIZE, screen_text, settle
 from tui.app import PithApp
+from tui.screens.help import HelpScreen
 from tui.screens.suggest import SuggestScreen
 from tui.screens.threads import ThreadsScreen
 
@@ -45,3 +47,19 @@ async def test_suggestions_screen_accepts_only_on_yes(make_app: MakeApp, tmp_pat
         await settle(pilot)
         assert isinstance(app.screen, ThreadsScreen)
         assert "Taxes are theft" not in screen_text(app)  # the accepted thread kill now applies
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        listed = app.screen.help_text().plain
+        assert "Suggest rules" in listed and "suggest-rules" in listed
+
+
+async def test_the_key_is_rebindable(make_app: MakeApp, tmp_path: Path) -> None:
+    box = tmp_path / "talk.mbox"
+    box.write_bytes(mbox_of(noisy_group()))
+    app = make_app(mbox=box, start_group="talk.test", config=Config(keys={"suggest-rules": "ctrl+g"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert isinstance(app.screen, SuggestScreen)

@@ -17,8 +17,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from killfile import session
-from killfile.suggest import Suggestion
-from killfile.suggest_group import accept, suggest_group
+from killfile.suggest import Suggestion, evaluate, propose
+from killfile.suggest_group import accept, gather
 from nntp.errors import PithError
 from store.paths import config_dir
 from tui.widgets.plain_text import PlainText
@@ -74,13 +74,13 @@ class SuggestScreen(Screen[bool]):
     @work(thread=True, group="suggest", exit_on_error=False)
     def _load(self) -> None:
         now = datetime.now(timezone.utc)
-        try:
-            found = self.library.call(lambda lib: suggest_group(lib.store, self.group, config_dir(), now),
-                                      local=True)
+        try:  # the store is read on its session thread; proposing and scoring run here
+            record, scorer = self.library.call(lambda lib: gather(lib.store, self.group, config_dir(), now),
+                                               local=True)
         except PithError as exc:
             self.app.call_from_thread(self._say, str(exc))
             return
-        self.app.call_from_thread(self._show, found)
+        self.app.call_from_thread(self._show, evaluate(record, scorer, propose(record)))
 
     def _say(self, text: str) -> None:
         self.query_one("#suggestions-text", PlainText).update(text)
