@@ -14,7 +14,7 @@ from collections import Counter
 import zoneinfo
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
-from itertools import repeat
+from itertools import compress, repeat
 
 from killfile.facts import Facts
 from killfile.kernels import as_list, beyond, counts_over, indices_in
@@ -51,8 +51,7 @@ def starters(facts: Facts, candidates: Sequence[int]) -> set[int]:
     people's replies included, out of the reader's view. Tens of thousands of
     articles can be over a cap in a big group, so the passes are C-level maps.
     """
-    refs, ids = facts.references, facts.message_ids
-    roots = [i for i in candidates if not refs[i] or refs[i] == (ids[i],)]
+    roots = list(compress(candidates, map(operator.not_, map(facts.references.__getitem__, candidates))))
     if not roots:
         return set()
     threads, authors = facts.thread_ids, facts.address_ids
