@@ -26,11 +26,14 @@ from cli.stale import is_stale, mark_stale
 FAST_DEPTH = 100
 """Containers nested at most this deep go through the C encoder (far from its recursion limit)."""
 _FLUSH = 1 << 16
-_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
 
 
 def _escape(match: re.Match[str]) -> str:
-    return f"\\u{ord(match.group()):04x}"
+    code = ord(match.group())
+    if 0xD800 <= code <= 0xDFFF:  # a lone surrogate (an undecodable byte): no encoder takes it
+        return "\\ufffd"
+    return f"\\u{code:04x}"
 
 
 def safe(text: str) -> str:

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import sys
 from pathlib import Path
 from typing import TextIO
 
 from cli.commands import with_library
 from cli.jsonout import write_json
+from cli.textout import warn
 from nntp.compose import check_article, split_article
 from nntp.errors import PithError, SourceUnavailable
 from store.control import finish_own
@@ -154,7 +154,7 @@ def _flush(library: Library, outbox: Outbox, args: argparse.Namespace, out: Text
 
 
 def _say(line: str) -> None:
-    sys.stderr.write(f"pith: {line}\n")
+    warn(line)  # carries the server's reply text: one sanitized line
 
 
 def _show_entries(entries: list[OutboxEntry], args: argparse.Namespace, out: TextIO) -> None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nntp.errors import PostRefused, SourceUnavailable
+from nntp.parse import utf8_or_latin1
 
 if TYPE_CHECKING:
     from store.library import Library
@@ -112,6 +113,8 @@ class Outbox:
             return self.db.execute("DELETE FROM outbox WHERE id=?", (entry_id,)).rowcount > 0
 
     def _record(self, entry_id: int, state: str, reply: str, mailto: str = "") -> None:
+        """Store what the server said; its undecodable bytes (surrogates) are read as UTF-8 or Latin-1."""
+        reply, mailto = _as_text(reply), _as_text(mailto)
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
             self.db.execute("UPDATE outbox SET state=?, reply=?, mailto=?, attempts=attempts+1 WHERE id=?",
@@ -221,3 +224,8 @@ class Drafts:
         text = "".join(f"{k}: {v}\n" for k, v in headers.items()) + "\n" + body
         with private_umask():  # a draft is private until posted
             path.write_text(text, encoding="utf-8")
+
+
+def _as_text(reply: str) -> str:
+    """A server line as nntplib hands it (surrogate-escaped bytes) as text SQLite can store."""
+    return utf8_or_latin1(reply.encode("utf-8", "surrogateescape"))
