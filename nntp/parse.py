@@ -24,6 +24,7 @@ STANDARD_FORMAT: tuple[str, ...] = (
 """RFC 3977 section 8.4: the seven fields every OVER line starts with."""
 
 _MSGID = re.compile(r"<[^<>\s]+>")
+_WHOLE_MSGID = re.compile(r"<[^<>\s\x00-\x1f\x7f-\x9f]+>")
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 _FAST_DATE = re.compile(
@@ -38,6 +39,11 @@ _ZONES = {
 _DAYS_BEFORE_MONTH = (0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
 _DAYS_IN_MONTH = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _UTC = timezone.utc
+
+
+def is_message_id(value: str) -> bool:
+    """Whether ``value`` is one ``<...>`` with no space or control inside (worth asking a server for)."""
+    return _WHOLE_MSGID.fullmatch(value) is not None
 
 
 def parse_overview_format(lines: list[str]) -> tuple[str, ...]:

@@ -30,6 +30,7 @@ from nntp.article import parse_article
 from nntp.errors import (NoSuchArticle, NoSuchGroup, PithError, RemoteProtocolError, SecurityFailure,
                          SourceUnavailable)
 from nntp.models import Article, GroupInfo, Overview, OverviewBatch, RawOverviews
+from nntp.parse import is_message_id
 from nntp.prefetch import Prefetch
 from nntp.sanitize import error_line
 from nntp.source import NewsSource, ProgressCallback
@@ -370,6 +371,8 @@ class Library:
     # -- articles --------------------------------------------------------
     def article(self, name: str, key: int | str) -> Article:
         """An article by number or <message-id>: from the body cache, else the source."""
+        if isinstance(key, str) and not is_message_id(key):
+            raise NoSuchArticle(f"{name}: {key!r} is not an article number or a <message-id>")
         message_id = key if isinstance(key, str) else self.store.message_id_for(name, key)
         number = key if isinstance(key, int) else self.store.number_for(name, key)
         if message_id:

@@ -175,3 +175,12 @@ def test_a_server_refusal_is_a_line_on_stderr_and_status_1(tmp_path: Path,
         code, out, err = run(capsys, "--server", server.address, "post", str(article(tmp_path, "g")), "--json")
     assert code == NOT_DONE and json.loads(out)[0]["state"] == "refused"
     assert "the server refused it: 441" in err and err.count("\n") == 1
+
+
+def test_a_malformed_message_id_is_an_input_error_asked_of_no_server(capsys: pytest.CaptureFixture[str]) -> None:
+    """An id with a control character or a space is refused before any server sees it (INN's 501 was exit 1)."""
+    port = closed_port()  # nothing listens: asking would fail with exit 1, not 2
+    for bad in ("<\x1b[2J@example.org>", "<a b@example.org>", "no-brackets@example.org"):
+        code, out, err = run(capsys, "--server", f"127.0.0.1:{port}", "article", "g", bad)
+        assert code == USAGE, (bad, err)
+        assert "\x1b" not in err and "is not an article number or a <message-id>" in err
