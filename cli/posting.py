@@ -23,6 +23,7 @@ from cli.textout import warn
 from nntp.compose import check_article, split_article
 from nntp.errors import PithError, SourceUnavailable
 from store.control import finish_own
+from store.listroute import list_address
 from store.library import Library
 from store.outbox import Outbox, OutboxEntry, send_queued
 
@@ -93,8 +94,22 @@ def _checked_article(library: Library, path: Path, raw: bytes) -> tuple[bytes, s
     for group in groups or [""]:
         refusal = library.posting_refusal(group)
         if refusal:
-            raise PithError(f"{path}: not posted: posting is not allowed here: {refusal}")
+            raise PithError(f"{path}: not posted: posting is not allowed here: {refusal}{_mail_hint(library, group)}")
     return finish_own(fields, body)  # with a Cancel-Lock: `pith cancel` works later
+
+
+def _mail_hint(library: Library, group: str) -> str:
+    """Where a read-only list mirror's list takes mail (its description names it, as lore's do)."""
+    if not group:
+        return ""
+    info = library.store.group(group)
+    if info is not None and not info.description and not library.offline:
+        try:
+            library.groups()  # the descriptions come with the full list (LIST NEWSGROUPS)
+        except PithError:
+            return ""
+    address = list_address(library, group)
+    return f"; {group} is a mailing list: mail it to {address}" if address else ""
 
 
 def _send(library: Library) -> tuple[list[OutboxEntry], str]:

@@ -75,15 +75,18 @@ def test_a_latin1_article_reads_with_its_real_characters(pi_server: Any, capsys:
     assert "\ufffd" not in article["body"]
 
 
-def test_post_learns_the_list_address_from_440_mailto(pi_server: Any, tmp_path: Path,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_post_to_the_mirror_is_refused_up_front_naming_the_list(pi_server: Any, tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """The mirror greets 201: nothing is queued (exit 2), and the refusal says where the mail goes."""
     path = tmp_path / "patch.txt"
     path.write_text(f"From: José Pérez <jose@example.org>\nNewsgroups: {GROUP}\nSubject: [PATCH] media: fix\n\n"
                     "Signed-off-by: José Pérez <jose@example.org>\n", encoding="utf-8")
     code = main.main(["--server", pi_server.address, "post", str(path), "--json"])
-    entry = json.loads(capsys.readouterr().out)[0]
-    assert code == 1 and entry["state"] == "needs-mail"
-    assert entry["mailto"] == LIST_ADDRESS and entry["reply"].startswith("440 mailto:")
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert "posting is not allowed here" in err and f"mail it to {LIST_ADDRESS}" in err
+    assert main.main(["--server", pi_server.address, "outbox", "list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
 
 
 def test_the_client_selects_the_group_before_post(pi_server: Any) -> None:
