@@ -18,6 +18,7 @@ from nntp.sanitize import sanitize_text
 from nntp.threads import ThreadNode, thread
 from store import export
 from store.library import Library
+from store.readstate import ReadState
 
 
 def _dump(data: Any, out: TextIO) -> None:
@@ -111,7 +112,10 @@ def cmd_groups(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     groups = library.groups(refresh=True)
     new = library.new_groups()
     if args.json:
-        _dump([{**group_json(g), "new": g.name in new} for g in groups], out)
+        state = ReadState(library.store.db)
+        subscribed = set(state.subscribed())
+        _dump([{**group_json(g, g.name in subscribed, state.unread_count(g)), "new": g.name in new}
+               for g in groups], out)
         return 0
     width = max((len(g.name) for g in groups), default=10)
     for g in groups:
@@ -129,7 +133,8 @@ def cmd_threads(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         warn(f"{args.group}: skipped {load.skipped} malformed overview line(s)")
     table = score_overviews(library, args, load.overviews)
     if args.json:
-        _dump(scored_threads([thread_json(r) for r in roots], table, args.all), out)
+        read = ReadState(library.store.db).read(args.group)
+        _dump(scored_threads([thread_json(r, read) for r in roots], table, args.all), out)
         return 0
     hidden = set() if args.all else {a.number for i, a in enumerate(table.articles) if not table.visible(i)}
     for root in roots:

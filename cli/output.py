@@ -6,10 +6,12 @@ from typing import Any
 
 from nntp.models import Article, GroupInfo, Overview
 from nntp.threads import ThreadNode
+from store.ranges import RangeSet
 
 
-def group_json(group: GroupInfo) -> dict[str, Any]:
-    return {
+def group_json(group: GroupInfo, subscribed: bool | None = None, unread: int | None = None) -> dict[str, Any]:
+    """One group; ``subscribed`` and ``unread`` (this server's read state) when given."""
+    data: dict[str, Any] = {
         "name": group.name,
         "count": group.count,
         "low": group.low,
@@ -17,6 +19,11 @@ def group_json(group: GroupInfo) -> dict[str, Any]:
         "posting": group.posting,
         "description": group.description,
     }
+    if subscribed is not None:
+        data["subscribed"] = subscribed
+    if unread is not None:
+        data["unread"] = unread
+    return data
 
 
 def overview_json(article: Overview | None) -> dict[str, Any]:
@@ -34,23 +41,29 @@ def overview_json(article: Overview | None) -> dict[str, Any]:
     }
 
 
-def thread_json(root: ThreadNode) -> dict[str, Any]:
-    """A root node with nested ``children``; built without recursion (any depth)."""
-    out = _node(root)
+def thread_json(root: ThreadNode, read: RangeSet | None = None) -> dict[str, Any]:
+    """A root node with nested ``children``; built without recursion (any depth).
+
+    With ``read`` (the group's read marks) each node says ``"read": true/false``
+    (null for a missing article), so a script sees what the reader would show as new.
+    """
+    out = _node(root, read)
     stack = [(root, out)]
     while stack:
         node, data = stack.pop()
         for child in node.children:
-            child_data = _node(child)
+            child_data = _node(child, read)
             data["children"].append(child_data)
             stack.append((child, child_data))
     return out
 
 
-def _node(node: ThreadNode) -> dict[str, Any]:
+def _node(node: ThreadNode, read: RangeSet | None) -> dict[str, Any]:
     data = overview_json(node.article)
     if node.article is None:
         data["message_id"] = node.message_id
+    if read is not None:
+        data["read"] = None if node.article is None else node.article.number in read
     data["children"] = []
     return data
 

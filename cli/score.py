@@ -179,7 +179,10 @@ def cmd_score(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         i = table.index_of(args.explain.strip())
         if i is None:
             raise PithError(f"{args.group}: no article {args.explain} in the group")
-        out.write(session.explain_text(table, i))
+        if args.json:
+            _dump(explain_json(table, i), out)
+        else:
+            out.write(session.explain_text(table, i))
         return 0
     if args.json:
         _dump([verdict_json(v) for v in table.verdicts()], out)
@@ -191,6 +194,23 @@ def cmd_score(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     counts = table.counts()
     out.write("  ".join(f"{k}: {n}" for k, n in counts.items()) + "\n")
     return 0
+
+
+def explain_json(table: ScoreTable, i: int) -> dict[str, Any]:
+    """``score --explain --json``: the verdict's fields plus the whole story as data.
+
+    The same facts as ``session.explain_text``: every entry that applied (with its
+    kind, note and the state it forces), the thresholds and the notes.
+    """
+    article, verdict = table.articles[i], table.verdict(i)
+    data = verdict_json(verdict)
+    data["matched"] = [{"rule": m.rule, "source": m.source, "delta": m.delta, "kind": m.kind,
+                        "note": m.note or None, "force": m.force or None} for m in verdict.matched]
+    limits = table.limits
+    data.update(group=table.group, subject=article.subject, **{"from": article.author},
+                limits={"kill": limits.kill, "hide": limits.hide, "read": limits.read, "high": limits.high},
+                notes=[*verdict.notes, *table.notes])
+    return data
 
 
 # -- rules check / try ----------------------------------------------------------------
@@ -367,7 +387,7 @@ def _annotate(node: dict[str, Any], table: ScoreTable, i: int | None) -> None:
 
 
 def _as_placeholder(node: dict[str, Any]) -> None:
-    for key in ("number", "subject", "from", "date", "score", "state"):
+    for key in ("number", "subject", "from", "date", "score", "state", "read"):
         node[key] = None
     for key in ("lines", "bytes", "references"):
         node.pop(key, None)
