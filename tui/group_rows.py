@@ -55,6 +55,29 @@ def group_listing(library: Library, groups: list[GroupInfo]) -> GroupListing:
     return GroupListing(ordered, unread, frozenset(subscribed), frozenset(library.new_groups()))
 
 
+def shown_groups(listing: GroupListing, show_all: bool, keep: frozenset[str] = frozenset()) -> list[GroupInfo]:
+    """The rows of the group list: every group, or (the default, as in slrn and tin) the subscribed
+    ones, the new ones (announced, so the reader can subscribe) and ``keep`` (rows already on show,
+    so unsubscribing or reading a new group does not pull the row from under the cursor).
+
+    A reader with no subscriptions at all sees every group: a first start must not be empty.
+    """
+    if show_all or not listing.subscribed:
+        return list(listing.groups)
+    wanted = listing.subscribed | listing.new | keep
+    return [group for group in listing.groups if group.name in wanted]
+
+
+def new_groups_notice(listing: GroupListing, limit: int = 5) -> str:
+    """"3 new groups: a, b, c" (the first ``limit`` names, in list order), or "" when none are new."""
+    names = [group.name for group in listing.groups if group.name in listing.new]
+    if not names:
+        return ""
+    more = f" and {len(names) - limit:,} more" if len(names) > limit else ""
+    plural = "s" if len(names) > 1 else ""
+    return f"{len(names):,} new group{plural} since the last visit: {', '.join(names[:limit])}{more}"
+
+
 def catch_up_group(library: Library, group: GroupInfo) -> int:
     """Mark everything up to the group's high-water mark read; -> how many were unread (session thread)."""
     state = ReadState(library.store.db)

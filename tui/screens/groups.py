@@ -5,6 +5,10 @@ what was just read shows at once. ``c`` catches up the group under the cursor
 after a y/n question; ``s`` / ``u`` subscribe and unsubscribe (subscribed groups come first, in
 .newsrc order: a group new to the read state goes to the end); ``g`` narrows the list to names holding what is typed;
 ``Y`` syncs the subscribed groups for offline reading (the sync screen).
+
+Only the subscribed groups (and new ones, announced on the status line) are listed
+until ``L`` (slrn's key; ``y`` is tin's) shows every group; a reader with no
+subscriptions sees every group. A line over the rows labels the columns.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
 from nntp.errors import SourceUnavailable
@@ -22,7 +26,7 @@ from nntp.models import GroupInfo
 from store.library import Library
 from store.readstate import ReadState
 from tui.bindings import CATCH_UP
-from tui.group_rows import GroupListing, catch_up_group, group_listing
+from tui.group_rows import GroupListing, catch_up_group, group_listing, new_groups_notice
 from tui.keymap import keys_for
 from tui.messages import GroupsLoaded
 from tui.screens.base import PithScreen
@@ -36,6 +40,10 @@ from tui.widgets.status_line import StatusLine
 class GroupsScreen(PithScreen):
     """Group list; Enter opens the group under the cursor."""
 
+    DEFAULT_CSS = """
+    #group-columns { height: 1; color: $text-muted; text-style: bold; }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "app.quit", "Quit", id="quit"),
         Binding("R", "refresh_groups", "Refresh", id="refresh-groups"),
@@ -45,10 +53,12 @@ class GroupsScreen(PithScreen):
         Binding("g", "filter_groups", "Filter by name", id="filter-groups", show=False),
         Binding("escape", "clear_filter", "Clear the name filter", id="clear-group-filter", show=False),
         Binding("Y", "sync_groups", "Sync", id="sync-groups", show=False),
+        Binding("L,y", "toggle_all_groups", "All groups / subscribed", id="toggle-all-groups", show=False),
     ]
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield Static(id="group-columns", markup=False)
         yield GroupList(id="groups")
         yield Input(placeholder="filter: part of a group name (Enter keeps it, Escape clears it)",
                     id="group-filter")
@@ -106,14 +116,27 @@ class GroupsScreen(PithScreen):
         self.group_list.set_groups(message.listing or message.groups)
         self._show_count()
         problems = list(getattr(self.app, "problems", []))
+        fresh = new_groups_notice(self.group_list.listing)
         if message.warning:
             self.report_error(message.warning)
         elif problems and self.status.message.startswith("loading"):
             many = len(problems) > 1
             self.status.show_error(f"{len(problems)} problem{'s' if many else ''} "
                                    f"(? lists {'them' if many else 'it'}): {problems[0]}")
+        elif fresh:
+            self.status.show(f"{fresh} (N; {keys_for(self.app, 'subscribe')} subscribes)")
         elif self.status.message.startswith("loading"):
             self.status.show("")  # the count is on the right
+
+    # -- which groups (L / y, as in slrn and tin) --------------------------------
+    def action_toggle_all_groups(self) -> None:
+        groups = self.group_list
+        if not groups.listing.subscribed:
+            self.status.show("no subscribed groups yet, so every group is listed")
+            return
+        groups.set_show_all(not groups.show_all)
+        self._show_count()
+        self.status.show("every group of the server" if groups.show_all else "subscribed and new groups only")
 
     # -- catching up -------------------------------------------------------
     def action_catch_up(self) -> None:
@@ -191,9 +214,16 @@ class GroupsScreen(PithScreen):
             self.group_list.focus()
 
     def _show_count(self) -> None:
-        shown, total = len(self.group_list.groups), len(self.group_list.listing.groups)
-        text = self.group_list.filter_text
-        self.status.set_counts(f"{shown:,} of {total:,} groups matching {text!r}" if text else f"{total:,} groups")
+        groups = self.group_list
+        self.query_one("#group-columns", Static).update(groups.column_header())
+        shown, total, viewed = len(groups.groups), len(groups.listing.groups), len(groups.viewed)
+        text = groups.filter_text
+        if text:
+            self.status.set_counts(f"{shown:,} of {viewed:,} groups matching {text!r}")
+        elif viewed < total:
+            self.status.set_counts(f"{viewed:,} of {total:,} groups ({keys_for(self.app, 'toggle-all-groups')}: all)")
+        else:
+            self.status.set_counts(f"{total:,} groups")
 
     @on(LineList.Selected, "#groups")
     def _open_group(self, event: LineList.Selected) -> None:

@@ -4,7 +4,9 @@ carry 50,000 groups).
 Flags, as slrn and tin show them: ``N`` a group new since an earlier visit, ``U``
 a group the reader is not subscribed to (only once there are subscriptions, so a
 fresh reader's list is not a wall of U). A name filter narrows the rows without
-touching the groups underneath.
+touching the groups underneath. By default only the subscribed groups (and new ones) are rows;
+``show_all`` lists every group (slrn's ``L``, tin's ``y``). ``column_header`` labels the columns
+for the line above the rows.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from rich.text import Text
 
 from nntp.models import GroupInfo
 from nntp.sanitize import sanitize_line
-from tui.group_rows import GroupListing
+from tui.group_rows import GroupListing, shown_groups
 from tui.widgets.line_list import LineList
 
 NAME_MAX = 40
@@ -43,6 +45,10 @@ class GroupList(LineList):
         self.groups: list[GroupInfo] = []
         """The rows on show: every group, or those whose name holds ``filter_text``."""
         self.filter_text = ""
+        self.show_all = False
+        """Every group of the source, not only the subscribed (and new) ones."""
+        self._kept: frozenset[str] = frozenset()
+        """Rows of the subscribed view already on show: they stay until the view is switched."""
         self._name_width = 20
 
     @property
@@ -59,6 +65,17 @@ class GroupList(LineList):
         self._name_width = min(NAME_MAX, max((len(sanitize_line(g.name)) for g in self.listing.groups), default=20))
         self._apply_filter()
 
+    def set_show_all(self, show_all: bool) -> None:
+        """Switch between every group and the subscribed (and new) ones; the rows kept are forgotten."""
+        self.show_all = show_all
+        self._kept = frozenset()
+        self._apply_filter()
+
+    @property
+    def viewed(self) -> list[GroupInfo]:
+        """The groups of the current view (all, or subscribed and new), before the name filter."""
+        return shown_groups(self.listing, self.show_all, self._kept)
+
     def set_filter(self, text: str) -> None:
         """Show only groups whose name contains ``text`` (case-blind); "" shows all."""
         self.filter_text = text.strip()
@@ -67,8 +84,10 @@ class GroupList(LineList):
     def _apply_filter(self) -> None:
         previous = self.current.name if self.current else None
         needle = self.filter_text.casefold()
-        groups = self.listing.groups
-        self.groups = [g for g in groups if needle in g.name.casefold()] if needle else list(groups)
+        groups = self.viewed
+        if not self.show_all:
+            self._kept = frozenset(group.name for group in groups)
+        self.groups = [g for g in groups if needle in g.name.casefold()] if needle else groups
         names = [g.name for g in self.groups]
         self.rows_changed(names.index(previous) if previous in names else 0)
 
@@ -83,6 +102,11 @@ class GroupList(LineList):
         new = "N" if group.name in listing.new else " "
         unsubscribed = "U" if listing.subscribed and group.name not in listing.subscribed else " "
         return (new + unsubscribed).ljust(FLAGS_WIDTH)
+
+    def column_header(self) -> str:
+        """The labels over the columns, aligned with ``render_row`` (the line above the rows)."""
+        name = "group"[:self._name_width].ljust(self._name_width)
+        return f"{'':{FLAGS_WIDTH}}{'unread':>{UNREAD_WIDTH}}  {name}{'total':>{COUNT_WIDTH}}  description"
 
     def render_row(self, index: int, width: int) -> Text:
         group = self.groups[index]
