@@ -82,3 +82,22 @@ def display_name(author: str) -> str:
 def format_date(date: datetime | None) -> str:
     """YYYY-MM-DD in local time; blank when the Date header was unparseable."""
     return date.astimezone().strftime("%Y-%m-%d") if date is not None else ""
+
+
+def cursor_after(old: list[ThreadRow], here: int, new: list[ThreadRow], fallback: str | None = None) -> int:
+    """Where the cursor goes in ``new`` when the list it was on (``old``, at ``here``) is replaced.
+
+    The same article if it is still listed; else ``fallback`` (a thread root, when switching
+    views); else the first later row of ``old`` still listed (a kill or plonk took the row away,
+    so the reader goes on to the next one, as in slrn and tin); else the nearest earlier one.
+    """
+    if not new:
+        return 0
+    where = {row.message_id: index for index, row in enumerate(new)}
+    if 0 <= here < len(old) and old[here].message_id in where:
+        return where[old[here].message_id]
+    if fallback is not None and fallback in where:
+        return where[fallback]
+    later = (where[row.message_id] for row in old[here + 1:] if row.message_id in where)
+    earlier = (where[row.message_id] for row in reversed(old[:max(0, here)]) if row.message_id in where)
+    return next(later, next(earlier, 0))

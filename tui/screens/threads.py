@@ -26,7 +26,7 @@ from tui.backend import cancellable
 from tui.bindings import EXPORT, NAVIGATION, THREAD_ACTIONS, UNREAD_ONLY
 from tui.digest import Interests, digest_since, reader_tags
 from tui.messages import ArticlesPosted, LoadPhase, LoadProgress, ProvisionalReady, Rescored, ThreadsReady, ViewReady
-from tui.rows import ThreadRow
+from tui.rows import ThreadRow, cursor_after
 from tui.readmarks import ReadMarks, begin_reading
 from tui.scoring import Filter, Scored, hidden_root, score_group
 from tui.screens.article import ArticleScreen
@@ -261,17 +261,15 @@ class ThreadsScreen(ReadingActions, ThreadActions, ThreadExportActions, PithScre
         self._switch_view(message.view, message.rows)
 
     def _switch_view(self, view: str, rows: list[ThreadRow], note: str = "") -> None:
-        current = self.thread_list.current
-        self.view = view
+        current, old = self.thread_list.current, self.thread_list.all_rows
+        here = self.thread_list.current_index if current is not None else 0
+        same_view, self.view = self.view == view, view
         scored = self.scored
         self.thread_list.set_rows(rows, scores=scored.scores if scored else None,
                                   hidden=scored.hidden if scored else None)
-        if current is not None:
-            root = self.scored.root_of.get(current.message_id) if self.scored else None
-            index = next((i for i, row in enumerate(rows) if row.message_id == current.message_id), None)
-            if index is None and root is not None:
-                index = next((i for i, row in enumerate(rows) if row.message_id == root), None)
-            self.thread_list.show_row(index or 0)
+        if current is not None:  # the same article, else (same view) the next row still listed
+            root = None if same_view or scored is None else scored.root_of.get(current.message_id)
+            self.thread_list.show_row(cursor_after(old, here, rows, root))
         if view == "digest" and self.digest_note:
             note = note or self.digest_note  # what the digest holds says more than the group summary
         text = note or f"{self._summary} · {VIEW_TITLES[view]}"
