@@ -31,16 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="pith",
         description="A terminal newsreader. With no command, `pith` is `pith read`.",
     )
-    parser.add_argument("--server", metavar="SERVER",
-                        help="a [servers.NAME] from config.toml, HOST[:PORT], nntp://HOST:PORT or "
-                             "nntps://HOST:PORT (default: $NNTPSERVER, then default_server)")
-    parser.add_argument("--archive", metavar="PATH", action="append",
-                        help="read a list archive (mbox, .gz/.xz, Maildir, pipermail dir) instead of a server (repeatable)")
-    parser.add_argument("--offline", action="store_true", help="use only what is cached locally")
-    parser.add_argument("--timeout", type=float, default=None,
-                        help="seconds any command may wait for the server (default 30, or the config's)")
-    parser.add_argument("--config", metavar="PATH", help="config file (default: the user config dir's config.toml)")
-    parser.add_argument("--verbose", action="store_true", help="report bytes on the wire and compression")
+    add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     read = sub.add_parser("read", help="open the reader (optionally straight into a group or article)")
@@ -51,7 +42,45 @@ def build_parser() -> argparse.ArgumentParser:
 
     for module_name in COMMAND_MODULES:
         importlib.import_module(module_name).add_commands(sub)
+    _global_options_everywhere(parser)
     return parser
+
+
+def add_global_options(parser: argparse.ArgumentParser, suppress: bool = False) -> None:
+    """--server, --archive, --offline, --timeout, --config, --verbose.
+
+    Added to every subcommand too (``suppress``: no default there), so that
+    ``pith threads G --server X`` works as ``pith --server X threads G`` does; a
+    subcommand's parser without defaults never clobbers what was given before it.
+    """
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if suppress else value
+
+    parser.add_argument("--server", metavar="SERVER", default=default(None),
+                        help="a [servers.NAME] from config.toml, HOST[:PORT], nntp://HOST:PORT or "
+                             "nntps://HOST:PORT (default: $NNTPSERVER and $NNTPPORT, then default_server, "
+                             "then /etc/nntpserver)")
+    parser.add_argument("--archive", metavar="PATH", action="append", default=default(None),
+                        help="read a list archive (mbox, .gz/.xz, Maildir, pipermail dir) instead of a server (repeatable)")
+    parser.add_argument("--offline", action="store_true", default=default(False),
+                        help="use only what is cached locally")
+    parser.add_argument("--timeout", type=float, default=default(None),
+                        help="seconds any command may wait for the server (default 30, or the config's)")
+    parser.add_argument("--config", metavar="PATH", default=default(None),
+                        help="config file (default: the user config dir's config.toml)")
+    parser.add_argument("--verbose", action="store_true", default=default(False),
+                        help="report bytes on the wire and compression")
+
+
+def _global_options_everywhere(parser: argparse.ArgumentParser) -> None:
+    """Every subcommand (and sub-subcommand, as ``rules check``) also takes the global options."""
+    stack = [parser]
+    while stack:
+        for action in stack.pop()._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for child in dict.fromkeys(action.choices.values()):  # aliases share a parser
+                    add_global_options(child, suppress=True)
+                    stack.append(child)
 
 
 def run_command(args: argparse.Namespace) -> int:

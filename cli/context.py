@@ -7,7 +7,8 @@ import math
 import os
 from collections.abc import Callable
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from nntp.client import NNTPClient, ServerAddress
 from nntp.connect import ConnectOptions
@@ -59,20 +60,57 @@ class Endpoint:
         return ResilientSource(lambda: NNTPClient(self.address, options=self.options), self.address.identity)
 
 
+NNTPSERVER_FILE = Path("/etc/nntpserver")
+"""The system's news server, as slrn and tin read it; a module global so tests can point it elsewhere."""
+
+
 def resolve_server(args: argparse.Namespace) -> Endpoint:
-    """--server (a config entry name or an address), then $NNTPSERVER, then default_server."""
+    """--server (a config entry name or an address), then $NNTPSERVER, then default_server,
+    then /etc/nntpserver; $NNTPPORT (tin's) is the port of an address that names none."""
     config = load_config(getattr(args, "config", None))
     wanted = (getattr(args, "server", None) or "").strip()
     if wanted and wanted in config.servers:
         return _from_entry(config.servers[wanted], args)
     wanted = wanted or os.environ.get("NNTPSERVER", "").strip()
-    if wanted:
-        address = ServerAddress.parse(wanted)
-        return Endpoint(address, ConnectOptions(tls=address.tls, timeout=_timeout(args, 30.0)))
-    if config.default_server:
+    if not wanted and config.default_server:
         return _from_entry(config.servers[config.default_server], args)
+    wanted = wanted or system_server()
+    if wanted:
+        address = address_with_env_port(wanted)
+        return Endpoint(address, ConnectOptions(tls=address.tls, timeout=_timeout(args, 30.0)))
     raise PithError("no server given: use --server HOST[:PORT] or NAME from config.toml, "
-                    "or set NNTPSERVER (or try `pith demo`)")
+                    f"or set NNTPSERVER, or write one in {NNTPSERVER_FILE} (or try `pith demo`)")
+
+
+def system_server() -> str:
+    """The first line of /etc/nntpserver that is not blank or a # comment; "" when there is none."""
+    try:
+        text = NNTPSERVER_FILE.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return ""
+    except OSError as exc:
+        raise PithError(f"{NNTPSERVER_FILE}: cannot read: {exc.strerror or exc}") from None
+    lines = (line.strip() for line in text.splitlines())
+    return next((line for line in lines if line and not line.startswith("#")), "")
+
+
+def address_with_env_port(text: str) -> ServerAddress:
+    """``text`` as an address; when it names no port, $NNTPPORT's (as tin does) if set."""
+    address = ServerAddress.parse(text)
+    port = os.environ.get("NNTPPORT", "").strip()
+    if not port or _names_port(text):
+        return address
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise PithError(f"NNTPPORT: not a port number: {port[:40]!r}")
+    return replace(address, port=int(port))
+
+
+def _names_port(text: str) -> bool:
+    """Whether an address (host, host:port, [v6]:port, scheme://...) spells out its port."""
+    host = text.strip().split("://", 1)[-1].rstrip("/")
+    if host.startswith("["):
+        return "]:" in host
+    return host.count(":") == 1
 
 
 def _from_entry(entry: ServerConfig, args: argparse.Namespace) -> Endpoint:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import io
 import ipaddress
-import netrc
 import os
 import socket
 import ssl
@@ -20,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nntp.authinfo import read_authinfo
 from nntp.compress import CountingSocketIO, DeflateSocketIO, WireStats
 from nntp.deadline import ReplyDeadline, read_line
 from nntp.errors import (
@@ -216,12 +216,17 @@ def _tls_connect(host: str, port: int, options: ConnectOptions, where: str) -> n
     return conn
 
 
-def find_credentials(host: str, options: ConnectOptions) -> tuple[str, str] | None:
-    """Entry first, then ~/.netrc and ~/.authinfo, then the prompt callback."""
+def find_credentials(host: str, options: ConnectOptions, port: int | None = None,
+                     problems: list[str] | None = None) -> tuple[str, str] | None:
+    """Entry first, then ~/.netrc and ~/.authinfo, then the prompt callback.
+
+    What could not be read in those files goes to ``problems`` (file:line: why), so
+    a failed login can say why a file that was there did not help.
+    """
     if options.user and options.password:
         return options.user, options.password
     for name in (".netrc", ".authinfo"):
-        found = netrc_entry(Path.home() / name, host, options.netrc_default)
+        found = netrc_entry(Path.home() / name, host, options.netrc_default, port, problems)
         if found and found[2] is not None and (not options.user or found[0] == options.user):
             return found[0] or options.user, found[2]
     if options.credentials is not None:
@@ -229,29 +234,29 @@ def find_credentials(host: str, options: ConnectOptions) -> tuple[str, str] | No
     return None
 
 
-def netrc_entry(path: Path, host: str, use_default: bool) -> tuple[str, str, str] | None:
+def netrc_entry(path: Path, host: str, use_default: bool, port: int | None = None,
+                problems: list[str] | None = None) -> tuple[str, str, str | None] | None:
     """The ``machine host`` entry of a netrc file; its ``default`` entry only when the server opts in.
 
     netrc's own lookup falls back to ``default``, which would hand that password to
-    any server that answers 480, so the fallback is taken here only on request.
+    any server that answers 480, so the fallback is taken here only on request. The
+    file is read by nntp.authinfo (Gnus' ``port``/``force`` tokens, quoted values).
     """
-    try:
-        parsed = netrc.netrc(str(path)) if path.exists() else None
-    except (netrc.NetrcParseError, OSError):
-        return None
-    if parsed is None:
-        return None
-    if host in parsed.hosts:
-        return parsed.hosts[host]
-    return parsed.hosts.get("default") if use_default else None
+    parsed = read_authinfo(path)
+    if problems is not None:
+        problems.extend(parsed.problems)
+    entry = parsed.lookup(host, port, use_default)
+    return None if entry is None else (entry.login, "", entry.password)
 
 
 def authenticate(conn: nntplib.NNTP, host: str, where: str, options: ConnectOptions) -> None:
     """AUTHINFO USER/PASS, refusing clear text off loopback unless allowed."""
-    found = find_credentials(host, options)
+    problems: list[str] = []
+    found = find_credentials(host, options, getattr(conn, "port", None), problems)
     if found is None:
+        unread = f"; {problems[0]}" if problems else ""
         raise AuthenticationFailed(f"{where}: the server wants a login and no credentials are configured "
-                                   f"(user/password in config.toml, ~/.netrc or ~/.authinfo)")
+                                   f"(user/password in config.toml, ~/.netrc or ~/.authinfo){unread}")
     user, password = found
     encrypted = options.tls in ("implicit", "starttls")
     if not encrypted and not is_loopback(host) and not options.allow_plaintext_auth:

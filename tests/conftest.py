@@ -24,6 +24,8 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         path.mkdir(parents=True)
         monkeypatch.setenv(f"XDG_{name}_HOME", str(path))
     monkeypatch.delenv("NNTPSERVER", raising=False)
+    monkeypatch.delenv("NNTPPORT", raising=False)
+    monkeypatch.setattr("cli.context.NNTPSERVER_FILE", tmp_path / "no-etc-nntpserver")  # never the host's
     monkeypatch.setattr("tui.posting.DEFAULT_SENDMAIL", str(tmp_path / "no-sendmail"))  # never the host's MTA
 
 
