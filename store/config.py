@@ -87,6 +87,26 @@ class MailConfig:
     """The mbox replies are appended to when no sendmail is set (default: outgoing.mbox in the data dir)."""
 
 
+DEFAULT_HEADERS = ("From", "Subject", "Date", "Newsgroups", "Followup-To", "Reply-To", "Cc", "Organization")
+
+
+@dataclass(frozen=True)
+class ArticleConfig:
+    """``[article]``: what the pager shows above the body."""
+
+    headers: tuple[str, ...] = DEFAULT_HEADERS
+    """Header names, in display order; each is shown when the article has it (H shows them all)."""
+
+
+@dataclass(frozen=True)
+class ReadingConfig:
+    """``[reading]``: read marks that follow from the killfile."""
+
+    mark_killed_read: bool = True
+    """Articles the killfile kills are marked read when a group is scored (entering it, ``pith threads``,
+    ``pith score``), as slrn and tin do, so the unread counts say what is left to read."""
+
+
 @dataclass(frozen=True)
 class Config:
     """The whole file."""
@@ -104,14 +124,18 @@ class Config:
     """Python filter modules for the killfile (paths)."""
     compose: ComposeConfig = field(default_factory=ComposeConfig)
     mail: MailConfig = field(default_factory=MailConfig)
+    article: ArticleConfig = field(default_factory=ArticleConfig)
+    reading: ReadingConfig = field(default_factory=ReadingConfig)
 
 
 _TOP_KEYS = {"default_server": str, "servers": dict, "keys": dict, "ui": dict, "killfile": dict,
-             "compose": dict, "mail": dict}
+             "compose": dict, "mail": dict, "article": dict, "reading": dict}
 _COMPOSE_KEYS = {"from": str, "signature_file": str, "attribution": str, "editor": str}
 _MAIL_KEYS = {"sendmail": str, "mbox": str}
 _UI_KEYS = {"theme": str}
+_ARTICLE_KEYS = {"headers": list}
 _KILLFILE_KEYS = {"plugins": list}
+_READING_KEYS = {"mark_killed_read": bool}
 
 
 def default_config_path() -> Path:
@@ -163,9 +187,26 @@ def _build(path: Path, text: str, data: dict[str, Any]) -> Config:
     _check_keys(where, "compose.", compose, _COMPOSE_KEYS)
     mail = data.get("mail") or {}
     _check_keys(where, "mail.", mail, _MAIL_KEYS)
+    reading = data.get("reading") or {}
+    _check_keys(where, "reading.", reading, _READING_KEYS)
     return Config(path, default, servers, dict(keys), ui.get("theme", ""), tuple(killfile.get("plugins", ())),
                   compose=ComposeConfig(**{("from_address" if k == "from" else k): v for k, v in compose.items()}),
-                  mail=MailConfig(**mail))
+                  mail=MailConfig(**mail), article=_article(where, data.get("article") or {}),
+                  reading=ReadingConfig(**reading))
+
+
+_HEADER_NAME = re.compile(r"[!-9;-~]{1,76}")
+"""A header field name (RFC 5322: printable ASCII but the colon)."""
+
+
+def _article(where: _Locator, table: dict[str, Any]) -> ArticleConfig:
+    """``[article] headers = ["From", ...]``: a list of header names, each checked."""
+    _check_keys(where, "article.", table, _ARTICLE_KEYS)
+    headers = table.get("headers", DEFAULT_HEADERS)
+    for name in headers:
+        if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
+            raise where.error("article.headers", f"must list header names such as \"Reply-To\", not {name!r:.60}")
+    return ArticleConfig(tuple(headers))
 
 
 def _server(where: _Locator, name: str, entry: dict[str, Any]) -> ServerConfig:

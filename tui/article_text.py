@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 
 from nntp.sanitize import sanitize_text
+from store.config import DEFAULT_HEADERS
 from tui.diff_text import diff_roles
 
 Span = tuple[str, str]
@@ -28,7 +29,9 @@ TAB_SIZE = 8
 QUOTE_LEVELS = 4
 FORM_FEEDS = ("\f", "\u240c")
 SPOILER_CHAR = "▒"
-SHOWN_HEADERS = ("From", "Subject", "Date", "Newsgroups")
+SHOWN_HEADERS = DEFAULT_HEADERS
+"""Shown when present unless config.toml's ``[article] headers`` says otherwise: Followup-To,
+Reply-To and Cc change where an answer goes, so they are never hidden by default."""
 
 _QUOTE = re.compile(r">[> \t]*")
 _SPOILER_SUBJECT = re.compile(r"\bspoilers?\b", re.IGNORECASE)
@@ -59,16 +62,27 @@ def is_spoiler_subject(subject: str) -> bool:
     return bool(_SPOILER_SUBJECT.search(subject))
 
 
-def header_lines(headers: Sequence[tuple[str, str]], attachments: Sequence[str]) -> list[Line]:
-    """The shown headers (first of each name, in SHOWN_HEADERS order), then one line per attachment."""
+def header_lines(headers: Sequence[tuple[str, str]], attachments: Sequence[str],
+                 shown: Sequence[str] = SHOWN_HEADERS) -> list[Line]:
+    """The ``shown`` headers the article has (first of each name, in ``shown`` order, spelt as
+    ``shown`` spells them), then one line per attachment."""
     lines: list[Line] = []
-    for name in SHOWN_HEADERS:
+    for name in _unique(shown):
         value = next((v for k, v in headers if k.lower() == name.lower()), "")
         if value:
-            lines.append(((f"{name}: ", "header-name"), (value, "subject" if name == "Subject" else "header-value")))
+            role = "subject" if name.lower() == "subject" else "header-value"
+            lines.append(((f"{name}: ", "header-name"), (value, role)))
     for number, label in enumerate(attachments, 1):
         lines.append(((f"Attachment {number}: ", "header-name"), (label, "attachment")))
     return lines
+
+
+def _unique(names: Sequence[str]) -> list[str]:
+    """Each name once (the first spelling), whatever its case: "Cc" and "CC" are one header."""
+    first: dict[str, str] = {}
+    for name in names:
+        first.setdefault(name.lower(), name)
+    return list(first.values())
 
 
 def body_lines(body: str, subject: str, *, rot: bool = False, reveal: bool = False,

@@ -72,6 +72,20 @@ def followup_headers(parent: Article, from_address: str, group: str = "") -> tup
     return headers, wants_mail
 
 
+def followup_note(parent: Article, group: str = "") -> str:
+    """The composer's notice when the parent's Followup-To sends a follow-up somewhere other than
+    where the parent was posted (slrn and tin say so; a silent redirect surprises), else ""."""
+    followup_to = parent.header("Followup-To").strip()
+    if followup_to.lower() == "poster":
+        return "Followup-To: poster — the author asked for replies by mail, so this one goes by mail"
+    target = split_groups(followup_to)
+    posted = split_groups(parent.header("Newsgroups")) or split_groups(group)
+    if not target or sorted(target) == sorted(posted):
+        return ""
+    where = ", ".join(target)
+    return f"Followup-To: {where} — your follow-up goes to {where}, not {', '.join(posted)}"
+
+
 def author_address(parent: Article) -> str:
     """Where a reply to the author goes: Mail-Reply-To, else Reply-To, else From."""
     for name in ("Mail-Reply-To", "Reply-To", "From"):

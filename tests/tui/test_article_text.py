@@ -95,3 +95,11 @@ def test_raw_lines_are_sanitized_and_decoded() -> None:
     for bad in ("\x1b", "\x07", "\u202e", "\r"):
         assert bad not in text
     assert "␛]0;pwned␇" in text and "<U+202E>" in text and "latin é" in text
+
+
+def test_answer_headers_are_shown_by_default_and_the_list_is_configurable() -> None:
+    headers = (("From", "A <a@b>"), ("Followup-To", "poster"), ("Reply-To", "r@b"), ("CC", "c@b"),
+               ("Organization", "Org"), ("X-Face", "xx"))
+    assert plain(header_lines(headers, [])) == ["From: A <a@b>", "Followup-To: poster", "Reply-To: r@b",
+                                                "Cc: c@b", "Organization: Org"]
+    assert plain(header_lines(headers, [], ("X-Face", "from", "FROM"))) == ["X-Face: xx", "from: A <a@b>"]

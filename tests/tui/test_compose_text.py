@@ -152,3 +152,14 @@ def test_sendmail_gets_the_message(tmp_path: Path) -> None:
     assert target.read_bytes() == b"To: a@b.c\n\nhi\n"
     with pytest.raises(Exception, match="failed"):
         posting.deliver(b"x", MailConfig(sendmail="false"))
+
+
+def test_followup_note_says_where_followup_to_sends_it() -> None:
+    from tui.compose_text import followup_note
+
+    moved = article("Followup-To: comp.b\n")  # posted to comp.a,comp.b
+    assert followup_note(moved, "comp.a") == ("Followup-To: comp.b — your follow-up goes to comp.b, "  # type: ignore[arg-type]
+                                              "not comp.a, comp.b")
+    assert followup_note(article("Followup-To: comp.b, comp.a\n"), "comp.a") == ""  # type: ignore[arg-type]
+    assert followup_note(article(), "comp.a") == ""  # type: ignore[arg-type]
+    assert "goes by mail" in followup_note(article("Followup-To: Poster\n"), "comp.a")  # type: ignore[arg-type]

@@ -80,6 +80,9 @@ class ArticleScreen(ExportActions, PithScreen):
         return self.query_one(ArticleView)
 
     def on_mount(self) -> None:
+        config = getattr(self.app, "config", None)
+        if config is not None:
+            self.view.shown_headers = config.article.headers
         self.view.focus()
         self._open(self.key)
 

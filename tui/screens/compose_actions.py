@@ -25,8 +25,8 @@ from store import control
 from store.config import Config
 from store.listroute import list_address
 from tui import posting
-from tui.compose_text import (followup_headers, list_followup_headers, list_post_headers, mail_headers,
-                              new_post_headers, quoted_body, reply_all_headers, with_signature)
+from tui.compose_text import (followup_headers, followup_note, list_followup_headers, list_post_headers,
+                              mail_headers, new_post_headers, quoted_body, reply_all_headers, with_signature)
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -206,8 +206,8 @@ def start_of(how: str, group: str, parent: Article | None, config: Config,
         headers = list_followup_headers(parent, sender, list_address)
     elif how == "reply" or wants_mail:
         headers = mail_headers(parent, sender)
-        if how != "reply":
-            note = "the author set Followup-To: poster, so this reply goes by mail"
+    if how in NEWS_WAYS and not mirror:
+        note = " · ".join(part for part in (followup_note(parent, group), note) if part)
     body = "" if how == "followup-no-quote" else quoted_body(parent, compose.attribution, group)
     return headers, with_signature(body, signature), note
 

@@ -23,7 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from nntp.models import Article
-from tui.article_text import Line, body_lines, header_lines, raw_lines
+from tui.article_text import SHOWN_HEADERS, Line, body_lines, header_lines, raw_lines
 from tui.diff_text import DIFF_ROLES
 
 ROLES = ("header-name", "header-value", "subject", "attachment", "quote-1", "quote-2", "quote-3",
@@ -58,6 +58,8 @@ class ArticleView(ScrollView, can_focus=True):
         self.raw = False
         self.spoiler_hidden = False
         self.spoiler_hint = ""
+        self.shown_headers: tuple[str, ...] = SHOWN_HEADERS
+        """Header names above the body (config.toml ``[article] headers``)."""
         self._notice = ""
         self._source: list[Text] = []
         self._marked: list[bool] = []
@@ -110,7 +112,7 @@ class ArticleView(ScrollView, can_focus=True):
             return raw_lines(article.raw) if article.raw else [(("(no raw text kept for this article)", "notice"),)]
         body, self.spoiler_hidden = body_lines(article.body, article.header("Subject"), rot=self.rot13,
                                                reveal=self.revealed, hint=self.spoiler_hint)
-        return [*header_lines(article.headers, self.attachment_labels), (("", "body"),), *body]
+        return [*header_lines(article.headers, self.attachment_labels, self.shown_headers), (("", "body"),), *body]
 
     def _text(self, line: Line) -> Text:
         text = Text(no_wrap=False)
