@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Header
@@ -25,6 +25,8 @@ from tui.messages import ArticleLoaded, AttachmentsSaved
 from tui.screens.base import PithScreen
 from tui.screens.export_actions import ExportActions, Target
 from tui.screens.save import SaveScreen
+from tui.screens.urls import UrlsScreen
+from tui.urls import Opener, article_urls, no_opener_message, opener_for, run_on_terminal, start
 from tui.widgets.article_view import ArticleView
 from tui.widgets.status_line import StatusLine
 
@@ -47,6 +49,7 @@ class ArticleScreen(ExportActions, PithScreen):
         Binding("v", "reveal", "Reveal spoiler", id="reveal-spoiler"),
         Binding("H", "raw", "Raw", id="toggle-raw"),
         Binding("s", "save", "Save attachments", id="save-attachments"),
+        Binding("U,ctrl+b", "urls", "URLs: open one", id="open-url", show=False),
         *ARTICLE_ACTIONS,
         *EXPORT,
     ]
@@ -254,6 +257,38 @@ class ArticleScreen(ExportActions, PithScreen):
         if count:
             modes.append(f"{count} attachment{'s' if count > 1 else ''}")
         self.status.set_counts(" · ".join(modes))
+
+    # -- URLs (slrn's U, mutt's ctrl+b urlview) ----------------------------------
+    def action_urls(self) -> None:
+        urls = article_urls(self.article.body) if self.article is not None else []
+        if not urls:
+            self.status.show("no URLs in this article")
+            return
+        self.app.push_screen(UrlsScreen(urls), self._open_url)
+
+    def _open_url(self, url: str | None) -> None:
+        opener = opener_for(url) if url else None
+        if url and opener is None:
+            self.report_error(no_opener_message())
+        elif opener is not None and opener.terminal and not self.app.is_headless:
+            self._browse_on_terminal(opener)
+        elif opener is not None:
+            self._start_opener(opener)
+
+    @work(thread=True, group="open-url", exit_on_error=False)
+    def _start_opener(self, opener: Opener) -> None:
+        worked, line = start(opener)
+        self.app.call_from_thread(self.status.show if worked else self.report_error, line)
+
+    def _browse_on_terminal(self, opener: Opener) -> None:
+        """lynx, w3m ...: the terminal is the browser's until it exits, as for a pager on ``|``."""
+        try:
+            with self.app.suspend():
+                status = run_on_terminal(opener)
+        except SuspendNotSupported:
+            self._start_opener(opener)
+            return
+        self.status.show(f"{opener.argv[0]}: exit status {status}" if status else "")
 
     # -- attachments -------------------------------------------------------
     def action_save(self) -> None:
