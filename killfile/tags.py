@@ -15,11 +15,21 @@ def normalize_tag(text: str) -> str:
     return "-".join(text.strip().lower().split())
 
 
+SERIES_MARKERS = frozenset({"patch", "rfc", "resend", "pull"})
+"""Words of a mailing-list series prefix that are tags wherever they stand in the bracket
+(``[RFC PATCH v2 0/7]`` -> rfc, patch); other words after the first (a tree name, a version,
+``2/5``) are not."""
+
+_VERSIONED = re.compile(r"^([a-z]+)v\d+$")
+"""``patchv17``: a series marker glued to its version."""
+
+
 def subject_tags(subject: str) -> list[str]:
     """Tags from the bracketed prefixes at the start of a Subject (after any Re:).
 
-    The first word of each bracket is the tag: ``[PATCH v2 3/7]`` -> ``patch``,
-    ``[Foundation-l] Re: [SPOILER] x`` -> ``foundation-l``, ``spoiler``.
+    The first word of each bracket is a tag, and so is every series marker in it:
+    ``[PATCH v2 3/7]``, ``[PATCHv17]`` -> ``patch``; ``[RFC PATCH]``, ``[PATCH RFC]`` ->
+    ``rfc`` and ``patch``; ``[Foundation-l] Re: [SPOILER] x`` -> ``foundation-l``, ``spoiler``.
     """
     if "[" not in subject:
         return []
@@ -30,12 +40,34 @@ def subject_tags(subject: str) -> list[str]:
         found = _BRACKET.match(rest)
         if not found:
             return tags
-        words = found.group(1).split()
-        if words:
-            tag = normalize_tag(words[0].strip(":,;"))
-            if tag and tag not in tags:
+        for tag in bracket_tags(found.group(1)):
+            if tag not in tags:
                 tags.append(tag)
         rest = rest[found.end():]
+
+
+def bracket_tags(inside: str) -> list[str]:
+    """The tags of one ``[...]`` prefix: its first word, and the series markers among the rest."""
+    tags = []
+    for position, word in enumerate(inside.split()):
+        tag = normalize_tag(word.strip(":,;"))
+        versioned = _VERSIONED.match(tag)
+        if versioned and versioned.group(1) in SERIES_MARKERS:
+            tag = versioned.group(1)
+        if tag and (position == 0 or tag in SERIES_MARKERS):
+            tags.append(tag)
+    return tags
+
+
+def tags_beyond_subject(tags: tuple[str, ...], subject: str) -> tuple[str, ...]:
+    """The tags a row must show next to ``subject``: those its own prefix does not already say.
+
+    ``[patch] [PATCH 2/2] x`` said the same thing twice; the row shows ``[PATCH 2/2] x``.
+    """
+    if not tags or "[" not in subject:
+        return tags
+    said = set(subject_tags(subject))
+    return tuple(t for t in tags if t not in said)
 
 
 def keyword_tags(keywords: str) -> list[str]:

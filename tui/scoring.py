@@ -255,7 +255,7 @@ def _prune(root: ThreadNode, scores: Mapping[str, RowScore],
         if node.article is None:
             continue
         info = scores.get(node.message_id, NORMAL)
-        if info.state == "hidden":
+        if info.state == "hidden" and _passes_tags(info, view):  # a tag filter leaves no "N hidden" of other threads
             hidden.append(node.message_id)
         if _shows(info, view, open_hidden):
             best = info.score if best is None else max(best, info.score)
@@ -275,6 +275,11 @@ def _prune(root: ThreadNode, scores: Mapping[str, RowScore],
 def _shows(info: RowScore, view: Filter, open_hidden: bool) -> bool:
     if info.state == "killed" or (info.state == "hidden" and not open_hidden):
         return False
+    return _passes_tags(info, view)
+
+
+def _passes_tags(info: RowScore, view: Filter) -> bool:
+    """Whether the tag filter (+tag -tag) lets this article through."""
     if view.include and not view.include.intersection(info.tags):
         return False
     return not view.exclude.intersection(info.tags)

@@ -10,7 +10,7 @@ def test_subject_prefix_tags() -> None:
     assert subject_tags("[Foundation-l] Board election") == ["foundation-l"]
     assert subject_tags("[PATCH v2 3/7] mm: fix") == ["patch"]
     assert subject_tags("Re: [Foundation-l] Re: [SPOILER] Ending") == ["foundation-l", "spoiler"]
-    assert subject_tags("AW: Re[2]: [RFC PATCH] x") == ["rfc"]
+    assert subject_tags("AW: Re[2]: [RFC PATCH] x") == ["rfc", "patch"]  # issue 15: both
     assert subject_tags("No tags [here] in the middle") == []
     assert subject_tags("[] empty") == []
 

@@ -17,6 +17,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
+from killfile.tags import tags_beyond_subject
 from tui.rows import MISSING, ThreadRow, display_name, format_date
 from tui.scoring import NORMAL, RowScore, hidden_root
 from tui.views import position_of, unit_of, unit_starts, visible_rows
@@ -211,8 +212,9 @@ class ThreadList(LineList):
             hidden = unit_of(self._starts, len(self.all_rows), position)[1] - position - 1
             left.append(f"[+{hidden}] ", self._style("folded"))
         info = self.scores.get(row.message_id, NORMAL)
-        if info.tags and row.article is not None:
-            left.append(_short_tags(info.tags) + " ", self._style("tags"))
+        tags = tags_beyond_subject(info.tags, row.article.subject) if row.show_subject and row.article else info.tags
+        if tags and row.article is not None:
+            left.append(_short_tags(tags) + " ", self._style("tags"))
         root = hidden_root(row)
         if root is not None:
             count = len(self.hidden.get(root, ()))
