@@ -18,6 +18,7 @@ from textual.app import App
 from textual.notifications import SeverityLevel
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.worker import get_current_worker
 
 from killfile import session
@@ -32,7 +33,8 @@ from tui.keymap import check_keymap, known_ids
 from tui.messages import ProblemsFound
 from tui.screens.groups import GroupsScreen
 from tui.screens.threads import ThreadsScreen
-from tui.theming import install_themes, next_theme, with_fallbacks
+from tui.palette import PithCommands
+from tui.theming import install_themes, next_theme, remember_theme, remembered_theme, with_fallbacks
 
 SETTLE_PAUSE = 0.05
 """Seconds between two chunks settled in the background: room for the reader's calls."""
@@ -42,6 +44,8 @@ class PithApp(App[None]):
     """A keyboard-first newsreader: groups -> threads -> article."""
 
     CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {PithCommands}
+    """ctrl+p offers pith's commands (tui/palette.py) beside Textual's."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="quit-app", show=False, priority=True),
         Binding("ctrl+t", "cycle_theme", "Next theme", id="cycle-theme", show=False),
@@ -93,7 +97,9 @@ class PithApp(App[None]):
         return variables
 
     def on_mount(self) -> None:
-        self.pith_themes, problems = install_themes(self, self.config.theme)
+        self.pith_themes, problems = install_themes(self, self.config.theme, remembered_theme(self.config.theme))
+        self._theme_kept = self.theme
+        self.theme_changed_signal.subscribe(self, self._keep_theme)
         keymap, key_problems = check_keymap(self.config.keys, known_ids(self))
         self.set_keymap(keymap)
         self.problems = problems + key_problems
@@ -166,6 +172,20 @@ class PithApp(App[None]):
         """ctrl+t: the next of pith's themes (the command palette offers every theme)."""
         self.theme = next_theme(self.pith_themes, self.theme)
         self.notify(f"theme: {self.theme}", timeout=2, markup=False)
+
+    def _keep_theme(self, theme: Theme) -> None:
+        """Any change of theme (ctrl+t, the palette) is the one to start with next time."""
+        if theme.name == self._theme_kept:
+            return
+        self._theme_kept = theme.name
+        configured = self.config.theme
+
+        def keep() -> None:
+            problem = remember_theme(self._theme_kept, configured)  # the latest, should two race
+            if problem:
+                self.call_from_thread(self.notify, problem, severity="warning", timeout=8)
+
+        self.run_worker(keep, thread=True, group="theme-memory", exit_on_error=False)
 
     def on_unmount(self) -> None:
         self.library.close()
