@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import sys
 from collections.abc import Callable
 
 from dataclasses import dataclass, replace
@@ -14,6 +15,7 @@ from nntp.client import NNTPClient, ServerAddress
 from nntp.connect import ConnectOptions
 from nntp.errors import PithError
 from nntp.resilient import ResilientSource
+from nntp.sanitize import error_line
 from store.config import ServerConfig, load_config
 from store.library import Library
 
@@ -40,8 +42,11 @@ def open_library_factory(args: argparse.Namespace) -> tuple[Callable[[], Library
     def open_library() -> Library:
         path = store_path(data_dir(), endpoint.address.identity)
         fresh = not path.exists()  # a mistyped host must not leave an empty store behind
-        return Library(Store(path), endpoint.connect, offline=args.offline, read_only=endpoint.read_only,
-                       fresh_store=fresh)
+        library = Library(Store(path), endpoint.connect, offline=args.offline, read_only=endpoint.read_only,
+                          fresh_store=fresh)
+        if endpoint.newsrc is not None:
+            attach_live_newsrc(library, endpoint.newsrc)
+        return library
 
     return open_library, endpoint.address.identity
 
@@ -54,6 +59,8 @@ class Endpoint:
     options: ConnectOptions
     read_only: bool = False
     """``read_only = true`` in the config entry: the reader never offers to post there."""
+    newsrc: Path | None = None
+    """A live .newsrc shared with other readers (``newsrc`` in config.toml), else None."""
 
     def connect(self) -> ResilientSource:
         """A reconnecting source; the first connection is made now and fails fast."""
@@ -70,14 +77,15 @@ def resolve_server(args: argparse.Namespace) -> Endpoint:
     config = load_config(getattr(args, "config", None))
     wanted = (getattr(args, "server", None) or "").strip()
     if wanted and wanted in config.servers:
-        return _from_entry(config.servers[wanted], args)
+        return _from_entry(config.servers[wanted], args, config.newsrc)
     wanted = wanted or os.environ.get("NNTPSERVER", "").strip()
     if not wanted and config.default_server:
-        return _from_entry(config.servers[config.default_server], args)
+        return _from_entry(config.servers[config.default_server], args, config.newsrc)
     wanted = wanted or system_server()
     if wanted:
         address = address_with_env_port(wanted)
-        return Endpoint(address, ConnectOptions(tls=address.tls, timeout=_timeout(args, 30.0)))
+        return Endpoint(address, ConnectOptions(tls=address.tls, timeout=_timeout(args, 30.0)),
+                        newsrc=_newsrc_path(config.newsrc))
     raise PithError("no server given: use --server HOST[:PORT] or NAME from config.toml, "
                     f"or set NNTPSERVER, or write one in {NNTPSERVER_FILE} (or try `pith demo`)")
 
@@ -113,14 +121,44 @@ def _names_port(text: str) -> bool:
     return host.count(":") == 1
 
 
-def _from_entry(entry: ServerConfig, args: argparse.Namespace) -> Endpoint:
+def _from_entry(entry: ServerConfig, args: argparse.Namespace, newsrc: str = "") -> Endpoint:
+    """The entry's address and options; ``newsrc``: the top-level live .newsrc, if the entry has none."""
     address = ServerAddress(entry.host, entry.effective_port, entry.tls)
     options = ConnectOptions(
         tls=entry.tls, user=entry.user, password=entry.password, compress=entry.compress,
         timeout=_timeout(args, entry.timeout), pin_sha256=entry.pin_sha256, ca_file=entry.ca_file,
         allow_plaintext_auth=entry.allow_plaintext_auth, netrc_default=entry.netrc_default,
     )
-    return Endpoint(address, options, read_only=entry.read_only)
+    return Endpoint(address, options, read_only=entry.read_only, newsrc=_newsrc_path(entry.newsrc or newsrc))
+
+
+def _newsrc_path(text: str) -> Path | None:
+    return Path(text).expanduser() if text.strip() else None
+
+
+def attach_live_newsrc(library: Library, path: Path) -> None:
+    """Read the live .newsrc into the store now; write it back when the Library closes.
+
+    A file that cannot be read stops here (one line, file:line), before anything is
+    shown as unread that another reader has read. One that cannot be written at the
+    end is reported on stderr and loses nothing in pith's own store.
+    """
+    from store.livenewsrc import LiveNewsrc
+
+    live = LiveNewsrc(path, library.store.db)
+    try:
+        live.open()
+    except PithError:
+        library.close()
+        raise
+
+    def save() -> None:
+        try:
+            live.close()
+        except PithError as exc:
+            sys.stderr.write(f"pith: {error_line(exc)}\n")
+
+    library.before_close.append(save)
 
 
 def _timeout(args: argparse.Namespace, default: float) -> float:

@@ -57,6 +57,9 @@ class ServerConfig:
     netrc_default: bool = False
     """Also send the ``default`` entry of ~/.netrc / ~/.authinfo here (by default only a
     ``machine HOST`` entry is sent: a default password would go to any server that asks)."""
+    newsrc: str = ""
+    """A live .newsrc shared with slrn/tin/neomutt (``~`` allowed): read at start, written on exit
+    and on catch-up; empty means the top-level ``newsrc``, if any."""
 
     @property
     def effective_port(self) -> int:
@@ -126,10 +129,12 @@ class Config:
     mail: MailConfig = field(default_factory=MailConfig)
     article: ArticleConfig = field(default_factory=ArticleConfig)
     reading: ReadingConfig = field(default_factory=ReadingConfig)
+    newsrc: str = ""
+    """Top-level ``newsrc``: the live .newsrc of every server without its own (and of $NNTPSERVER)."""
 
 
 _TOP_KEYS = {"default_server": str, "servers": dict, "keys": dict, "ui": dict, "killfile": dict,
-             "compose": dict, "mail": dict, "article": dict, "reading": dict}
+             "compose": dict, "mail": dict, "article": dict, "reading": dict, "newsrc": str}
 _COMPOSE_KEYS = {"from": str, "signature_file": str, "attribution": str, "editor": str}
 _MAIL_KEYS = {"sendmail": str, "mbox": str}
 _UI_KEYS = {"theme": str}
@@ -192,7 +197,7 @@ def _build(path: Path, text: str, data: dict[str, Any]) -> Config:
     return Config(path, default, servers, dict(keys), ui.get("theme", ""), tuple(killfile.get("plugins", ())),
                   compose=ComposeConfig(**{("from_address" if k == "from" else k): v for k, v in compose.items()}),
                   mail=MailConfig(**mail), article=_article(where, data.get("article") or {}),
-                  reading=ReadingConfig(**reading))
+                  reading=ReadingConfig(**reading), newsrc=data.get("newsrc", ""))
 
 
 _HEADER_NAME = re.compile(r"[!-9;-~]{1,76}")

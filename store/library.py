@@ -91,6 +91,8 @@ class Library:
         self.imported = 0
         """Archive messages filed by this Library (0 for servers)."""
         self._archive_ready = False
+        self.before_close: list[Callable[[], None]] = []
+        """Run first by close(), while the store is open (a live .newsrc is written there)."""
 
     @property
     def source(self) -> NewsSource:
@@ -112,6 +114,8 @@ class Library:
         left out to show its list sooner; it is done here, when the reader leaves, so
         the next entry reads packs. A failure here loses nothing: chunks stay chunks.
         """
+        for hook in self.before_close:
+            hook()
         if self._source is not None:
             self._source.close()
             self._source = None

@@ -74,6 +74,9 @@ class ReadState:
         read = self.read(group)
         read.add_range(1, high)
         self._upsert(group, ranges=read.format())
+        from store.livenewsrc import caught_up  # a live .newsrc hears of every catch-up
+
+        caught_up(self.db)
 
     def unread_count(self, info: GroupInfo) -> int:
         if info.high < info.low:
@@ -102,3 +105,17 @@ class ReadState:
                 "INSERT INTO readstate (grp, subscribed, position, ranges) VALUES (?,?,?,?)",
                 [(e.group, int(e.subscribed), i, e.read.format()) for i, e in enumerate(entries, 1)],
             )
+
+    def merge_entries(self, entries: list[NewsrcEntry]) -> None:
+        """Take a .newsrc's word on each of its groups (read marks, subscription), in one
+        transaction; other groups and their order stay, groups new to pith go last."""
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            position = self.db.execute("SELECT COALESCE(MAX(position), 0) + 1 FROM readstate").fetchone()[0]
+            for e in entries:
+                changed = self.db.execute("UPDATE readstate SET subscribed=?, ranges=? WHERE grp=?",
+                                          (int(e.subscribed), e.read.format(), e.group)).rowcount
+                if not changed:
+                    self.db.execute("INSERT INTO readstate (grp, subscribed, position, ranges) VALUES (?,?,?,?)",
+                                    (e.group, int(e.subscribed), position, e.read.format()))
+                    position += 1
