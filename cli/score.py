@@ -164,7 +164,18 @@ def score_overviews(library: Library, args: argparse.Namespace, overviews: list[
     killfile.remember(table)
     for problem in table.problems:
         warn(f"warning: {problem}")
+    _mark_killed_read(library, args, table)
     return table
+
+
+def _mark_killed_read(library: Library, args: argparse.Namespace, table: ScoreTable) -> None:
+    """Killed articles are read once scored (slrn, tin), unless ``[reading] mark_killed_read = false``."""
+    from store.config import load_config
+    from store.killread import mark_killed_read
+    from store.readstate import ReadState
+
+    if load_config(getattr(args, "config", None)).reading.mark_killed_read:
+        mark_killed_read(ReadState(library.store.db), args.group, table)
 
 
 def score_group(library: Library, args: argparse.Namespace) -> tuple[list[Overview], ScoreTable]:

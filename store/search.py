@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 
 from nntp.article import parse_article, unflow
 from nntp.charsets import decode_declared, utf8_or_latin1
+from killfile.spoilers import Segment, detect, subject_is_spoiler
 from nntp.sanitize import sanitize_line
 
 INDEX_LIMIT = 256 * 1024
@@ -258,11 +259,45 @@ def _snippets(db: sqlite3.Connection, expression: str, docs: list[int]) -> dict[
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        for doc, text in db.execute(
-            f"SELECT rowid, snippet(search_fts, -1, char(2), char(3), '…', 12) FROM search_fts "
+        for doc, text, subject, author, body in db.execute(
+            f"SELECT rowid, snippet(search_fts, -1, char(2), char(3), '…', 12), subject, author, body FROM search_fts "
             f"WHERE search_fts MATCH ? AND rowid IN ({marks})", (expression, *chunk)):
-            out[doc] = _clean_snippet(text)
+            out[doc] = _clean_snippet(_spoiler_safe(text, subject, author, body))
     return out
+
+
+SPOILER_HIDDEN = "[spoiler: text hidden]"
+SPOILER_MARK = " [spoiler] "
+"""The snippet of a match inside a spoiler: the hit list must not tell what the pager hides (v reveals)."""
+
+
+def _spoiler_safe(snippet: str, subject: str, author: str, body: str) -> str:
+    """``snippet`` when it shows only text the pager shows too (the subject, the author, a visible part
+    of the body), else SPOILER_HIDDEN: a snippet reaching into a spoiler would give it away."""
+    if "\f" not in body and "[spoiler" not in body.lower() and not subject_is_spoiler(subject):
+        return snippet
+    core = snippet.replace("\x02", "").replace("\x03", "").strip("…")
+    segments = detect(subject, body).segments
+    if any(core in text for text in (subject, author, *(s.text for s in segments if not s.hidden))):
+        return snippet
+    term = re.search("\x02(.*?)\x03", snippet)
+    return _visible_snippet(term.group(1), segments) if term else SPOILER_HIDDEN
+
+
+def _visible_snippet(term: str, segments: tuple[Segment, ...], words: int = 6) -> str:
+    """A snippet around ``term`` in the visible text, the spoilers replaced by a mark; SPOILER_HIDDEN
+    when the term is only in a spoiler."""
+    offset = 0
+    masked = "".join(SPOILER_MARK if segment.hidden else segment.text for segment in segments)
+    for segment in segments:
+        found = -1 if segment.hidden else segment.text.lower().find(term.lower())
+        if found >= 0:
+            at = offset + found
+            first, *after = masked[at:].split()[:words + 1]
+            marked = f"\x02{first[:len(term)]}\x03{first[len(term):]}"
+            return " ".join([*masked[:at].split()[-words:], marked, *after])
+        offset += len(SPOILER_MARK if segment.hidden else segment.text)
+    return SPOILER_HIDDEN
 
 
 def _clean_snippet(text: str) -> str:

@@ -28,8 +28,8 @@ from store.ranges import RangeSet
 from store.readstate import ReadState
 from store.visits import Visit, Visits
 
-Operation = tuple[str, str, int]
-"""("read" | "unread" | "through", group, article number)."""
+Operation = tuple[str, str, int | tuple[int, ...]]
+"""("read" | "unread" | "through", group, article number), or ("read", group, numbers) for many at once."""
 
 
 class ReadMarks:
@@ -79,6 +79,17 @@ class ReadMarks:
             self._unread -= 1
         self._pending.append(("read", self.group, number))
         return True
+
+    def mark_all_read(self, numbers: Iterable[int]) -> int:
+        """Many articles read at once (the killed ones, after scoring), queued as one write; -> how many
+        were unread. One store transaction, not one per article: a kill can take thousands."""
+        fresh = tuple(sorted({number for number in numbers if number not in self.read}))
+        for number in fresh:
+            self.read.add(number)
+        self._unread -= sum(1 for number in fresh if self._present(number))
+        if fresh:
+            self._pending.append(("read", self.group, fresh))
+        return len(fresh)
 
     def mark_crossposts_read(self, xref: str) -> int:
         """A read article's copies in the other groups of its Xref header are read too (as slrn and
@@ -131,7 +142,9 @@ class ReadMarks:
         done = 0
         while self._pending:
             kind, group, number = self._pending.popleft()
-            if kind == "read":
+            if isinstance(number, tuple):
+                state.mark_read(group, number)
+            elif kind == "read":
                 state.mark_read(group, (number,))
             elif kind == "unread":
                 state.mark_unread(group, (number,))

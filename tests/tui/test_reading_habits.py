@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from sample import SAMPLE_MBOX
 from tests.tui.conftest import SIZE, settle
+from tests.tui.test_killfile_tui import write_rules
 from tui.app import PithApp
 from tui.rows import ThreadRow, cursor_after
 from tui.widgets.thread_list import ThreadList
@@ -40,3 +41,13 @@ async def test_kill_keeps_the_cursor_on_the_next_thread(make_app: MakeApp) -> No
         await settle(pilot)
         assert threads.current is not None and threads.current.message_id == following
         assert threads.cursor == starts[8]
+
+
+async def test_hidden_articles_are_counted_apart_from_unread(make_app: MakeApp) -> None:
+    write_rules()  # Bob (-1500) is hidden in pith.test.tree
+    app = make_app(start_group="pith.test.tree")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        marks = app.screen.marks  # type: ignore[attr-defined]
+        assert marks is not None
+        assert app.screen.status.counts.startswith(f"{marks.unread - 1} unread, 1 hidden of ")  # type: ignore[attr-defined]

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from textual import work
 
 from nntp.threads import ThreadNode
+from killfile.result import ScoreTable
+from store.killread import killed_numbers, numbers_in_state
 from store.library import describe_error
 from store.ranges import RangeSet
 from store.readstate import ReadState
@@ -41,6 +43,7 @@ class ReadingActions(_Base):
     unread_only: bool = False
     last_visit: Visit | None = None
     all_roots: list[ThreadNode] = []  # noqa: RUF012 - replaced per instance when the group loads
+    hidden_numbers: list[int] = []  # noqa: RUF012 - replaced per instance when the group is scored
 
     def start_reading(self, marks: ReadMarks, visit: Visit | None, roots: list[ThreadNode]) -> None:
         """The group is loaded: rows now show marks, and n/p/N step through unread articles."""
@@ -57,9 +60,27 @@ class ReadingActions(_Base):
             self.marks.add_articles(numbers, high)
         self.all_roots = roots
 
+    def scores_changed(self, table: ScoreTable | None) -> None:
+        """The group was scored (entered, or a rule written): killed articles become read, as in slrn
+        and tin (unless ``[reading] mark_killed_read = false``), and hidden ones stop counting as unread."""
+        self.hidden_numbers = numbers_in_state(table, "hidden") if table is not None else []
+        config = getattr(self.app, "config", None)
+        if table is None or self.marks is None or (config is not None and not config.reading.mark_killed_read):
+            self._show_counts()
+            return
+        if self.marks.mark_all_read(killed_numbers(table)):
+            self._marks_changed()
+        else:
+            self._show_counts()
+
     def unread_counts(self) -> str:
-        """For the status line: "6 unread" ("" before the marks are loaded)."""
-        return f"{self.marks.unread:,} unread" if self.marks is not None else ""
+        """For the status line: "12 unread, 40 hidden" ("" before the marks are loaded): hidden articles
+        are not what is left to read, so they are counted apart."""
+        marks = self.marks
+        if marks is None:
+            return ""
+        hidden = sum(1 for number in self.hidden_numbers if number in marks.unread_numbers)
+        return f"{marks.unread - hidden:,} unread" + (f", {hidden:,} hidden" if hidden else "")
 
     # -- moving (n, p, N here and in the pager) ----------------------------
     def step(self, how: str) -> int | None:

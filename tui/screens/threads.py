@@ -180,7 +180,7 @@ class ThreadsScreen(ReadingActions, ThreadActions, ThreadExportActions, PithScre
         problems = len(self.app.killfile.problems) if self.app.killfile else 0  # type: ignore[attr-defined]
         self.status.show((f"{note} · " if note else "") + self._summary
                          + (f" · {problems} rule problem(s): R lists them" if problems else ""))
-        self._show_counts()
+        self.scores_changed(message.table)  # killed articles read; the counts shown
         if not reloaded:
             self.thread_list.focus()
         self.app.settle_when_idle()  # type: ignore[attr-defined]
@@ -287,6 +287,7 @@ class ThreadsScreen(ReadingActions, ThreadActions, ThreadExportActions, PithScre
             self._arrange(self.view, message.scored.rows)
             if message.note:
                 self.status.show(message.note)
+        self.scores_changed(message.table)
 
     def _show_counts(self) -> None:
         unread = self.unread_counts()
