@@ -94,3 +94,13 @@ async def test_toggle_all_groups_is_rebindable(tmp_path: Path) -> None:
         await settle(pilot)
         await pilot.press("a")
         assert names(app) == [TREE, MISC]
+
+
+async def test_help_lists_the_toggle_with_its_id(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        line = next(line for line in screen_text(app).splitlines() if "toggle-all-groups" in line)
+        assert "L" in line and "All groups / subscribed" in line

@@ -105,3 +105,13 @@ async def test_no_opener_is_said_plainly(tmp_path: Path, monkeypatch: pytest.Mon
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.status.message.startswith("cannot open URLs: $BROWSER names no program")
+
+
+async def test_help_lists_open_url_with_its_id(tmp_path: Path) -> None:
+    app = make(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        line = next(line for line in screen_text(app).splitlines() if "open-url" in line)
+        assert line.split()[:2] == ["U,", "^b"]
