@@ -19,7 +19,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 
-class UrlsScreen(ModalScreen["str | None"]):
+class UrlsScreen(ModalScreen[str | None]):
     """A list of ``urls``; Enter dismisses with the one under the cursor."""
 
     DEFAULT_CSS = """
