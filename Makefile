@@ -38,4 +38,10 @@ demo: venv
 test: venv
 	$(VENV)/bin/python -m tests.integration.inn_server --install
 	$(VENV)/bin/python -m tests.integration.pi_server --install
+	@# slrn (Debian's) reads the live .newsrc pith writes (tests/integration/test_live_newsrc_slrn.py)
+	@if ! command -v slrn >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y -q slrn || { apt-get update -q && apt-get install -y -q slrn; } || \
+	        echo "make: could not install slrn; its test will be skipped" >&2; \
+	fi
 	$(VENV)/bin/python -m pytest -q -p no:cacheprovider
