@@ -15,6 +15,7 @@ from cli.stale import CacheAwareOut
 from cli.textout import field, warn
 from nntp.models import Article
 from nntp.sanitize import sanitize_text
+from nntp.missing import missing_titles
 from nntp.threads import ThreadNode, thread
 from store import export
 from store.library import Library
@@ -143,11 +144,14 @@ def cmd_threads(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _print_tree(root: ThreadNode, out: TextIO, hidden: set[int] = frozenset()) -> None:  # type: ignore[assignment]
+    titles: dict[int, str] | None = None
     for depth, node in root.walk():
         art = node.article
         indent = "  " * depth
-        if art is None:
-            out.write(f"{'':>7}  {indent}[missing {field(node.message_id)}]\n")
+        if art is None:  # titled from its replies, as slrn and tin do
+            titles = missing_titles(root) if titles is None else titles
+            title = titles.get(id(node), "")
+            out.write(f"{'':>7}  {indent}[missing {field(node.message_id)}]{'  ' + field(title) if title else ''}\n")
             continue
         if art.number in hidden:
             continue

@@ -13,6 +13,7 @@ from sys import intern
 from typing import NamedTuple
 
 from nntp.addresses import split_address
+from nntp.missing import missing_titles
 from nntp.models import Overview
 from nntp.threads import ThreadNode, normalize_subject
 
@@ -23,6 +24,7 @@ hostile 100,000-deep chain costs O(n) memory, not O(n²)."""
 BRANCH, LAST_BRANCH = "├─>", "└─>"
 PIPE, BLANK = "│ ", "  "
 MISSING = "[missing article]"
+MISSING_MARK = "[missing]"
 
 
 class ThreadRow(NamedTuple):
@@ -36,6 +38,8 @@ class ThreadRow(NamedTuple):
     show_subject: bool
     """False when a reply's subject only repeats its parent's (shown as tree only)."""
     depth: int
+    title: str = ""
+    """A missing article's subject, taken from its earliest reply without "Re:" (slrn, tin); else empty."""
 
 
 def flatten(roots: Iterable[ThreadNode]) -> list[ThreadRow]:
@@ -51,6 +55,7 @@ def flatten_into(root: ThreadNode, rows: list[ThreadRow], keys: dict[str, str]) 
     """Append one thread's rows to ``rows``; ``keys`` caches normalized subjects across threads."""
     # Stack entries: node, lead (ancestors' pipes), parent's subject key, is-last-child, depth.
     stack: list[tuple[ThreadNode, str, str | None, bool, int]] = [(root, "", None, True, 0)]
+    titles: dict[int, str] | None = None
     while stack:
         node, lead, parent_key, last, depth = stack.pop()
         article = node.article
@@ -61,11 +66,20 @@ def flatten_into(root: ThreadNode, rows: list[ThreadRow], keys: dict[str, str]) 
                 key = keys[article.subject] = " ".join(normalize_subject(article.subject).split())
         tree = "" if depth == 0 else intern(lead + (LAST_BRANCH if last else BRANCH))  # a few hundred shapes
         show = depth == 0 or article is None or key != parent_key
-        rows.append(ThreadRow(article, node.message_id, tree, show, depth))
+        title = ""
+        if article is None:  # titled from the replies: one pass over the thread, on its first such node
+            titles = missing_titles(root) if titles is None else titles
+            title = titles.get(id(node), "")
+        rows.append(ThreadRow(article, node.message_id, tree, show, depth, title))
         child_lead = "" if depth == 0 else _cap(lead + (BLANK if last else PIPE))
         children = node.children
         for index in range(len(children) - 1, -1, -1):
             stack.append((children[index], child_lead, key, index == len(children) - 1, depth + 1))
+
+
+def missing_label(row: ThreadRow) -> str:
+    """What a missing article's row says: ``[missing] Subject`` when its replies tell the subject."""
+    return f"{MISSING_MARK} {row.title}" if row.title else MISSING
 
 
 def _cap(lead: str) -> str:

@@ -35,7 +35,7 @@ async def test_collapse_and_expand_a_thread(make_app: MakeApp) -> None:
         assert threads.current.article is None  # the next thread: the missing parent
         await pilot.press("minus")
         await pilot.pause()
-        assert len(threads.rows) == 3 and body_lines(app)[1].startswith("[+2] [missing article]")
+        assert len(threads.rows) == 3 and body_lines(app)[1].startswith("[+2] [missing] Lost original")
         await pilot.press("k", "right")
         await pilot.pause()
         assert len(threads.rows) == 7 and threads.cursor == 0

@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from killfile.tags import tags_beyond_subject
-from tui.rows import MISSING, ThreadRow, display_name, format_date
+from tui.rows import ThreadRow, display_name, format_date, missing_label
 from tui.scoring import NORMAL, RowScore, hidden_root
 from tui.views import position_of, unit_of, unit_starts, visible_rows
 from tui.widgets.line_list import LineList
@@ -220,7 +220,7 @@ class ThreadList(LineList):
             count = len(self.hidden.get(root, ()))
             left.append(f"… {count} hidden", self._style("folded"))
         elif row.article is None:
-            left.append(HIDDEN if row.message_id in self.scores else MISSING, self._style("missing"))
+            left.append(HIDDEN if row.message_id in self.scores else missing_label(row), self._style("missing"))
         elif row.show_subject:
             left.append(row.article.subject, self._subject_style(info))
         left.truncate(max(0, width - right.cell_len), overflow="ellipsis", pad=True)
