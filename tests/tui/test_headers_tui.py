@@ -82,5 +82,5 @@ async def test_the_composer_says_where_followup_to_sends_a_followup(tmp_path: Pa
         assert isinstance(app.screen, ComposeScreen)
         note = "Followup-To: pith.test.other — your follow-up goes to pith.test.other, not pith.test.heads"
         assert app.screen.status.message == note
-        assert note in screen_text(app)
+        assert f"ℹ {note}" in screen_text(app)  # a line of the composer, not only the status line
         assert "Newsgroups:  pith.test.other" in screen_text(app)

@@ -69,6 +69,7 @@ class ComposeScreen(PithScreen):
     ComposeScreen .compose-field Input { height: 1; border: none; padding: 0; width: 1fr; }
     ComposeScreen #compose-extra { color: $text-muted; height: auto; }
     ComposeScreen #compose-warning { color: $warning; text-style: bold; height: auto; padding: 0 1; }
+    ComposeScreen #compose-notice { color: $text-warning; height: auto; padding: 0 1; }
     ComposeScreen #compose-body { height: 1fr; border: none; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -111,6 +112,7 @@ class ComposeScreen(PithScreen):
                     yield Input(value, id=_field_id(name), placeholder=_placeholder(name))
             yield Static(self._extra_text(), id="compose-extra", markup=False)
         yield Static("", id="compose-warning", markup=False)
+        yield Static(f"ℹ {self.note}", id="compose-notice", markup=False)  # where it goes (Followup-To ...)
         yield TextArea(self.initial_body, id="compose-body", soft_wrap=True, show_line_numbers=False)
         yield StatusLine(id="status")
         yield Footer()
@@ -121,6 +123,7 @@ class ComposeScreen(PithScreen):
         if self.draft_id is not None:
             self._saved = self._untouched
         self._update_warning()
+        self.query_one("#compose-notice", Static).display = bool(self.note)  # stays when the status line moves on
         self.status.show(self.note or "ctrl+s sends · Escape closes and keeps the draft")
         self.set_interval(AUTOSAVE_SECONDS, self._autosave, name="autosave")
         self.app.app_suspend_signal.subscribe(self, self._on_app_suspend)
