@@ -4,6 +4,7 @@ the $EDITOR file round trip, and the [compose] / [mail] config keys."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -157,9 +158,8 @@ def test_sendmail_gets_the_message(tmp_path: Path) -> None:
 def test_followup_note_says_where_followup_to_sends_it() -> None:
     from tui.compose_text import followup_note
 
-    moved = article("Followup-To: comp.b\n")  # posted to comp.a,comp.b
-    assert followup_note(moved, "comp.a") == ("Followup-To: comp.b — your follow-up goes to comp.b, "  # type: ignore[arg-type]
-                                              "not comp.a, comp.b")
+    moved: Any = article("Followup-To: comp.b\n")  # posted to comp.a,comp.b
+    assert followup_note(moved, "comp.a") == "Followup-To: comp.b — your follow-up goes to comp.b, not comp.a, comp.b"
     assert followup_note(article("Followup-To: comp.b, comp.a\n"), "comp.a") == ""  # type: ignore[arg-type]
     assert followup_note(article(), "comp.a") == ""  # type: ignore[arg-type]
     assert "goes by mail" in followup_note(article("Followup-To: Poster\n"), "comp.a")  # type: ignore[arg-type]

@@ -29,7 +29,8 @@ Twice: https://example.org/a_(b), then <ftp://files.example.com/f.txt>.
 
 
 def test_urls_in_order_once_without_trailing_punctuation() -> None:
-    body = "See https://example.org/a_(b) and (www.example.net/x).\nAgain https://example.org/a_(b), \"http://q.io/p?x=1&y=2\""
+    body = ("See https://example.org/a_(b) and (www.example.net/x).\n"
+            "Again https://example.org/a_(b), \"http://q.io/p?x=1&y=2\"")
     assert article_urls(body) == ["https://example.org/a_(b)", "http://www.example.net/x", "http://q.io/p?x=1&y=2"]
 
 
