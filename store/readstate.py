@@ -119,3 +119,15 @@ class ReadState:
                     self.db.execute("INSERT INTO readstate (grp, subscribed, position, ranges) VALUES (?,?,?,?)",
                                     (e.group, int(e.subscribed), position, e.read.format()))
                     position += 1
+
+
+def next_unread_group(state: ReadState, groups: Iterable[GroupInfo], current: str) -> GroupInfo | None:
+    """The subscribed group after ``current`` (in the reader's order, then from the top) that has unread
+    articles: where n / space go at the end of a group, as in slrn and tin; None when none has."""
+    known = {group.name: group for group in groups}
+    order = [name for name in state.subscribed() if name in known]
+    after = order.index(current) + 1 if current in order else 0
+    for name in order[after:] + order[:after]:
+        if name != current and state.unread_count(known[name]) > 0:
+            return known[name]
+    return None

@@ -169,6 +169,9 @@ class ArticleScreen(ExportActions, PithScreen):
         number = self.navigator(how) if self.navigator is not None else None
         if number is None:
             self.status.show(otherwise)
+            on_to_next_group = getattr(self.thread_list, "end_of_group", None)
+            if how != "previous" and on_to_next_group is not None:
+                on_to_next_group()  # the next subscribed group with unread articles (slrn, tin)
         else:
             self._open(number)
 

@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING
 
 from textual import work
 
+from nntp.models import GroupInfo
 from nntp.threads import ThreadNode
 from killfile.result import ScoreTable
 from store.killread import killed_numbers, numbers_in_state
-from store.library import describe_error
+from store.library import Library, describe_error
 from store.ranges import RangeSet
-from store.readstate import ReadState
+from store.readstate import ReadState, next_unread_group
 from store.visits import Visit
 from tui.messages import Rescored
 from tui.readmarks import ReadMarks, prune_read
@@ -109,6 +110,33 @@ class ReadingActions(_Base):
         threads.show_row(target)
         article = rows[target].article
         return article.number if article is not None else None
+
+    def end_of_group(self) -> None:
+        """n / space / N found no unread article after the cursor: on to the next subscribed group with
+        unread articles, as in slrn and tin (looked up in the store off the event loop). Whoever called
+        has already said "no more unread articles"; that stays when nothing is subscribed."""
+        if self.loaded:
+            self._find_next_group()
+
+    @work(thread=True, exclusive=True, group="next-group", exit_on_error=False)
+    def _find_next_group(self) -> None:
+        group = self.group
+
+        def find(library: Library) -> tuple[GroupInfo | None, bool]:
+            state = ReadState(library.store.db)
+            return next_unread_group(state, library.groups(refresh=False), group), bool(state.subscribed())
+
+        found, subscribed = self.library.call(find, local=True)
+        self.app.call_from_thread(self._enter_next_group, found, subscribed)
+
+    def _enter_next_group(self, found: GroupInfo | None, subscribed: bool) -> None:
+        if found is None:
+            if subscribed:
+                getattr(self.app.screen, "status", self.status).show("no more unread articles in any subscribed group")
+            return
+        while self.app.screen is not self and len(self.app.screen_stack) > 1:
+            self.app.pop_screen()  # the pager (and anything above the thread list)
+        self.app.switch_screen(type(self)(found.name))
 
     # -- marks -------------------------------------------------------------
     def article_read(self, number: int) -> None:

@@ -309,6 +309,8 @@ class ThreadsScreen(ReadingActions, ThreadActions, ThreadExportActions, PithScre
     def _step_or_say(self, how: str, otherwise: str) -> None:
         if self.step(how) is None:
             self.status.show(otherwise)
+            if how != "previous":
+                self.end_of_group()
 
     # -- articles ----------------------------------------------------------
     @on(LineList.Selected, "#threads")
