@@ -24,7 +24,6 @@ tests/data/sample.mbox). Starting needs root (innd must run as user news).
 
 from __future__ import annotations
 
-import argparse
 import grp
 import io
 import logging
@@ -32,7 +31,6 @@ import os
 import pwd
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -47,6 +45,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from tests.integration import inn_tls
+from tests.integration.harness_cli import harness_main
 
 log = logging.getLogger("inn_server")
 
@@ -625,35 +624,15 @@ def _group_of(user: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--install", action="store_true", help="install inn2 if missing (needs root), then exit")
-    parser.add_argument("--serve", action="store_true", help="start a loaded server and keep it until Ctrl-C")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="[inn_server] %(message)s", stream=sys.stderr)
-    if args.install:
-        try:
-            install_inn()
-        except InnUnavailable as exc:
-            log.warning("not installing: %s (the integration tests will be skipped)", exc)
-        return 0
-    if args.serve:
-        # Ctrl-C, or a plain kill, must still stop innd and remove the instance.
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-        server = start_server()
-        try:
-            print(f"NNTPSERVER={server.address}  (Ctrl-C stops it)", flush=True)
-            for name, (count, low, high) in sorted(server.group_counts().items()):
-                print(f"  {name:28s} {count:>6d}  {low}-{high}")
-            while server.process is not None and server.process.poll() is None:
-                time.sleep(1)
-        except KeyboardInterrupt:
-            pass
-        finally:
-            server.stop()
-        return 0
-    parser.print_help()
-    return 2
+    return harness_main(argv, name="inn_server", package="inn2", description=__doc__.split("\n\n")[0] if __doc__ else None,
+                        install=install_inn, unavailable=InnUnavailable, start=start_server, describe=_describe)
+
+
+def _describe(server: InnServer) -> str:
+    lines = [f"NNTPSERVER={server.address}  (Ctrl-C stops it)"]
+    for name, (count, low, high) in sorted(server.group_counts().items()):
+        lines.append(f"  {name:28s} {count:>6d}  {low}-{high}")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -23,12 +23,10 @@ address linux-media@vger.kernel.org. Without ../shared it holds tests/data/sampl
 
 from __future__ import annotations
 
-import argparse
 import logging
 import lzma
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -39,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from tests.integration.harness_cli import harness_main
 from tests.integration.inn_server import _apt, _apt_has_candidate, _run, _service_starts_forbidden, free_port
 
 log = logging.getLogger("pi_server")
@@ -258,37 +257,11 @@ def start_server(archive: Path | None = None, tries: int = 3) -> PiServer:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--install", action="store_true", help="install public-inbox if missing (root), then exit")
-    parser.add_argument("--serve", action="store_true", help="start a loaded server and keep it until Ctrl-C")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="[pi_server] %(message)s", stream=sys.stderr)
-    if args.install:
-        try:
-            install_public_inbox()
-        except PiUnavailable as exc:
-            log.warning("not installing: %s (the public-inbox tests will be skipped)", exc)
-        return 0
-    if args.serve:
-        return _serve()
-    parser.print_help()
-    return 2
-
-
-def _serve() -> int:
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    server = start_server()
-    try:
-        print(f"NNTPSERVER={server.address}  {server.group}: {len(server.messages)} messages (Ctrl-C stops it)",
-              flush=True)
-        while server.process is not None and server.process.poll() is None:
-            time.sleep(1)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
-    return 0
+    return harness_main(argv, name="pi_server", package="public-inbox",
+                        description=__doc__.split("\n\n")[0] if __doc__ else None,
+                        install=install_public_inbox, unavailable=PiUnavailable, start=start_server,
+                        describe=lambda server: f"NNTPSERVER={server.address}  {server.group}: "
+                                                f"{len(server.messages)} messages (Ctrl-C stops it)")
 
 
 if __name__ == "__main__":
