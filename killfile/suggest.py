@@ -148,10 +148,8 @@ def pingpong_pairs(record: Record) -> list[Proposal]:
         if n <= PINGPONG_REPLIES:
             break
         reason = f"{a} and {b} answered each other {n} times"
-        out.append(Proposal("pingpong", reason, _header("pingpong", reason) +
-                            f'[[rule]]\nname = {value(f"ping-pong {a} / {b}")}\n' + _groups(record) +
-                            "score = -1000\nall = [\n  { tag = \"pingpong\" },\n"
-                            f"  {{ header = \"Address\", equals = {value([a, b])} }},\n]\n"))
+        out.append(_rule("pingpong", reason, record, f"ping-pong {a} / {b}", -1000,
+                         '{ tag = "pingpong" }', f'{{ header = "Address", equals = {value([a, b])} }}'))
     return out
 
 
@@ -180,9 +178,8 @@ def crosspost_sprays(record: Record) -> list[Proposal]:
         return []
     reason = f"{sprays} article(s) crossposted to {SPRAY_GROUPS} or more groups"
     pattern = r"(?:\s\S+:\d+)" + "{" + str(SPRAY_GROUPS) + ",}"
-    return [Proposal("crosspost-spray", reason, _header("crosspost-spray", reason) +
-                     f'[[rule]]\nname = "crossposted to {SPRAY_GROUPS}+ groups"\n' + _groups(record) +
-                     f"score = -1000\nall = [\n  {{ header = \"Xref\", regex = '{pattern}' }},\n]\n")]
+    return [_rule("crosspost-spray", reason, record, f"crossposted to {SPRAY_GROUPS}+ groups", -1000,
+                  f"{{ header = \"Xref\", regex = '{pattern}' }}")]
 
 
 def killed_subjects(record: Record) -> list[Proposal]:
@@ -202,9 +199,8 @@ def killed_subjects(record: Record) -> list[Proposal]:
             break
         reason = f"you killed {n} threads whose subject says {word!r}"
         pattern = value("\\b" + re.escape(word) + "\\b")
-        out.append(Proposal("killed-subject", reason, _header("killed-subject", reason) +
-                            f'[[rule]]\nname = {value(f"subject {word}")}\n' + _groups(record) +
-                            f"score = -9999\nall = [\n  {{ header = \"Subject\", regex = {pattern} }},\n]\n"))
+        out.append(_rule("killed-subject", reason, record, f"subject {word}", -9999,
+                         f'{{ header = "Subject", regex = {pattern} }}'))
     return out
 
 
@@ -222,9 +218,8 @@ def never_read_authors(record: Record) -> list[Proposal]:
             break
         if read_by[address] == 0 and address:
             reason = f"you read none of {address}'s {n} articles (and {read_count} others)"
-            out.append(Proposal("never-read-author", reason, _header("never-read-author", reason) +
-                                f'[[rule]]\nname = {value(f"never read: {address}")}\n' + _groups(record) +
-                                f"score = -1\nall = [\n  {{ header = \"Address\", equals = {value(address)} }},\n]\n"))
+            out.append(_rule("never-read-author", reason, record, f"never read: {address}", -1,
+                             f'{{ header = "Address", equals = {value(address)} }}'))
     return out
 
 
@@ -249,6 +244,13 @@ def skipped_threads(record: Record) -> list[Proposal]:
             reason = f"you skipped the thread {_subject_of(record, t)!r} ({size} articles, none read)"
             out.append(_thread_kill("skipped-thread", reason, keys[t]))
     return out
+
+
+def _rule(kind: Kind, reason: str, record: Record, name: str, score: int, *tests: str) -> Proposal:
+    """A [[rule]] for this group: ``score`` for articles that pass every one of ``tests`` (TOML inline tables)."""
+    body = "".join(f"  {test},\n" for test in tests)
+    return Proposal(kind, reason, _header(kind, reason) + f"[[rule]]\nname = {value(name)}\n" + _groups(record) +
+                    f"score = {score}\nall = [\n{body}]\n")
 
 
 def _thread_kill(kind: Kind, reason: str, root: str) -> Proposal:
