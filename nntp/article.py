@@ -10,6 +10,7 @@ sent with a note: one article can never stop a group, a sync or a command.
 from __future__ import annotations
 
 import email.message
+import re
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -72,14 +73,17 @@ def undo_surrogates(text: str) -> str:
     return utf8_or_latin1(raw)
 
 
+_FOLD = re.compile(r"\r?\n[ \t]*")
+
+
 def header_text(value: object) -> str:
     """One header value for display: unfolded, 8-bit recovered, RFC 2047 decoded, sanitized."""
     return sanitize_line(decode_words(undo_surrogates(_unfold(value)))).strip()
 
 
 def _unfold(value: object) -> str:
-    text = str(value)
-    return text.replace("\r\n", "\n").replace("\n\t", " ").replace("\n ", " ").replace("\n", " ")
+    """A folded header on one line; a fold's indentation is one space, as mutt and slrn show it."""
+    return _FOLD.sub(" ", str(value))
 
 
 def _first_msgid(value: object) -> str:

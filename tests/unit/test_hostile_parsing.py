@@ -284,3 +284,10 @@ def test_a_group_list_with_bytes_that_are_not_utf8_can_be_stored() -> None:
     groups = _active_groups(lines, descriptions)
     assert [(g.name, g.description) for g in groups] == [("ok.group", "d\u00e9j\u00e0 vu")]
     Store(":memory:").save_groups(groups)  # raised UnicodeEncodeError: `pith groups` exited 70
+
+
+def test_a_folded_header_shows_its_fold_as_one_space() -> None:
+    """vger folds Cc with a tab or eight spaces; the reader shows one line with single spaces."""
+    raw = (b"From: a@example.org\nCc: <one@example.org>,\n        <two@example.org>,\n\t<three@example.org>\n"
+           b"Message-ID: <fold@example.org>\nSubject: s\n\nbody\n")
+    assert parse_article(raw, 1).header("Cc") == "<one@example.org>, <two@example.org>, <three@example.org>"
