@@ -22,6 +22,7 @@ from cli.jsonout import write_json
 from cli.textout import warn
 from nntp.compose import check_article, split_article
 from nntp.errors import PithError, SourceUnavailable
+from store.config import load_config
 from store.control import finish_own
 from store.listroute import list_address
 from store.library import Library
@@ -48,7 +49,8 @@ def cmd_post(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     outbox = Outbox(library.store.db)
     entry = _queued_before(outbox, raw)
     if entry is None:
-        entry_id = outbox.add(*_checked_article(library, args.file, raw), source_digest=_digest(raw))
+        domain = load_config(getattr(args, "config", None)).compose.message_id_domain
+        entry_id = outbox.add(*_checked_article(library, args.file, raw, domain), source_digest=_digest(raw))
     else:
         entry_id = entry.id
         _say(f"{args.file}: already in the outbox as {entry.id} ({entry.state}); not queued again")
@@ -76,7 +78,7 @@ def _queued_before(outbox: Outbox, raw: bytes) -> OutboxEntry | None:
     return outbox.find(_digest(raw), given)
 
 
-def _checked_article(library: Library, path: Path, raw: bytes) -> tuple[bytes, str]:
+def _checked_article(library: Library, path: Path, raw: bytes, domain: str = "") -> tuple[bytes, str]:
     """The article to queue and its Message-ID, or PithError (exit 2) saying why not, before queuing.
 
     Group names are checked only against a full group list: groups never listed
@@ -95,7 +97,7 @@ def _checked_article(library: Library, path: Path, raw: bytes) -> tuple[bytes, s
         refusal = library.posting_refusal(group)
         if refusal:
             raise PithError(f"{path}: not posted: posting is not allowed here: {refusal}{_mail_hint(library, group)}")
-    return finish_own(fields, body)  # with a Cancel-Lock: `pith cancel` works later
+    return finish_own(fields, body, domain=domain)  # with a Cancel-Lock: `pith cancel` works later
 
 
 def _mail_hint(library: Library, group: str) -> str:

@@ -78,6 +78,8 @@ class ComposeConfig:
     """The line above a quote: ``{name}``, ``{from}``, ``{date}``, ``{message_id}``, ``{group}``."""
     editor: str = ""
     """Editor command; empty means $VISUAL, then $EDITOR, then the built-in editor."""
+    message_id_domain: str = ""
+    """The right-hand side of the Message-IDs pith makes; empty means the From address's domain."""
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,7 @@ class Config:
 
 _TOP_KEYS = {"default_server": str, "servers": dict, "keys": dict, "ui": dict, "killfile": dict,
              "compose": dict, "mail": dict, "article": dict, "reading": dict, "newsrc": str}
-_COMPOSE_KEYS = {"from": str, "signature_file": str, "attribution": str, "editor": str}
+_COMPOSE_KEYS = {"from": str, "signature_file": str, "attribution": str, "editor": str, "message_id_domain": str}
 _MAIL_KEYS = {"sendmail": str, "mbox": str}
 _UI_KEYS = {"theme": str}
 _ARTICLE_KEYS = {"headers": list}

@@ -59,10 +59,12 @@ def cancel_secret(folder: Path | None = None) -> bytes:
     return secret
 
 
-def finish_own(fields: Fields, body: bytes, secret: bytes | None = None) -> tuple[bytes, str]:
-    """finish_article, with a Cancel-Lock so that only I can cancel or supersede it later."""
+def finish_own(fields: Fields, body: bytes, secret: bytes | None = None,
+               domain: str = "") -> tuple[bytes, str]:
+    """finish_article, with a Cancel-Lock so that only I can cancel or supersede it later; the
+    Message-ID's right-hand side is ``domain`` ([compose] message_id_domain) or the From's domain."""
     given = _value(fields, "Message-ID")
-    message_id = given or make_message_id(_domain(_value(fields, "From")))
+    message_id = given or make_message_id(domain or _domain(_value(fields, "From")))
     secret, fields = secret or cancel_secret(), list(fields)
     if not _value(fields, "Cancel-Lock"):
         fields.append(("Cancel-Lock", lock_header(secret, message_id)))

@@ -147,3 +147,19 @@ def test_latin1_header_bytes_in_a_file_are_read_as_latin1() -> None:
     flds, body = split_article("From: a@example.org\nNewsgroups: x\nSubject: Grüße\n\nx\n".encode("latin-1"))
     raw, _ = finish_article(flds, body)
     assert email.message_from_bytes(raw, policy=default)["Subject"] == "Grüße"
+
+
+def test_pith_post_takes_the_message_id_domain_from_config(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """[compose] message_id_domain wins over the From domain; without it, the From domain is used."""
+    import json
+
+    import main
+    from store.paths import config_dir
+
+    config_dir().mkdir(parents=True, exist_ok=True)
+    (config_dir() / "config.toml").write_text('[compose]\nmessage_id_domain = "news.example.net"\n')
+    article = tmp_path / "a.txt"
+    article.write_text("From: Ann <ann@example.org>\nNewsgroups: local.test\nSubject: s\n\nbody\n")
+    assert main.main(["--offline", "--server", "127.0.0.1:9", "post", str(article), "--json"]) == 0
+    entry = json.loads(capsys.readouterr().out)[0]
+    assert entry["message_id"].endswith("@news.example.net>")

@@ -310,7 +310,8 @@ class ComposeScreen(PithScreen):
         if problems:
             self.app.call_from_thread(self._not_sent, "not sent: " + "; ".join(problems))
             return
-        raw, message_id = finish_own(fields, body.encode("utf-8"))  # with a Cancel-Lock: D can cancel it
+        raw, message_id = finish_own(fields, body.encode("utf-8"),  # with a Cancel-Lock: D can cancel it
+                                     domain=self.config.compose.message_id_domain)
         entry_id = self.library.call(lambda library: posting.queue(library, raw, message_id), local=True)
         self._forget_draft()
         entries, why = flush_or_keep(self.library)
