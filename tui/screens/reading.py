@@ -130,6 +130,8 @@ class ReadingActions(_Base):
         self.app.call_from_thread(self._enter_next_group, found, subscribed)
 
     def _enter_next_group(self, found: GroupInfo | None, subscribed: bool) -> None:
+        if self not in self.app.screen_stack:
+            return  # the reader left the group meanwhile
         if found is None:
             if subscribed:
                 getattr(self.app.screen, "status", self.status).show("no more unread articles in any subscribed group")
