@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from nntp.archive import ArchiveSource
@@ -392,7 +392,8 @@ class Library:
             else:
                 if article.raw and article.message_id:
                     self.store.save_body(article.message_id, article.raw, article.body)
-                return article
+                # By <message-id> the server names no number; the store's is the one read marks need.
+                return article if article.number is not None else replace(article, number=number)
         raise NoSuchArticle(f"{name}: article {key} has no cached body (offline: {self.offline_reason})")
 
     # -- search ----------------------------------------------------------

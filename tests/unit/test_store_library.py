@@ -112,3 +112,20 @@ def test_new_groups_are_found_by_diffing_the_active_list(tmp_path: Path) -> None
     assert lib.new_groups() == {"b.two"}
     lib.groups()
     assert lib.new_groups() == {"b.two"}  # stays new until the reader has seen it
+
+
+def test_an_article_asked_for_by_message_id_carries_the_store_number(tmp_path: Path) -> None:
+    """A server answering ARTICLE <id> names no number (nntplib gives 0/None); the reader marks
+    read by number, so the library fills in the one the overview gave."""
+
+    class ByIdWithoutNumber(FakeSource):
+        def article(self, name: str, key: int | str):  # type: ignore[no-untyped-def]
+            from dataclasses import replace
+            found = super().article(name, key)
+            return replace(found, number=None) if isinstance(key, str) else found
+
+    source = ByIdWithoutNumber({"g": [make_overview(1), make_overview(2, parent=1)]})
+    lib = library(tmp_path, source)
+    lib.enter_group("g")
+    message_id = lib.store.message_id_for("g", 2)
+    assert message_id and lib.article("g", message_id).number == 2
