@@ -38,10 +38,11 @@ demo: venv
 test: venv
 	$(VENV)/bin/python -m tests.integration.inn_server --install
 	$(VENV)/bin/python -m tests.integration.pi_server --install
-	@# slrn (Debian's) reads the live .newsrc pith writes (tests/integration/test_live_newsrc_slrn.py)
-	@if ! command -v slrn >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	@# slrn (Debian's) reads the live .newsrc pith writes (tests/integration/test_live_newsrc_slrn.py);
+	@# tmux drives it, and the reader as a user would (tests/tui/test_compose_kill.py, test_export_tmux.py)
+	@if { ! command -v slrn || ! command -v tmux; } >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 	    export DEBIAN_FRONTEND=noninteractive; \
-	    apt-get install -y -q slrn || { apt-get update -q && apt-get install -y -q slrn; } || \
-	        echo "make: could not install slrn; its test will be skipped" >&2; \
+	    apt-get install -y -q slrn tmux || { apt-get update -q && apt-get install -y -q slrn tmux; } || \
+	        echo "make: could not install slrn and tmux; their tests will be skipped (failed under CI)" >&2; \
 	fi
 	$(VENV)/bin/python -m pytest -q -p no:cacheprovider

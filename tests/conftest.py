@@ -8,6 +8,7 @@ NNTPSERVER.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,8 +40,25 @@ def inn_server() -> Iterator[InnServer]:
     try:
         server = start_server()
     except InnUnavailable as exc:
-        pytest.skip(str(exc))
+        missing(str(exc))
     try:
         yield server
     finally:
         server.stop()
+
+
+def missing(reason: str) -> None:
+    """A tool or server the tests need is not here: a skip on a developer's machine, a failure
+    in CI (CI=true), where `make test` installs everything and a skip would hide a hole."""
+    if os.environ.get("CI"):
+        pytest.fail(f"CI needs this: {reason}")
+    pytest.skip(reason)
+
+
+def needs_tools(*names: str) -> pytest.MarkDecorator:
+    """skipif the programs are not on PATH, except in CI, where their absence fails the tests."""
+    import shutil
+
+    absent = [name for name in names if shutil.which(name) is None]
+    reason = f"{', '.join(absent)} not installed (make test installs them as root)"
+    return pytest.mark.skipif(bool(absent) and not os.environ.get("CI"), reason=reason)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.conftest import missing
 from tests.integration.pi_server import PiServer, PiUnavailable, start_server
 
 
@@ -19,7 +20,7 @@ def pi_server() -> Iterator[PiServer]:
     try:
         server = start_server()
     except PiUnavailable as exc:
-        pytest.skip(str(exc))
+        missing(str(exc))
     try:
         yield server
     finally:

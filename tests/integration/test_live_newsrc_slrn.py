@@ -8,20 +8,19 @@ file pith wrote and the server's GROUP answers.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import main
+from tests.conftest import needs_tools
 from cli.context import open_library_factory
 from store.readstate import ReadState
 from tests.tui.test_compose_kill import Terminal, terminal  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.integration,
-              pytest.mark.skipif(shutil.which("slrn") is None or shutil.which("tmux") is None,
-                                 reason="slrn or tmux is not installed (make test installs slrn)")]
+              needs_tools("slrn", "tmux")]
 
 
 def pith(capsys: pytest.CaptureFixture[str], config: Path, *argv: str) -> str:

@@ -7,7 +7,6 @@ posts (tests.tui.conftest.postable_groups): the archive stands in for a server o
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -24,13 +23,14 @@ from store.cache import Store, store_path
 from store.library import Library
 from store.outbox import Drafts
 from store.paths import data_dir
+from tests.conftest import needs_tools
 from tests.tui.conftest import postable_groups
 from tui.screens.compose import AUTOSAVE_SECONDS
 
 ROOT = Path(__file__).resolve().parents[2]
 MBOX = Path(__file__).with_name("data") / "snapshot.mbox"
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+pytestmark = needs_tools("tmux")
 
 
 class Terminal:
