@@ -189,7 +189,7 @@ class ThreadsScreen(ReadingActions, ThreadActions, ThreadExportActions, PithScre
         if rearrange and self.unread_only and self.marks is not None:
             self._apply_unread_only(True, self.marks.snapshot())
         elif rearrange:
-            self._arrange(self.view, message.rows)
+            self._arrange_view(self.view, message.rows)
         if self.open_article is not None:
             self._open_start_article(self.open_article)
             self.open_article = None
@@ -234,10 +234,10 @@ class ThreadsScreen(ReadingActions, ThreadActions, ThreadExportActions, PithScre
             self._switch_view(view, self._views[view])
         else:
             self.status.show(f"arranging {VIEW_TITLES[view]}…")
-            self._arrange(view, self._views["threaded"])
+            self._arrange_view(view, self._views["threaded"])
 
     @work(thread=True, exclusive=True, group="view", exit_on_error=False)
-    def _arrange(self, view: str, threaded: list[ThreadRow]) -> None:
+    def _arrange_view(self, view: str, threaded: list[ThreadRow]) -> None:
         scored, note = self.scored, ""
         if view == "digest" and scored is not None:
             killfile = self.app.killfile  # type: ignore[attr-defined]
@@ -284,7 +284,7 @@ class ThreadsScreen(ReadingActions, ThreadActions, ThreadExportActions, PithScre
         if self.view == "threaded":
             self._switch_view("threaded", message.scored.rows, message.note)
         else:
-            self._arrange(self.view, message.scored.rows)
+            self._arrange_view(self.view, message.scored.rows)
             if message.note:
                 self.status.show(message.note)
         self.scores_changed(message.table)
