@@ -18,11 +18,12 @@ from cli.context import open_library_factory
 from cli.exitcodes import BUG, INTERRUPTED, USAGE, exit_status_for
 from cli.textout import text_output
 from nntp.sanitize import error_line
+from nntp.version import pith_version
 from store.errors import describe_local_failure
 
 EXIT_USAGE = USAGE
 
-COMMAND_MODULES = ("cli.commands", "cli.score", "cli.sync", "cli.state", "cli.control")
+COMMAND_MODULES = ("cli.commands", "cli.score", "cli.sync", "cli.state", "cli.control", "cli.completion")
 """Modules with ``add_commands(subparsers)``; each parser sets ``handler(args, out) -> int``."""
 
 
@@ -31,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="pith",
         description="A terminal newsreader. With no command, `pith` is `pith read`.",
     )
+    parser.add_argument("--version", action="version", version=f"pith {pith_version()}",
+                        help="print pith's version and exit")
     add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 

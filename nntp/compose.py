@@ -50,12 +50,11 @@ _BODY_HEADERS = ("MIME-Version", "Content-Type", "Content-Transfer-Encoding")
 
 
 def user_agent() -> str:
-    """``pith/VERSION`` from the installed package's metadata."""
-    try:
-        from importlib.metadata import PackageNotFoundError, version
-        return f"pith/{version('pith')}"
-    except (ImportError, PackageNotFoundError):
-        return "pith"
+    """``pith/VERSION`` (nntp/version.py); plain ``pith`` when the version cannot be known."""
+    from nntp.version import pith_version
+
+    found = pith_version()
+    return "pith" if found == "unknown" else f"pith/{found}"
 
 
 def make_message_id(domain: str | None = None) -> str:
