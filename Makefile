@@ -1,7 +1,7 @@
 # pith: `make demo` opens the reader on the built-in sample; `make test` runs the whole suite.
 # As root, `make test` also installs INN2 (Debian's inn2) so that the integration tests can
 # start their own private server on 127.0.0.1; the install logic lives in one place,
-# tests/integration/inn_server.py. .ci/run runs `make test`.
+# tests/integration/inn_server.py. .ci/run runs `make lint` (ruff), then `make test`.
 
 PYTHON ?= python3
 VENV := .venv
@@ -9,7 +9,7 @@ VENV := .venv
 # pyproject.toml, setup.py or the compiled helper's source is newer.
 STAMP := $(VENV)/.pith-installed
 
-.PHONY: venv demo test
+.PHONY: venv demo test lint
 
 venv: $(STAMP)
 
@@ -31,6 +31,10 @@ $(STAMP): pyproject.toml setup.py killfile/_kernels.pyx
 	fi
 	$(VENV)/bin/pip install -q -e '.[test]'
 	touch $@
+
+# ruff (its rules are in pyproject.toml [tool.ruff]); .ci/run runs it before the tests.
+lint: venv
+	$(VENV)/bin/ruff check .
 
 demo: venv
 	$(VENV)/bin/pith demo

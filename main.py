@@ -64,7 +64,8 @@ def add_global_options(parser: argparse.ArgumentParser, suppress: bool = False) 
                              "nntps://HOST:PORT (default: $NNTPSERVER and $NNTPPORT, then default_server, "
                              "then /etc/nntpserver)")
     parser.add_argument("--archive", metavar="PATH", action="append", default=default(None),
-                        help="read a list archive (mbox, .gz/.xz, Maildir, pipermail dir) instead of a server (repeatable)")
+                        help="read a list archive (mbox, .gz/.xz, Maildir, pipermail dir) instead of a server "
+                             "(repeatable)")
     parser.add_argument("--offline", action="store_true", default=default(False),
                         help="use only what is cached locally")
     parser.add_argument("--timeout", type=float, default=default(None),

@@ -33,7 +33,6 @@ import sys
 import tempfile
 import time
 import zlib
-from datetime import datetime, timezone
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]

@@ -126,7 +126,7 @@ def run(size: int) -> None:
           f"{len(rules.caps)} caps: cold {cold:.2f} s (cpu {cold_cpu:.2f}), warm {warm:.2f} s (cpu {warm_cpu:.2f}), "
           f"records gc-frozen {frozen:.2f} s (cpu {frozen_cpu:.2f}); peak RSS {rss_mib:,.0f} MiB "
           f"(data made in {made:.1f} s)")
-    print(f"          states: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    print("          states: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
     print(f"          kernels: {'compiled (killfile/_kernels.pyx)' if kernels.COMPILED else 'pure Python (helper not built)'}; "
           f"this machine runs a bare 10M-iteration Python loop in {_loop_seconds():.2f} s")
 

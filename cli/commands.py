@@ -41,7 +41,8 @@ def _progress(args: argparse.Namespace) -> Any:
     return report
 
 
-def with_library(command: Callable[[Library, argparse.Namespace, TextIO], int]) -> Callable[[argparse.Namespace, TextIO], int]:
+def with_library(
+        command: Callable[[Library, argparse.Namespace, TextIO], int]) -> Callable[[argparse.Namespace, TextIO], int]:
     """Adapt a command that needs the Library: build it from the arguments, close it after.
 
     A command that succeeded on cached data only, because the server could not be

@@ -8,7 +8,6 @@ tags and matched[{rule, source, delta}].
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -63,7 +62,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
             imp.add_argument("--groups", metavar="WILDMAT,...",
                              help="the groups the rules apply to (default: from the file name; all.SCORE: every group)")
         imp.set_defaults(handler=cmd_import)
-    suggest = rsub.add_parser("suggest", help="rules that would help in GROUP, each with its effect on the cached articles")
+    suggest = rsub.add_parser("suggest",
+                              help="rules that would help in GROUP, each with its effect on the cached articles")
     suggest.add_argument("group")
     suggest.add_argument("--json", action="store_true")
     suggest.add_argument("--rules", metavar="PATH", help="rule file (default: score.toml in the config dir)")
@@ -160,7 +160,8 @@ def score_overviews(library: Library, args: argparse.Namespace, overviews: list[
     full, body_hits = ({}, None) if not killfile.needs_articles else bodyrules.articles_for_scoring(
         library.store, killfile.rules, bool(killfile.plugins), overviews, args.group)
     table = killfile.score(overviews, args.group, now_of(args), full, body_hits)
-    bodyrules.remember(library.store, body_hits, killfile.rules)  # Body results kept: the next entry scans new bodies only
+    # Body results kept: the next entry scans new bodies only
+    bodyrules.remember(library.store, body_hits, killfile.rules)
     killfile.remember(table)
     for problem in table.problems:
         warn(f"warning: {problem}")
@@ -377,7 +378,7 @@ def scored_threads(roots_json: list[dict[str, Any]], table: ScoreTable, show_all
         order.append((node, parent))
         stack.extend((c, node) for c in reversed(node["children"]))
     keep: set[int] = set()
-    for node, parent in reversed(order):
+    for node, _parent in reversed(order):
         i = index.get(node["number"]) if node["number"] is not None else None
         _annotate(node, table, i)
         shown = show_all or (i is not None and node["state"] not in ("killed", "hidden"))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Container
 from datetime import datetime, timezone
 from typing import Any, TextIO
 
@@ -182,7 +181,8 @@ def cmd_search(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         return 0
     for hit in hits:
         date = hit.date.strftime("%Y-%m-%d") if hit.date else "????-??-??"
-        out.write(f"{field(hit.group)} {hit.number}  {date}  {field(hit.subject)} — {field(hit.author)}  {field(hit.message_id)}\n")
+        out.write(f"{field(hit.group)} {hit.number}  {date}  {field(hit.subject)} — {field(hit.author)}"
+                  f"  {field(hit.message_id)}\n")
         if hit.snippet:
             out.write(f"    {field(hit.snippet)}\n")
     if not hits:

@@ -69,7 +69,8 @@ def _leaves(condition: Condition) -> Iterator[Leaf]:
 def summary(rules: RuleSet, plugins: int, problems: list[Problem]) -> str:
     """Every kind of entry counted, then errors and warnings: what the file holds, at a glance."""
     detectors = sum((rules.detectors.pingpong, rules.detectors.dominated))
-    parts = [_count(len(rules.rules), "score rule"), _count(len(rules.author_rules), "[[author]] entry", "[[author]] entries"),
+    parts = [_count(len(rules.rules), "score rule"),
+             _count(len(rules.author_rules), "[[author]] entry", "[[author]] entries"),
              _count(len(rules.thread_rules), "[[thread]] rule"), _count(len(rules.caps), "cap"),
              _count(len(rules.tag_filters), "[[tag]] filter"), _count(len(rules.thresholds), "[[thresholds]] table"),
              _count(plugins, "plugin"), f"{detectors} detector(s) on"]

@@ -345,7 +345,8 @@ class _Run:
                 continue
             indices = self.tag_index.get(f.tag, set())
             if f.delta or f.hide:
-                self.apply(indices, self.entry(f"tag {f.tag}", str(f.origin), f.delta, "tag", "hidden" if f.hide else ""))
+                entry = self.entry(f"tag {f.tag}", str(f.origin), f.delta, "tag", "hidden" if f.hide else "")
+                self.apply(indices, entry)
             if f.only:
                 only.append(f)
         if only:

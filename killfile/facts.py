@@ -144,7 +144,8 @@ class Facts:
         return max(self.address_ids, default=-1) + 1
 
     def pairs_over(self, limit: int) -> dict[int, int]:
-        """Articles per (thread, author) pair, keyed thread id * author_count + address id, for the pairs with more than ``limit``.
+        """Articles per (thread, author) pair, keyed thread id * author_count + address id, for the pairs with
+        more than ``limit``.
 
         The detectors and per-thread caps want only the busy pairs, and on a real
         group nearly every article is its own pair: counting is done on C integers

@@ -82,7 +82,8 @@ def parse_slrn(path: Path, groups: list[str] | None = None, depth: int = 0) -> t
             included = Path(line.split(None, 1)[1].strip()).expanduser()
             included = included if included.is_absolute() else path.parent / included
             if depth > 10 or not included.is_file():
-                problems.append(Problem(str(path), number, f"include {included}: not found (or nested too deep)", "warning"))
+                problems.append(Problem(str(path), number, f"include {included}: not found (or nested too deep)",
+                                        "warning"))
                 continue
             more, more_problems = parse_slrn(included, current_groups, depth + 1)
             entries.extend(more)

@@ -65,7 +65,8 @@ def _top_line(loc: Locator, key: str) -> int:
     return table.line if table else (loc.key(1, len(loc.lines), key) or 1)
 
 
-def _each(kind: str, parse_one: Callable[[tables.Context, dict[str, Any], tables.Where], Any]) -> Callable[..., tuple[Any, ...]]:
+def _each(kind: str,
+          parse_one: Callable[[tables.Context, dict[str, Any], tables.Where], Any]) -> Callable[..., tuple[Any, ...]]:
     """Parse an array of tables, keeping the good entries and reporting the bad ones."""
 
     def parse(ctx: tables.Context, items: Any) -> tuple[Any, ...]:

@@ -12,8 +12,8 @@ import codecs
 import re
 from dataclasses import dataclass
 
-_SUBJECT = re.compile(r"\[\s*spoilers?\b[^\]]*\]|\(\s*spoilers?\s*\)|^\s*spoilers?\s*:|\bspoilers?\b\s*(?:warning|alert)",
-                      re.IGNORECASE)
+_SUBJECT = re.compile(r"\[\s*spoilers?\b[^\]]*\]|\(\s*spoilers?\s*\)|^\s*spoilers?\s*:"
+                      r"|\bspoilers?\b\s*(?:warning|alert)", re.IGNORECASE)
 _MARKUP = re.compile(r"\[spoiler\](.*?)(?:\[/spoiler\]|\Z)", re.IGNORECASE | re.DOTALL)
 
 

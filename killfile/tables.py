@@ -197,7 +197,8 @@ def parse_cap(ctx: Context, item: dict[str, Any], where: Where) -> Cap | None:
     try:
         zoneinfo.ZoneInfo(tz)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ConditionError(f"unknown timezone {tz!r} (use an IANA name like Europe/Berlin)", where.key("timezone")) from None
+        raise ConditionError(f"unknown timezone {tz!r} (use an IANA name like Europe/Berlin)",
+                             where.key("timezone")) from None
     spare = _str(item, "spare", where, "") or None
     if spare not in (None, "starters", "none"):
         raise ConditionError(f'"spare" must be "starters" or "none", not {spare!r}', where.key("spare"))
@@ -273,7 +274,8 @@ def parse_detectors(ctx: Context, data: Any) -> DetectorConfig:
         for key, value in sub.items():
             field = spec[name].get(key)
             if field is None:
-                ctx.error(sub_where.key(key), f'unknown key "{key}" in detectors.{name}{suggest(key, list(spec[name]))}')
+                ctx.error(sub_where.key(key),
+                          f'unknown key "{key}" in detectors.{name}{suggest(key, list(spec[name]))}')
             elif key == "enabled" and not isinstance(value, bool) or key != "enabled" and (
                     isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
                 ctx.error(sub_where.key(key), f'detectors.{name}.{key}: bad value {value!r}')

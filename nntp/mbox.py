@@ -105,7 +105,8 @@ def split_mbox(path: Path, start: int = 0, line: int = 1, dated: bool = False) -
         if isinstance(exc, FileNotFoundError):
             raise ArchiveError(path, None, "no such file") from None
         if position[0] == start and not start:
-            raise ArchiveError(path, None, f"cannot be read ({_reason(exc)}); the file is truncated or corrupt") from None
+            raise ArchiveError(path, None,
+                               f"cannot be read ({_reason(exc)}); the file is truncated or corrupt") from None
         yield _unreadable_rest(path, position[0], position[1], exc)
 
 

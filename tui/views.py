@@ -1,4 +1,5 @@
-"""The thread list's orders (the digest is built from scores, in tui.scoring) and its folding, as pure functions over display rows.
+"""The thread list's orders (the digest is built from scores, in tui.scoring) and its folding, as pure functions
+over display rows.
 
 A *fold unit* is a run of rows from a depth-0 row to the next one: a thread in
 the threaded view, one author's articles in the author view (the first at depth

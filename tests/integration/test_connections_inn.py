@@ -12,7 +12,7 @@ import pytest
 import main
 from nntp.client import NNTPClient, ServerAddress
 from nntp.connect import ConnectOptions, fingerprint
-from nntp.errors import AuthenticationFailed, SecurityFailure, SourceUnavailable
+from nntp.errors import AuthenticationFailed, SecurityFailure
 
 pytestmark = pytest.mark.integration
 

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from nntp.client import ServerAddress, read_multiline
-from nntp.errors import PithError, RemoteProtocolError, SourceUnavailable
+from nntp.errors import PithError, RemoteProtocolError
 
 
 class Trickle(io.RawIOBase):

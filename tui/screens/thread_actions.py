@@ -157,7 +157,8 @@ class ThreadActions(_Base):
             return
         from tui.screens.prompt import PromptScreen
 
-        current = " ".join([f"+{t}" for t in sorted(self.filter.include)] + [f"-{t}" for t in sorted(self.filter.exclude)])
+        current = " ".join([f"+{t}" for t in sorted(self.filter.include)]
+                           + [f"-{t}" for t in sorted(self.filter.exclude)])
 
         def apply(text: str | None) -> None:
             if text is not None:

@@ -252,7 +252,8 @@ class ThreadsScreen(ReadingActions, ThreadActions, ThreadExportActions, PithScre
     def _unread_rows(self, threaded: list[ThreadRow]) -> list[ThreadRow]:
         """Only-unread in the flat orders: the read parents kept for the tree have no place there."""
         marks = self.marks
-        return [row for row in threaded if row.article is not None and (marks is None or not marks.is_read(row.article.number))]
+        return [row for row in threaded
+                if row.article is not None and (marks is None or not marks.is_read(row.article.number))]
 
     def on_view_ready(self, message: ViewReady) -> None:
         self._views[message.view] = message.rows
