@@ -171,6 +171,15 @@ def unindex_bodies(db: sqlite3.Connection, message_ids: list[str]) -> None:
             db.execute("UPDATE search_doc SET has_body=0 WHERE id=?", (row[0],))
 
 
+def body_text_sizes(db: sqlite3.Connection, grp: str) -> dict[str, int]:
+    """Message-ID -> bytes of its body text in the index, for a group's articles (expire counts
+    this copy with the body it came from)."""
+    return {str(m): int(n) for m, n in db.execute(
+        "SELECT d.message_id, length(CAST(f.body AS BLOB)) FROM overview o "
+        "JOIN search_doc d ON d.message_id = o.message_id JOIN search_fts f ON f.rowid = d.id "
+        "WHERE o.grp=? AND d.has_body=1", (grp,))}
+
+
 def drop_orphans(db: sqlite3.Connection, message_ids: list[str]) -> None:
     """Forget documents whose Message-ID no longer has an overview row or a body."""
     for message_id in message_ids:

@@ -218,7 +218,8 @@ def _sync_body(library: Library, group: str, number: int, message_id: str) -> st
 
 def expire(library: Library, groups: Iterable[str], days: int | None = None, max_bytes: int | None = None,
            now: float | None = None) -> list[GroupExpiry]:
-    """Drop cached bodies older than ``days`` and, per group, the oldest beyond ``max_bytes``.
+    """Drop cached bodies older than ``days`` and, per group, the oldest beyond ``max_bytes`` (a body
+    counts with its text in the search index: see ``_cached_bodies``).
 
     Age is the article's date (the fetch time when it has none). A crossposted
     body is shared: dropping it for one group drops it for all.
@@ -257,11 +258,17 @@ def expire_and_give_back(library: Library, groups: Iterable[str], days: int | No
 
 
 def _cached_bodies(library: Library, group: str) -> list[tuple[str, int, int]]:
-    """(Message-ID, size, age stamp) of a group's cached bodies, oldest first."""
+    """(Message-ID, bytes on disk, age stamp) of a group's cached bodies, oldest first.
+
+    A body's bytes are the article as fetched plus its text in the search index
+    (a second copy, ~75% of the article's size, once a search has indexed it):
+    what ``--max-size`` bounds is the disk the cached bodies take.
+    """
+    text = search.body_text_sizes(library.store.db, group)
     rows = library.store.db.execute(
         "SELECT b.message_id, b.size, COALESCE(o.date, b.fetched) AS age FROM overview o "
         "JOIN bodies b ON b.message_id = o.message_id WHERE o.grp=? ORDER BY age, o.number", (group,))
-    return [(str(m), int(s), int(a)) for m, s, a in rows]
+    return [(str(m), int(s) + text.get(str(m), 0), int(a)) for m, s, a in rows]
 
 
 def parse_size(text: str) -> int:
