@@ -18,7 +18,7 @@ from cli.parser_tree import Command, command_tree, global_flags
 Tables = dict[str, dict[str, str]]
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("completion", help="print a bash or zsh completion script for pith")
     parser.add_argument("shell", choices=("bash", "zsh"))
     parser.set_defaults(handler=cmd_completion)
