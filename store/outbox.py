@@ -25,13 +25,13 @@ from typing import TYPE_CHECKING
 
 from nntp.errors import PostRefused, SourceUnavailable
 from nntp.parse import utf8_or_latin1
+from store.paths import private_umask
 
 if TYPE_CHECKING:
     from store.library import Library
 
 OnServer = Callable[[str], bool]
 """Asks the server whether it holds a Message-ID (STAT)."""
-from store.paths import private_umask
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
