@@ -19,6 +19,9 @@ from store.cache import Store
 BODIES_PER_RANGE = 16
 """Bodies indexed per header range in a bounded catch-up (an idle reader's step stays short)."""
 
+ROWS_PER_STATEMENT = 256
+"""Bodies per INSERT statement (3 parameters each, far below SQLite's 32,766)."""
+
 _SCHEMA = "CREATE TABLE IF NOT EXISTS search_pending_bodies (message_id TEXT PRIMARY KEY) WITHOUT ROWID"
 
 
@@ -31,9 +34,25 @@ def save_unindexed(store: Store, items: Iterable[tuple[str, bytes]]) -> None:
     ensure_schema(store.db)
     rows = list(items)
     with store.transaction() as db:
-        db.executemany("INSERT OR REPLACE INTO bodies (message_id, raw, fetched, size) "
-                       "VALUES (?, ?, strftime('%s','now'), ?)", [(m, raw, len(raw)) for m, raw in rows])
-        db.executemany("INSERT OR IGNORE INTO search_pending_bodies VALUES (?)", [(m,) for m, _ in rows])
+        for start in range(0, len(rows), ROWS_PER_STATEMENT):
+            _insert(db, rows[start : start + ROWS_PER_STATEMENT])
+
+
+def _insert(db: sqlite3.Connection, rows: list[tuple[str, bytes]]) -> None:
+    """One INSERT statement for all ``rows``: SQLite releases the GIL once for them, not once per row.
+
+    With executemany the sqlite3 module takes the GIL back between rows, and during
+    a sync the socket thread holds it for milliseconds at a time (unstuffing big
+    answers): each row then waited its turn (GIL convoy), and the bodies phase ran
+    slower than fetching and then storing one after the other.
+    """
+    if not rows:
+        return
+    db.execute("INSERT OR REPLACE INTO bodies (message_id, raw, fetched, size) VALUES "
+               + ",".join(["(?, ?, strftime('%s','now'), ?)"] * len(rows)),
+               [value for m, raw in rows for value in (m, raw, len(raw))])
+    db.execute("INSERT OR IGNORE INTO search_pending_bodies VALUES " + ",".join(["(?)"] * len(rows)),
+               [m for m, _ in rows])
 
 
 def pending(db: sqlite3.Connection) -> int:
