@@ -125,8 +125,10 @@ class _Wire:
         return end
 
 
-def bare_socket(host: str, port: int, group: str, compress: bool = False, window: int = 100) -> tuple[float, int, int]:
-    """(seconds, bodies, bytes): GROUP, then BODY low..high, ``window`` in flight, blocks read whole."""
+def bare_socket(host: str, port: int, group: str, compress: bool = False, window: int = 100,
+                verb: bytes = b"BODY") -> tuple[float, int, int]:
+    """(seconds, bodies, bytes): GROUP, then BODY (or ARTICLE, what pith stores) low..high, ``window``
+    in flight, blocks read whole."""
     t0 = time.perf_counter()
     wire = _Wire(host, port, compress)
     wire.send(f"GROUP {group}\r\n".encode())
@@ -136,11 +138,11 @@ def bare_socket(host: str, port: int, group: str, compress: bool = False, window
     while got < len(numbers):
         if sent - got <= window // 2 and sent < len(numbers):
             batch = numbers[sent : sent + window - (sent - got)]
-            wire.send(b"".join(b"BODY %d\r\n" % n for n in batch))
+            wire.send(b"".join(b"%s %d\r\n" % (verb, n) for n in batch))
             sent += len(batch)
         status = wire.line()
         got += 1
-        if status.startswith(b"222"):
+        if status[:3] in (b"220", b"222"):
             size += wire.block()
     wire.send(b"QUIT\r\n")
     wire.sock.close()
@@ -196,6 +198,26 @@ def bodies_phase(address: str, group: str, tmp: Path) -> float:
         lib.close()
 
 
+def phase_apart(address: str, group: str, tmp: Path) -> tuple[float, float]:
+    """(seconds to fetch every article pipelined into memory, seconds to store them all): where the
+    bodies phase spends its time when the two do not overlap."""
+    from store import bodyindex
+    from store.sync import BODY_BATCH
+
+    lib = library_for(address, tmp / f"apart-{group}.sqlite3")
+    try:
+        lib.fetch_overviews(group)
+        ids = dict(lib.store.missing_bodies(group))
+        t0 = time.perf_counter()
+        got = [(ids[int(f.key)], f.raw) for f in lib.source.iter_articles(group, list(ids)) if f.raw is not None]
+        t1 = time.perf_counter()
+        for start in range(0, len(got), BODY_BATCH):
+            bodyindex.save_unindexed(lib.store, got[start : start + BODY_BATCH])
+        return t1 - t0, time.perf_counter() - t1
+    finally:
+        lib.close()
+
+
 def next_unread(address: str, group: str, tmp: Path, rounds: int = 20) -> tuple[float, float]:
     """(median ms to the next article after the read-ahead, median ms for a cold fetch of one)."""
     from store.sync import prefetch_bodies
@@ -240,6 +262,7 @@ def bench_group(host: str, port: int, group: str, tmp: Path) -> None:
     address = f"{host}:{port}"
     sock_s, count, size = bare_socket(host, port, group)
     sockz_s = bare_socket(host, port, group, compress=True)[0]
+    art_s, _, art_size = bare_socket(host, port, group, verb=b"ARTICLE")
     data, dataz = tmp / f"data-{group}", tmp / f"dataz-{group}"
     write_config(data, host, port)
     write_config(dataz, host, port)
@@ -250,8 +273,11 @@ def bench_group(host: str, port: int, group: str, tmp: Path) -> None:
     print(f"\n{group}: {count:,} articles, {size / 1e6:.1f} MB of bodies")
     print(f"  (pith --help, the fixed cost of a command:  {start_s:7.2f} s)")
     print(f"  bare socket, BODY x100 in flight            {sock_s:7.2f} s")
+    print(f"  bare socket, ARTICLE x100 (what pith stores){art_s:7.2f} s  ({art_size / 1e6:.1f} MB)")
     print(f"  pith sync --bodies, whole command           {sync_s:7.2f} s  ({sync_s / sock_s:.1f}x)   [{said}]")
     print(f"  pith bodies phase alone (in-process)        {phase_s:7.2f} s  ({phase_s / sock_s:.1f}x)")
+    fetch_s, save_s = phase_apart(address, group, tmp)
+    print(f"    of which, apart: fetch {fetch_s:.2f} s, store {save_s:.2f} s (in the phase they overlap)")
     print(f"  with COMPRESS DEFLATE: bare socket          {sockz_s:7.2f} s")
     print(f"  with COMPRESS DEFLATE: pith sync --bodies   {syncz_s:7.2f} s  ({syncz_s / sockz_s:.1f}x)")
     warm, cold = next_unread(address, group, tmp)
