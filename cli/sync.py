@@ -32,7 +32,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     exp = sub.add_parser("expire", help="drop cached bodies by age or size budget (never read marks)")
     exp.add_argument("groups", nargs="*", metavar="GROUP", help="groups to expire (default: all cached)")
     exp.add_argument("--days", type=int, metavar="N", help="drop bodies of articles older than N days")
-    exp.add_argument("--max-size", metavar="SIZE", help="per group, drop the oldest bodies beyond SIZE (500M, 2G)")
+    exp.add_argument("--max-size", metavar="SIZE",
+                     help="per group, drop the oldest bodies until they take at most SIZE (500M, 2G; "
+                          "a body counts with its text in the search index)")
     exp.set_defaults(handler=with_library(cmd_expire))
 
     search = sub.add_parser("search", help="full-text search of cached headers and bodies")
