@@ -12,13 +12,15 @@ from store.cache import Store
 
 def test_a_batch_is_one_statement_per_chunk_and_all_rows_land(tmp_path: Path) -> None:
     store = Store(tmp_path / "s.sqlite3")
-    items = [(f"<{n}@x>", f"Subject: {n}\r\n\r\nbody {n}\r\n".encode()) for n in range(bodyindex.ROWS_PER_STATEMENT + 44)]
+    count = bodyindex.ROWS_PER_STATEMENT + 44
+    items = [(f"<{n}@x>", f"Subject: {n}\r\n\r\nbody {n}\r\n".encode()) for n in range(count)]
     inserts: list[str] = []
-    store.db.set_trace_callback(lambda sql: inserts.append(sql) if sql.startswith("INSERT OR REPLACE INTO bodies") else None)
+    store.db.set_trace_callback(lambda sql: inserts.append(sql) if sql.startswith("INSERT OR REPLACE INTO bodies") else 0)
     bodyindex.save_unindexed(store, items)
     store.db.set_trace_callback(None)
     assert len(inserts) == 2
-    assert store.db.execute("SELECT COUNT(*), SUM(size) FROM bodies").fetchone() == (len(items), sum(len(r) for _, r in items))
+    stored = store.db.execute("SELECT COUNT(*), SUM(size) FROM bodies").fetchone()
+    assert stored == (count, sum(len(raw) for _, raw in items))
     assert bodyindex.pending(store.db) == len(items)
     assert store.body("<7@x>") == items[7][1]
     store.close()
