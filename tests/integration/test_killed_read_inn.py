@@ -13,6 +13,7 @@ import main
 from nntp.client import NNTPClient, ServerAddress
 from store.newsrc import parse_newsrc
 from store.paths import config_dir
+from tests.cli_run import all_nodes as nodes
 
 pytestmark = pytest.mark.integration
 
@@ -65,12 +66,3 @@ def test_killed_stay_unread_when_configured(inn_server: Any, tmp_path: Path, cap
     assert main.main(["--server", inn_server.address, "score", group, "--quiet"]) == 0
     capsys.readouterr()
     assert not read_numbers(tmp_path, inn_server.address, group)
-
-
-def nodes(roots: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    found, stack = [], list(roots)
-    while stack:
-        node = stack.pop()
-        found.append(node)
-        stack.extend(node["children"])
-    return found

@@ -12,6 +12,7 @@ import pytest
 
 import main
 from store.paths import config_dir
+from tests.cli_run import all_nodes as nodes
 
 pytestmark = pytest.mark.integration
 
@@ -21,15 +22,6 @@ def pith_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
     out, err = capsys.readouterr()
     assert code == 0, err
     return json.loads(out)
-
-
-def nodes(roots: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    found, stack = [], list(roots)
-    while stack:
-        node = stack.pop()
-        found.append(node)
-        stack.extend(node["children"])
-    return found
 
 
 def write_rules(text: str) -> Path:

@@ -15,19 +15,13 @@ from typing import Any
 
 import pytest
 
-import main
 from nntp.client import ServerAddress
 from store.cache import store_path
 from store.paths import data_dir
+from tests.cli_run import run
 
 pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[2]
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def groups_for(inn_server: Any) -> list[str]:

@@ -6,18 +6,12 @@ from pathlib import Path
 
 import pytest
 
-import main
 from killfile import actions
 from store.paths import config_dir
+from tests.cli_run import run
 
 MBOX = b"From a Thu Jan  1 00:00:00 1970\nNewsgroups: test.kf\nFrom: Ann <ann@example.org>\n" \
        b"Subject: hello\nMessage-ID: <a@example.org>\n\nbody\n"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_rules_try_with_a_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-import main
 from store.paths import config_dir
+from tests.cli_run import run
 
 MBOX = b"""From a Thu Jan  1 00:00:00 1970
 Newsgroups: test.kf
@@ -75,12 +75,6 @@ def rules_file() -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(RULES)
     return path
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_score_json_contract(mbox: Path, rules_file: Path, capsys: pytest.CaptureFixture[str]) -> None:

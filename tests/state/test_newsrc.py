@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-import main
 from store.newsrc import NewsrcError, format_newsrc, parse_newsrc
+from tests.cli_run import run
 
 DATA = Path(__file__).with_name("data")
 
@@ -50,12 +50,6 @@ def test_garbage_names_file_and_line() -> None:
         parse_newsrc("a.b: 1\nc.d: 1-z\n", "x.newsrc")
     with pytest.raises(NewsrcError, match=r"x.newsrc:2: a.b appears again \(first on line 1\)"):
         parse_newsrc("a.b: 1\na.b! 2\n", "x.newsrc")
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_import_export_subscribe_catchup_via_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-import main
 from cli import commands
 from store.cache import Store
 from store.errors import describe_local_failure, is_disk_full
 from store.library import Library
 from store.readstate import ReadState
 from tests.fakes.source import FakeSource, make_overview
+from tests.cli_run import run
 
 SOURCE = FakeSource({"a": [make_overview(i) for i in range(1, 3000)]})
 
@@ -34,12 +34,6 @@ def full_disk_library(path: Path, room: int | None) -> Library:
     if room is not None:
         store.db.execute(f"PRAGMA max_page_count={pages(path) + room}")
     return Library(store, lambda: SOURCE)
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def consistent(path: Path) -> tuple[int, int]:

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-import main
 from nntp.client import ServerAddress
 from nntp.errors import NoSuchArticle, SourceUnavailable
 from store.cache import Store, store_path
 from store.library import Library
 from store.paths import data_dir
 from tests.fakes.source import FakeSource, make_overview
+from tests.cli_run import run
 
 
 def closed_port() -> int:
@@ -33,12 +33,6 @@ def cached_store(path: Path) -> None:
     lib.enter_group("g")
     lib.article("g", 1)
     lib.close()
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_unreachable_server_with_a_cache_goes_offline_once(tmp_path: Path) -> None:

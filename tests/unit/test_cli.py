@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import main
+from tests.cli_run import run
 
 MBOX = b"""From a Thu Jan  1 00:00:00 1970
 Newsgroups: test.one,test.two
@@ -57,12 +57,6 @@ def mbox(tmp_path: Path) -> Path:
     path = tmp_path / "list.mbox"
     path.write_bytes(MBOX)
     return path
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_groups_json(mbox: Path, capsys: pytest.CaptureFixture[str]) -> None:

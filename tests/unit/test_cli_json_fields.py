@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-import main
 from tests.killfile.test_cli_score import MBOX, RULES
 from store.paths import config_dir
+from tests.cli_run import run
 
 
 @pytest.fixture
@@ -18,12 +18,6 @@ def mbox(tmp_path: Path) -> Path:
     path = tmp_path / "list.mbox"
     path.write_bytes(MBOX)
     return path
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_groups_json_has_subscribed_and_unread(mbox: Path, capsys: pytest.CaptureFixture[str]) -> None:

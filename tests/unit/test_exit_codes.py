@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-import main
 from cli.exitcodes import FROM_CACHE, NOT_DONE, SECURITY, USAGE, exit_status_for
 from nntp.client import ServerAddress
 from nntp.errors import (AuthenticationFailed, NoSuchGroup, PithError, RemoteProtocolError, SecurityFailure,
@@ -18,6 +17,7 @@ from store.library import Library
 from store.paths import data_dir
 from tests.fakes.server import FakeServer, routed_session
 from tests.fakes.source import FakeSource, make_overview
+from tests.cli_run import run
 
 ACTIVE = b"215 list\r\ng 2 1 y\r\nro.group 5 1 n\r\n.\r\n"
 
@@ -26,12 +26,6 @@ def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def cache_for(address: str) -> Path:

@@ -20,6 +20,7 @@ from store.cache import Store, store_path
 from store.library import Library, describe_error
 from store.paths import config_dir, data_dir
 from tests.fakes.source import FakeSource
+from tests.cli_run import run
 
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 """What may never reach a terminal: C0 but tab/newline, DEL, C1, bidi controls, lone surrogates."""
@@ -59,12 +60,6 @@ def hostile_store() -> str:
     library.enter_group(NAME)
     library.close()
     return address
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def assert_inert(*texts: str) -> None:
