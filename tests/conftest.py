@@ -27,7 +27,7 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.delenv("NNTPSERVER", raising=False)
     monkeypatch.delenv("NNTPPORT", raising=False)
     monkeypatch.setattr("cli.context.NNTPSERVER_FILE", tmp_path / "no-etc-nntpserver")  # never the host's
-    monkeypatch.setattr("tui.posting.DEFAULT_SENDMAIL", str(tmp_path / "no-sendmail"))  # never the host's MTA
+    monkeypatch.setattr("app.posting.DEFAULT_SENDMAIL", str(tmp_path / "no-sendmail"))  # never the host's MTA
 
 
 @pytest.fixture(scope="session")

@@ -28,7 +28,7 @@ from nntp.sanitize import clip_line, notice
 from store.config import Config
 from store.library import Library
 from store.paths import config_dir
-from tui.backend import LibraryHandle
+from app.backend import LibraryHandle
 from tui.keymap import check_keymap, known_ids
 from tui.messages import ProblemsFound
 from tui.screens.groups import GroupsScreen
@@ -111,7 +111,7 @@ class PithApp(App[None]):
 
     def _send_queued(self) -> None:
         """Articles left queued by an earlier run (offline, server down) go out once the server answers."""
-        from tui import posting
+        from app import posting
         from tui.screens.compose import announce_posted
 
         try:

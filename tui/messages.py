@@ -15,11 +15,11 @@ from nntp.models import Article, GroupInfo
 from killfile.result import ScoreTable
 from store.library import GroupLoad
 from store.visits import Visit
-from tui.attachments import Attachment
-from tui.group_rows import GroupListing
-from tui.readmarks import ReadMarks
-from tui.rows import ThreadRow
-from tui.scoring import Scored
+from app.attachments import Attachment
+from app.group_rows import GroupListing
+from app.readmarks import ReadMarks
+from app.rows import ThreadRow
+from app.scoring import Scored
 
 
 class LoadProgress(Message):

@@ -13,7 +13,7 @@ from nntp.addresses import address_key, split_address
 from nntp.parse import parse_over_line
 from nntp.threads import thread
 from tests.killfile.helpers import NOW, by_number, ov, run
-from tui.rows import display_name, flatten
+from app.rows import display_name, flatten
 
 ORIGIN = Origin("actions.v1.toml", 3)
 DEEP = "(" * 600 + "x"

@@ -17,10 +17,10 @@ from nntp.threads import ThreadNode
 from store.ranges import RangeSet
 from store.readstate import ReadState
 from store.visits import Visit, Visits
-from tui.digest import digest_since
-from tui.group_rows import order_groups, unread_count
-from tui.readmarks import ReadMarks, prune_read, xref_targets
-from tui.scoring import Filter, RowScore, arrange_scored, roots_of
+from app.digest import digest_since
+from app.group_rows import order_groups, unread_count
+from app.readmarks import ReadMarks, prune_read, xref_targets
+from app.scoring import Filter, RowScore, arrange_scored, roots_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -130,7 +130,7 @@ def test_digest_since_the_last_visit_narrows_and_ranks_by_new_articles() -> None
 
 
 def test_pure_reader_modules_do_not_import_textual_or_rich() -> None:
-    code = ("import sys, tui.readmarks, tui.group_rows, tui.digest\n"
+    code = ("import sys, app.readmarks, app.group_rows, app.digest\n"
             "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))))\n")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""

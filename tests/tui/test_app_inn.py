@@ -196,7 +196,7 @@ async def test_read_marks_on_inn_persist_and_n_skips_them(inn: Any, tmp_path: Pa
     import uuid
 
     from store.readstate import ReadState
-    from tui.readmarks import xref_targets
+    from app.readmarks import xref_targets
 
     group, tag = "local.test", uuid.uuid4().hex
     elsewhere = sorted(inn.sample_groups)[0]

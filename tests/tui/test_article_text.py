@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.article_text import SPOILER_CHAR, body_lines, header_lines, quote_depth, quote_role, raw_lines, rot13
+from app.article_text import SPOILER_CHAR, body_lines, header_lines, quote_depth, quote_role, raw_lines, rot13
 
 
 def roles(lines: list) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.tui.conftest import PAGER_MBOX
-from tui.attachments import Attachment, attachments, safe_filename, save_all
+from app.attachments import Attachment, attachments, safe_filename, save_all
 
 
 def _raw_article(message_id: bytes) -> bytes:

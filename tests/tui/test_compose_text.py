@@ -10,8 +10,8 @@ import pytest
 
 from nntp.article import parse_article
 from store.config import ConfigError, load_config
-from tui import posting
-from tui.compose_text import (
+from app import posting
+from app.compose_text import (
     attribution,
     crosspost_warning,
     editor_text,
@@ -156,7 +156,7 @@ def test_sendmail_gets_the_message(tmp_path: Path) -> None:
 
 
 def test_followup_note_says_where_followup_to_sends_it() -> None:
-    from tui.compose_text import followup_note
+    from app.compose_text import followup_note
 
     moved: Any = article("Followup-To: comp.b\n")  # posted to comp.a,comp.b
     assert followup_note(moved, "comp.a") == "Followup-To: comp.b — your follow-up goes to comp.b, not comp.a, comp.b"

@@ -19,7 +19,7 @@ from tests.fakes.source import FakeSource, make_overview
 from tests.store.test_rawchunks import raw_slice
 from tests.tui.conftest import SIZE, screen_text, settle
 from tui.app import PithApp
-from tui.backend import LibraryHandle
+from app.backend import LibraryHandle
 from tui.messages import LoadPhase, LoadProgress
 from tui.screens.groups import GroupsScreen
 from tui.screens.threads import ThreadsScreen

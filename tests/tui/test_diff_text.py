@@ -1,4 +1,4 @@
-"""Patches in the pager: diff roles (tui/diff_text.py), their theme colours, long diff lines marked."""
+"""Patches in the pager: diff roles (app/diff_text.py), their theme colours, long diff lines marked."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 from tests.tui.conftest import SIZE, settle
 from tui.app import PithApp
-from tui.article_text import body_lines
-from tui.diff_text import diff_roles
+from app.article_text import body_lines
+from app.diff_text import diff_roles
 from tui.widgets.article_view import CONTINUED, ArticleView
 
 MakeApp = Callable[..., PithApp]

@@ -10,8 +10,8 @@ from killfile.model import UserState
 from nntp.models import Overview
 from nntp.threads import ThreadNode
 from store.visits import Visit
-from tui.digest import REASON_WIDTH, Interests, digest_since, reader_tags
-from tui.scoring import Filter, RowScore, arrange_scored, roots_of
+from app.digest import REASON_WIDTH, Interests, digest_since, reader_tags
+from app.scoring import Filter, RowScore, arrange_scored, roots_of
 
 T0 = datetime(2024, 3, 1, tzinfo=timezone.utc)
 

@@ -1,10 +1,10 @@
-"""tui/pipe.py: which commands get the terminal, and the one line a captured command leaves."""
+"""app/pipe.py: which commands get the terminal, and the one line a captured command leaves."""
 
 from __future__ import annotations
 
 import pytest
 
-from tui.pipe import first_word, is_interactive, run_captured, summary
+from app.pipe import first_word, is_interactive, run_captured, summary
 
 
 @pytest.mark.parametrize("command", ["less", "less -R", "/usr/bin/less", "LESS=R less", "grep foo | less",

@@ -8,7 +8,7 @@ from sample import SAMPLE_MBOX
 from tests.tui.conftest import SIZE, settle
 from tests.tui.test_killfile_tui import write_rules
 from tui.app import PithApp
-from tui.rows import ThreadRow, cursor_after
+from app.rows import ThreadRow, cursor_after
 from tui.widgets.thread_list import ThreadList
 
 MakeApp = Callable[..., PithApp]

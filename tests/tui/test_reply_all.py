@@ -1,5 +1,5 @@
 """Reply by mail, list-aware: reply (author), reply-all (author + list + Cc) honouring Reply-To,
-Mail-Followup-To and Mail-Reply-To; on a list archive P and f write to the list (tui/compose_text.py,
+Mail-Followup-To and Mail-Reply-To; on a list archive P and f write to the list (app/compose_text.py,
 store/listroute.py, tui/screens/compose_actions.py)."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from store.listroute import from_list_id, list_address
 from store.outbox import Outbox
 from tests.tui.conftest import SIZE, archive_library, settle
 from tui.app import PithApp
-from tui.compose_text import list_followup_headers, mail_headers, reply_all_headers
+from app.compose_text import list_followup_headers, mail_headers, reply_all_headers
 from tui.screens.compose import ComposeScreen
 
 ME = "Tess Ter <tess@example.org>"
@@ -237,7 +237,7 @@ async def test_the_new_keys_are_in_help_with_their_ids(tmp_path: Path) -> None:
 
 # -- where mail goes ----------------------------------------------------------------
 def test_the_default_sendmail_is_used_where_it_exists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tui import posting
+    from app import posting
 
     assert posting.sendmail_command(MailConfig()) == ""  # tests point the default at a missing file
     fake = tmp_path / "sendmail"
@@ -252,7 +252,7 @@ def test_the_default_sendmail_is_used_where_it_exists(tmp_path: Path, monkeypatc
 
 
 def test_an_mbox_append_for_want_of_sendmail_says_the_mail_was_not_sent() -> None:
-    from tui import posting
+    from app import posting
 
     delivered = posting.deliver(b"To: a@b.c\n\nhi\n", MailConfig())
     assert delivered.how == "mbox" and delivered.fallback

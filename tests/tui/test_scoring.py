@@ -1,4 +1,4 @@
-"""tui.scoring and tui.stats: pure functions over a real ScoreTable from a small score.toml."""
+"""app.scoring and app.stats: pure functions over a real ScoreTable from a small score.toml."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from killfile import session
 from killfile.result import ScoreTable
 from nntp.models import Overview
 from nntp.threads import thread
-from tui.scoring import Filter, RootIndex, arrange_scored, digest, hidden_root, parse_tags, roots_of, score_map
-from tui.stats import bar, hidden_by_rule, month_stats, size_distribution
+from app.scoring import Filter, RootIndex, arrange_scored, digest, hidden_root, parse_tags, roots_of, score_map
+from app.stats import bar, hidden_by_rule, month_stats, size_distribution
 
 NOW = datetime(2024, 2, 1, tzinfo=timezone.utc)
 RULES = """

@@ -12,8 +12,8 @@ from nntp.threads import thread
 from tests.tui.test_scoring import ARTICLES, scored_table
 from tests.tui.test_thread_rows import ListApp, ov
 from tests.tui.conftest import SIZE
-from tui.rows import flatten
-from tui.scoring import Filter, RowScore, arrange_scored, hidden_root, roots_of, score_map
+from app.rows import flatten
+from app.scoring import Filter, RowScore, arrange_scored, hidden_root, roots_of, score_map
 from tui.widgets.thread_list import ThreadList
 
 

@@ -10,7 +10,7 @@ from textual.app import App, ComposeResult
 from nntp.models import Overview
 from nntp.threads import ThreadNode, thread
 from tests.tui.conftest import SIZE, screen_text
-from tui.rows import MAX_INDENT, display_name, flatten, format_date
+from app.rows import MAX_INDENT, display_name, flatten, format_date
 from tui.theming import with_fallbacks
 from tui.widgets.thread_list import ThreadList
 

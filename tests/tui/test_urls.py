@@ -13,7 +13,7 @@ from tests.tui.conftest import SIZE, archive_library, screen_text, settle
 from tui.app import PithApp
 from tui.screens.article import ArticleScreen
 from tui.screens.urls import UrlsScreen
-from tui.urls import _command, article_urls, opener_for
+from app.urls import _command, article_urls, opener_for
 
 GROUP = "pith.test.links"
 MBOX = f"""From a@example.org Mon Jan  1 00:00:00 2024

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from nntp.models import Overview
 from nntp.threads import thread
-from tui.rows import flatten
-from tui.views import by_author, by_date, next_view, position_of, unit_of, unit_starts, visible_rows
+from app.rows import flatten
+from app.views import by_author, by_date, next_view, position_of, unit_of, unit_starts, visible_rows
 
 T0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
 

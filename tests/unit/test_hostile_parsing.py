@@ -264,7 +264,7 @@ def test_json_writer_rejects_what_json_rejects() -> None:
 
 def test_the_search_index_and_attachment_list_survive_hostile_charsets_and_nesting() -> None:
     from store.search import index_text
-    from tui.attachments import attachments
+    from app.attachments import attachments
 
     for charset in HOSTILE_CHARSETS:
         raw = f'Content-Type: text/plain; charset="{charset}"\r\n\r\nhello \xff\r\n'.encode("latin-1", "replace")

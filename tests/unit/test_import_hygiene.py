@@ -1,4 +1,4 @@
-"""nntp/, store/ and killfile/ must never pull in the UI toolkit."""
+"""nntp/, store/, killfile/ and app/ must never pull in the UI toolkit, nor the lower floors the upper ones."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_lower_layers_do_not_import_textual_or_rich() -> None:
     code = (
         "import sys, pkgutil, importlib\n"
-        "for pkg in ('nntp', 'store', 'killfile'):\n"
+        "for pkg in ('nntp', 'store', 'killfile', 'app'):\n"
         "    mod = importlib.import_module(pkg)\n"
         "    for info in pkgutil.walk_packages(mod.__path__, pkg + '.'):\n"
         "        importlib.import_module(info.name)\n"
@@ -21,3 +21,17 @@ def test_lower_layers_do_not_import_textual_or_rich() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_lower_floors_import_nothing_above_them() -> None:
+    """app/ is below tui/ and cli/; store/, killfile/ and nntp/ below app/."""
+    above = {"nntp": ("store", "killfile", "app", "tui", "cli"), "store": ("app", "tui", "cli"),
+             "killfile": ("app", "tui", "cli"), "app": ("tui", "cli")}
+    bad = []
+    for floor, banned in above.items():
+        for path in (ROOT / floor).rglob("*.py"):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                words = line.split()
+                if len(words) >= 2 and words[0] in ("import", "from") and words[1].split(".")[0] in banned:
+                    bad.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert bad == []

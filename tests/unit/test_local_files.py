@@ -76,7 +76,7 @@ def test_killfile_d_is_private() -> None:
 
 
 def test_exported_draft_and_mail_mbox_are_private(tmp_path: Path) -> None:
-    from tui.posting import deliver
+    from app.posting import deliver
 
     store = Store(tmp_path / "s.sqlite3")
     drafts = Drafts(store.db)
@@ -89,7 +89,7 @@ def test_exported_draft_and_mail_mbox_are_private(tmp_path: Path) -> None:
 
 
 def test_an_old_open_mail_mbox_of_piths_is_tightened_but_a_users_own_is_not(tmp_path: Path) -> None:
-    from tui.posting import deliver
+    from app.posting import deliver
 
     box = data_dir() / "outgoing.mbox"
     data_dir().mkdir(parents=True)

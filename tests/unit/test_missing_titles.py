@@ -10,7 +10,7 @@ from cli.commands import _print_tree
 from nntp.missing import missing_title, missing_titles
 from nntp.models import Overview
 from nntp.threads import ThreadNode, thread
-from tui.rows import flatten, missing_label
+from app.rows import flatten, missing_label
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 

@@ -18,7 +18,7 @@ from textual.widgets import Footer, Header
 from textual.worker import Worker, get_current_worker
 
 from nntp.models import Article
-from tui.attachments import Attachment, attachments, default_directory, save_all
+from app.attachments import Attachment, attachments, default_directory, save_all
 from tui.bindings import ARTICLE_ACTIONS, EXPORT, NAVIGATION
 from tui.keymap import keys_for
 from tui.messages import ArticleLoaded, AttachmentsSaved
@@ -26,7 +26,7 @@ from tui.screens.base import PithScreen
 from tui.screens.export_actions import ExportActions, Target
 from tui.screens.save import SaveScreen
 from tui.screens.urls import UrlsScreen
-from tui.urls import Opener, article_urls, no_opener_message, opener_for, run_on_terminal, start
+from app.urls import Opener, article_urls, no_opener_message, opener_for, run_on_terminal, start
 from tui.widgets.article_view import ArticleView
 from tui.widgets.status_line import StatusLine
 
@@ -130,7 +130,7 @@ class ArticleScreen(ExportActions, PithScreen):
     def _read_ahead(self) -> None:
         """Ask for the next unread bodies now, on the session thread, so n shows them from the store."""
         from store.sync import prefetch_bodies
-        from tui.readahead import upcoming_unread
+        from app.readahead import upcoming_unread
 
         targets = upcoming_unread(self.thread_list)
         group = self.group

@@ -12,7 +12,7 @@ from textual.worker import Worker, WorkerState
 
 from nntp.sanitize import clip_line
 from store.library import describe_error
-from tui.backend import FetchCancelled, LibraryHandle
+from app.backend import FetchCancelled, LibraryHandle
 from tui.bindings import EVERYWHERE
 from tui.screens.compose_actions import ComposeActions
 from tui.widgets.status_line import StatusLine

@@ -35,11 +35,11 @@ from nntp.errors import PithError, SourceUnavailable
 from store.config import Config
 from store.control import finish_own
 from store.outbox import OutboxEntry
-from tui import posting
-from tui.backend import LibraryHandle
-from tui.compose_text import crosspost_warning, editor_text, header_fields, parse_editor_text
+from app import posting
+from app.backend import LibraryHandle
+from app.compose_text import crosspost_warning, editor_text, header_fields, parse_editor_text
 from tui.messages import ArticlesPosted
-from tui.posting import DraftBox
+from app.posting import DraftBox
 from tui.screens.base import PithScreen
 from tui.widgets.status_line import StatusLine
 

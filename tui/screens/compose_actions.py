@@ -2,7 +2,7 @@
 to all), cancel or supersede your own article; open the outbox.
 
 The article under the cursor (thread list) or on screen (pager) is fetched on
-the session thread, its follow-up built by tui.compose_text, the signature read
+the session thread, its follow-up built by app.compose_text, the signature read
 from ``[compose] signature_file``, and the composer pushed. A parent whose
 Followup-To says ``poster`` gets a mail reply instead, with a note saying why.
 Where posting cannot work (a read-only server or group, an archive: see
@@ -24,14 +24,14 @@ from nntp.models import Article
 from store import control
 from store.config import Config
 from store.listroute import list_address
-from tui import posting
-from tui.compose_text import (followup_headers, followup_note, list_followup_headers, list_post_headers,
+from app import posting
+from app.compose_text import (followup_headers, followup_note, list_followup_headers, list_post_headers,
                               mail_headers, new_post_headers, quoted_body, reply_all_headers, with_signature)
 
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from tui.backend import LibraryHandle
+    from app.backend import LibraryHandle
     from tui.widgets.status_line import StatusLine
 
     _Base = Screen[None]

@@ -5,7 +5,7 @@ The bytes are the server's own (store/export.py): one article as received,
 headers and body, or a thread as one mboxrd (what ``git am`` and ``b4`` take
 for a patch series). Gathering them may fetch bodies, so it runs in a thread
 worker; a pager or an editor gets the terminal (the reader suspends), any other
-command runs in the background and comes back as one line (tui/pipe.py).
+command runs in the background and comes back as one line (app/pipe.py).
 The last command and the last file are offered again, as slrn does.
 """
 
@@ -22,7 +22,7 @@ from textual.app import SuspendNotSupported
 from nntp.models import Article, Overview
 from nntp.sanitize import clip_line
 from store import export
-from tui.pipe import PipeResult, is_interactive, run_captured, run_on_terminal
+from app.pipe import PipeResult, is_interactive, run_captured, run_on_terminal
 from tui.screens.prompt import PromptScreen
 
 if TYPE_CHECKING:

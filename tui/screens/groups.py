@@ -26,7 +26,7 @@ from nntp.models import GroupInfo
 from store.library import Library
 from store.readstate import ReadState
 from tui.bindings import CATCH_UP
-from tui.group_rows import GroupListing, catch_up_group, group_listing, new_groups_notice
+from app.group_rows import GroupListing, catch_up_group, group_listing, new_groups_notice
 from tui.keymap import keys_for
 from tui.messages import GroupsLoaded
 from tui.screens.base import PithScreen

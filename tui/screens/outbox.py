@@ -24,8 +24,8 @@ from nntp.sanitize import sanitize_line, sanitize_text
 from store.config import Config
 from store.library import Library
 from store.outbox import Outbox, OutboxEntry
-from tui import posting
-from tui.posting import DraftBox
+from app import posting
+from app.posting import DraftBox
 from tui.screens.compose import announce_posted, flush_or_keep
 from tui.screens.base import PithScreen
 from tui.widgets.line_list import LineList

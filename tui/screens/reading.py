@@ -25,8 +25,8 @@ from store.ranges import RangeSet
 from store.readstate import ReadState, next_unread_group
 from store.visits import Visit
 from tui.messages import Rescored
-from tui.readmarks import ReadMarks, prune_read
-from tui.scoring import arrange_scored
+from app.readmarks import ReadMarks, prune_read
+from app.scoring import arrange_scored
 from tui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:

@@ -1,7 +1,7 @@
 """A small prompt: which directory to save an article's attachments into.
 
 Dismissed with the directory (Enter) or None (Escape). Existing files are never
-replaced: tui/attachments.py picks a new name and the result says which.
+replaced: app/attachments.py picks a new name and the result says which.
 """
 
 from __future__ import annotations

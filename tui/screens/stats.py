@@ -1,7 +1,7 @@
 """``S``: the group's statistics, a month at a time: top posters by articles and by bytes (bars),
 posts per day (a sparkline), thread sizes, and how many articles each rule and cap hid.
 
-The numbers are computed by tui.stats in a thread worker; ``[`` and ``]`` step through months.
+The numbers are computed by app.stats in a thread worker; ``[`` and ``]`` step through months.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from textual.widgets import Footer, Header, Sparkline
 
 from killfile.result import ScoreTable
 from nntp.models import Overview
-from tui.stats import MonthStats, bar, hidden_by_rule, month_stats
+from app.stats import MonthStats, bar, hidden_by_rule, month_stats
 from tui.widgets.plain_text import PlainText
 
 NAME_WIDTH = 24

@@ -24,7 +24,7 @@ from store.paths import config_dir
 from tui.widgets.plain_text import PlainText
 
 if TYPE_CHECKING:
-    from tui.backend import LibraryHandle
+    from app.backend import LibraryHandle
 
 
 def listing(found: list[Suggestion], current: int, accepted: set[int]) -> str:

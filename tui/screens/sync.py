@@ -23,7 +23,7 @@ from nntp.sanitize import error_line
 from store.library import Library
 from store.readstate import ReadState
 from store.sync import GroupSync, sync_group
-from tui.backend import FetchCancelled
+from app.backend import FetchCancelled
 from tui.screens.base import PithScreen
 from tui.widgets.status_line import StatusLine
 

@@ -18,8 +18,8 @@ from killfile.actions import Action
 from killfile.headers import normalize_address
 from store.paths import config_dir
 from tui.messages import Rescored
-from tui.rows import ThreadRow
-from tui.scoring import Filter, arrange_scored, hidden_root, parse_tags, score_group
+from app.rows import ThreadRow
+from app.scoring import Filter, arrange_scored, hidden_root, parse_tags, score_group
 from tui.widgets.thread_list import ThreadList
 
 if TYPE_CHECKING:

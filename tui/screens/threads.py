@@ -22,19 +22,19 @@ from textual.worker import Worker, get_current_worker
 from killfile.result import ScoreTable
 from nntp.models import Overview
 from nntp.threads import thread
-from tui.backend import cancellable
+from app.backend import cancellable
 from tui.bindings import EXPORT, NAVIGATION, THREAD_ACTIONS, UNREAD_ONLY
-from tui.digest import Interests, digest_since, reader_tags
+from app.digest import Interests, digest_since, reader_tags
 from tui.messages import ArticlesPosted, LoadPhase, LoadProgress, ProvisionalReady, Rescored, ThreadsReady, ViewReady
-from tui.rows import ThreadRow, cursor_after
-from tui.readmarks import ReadMarks, begin_reading
-from tui.scoring import Filter, Scored, hidden_root, score_group
+from app.rows import ThreadRow, cursor_after
+from app.readmarks import ReadMarks, begin_reading
+from app.scoring import Filter, Scored, hidden_root, score_group
 from tui.screens.article import ArticleScreen
 from tui.screens.base import PithScreen
 from tui.screens.export_actions import ThreadExportActions
 from tui.screens.reading import ReadingActions
 from tui.screens.thread_actions import ThreadActions
-from tui.views import VIEW_TITLES, arrange, next_view
+from app.views import VIEW_TITLES, arrange, next_view
 from tui.widgets.line_list import LineList
 from tui.widgets.status_line import StatusLine
 from tui.widgets.thread_list import ThreadList

@@ -2,7 +2,7 @@
 
 Dismissed with the chosen URL (Enter) or None (q, Escape); the article screen
 opens it. Each URL is shown as plain Text (never markup), and it is printable
-ASCII by construction (tui/urls.py), so it cannot draw on the terminal.
+ASCII by construction (app/urls.py), so it cannot draw on the terminal.
 """
 
 from __future__ import annotations

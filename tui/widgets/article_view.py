@@ -1,7 +1,7 @@
 """The article pager on the Line API: headers, then the body, wrapped to the width.
 
 Which text gets which role (quote level, signature, hidden spoiler ...) is
-decided in tui/article_text.py; this widget only maps roles to theme styles and
+decided in app/article_text.py; this widget only maps roles to theme styles and
 draws the lines on screen. Article text is only ever put into rich ``Text``
 objects (never parsed as markup), and it arrives sanitized (nntp/sanitize.py),
 so "[red]" and escape sequences show literally or as visible placeholders.
@@ -23,8 +23,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from nntp.models import Article
-from tui.article_text import SHOWN_HEADERS, Line, body_lines, header_lines, raw_lines
-from tui.diff_text import DIFF_ROLES
+from app.article_text import SHOWN_HEADERS, Line, body_lines, header_lines, raw_lines
+from app.diff_text import DIFF_ROLES
 
 ROLES = ("header-name", "header-value", "subject", "attachment", "quote-1", "quote-2", "quote-3",
          "quote-4", "signature", "spoiler", "notice", "raw", *DIFF_ROLES)

@@ -18,7 +18,7 @@ from rich.text import Text
 
 from nntp.models import GroupInfo
 from nntp.sanitize import sanitize_line
-from tui.group_rows import GroupListing, shown_groups
+from app.group_rows import GroupListing, shown_groups
 from tui.widgets.line_list import LineList
 
 NAME_MAX = 40

@@ -1,6 +1,6 @@
 """The thread view: one line per article, tree lines like slrn/tin, on the Line API.
 
-Rows are flattened once (tui.rows, in a worker thread); this widget only draws
+Rows are flattened once (app.rows, in a worker thread); this widget only draws
 the few rows on screen: tree + subject on the left, then author, date, lines.
 Folded threads keep their first row, marked ``[+N]`` with the number hidden;
 the visible rows are a sorted list of indices, so folding 150,000 rows costs a
@@ -18,9 +18,9 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from killfile.tags import tags_beyond_subject
-from tui.rows import ThreadRow, display_name, format_date, missing_label
-from tui.scoring import NORMAL, RowScore, hidden_root
-from tui.views import position_of, unit_of, unit_starts, visible_rows
+from app.rows import ThreadRow, display_name, format_date, missing_label
+from app.scoring import NORMAL, RowScore, hidden_root
+from app.views import position_of, unit_of, unit_starts, visible_rows
 from tui.widgets.line_list import LineList
 
 AUTHOR_WIDTH = 20

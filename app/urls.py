@@ -20,7 +20,7 @@ import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from tui.pipe import INTERACTIVE
+from app.pipe import INTERACTIVE
 
 MAX_URLS = 200
 """A body listing more is a link farm; the first ones are enough to choose from."""

@@ -17,11 +17,11 @@ from collections.abc import Sequence
 
 from nntp.sanitize import sanitize_text
 from store.config import DEFAULT_HEADERS
-from tui.diff_text import diff_roles
+from app.diff_text import diff_roles
 
 Span = tuple[str, str]
 """(text, role); roles: body, quote-1..quote-4, signature, spoiler, notice, header-name,
-header-value, subject, attachment, raw, and the diff roles of tui/diff_text.py (diff-file, diff-hunk,
+header-value, subject, attachment, raw, and the diff roles of app/diff_text.py (diff-file, diff-hunk,
 diff-added, diff-removed, diff-context)."""
 Line = tuple[Span, ...]
 

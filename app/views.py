@@ -1,4 +1,4 @@
-"""The thread list's orders (the digest is built from scores, in tui.scoring) and its folding, as pure functions
+"""The thread list's orders (the digest is built from scores, in app.scoring) and its folding, as pure functions
 over display rows.
 
 A *fold unit* is a run of rows from a depth-0 row to the next one: a thread in
@@ -14,7 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from datetime import datetime, timezone
 
-from tui.rows import ThreadRow, display_name
+from app.rows import ThreadRow, display_name
 
 VIEWS = ("threaded", "date", "author", "digest")
 VIEW_TITLES = {"threaded": "threaded", "date": "flat by date", "author": "grouped by author",

@@ -19,8 +19,8 @@ from datetime import datetime, timedelta, timezone
 from killfile.headers import normalize_address
 from killfile.model import UserState
 from store.visits import Visit
-from tui.rows import ThreadRow, display_name
-from tui.scoring import DIGEST_SIZE, NORMAL, Scored
+from app.rows import ThreadRow, display_name
+from app.scoring import DIGEST_SIZE, NORMAL, Scored
 
 RECENT_DAYS = 7
 REASON_WIDTH = 28

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from killfile.result import ScoreTable
 from nntp.models import Overview
-from tui.rows import display_name
+from app.rows import display_name
 
 TOP = 10
 SIZE_BUCKETS = ((1, 1), (2, 3), (4, 7), (8, 15), (16, 31), (32, None))

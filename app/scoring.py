@@ -23,10 +23,10 @@ from nntp.gcpause import gc_paused
 from nntp.models import Article, Overview
 from nntp.threads import ThreadNode
 from store.library import Library
-from tui.rows import ThreadRow, flatten, flatten_into
+from app.rows import ThreadRow, flatten, flatten_into
 
 if TYPE_CHECKING:
-    from tui.backend import LibraryHandle
+    from app.backend import LibraryHandle
 
 HIDDEN_ID = "\x00hidden:"
 """Prefix of the message_id of an "N hidden" row; the rest is the thread root's Message-ID."""
