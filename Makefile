@@ -1,7 +1,7 @@
 # pith: `make demo` opens the reader on the built-in sample; `make test` runs the whole suite.
 # As root, `make test` also installs INN2 (Debian's inn2) so that the integration tests can
 # start their own private server on 127.0.0.1; the install logic lives in one place,
-# tests/integration/inn_server.py. .ci/run runs `make lint` (ruff), then `make test`.
+# tests/integration/inn_server.py. .ci/run runs `make lint` (ruff, mypy), then `make test`.
 
 PYTHON ?= python3
 VENV := .venv
@@ -32,9 +32,10 @@ $(STAMP): pyproject.toml setup.py killfile/_kernels.pyx
 	$(VENV)/bin/pip install -q -e '.[test]'
 	touch $@
 
-# ruff (its rules are in pyproject.toml [tool.ruff]); .ci/run runs it before the tests.
+# ruff and mypy (configured in pyproject.toml [tool.ruff] and [tool.mypy]); .ci/run runs them before the tests.
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 demo: venv
 	$(VENV)/bin/pith demo
