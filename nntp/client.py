@@ -43,6 +43,7 @@ from nntp.models import Article, GroupInfo, OverviewBatch, RawOverviews
 from nntp.parse import STANDARD_FORMAT, parse_overview_format, utf8_or_latin1
 from nntp.pipeline import WINDOW, Fetched, Key, Matcher, Window, commands, reply_kind, unstuff
 from nntp.responses import ResponseReader
+from nntp.tlsmode import TlsMode
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -61,7 +62,7 @@ class ServerAddress:
 
     host: str
     port: int = DEFAULT_PORT
-    tls: str = "none"
+    tls: TlsMode = TlsMode.NONE
     """``implicit`` for nntps:// addresses."""
 
     @property
@@ -72,12 +73,12 @@ class ServerAddress:
     def parse(cls, text: str) -> ServerAddress:
         """``host``, ``host:port``, ``[v6]:port``, ``nntp://host:port`` or ``nntps://host:port``."""
         text = text.strip()
-        tls = "none"
+        tls = TlsMode.NONE
         if "://" in text:
             scheme, text = text.split("://", 1)
-            tls = "implicit" if scheme.lower() in ("nntps", "snews") else "none"
+            tls = TlsMode.IMPLICIT if scheme.lower() in ("nntps", "snews") else TlsMode.NONE
             text = text.rstrip("/")
-        default = 563 if tls == "implicit" else DEFAULT_PORT
+        default = tls.default_port
         if text.startswith("["):
             host, _, rest = text[1:].partition("]")
             port = rest.lstrip(":")
