@@ -82,7 +82,7 @@ def catch_up_group(library: Library, group: GroupInfo) -> int:
     """Mark everything up to the group's high-water mark read; -> how many were unread (session thread)."""
     state = ReadState(library.store.db)
     before = unread_count(group, state.read(group.name))
-    high = max(group.high, library.store.fetched_high(group.name))
+    high = max(group.high, library.store.group_table.fetched_high(group.name))
     if high > 0:
         state.mark_through(group.name, high)
     return before

@@ -105,7 +105,7 @@ def cached_articles(library: Library, overviews: list[Overview]) -> dict[str, Ar
     """Whole articles already in the store, for rules on headers beyond the overview (never fetched)."""
     full: dict[str, Article] = {}
     for ov in overviews:
-        raw = library.store.body(ov.message_id)
+        raw = library.store.body_store.get(ov.message_id)
         if raw is not None:
             full[ov.message_id] = parse_article(raw, ov.number)
     return full

@@ -85,7 +85,7 @@ def mbox_runs(tmp: Path) -> None:
     plain.write_bytes(data.replace(b"media", b"MEDIA", 1))
     edited = timed("reopen after an early mail was edited (clean re-import)", lambda: open_library(store2, plain))
     assert isinstance(edited, Library)
-    print(f"    -> {edited.store.overview_count(GROUP):,} articles, numbers kept for unchanged Message-IDs")
+    print(f"    -> {edited.store.overview_store.count(GROUP):,} articles, numbers kept for unchanged Message-IDs")
     edited.close()
 
 
@@ -112,7 +112,7 @@ def pipermail_runs(tmp: Path) -> None:
     store = tmp / "pipermail.sqlite3"
     lib = timed("cold import of the directory", lambda: open_library(store, root))
     assert isinstance(lib, Library)
-    print(f"    -> {lib.imported:,} messages in {[g.name for g in lib.store.groups()]}")
+    print(f"    -> {lib.imported:,} messages in {[g.name for g in lib.store.group_table.all()]}")
     lib.close()
     timed("reopen, nothing new", lambda: open_library(store, root).close())
 

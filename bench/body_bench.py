@@ -189,7 +189,7 @@ def bodies_phase(address: str, group: str, tmp: Path) -> float:
     lib = library_for(address, tmp / f"bodies-{group}.sqlite3")
     try:
         lib.fetch_overviews(group)
-        targets = lib.store.missing_bodies(group)
+        targets = lib.store.body_store.missing(group)
         outcomes: list[str] = []
         t0 = time.perf_counter()
         fetch_bodies(lib, group, targets, outcomes)
@@ -207,7 +207,7 @@ def phase_apart(address: str, group: str, tmp: Path) -> tuple[float, float]:
     lib = library_for(address, tmp / f"apart-{group}.sqlite3")
     try:
         lib.fetch_overviews(group)
-        ids = dict(lib.store.missing_bodies(group))
+        ids = dict(lib.store.body_store.missing(group))
         t0 = time.perf_counter()
         got = [(ids[int(f.key)], f.raw) for f in lib.source.iter_articles(group, list(ids)) if f.raw is not None]
         t1 = time.perf_counter()
@@ -225,7 +225,7 @@ def next_unread(address: str, group: str, tmp: Path, rounds: int = 20) -> tuple[
     lib = library_for(address, tmp / f"next-{group}.sqlite3")
     try:
         lib.fetch_overviews(group)
-        rows = lib.store.missing_bodies(group)
+        rows = lib.store.body_store.missing(group)
         far = rows[len(rows) // 2 :]  # never read ahead
         warm, cold = [], []
         for k in range(rounds):

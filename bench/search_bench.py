@@ -48,7 +48,7 @@ def corpus_mbox(target: Path) -> int:
 
 def make_queries(library: Library, count: int, seed: int) -> list[tuple[str, dict[str, str]]]:
     rng = random.Random(seed)
-    groups = [g.name for g in library.store.groups()]
+    groups = [g.name for g in library.store.group_table.all()]
     rows = library.store.db.execute("SELECT o.grp, o.subject, o.author, b.raw FROM overview o "
                                     "JOIN bodies b ON b.message_id = o.message_id").fetchall()
     out: list[tuple[str, dict[str, str]]] = []

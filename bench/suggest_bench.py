@@ -73,7 +73,7 @@ def main() -> None:
         config = Path(tmp)
         (config / "score.toml").write_text(RULES)
         store = Store(config / "store.sqlite")
-        store.save_overviews(GROUP, arts, count)
+        store.overview_store.save(GROUP, arts, count)
         ReadState(store.db).mark_read(GROUP, [a.number for a in arts if rng.random() < 0.25])
         for a in arts[:3000:600]:
             actions.add_action(config / actions.ACTIONS, "thread-kill", START, message_id=a.message_id)

@@ -104,7 +104,7 @@ def _mail_hint(library: Library, group: str) -> str:
     """Where a read-only list mirror's list takes mail (its description names it, as lore's do)."""
     if not group:
         return ""
-    info = library.store.group(group)
+    info = library.store.group_table.get(group)
     if info is not None and not info.description and not library.offline:
         try:
             library.groups()  # the descriptions come with the full list (LIST NEWSGROUPS)

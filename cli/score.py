@@ -146,7 +146,7 @@ def cached_articles(library: Library, overviews: list[Overview], killfile: sessi
         return {}
     full: dict[str, Article] = {}
     for ov in overviews:
-        raw = library.store.body(ov.message_id)
+        raw = library.store.body_store.get(ov.message_id)
         if raw is not None:
             full[ov.message_id] = parse_article(raw, ov.number)
     return full
@@ -239,7 +239,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_try(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if not Path(args.file).is_file():  # a missing file would "kill nothing" and look like success
         raise PithError(f"{args.file}: no such file")
-    overviews = library.store.overviews(args.group)
+    overviews = library.store.overview_store.all(args.group)
     if not overviews:
         raise PithError(f"{args.group}: no cached articles (enter the group first, e.g. `pith threads {args.group}`)")
     killfile = session.load(config_dir(), Path(args.file), with_state=False)

@@ -149,7 +149,7 @@ def cmd_expire(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         budget = parse_size(args.max_size) if args.max_size is not None else None
     except ValueError as exc:
         raise PithError(f"expire: --max-size: {exc}") from None
-    groups = args.groups or [g.name for g in library.store.groups()]
+    groups = args.groups or [g.name for g in library.store.group_table.all()]
     dropped = total = 0
     results, space = expire_and_give_back(library, groups, args.days, budget)
     for result in results:

@@ -28,7 +28,7 @@ def gather(store: Store, group: str, config_dir: Path, now: datetime,
            rules_path: Path | None = None) -> tuple[Record, Scorer]:
     """Everything suggestions are drawn from, read from the store and the config dir (the part
     that must run where the store lives; proposing and scoring can run anywhere)."""
-    overviews = store.overviews(group)
+    overviews = store.overview_store.all(group)
     if not overviews:
         raise PithError(f"{group}: no cached articles (enter the group first, e.g. `pith threads {group}`)")
     path = rules_path or config_dir / session.RULES_FILE
@@ -51,7 +51,7 @@ def _cached(store: Store, overviews: list[Overview]) -> dict[str, Article]:
     """Whole articles already stored (never fetched), for rules beyond the overview."""
     full: dict[str, Article] = {}
     for ov in overviews:
-        raw = store.body(ov.message_id)
+        raw = store.body_store.get(ov.message_id)
         if raw is not None:
             full[ov.message_id] = parse_article(raw, ov.number)
     return full

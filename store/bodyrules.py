@@ -66,7 +66,7 @@ def articles_for_scoring(store: Store, rules: RuleSet, has_plugins: bool, overvi
     full: dict[str, Article] = {}
     for ov in overviews:
         if ov.message_id in cached:
-            raw = store.body(ov.message_id)
+            raw = store.body_store.get(ov.message_id)
             if raw is not None:
                 full[ov.message_id] = parse_article(raw, ov.number)
     return full, hits

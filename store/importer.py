@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from nntp.archive import ArchiveMessage, ArchiveSource, ArchiveUnit, FileMark
 from nntp.source import ProgressCallback
 from store import packs, search
-from store.cache import Store, overview_row
+from store.cache import Store
+from store.overview_store import overview_row
 
 BATCH = 500
 
@@ -84,7 +85,7 @@ class _Filing:
         if chosen is None:  # already filed (a store from before archive marks, or a copy): keep its body
             self.report.duplicates += 1
             first = message.message_ids[0]
-            if not self.store.has_body(first):
+            if not self.store.body_store.has(first):
                 self._store_body(message, first)
             return
         number = self.reuse.pop((group, chosen), None) or self._next(group)
@@ -117,7 +118,7 @@ class _Filing:
             return
         seen: set[str] = set()
         for _, message, mid, _ in self.pending:
-            if mid not in seen and self.store.body(mid) != message.raw:  # new, or changed in the file
+            if mid not in seen and self.store.body_store.get(mid) != message.raw:  # new, or changed in the file
                 seen.add(mid)
                 self._store_body(message, mid)
         by_group: dict[str, list[tuple[str, int]]] = {}
@@ -129,7 +130,7 @@ class _Filing:
             by_group.setdefault(group, []).append((mid, number))
         for group, members in by_group.items():
             numbers = [n for _, n in members]
-            self.store.overview_rows_changed(group, min(numbers), max(numbers), index_now=True)
+            self.store.overview_store.rows_changed(group, min(numbers), max(numbers), index_now=True)
         self.report.messages += len(self.pending)
         self.pending = []
         self.pending_ids.clear()

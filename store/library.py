@@ -120,7 +120,7 @@ class Library:
             self._source.close()
             self._source = None
         try:
-            self.store.settle()
+            self.store.overview_store.settle()
         except (sqlite3.Error, PithError):
             pass
         empty = self._fresh_store and _holds_nothing(self.store.db)
@@ -131,7 +131,7 @@ class Library:
 
     def settle(self, chunks: int | None = 1) -> int:
         """Make rows from stored OVER chunks in small steps (for an idle reader); returns the chunks left."""
-        return self.store.settle(chunks=chunks)
+        return self.store.overview_store.settle(chunks=chunks)
 
     # -- online / offline --------------------------------------------------
     def _live(self, progress: ProgressCallback | None = None) -> NewsSource | None:
@@ -157,7 +157,7 @@ class Library:
 
     def _fall_back(self, exc: SourceUnavailable, group: str | None = None) -> None:
         """Serve the cache if it has something (of ``group``), else let the error through."""
-        cached = self.store.group(group) is not None if group else self.store.has_data()
+        cached = self.store.group_table.get(group) is not None if group else self.store.group_table.any()
         if not cached:
             raise exc
         self.answered_from_cache = True
@@ -200,7 +200,7 @@ class Library:
         if source is not None and not self.offline and not getattr(source, "posting_allowed", True):
             greeting = str(getattr(source, "greeting", "")).strip()
             return "the server takes no posts" + (f": {greeting}" if greeting else "")
-        info = self.store.group(group) if group else None
+        info = self.store.group_table.get(group) if group else None
         if info is not None and info.posting in NO_POSTING:
             if isinstance(source, ArchiveSource):
                 return f"{group} is a read-only archive"
@@ -215,13 +215,13 @@ class Library:
             if source is not None and not isinstance(source, ArchiveSource):
                 try:
                     listed = source.list_groups()
-                    before = {g.name for g in self.store.groups()}
-                    self.store.save_groups(listed)
+                    before = {g.name for g in self.store.group_table.all()}
+                    self.store.group_table.save(listed)
                     _set_meta(self.store.db, GROUP_LIST_KEY, str(len(listed)))
                     NewGroups(self.store.db).record(before, (g.name for g in listed))
                 except SourceUnavailable as exc:
                     self._fall_back(exc)
-        return self.store.groups()
+        return self.store.group_table.all()
 
     def known_groups(self) -> set[str] | None:
         """The server's groups as of the last full LIST ACTIVE, or None when none was ever fetched.
@@ -231,7 +231,7 @@ class Library:
         """
         if _get_meta(self.store.db, GROUP_LIST_KEY) is None:
             return None
-        return {g.name for g in self.store.groups()}
+        return {g.name for g in self.store.group_table.all()}
 
     def look_up_groups(self, names: list[str]) -> list[str]:
         """Ask a live server about groups the store has no word on (LIST ACTIVE name), so that
@@ -242,7 +242,7 @@ class Library:
         reached or cannot say, nothing is learnt and the post is queued (the server
         decides when it is sent). It never falls back to the cache on its own.
         """
-        unknown = [name for name in names if name and self.store.group(name) is None]
+        unknown = [name for name in names if name and self.store.group_table.get(name) is None]
         missing: list[str] = []
         if not unknown or self.offline:
             return missing
@@ -250,7 +250,7 @@ class Library:
             ask = getattr(self.source, "list_active", None)
             for name in unknown if ask is not None else []:
                 found = ask(name)
-                self.store.save_groups(found or [])
+                self.store.group_table.save(found or [])
                 missing += [name] if found == [] else []
         except (SourceUnavailable, RemoteProtocolError):
             pass
@@ -259,7 +259,7 @@ class Library:
     def check_group(self, name: str) -> GroupInfo:
         """The group, from the cache or else from the server (GROUP name): NoSuchGroup if neither
         has it, or if the server cannot be asked (offline with no cached word on it)."""
-        cached = self.store.group(name)
+        cached = self.store.group_table.get(name)
         if cached is not None:
             return cached
         source = self._live()
@@ -269,7 +269,7 @@ class Library:
         if isinstance(source, ArchiveSource):
             raise NoSuchGroup(f"{name}: no such group in this archive")
         info = source.select_group(name)
-        self.store.update_group(info)
+        self.store.group_table.update(info)
         return info
 
     def new_groups(self) -> set[str]:
@@ -286,18 +286,18 @@ class Library:
         first records (its first cached pack, or the first answer of a cold
         fetch), so a reader can show a first screen of threads meanwhile.
         """
-        if early is not None and self.store.holds(name):
-            early(self.store.first_overviews(name, EARLY_RECORDS))  # before connecting
+        if early is not None and self.store.overview_store.holds(name):
+            early(self.store.overview_store.first(name, EARLY_RECORDS))  # before connecting
             early = None
         source = self._live(progress)
         if source is None:
             return self._cached_group(name)
         if isinstance(source, ArchiveSource):
-            info = self.store.group(name)
+            info = self.store.group_table.get(name)
             if info is None:
                 raise NoSuchGroup(f"{name}: no such group in this archive")
-            return GroupLoad(info, self.store.overviews(name), 0, 0)
-        cached = self.store.overviews_meanwhile(name) if self.store.holds(name) else None
+            return GroupLoad(info, self.store.overview_store.all(name), 0, 0)
+        cached = self.store.overview_store.meanwhile(name) if self.store.overview_store.holds(name) else None
         fresh: list[Overview] = []
         try:
             info, fetched, skipped = self.fetch_overviews(name, progress, keep=fresh, early=early)
@@ -312,7 +312,7 @@ class Library:
             raise
         if cached is not None:
             return GroupLoad(info, cached(), fetched, skipped)
-        return GroupLoad(info, fresh or self.store.overviews(name), fetched, skipped)
+        return GroupLoad(info, fresh or self.store.overview_store.all(name), fetched, skipped)
 
     def fetch_overviews(self, name: str, progress: ProgressCallback | None = None,
                         keep: list[Overview] | None = None,
@@ -327,8 +327,8 @@ class Library:
         """
         source = self.source
         info = source.select_group(name)
-        self.store.update_group(info)
-        first = max(self.store.fetched_high(name) + 1, info.low)
+        self.store.group_table.update(info)
+        first = max(self.store.group_table.fetched_high(name) + 1, info.low)
         fetched = skipped = 0
         expected = max(0, info.high - first + 1)
         if info.count and first <= info.high:
@@ -354,7 +354,7 @@ class Library:
         trigger dozens of pointless full collections.
         """
         with no_gc(), Prefetch(slices) as ahead, \
-                BackgroundWriter(lambda raw: self.store.save_raw_overviews(name, raw)) as writer:
+                BackgroundWriter(lambda raw: self.store.overview_store.save_raw(name, raw)) as writer:
             for raw in ahead:
                 writer.put(raw)
                 batch = raw.parse()
@@ -363,24 +363,24 @@ class Library:
 
     def _row_batches(self, batches: Iterator[OverviewBatch], name: str) -> Iterator[OverviewBatch]:
         for batch in batches:
-            self.store.save_overviews(name, batch.overviews, batch.last)
+            self.store.overview_store.save(name, batch.overviews, batch.last)
             yield batch
 
     def _cached_group(self, name: str) -> GroupLoad:
-        info = self.store.group(name)
+        info = self.store.group_table.get(name)
         if info is None:
             raise NoSuchGroup(f"{name}: not in the local store ({self.offline_reason})")
-        return GroupLoad(info, self.store.overviews(name), 0, 0, offline=True)
+        return GroupLoad(info, self.store.overview_store.all(name), 0, 0, offline=True)
 
     # -- articles --------------------------------------------------------
     def article(self, name: str, key: int | str) -> Article:
         """An article by number or <message-id>: from the body cache, else the source."""
         if isinstance(key, str) and not is_message_id(key):
             raise NoSuchArticle(f"{name}: {key!r} is not an article number or a <message-id>")
-        message_id = key if isinstance(key, str) else self.store.message_id_for(name, key)
-        number = key if isinstance(key, int) else self.store.number_for(name, key)
+        message_id = key if isinstance(key, str) else self.store.overview_store.message_id_for(name, key)
+        number = key if isinstance(key, int) else self.store.overview_store.number_for(name, key)
         if message_id:
-            raw = self.store.body(message_id)
+            raw = self.store.body_store.get(message_id)
             if raw is not None:
                 return parse_article(raw, number)
         source = self._live()
@@ -391,7 +391,7 @@ class Library:
                 self._fall_back(exc)
             else:
                 if article.raw and article.message_id:
-                    self.store.save_body(article.message_id, article.raw, article.body)
+                    self.store.body_store.save(article.message_id, article.raw, article.body)
                 # By <message-id> the server names no number; the store's is the one read marks need.
                 return article if article.number is not None else replace(article, number=number)
         raise NoSuchArticle(f"{name}: article {key} has no cached body (offline: {self.offline_reason})")
@@ -399,7 +399,7 @@ class Library:
     # -- search ----------------------------------------------------------
     def index_pending(self, ranges: int | None = 8) -> int:
         """Index fetched headers in small steps (for an idle reader); returns the ranges left."""
-        return self.store.index_pending(ranges)
+        return self.store.search_index.catch_up(ranges)
 
     def search(self, query: str, group: str | None = None, author: str | None = None,
                since: datetime | None = None, limit: int | None = 50, order: str = "date") -> list[SearchHit]:
@@ -407,7 +407,7 @@ class Library:
 
         Purely local: it never connects (an archive is imported by groups() or enter_group()).
         """
-        return self.store.search(query, group=group, author=author, since=since, limit=limit, order=order)
+        return self.store.search_index.search(query, group=group, author=author, since=since, limit=limit, order=order)
 
 
 GROUP_LIST_KEY = "group_list"

@@ -25,7 +25,7 @@ def list_address(library: Library, group: str, article: Article | None = None) -
     """The list address for ``group`` (and the article being answered), "" when nothing says."""
     if article is not None and mailto_in(article.header("List-Post")):
         return mailto_in(article.header("List-Post"))
-    info = library.store.group(group) if group else None
+    info = library.store.group_table.get(group) if group else None
     if info is not None and address_in(info.description):
         return address_in(info.description)
     learned = _learned_from_440(library, group)

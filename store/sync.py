@@ -82,7 +82,7 @@ def body_targets(library: Library, group: str, days: int | None, read: Container
                  now: float | None = None) -> list[tuple[int, str]]:
     """Articles whose body to fetch: within ``days`` if given, else the unread ones."""
     since = int((now if now is not None else time.time()) - days * DAY) if days is not None else None
-    missing = library.store.missing_bodies(group, since)
+    missing = library.store.body_store.missing(group, since)
     if days is None and read is not None:
         missing = [(n, m) for n, m in missing if n not in read]
     return missing
@@ -153,7 +153,7 @@ def prefetch_bodies(library: Library, group: str, targets: list[tuple[int, str]]
     """
     if library.offline or not targets:
         return 0
-    missing = [(n, m) for n, m in targets if not library.store.has_body(m)]
+    missing = [(n, m) for n, m in targets if not library.store.body_store.has(m)]
     if not missing:
         return 0
     outcomes: list[str] = []
@@ -192,7 +192,7 @@ def _store_one(library: Library, group: str, number: int, message_id: str, raw: 
 def _index_headers(library: Library) -> None:
     """The header index brought up to date; the bodies just stored wait for a search or an idle reader."""
     store = library.store
-    store.settle()
+    store.overview_store.settle()
     if search.pending(store.db, bodies=False):
         with store.transaction():
             search.catch_up(store.db, bodies=False)
@@ -206,7 +206,7 @@ def _sync_body(library: Library, group: str, number: int, message_id: str) -> st
     """
     try:
         article = library.source.article(group, number)
-        library.store.save_body(article.message_id or message_id, article.raw, article.body)
+        library.store.body_store.save(article.message_id or message_id, article.raw, article.body)
     except NoSuchArticle:
         return "gone"
     except (SourceUnavailable, SecurityFailure, sqlite3.OperationalError):
@@ -227,7 +227,7 @@ def expire(library: Library, groups: Iterable[str], days: int | None = None, max
     cutoff = int((now if now is not None else time.time()) - days * DAY) if days is not None else None
     results = []
     for group in groups:
-        library.store.settle(group)  # rows of a group entered but not yet settled (store/rawchunks.py)
+        library.store.overview_store.settle(group)  # rows of a group entered but not yet settled (store/rawchunks.py)
         cached = _cached_bodies(library, group)
         doomed: list[tuple[str, int]] = []
         if cutoff is not None:
@@ -241,7 +241,7 @@ def expire(library: Library, groups: Iterable[str], days: int | None = None, max
                 doomed.append((mid, size))
                 total -= size
         ids = list(dict.fromkeys(mid for mid, _ in doomed))
-        library.store.delete_bodies(ids)
+        library.store.body_store.delete(ids)
         results.append(GroupExpiry(group, len(ids), sum(dict(doomed).values())))
     return results
 

@@ -37,7 +37,7 @@ def synced(inn_server: Any, capsys: pytest.CaptureFixture[str], group: str) -> l
     assert code == 0, capsys.readouterr().err
     capsys.readouterr()
     store = Store(store_path(data_dir(), ServerAddress.parse(inn_server.address).identity))
-    found = store.overviews(group)
+    found = store.overview_store.all(group)
     assert len(found) > 900
     return found
 

@@ -54,7 +54,7 @@ def test_entering_cold_then_warm_reads_the_same_records(inn_server: Any, tmp_pat
     second = library()
     warm = second.enter_group(group)
     assert warm.overviews == cold and warm.fetched == 0
-    assert second.store.overview_count(group) == len(cold)
+    assert second.store.overview_store.count(group) == len(cold)
     word = cold[len(cold) // 2].subject.split()[-1]
     assert any(hit.group == group for hit in second.search(word, group=group))
     second.close()

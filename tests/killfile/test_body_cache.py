@@ -28,8 +28,8 @@ def lib(tmp_path: Path) -> Library:
     source = FakeSource({"g": [make_overview(i) for i in range(1, 41)]})
     library = Library(Store(tmp_path / "s.sqlite3"), lambda: source)
     library.fetch_overviews("g")
-    library.store.save_bodies((mid, f"Subject: s\n\n{'buy now' if n % 4 == 0 else 'hello'} {n}\n".encode(), None)
-                              for n, mid in library.store.missing_bodies("g") if n <= 30)
+    library.store.body_store.save_many((mid, f"Subject: s\n\n{'buy now' if n % 4 == 0 else 'hello'} {n}\n".encode(), None)
+                              for n, mid in library.store.body_store.missing("g") if n <= 30)
     return library
 
 
@@ -38,18 +38,18 @@ class Reads:
 
     def __init__(self, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
         self.count = 0
-        original = store.body
+        original = store.body_store.get
 
         def body(message_id: str) -> bytes | None:
             self.count += 1
             return original(message_id)
 
-        monkeypatch.setattr(store, "body", body)
+        monkeypatch.setattr(store.body_store, "get", body)
 
 
 def score(lib: Library, path: Path) -> list[int]:
     killfile = session.load(path.parent, path, with_state=False)
-    overviews = lib.store.overviews("g")
+    overviews = lib.store.overview_store.all("g")
     full, hits = bodyrules.articles_for_scoring(lib.store, killfile.rules, False, overviews, "g")
     table = killfile.score(overviews, "g", NOW, full, hits)
     bodyrules.remember(lib.store, hits, killfile.rules)
@@ -58,11 +58,11 @@ def score(lib: Library, path: Path) -> list[int]:
 
 def uncached(lib: Library, path: Path) -> list[int]:
     killfile = session.load(path.parent, path, with_state=False)
-    overviews = lib.store.overviews("g")
+    overviews = lib.store.overview_store.all("g")
     from nntp.article import parse_article
 
-    full = {o.message_id: parse_article(lib.store.body(o.message_id) or b"", o.number)
-            for o in overviews if lib.store.has_body(o.message_id)}
+    full = {o.message_id: parse_article(lib.store.body_store.get(o.message_id) or b"", o.number)
+            for o in overviews if lib.store.body_store.has(o.message_id)}
     return list(killfile.score(overviews, "g", NOW, full).scores)
 
 
@@ -91,7 +91,7 @@ def test_a_changed_rule_scans_again(lib: Library, tmp_path: Path, monkeypatch: p
 def test_only_a_new_body_is_read(lib: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = rules_file(tmp_path, "buy now")
     score(lib, path)
-    lib.store.save_body("<32@fake>", b"Subject: s\n\nbuy now\n")
+    lib.store.body_store.save("<32@fake>", b"Subject: s\n\nbuy now\n")
     reads = Reads(lib.store, monkeypatch)
     result = score(lib, path)
     assert reads.count == 1  # the new body

@@ -151,7 +151,7 @@ def test_every_stated_effect_is_what_scoring_with_the_rule_does(  # type: ignore
 def store(tmp_path: Path) -> Store:
     s = Store(tmp_path / "store.sqlite")
     arts = noisy_group()
-    s.save_overviews("talk.test", arts, len(arts))
+    s.overview_store.save("talk.test", arts, len(arts))
     ReadState(s.db).mark_read("talk.test", [1, 2])
     return s
 

@@ -35,7 +35,7 @@ def library(tmp_path: Path, *paths: Path) -> Library:
 
 
 def numbers(store: Store, group: str = "test.example.org") -> dict[int, str]:
-    return {o.number: o.message_id for o in store.overviews(group)}
+    return {o.number: o.message_id for o in store.overview_store.all(group)}
 
 
 def integrity(store: Store) -> None:
@@ -86,10 +86,10 @@ def test_a_changed_prefix_is_reimported_cleanly_keeping_numbers(tmp_path: Path) 
     again.groups()
     assert numbers(again.store) == {1: "<m1@example.org>", 2: "<m2@example.org>", 4: "<m4@example.org>",
                                     5: "<m5@example.org>", 6: "<m8@example.org>"}
-    assert b"edited" in (again.store.body("<m5@example.org>") or b"")
-    assert again.store.body("<m3@example.org>") is None
+    assert b"edited" in (again.store.body_store.get("<m5@example.org>") or b"")
+    assert again.store.body_store.get("<m3@example.org>") is None
     assert not again.search("mail 3") and again.search("edited")
-    info = again.store.group("test.example.org")
+    info = again.store.group_table.get("test.example.org")
     assert info is not None and (info.low, info.high, info.count) == (1, 6, 5)
     integrity(again.store)
 
@@ -131,7 +131,7 @@ def test_nul_in_a_header_is_shown_not_fatal(tmp_path: Path) -> None:
     lib = library(tmp_path, path)
     lib.groups()
     assert sorted(numbers(lib.store).values()) == ["<m1@example.org>", "<m2@example.org>", "<nul@x>"]
-    (shown,) = [o for o in lib.store.overviews("test.example.org") if o.message_id == "<nul@x>"]
+    (shown,) = [o for o in lib.store.overview_store.all("test.example.org") if o.message_id == "<nul@x>"]
     assert shown.subject == "a\u2400b"
     assert any(w.startswith(f"{path}:11: NUL bytes in the header") for w in lib.warnings)
     assert list(iter_mbox(path))[1].startswith("Subject: a\u2400b".encode())
@@ -144,7 +144,7 @@ def test_truncated_xz_is_named(tmp_path: Path) -> None:
     lib = library(tmp_path, path)
     with pytest.raises(ArchiveError, match=r"list\.mbox\.xz: .*truncated or corrupt"):
         lib.groups()
-    assert lib.store.groups() == []
+    assert lib.store.group_table.all() == []
 
 
 def test_compressed_archives_read_and_resume(tmp_path: Path) -> None:
@@ -260,10 +260,10 @@ def test_a_store_from_before_archive_marks_keeps_the_file_numbers(tmp_path: Path
     path = write(tmp_path / "list.mbox", *(mail(n) for n in range(1, 6)))
     store = Store(tmp_path / "store.sqlite3")
     old = ArchiveSource(path)
-    store.save_groups(old.list_groups())  # high=5, nothing fetched
+    store.group_table.save(old.list_groups())  # high=5, nothing fetched
     store.close()
     lib = library(tmp_path, path)
     lib.groups()
     assert numbers(lib.store) == {n: f"<m{n}@example.org>" for n in range(1, 6)}
-    info = lib.store.group("test.example.org")
+    info = lib.store.group_table.get("test.example.org")
     assert info is not None and (info.low, info.high, info.count) == (1, 5, 5)

@@ -14,9 +14,9 @@ from tests.fakes.source import FakeSource, make_overview
 def library(tmp_path: Path) -> Library:
     lib = Library(Store(tmp_path / "s.sqlite3"), lambda: FakeSource({"g": [make_overview(i) for i in range(1, 101)]}))
     lib.fetch_overviews("g")
-    lib.store.index_pending()
+    lib.store.search_index.catch_up()
     bodyindex.save_unindexed(lib.store, [(mid, f"Subject: s\n\nword{n} zebra\n".encode())
-                                         for n, mid in lib.store.missing_bodies("g")])
+                                         for n, mid in lib.store.body_store.missing("g")])
     return lib
 
 
@@ -30,12 +30,12 @@ def test_a_search_finds_bodies_stored_unindexed(tmp_path: Path) -> None:
 
 def test_an_idle_step_indexes_a_few(tmp_path: Path) -> None:
     lib = library(tmp_path)
-    left = lib.store.index_pending(ranges=1)
+    left = lib.store.search_index.catch_up(ranges=1)
     assert left == 100 - bodyindex.BODIES_PER_RANGE
 
 
 def test_an_expired_body_is_passed_over(tmp_path: Path) -> None:
     lib = library(tmp_path)
-    lib.store.delete_bodies(["<1@fake>"])
-    assert lib.store.index_pending() == 0
+    lib.store.body_store.delete(["<1@fake>"])
+    assert lib.store.search_index.catch_up() == 0
     assert {h.number for h in lib.search("zebra", limit=None)} == set(range(2, 101))

@@ -22,7 +22,7 @@ def test_a_batch_is_one_statement_per_chunk_and_all_rows_land(tmp_path: Path) ->
     stored = store.db.execute("SELECT COUNT(*), SUM(size) FROM bodies").fetchone()
     assert stored == (count, sum(len(raw) for _, raw in items))
     assert bodyindex.pending(store.db) == len(items)
-    assert store.body("<7@x>") == items[7][1]
+    assert store.body_store.get("<7@x>") == items[7][1]
     store.close()
 
 
@@ -30,6 +30,6 @@ def test_storing_a_body_again_replaces_it(tmp_path: Path) -> None:
     store = Store(tmp_path / "s.sqlite3")
     bodyindex.save_unindexed(store, [("<1@x>", b"old\r\n")])
     bodyindex.save_unindexed(store, [("<1@x>", b"new\r\n"), ("<2@x>", b"two\r\n")])
-    assert store.body("<1@x>") == b"new\r\n" and bodyindex.pending(store.db) == 2
+    assert store.body_store.get("<1@x>") == b"new\r\n" and bodyindex.pending(store.db) == 2
     bodyindex.save_unindexed(store, [])
     store.close()

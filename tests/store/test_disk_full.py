@@ -74,12 +74,12 @@ def test_the_store_stays_usable_after_a_failed_write(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite3"
     lib = full_disk_library(path, 5)
     with pytest.raises(sqlite3.OperationalError) as err:
-        lib.store.save_overviews("a", [make_overview(i) for i in range(1, 3000)], 2999)
+        lib.store.overview_store.save("a", [make_overview(i) for i in range(1, 3000)], 2999)
     assert is_disk_full(err.value) and not lib.store.db.in_transaction
     assert describe_local_failure(err.value).startswith(f"disk full writing {path}: ")  # type: ignore[union-attr]
     lib.store.db.execute("PRAGMA max_page_count=1073741823")
-    lib.store.save_overviews("a", [make_overview(1)], 1)
-    assert [o.number for o in lib.store.overviews("a")] == [1]
+    lib.store.overview_store.save("a", [make_overview(1)], 1)
+    assert [o.number for o in lib.store.overview_store.all("a")] == [1]
 
 
 def test_archive_import_on_a_full_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -19,10 +19,10 @@ def stored(tmp_path: Path, indexed: bool) -> tuple[Library, int]:
     lib = Library(Store(tmp_path / "s.sqlite3"), lambda: FakeSource({"g": [make_overview(i) for i in range(1, 11)]}))
     lib.fetch_overviews("g")
     text = " ".join(f"word{k}" for k in range(200))
-    bodies = [(mid, f"Subject: x\r\n\r\n{n} {text}\r\n".encode()) for n, mid in lib.store.missing_bodies("g")]
+    bodies = [(mid, f"Subject: x\r\n\r\n{n} {text}\r\n".encode()) for n, mid in lib.store.body_store.missing("g")]
     save_unindexed(lib.store, bodies)
     if indexed:
-        lib.store.index_pending()
+        lib.store.search_index.catch_up()
     return lib, sum(int(s) for (s,) in lib.store.db.execute("SELECT size FROM bodies"))
 
 

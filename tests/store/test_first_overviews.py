@@ -16,34 +16,34 @@ GROUP = "fake.group"
 
 def stored(tmp_path: Path, count: int) -> Store:
     store = Store(tmp_path / "store.sqlite3")
-    store.update_group(GroupInfo(GROUP, 1, count, count))
-    store.save_overviews(GROUP, [make_overview(n) for n in range(1, count + 1)], count)
+    store.group_table.update(GroupInfo(GROUP, 1, count, count))
+    store.overview_store.save(GROUP, [make_overview(n) for n in range(1, count + 1)], count)
     return store
 
 
 def test_from_packs_the_first_records_in_order(tmp_path: Path) -> None:
     store = stored(tmp_path, 3 * packs.PACK_ROWS + 10)
-    store.overviews(GROUP)  # packs the rows, as the first entry does
+    store.overview_store.all(GROUP)  # packs the rows, as the first entry does
     assert packs.packed_last(store.db, GROUP) == 3 * packs.PACK_ROWS
-    first = store.first_overviews(GROUP, 100)
+    first = store.overview_store.first(GROUP, 100)
     assert [o.number for o in first] == list(range(1, 101))
-    assert first == store.overviews(GROUP)[:100]
-    with_two = store.first_overviews(GROUP, packs.PACK_ROWS + 1)
+    assert first == store.overview_store.all(GROUP)[:100]
+    with_two = store.overview_store.first(GROUP, packs.PACK_ROWS + 1)
     assert [o.number for o in with_two] == list(range(1, packs.PACK_ROWS + 2))
 
 
 def test_from_rows_when_nothing_is_packed(tmp_path: Path) -> None:
     store = stored(tmp_path, 50)
-    assert [o.number for o in store.first_overviews(GROUP, 20)] == list(range(1, 21))
+    assert [o.number for o in store.overview_store.first(GROUP, 20)] == list(range(1, 21))
 
 
 def test_from_the_first_chunk_before_anything_settled(tmp_path: Path) -> None:
     store = Store(tmp_path / "store.sqlite3")
-    store.update_group(GroupInfo(GROUP, 1, 30, 30))
-    store.save_raw_overviews(GROUP, raw_slice(1, 10))
-    store.save_raw_overviews(GROUP, raw_slice(11, 30))
-    assert store.first_overviews(GROUP, 5) == [o._replace(extra=()) for o in expected(1, 10)][:5]
-    assert store.first_overviews("no.such.group", 5) == []
+    store.group_table.update(GroupInfo(GROUP, 1, 30, 30))
+    store.overview_store.save_raw(GROUP, raw_slice(1, 10))
+    store.overview_store.save_raw(GROUP, raw_slice(11, 30))
+    assert store.overview_store.first(GROUP, 5) == [o._replace(extra=()) for o in expected(1, 10)][:5]
+    assert store.overview_store.first("no.such.group", 5) == []
 
 
 class GrowingSource(FakeSource):

@@ -24,7 +24,7 @@ def mail(n: int, head: bytes = b"", separator: bytes = b"From someone Thu Jan  1
 def imported(tmp_path: Path, *paths: Path) -> tuple[list[str], list[str]]:
     lib = Library(Store(tmp_path / "store.sqlite3"), lambda: ArchiveSource(*paths))
     groups = lib.groups()
-    ids = sorted(o.message_id for g in groups for o in lib.store.overviews(g.name))
+    ids = sorted(o.message_id for g in groups for o in lib.store.overview_store.all(g.name))
     lib.close()
     return ids, lib.warnings
 

@@ -11,6 +11,7 @@ from nntp.models import GroupInfo, Overview, RawOverviews
 from nntp.parse import STANDARD_FORMAT
 from store import rawchunks
 from store.cache import Store
+from store.overview_store import OverviewStore
 from store.library import Library
 from store.sync import expire
 from tests.fakes.source import FakeSource
@@ -34,9 +35,9 @@ def poison_data(first: int) -> bytes:
 def poisoned_store(path: Path) -> Store:
     """A store as the old code left it: the raw chunk saved, never settled."""
     store = Store(path)
-    store.save_groups([GroupInfo("bad.group", 1, 20, 20), GroupInfo("other.group", 1, 1, 1)])
-    store.save_raw_overviews("bad.group", RawOverviews(1, 20, poison_data(1), STANDARD_FORMAT))
-    store.save_raw_overviews("other.group", RawOverviews(1, 1, GOOD.format(n=1).encode(), STANDARD_FORMAT))
+    store.group_table.save([GroupInfo("bad.group", 1, 20, 20), GroupInfo("other.group", 1, 1, 1)])
+    store.overview_store.save_raw("bad.group", RawOverviews(1, 20, poison_data(1), STANDARD_FORMAT))
+    store.overview_store.save_raw("other.group", RawOverviews(1, 1, GOOD.format(n=1).encode(), STANDARD_FORMAT))
     return store
 
 
@@ -46,14 +47,14 @@ def offline() -> FakeSource:
 
 def test_a_poison_chunk_settles_with_every_article_listed(tmp_path: Path) -> None:
     store = poisoned_store(tmp_path / "s.sqlite3")
-    assert [r.number for r in store.overviews("bad.group")] == list(range(1, 9))  # read from the chunk
-    assert store.settle() == 0
-    rows = store.overviews("bad.group")
+    assert [r.number for r in store.overview_store.all("bad.group")] == list(range(1, 9))  # read from the chunk
+    assert store.overview_store.settle() == 0
+    rows = store.overview_store.all("bad.group")
     assert [r.number for r in rows] == list(range(1, 9)) and rawchunks.pending(store.db) == 0
     assert rows[1].subject == "boom" and rows[4].subject == "boom"
     assert rows[7].date is None and rows[7].bytes == 0
-    assert store.overview_count("other.group") == 1
-    assert store.fetched_high("bad.group") == 20
+    assert store.overview_store.count("other.group") == 1
+    assert store.group_table.fetched_high("bad.group") == 20
 
 
 def test_a_store_with_a_poison_chunk_recovers_on_the_next_open(tmp_path: Path) -> None:
@@ -69,27 +70,27 @@ def test_a_store_with_a_poison_chunk_recovers_on_the_next_open(tmp_path: Path) -
 
 def failing_insert(store: Store, monkeypatch: pytest.MonkeyPatch, group: str, number: int | None = None) -> None:
     """Make rows of ``group`` (or only row ``number``) impossible to insert (any bug a future line might trigger)."""
-    real = Store._insert_rows
+    real = OverviewStore._insert_rows
 
-    def insert(self: Store, name: str, batch: list[Overview]) -> None:
+    def insert(self: OverviewStore, name: str, batch: list[Overview]) -> None:
         if name == group and (number is None or number in [r.number for r in batch]):
             raise ValueError("cannot store this row")
         real(self, name, batch)
 
-    monkeypatch.setattr(Store, "_insert_rows", insert)
+    monkeypatch.setattr(OverviewStore, "_insert_rows", insert)
 
 
 def test_a_chunk_that_cannot_settle_is_set_aside_not_retried(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = poisoned_store(tmp_path / "s.sqlite3")
     failing_insert(store, monkeypatch, "bad.group")
-    assert store.settle() == 0
+    assert store.overview_store.settle() == 0
     assert rawchunks.pending(store.db) == 0
-    assert store.overview_count("other.group") == 1 and store.overview_count("bad.group") == 0
+    assert store.overview_store.count("other.group") == 1 and store.overview_store.count("bad.group") == 0
     (kept,) = store.db.execute(f"SELECT grp, first, last, error, lost FROM {rawchunks.QUARANTINE_TABLE}").fetchall()
     assert kept == ("bad.group", 1, 20, "ValueError: cannot store this row", 8)
-    assert store.fetched_high("bad.group") == 20  # not fetched again either
+    assert store.group_table.fetched_high("bad.group") == 20  # not fetched again either
     monkeypatch.undo()
-    assert store.overviews("bad.group") == [] and store.search("good")
+    assert store.overview_store.all("bad.group") == [] and store.search_index.search("good")
 
 
 def test_a_busy_database_keeps_the_chunk_for_later(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -97,25 +98,25 @@ def test_a_busy_database_keeps_the_chunk_for_later(tmp_path: Path, monkeypatch: 
 
     store = poisoned_store(tmp_path / "s.sqlite3")
 
-    def busy(self: Store, name: str, batch: list[Overview]) -> None:
+    def busy(self: OverviewStore, name: str, batch: list[Overview]) -> None:
         raise sqlite3.OperationalError("database is locked")
 
-    monkeypatch.setattr(Store, "_insert_rows", busy)
+    monkeypatch.setattr(OverviewStore, "_insert_rows", busy)
     with pytest.raises(sqlite3.OperationalError):
-        store.settle()
+        store.overview_store.settle()
     assert rawchunks.pending(store.db) == 2
     monkeypatch.undo()
-    assert store.settle() == 0 and store.overview_count("bad.group") == 8
+    assert store.overview_store.settle() == 0 and store.overview_store.count("bad.group") == 8
 
 
 def test_only_the_record_that_cannot_be_stored_is_left_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = poisoned_store(tmp_path / "s.sqlite3")
     failing_insert(store, monkeypatch, "bad.group", number=3)
-    assert store.settle() == 0
+    assert store.overview_store.settle() == 0
     monkeypatch.undo()
-    assert [r.number for r in store.overviews("bad.group")] == [1, 2, 4, 5, 6, 7, 8]
+    assert [r.number for r in store.overview_store.all("bad.group")] == [1, 2, 4, 5, 6, 7, 8]
     assert store.db.execute(f"SELECT lost FROM {rawchunks.QUARANTINE_TABLE}").fetchall() == [(1,)]
-    assert {h.number for h in store.search("boom")} == {2, 5, 6, 7}
+    assert {h.number for h in store.search_index.search("boom")} == {2, 5, 6, 7}
 
 
 def test_a_damaged_pack_is_rebuilt_from_the_rows_never_unmarshalled(tmp_path: Path) -> None:
@@ -123,12 +124,12 @@ def test_a_damaged_pack_is_rebuilt_from_the_rows_never_unmarshalled(tmp_path: Pa
     from tests.store.test_rawchunks import expected, raw_slice
 
     store = Store(tmp_path / "s.sqlite3")
-    store.save_groups([GroupInfo("g", 1, 9000, 9000)])
-    store.save_raw_overviews("g", raw_slice(1, 9000))
-    assert store.settle() == 0 and packs.packed_last(store.db, "g") > 0
+    store.group_table.save([GroupInfo("g", 1, 9000, 9000)])
+    store.overview_store.save_raw("g", raw_slice(1, 9000))
+    assert store.overview_store.settle() == 0 and packs.packed_last(store.db, "g") > 0
     (first, data), *_ = store.db.execute("SELECT first, data FROM overview_pack WHERE grp='g' ORDER BY first")
     damaged = bytes(data).replace(b"subject 5 ", b"subjekt 5 ", 1)  # still unmarshals, to the wrong text
     assert damaged != data  # (other damage can crash marshal.loads, and with it the interpreter)
     store.db.execute("UPDATE overview_pack SET data=? WHERE grp='g' AND first=?", (damaged, first))
-    assert store.overviews("g") == expected(1, 9000)
+    assert store.overview_store.all("g") == expected(1, 9000)
     assert packs.load(store.db, "g") is not None  # rebuilt

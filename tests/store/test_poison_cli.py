@@ -108,5 +108,5 @@ def test_one_bad_article_never_stops_a_sync(tmp_path: Path, monkeypatch: pytest.
     assert "pith: sync: a: article 2: not stored (ValueError: something no article should do" in err
     assert "\x1b" not in err
     store = Store(path)
-    assert b"boundary=" in (store.body("<3@fake>") or b"")  # stored as sent; shown with the note
-    assert store.missing_bodies("a") == [(2, "<2@fake>")]  # the next sync tries it again
+    assert b"boundary=" in (store.body_store.get("<3@fake>") or b"")  # stored as sent; shown with the note
+    assert store.body_store.missing("a") == [(2, "<2@fake>")]  # the next sync tries it again

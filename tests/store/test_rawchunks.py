@@ -43,34 +43,34 @@ def expected(first: int, last: int, gap: int = 0) -> list[object]:
 
 def test_chunks_read_back_exactly_and_settle_into_the_same_rows(tmp_path: Path) -> None:
     store = Store(tmp_path / "s.sqlite3")
-    store.save_groups([GroupInfo("g", 1, 9000, 9000)])
+    store.group_table.save([GroupInfo("g", 1, 9000, 9000)])
     for first in range(1, 9001, 3000):
-        store.save_raw_overviews("g", raw_slice(first, first + 2999, gap=11))
+        store.overview_store.save_raw("g", raw_slice(first, first + 2999, gap=11))
     want = expected(1, 9000, gap=11)
-    assert store.fetched_high("g") == 9000
-    assert store.overviews("g") == want
-    assert store.message_id_for("g", 5) == "<5@raw>" and store.number_for("g", "<8000@raw>") == 8000
+    assert store.group_table.fetched_high("g") == 9000
+    assert store.overview_store.all("g") == want
+    assert store.overview_store.message_id_for("g", 5) == "<5@raw>" and store.overview_store.number_for("g", "<8000@raw>") == 8000
     assert store.db.execute("SELECT COUNT(*) FROM overview").fetchone() == (0,)  # looked up in the chunks
-    assert store.settle() == 0
+    assert store.overview_store.settle() == 0
     assert store.db.execute("SELECT COUNT(*) FROM overview_raw").fetchone() == (0,)
-    assert store.overview_count("g") == len(want)
+    assert store.overview_store.count("g") == len(want)
     assert packs.packed_last(store.db, "g") > 0  # the next entry reads packs
     packed, last = packs.load(store.db, "g") or ([], 0)
     rows = store.db.execute(f"SELECT {packs.COLUMNS} FROM overview WHERE number <= ? ORDER BY number", (last,))
     assert [repr(r) for r in packed] == [repr(r) for r in packs.rows_to_overviews(rows.fetchall())]
-    assert store.overviews("g") == want
-    assert sorted(h.number for h in store.search('"subject 42 café"', group="g", limit=None)) == \
+    assert store.overview_store.all("g") == want
+    assert sorted(h.number for h in store.search_index.search('"subject 42 café"', group="g", limit=None)) == \
         [o.number for o in want if o.subject == "subject 42 café"]
     store.close()
 
 
 def test_sql_readers_settle_first_and_a_refetched_chunk_wins(tmp_path: Path) -> None:
     store = Store(tmp_path / "s.sqlite3")
-    store.save_groups([GroupInfo("g", 1, 100, 100)])
-    store.save_overviews("g", expected(1, 50), 50)
-    store.save_raw_overviews("g", raw_slice(51, 100))
-    assert store.overviews("g") == expected(1, 100)
-    assert [n for n, _ in store.missing_bodies("g")] == list(range(1, 101))
+    store.group_table.save([GroupInfo("g", 1, 100, 100)])
+    store.overview_store.save("g", expected(1, 50), 50)
+    store.overview_store.save_raw("g", raw_slice(51, 100))
+    assert store.overview_store.all("g") == expected(1, 100)
+    assert [n for n, _ in store.body_store.missing("g")] == list(range(1, 101))
     assert store.db.execute("SELECT COUNT(*) FROM overview_raw").fetchone() == (0,)
     store.close()
 
@@ -86,9 +86,9 @@ def test_a_v3_store_migrates_and_keeps_its_rows(tmp_path: Path) -> None:
     db.close()
     store = Store(path)
     assert current_version(store.db) == SCHEMA_VERSION == 4
-    assert store.message_id_for("g", 1) == "<1@x>" and store.fetched_high("g") == 1
-    store.save_raw_overviews("g", raw_slice(2, 3))
-    assert [o.number for o in store.overviews("g")] == [1, 2, 3]
+    assert store.overview_store.message_id_for("g", 1) == "<1@x>" and store.group_table.fetched_high("g") == 1
+    store.overview_store.save_raw("g", raw_slice(2, 3))
+    assert [o.number for o in store.overview_store.all("g")] == [1, 2, 3]
     store.close()
 
 
@@ -135,7 +135,7 @@ def test_a_cut_inside_a_chunk_resumes_right_after_its_last_record(tmp_path: Path
     library.close()
     store = Store(tmp_path / "s.sqlite3")  # closing settled the chunks into rows and packs
     assert store.db.execute("SELECT COUNT(*) FROM overview_raw").fetchone() == (0,)
-    assert store.overviews("g") == expected(1, 5000, gap=7)
+    assert store.overview_store.all("g") == expected(1, 5000, gap=7)
     store.close()
 
 
@@ -155,13 +155,13 @@ def test_settling_a_chunk_per_call_packs_as_settling_all_at_once(tmp_path: Path)
     """The packer is kept between one-chunk calls (an idle reader's pace) and dropped when the table moved."""
     def settled(path: Path, step: bool, meddle: bool = False) -> list[object]:
         store = Store(path)
-        store.save_groups([GroupInfo("g", 1, 20000, 20000)])
+        store.group_table.save([GroupInfo("g", 1, 20000, 20000)])
         for first in range(1, 20001, 2500):
-            store.save_raw_overviews("g", raw_slice(first, first + 2499, gap=13))
+            store.overview_store.save_raw("g", raw_slice(first, first + 2499, gap=13))
         if not step:
-            store.settle()
+            store.overview_store.settle()
         calls = 0
-        while step and store.settle(chunks=1):
+        while step and store.overview_store.settle(chunks=1):
             calls += 1
             if meddle and calls == 3:  # another writer drops packs over rows the packer holds
                 with store.transaction():
@@ -170,7 +170,7 @@ def test_settling_a_chunk_per_call_packs_as_settling_all_at_once(tmp_path: Path)
         packed, last = packs.load(store.db, "g") or ([], 0)
         rows = store.db.execute(f"SELECT {packs.COLUMNS} FROM overview WHERE number <= ? ORDER BY number", (last,))
         assert [repr(r) for r in packed] == [repr(r) for r in packs.rows_to_overviews(rows.fetchall())]
-        return store.overviews("g")
+        return store.overview_store.all("g")
 
     whole = settled(tmp_path / "a.sqlite3", step=False)
     assert settled(tmp_path / "b.sqlite3", step=True) == whole == expected(1, 20000, gap=13)

@@ -30,12 +30,12 @@ def v1_store(path: Path) -> None:
 
 def test_pending_header_ranges_are_indexed_before_a_search_answers(tmp_path: Path) -> None:
     store = Store(tmp_path / "s.sqlite3")
-    store.save_overviews("g", [make_overview(i) for i in range(1, 301)], 300)
+    store.overview_store.save("g", [make_overview(i) for i in range(1, 301)], 300)
     assert store.db.execute("SELECT COUNT(*) FROM search_doc").fetchone() == (0,)
-    assert len(store.search("topic", limit=None)) == 300
+    assert len(store.search_index.search("topic", limit=None)) == 300
     assert store.db.execute("SELECT COUNT(*) FROM search_pending").fetchone() == (0,)
-    store.save_overviews("g", [make_overview(i) for i in range(301, 311)], 310)
-    assert store.index_pending(ranges=1) == 0 and store.index_pending() == 0
+    store.overview_store.save("g", [make_overview(i) for i in range(301, 311)], 310)
+    assert store.search_index.catch_up(ranges=1) == 0 and store.search_index.catch_up() == 0
 
 
 def test_a_version_1_store_migrates_in_place(tmp_path: Path) -> None:
@@ -43,10 +43,10 @@ def test_a_version_1_store_migrates_in_place(tmp_path: Path) -> None:
     v1_store(path)
     store = Store(path)
     assert current_version(store.db) == SCHEMA_VERSION
-    assert store.fetched_high("g") == 1 and store.body("<1@x>")
-    assert [h.number for h in store.search("remembered")] == [1]
-    assert [h.number for h in store.search("subject:old")] == [1]
-    assert store.db.execute("SELECT size FROM bodies").fetchone() == (len(store.body("<1@x>") or b""),)
+    assert store.group_table.fetched_high("g") == 1 and store.body_store.get("<1@x>")
+    assert [h.number for h in store.search_index.search("remembered")] == [1]
+    assert [h.number for h in store.search_index.search("subject:old")] == [1]
+    assert store.db.execute("SELECT size FROM bodies").fetchone() == (len(store.body_store.get("<1@x>") or b""),)
     store.close()
     assert current_version(Store(path).db) == SCHEMA_VERSION  # opening again migrates nothing
 
@@ -75,26 +75,26 @@ def test_a_failed_migration_leaves_the_old_schema(tmp_path: Path) -> None:
 
 def test_many_rows_go_through_packs_and_read_back_identically(tmp_path: Path) -> None:
     store = Store(tmp_path / "s.sqlite3")
-    store.save_groups([GroupInfo("g", 1, 10_000, 10_000)])
+    store.group_table.save([GroupInfo("g", 1, 10_000, 10_000)])
     arts = [make_overview(i, parent=i - 1 if i % 3 else None)._replace(xref=f"h g:{i}") for i in range(1, 10_001)]
     for start in range(0, 10_000, 700):
-        store.save_overviews("g", arts[start : start + 700], min(start + 700, 10_000))
+        store.overview_store.save("g", arts[start : start + 700], min(start + 700, 10_000))
     assert packs.packed_last(store.db, "g") == 0  # fetching does not pack...
-    assert store.overviews("g") == arts
+    assert store.overview_store.all("g") == arts
     assert packs.packed_last(store.db, "g") == 2 * packs.PACK_ROWS  # ...the first read does
-    assert store.overviews("g") == arts
-    store.save_overviews("g", [arts[5]._replace(subject="changed")], 10_000)  # a packed row changes
+    assert store.overview_store.all("g") == arts
+    store.overview_store.save("g", [arts[5]._replace(subject="changed")], 10_000)  # a packed row changes
     assert packs.packed_last(store.db, "g") == 0  # its pack and every later one are dropped with it
-    assert store.overviews("g")[5].subject == "changed"
+    assert store.overview_store.all("g")[5].subject == "changed"
     assert packs.packed_last(store.db, "g") == 2 * packs.PACK_ROWS
 
 
 def test_packs_from_another_python_are_rebuilt_not_read(tmp_path: Path) -> None:
     store = Store(tmp_path / "s.sqlite3")
     arts = [make_overview(i) for i in range(1, packs.PACK_ROWS + 11)]
-    store.save_overviews("g", arts, len(arts))
+    store.overview_store.save("g", arts, len(arts))
     store.db.execute("UPDATE overview_pack SET fmt='marshal9/py9.9', data=x'00'")
-    assert store.overviews("g") == arts
+    assert store.overview_store.all("g") == arts
     assert store.db.execute("SELECT fmt FROM overview_pack").fetchall() == [(packs.FORMAT,)]
 
 
@@ -107,22 +107,22 @@ def test_packed_reads_equal_row_reads(batches: list[tuple[int, int]]) -> None:
         store = Store(Path(tmp) / "s.sqlite3")
         for first, size in batches:
             batch = [make_overview(n)._replace(subject=f"s{n}.{first}") for n in range(first, first + size)]
-            store.save_overviews("g", batch, first + size)
+            store.overview_store.save("g", batch, first + size)
         rows = store.db.execute(f"SELECT {packs.COLUMNS} FROM overview WHERE grp='g' ORDER BY number").fetchall()
         expected = packs.rows_to_overviews(rows)
-        assert store.overviews("g") == expected  # rows, packed on the way out
-        assert store.overviews("g") == expected  # packs
+        assert store.overview_store.all("g") == expected  # rows, packed on the way out
+        assert store.overview_store.all("g") == expected  # packs
         store.close()
 
 
 def test_reading_on_a_helper_thread_while_new_rows_arrive(tmp_path: Path) -> None:
     store = Store(tmp_path / "s.sqlite3")
     arts = [make_overview(i) for i in range(1, 9001)]
-    store.save_overviews("g", arts, 9000)
-    store.overviews("g")  # packs
-    finish = store.overviews_meanwhile("g")
-    store.save_overviews("g", [make_overview(i) for i in range(9001, 9101)], 9100)
-    assert finish() == [make_overview(i) for i in range(1, 9101)] == store.overviews("g")
+    store.overview_store.save("g", arts, 9000)
+    store.overview_store.all("g")  # packs
+    finish = store.overview_store.meanwhile("g")
+    store.overview_store.save("g", [make_overview(i) for i in range(9001, 9101)], 9100)
+    assert finish() == [make_overview(i) for i in range(1, 9101)] == store.overview_store.all("g")
 
 
 def test_a_decoded_pack_holds_each_repeated_string_once() -> None:

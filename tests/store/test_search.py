@@ -53,9 +53,9 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Library:
 def documents(library: Library) -> dict[tuple[str, int], tuple[list[str], frozenset[str], list[str], str, int | None]]:
     """(group, number) -> (subject tokens, all tokens, body tokens, author text, date), reading every article."""
     out = {}
-    for group in library.store.groups():
-        for o in library.store.overviews(group.name):
-            body = parse_article(library.store.body(o.message_id) or b"").body[:INDEX_LIMIT]  # documented cap
+    for group in library.store.group_table.all():
+        for o in library.store.overview_store.all(group.name):
+            body = parse_article(library.store.body_store.get(o.message_id) or b"").body[:INDEX_LIMIT]  # documented cap
             stamp = int(o.date.timestamp()) if o.date else None
             words = tokens(body)
             every = frozenset(tokens(o.subject) + tokens(o.author) + words)
@@ -99,7 +99,7 @@ def test_search_equals_a_plain_scan(library: Library, seed: int) -> None:
 
 
 def test_prefix_and_filters_equal_a_plain_scan(library: Library) -> None:
-    groups = [g.name for g in library.store.groups()]
+    groups = [g.name for g in library.store.group_table.all()]
     for words in queries(library, 10, 99):
         stem = [w[:4] for w in words]
         assert hits(library, " ".join(s + "*" for s in stem)) == scan(library, stem, prefix=True), stem

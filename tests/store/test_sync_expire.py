@@ -74,7 +74,7 @@ def test_interrupted_sync_resumes_without_refetching(tmp_path: Path) -> None:
 
     with pytest.raises(KeyboardInterrupt):
         sync_group(lib, "g", progress=stop_at_200)
-    assert lib.store.fetched_high("g") == 200
+    assert lib.store.group_table.fetched_high("g") == 200
     result = sync_group(lib, "g")
     assert result.overviews == 100 and source.requests[-1] == ("g", 201, 300)
 
@@ -94,11 +94,11 @@ def test_expire_by_age_and_budget_keeps_overviews_and_other_tables(tmp_path: Pat
     now = T0.timestamp() + 5.5 * 3600
     (result,) = expire(lib, ["g"], days=0, now=now)  # articles 1..5 are older than "now"
     assert result.bodies == 5
-    assert [n for n, _ in lib.store.missing_bodies("g")] == [1, 2, 3, 4, 5]
+    assert [n for n, _ in lib.store.body_store.missing("g")] == [1, 2, 3, 4, 5]
     size = sum(int(s) for (s,) in lib.store.db.execute("SELECT size FROM bodies"))
     (result,) = expire(lib, ["g"], max_bytes=size - 1)  # one over budget: the oldest goes
-    assert result.bodies == 1 and [n for n, _ in lib.store.missing_bodies("g")] == [1, 2, 3, 4, 5, 6]
-    assert lib.store.overview_count("g") == 10
+    assert result.bodies == 1 and [n for n, _ in lib.store.body_store.missing("g")] == [1, 2, 3, 4, 5, 6]
+    assert lib.store.overview_store.count("g") == 10
     assert lib.store.db.execute("SELECT * FROM read_marks").fetchall() == [("g", 3)]
     assert {h.number for h in lib.search("topic", limit=None)} == set(range(1, 11))  # headers stay indexed
     assert {h.number for h in lib.search("body", limit=None)} == {7, 8, 9, 10}  # expired text left the index

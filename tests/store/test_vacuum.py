@@ -18,9 +18,9 @@ def filled_store(path: Path, count: int = 400) -> Library:
     lib = Library(Store(path), lambda: FakeSource({"g": [make_overview(i) for i in range(1, count + 1)]}))
     lib.fetch_overviews("g")
     words = " ".join(os.urandom(6).hex() for _ in range(2_000))  # ~26 KB of distinct words each: indexed text
-    lib.store.save_bodies((mid, f"Subject: x\r\n\r\n{n} {words}\r\n".encode(), None)
-                          for n, mid in lib.store.missing_bodies("g"))
-    lib.store.index_pending()
+    lib.store.body_store.save_many((mid, f"Subject: x\r\n\r\n{n} {words}\r\n".encode(), None)
+                          for n, mid in lib.store.body_store.missing("g"))
+    lib.store.search_index.catch_up()
     return lib
 
 

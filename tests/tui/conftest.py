@@ -61,7 +61,7 @@ def postable_groups(library: Library) -> Library:
     archive stands in for a server that takes posts but cannot be reached (what is sent stays
     queued, as offline). Composer tests use this; a plain archive refuses posting up front."""
     library.groups()  # copies the archive into the store
-    library.store.save_groups([replace(group, posting="y") for group in library.store.groups()])
+    library.store.group_table.save([replace(group, posting="y") for group in library.store.group_table.all()])
     return library
 
 

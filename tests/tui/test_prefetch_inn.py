@@ -30,7 +30,7 @@ async def test_the_next_unread_body_is_stored_before_n(inn: Any, tmp_path: Path)
         assert len(later) >= 4
 
         def cached(message_id: str) -> bool:
-            return bool(app.library.call(lambda lib: lib.store.has_body(message_id), local=True))
+            return bool(app.library.call(lambda lib: lib.store.body_store.has(message_id), local=True))
 
         assert not await asyncio.to_thread(cached, later[0].message_id)
         await pilot.press("enter")

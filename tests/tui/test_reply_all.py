@@ -77,7 +77,7 @@ def test_the_list_address_is_found_where_it_is_known(tmp_path: Path) -> None:
     assert list_address(library, "g", article(f"List-Post: <mailto:{LIST}>")) == LIST
     assert list_address(library, "g", article("List-Id: Dev list <dev.lists.example.org>")) == LIST
     assert list_address(library, "g") == ""
-    library.store.save_groups([GroupInfo("g", 1, 2, 2, "n", f"Mirror of {LIST}")])
+    library.store.group_table.save([GroupInfo("g", 1, 2, 2, "n", f"Mirror of {LIST}")])
     assert list_address(library, "g") == LIST
     Outbox(library.store.db).add(b"Newsgroups: h\n\nx\n", "<q@x>")
     Outbox(library.store.db).flush(mirror_refuses)

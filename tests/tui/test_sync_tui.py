@@ -59,7 +59,7 @@ async def test_sync_fetches_subscribed_groups_and_unread_bodies_then_reads_offli
     offline = Library(Store(store), None, offline=True)
     try:
         for group in groups:
-            newest = max(o.number for o in offline.store.overviews(group))
+            newest = max(o.number for o in offline.store.overview_store.all(group))
             assert offline.article(group, newest).body  # cached by the sync: no server needed
     finally:
         offline.close()

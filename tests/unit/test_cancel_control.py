@@ -61,7 +61,7 @@ def stored(tmp_path: Path, author: str) -> Library:
     """An offline Library whose cache holds one article by ``author``."""
     store = Store(tmp_path / "s.sqlite3")
     raw = f"From: {author}\nNewsgroups: local.test,local.other\nSubject: oops\nMessage-ID: <mine@example.org>\n\nx\n"
-    store.save_body("<mine@example.org>", raw.encode(), "x\n")
+    store.body_store.save("<mine@example.org>", raw.encode(), "x\n")
     return Library(store, None, offline=True)
 
 

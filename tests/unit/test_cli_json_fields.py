@@ -43,7 +43,7 @@ def test_threads_json_has_read(mbox: Path, capsys: pytest.CaptureFixture[str]) -
     from nntp.archive import ArchiveSource
 
     store = Store(store_path(data_dir(), ArchiveSource(str(mbox)).identity))
-    number = {o.message_id: o.number for o in store.overviews("test.kf")}["<reply@example.org>"]
+    number = {o.message_id: o.number for o in store.overview_store.all("test.kf")}["<reply@example.org>"]
     ReadState(store.db).mark_read("test.kf", [number])
     store.close()
     code, out, _ = run(capsys, "--archive", str(mbox), "threads", "test.kf", "--json")

@@ -46,12 +46,12 @@ def test_posting_refusal_names_the_reason(tmp_path: Path) -> None:
     groups = {"g": [make_overview(1)], "ro": [make_overview(1)]}
     library = Library(Store(tmp_path / "a.sqlite3"), lambda: FakeSource(groups))
     library.groups()
-    library.store.save_groups([replace(group, posting="n") if group.name == "ro" else group
-                               for group in library.store.groups()])
+    library.store.group_table.save([replace(group, posting="n") if group.name == "ro" else group
+                               for group in library.store.group_table.all()])
     assert library.posting_refusal("g") == "" and library.posting_refusal() == ""
     assert library.posting_refusal("ro") == "ro is read-only (active flag n)"
     library.enter_group("ro")  # GROUP tells no flag: the one from LIST ACTIVE stays
-    assert library.store.group("ro") == GroupInfo("ro", 1, 1, 1, "n", "")
+    assert library.store.group_table.get("ro") == GroupInfo("ro", 1, 1, 1, "n", "")
     assert library.posting_refusal("ro").startswith("ro is read-only")
     library.close()
 

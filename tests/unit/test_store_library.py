@@ -127,5 +127,5 @@ def test_an_article_asked_for_by_message_id_carries_the_store_number(tmp_path: P
     source = ByIdWithoutNumber({"g": [make_overview(1), make_overview(2, parent=1)]})
     lib = library(tmp_path, source)
     lib.enter_group("g")
-    message_id = lib.store.message_id_for("g", 2)
+    message_id = lib.store.overview_store.message_id_for("g", 2)
     assert message_id and lib.article("g", message_id).number == 2

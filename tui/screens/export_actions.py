@@ -155,7 +155,7 @@ class ExportActions(_Base):
             return Gathered(export.mbox_entry(article) if mbox else export.article_bytes(article), 1)
         overviews = target.overviews
         if overviews is None:
-            overviews = self.library.call(lambda library: library.store.overviews(group), local=True)
+            overviews = self.library.call(lambda library: library.store.overview_store.all(group), local=True)
         members = export.thread_of(overviews, article.message_id, target.root_of)
         if not members:
             return Gathered(export.mbox_entry(article), 1, [f"{article.message_id}: its thread is not known here"])

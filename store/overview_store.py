@@ -1,0 +1,256 @@
+"""The overviews of a store: rows, raw OVER chunks and packs, read and written as one.
+
+One concern of store/cache.py's ``Store``, on its connection. A first fetch
+stores OVER answers as they came (store/rawchunks.py); ``settle`` turns them
+into rows later, and rows past the last pack are packed (store/packs.py), so
+the next entry reads packs. Readers see chunks, rows and packs merged.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from nntp.models import Overview, RawOverviews
+from store import packs, rawchunks, search
+
+if TYPE_CHECKING:
+    from store.cache import Store
+
+Snapshot = tuple[list[Overview], list[packs.Row], bool]
+"""What a helper thread read: (records, rows past the last pack, whether the packs were stale)."""
+
+
+def overview_row(name: str, o: Overview) -> tuple[object, ...]:
+    """The ``overview`` table's columns of one record."""
+    return (name, o.number, o.message_id, o.subject, o.author,
+            int(o.date.timestamp()) if o.date else None, " ".join(o.references), o.bytes, o.lines, o.xref)
+
+
+class OverviewStore:
+    """Overviews of one store, by group and article number. Used by one thread at a time."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._packers: dict[str, packs.TailPacker] = {}
+        """Per group, the packer of a settling that is not finished: one chunk per ``settle`` call
+        (an idle reader's pace) then costs no re-read of the rows past the last pack."""
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        return self._store.db
+
+    # -- writing ---------------------------------------------------------
+    def save(self, name: str, overviews: Iterable[Overview], fetched_through: int) -> None:
+        """Store one batch and advance the high-water mark in the same transaction."""
+        batch = list(overviews)
+        with self._store.transaction():
+            self._insert_rows(name, batch)
+            self._store.group_table.raise_fetched_high(name, fetched_through)
+
+    def save_raw(self, name: str, raw: RawOverviews) -> None:
+        """Store one OVER answer as it came and advance the high-water mark, in one transaction.
+
+        The cheap first-fetch path (store/rawchunks.py): no parsing, no rows, no
+        index upkeep; ``settle`` makes the rows later.
+        """
+        with self._store.transaction():
+            rawchunks.save(self._db, name, raw)
+            self._store.group_table.raise_fetched_high(name, raw.last)
+
+    def settle(self, name: str | None = None, chunks: int | None = None) -> int:
+        """Turn stored OVER chunks into rows (of one group, or all; the next ``chunks`` or every one).
+
+        One transaction per chunk; a group whose last chunk settled gets its packs
+        written, so the next entry reads packs. Returns the chunks left (of ``name``).
+        """
+        for stale in [g for g, packer in self._packers.items() if not packer.resumable()]:
+            del self._packers[stale]  # something else wrote rows or packs meanwhile: start over from the table
+        done = 0
+        while chunks is None or done < chunks:
+            with self._store.transaction():
+                group = rawchunks.settle_next(self._db, name, self._settle_rows, self._settle_failed)
+            if group is None:
+                break
+            done += 1
+        left = rawchunks.pending(self._db, name) if done else 0
+        self._pack_settled()
+        return left
+
+    def _settle_rows(self, group: str, batch: list[Overview]) -> None:
+        packer = self._packers.setdefault(group, packs.TailPacker(self._db, group))
+        if batch:
+            packer.check(batch[0].number)
+        self._insert_rows(group, batch)
+        packer.add(batch)
+
+    def _settle_failed(self, group: str, _exc: Exception) -> None:
+        self._packers.pop(group, None)  # its tail held the rows rolled back: a fresh packer reads the table
+
+    def _pack_settled(self) -> None:
+        """Pack the tail of each group whose chunks are all settled now."""
+        for group in list(self._packers):
+            if not rawchunks.pending(self._db, group):
+                del self._packers[group]
+                self._pack_tail(group)
+
+    def _pack_tail(self, name: str) -> None:
+        """Pack the rows past the last pack (only a cache: skipped if another process is writing)."""
+        try:
+            with self._store.transaction():
+                packs.pack_tail(self._db, name)
+        except sqlite3.OperationalError:
+            pass
+
+    def settled(self, name: str | None = None) -> None:
+        """Rows are about to be read with SQL: make them from any stored chunks first.
+
+        If another pith holds the write lock past the busy timeout, the answer
+        comes from the rows settled so far rather than an error.
+        """
+        if rawchunks.pending(self._db, name):
+            try:
+                self.settle(name)
+            except sqlite3.OperationalError:
+                pass
+
+    def _insert_rows(self, name: str, batch: list[Overview]) -> None:
+        """Insert rows (caller holds the transaction), drop packs over them, queue them for the index."""
+        if batch:
+            self._db.executemany("INSERT OR REPLACE INTO overview VALUES (?,?,?,?,?,?,?,?,?,?)",
+                                 [overview_row(name, o) for o in batch])
+            numbers = [o.number for o in batch]
+            self.rows_changed(name, min(numbers), max(numbers))
+
+    def rows_changed(self, name: str, first: int, last: int, index_now: bool = False) -> None:
+        """Rows ``first..last`` were written: drop packs over them; index them now or queue them."""
+        if first <= packs.packed_last(self._db, name):
+            packs.invalidate_from(self._db, name, first)
+        if index_now:
+            search.index_overviews(self._db, name, first, last)
+        else:
+            search.queue_overviews(self._db, name, first, last)
+
+    # -- reading ---------------------------------------------------------
+    def holds(self, name: str) -> bool:
+        """Whether any overview of the group is cached (rows or chunks)."""
+        return (self._db.execute("SELECT 1 FROM overview WHERE grp=? LIMIT 1", (name,)).fetchone() is not None
+                or bool(rawchunks.pending(self._db, name)))
+
+    def all(self, name: str) -> list[Overview]:
+        """Every cached overview of a group, in article-number order (packs first, then the tail).
+
+        The rows read past the last pack are packed on the way out, so the next
+        entry reads them from packs; packing is skipped when another process holds
+        the write lock (it is only a cache).
+        """
+        records, fresh, stale = packs.overviews(self._db, name)
+        self._repack(name, fresh, stale)
+        return _with_chunks(self._db, name, records)
+
+    def first(self, name: str, limit: int) -> list[Overview]:
+        """About ``limit`` of a group's lowest-numbered cached records, cheaply whatever its size.
+
+        For a first screen of threads while the whole group is read: the first
+        packs, else the first rows, else the first stored chunk.
+        """
+        records = packs.first_records(self._db, name, limit)
+        if not records:
+            rows = self._db.execute(f"SELECT {packs.COLUMNS} FROM overview WHERE grp=? ORDER BY number LIMIT ?",
+                                    (name, limit)).fetchall()
+            records = packs.rows_to_overviews(rows)
+        return (records or rawchunks.first_records(self._db, name))[:limit]
+
+    def meanwhile(self, name: str) -> Callable[[], list[Overview]]:
+        """Start reading a group's cached overviews on a helper thread; call the result to get them.
+
+        Entering a group waits for the server (connect, GROUP, OVER of what is new)
+        and for decoding what is cached; this overlaps the two. The helper has its
+        own read-only connection (WAL readers see a snapshot and never block the
+        writer); when called, the result adds the rows stored since that snapshot.
+        """
+        if str(self._store.path) == ":memory:":
+            return lambda: self.all(name)
+        result: list[Snapshot | BaseException] = []
+        helper = threading.Thread(target=_read_snapshot, args=(str(self._store.path), name, result),
+                                  name="pith-overviews", daemon=True)
+        helper.start()
+
+        def finish() -> list[Overview]:
+            helper.join()
+            done = result[0] if result else None
+            if done is None or isinstance(done, BaseException):
+                return self.all(name)
+            return self._since_snapshot(name, done)
+
+        return finish
+
+    def _since_snapshot(self, name: str, snapshot: Snapshot) -> list[Overview]:
+        """A helper's snapshot plus the rows and chunks stored since it was taken."""
+        records, fresh, stale = snapshot
+        last = records[-1].number if records else 0
+        newer = self._db.execute(f"SELECT {packs.COLUMNS} FROM overview WHERE grp=? AND number > ? "
+                                 "ORDER BY number", (name, last)).fetchall()
+        rows = packs.rows_to_overviews(newer)
+        self._repack(name, fresh + newer if not stale else [], stale)
+        chunks = rawchunks.records(self._db, name, above=last)
+        return rawchunks.merge(rawchunks.merge(records, rows), chunks)
+
+    def _repack(self, name: str, fresh: list[packs.Row], stale: bool) -> None:
+        if stale or len(fresh) >= packs.PACK_ROWS:
+            try:
+                with self._store.transaction():
+                    if stale:  # written by another Python, or damaged: rebuild from the rows
+                        packs.invalidate_from(self._db, name, 0)
+                        packs.pack_tail(self._db, name)
+                    elif fresh[0][0] > packs.packed_last(self._db, name):
+                        packs.write_packs(self._db, name, fresh)
+            except sqlite3.OperationalError:
+                pass
+
+    def count(self, name: str) -> int:
+        """How many overviews of the group are cached."""
+        self.settled(name)
+        return int(self._db.execute("SELECT COUNT(*) FROM overview WHERE grp=?", (name,)).fetchone()[0])
+
+    def number_for(self, name: str, message_id: str) -> int | None:
+        """The group's number of an article, or None when it is not cached."""
+        row = self._db.execute("SELECT number FROM overview WHERE grp=? AND message_id=?",
+                               (name, message_id)).fetchone()
+        if row is None:  # opening an article must not wait for a whole group to settle
+            found = rawchunks.find(self._db, name, message_id=message_id)
+            return found.number if found else None
+        return int(row[0])
+
+    def message_id_for(self, name: str, number: int) -> str | None:
+        """The Message-ID of the group's article ``number``, or None when it is not cached."""
+        row = self._db.execute("SELECT message_id FROM overview WHERE grp=? AND number=?",
+                               (name, number)).fetchone()
+        if row is None:
+            found = rawchunks.find(self._db, name, number=number)
+            return found.message_id if found else None
+        return str(row[0])
+
+
+def _with_chunks(db: sqlite3.Connection, name: str, records: list[Overview]) -> list[Overview]:
+    """Add the records of chunks not yet settled into rows (there are none most of the time)."""
+    if not rawchunks.pending(db, name):
+        return records
+    with packs.no_gc():
+        return rawchunks.merge(records, rawchunks.records(db, name))
+
+
+def _read_snapshot(path: str, name: str, result: list[Snapshot | BaseException]) -> None:
+    """On a helper thread: a group's cached overviews through a read-only connection of its own."""
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        try:
+            db.execute("BEGIN")
+            records, fresh, stale = packs.overviews(db, name)
+            result.append((_with_chunks(db, name, records), fresh, stale))
+        finally:
+            db.close()
+    except BaseException as exc:  # reported to the caller, who falls back
+        result.append(exc)

@@ -1,0 +1,34 @@
+"""The search index of a store, as its users see it: catch up, then answer (store/search.py does the work).
+
+One concern of store/cache.py's ``Store``: the index is fed from overview rows,
+so stored OVER chunks are settled into rows before it catches up.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from store import search
+
+if TYPE_CHECKING:
+    from store.cache import Store
+
+
+class SearchIndex:
+    """Full-text search over one store's cached headers and bodies."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def catch_up(self, ranges: int | None = None) -> int:
+        """Bring the index up to date (or the next ``ranges`` batches); returns what remains."""
+        self._store.overview_store.settled()
+        if not search.pending(self._store.db):
+            return 0
+        with self._store.transaction() as db:
+            return search.catch_up(db, ranges)
+
+    def search(self, query: str, **filters: object) -> list[search.SearchHit]:
+        """Full-text search over cached headers and bodies; the index catches up first."""
+        self.catch_up()
+        return search.search(self._store.db, query, **filters)  # type: ignore[arg-type]
