@@ -18,6 +18,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nntp.authinfo import read_authinfo
 from nntp.compress import CountingSocketIO, DeflateSocketIO, WireStats
@@ -29,6 +30,7 @@ from nntp.errors import (
     SecurityFailure,
     SourceUnavailable,
 )
+from nntp.tlsmode import TlsMode
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -45,8 +47,8 @@ Credentials = Callable[[str], tuple[str, str] | None]
 class ConnectOptions:
     """How to talk to one server (from a ``[servers.NAME]`` entry or the command line)."""
 
-    tls: str = "none"
-    """``none``, ``implicit`` or ``starttls``."""
+    tls: TlsMode = TlsMode.NONE
+    """No TLS, NNTPS from the first byte, or STARTTLS (see TlsMode)."""
     user: str = ""
     password: str = field(default="", repr=False)
     compress: bool = True
@@ -59,24 +61,46 @@ class ConnectOptions:
     credentials: Credentials | None = field(default=None, repr=False, compare=False)
     """Fallback for a missing password (the TUI's prompt)."""
 
+    def __post_init__(self) -> None:
+        """A plain ``"implicit"`` from a caller not yet moved over becomes the member (ValueError if unknown)."""
+        object.__setattr__(self, "tls", TlsMode(self.tls))
 
-class _Lines:
+
+class Connection(nntplib.NNTP):
+    """nntplib's NNTP as pith drives it: the private methods it calls, declared for the type checker.
+
+    typeshed declares none of nntplib's private names, and pith needs a few (the raw
+    command helpers, the capability cache, the socket and line hooks it overrides).
+    """
+
+    reply_deadline: ReplyDeadline
+    """When the answer now being read must be complete (set when the socket opens)."""
+
+    if TYPE_CHECKING:
+        _caps: dict[str, list[str]] | None
+
+        def _create_socket(self, timeout: float) -> socket.socket: ...
+        def _putcmd(self, line: str) -> None: ...
+        def _shortcmd(self, line: str) -> str: ...
+        def _longcmdstring(self, line: str, file: object = None) -> tuple[str, list[str]]: ...
+
+
+class _Lines(Connection):
     """nntplib's line reader with the line limit lifted and a deadline on every response
     (mixed into both classes): the greeting counts from the connect, each answer from
     its command (nntp/deadline.py)."""
 
-    reply_deadline: ReplyDeadline
-
     def _create_socket(self, timeout: float) -> socket.socket:
         self.reply_deadline = ReplyDeadline(timeout)
-        return super()._create_socket(timeout)  # type: ignore[misc,no-any-return]
+        return super()._create_socket(timeout)
 
     def _putcmd(self, line: str) -> None:
         self.reply_deadline.start()
-        super()._putcmd(line)  # type: ignore[misc]
+        super()._putcmd(line)
 
     def _getline(self, strip_crlf: bool = True) -> bytes:
-        line = read_line(self.file, self.sock, self.reply_deadline, MAX_LINE)  # type: ignore[attr-defined]
+        # typeshed says IO[bytes]; nntplib's file is a buffered stream (sock.makefile or install_io's)
+        line = read_line(self.file, self.sock, self.reply_deadline, MAX_LINE)  # type: ignore[arg-type]
         if len(line) > MAX_LINE:
             raise RemoteProtocolError("server sent a line longer than 1 MiB")
         if not line:
@@ -89,7 +113,7 @@ class _Lines:
         return line
 
 
-class PlainNNTP(_Lines, nntplib.NNTP):
+class PlainNNTP(_Lines):
     """Plain TCP (optionally upgraded with STARTTLS)."""
 
 
@@ -127,8 +151,9 @@ def _normal_pin(pin: str) -> str:
     return pin.replace(":", "").replace(" ", "").upper()
 
 
-def verify_pin(sock: ssl.SSLSocket, where: str, pin: str) -> None:
-    der = sock.getpeercert(binary_form=True) or b""
+def verify_pin(sock: socket.socket, where: str, pin: str) -> None:
+    """Refuse a certificate other than the pinned one (a socket without TLS has none, so it fails too)."""
+    der = (sock.getpeercert(binary_form=True) if isinstance(sock, ssl.SSLSocket) else None) or b""
     if _normal_pin(fingerprint(der)) != _normal_pin(pin):
         raise SecurityFailure(
             f"{where}: certificate fingerprint {fingerprint(der)} does not match the pinned "
@@ -157,7 +182,7 @@ def peer_fingerprint(host: str, port: int, timeout: float, implicit: bool) -> st
 
 
 def open_connection(host: str, port: int, options: ConnectOptions, stats: WireStats,
-                    force_auth: bool = False) -> nntplib.NNTP:
+                    force_auth: bool = False) -> Connection:
     """Connect, greet, TLS, authenticate, compress. Raises PithError subclasses only.
 
     ``force_auth`` logs in up front even without a configured user: used when a
@@ -172,7 +197,7 @@ def open_connection(host: str, port: int, options: ConnectOptions, stats: WireSt
         install_io(conn, options, stats, where)
         return conn
     except ssl.SSLCertVerificationError as exc:
-        fp = peer_fingerprint(host, port, options.timeout, options.tls == "implicit")
+        fp = peer_fingerprint(host, port, options.timeout, options.tls is TlsMode.IMPLICIT)
         raise SecurityFailure(
             f"{where}: TLS certificate not trusted ({exc.verify_message}); its SHA-256 fingerprint is {fp}. "
             f"If you trust it, add pin_sha256 = \"{fp}\" to this server's entry in config.toml"
@@ -195,16 +220,16 @@ def open_connection(host: str, port: int, options: ConnectOptions, stats: WireSt
         raise SourceUnavailable(f"{where}: refused: {reply_text(exc)}") from None
 
 
-def _tls_connect(host: str, port: int, options: ConnectOptions, where: str) -> nntplib.NNTP:
-    if options.tls == "implicit":
+def _tls_connect(host: str, port: int, options: ConnectOptions, where: str) -> Connection:
+    if options.tls is TlsMode.IMPLICIT:
         context = tls_context(options)
-        conn: nntplib.NNTP = ImplicitTLSNNTP(host, port, ssl_context=context, readermode=True,
+        conn: Connection = ImplicitTLSNNTP(host, port, ssl_context=context, readermode=True,
                                              timeout=options.timeout)
         if options.pin_sha256:
             verify_pin(conn.sock, where, options.pin_sha256)
         return conn
-    conn = PlainNNTP(host, port, readermode=options.tls != "starttls", timeout=options.timeout)
-    if options.tls == "starttls":
+    conn = PlainNNTP(host, port, readermode=options.tls is not TlsMode.STARTTLS, timeout=options.timeout)
+    if options.tls is TlsMode.STARTTLS:
         if "STARTTLS" not in conn.getcapabilities():
             raise SecurityFailure(f"{where}: the server does not offer STARTTLS (tls = \"starttls\")")
         conn.starttls(tls_context(options))
@@ -249,7 +274,7 @@ def netrc_entry(path: Path, host: str, use_default: bool, port: int | None = Non
     return None if entry is None else (entry.login, "", entry.password)
 
 
-def authenticate(conn: nntplib.NNTP, host: str, where: str, options: ConnectOptions) -> None:
+def authenticate(conn: Connection, host: str, where: str, options: ConnectOptions) -> None:
     """AUTHINFO USER/PASS, refusing clear text off loopback unless allowed."""
     problems: list[str] = []
     found = find_credentials(host, options, getattr(conn, "port", None), problems)
@@ -258,8 +283,7 @@ def authenticate(conn: nntplib.NNTP, host: str, where: str, options: ConnectOpti
         raise AuthenticationFailed(f"{where}: the server wants a login and no credentials are configured "
                                    f"(user/password in config.toml, ~/.netrc or ~/.authinfo){unread}")
     user, password = found
-    encrypted = options.tls in ("implicit", "starttls")
-    if not encrypted and not is_loopback(host) and not options.allow_plaintext_auth:
+    if not options.tls.encrypted and not is_loopback(host) and not options.allow_plaintext_auth:
         raise AuthenticationFailed(
             f"{where}: refusing to send the password for {user!r} in clear; use tls = \"starttls\" or "
             f"\"implicit\", or set allow_plaintext_auth = true for this server"
@@ -271,7 +295,7 @@ def authenticate(conn: nntplib.NNTP, host: str, where: str, options: ConnectOpti
     conn.authenticated = True
 
 
-def install_io(conn: nntplib.NNTP, options: ConnectOptions, stats: WireStats, where: str) -> None:
+def install_io(conn: Connection, options: ConnectOptions, stats: WireStats, where: str) -> None:
     """Swap nntplib's file for a counting (and, if agreed, deflating) one."""
     caps = conn.getcapabilities()
     raw_cls: type[CountingSocketIO] = CountingSocketIO
@@ -283,7 +307,8 @@ def install_io(conn: nntplib.NNTP, options: ConnectOptions, stats: WireStats, wh
     if stats.compressed:
         return  # already deflating: the stream cannot be restarted
     raw = raw_cls(conn.sock, stats)
-    conn.file = io.BufferedRWPair(raw, raw, 1 << 16)
+    # typeshed types nntplib's file as IO[bytes]; nntplib only reads lines from it and writes to it
+    conn.file = io.BufferedRWPair(raw, raw, 1 << 16)  # type: ignore[assignment]
 
 
 def reply_text(exc: BaseException) -> str:

@@ -18,10 +18,18 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Callable
-from typing import BinaryIO
+from typing import Protocol
 
 PROGRESS_BYTES = 64 * 1024
 """Bytes of an answer that buy it another full period."""
+
+
+class BufferedStream(Protocol):
+    """A buffered binary stream (io.BufferedReader, io.BufferedRWPair): what nntplib really reads from."""
+
+    def peek(self, size: int = 0, /) -> bytes: ...
+    def read(self, size: int = -1, /) -> bytes: ...
+    def read1(self, size: int = -1, /) -> bytes: ...
 
 
 class ReplyDeadline:
@@ -62,7 +70,7 @@ class ReplyDeadline:
         return time.monotonic() - self._last_byte < self.seconds / 2
 
 
-def read_line(file: BinaryIO, sock: socket.socket, deadline: ReplyDeadline, limit: int) -> bytes:
+def read_line(file: BufferedStream, sock: socket.socket, deadline: ReplyDeadline, limit: int) -> bytes:
     """One line (with its LF) from a buffered stream, within the deadline; at most ``limit + 1`` bytes.
 
     A line already in the buffer costs one peek; otherwise the line is gathered
@@ -72,7 +80,7 @@ def read_line(file: BinaryIO, sock: socket.socket, deadline: ReplyDeadline, limi
     size = 0
     while size <= limit:
         deadline.arm(sock)
-        chunk = file.peek(1)  # type: ignore[attr-defined]  # at most one raw read
+        chunk = file.peek(1)  # at most one raw read
         if not chunk:
             break
         end = chunk.find(b"\n")
@@ -88,13 +96,13 @@ def read_line(file: BinaryIO, sock: socket.socket, deadline: ReplyDeadline, limi
 class DeadlineStream:
     """``read1`` of a connection's stream, bounded by its deadline (for ResponseReader)."""
 
-    def __init__(self, file: BinaryIO, sock: Callable[[], socket.socket], deadline: ReplyDeadline) -> None:
+    def __init__(self, file: BufferedStream, sock: Callable[[], socket.socket], deadline: ReplyDeadline) -> None:
         self._file = file
         self._sock = sock
         self._deadline = deadline
 
-    def read1(self, size: int) -> bytes:
+    def read1(self, size: int = -1) -> bytes:
         self._deadline.arm(self._sock())
-        data = self._file.read1(size)  # type: ignore[attr-defined]
+        data = self._file.read1(size)
         self._deadline.received(len(data))
         return data

@@ -8,7 +8,7 @@ are refused, so a hostile server cannot make memory grow without bound.
 
 from __future__ import annotations
 
-from typing import BinaryIO
+from typing import Protocol
 
 from nntp.errors import RemoteProtocolError
 from nntp.parse import utf8_or_latin1
@@ -17,11 +17,17 @@ MAX_LINE = 1 << 20
 CHUNK = 1 << 16
 
 
+class ChunkSource(Protocol):
+    """Anything with a buffered stream's ``read1`` (a DeadlineStream, an io.BufferedReader)."""
+
+    def read1(self, size: int = -1, /) -> bytes: ...
+
+
 class ResponseReader:
     """Status lines and dot-terminated blocks from a buffered binary stream."""
 
-    def __init__(self, stream: BinaryIO) -> None:
-        self._read1 = stream.read1  # type: ignore[attr-defined]
+    def __init__(self, stream: ChunkSource) -> None:
+        self._read1 = stream.read1
         self.buf = bytearray()
 
     def _fill(self) -> None:

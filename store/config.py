@@ -12,14 +12,16 @@ import math
 import re
 import tomllib
 from dataclasses import dataclass, field, fields
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from nntp.errors import PithError
+from nntp.tlsmode import TlsMode
 from store import tomlsafe
 from store.paths import config_dir
 
-TLS_MODES = ("none", "implicit", "starttls")
+TLS_MODES = tuple(TlsMode)
 
 
 class ConfigError(PithError):
@@ -36,7 +38,7 @@ class ServerConfig:
     """Host name or address of the NNTP server."""
     port: int = 0
     """TCP port; 0 means the default for the TLS mode (119, or 563 for implicit TLS)."""
-    tls: str = "none"
+    tls: TlsMode = TlsMode.NONE
     """``none``, ``implicit`` (NNTPS, RFC 8143) or ``starttls`` (RFC 4642)."""
     user: str = ""
     """AUTHINFO user; empty means look in ~/.netrc / ~/.authinfo, then ask."""
@@ -63,7 +65,7 @@ class ServerConfig:
 
     @property
     def effective_port(self) -> int:
-        return self.port or (563 if self.tls == "implicit" else 119)
+        return self.port or self.tls.default_port
 
 
 @dataclass(frozen=True)
@@ -225,7 +227,8 @@ def _server(where: _Locator, name: str, entry: dict[str, Any]) -> ServerConfig:
     tls = entry.get("tls", "none")
     if tls not in TLS_MODES:
         raise where.error(f"servers.{name}.tls", f"must be one of {', '.join(TLS_MODES)}, not {tls!r}")
-    values = {k: (float(v) if expected[k] is float else v) for k, v in entry.items()}
+    values: dict[str, Any] = {k: (float(v) if expected[k] is float else v) for k, v in entry.items()}
+    values["tls"] = TlsMode(tls)
     _check_numbers(where, name, values)
     return ServerConfig(name=name, **values)
 
@@ -240,10 +243,11 @@ def _check_numbers(where: _Locator, name: str, values: dict[str, Any]) -> None:
         raise where.error(f"servers.{name}.port", f"must be a TCP port (1-65535), not {port!r}")
 
 
-_PY_TYPES: dict[str, type] = {"str": str, "int": int, "bool": bool, "float": float}
+_PY_TYPES: dict[str, type] = {"str": str, "int": int, "bool": bool, "float": float, "TlsMode": str}
+"""ServerConfig's field annotations (strings here) -> the TOML value type each key takes."""
 
 
-def _check_keys(where: _Locator, prefix: str, table: dict[str, Any], allowed: dict[str, type]) -> None:
+def _check_keys(where: _Locator, prefix: str, table: dict[str, Any], allowed: Mapping[str, type]) -> None:
     for key, value in table.items():
         if key not in allowed:
             raise where.error(prefix + key, f"unknown key{_nearest(key, allowed)}")
