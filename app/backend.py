@@ -12,13 +12,14 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TypeVar, TypeVarTuple, Unpack
 
 from nntp.errors import PithError, SourceUnavailable
 from nntp.session import Session
 from store.library import Library
 
 T = TypeVar("T")
+Args = TypeVarTuple("Args")
 
 
 class FetchCancelled(PithError):
@@ -41,9 +42,11 @@ class LibraryHandle:
         self._closed = False
         self.state = "connecting"
 
-    def call(self, fn: Callable[[Library], T], *, local: bool = False) -> T:
-        """Run ``fn(library)`` on the session thread and wait for it (worker threads only).
+    def call(self, fn: Callable[[Library, Unpack[Args]], T], *args: Unpack[Args], local: bool = False) -> T:
+        """Run ``fn(library, *args)`` on the session thread and wait for it (worker threads only).
 
+        ``fn`` is best a named operation (``Library.subscribe``) or an app/ use case,
+        so a call site reads as what it does: ``call(Library.subscribe, name, True, local=True)``.
         ``local=True`` says ``fn`` reads only the store, so its success says
         nothing about the server and leaves ``state`` alone.
         """
@@ -51,10 +54,11 @@ class LibraryHandle:
             raise RuntimeError("LibraryHandle.call would block the event loop; use a thread worker")
         if self._closed:
             raise FetchCancelled("the app is closing")
-        return self._session.call(self._run_local if local else self._run, fn)
+        return self._session.call(self._run_local if local else self._run, _bound(fn, args))
 
-    def send(self, fn: Callable[[Library], object], on_error: Callable[[BaseException], None]) -> None:
-        """Queue ``fn(library)`` for the session thread and return at once (safe on the event loop).
+    def send(self, fn: Callable[[Library, Unpack[Args]], object], on_error: Callable[[BaseException], None],
+             *args: Unpack[Args]) -> None:
+        """Queue ``fn(library, *args)`` for the session thread and return at once (safe on the event loop).
 
         For small store writes that must land in the order they were made (read
         marks): the session runs its queue in order, which thread workers, each
@@ -64,10 +68,11 @@ class LibraryHandle:
         """
         if self._closed:
             return
+        bound = _bound(fn, args)
 
         def run() -> None:
             try:
-                self._run_local(fn)
+                self._run_local(bound)
             except Exception as exc:  # noqa: BLE001 - any failure is reported, never lost
                 on_error(exc)
 
@@ -99,6 +104,11 @@ class LibraryHandle:
         if self._library is not None:
             self._library.close()
             self._library = None
+
+
+def _bound(fn: Callable[[Library, Unpack[Args]], T], args: tuple[Unpack[Args]]) -> Callable[[Library], T]:
+    """``fn`` with its arguments after the Library, ready for the session thread."""
+    return lambda library: fn(library, *args)
 
 
 def _on_event_loop() -> bool:

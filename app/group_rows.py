@@ -1,7 +1,8 @@
 """What the group list shows beside each name: unread count, subscribed, new; and in what order.
 
 Built on the session thread from the store in one pass (one query for every
-group's read marks, not one per group: servers carry 50,000 groups), so the
+group's read marks, not one per group: servers carry 50,000 groups; the count is
+store/readstate.py ``unread_count``, the CLI's too), so the
 group list can be brought up to date cheaply each time the reader comes back to
 it. Pure Python: no textual, no rich.
 """
@@ -13,8 +14,6 @@ from dataclasses import dataclass, field
 
 from nntp.models import GroupInfo
 from store.library import Library
-from store.ranges import RangeSet
-from store.readstate import ReadState
 
 
 @dataclass(frozen=True)
@@ -35,23 +34,11 @@ def order_groups(groups: Iterable[GroupInfo], subscribed: list[str]) -> list[Gro
     return first + [group for name, group in by_name.items() if name not in chosen]
 
 
-def unread_count(group: GroupInfo, read: RangeSet | None) -> int:
-    """The source's article count less the read marks inside low..high (as slrn and tin count)."""
-    if group.high < group.low or group.count <= 0:
-        return 0
-    if read is None:
-        return group.count
-    return max(0, group.count - read.count_between(group.low, group.high))
-
-
 def group_listing(library: Library, groups: list[GroupInfo]) -> GroupListing:
     """Order ``groups`` and count their unread articles (session thread only)."""
-    state = ReadState(library.store.db)
-    entries = state.entries()
-    reads = {entry.group: entry.read for entry in entries}
-    subscribed = [entry.group for entry in entries if entry.subscribed]
+    subscribed = library.subscribed()
     ordered = order_groups(groups, subscribed)
-    unread = {group.name: unread_count(group, reads.get(group.name)) for group in ordered}
+    unread = library.unread_counts(ordered)  # the rule of `pith groups --json` too
     return GroupListing(ordered, unread, frozenset(subscribed), frozenset(library.new_groups()))
 
 
@@ -76,13 +63,3 @@ def new_groups_notice(listing: GroupListing, limit: int = 5) -> str:
     more = f" and {len(names) - limit:,} more" if len(names) > limit else ""
     plural = "s" if len(names) > 1 else ""
     return f"{len(names):,} new group{plural} since the last visit: {', '.join(names[:limit])}{more}"
-
-
-def catch_up_group(library: Library, group: GroupInfo) -> int:
-    """Mark everything up to the group's high-water mark read; -> how many were unread (session thread)."""
-    state = ReadState(library.store.db)
-    before = unread_count(group, state.read(group.name))
-    high = max(group.high, library.store.group_table.fetched_high(group.name))
-    if high > 0:
-        state.mark_through(group.name, high)
-    return before

@@ -1,10 +1,8 @@
-"""The I/O side of composing, without textual: drafts, the outbox, mail, the editor, the signature.
+"""The I/O side of composing, without textual: the outbox flush, mail, the editor, the signature.
 
-Drafts are written through a SQLite connection of the composer's own (the store
-is in WAL mode), not through the session thread: an autosave must not wait
-behind a 150,000-article overview fetch, and the save on exit must work while
-the app is tearing its session down. Sending goes through the session thread
-like every other network call.
+Drafts live in store/draftbox.py (a connection of their own, so an autosave never
+waits on the session thread). Sending goes through the session thread like every
+other network call.
 """
 
 from __future__ import annotations
@@ -12,18 +10,16 @@ from __future__ import annotations
 import mailbox
 import os
 import shlex
-import sqlite3
 import subprocess
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from nntp.compose import build_mail, split_article
-from nntp.errors import PithError
+from nntp.errors import PithError, SourceUnavailable
 from store.config import ComposeConfig, MailConfig
 from store.identity import from_address as from_address  # who I am: one answer for all
 from store.library import Library
-from store.outbox import Drafts, Outbox, OutboxEntry, send_queued
+from store.outbox import OutboxEntry, send_queued
 from store.paths import data_dir, private_file, private_umask
 
 SENDMAIL_TIMEOUT = 60
@@ -53,54 +49,24 @@ def editor_command(config: ComposeConfig) -> list[str]:
     return []
 
 
-class DraftBox:
-    """Drafts of one store through a connection of their own; safe from any thread (one lock)."""
-
-    def __init__(self, store_path: Path) -> None:
-        self.path = store_path
-        self._lock = threading.Lock()
-        try:
-            db = sqlite3.connect(str(store_path), check_same_thread=False, isolation_level=None, timeout=10)
-            db.execute("PRAGMA busy_timeout=10000")
-            self._drafts = Drafts(db)
-        except sqlite3.Error as exc:
-            raise PithError(f"{store_path}: cannot keep drafts here ({exc})") from None
-
-    def save(self, draft_id: int | None, headers: dict[str, str], body: str) -> int:
-        with self._lock:
-            return self._drafts.save(draft_id, headers, body)
-
-    def load(self, draft_id: int) -> tuple[dict[str, str], str] | None:
-        with self._lock:
-            return self._drafts.load(draft_id)
-
-    def listing(self) -> list[tuple[int, dict[str, str], str]]:
-        """Every draft, newest first: (id, headers, body)."""
-        with self._lock:
-            found = [(i, self._drafts.load(i)) for i in self._drafts.ids()]
-        return [(i, item[0], item[1]) for i, item in found if item is not None]
-
-    def delete(self, draft_id: int) -> None:
-        with self._lock:
-            self._drafts.delete(draft_id)
-
-    def close(self) -> None:
-        with self._lock:
-            self._drafts.db.close()
-
-
 # -- the outbox (session thread: these take the Library) --------------------
-def queue(library: Library, raw: bytes, message_id: str) -> int:
-    return Outbox(library.store.db).add(raw, message_id)
-
-
 def entries(library: Library) -> list[OutboxEntry]:
-    return Outbox(library.store.db).entries()
+    """Everything in the outbox (session thread)."""
+    return library.outbox_entries()
 
 
 def flush(library: Library) -> tuple[list[OutboxEntry], str]:
-    """Send what is queued (store/outbox.py send_queued, shared with the CLI)."""
-    return send_queued(library)
+    """Send what is queued: (entries after the attempt, why nothing went out, or "").
+
+    The one flush of the reader (f in the outbox, ctrl+s, what an earlier run left
+    queued) and of the CLI (`pith post`, `pith outbox flush`), over store/outbox.py
+    ``send_queued``. An unreachable server leaves everything queued and says why; a
+    TLS or login failure (SecurityFailure) is not that, and goes up.
+    """
+    try:
+        return send_queued(library)
+    except SourceUnavailable as exc:
+        return library.outbox_entries(), str(exc)
 
 
 # -- mail ---------------------------------------------------------------------

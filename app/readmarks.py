@@ -23,10 +23,9 @@ from itertools import islice
 
 from nntp.threads import ThreadNode
 from store.library import Library
-from store.newgroups import NewGroups
 from store.ranges import RangeSet
-from store.readstate import ReadState
-from store.visits import Visit, Visits
+from store.readstate import MarkWriter
+from store.visits import Visit
 
 Operation = tuple[str, str, int | tuple[int, ...]]
 """("read" | "unread" | "through", group, article number), or ("read", group, numbers) for many at once."""
@@ -137,7 +136,7 @@ class ReadMarks:
         """A copy of the read set, for a worker thread to filter rows with."""
         return RangeSet(self.read.ranges())
 
-    def flush(self, state: ReadState) -> int:
+    def flush(self, state: MarkWriter) -> int:
         """Write the queued changes, oldest first (session thread only); -> how many."""
         done = 0
         while self._pending:
@@ -204,9 +203,9 @@ def prune_read(roots: Iterable[ThreadNode], read: RangeSet) -> list[ThreadNode]:
 def begin_reading(library: Library, group: str, high: int) -> tuple[RangeSet, Visit | None]:
     """Entering ``group`` (session thread): its read marks and the previous visit; this visit is
     remembered (with ``high``) and the group is no longer flagged new."""
-    read = ReadState(library.store.db).read(group)
-    previous = Visits(library.store.db).begin(group, high)
-    NewGroups(library.store.db).seen([group])
+    read = library.read(group)
+    previous = library.begin_visit(group, high)
+    library.mark_groups_seen([group])
     return read, previous
 
 

@@ -19,7 +19,6 @@ from nntp.missing import missing_titles
 from nntp.threads import ThreadNode, thread
 from store import export
 from store.library import Library
-from store.readstate import ReadState
 
 
 def _dump(data: Any, out: TextIO) -> None:
@@ -114,9 +113,9 @@ def cmd_groups(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     groups = library.groups(refresh=True)
     new = library.new_groups()
     if args.json:
-        state = ReadState(library.store.db)
-        subscribed = set(state.subscribed())
-        _dump([{**group_json(g, g.name in subscribed, state.unread_count(g)), "new": g.name in new}
+        subscribed = set(library.subscribed())
+        unread = library.unread_counts(groups)  # the group list's count (store/readstate.py)
+        _dump([{**group_json(g, g.name in subscribed, unread[g.name]), "new": g.name in new}
                for g in groups], out)
         return 0
     width = max((len(g.name) for g in groups), default=10)
@@ -135,7 +134,7 @@ def cmd_threads(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         warn(f"{args.group}: skipped {load.skipped} malformed overview line(s)")
     table = score_overviews(library, args, load.overviews)
     if args.json:
-        read = ReadState(library.store.db).read(args.group)
+        read = library.read(args.group)
         _dump(scored_threads([thread_json(r, read) for r in roots], table, args.all), out)
         return 0
     hidden = set() if args.all else {a.number for i, a in enumerate(table.articles) if not table.visible(i)}

@@ -143,9 +143,7 @@ def attach_live_newsrc(library: Library, path: Path) -> None:
     shown as unread that another reader has read. One that cannot be written at the
     end is reported on stderr and loses nothing in pith's own store.
     """
-    from store.livenewsrc import LiveNewsrc
-
-    live = LiveNewsrc(path, library.store.db)
+    live = library.live_newsrc(path)
     try:
         live.open()
     except PithError:

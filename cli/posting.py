@@ -2,8 +2,8 @@
 
 The same file (or the same Message-ID) is queued once: giving it again finds
 its entry (by a digest of the file's bytes) instead of making a new article
-with a new Message-ID. Sending goes through store/outbox.py ``send_queued``,
-as the reader's outbox does, so a POST whose reply was lost is looked up on
+with a new Message-ID. Sending goes through app/posting.py ``flush``, as the
+reader's outbox does, so a POST whose reply was lost is looked up on
 the server before anything is sent again. The exit status tells a script what
 happened (README "Exit status"): 0 sent (or already on the server, or queued
 under --offline), 1 not sent (refused, or the server could not be reached),
@@ -17,16 +17,17 @@ import hashlib
 from pathlib import Path
 from typing import TextIO
 
+from app.posting import flush
 from cli.commands import with_library
 from cli.jsonout import write_json
 from cli.textout import warn
 from nntp.compose import check_article, split_article
-from nntp.errors import PithError, SourceUnavailable
+from nntp.errors import PithError
 from store.config import load_config
 from store.control import finish_own
 from store.listroute import list_address
 from store.library import Library
-from store.outbox import Outbox, OutboxEntry, send_queued
+from store.outbox import OutboxEntry
 
 NOT_SENT = 1
 
@@ -46,15 +47,14 @@ def add_posting_commands(sub: argparse._SubParsersAction) -> None:  # type: igno
 
 def cmd_post(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     raw = _read(args.file)
-    outbox = Outbox(library.store.db)
-    entry = _queued_before(outbox, raw)
+    entry = _queued_before(library, raw)
     if entry is None:
         domain = load_config(getattr(args, "config", None)).compose.message_id_domain
-        entry_id = outbox.add(*_checked_article(library, args.file, raw, domain), source_digest=_digest(raw))
+        entry_id = library.queue_article(*_checked_article(library, args.file, raw, domain), source_digest=_digest(raw))
     else:
         entry_id = entry.id
         _say(f"{args.file}: already in the outbox as {entry.id} ({entry.state}); not queued again")
-    entries, why = _send(library) if entry is None or entry.state == "queued" else (outbox.entries(), "")
+    entries, why = flush(library) if entry is None or entry.state == "queued" else (library.outbox_entries(), "")
     entry = next(e for e in entries if e.id == entry_id)
     _show_entries([entry], args, out)
     return _post_status(entry, why, str(args.file))
@@ -71,11 +71,11 @@ def _digest(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def _queued_before(outbox: Outbox, raw: bytes) -> OutboxEntry | None:
+def _queued_before(library: Library, raw: bytes) -> OutboxEntry | None:
     """The entry made from this file earlier, or with the Message-ID the file gives."""
     fields, _ = split_article(raw)
     given = next((v.strip() for k, v in fields if k.lower() == "message-id"), "")
-    return outbox.find(_digest(raw), given)
+    return library.find_queued(_digest(raw), given)
 
 
 def _checked_article(library: Library, path: Path, raw: bytes, domain: str = "") -> tuple[bytes, str]:
@@ -104,7 +104,7 @@ def _mail_hint(library: Library, group: str) -> str:
     """Where a read-only list mirror's list takes mail (its description names it, as lore's do)."""
     if not group:
         return ""
-    info = library.store.group_table.get(group)
+    info = library.cached_group(group)
     if info is not None and not info.description and not library.offline:
         try:
             library.groups()  # the descriptions come with the full list (LIST NEWSGROUPS)
@@ -112,14 +112,6 @@ def _mail_hint(library: Library, group: str) -> str:
             return ""
     address = list_address(library, group)
     return f"; {group} is a mailing list: mail it to {address}" if address else ""
-
-
-def _send(library: Library) -> tuple[list[OutboxEntry], str]:
-    """send_queued, with an unreachable server as a reason (the articles stay queued)."""
-    try:
-        return send_queued(library)
-    except SourceUnavailable as exc:
-        return Outbox(library.store.db).entries(), str(exc)
 
 
 def _post_status(entry: OutboxEntry, why: str, name: str) -> int:
@@ -138,27 +130,26 @@ def _post_status(entry: OutboxEntry, why: str, name: str) -> int:
 
 
 def cmd_outbox(library: Library, args: argparse.Namespace, out: TextIO) -> int:
-    outbox = Outbox(library.store.db)
     if args.action == "flush":
-        return _flush(library, outbox, args, out)
+        return _flush(library, args, out)
     if args.action in ("show", "drop"):
-        entry = outbox.get(args.id) if args.id is not None else None
+        entry = library.outbox_entry(args.id) if args.id is not None else None
         if entry is None:
             raise PithError(f"outbox: no entry {args.id} (see `pith outbox list`)")
         if args.action == "drop":
-            outbox.drop(entry.id)
+            library.drop_from_outbox(entry.id)
             out.write(f"dropped {entry.id} {entry.message_id}\n")
         else:
             out.write(entry.raw.decode("utf-8", "replace"))
         return 0
-    _show_entries(outbox.entries(), args, out)
+    _show_entries(library.outbox_entries(), args, out)
     return 0
 
 
-def _flush(library: Library, outbox: Outbox, args: argparse.Namespace, out: TextIO) -> int:
+def _flush(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     """`pith outbox flush`: 0 when nothing that was queued is left unsent, else 1 and a line why."""
-    before = {e.id for e in outbox.entries() if e.state == "queued"}
-    entries, why = _send(library)
+    before = {e.id for e in library.outbox_entries() if e.state == "queued"}
+    entries, why = flush(library)  # the reader's flush too (app/posting.py)
     _show_entries(entries, args, out)
     tried = [e for e in entries if e.id in before]
     left = [e for e in tried if e.state == "queued"]

@@ -173,10 +173,9 @@ def _mark_killed_read(library: Library, args: argparse.Namespace, table: ScoreTa
     """Killed articles are read once scored (slrn, tin), unless ``[reading] mark_killed_read = false``."""
     from store.config import load_config
     from store.killread import mark_killed_read
-    from store.readstate import ReadState
 
     if load_config(getattr(args, "config", None)).reading.mark_killed_read:
-        mark_killed_read(ReadState(library.store.db), args.group, table)
+        mark_killed_read(library, args.group, table)
 
 
 def score_group(library: Library, args: argparse.Namespace) -> tuple[list[Overview], ScoreTable]:

@@ -12,7 +12,6 @@ from cli.jsonout import write_json
 from cli.posting import add_posting_commands
 from store.library import Library
 from store.newsrc import read_newsrc, write_newsrc
-from store.readstate import ReadState
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -38,7 +37,7 @@ def _subscriber(flag: bool):  # type: ignore[no-untyped-def]
     def command(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         if flag:
             library.check_group(args.group)  # the cache's word, else the server's (GROUP), else refused
-        ReadState(library.store.db).subscribe(args.group, flag)
+        library.subscribe(args.group, flag)
         out.write(f"{'subscribed to' if flag else 'unsubscribed from'} {args.group}\n")
         return 0
 
@@ -46,13 +45,12 @@ def _subscriber(flag: bool):  # type: ignore[no-untyped-def]
 
 
 def cmd_newsrc(library: Library, args: argparse.Namespace, out: TextIO) -> int:
-    state = ReadState(library.store.db)
     if args.action == "import":
         entries = read_newsrc(args.path)  # raises with file:line before anything is written
-        state.import_entries(entries)
+        library.import_newsrc(entries)
         out.write(f"imported {len(entries)} groups from {args.path}\n")
     else:
-        entries = state.entries()
+        entries = library.newsrc_entries()
         write_newsrc(args.path, entries)
         out.write(f"exported {len(entries)} groups to {args.path}\n")
     return 0
@@ -60,15 +58,14 @@ def cmd_newsrc(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_catchup(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     load = library.enter_group(args.group)
-    state = ReadState(library.store.db)
     if args.older_than is None:
         numbers = [o.number for o in load.overviews]
-        state.mark_through(args.group, load.group.high)
+        library.catch_up(load.group)  # the reader's catch-up: the same high-water mark
     else:
         cutoff = datetime.now(timezone.utc) - timedelta(days=args.older_than)
         numbers = [o.number for o in load.overviews if o.date is not None and o.date < cutoff]
-        state.mark_read(args.group, numbers)
-    unread = state.unread_count(load.group)
+        library.mark_read(args.group, numbers)
+    unread = library.unread_count(load.group)
     if args.json:
         write_json({"group": args.group, "marked": len(numbers), "unread": unread}, out,
                    indent=None, ensure_ascii=True)

@@ -18,7 +18,7 @@ from nntp.sanitize import error_line
 from nntp.errors import NoSuchGroup, PithError
 from store.library import Library
 from store.search import SearchHit
-from store.sync import ReadNumbers, expire_and_give_back, parse_size, sync_group
+from store.sync import expire_and_give_back, parse_size, sync_group
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -53,14 +53,6 @@ def _is_archive(args: argparse.Namespace) -> bool:
 
 
 # -- sync ------------------------------------------------------------------
-def _read_state(library: Library) -> tuple[list[str], ReadNumbers]:
-    """Subscribed groups (the default for sync) and each group's read numbers (their bodies wait)."""
-    from store.readstate import ReadState
-
-    state = ReadState(library.store.db)
-    return state.subscribed(), state.read
-
-
 def cmd_sync(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if _is_archive(args):
         library.import_progress = None if args.quiet else _import_progress()
@@ -68,15 +60,14 @@ def cmd_sync(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         sys.stderr.write("\r" if not args.quiet and sys.stderr.isatty() else "")
         out.write(f"archive: {library.imported:,} new message(s)\n")
         return 0
-    subscribed, read_numbers = _read_state(library)
-    groups = args.groups or subscribed
+    groups = args.groups or library.subscribed()  # read articles' bodies wait (library.read)
     if not groups:
         raise PithError("sync: no subscribed groups; name the groups (pith sync GROUP...) or subscribe first")
     failed = 0
     with _Reporter(args.quiet) as report:
         for group in groups:
             try:
-                result = sync_group(library, group, args.bodies, args.days, read_numbers, report)
+                result = sync_group(library, group, args.bodies, args.days, library.read, report)
             except NoSuchGroup as exc:
                 failed += 1
                 report.note(f"pith: sync: {exc}")
@@ -149,7 +140,7 @@ def cmd_expire(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         budget = parse_size(args.max_size) if args.max_size is not None else None
     except ValueError as exc:
         raise PithError(f"expire: --max-size: {exc}") from None
-    groups = args.groups or [g.name for g in library.store.group_table.all()]
+    groups = args.groups or [g.name for g in library.groups(refresh=False)]
     dropped = total = 0
     results, space = expire_and_give_back(library, groups, args.days, budget)
     for result in results:

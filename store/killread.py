@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from itertools import compress
 
 from killfile.result import ScoreTable
-from store.readstate import ReadState
+from store.readstate import MarkWriter
 
 
 def _scored_indices(table: ScoreTable) -> Iterable[int]:
@@ -33,7 +33,7 @@ def killed_numbers(table: ScoreTable) -> list[int]:
     return numbers_in_state(table, "killed")
 
 
-def mark_killed_read(state: ReadState, group: str, table: ScoreTable) -> int:
+def mark_killed_read(state: MarkWriter, group: str, table: ScoreTable) -> int:
     """Mark the killed articles of ``group`` read in the store (one transaction); -> how many were unread."""
     read = state.read(group)
     fresh = [number for number in killed_numbers(table) if number not in read]

@@ -36,6 +36,7 @@ from nntp.sanitize import error_line
 from nntp.source import NewsSource, ProgressCallback
 from store.cache import Store
 from store.errors import describe_local_failure
+from store.local_ops import LocalOperations
 from store.newgroups import NewGroups
 from store.packs import no_gc
 from store.paths import sidecars
@@ -66,7 +67,7 @@ class GroupLoad:
     offline: bool = False
 
 
-class Library:
+class Library(LocalOperations):
     """Source + store. Not thread-safe: use it from one thread (see nntp/session.py)."""
 
     def __init__(self, store: Store, source_factory: SourceFactory | None, offline: bool = False,

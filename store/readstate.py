@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+from typing import Protocol
 
 from nntp.models import GroupInfo
 from store.newsrc import NewsrcEntry
@@ -26,6 +27,31 @@ CREATE TABLE IF NOT EXISTS readstate (
 
 def ensure_schema(db: sqlite3.Connection) -> None:
     db.execute(_SCHEMA)
+
+
+def unread_count(group: GroupInfo, read: RangeSet | None) -> int:
+    """The source's article count less the read marks inside low..high (as slrn and tin count).
+
+    The one rule behind the group list, `pith groups --json`, `pith catchup` and the
+    reader: marks outside low..high (expired articles) do not count against the group.
+    """
+    if group.high < group.low or group.count <= 0:
+        return 0
+    if read is None:
+        return group.count
+    return max(0, group.count - read.count_between(group.low, group.high))
+
+
+class MarkWriter(Protocol):
+    """Where a reader's read marks go: ReadState, or the Library's named operations."""
+
+    def read(self, group: str) -> RangeSet: ...
+
+    def mark_read(self, group: str, numbers: Iterable[int]) -> None: ...
+
+    def mark_unread(self, group: str, numbers: Iterable[int]) -> None: ...
+
+    def mark_through(self, group: str, high: int) -> None: ...
 
 
 class ReadState:
@@ -79,9 +105,7 @@ class ReadState:
         caught_up(self.db)
 
     def unread_count(self, info: GroupInfo) -> int:
-        if info.high < info.low:
-            return 0
-        return max(0, info.count - self.read(info.name).count_between(info.low, info.high))
+        return unread_count(info, self.read(info.name))
 
     # -- subscriptions ---------------------------------------------------------
     def subscribe(self, group: str, subscribed: bool = True) -> None:

@@ -9,7 +9,6 @@ help; none of them stops the reader.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable
 from typing import ClassVar
@@ -144,9 +143,9 @@ class PithApp(App[None]):
         worker = get_current_worker()
         while not worker.is_cancelled:
             try:
-                left = self.library.call(lambda library: library.settle(1), local=True)
-            except (PithError, sqlite3.Error):
-                return  # closing, or another pith holds the store: close() settles what is left
+                left = self.library.call(Library.settle_while_idle, 1, local=True)
+            except PithError:
+                return  # closing: close() settles what is left (so does a store another pith holds)
             if not left:
                 return
             time.sleep(SETTLE_PAUSE)

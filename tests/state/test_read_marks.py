@@ -15,10 +15,10 @@ from pathlib import Path
 from nntp.models import GroupInfo, Overview
 from nntp.threads import ThreadNode
 from store.ranges import RangeSet
-from store.readstate import ReadState
+from store.readstate import ReadState, unread_count
 from store.visits import Visit, Visits
 from app.digest import digest_since
-from app.group_rows import order_groups, unread_count
+from app.group_rows import order_groups
 from app.readmarks import ReadMarks, prune_read, xref_targets
 from app.scoring import Filter, RowScore, arrange_scored, roots_of
 

@@ -18,6 +18,7 @@ from textual.widgets import Footer, Header
 from textual.worker import Worker, get_current_worker
 
 from nntp.models import Article
+from store.library import Library
 from app.attachments import Attachment, attachments, default_directory, save_all
 from tui.bindings import ARTICLE_ACTIONS, EXPORT, NAVIGATION
 from tui.keymap import keys_for
@@ -104,7 +105,7 @@ class ArticleScreen(ExportActions, PithScreen):
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def _load(self) -> None:
         group, key = self.group, self.key
-        article = self.library.call(lambda library: library.article(group, key))
+        article = self.library.call(Library.article, group, key)
         parts = attachments(article.raw) if article.raw else []
         if not get_current_worker().is_cancelled:
             self.post_message(ArticleLoaded(article, parts))
@@ -135,7 +136,7 @@ class ArticleScreen(ExportActions, PithScreen):
         targets = upcoming_unread(self.thread_list)
         group = self.group
         if targets:
-            self.library.send(lambda library: prefetch_bodies(library, group, targets), lambda exc: None)
+            self.library.send(prefetch_bodies, lambda exc: None, group, targets)
 
     def load_failed(self, worker: Worker[object], message: str) -> None:
         if worker.group == "article":
@@ -178,14 +179,12 @@ class ArticleScreen(ExportActions, PithScreen):
     # -- read marks (kept by the thread list) ----------------------------------
     def _mark_read_in_store(self, group: str, number: int) -> None:
         """No thread list keeps this group's marks (opened from search): mark read straight in the store, in order."""
-        from store.readstate import ReadState
-
         app = self.app
 
         def failed(exc: BaseException) -> None:
             app.call_from_thread(self.report_error, f"read mark not saved: {exc}")
 
-        self.library.send(lambda library: ReadState(library.store.db).mark_read(group, (number,)), failed)
+        self.library.send(Library.mark_read, failed, group, (number,))
 
     def action_mark_unread(self) -> None:
         owner = self.read_marks

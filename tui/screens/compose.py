@@ -14,7 +14,6 @@ closing line says plainly when it happened for want of a sendmail.
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import tempfile
 import threading
@@ -31,15 +30,15 @@ from textual.widgets import Footer, Header, Input, Label, Static, TextArea
 from textual.worker import Worker
 
 from nntp.compose import check_article
-from nntp.errors import PithError, SourceUnavailable
+from nntp.errors import PithError
 from store.config import Config
 from store.control import finish_own
+from store.draftbox import DraftBox
+from store.library import Library
 from store.outbox import OutboxEntry
 from app import posting
-from app.backend import LibraryHandle
 from app.compose_text import crosspost_warning, editor_text, header_fields, parse_editor_text
 from tui.messages import ArticlesPosted
-from app.posting import DraftBox
 from tui.screens.base import PithScreen
 from tui.widgets.status_line import StatusLine
 
@@ -220,7 +219,7 @@ class ComposeScreen(PithScreen):
         if self._needs_save(snapshot):
             try:
                 self._store(snapshot)
-            except (sqlite3.Error, OSError) as exc:  # a full disk must not eat the text silently
+            except (PithError, OSError) as exc:  # a full disk must not eat the text silently
                 self.notify(f"the draft could not be saved: {exc}", severity="error", markup=False)
 
     def _on_app_suspend(self, _app: object) -> None:
@@ -305,16 +304,16 @@ class ComposeScreen(PithScreen):
     @work(thread=True, exclusive=True, group="send", exit_on_error=False)
     def _send_news(self, headers: dict[str, str], body: str) -> None:
         fields = header_fields(headers)
-        known = self.library.call(lambda library: {g.name for g in library.store.group_table.all()}, local=True)
+        known = {g.name for g in self.library.call(Library.groups, False, local=True)}
         problems = check_article(fields, known or None)
         if problems:
             self.app.call_from_thread(self._not_sent, "not sent: " + "; ".join(problems))
             return
         raw, message_id = finish_own(fields, body.encode("utf-8"),  # with a Cancel-Lock: D can cancel it
                                      domain=self.config.compose.message_id_domain)
-        entry_id = self.library.call(lambda library: posting.queue(library, raw, message_id), local=True)
+        entry_id = self.library.call(Library.queue_article, raw, message_id, local=True)
         self._forget_draft()
-        entries, why = flush_or_keep(self.library)
+        entries, why = self.library.call(posting.flush)  # `pith post`'s flush too
         entry = next((e for e in entries if e.id == entry_id), None)
         self.app.call_from_thread(self._done, _outcome(entry, why, headers.get("Newsgroups", "")),
                                   [entry] if entry is not None else [])
@@ -371,14 +370,6 @@ def announce_posted(app: App[object], entries: Iterable[OutboxEntry], note: str)
     if groups:
         for screen in app.screen_stack:
             screen.post_message(ArticlesPosted(groups, note))
-
-
-def flush_or_keep(library: LibraryHandle) -> tuple[list[OutboxEntry], str]:
-    """Flush through the session; an unreachable server leaves everything queued, and says why."""
-    try:
-        return library.call(posting.flush)
-    except SourceUnavailable as exc:
-        return library.call(posting.entries, local=True), str(exc)
 
 
 def _outcome(entry: object, why: str, groups: str) -> str:

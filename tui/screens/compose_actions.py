@@ -23,6 +23,7 @@ from nntp.errors import PithError
 from nntp.models import Article
 from store import control
 from store.config import Config
+from store.library import Library
 from store.listroute import list_address
 from app import posting
 from app.compose_text import (followup_headers, followup_note, list_followup_headers, list_post_headers,
@@ -113,8 +114,8 @@ class ComposeActions(_Base):
         """Off the event loop: fetch the article, check it is mine, queue and send the cancel."""
         me = posting.from_address(self._config().compose)
         try:
-            original = self.library.call(lambda library: library.article(group, key))
-            sent = self.library.call(lambda library: control.cancel(library, original.message_id, me))
+            original = self.library.call(Library.article, group, key)
+            sent = self.library.call(control.cancel, original.message_id, me)
         except PithError as exc:
             self.app.call_from_thread(self.status.show_error, f"not cancelled: {exc}")
             return
@@ -131,9 +132,9 @@ class ComposeActions(_Base):
         """
         refusal = ""
         if how in NEWS_WAYS:
-            refusal = self.library.call(lambda library: library.posting_refusal(group), local=True)
-        path = self.library.call(lambda library: library.store.path, local=True)
-        parent = self.library.call(lambda library: library.article(group, key)) if key is not None else None
+            refusal = self.library.call(Library.posting_refusal, group, local=True)
+        path = self.library.call(Library.drafts_path, local=True)
+        parent = self.library.call(Library.article, group, key) if key is not None else None
         wanted = bool(refusal) or (how == "reply-all" and _from_a_list(parent))
         listed = self._list_of(group, parent, wanted, sample)
         if refusal and not listed:
@@ -152,14 +153,14 @@ class ComposeActions(_Base):
         a new post with nothing known asks the article under the cursor (its List-Post, List-Id)."""
         if not wanted:
             return ""
-        found = str(self.library.call(lambda library: list_address(library, group, parent), local=True))
+        found = str(self.library.call(list_address, group, parent, local=True))
         if found or parent is not None or sample is None:
             return found
         try:
-            other = self.library.call(lambda library: library.article(group, sample))
+            other = self.library.call(Library.article, group, sample)
         except PithError:
             return ""
-        return str(self.library.call(lambda library: list_address(library, group, other), local=True))
+        return str(self.library.call(list_address, group, other, local=True))
 
     def _refuse(self, why: str) -> None:
         self.app.call_from_thread(self.status.show_error, f"posting is not allowed here: {why}")

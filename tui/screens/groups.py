@@ -24,9 +24,8 @@ from textual.worker import get_current_worker
 from nntp.errors import SourceUnavailable
 from nntp.models import GroupInfo
 from store.library import Library
-from store.readstate import ReadState
 from tui.bindings import CATCH_UP
-from app.group_rows import GroupListing, catch_up_group, group_listing, new_groups_notice
+from app.group_rows import GroupListing, group_listing, new_groups_notice
 from tui.keymap import keys_for
 from tui.messages import GroupsLoaded
 from tui.screens.base import PithScreen
@@ -94,14 +93,14 @@ class GroupsScreen(PithScreen):
             if not groups:
                 raise
             warning = f"{exc} (showing the cached group list)"
-        listing = self.library.call(lambda library: group_listing(library, groups), local=True)
+        listing = self.library.call(group_listing, groups, local=True)
         if not get_current_worker().is_cancelled:
             self.post_message(GroupsLoaded(listing.groups, warning, listing))
 
     @work(thread=True, exclusive=True, group="recount", exit_on_error=False)
     def _recount(self, note: str = "") -> None:
         """Unread counts and flags again, from the store only."""
-        listing = self.library.call(lambda library: group_listing(library, _cached_groups(library)), local=True)
+        listing = self.library.call(_cached_listing, local=True)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_listing, listing, note)
 
@@ -156,7 +155,7 @@ class GroupsScreen(PithScreen):
 
     @work(thread=True, group="catch-up", exit_on_error=False)
     def _catch_up(self, group: GroupInfo) -> None:
-        marked = self.library.call(lambda library: catch_up_group(library, group), local=True)
+        marked = self.library.call(Library.catch_up, group, local=True)
         self.app.call_from_thread(self._recount, f"{group.name}: caught up, {marked:,} articles marked read")
 
     # -- subscriptions (s / u, as in slrn and tin) ----------------------------
@@ -167,7 +166,7 @@ class GroupsScreen(PithScreen):
 
     @work(thread=True, group="subscribe", exit_on_error=False)
     def _subscribe(self, name: str, subscribe: bool) -> None:
-        self.library.call(lambda library: ReadState(library.store.db).subscribe(name, subscribe), local=True)
+        self.library.call(Library.subscribe, name, subscribe, local=True)
         note = f"subscribed to {name}" if subscribe else f"unsubscribed from {name}"
         self.app.call_from_thread(self._recount, note)
 
@@ -177,7 +176,7 @@ class GroupsScreen(PithScreen):
 
     @work(thread=True, exclusive=True, group="sync-plan", exit_on_error=False)
     def _start_sync(self) -> None:
-        subscribed = self.library.call(lambda library: ReadState(library.store.db).subscribed(), local=True)
+        subscribed = self.library.call(Library.subscribed, local=True)
         self.app.call_from_thread(self._push_sync, len(subscribed))
 
     def _push_sync(self, subscribed: int) -> None:
@@ -237,3 +236,8 @@ def _fresh_groups(library: Library) -> list[GroupInfo]:
 
 def _cached_groups(library: Library) -> list[GroupInfo]:
     return library.groups(refresh=False)
+
+
+def _cached_listing(library: Library) -> GroupListing:
+    """The group list as cached, ordered and counted (no server: after a catch-up or a subscription)."""
+    return group_listing(library, library.groups(refresh=False))

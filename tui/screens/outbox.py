@@ -23,10 +23,10 @@ from nntp.errors import PithError
 from nntp.sanitize import sanitize_line, sanitize_text
 from store.config import Config
 from store.library import Library
-from store.outbox import Outbox, OutboxEntry
+from store.draftbox import DraftBox
+from store.outbox import OutboxEntry
 from app import posting
-from app.posting import DraftBox
-from tui.screens.compose import announce_posted, flush_or_keep
+from tui.screens.compose import announce_posted
 from tui.screens.base import PithScreen
 from tui.widgets.line_list import LineList
 from tui.widgets.status_line import StatusLine
@@ -61,10 +61,6 @@ def entry_line(entry: OutboxEntry) -> str:
     if entry.reply:
         line += f"  [{entry.reply}]"
     return line
-
-
-def _entries(library: Library) -> list[OutboxEntry]:
-    return Outbox(library.store.db).entries()
 
 
 class OutboxScreen(PithScreen):
@@ -103,7 +99,7 @@ class OutboxScreen(PithScreen):
 
     @work(thread=True, exclusive=True, group="outbox", exit_on_error=False)
     def _load(self, note: str = "") -> None:
-        entries = self.library.call(_entries, local=True)
+        entries = self.library.call(Library.outbox_entries, local=True)
         self.app.call_from_thread(self._show, entries, note)
 
     def _show(self, entries: list[OutboxEntry], note: str = "") -> None:
@@ -123,8 +119,8 @@ class OutboxScreen(PithScreen):
 
     @work(thread=True, exclusive=True, group="outbox", exit_on_error=False)
     def _flush(self) -> None:
-        waiting = {e.id for e in self.library.call(_entries, local=True) if e.state == "queued"}
-        entries, why = flush_or_keep(self.library)
+        waiting = {e.id for e in self.library.call(Library.outbox_entries, local=True) if e.state == "queued"}
+        entries, why = self.library.call(posting.flush)
         queued = sum(e.state == "queued" for e in entries)
         note = f"not sent: {why}" if why else f"sent what it could; {queued} still queued"
         self.app.call_from_thread(self._show, entries, note)
@@ -145,7 +141,7 @@ class OutboxScreen(PithScreen):
 
     @work(thread=True, exclusive=True, group="outbox", exit_on_error=False)
     def _drop(self, entry_id: int) -> None:
-        self.library.call(lambda library: Outbox(library.store.db).drop(entry_id), local=True)
+        self.library.call(Library.drop_from_outbox, entry_id, local=True)
         self._load(f"dropped #{entry_id}")
 
     def action_mail(self) -> None:
@@ -164,8 +160,7 @@ class OutboxScreen(PithScreen):
         except PithError as exc:
             self.app.call_from_thread(self.report_error, f"not mailed: {exc}")
             return
-        self.library.call(lambda library: Outbox(library.store.db).mark_mailed(entry.id, delivered.where),
-                          local=True)
+        self.library.call(Library.mark_mailed, entry.id, delivered.where, local=True)
         self._load(f"mailed #{entry.id} to {entry.mailto} ({delivered.how}: {delivered.where})")
 
     @on(LineList.Selected, "#outbox")
@@ -179,7 +174,7 @@ class OutboxScreen(PithScreen):
 
     @work(thread=True, group="outbox", exit_on_error=False)
     def _open_drafts(self) -> None:
-        path = self.library.call(lambda library: library.store.path, local=True)
+        path = self.library.call(Library.drafts_path, local=True)
         screen = DraftsScreen(path)  # a PithError here is reported by the worker handler
         self.app.call_from_thread(self.app.push_screen, screen)
 

@@ -22,7 +22,6 @@ from killfile.result import ScoreTable
 from store.killread import killed_numbers, numbers_in_state
 from store.library import Library, describe_error
 from store.ranges import RangeSet
-from store.readstate import ReadState, next_unread_group
 from store.visits import Visit
 from tui.messages import Rescored
 from app.readmarks import ReadMarks, prune_read
@@ -123,8 +122,7 @@ class ReadingActions(_Base):
         group = self.group
 
         def find(library: Library) -> tuple[GroupInfo | None, bool]:
-            state = ReadState(library.store.db)
-            return next_unread_group(state, library.groups(refresh=False), group), bool(state.subscribed())
+            return library.next_unread_group(library.groups(refresh=False), group), bool(library.subscribed())
 
         found, subscribed = self.library.call(find, local=True)
         self.app.call_from_thread(self._enter_next_group, found, subscribed)
@@ -221,7 +219,7 @@ class ReadingActions(_Base):
             except RuntimeError:
                 pass  # the app is gone; nothing left to tell
 
-        self.library.send(lambda library: marks.flush(ReadState(library.store.db)), failed)
+        self.library.send(marks.flush, failed)  # the Library takes the marks (store/readstate.py MarkWriter)
 
     # -- only unread ---------------------------------------------------------
     def action_toggle_unread_only(self) -> None:

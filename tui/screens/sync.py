@@ -21,7 +21,6 @@ from textual.widgets import Footer, Header, Log, ProgressBar
 from nntp.errors import NoSuchGroup, SourceUnavailable
 from nntp.sanitize import error_line
 from store.library import Library
-from store.readstate import ReadState
 from store.sync import GroupSync, sync_group
 from app.backend import FetchCancelled
 from tui.screens.base import PithScreen
@@ -47,11 +46,9 @@ class SyncLine(Message):
         self.text, self.final = text, final
 
 
-def sync_plan(library: Library, current: str | None) -> tuple[list[str], ReadState]:
-    """The subscribed groups (or, with none subscribed, the group under the cursor) and the read state."""
-    state = ReadState(library.store.db)
-    groups = state.subscribed()
-    return (groups or ([current] if current else [])), state
+def sync_plan(library: Library, current: str | None) -> list[str]:
+    """The subscribed groups (or, with none subscribed, the group under the cursor)."""
+    return library.subscribed() or ([current] if current else [])
 
 
 class SyncScreen(PithScreen):
@@ -90,14 +87,14 @@ class SyncScreen(PithScreen):
 
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
     def _sync(self) -> None:
-        groups, state = self.library.call(lambda library: sync_plan(library, self.current_group), local=True)
+        groups = self.library.call(sync_plan, self.current_group, local=True)
         if not groups:
             self.post_message(SyncLine("nothing to sync: subscribe to groups first (or put the cursor on one)", True))
             return
         stopped = False
         for group in groups:
             try:
-                result = self.library.call(lambda library, g=group: self._sync_one(library, g, state))
+                result = self.library.call(self._sync_one, group)
             except FetchCancelled:
                 stopped = True
                 break
@@ -112,13 +109,13 @@ class SyncScreen(PithScreen):
         self.post_message(SyncLine(f"stopped after {done} of {len(groups)} group(s); what arrived is kept" if stopped
                                    else f"synced {done} of {len(groups)} group(s)", True))
 
-    def _sync_one(self, library: Library, group: str, state: ReadState) -> GroupSync:
+    def _sync_one(self, library: Library, group: str) -> GroupSync:
         def progress(phase: str, name: str, done: int, expected: int) -> None:
             if self._cancel.is_set():
                 raise FetchCancelled("sync stopped")
             self.post_message(SyncProgress(phase, name, done, expected))
 
-        return sync_group(library, group, bodies=self.bodies, read_numbers=state.read, progress=progress)
+        return sync_group(library, group, bodies=self.bodies, read_numbers=library.read, progress=progress)
 
     def on_sync_progress(self, message: SyncProgress) -> None:
         self.query_one(ProgressBar).update(total=max(1, message.expected), progress=message.done)
