@@ -10,9 +10,10 @@ from typing import Any, TextIO
 from cli.context import open_library_factory
 from cli.exitcodes import USAGE, finished
 from cli.jsonout import write_json
-from cli.output import article_json, article_text, group_json, thread_json
+from cli.output import article_json, article_text, group_json
 from cli.stale import CacheAwareOut
 from cli.textout import field, warn
+from cli.threads_json import THREADS_JSONL_HELP, add_json_options, write_threads
 from nntp.models import Article
 from nntp.sanitize import sanitize_text
 from nntp.missing import missing_titles
@@ -91,7 +92,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
 
     threads = sub.add_parser("threads", help="print a group's thread trees")
     threads.add_argument("group")
-    threads.add_argument("--json", action="store_true", help="print JSON")
+    add_json_options(threads, "print JSON", THREADS_JSONL_HELP)
     threads.add_argument("--quiet", action="store_true", help="no progress on stderr")
     threads.add_argument("--all", action="store_true", help="include articles your rules kill or hide")
     threads.add_argument("--rules", metavar="PATH", help="rule file (default: score.toml in the config dir)")
@@ -126,16 +127,15 @@ def cmd_groups(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_threads(library: Library, args: argparse.Namespace, out: TextIO) -> int:
-    from cli.score import score_overviews, scored_threads  # cli.score imports this module
+    from cli.score import score_overviews  # cli.score imports this module
 
     load = library.enter_group(args.group, progress=_progress(args))
     roots = thread(load.overviews)
     if load.skipped:
         warn(f"{args.group}: skipped {load.skipped} malformed overview line(s)")
     table = score_overviews(library, args, load.overviews)
-    if args.json:
-        read = library.read(args.group)
-        _dump(scored_threads([thread_json(r, read) for r in roots], table, args.all), out)
+    if args.json or args.jsonl:  # streamed, article by article (cli/threads_json.py)
+        write_threads(roots, table, library.read(args.group), out, show_all=args.all, jsonl=args.jsonl)
         return 0
     hidden = set() if args.all else {a.number for i, a in enumerate(table.articles) if not table.visible(i)}
     for root in roots:

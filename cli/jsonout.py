@@ -56,6 +56,30 @@ def write_json(data: Any, out: TextIO, *, indent: int | None = 1, ensure_ascii: 
     out.write(safe("".join(pieces)))
 
 
+class Chunked:
+    """JSON text written piece by piece through :func:`safe`, 64 KiB at a time.
+
+    The streamed writers (cli/threads_json.py, cli/score_json.py) add one article's
+    text at a time, so a 150,000-article group is never held as one document.
+    """
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+        self._parts: list[str] = []
+        self._size = 0
+
+    def add(self, text: str) -> None:
+        self._parts.append(text)
+        self._size += len(text)
+        if self._size >= _FLUSH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._parts:
+            self._out.write(safe("".join(self._parts)))
+            self._parts, self._size = [], 0
+
+
 def dumps(data: Any, *, indent: int | None = 1, ensure_ascii: bool = False, fast_depth: int = FAST_DEPTH) -> str:
     """The same text as a string (tests, small values)."""
     return safe("".join(_pieces(data, indent, ensure_ascii, fast_depth)))

@@ -1,12 +1,14 @@
-"""JSON shapes of the scripting CLI. These field names are a contract with users' scripts."""
+"""JSON shapes of the scripting CLI. These field names are a contract with users' scripts.
+
+``threads`` and ``score`` write theirs article by article (cli/threads_json.py,
+cli/score_json.py): a big group's answer is never built as one value.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from nntp.models import Article, GroupInfo, Overview
-from nntp.threads import ThreadNode
-from store.ranges import RangeSet
+from nntp.models import Article, GroupInfo
 
 
 def group_json(group: GroupInfo, subscribed: bool | None = None, unread: int | None = None) -> dict[str, Any]:
@@ -23,48 +25,6 @@ def group_json(group: GroupInfo, subscribed: bool | None = None, unread: int | N
         data["subscribed"] = subscribed
     if unread is not None:
         data["unread"] = unread
-    return data
-
-
-def overview_json(article: Overview | None) -> dict[str, Any]:
-    if article is None:
-        return {"number": None, "message_id": None, "subject": None, "from": None, "date": None}
-    return {
-        "number": article.number,
-        "message_id": article.message_id,
-        "subject": article.subject,
-        "from": article.author,
-        "date": article.date.isoformat() if article.date else None,
-        "lines": article.lines,
-        "bytes": article.bytes,
-        "references": list(article.references),
-    }
-
-
-def thread_json(root: ThreadNode, read: RangeSet | None = None) -> dict[str, Any]:
-    """A root node with nested ``children``; built without recursion (any depth).
-
-    With ``read`` (the group's read marks) each node says ``"read": true/false``
-    (null for a missing article), so a script sees what the reader would show as new.
-    """
-    out = _node(root, read)
-    stack = [(root, out)]
-    while stack:
-        node, data = stack.pop()
-        for child in node.children:
-            child_data = _node(child, read)
-            data["children"].append(child_data)
-            stack.append((child, child_data))
-    return out
-
-
-def _node(node: ThreadNode, read: RangeSet | None) -> dict[str, Any]:
-    data = overview_json(node.article)
-    if node.article is None:
-        data["message_id"] = node.message_id
-    if read is not None:
-        data["read"] = None if node.article is None else node.article.number in read
-    data["children"] = []
     return data
 
 

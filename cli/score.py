@@ -13,8 +13,12 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, TextIO
 
+from app.scoring import cached_articles
 from cli.commands import _dump, _progress, with_library
+from cli.jsonout import write_json
+from cli.score_json import SCORE_JSONL_HELP, write_score_lines, write_scores
 from cli.textout import field, warn
+from cli.threads_json import add_json_options
 from killfile import actions, session
 from killfile.check import summary as check_summary
 from killfile.import_gnus import convert_gnus
@@ -22,9 +26,9 @@ from killfile.import_slrn import convert_slrn
 from killfile.import_tin import convert_tin
 from killfile.result import ScoreTable, verdict_json
 from killfile.suggest_group import suggest_group
-from nntp.article import parse_article
 from nntp.errors import PithError
-from nntp.models import Article, Overview
+from nntp.models import Overview
+from nntp.threads import thread
 from store.library import Library
 from store.paths import config_dir
 
@@ -32,7 +36,7 @@ from store.paths import config_dir
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     score = sub.add_parser("score", help="score a group with your rules (killfile)")
     score.add_argument("group")
-    score.add_argument("--json", action="store_true", help="print every article's verdict as JSON")
+    add_json_options(score, "print every article's verdict as JSON", SCORE_JSONL_HELP)
     score.add_argument("--explain", metavar="MSGID", help="why one article got its score and state")
     _rules_options(score)
     score.set_defaults(handler=with_library(cmd_score))
@@ -140,18 +144,6 @@ def _warn(killfile: session.Killfile) -> None:
             sys.stderr.write(f"  {field(str(problem))}\n")
 
 
-def cached_articles(library: Library, overviews: list[Overview], killfile: session.Killfile) -> dict[str, Article]:
-    """Whole articles already in the store, for rules on headers beyond the overview (never fetched)."""
-    if not killfile.needs_articles:
-        return {}
-    full: dict[str, Article] = {}
-    for ov in overviews:
-        raw = library.store.body_store.get(ov.message_id)
-        if raw is not None:
-            full[ov.message_id] = parse_article(raw, ov.number)
-    return full
-
-
 def score_overviews(library: Library, args: argparse.Namespace, overviews: list[Overview]) -> ScoreTable:
     """Score a group's overviews with the user's killfile; shared by ``score`` and ``threads``."""
     from store import bodyrules
@@ -187,24 +179,36 @@ def score_group(library: Library, args: argparse.Namespace) -> tuple[list[Overvi
 def cmd_score(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     _, table = score_group(library, args)
     if args.explain:
-        i = table.index_of(args.explain.strip())
-        if i is None:
-            raise PithError(f"{args.group}: no article {args.explain} in the group")
-        if args.json:
-            _dump(explain_json(table, i), out)
-        else:
-            out.write(session.explain_text(table, i))
-        return 0
+        _explain(table, args, out)
+    elif args.json:
+        write_scores(table, out)
+    elif args.jsonl:
+        write_score_lines(table, thread(table.articles), out)
+    else:
+        _score_text(table, out)
+    return 0
+
+
+def _explain(table: ScoreTable, args: argparse.Namespace, out: TextIO) -> None:
+    i = table.index_of(args.explain.strip())
+    if i is None:
+        raise PithError(f"{args.group}: no article {args.explain} in the group")
     if args.json:
-        _dump([verdict_json(v) for v in table.verdicts()], out)
-        return 0
+        _dump(explain_json(table, i), out)
+    elif args.jsonl:  # one line, as every --jsonl answer
+        write_json(explain_json(table, i), out, indent=None)
+        out.write("\n")
+    else:
+        out.write(session.explain_text(table, i))
+
+
+def _score_text(table: ScoreTable, out: TextIO) -> None:
     for i, article in enumerate(table.articles):
         tags = table.tags(i)
         shown = f"  [{', '.join(tags)}]" if tags else ""
         out.write(f"{article.number:>7}  {table.scores[i]:>+6d}  {table.state(i):<6}  {article.subject[:60]}{shown}\n")
     counts = table.counts()
     out.write("  ".join(f"{k}: {n}" for k, n in counts.items()) + "\n")
-    return 0
 
 
 def explain_json(table: ScoreTable, i: int) -> dict[str, Any]:
@@ -360,46 +364,3 @@ def cmd_undo(args: argparse.Namespace, out: TextIO) -> int:
     out.write(f"undone: #{removed.id} {removed.kind} {removed.message_id or removed.address} {removed.tag}".rstrip()
               + "\n")
     return 0
-
-
-# -- threads --json support (used by cli.commands.cmd_threads) -----------------------------------
-def scored_threads(roots_json: list[dict[str, Any]], table: ScoreTable, show_all: bool) -> list[dict[str, Any]]:
-    """Add score/state/tags to thread nodes; drop killed/hidden ones unless ``show_all``.
-
-    A dropped article that still has visible replies stays as a placeholder
-    (``number`` null), exactly like a missing parent, so the tree keeps its shape.
-    """
-    index = {a.number: i for i, a in enumerate(table.articles)}
-    order: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
-    stack: list[tuple[dict[str, Any], dict[str, Any] | None]] = [(r, None) for r in reversed(roots_json)]
-    while stack:
-        node, parent = stack.pop()
-        order.append((node, parent))
-        stack.extend((c, node) for c in reversed(node["children"]))
-    keep: set[int] = set()
-    for node, _parent in reversed(order):
-        i = index.get(node["number"]) if node["number"] is not None else None
-        _annotate(node, table, i)
-        shown = show_all or (i is not None and node["state"] not in ("killed", "hidden"))
-        has_visible = any(id(c) in keep for c in node["children"])
-        node["children"] = [c for c in node["children"] if id(c) in keep]
-        if shown or has_visible:
-            keep.add(id(node))
-            if not shown:
-                _as_placeholder(node)
-    return [r for r in roots_json if id(r) in keep]
-
-
-def _annotate(node: dict[str, Any], table: ScoreTable, i: int | None) -> None:
-    if i is None:
-        node.update({"score": None, "state": None, "tags": []})
-        return
-    node.update({"score": table.scores[i], "state": table.state(i), "tags": table.tags(i)})
-
-
-def _as_placeholder(node: dict[str, Any]) -> None:
-    for key in ("number", "subject", "from", "date", "score", "state", "read"):
-        node[key] = None
-    for key in ("lines", "bytes", "references"):
-        node.pop(key, None)
-    node["tags"] = []

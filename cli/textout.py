@@ -35,8 +35,8 @@ class SanitizingWriter:
 
 
 def text_output(args: argparse.Namespace, stream: TextIO) -> TextIO:
-    """``stream`` itself for ``--json`` (already escaped), else a sanitizing wrapper."""
-    if getattr(args, "json", False) or isinstance(stream, SanitizingWriter):
+    """``stream`` itself for ``--json`` and ``--jsonl`` (already escaped), else a sanitizing wrapper."""
+    if getattr(args, "json", False) or getattr(args, "jsonl", False) or isinstance(stream, SanitizingWriter):
         return stream
     return SanitizingWriter(stream)  # type: ignore[return-value]
 

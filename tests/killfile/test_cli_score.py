@@ -89,6 +89,28 @@ def test_score_json_contract(mbox: Path, rules_file: Path, capsys: pytest.Captur
     assert data["<reply@example.org>"]["state"] == "normal"
 
 
+def test_jsonl_on_score_and_threads(mbox: Path, rules_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 17: one verdict (score) or one shown article (threads) per line, with thread and parent."""
+    code, out, _ = run(capsys, "--archive", str(mbox), "score", "test.kf", "--jsonl")
+    assert code == 0
+    rows = {d["message_id"]: d for d in map(json.loads, out.splitlines())}
+    assert rows["<root@example.org>"]["state"] == "killed" and rows["<root@example.org>"]["parent"] is None
+    numbers = {mid: d["number"] for mid, d in rows.items()}
+    assert rows["<deep@example.org>"]["parent"] == numbers["<reply@example.org>"]
+    assert rows["<deep@example.org>"]["thread"] == rows["<root@example.org>"]["thread"]
+    assert rows["<good@example.org>"]["thread"] != rows["<root@example.org>"]["thread"]
+    code, out, _ = run(capsys, "--archive", str(mbox), "threads", "test.kf", "--jsonl")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and [d["message_id"] for d in lines] == ["<reply@example.org>", "<deep@example.org>",
+                                                             "<good@example.org>"]
+    assert [(d["thread"], d["read"], "children" in d) for d in lines] == [(0, False, False)] * 2 + [(1, False, False)]
+    code, out, _ = run(capsys, "--archive", str(mbox), "score", "test.kf", "--jsonl", "--explain", "<root@example.org>")
+    assert code == 0 and out.count("\n") == 1 and json.loads(out)["state"] == "killed"
+    with pytest.raises(SystemExit) as usage:
+        run(capsys, "--archive", str(mbox), "threads", "test.kf", "--json", "--jsonl")
+    assert usage.value.code == 2 and "not allowed with" in capsys.readouterr().err
+
+
 def test_explain_and_rules_option(mbox: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     other = tmp_path / "other.toml"
     other.write_text('[[rule]]\nname = "bob"\nscore = -5\nall = [{ header = "From", contains = "bob" }]\n')
