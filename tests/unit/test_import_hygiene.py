@@ -35,3 +35,15 @@ def test_lower_floors_import_nothing_above_them() -> None:
                 if len(words) >= 2 and words[0] in ("import", "from") and words[1].split(".")[0] in banned:
                     bad.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert bad == []
+
+
+def test_ui_and_use_cases_reach_the_store_only_through_the_library() -> None:
+    """tui/, cli/ and app/ call the Library's named operations (store/local_ops.py): none of them
+    opens SQLite or reaches the store's connection, so the store's interface keeps one shape."""
+    bad = []
+    for floor in ("tui", "cli", "app"):
+        for path in (ROOT / floor).rglob("*.py"):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if "sqlite3" in line or ".store.db" in line:
+                    bad.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert bad == []
