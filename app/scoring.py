@@ -101,8 +101,14 @@ def score_group(library: LibraryHandle | None, killfile: Killfile, overviews: li
         return scored, table
 
 
-def cached_articles(library: Library, overviews: list[Overview]) -> dict[str, Article]:
-    """Whole articles already in the store, for rules on headers beyond the overview (never fetched)."""
+def cached_articles(library: Library, overviews: list[Overview], killfile: Killfile) -> dict[str, Article]:
+    """Whole articles already in the store, for rules on headers beyond the overview (never fetched).
+
+    Empty when none of ``killfile``'s rules needs more than the overview, so a big
+    group is not read from the body store for nothing (``pith rules try`` uses it).
+    """
+    if not killfile.needs_articles:
+        return {}
     full: dict[str, Article] = {}
     for ov in overviews:
         raw = library.store.body_store.get(ov.message_id)
