@@ -132,13 +132,13 @@ def safe_call(call: Callable[[], _T], default: _T) -> _T:
 def _decode_part(part: email.message.Message) -> str:
     payload = safe_call(lambda: part.get_payload(decode=True), None)
     if not isinstance(payload, bytes):
-        return str(safe_call(part.get_payload, ""))
+        return safe_call(lambda: str(part.get_payload()), "")
     charset = safe_call(part.get_content_charset, None) or "utf-8"
     text = decode_declared(payload, charset)
     if "\ufffd" in text and charset.lower() in ("utf-8", "us-ascii", "ascii"):
         text = utf8_or_latin1(payload)
-    if str(safe_call(lambda: part.get_param("format", ""), "")).lower() == "flowed":
-        delsp = str(safe_call(lambda: part.get_param("delsp", ""), "")).lower() == "yes"
+    if safe_call(lambda: str(part.get_param("format", "")), "").lower() == "flowed":
+        delsp = safe_call(lambda: str(part.get_param("delsp", "")), "").lower() == "yes"
         text = unflow(text, delsp=delsp)
     return text
 

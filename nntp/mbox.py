@@ -26,7 +26,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from io import BufferedIOBase
 
 from nntp.errors import PithError
 
@@ -72,10 +72,15 @@ class RawMessage:
     """Not a message that can be read (no header, cut off at the end of the file): pass it by."""
 
 
-def open_archive(path: Path) -> IO[bytes]:
+def open_archive(path: Path) -> BufferedIOBase:
     """The file, decompressed on the fly by its suffix."""
-    opener = {".gz": gzip.open, ".xz": lzma.open, ".bz2": bz2.open}.get(path.suffix, open)
-    return opener(path, "rb")  # type: ignore[operator,no-any-return]
+    if path.suffix == ".gz":
+        return gzip.GzipFile(path, "rb")
+    if path.suffix == ".xz":
+        return lzma.LZMAFile(path, "rb")
+    if path.suffix == ".bz2":
+        return bz2.BZ2File(path, "rb")
+    return open(path, "rb")
 
 
 def read_range(path: Path, start: int, end: int) -> bytes:
@@ -120,7 +125,7 @@ def _reason(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def _split(handle: IO[bytes], path: Path, offset: int, line: int, dated: bool) -> Iterator[RawMessage]:
+def _split(handle: BufferedIOBase, path: Path, offset: int, line: int, dated: bool) -> Iterator[RawMessage]:
     """``offset``/``line``: position of ``buf[0]`` in the stream."""
     buf = b""
     eof = False

@@ -60,7 +60,7 @@ def parse_bounded(raw: bytes) -> Message:
             message.set_payload([placeholder(DEEP_NOTE)])
             continue
         children = [_HEADERS_ONLY.parsebytes(body, headersonly=True) for body in bodies]
-        message.set_payload(children)
+        message.set_payload([*children])
         stack.extend((child, depth + 1) for child in children)
     return root
 
@@ -80,7 +80,8 @@ def is_placeholder(part: Message) -> bool:
 
 def _child_bodies(message: Message) -> list[bytes] | None:
     """The raw bytes of a container's children (None for a leaf, as the stdlib parser decides)."""
-    payload = message._payload  # type: ignore[attr-defined]  # get_payload() would decode 8-bit text
+    # the stdlib's undecoded payload (get_payload() would decode 8-bit text); typeshed does not declare it
+    payload = message._payload  # type: ignore[attr-defined]
     if not isinstance(payload, str):
         return None
     data = payload.encode("ascii", "surrogateescape")  # as BytesParser decoded it: exact bytes back
@@ -123,4 +124,5 @@ def walk(message: Message) -> Iterator[Message]:
         part = stack.pop()
         yield part
         if part.is_multipart():
+            # typeshed does not declare the parts list; get_payload() is typed as a union with str
             stack.extend(reversed(part._payload))  # type: ignore[attr-defined]

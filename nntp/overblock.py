@@ -256,7 +256,7 @@ def _fits(numbers: list[int]) -> bool:
     return not numbers or (min(numbers) in INT64 and max(numbers) in INT64)
 
 
-def _extra_columns(fmt: tuple[str, ...], columns: list[tuple[str, ...]],
+def _extra_columns(fmt: tuple[str, ...], columns: Sequence[Sequence[str]],
                    count: int) -> tuple[list[str] | repeat[str], list[tuple[tuple[str, str], ...]] | repeat[tuple[()]]]:
     """Fields after the standard seven: (xref per record, other (name, value) pairs per record)."""
     names = [name.rstrip(":") for name in fmt[7:]]
