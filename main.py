@@ -8,7 +8,6 @@ status that says which kind it was (cli/exitcodes.py), never a traceback.
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
 from collections.abc import Sequence
@@ -16,6 +15,7 @@ from collections.abc import Sequence
 from nntp.errors import PithError
 from cli.context import open_library_factory
 from cli.exitcodes import BUG, INTERRUPTED, USAGE, exit_status_for
+from cli.lazy import add_commands
 from cli.textout import text_output
 from nntp.sanitize import error_line
 from nntp.version import pith_version
@@ -23,11 +23,9 @@ from store.errors import describe_local_failure
 
 EXIT_USAGE = USAGE
 
-COMMAND_MODULES = ("cli.commands", "cli.score", "cli.sync", "cli.state", "cli.control", "cli.completion")
-"""Modules with ``add_commands(subparsers)``; each parser sets ``handler(args, out) -> int``."""
 
-
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """Every command (``argv`` None), or only what ``argv``'s command needs (cli/lazy.py: start-up time)."""
     parser = argparse.ArgumentParser(
         prog="pith",
         description="A terminal newsreader. With no command, `pith` is `pith read`.",
@@ -43,8 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("demo", help="the reader on the built-in sample (no server, no network)")
 
-    for module_name in COMMAND_MODULES:
-        importlib.import_module(module_name).add_commands(sub)
+    add_commands(sub, argv)  # each command parser sets handler(args, out) -> int
     _global_options_everywhere(parser)
     return parser
 
@@ -107,7 +104,7 @@ def run_tui(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     if args.command is None:
         args.command = "read"
