@@ -12,7 +12,7 @@ from __future__ import annotations
 import operator
 from collections import Counter
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, timezone
 from itertools import compress, repeat
 
@@ -85,11 +85,11 @@ def _windows(cap: Cap, facts: Facts) -> list[int]:
 def day_numbers(stamps: Sequence[float | None], timezone_name: str) -> list[int]:
     """Proleptic day ordinal (as date.toordinal) of each timestamp in the zone; -1 for None."""
     base = _UNIX_DAY0
-    known = [s for s in stamps if s is not None] if None in stamps else stamps
+    known = [s for s in stamps if s is not None]
     offset = _offset_function(timezone_name)
-    known = [s + offset(s) for s in known]
-    days = list(map(operator.add, map(int, map(operator.floordiv, known, repeat(86400))), repeat(base)))
-    if known is stamps:
+    shifted = [s + offset(s) for s in known]
+    days = list(map(operator.add, map(int, map(operator.floordiv, shifted, repeat(86400))), repeat(base)))
+    if len(known) == len(stamps):
         return days
     it = iter(days)
     return [next(it) if s is not None else -1 for s in stamps]
@@ -100,7 +100,7 @@ def _month(day: int) -> int:
     return when.year * 12 + when.month
 
 
-def _offset_function(name: str):  # type: ignore[no-untyped-def]
+def _offset_function(name: str) -> Callable[[float], float]:
     """timestamp -> seconds east of UTC in that zone, cached per hour (offsets change on the hour)."""
     if name.upper() in ("UTC", "Z", "ETC/UTC", "GMT"):
         return lambda _stamp: 0

@@ -66,7 +66,7 @@ def _local_parents(facts: Facts, members: list[int]) -> dict[int, int]:
 
 def _run(start: int, parents: dict[int, int], ext: set[int], run: dict[int, int]) -> int:
     """Chain length ending at ``start``: 2 at the first answer, +1 per alternating reply."""
-    path = []
+    path: list[int] = []
     i = start
     while i in ext and i not in run and len(path) <= len(ext):
         path.append(i)

@@ -134,8 +134,8 @@ class _Run:
                 for name in tags.keyword_tags(extra_value(a, "keywords") or ""):
                     found.setdefault(name, set()).add(i)
         self._tags_from_full(found)
-        for name, indices in found.items():
-            self.tag(indices, name)
+        for name, members in found.items():
+            self.tag(members, name)
         self._user_tags()
         self._detectors()
 

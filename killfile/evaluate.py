@@ -148,12 +148,14 @@ def _fast_values(facts: Facts, header: str, group: str) -> Sequence[str]:
 def _numeric(leaf: Leaf, articles: Sequence[Overview], now: datetime) -> set[int]:
     """Lines / Bytes / Age (days) comparisons and Date before/after."""
     if leaf.kind in ("before", "after"):
-        edge = leaf.value.timestamp()  # type: ignore[union-attr]
+        assert isinstance(leaf.value, datetime)  # the rule parser made it one
+        edge = leaf.value.timestamp()
         if leaf.kind == "before":
             return {i for i, a in enumerate(articles) if a.date is not None and a.date.timestamp() < edge}
         return {i for i, a in enumerate(articles) if a.date is not None and a.date.timestamp() >= edge}
     test = _COMPARE[leaf.kind]
-    limit = float(leaf.value)  # type: ignore[arg-type]
+    assert not isinstance(leaf.value, datetime)  # a number (or its text), as the rule parser checked
+    limit = float(leaf.value)
     if leaf.header == "age":
         stamp = now.timestamp()
         return {i for i, a in enumerate(articles)

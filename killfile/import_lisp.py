@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Union
+from typing import NoReturn, Union
 
 MAX_DEPTH = 64
 MAX_ITEMS = 200_000
@@ -74,7 +74,7 @@ class _Reader:
         self.result = Reading()
         self.stack: list[Item] = []
 
-    def fail(self, message: str) -> None:
+    def fail(self, message: str) -> NoReturn:
         self.result.problems.append((self.line, message))
         raise _Stop
 
@@ -83,9 +83,9 @@ class _Reader:
             found = _TOKEN.match(self.text, self.pos)
             if found is None:  # pragma: no cover - the pattern matches any character
                 self.fail("unreadable text")
-            token = found.group(0)  # type: ignore[union-attr]
+            token = found.group(0)
             start_line = self.line
-            self.pos = found.end()  # type: ignore[union-attr]
+            self.pos = found.end()
             self.line += token.count("\n")
             self.token(token, start_line)
         if self.stack:
@@ -117,7 +117,8 @@ class _Reader:
         if self.count > MAX_ITEMS:
             self.fail(f"more than {MAX_ITEMS} items")
         target = self.stack[-1].value if self.stack else self.result.data
-        target.append(item)  # type: ignore[union-attr]
+        assert isinstance(target, list)  # the stack holds only the lists still open
+        target.append(item)
 
     def string(self) -> str:
         out: list[str] = []

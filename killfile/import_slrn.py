@@ -161,7 +161,7 @@ def _rule(entry: _Entry, problems: list[Problem]) -> RuleText | None:
     try:
         items = [_condition(item) for item in entry.root.items]
     except Untranslatable as exc:
-        line = getattr(exc, "line", entry.line)
+        line = exc.line or entry.line
         problems.append(Problem(entry.path, line, f"Score entry of line {entry.line} not converted: {exc}", "warning"))
         return None
     if not items:
@@ -186,7 +186,7 @@ def _condition(item: Any) -> dict[str, Any]:
     try:
         return _test(negate, header, text, where)
     except Untranslatable as exc:
-        exc.line = int(where.rsplit(":", 1)[1])  # type: ignore[attr-defined]
+        exc.line = int(where.rsplit(":", 1)[1])
         raise
 
 

@@ -27,7 +27,7 @@ try:
     from killfile._kernels import (beyond, codes, columns, count_newlines, counts_over, day_ordinals, gather_codes,
                                    indices_in, indices_naming, join_lines, join_references, lookup, thread_codes)
 except ImportError:  # no compiler at install time: the reference implementation, same answers
-    from killfile.kernels_pure import (beyond, codes, columns, count_newlines,  # type: ignore[assignment]
+    from killfile.kernels_pure import (beyond, codes, columns, count_newlines,
                                        counts_over, day_ordinals, gather_codes, indices_in, indices_naming,
                                        join_lines, join_references, lookup, thread_codes)
 

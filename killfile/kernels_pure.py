@@ -8,18 +8,18 @@ function says what it computes; ``killfile/_kernels.pyx`` must agree exactly.
 from __future__ import annotations
 
 import operator
-from collections.abc import Collection, Container, Hashable, Sequence
+from collections.abc import Collection, Container, Hashable, Iterable, Sequence
 from datetime import datetime, timedelta, timezone
 from collections import Counter
 from itertools import compress, repeat
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 K = TypeVar("K", bound=Hashable)
 
 
-def where(flags: object) -> list[int]:
+def where(flags: Iterable[object]) -> list[int]:
     """Indices where an iterable of truth values is true (itertools.compress, in C)."""
-    return list(compress(range(1 << 62), flags))  # type: ignore[arg-type]
+    return list(compress(range(1 << 62), flags))
 
 
 def columns(articles: Sequence[Any], names: Sequence[str]) -> list[list[Any]]:
@@ -30,7 +30,7 @@ def columns(articles: Sequence[Any], names: Sequence[str]) -> list[list[Any]]:
 def day_ordinals(dates: Sequence[datetime | None]) -> list[int]:
     """``toordinal()`` of each date (its own calendar day; the engine's dates are UTC), -1 for None."""
     if None not in dates:
-        return list(map(datetime.toordinal, dates))  # type: ignore[arg-type]
+        return list(map(datetime.toordinal, cast(Sequence[datetime], dates)))  # no None: just checked
     return [d.toordinal() if d is not None else -1 for d in dates]
 
 
@@ -79,10 +79,10 @@ def gather_codes(codes: Sequence[int], table: Sequence[K | None]) -> dict[K, lis
     One pass where a membership pass per group would cost one each: the tags of
     the distinct Subjects, the tests a distinct From matched.
     """
-    wanted = {code for code, key in enumerate(table) if key is not None}
+    wanted = {code: key for code, key in enumerate(table) if key is not None}
     out: dict[K, list[int]] = {}
     for i in indices_in(codes, wanted):
-        out.setdefault(table[codes[i]], []).append(i)  # type: ignore[arg-type]
+        out.setdefault(wanted[codes[i]], []).append(i)
     return out
 
 

@@ -14,6 +14,9 @@ from killfile import regex
 class Untranslatable(ValueError):
     """The pattern has no RE2 equivalent; the message says why."""
 
+    line: int = 0
+    """The line of the rule that holds the pattern, once a caller knows it (0: not known)."""
+
 
 def translate(pattern: str) -> tuple[str, bool]:
     """S-Lang pattern -> (RE2 pattern, case_sensitive)."""

@@ -21,6 +21,7 @@ from killfile.emit import value
 from killfile.facts import Facts
 
 from killfile.model import SEVERITY, RuleSet, UserState
+from killfile.plugins import Plugin
 from killfile.result import ScoreTable
 from killfile.rules import parse_rules
 from nntp.models import Article, Overview
@@ -142,7 +143,8 @@ def pingpong_pairs(record: Record) -> list[Proposal]:
     pairs: Counter[tuple[str, str]] = Counter()
     for i, p in enumerate(parents):
         if p >= 0 and addresses[i] != addresses[p] and addresses[i] and addresses[p]:
-            pairs[tuple(sorted((addresses[i], addresses[p])))] += 1  # type: ignore[index]
+            low, high = sorted((addresses[i], addresses[p]))
+            pairs[low, high] += 1
     out = []
     for (a, b), n in pairs.most_common():
         if n <= PINGPONG_REPLIES:
@@ -236,7 +238,7 @@ def skipped_threads(record: Record) -> list[Proposal]:
         if n in record.read:
             touched.add(t)
     keys = _thread_keys(facts)
-    out = []
+    out: list[Proposal] = []
     for t, size in sizes.most_common():
         if size < SKIPPED_MIN:
             break
@@ -307,7 +309,7 @@ class Scorer:
     rules_path: str
     state: UserState
     now: datetime
-    plugins: tuple[object, ...] = ()
+    plugins: tuple[Plugin, ...] = ()
     full: Mapping[str, Article] | None = None
 
     def rules(self, extra: str = "") -> RuleSet:
@@ -315,7 +317,7 @@ class Scorer:
 
     def score(self, record: Record, extra: str = "") -> ScoreTable:
         return engine.score(record.articles, self.rules(extra), record.group, self.now, self.state, self.full,
-                            list(self.plugins))  # type: ignore[arg-type]
+                            self.plugins)
 
 
 def evaluate(record: Record, scorer: Scorer, proposals: Sequence[Proposal]) -> list[Suggestion]:

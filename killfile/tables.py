@@ -166,7 +166,7 @@ def parse_thresholds(ctx: Context, item: dict[str, Any], where: Where) -> Thresh
     if not check_keys(ctx, item, keys, where, "[[thresholds]]"):
         return None
     values = {k: _int(item, k, where) for k in keys[1:]}
-    order = [values[k] for k in ("kill", "hide", "read") if values[k] is not None]
+    order = [v for v in (values["kill"], values["hide"], values["read"]) if v is not None]
     if order != sorted(order):
         ctx.warn(where.line, "thresholds should satisfy kill <= hide <= read")
     return Thresholds(Origin(ctx.path, where.line), scope_of(item, where), **values)
