@@ -6,10 +6,12 @@ are on screen and a mark never rebuilds rows. n/p/N look for unread articles in 
 view of the unread numbers (membership is a binary search in the sorted numbers
 and one in the RangeSet; the count is kept as marks change), so scanning every
 row for one far away still fits in a keypress, and 150,000 unread articles cost
-no set of 150,000 numbers. Every change is applied here at
-once (the UI thread owns this object) and queued as an operation; the queue is
-drained on the session thread, in order, by :meth:`ReadMarks.flush`, so a quick
-read / unread / read of one article ends in the store as it ends on screen.
+no set of 150,000 numbers. The unread articles the killfile hides are counted apart
+(``unread_hidden``, kept as marks change), so the status line reads both counts in
+O(1). Every change is applied here at once (the UI thread owns this object) and
+queued as an operation; the queue is drained on the session thread, in order, by
+:meth:`ReadMarks.flush`, so a quick read / unread / read of one article ends in the
+store as it ends on screen.
 Pure Python: no textual, no rich.
 """
 
@@ -32,7 +34,7 @@ Operation = tuple[str, str, int | tuple[int, ...]]
 
 
 class ReadMarks:
-    """The read marks of one group, with an unread count kept as marks change."""
+    """The read marks of one group, with the unread and unread-hidden counts kept as marks change."""
 
     def __init__(self, group: str, read: RangeSet, numbers: Iterable[int], high: int = 0) -> None:
         self.group = group
@@ -43,6 +45,9 @@ class ReadMarks:
         self.high = max(high, self._numbers[-1] if self._numbers else 0)
         """Catching up marks everything up to here (the group's high-water mark)."""
         self._unread = len(self._numbers) - self._read_among(self._numbers)
+        self._hidden: list[int] = []
+        """The group's articles the killfile hides (sorted), from the last scoring: see ``set_hidden``."""
+        self._unread_hidden = 0
         self.unread_numbers = UnreadNumbers(self)
         """The group's articles (as loaded) that are not read: what n/p/N look for."""
         self._pending: deque[Operation] = deque()
@@ -60,22 +65,39 @@ class ReadMarks:
 
     @property
     def unread(self) -> int:
+        """Unread articles of the group, hidden ones included."""
         return self._unread
+
+    @property
+    def unread_hidden(self) -> int:
+        """Unread articles the killfile hides: not what is left to read, so the status line shows them apart."""
+        return self._unread_hidden
+
+    def set_hidden(self, numbers: Iterable[int]) -> None:
+        """The articles the killfile hides now (the group was scored again): counted once here, then kept
+        as marks change, instead of checking every hidden number against the marks at each refresh."""
+        self._hidden = sorted({number for number in numbers if self._present(number)})
+        self._unread_hidden = len(self._hidden) - self._read_among(self._hidden)
 
     def is_read(self, number: int) -> bool:
         return number in self.read
 
     def _present(self, number: int) -> bool:
-        index = bisect_left(self._numbers, number)
-        return index < len(self._numbers) and self._numbers[index] == number
+        return _holds(self._numbers, number)
+
+    def _count(self, number: int, change: int) -> None:
+        """``number`` turned read (-1) or unread (+1): the counts follow, if it is one of the group's."""
+        if self._present(number):
+            self._unread += change
+            if _holds(self._hidden, number):
+                self._unread_hidden += change
 
     def mark_read(self, number: int) -> bool:
         """-> whether anything changed (the article was unread)."""
         if number in self.read:
             return False
         self.read.add(number)
-        if self._present(number):
-            self._unread -= 1
+        self._count(number, -1)
         self._pending.append(("read", self.group, number))
         return True
 
@@ -85,7 +107,7 @@ class ReadMarks:
         fresh = tuple(sorted({number for number in numbers if number not in self.read}))
         for number in fresh:
             self.read.add(number)
-        self._unread -= sum(1 for number in fresh if self._present(number))
+            self._count(number, -1)
         if fresh:
             self._pending.append(("read", self.group, fresh))
         return len(fresh)
@@ -101,8 +123,7 @@ class ReadMarks:
         if number not in self.read:
             return False
         self.read.remove(number)
-        if self._present(number):
-            self._unread += 1
+        self._count(number, +1)
         self._pending.append(("unread", self.group, number))
         return True
 
@@ -119,6 +140,7 @@ class ReadMarks:
             self.read.add_range(1, self.high)
             self._pending.append(("through", self.group, self.high))
         self._unread = len(self._numbers) - self._read_among(self._numbers)
+        self._unread_hidden = len(self._hidden) - self._read_among(self._hidden)
         return marked - self._unread
 
     def add_articles(self, numbers: Iterable[int], high: int = 0) -> int:
@@ -207,6 +229,12 @@ def begin_reading(library: Library, group: str, high: int) -> tuple[RangeSet, Vi
     previous = library.begin_visit(group, high)
     library.mark_groups_seen([group])
     return read, previous
+
+
+def _holds(numbers: list[int], number: int) -> bool:
+    """Whether the sorted ``numbers`` hold ``number`` (a bisection: no set of 150,000 numbers)."""
+    index = bisect_left(numbers, number)
+    return index < len(numbers) and numbers[index] == number
 
 
 def xref_targets(xref: str) -> list[tuple[str, int]]:

@@ -220,7 +220,7 @@ def arrange_scored(roots: list[ThreadNode], scores: Mapping[str, RowScore], view
     elif isinstance(root_of, RootIndex):
         touched = root_of.threads_holding(scores.keys())
     else:
-        touched = {root_of.get(message_id) for message_id in scores}
+        touched = {top for message_id in scores if (top := root_of.get(message_id)) is not None}
     keys: dict[str, str] = {}
     for root in roots:
         if touched is not None and root.message_id not in touched:

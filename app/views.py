@@ -13,24 +13,35 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from datetime import datetime, timezone
+from enum import StrEnum
 
 from app.rows import ThreadRow, display_name
 
-VIEWS = ("threaded", "date", "author", "digest")
-VIEW_TITLES = {"threaded": "threaded", "date": "flat by date", "author": "grouped by author",
-               "digest": "digest: the threads worth reading, and why"}
+
+class View(StrEnum):
+    """The thread list's orders, in the order ``o`` cycles through them (a StrEnum: "date" names one)."""
+
+    THREADED = "threaded"
+    DATE = "date"
+    AUTHOR = "author"
+    DIGEST = "digest"
+
+
+VIEWS = tuple(View)
+VIEW_TITLES = {View.THREADED: "threaded", View.DATE: "flat by date", View.AUTHOR: "grouped by author",
+               View.DIGEST: "digest: the threads worth reading, and why"}
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
-def next_view(view: str) -> str:
-    return VIEWS[(VIEWS.index(view) + 1) % len(VIEWS)]
+def next_view(view: View | str) -> View:
+    return VIEWS[(VIEWS.index(View(view)) + 1) % len(VIEWS)]
 
 
-def arrange(threaded: list[ThreadRow], view: str) -> list[ThreadRow]:
+def arrange(threaded: list[ThreadRow], view: View) -> list[ThreadRow]:
     """The rows of ``view``, built from the threaded rows (missing parents drop out of the flat views)."""
-    if view == "date":
+    if view == View.DATE:
         return by_date(threaded)
-    if view == "author":
+    if view == View.AUTHOR:
         return by_author(threaded)
     return threaded
 

@@ -13,12 +13,9 @@ from textual.message import Message
 
 from nntp.models import Article, GroupInfo
 from killfile.result import ScoreTable
-from store.library import GroupLoad
-from store.visits import Visit
 from app.attachments import Attachment
+from app.entered import Arranged, Entered, FirstScreen
 from app.group_rows import GroupListing
-from app.readmarks import ReadMarks
-from app.rows import ThreadRow
 from app.scoring import Scored
 
 
@@ -62,29 +59,17 @@ class GroupsLoaded(Message):
 class ProvisionalReady(Message):
     """A first screen of threads from a group's first records; ThreadsReady replaces it."""
 
-    def __init__(self, rows: list[ThreadRow], scored: Scored, records: int) -> None:
+    def __init__(self, first: FirstScreen) -> None:
         super().__init__()
-        self.rows = rows
-        self.scored = scored
-        self.records = records
+        self.first = first
 
 
 class ThreadsReady(Message):
-    """A group's overviews, threaded and flattened into display rows."""
+    """A group entered: its overviews threaded and scored, and (first entry) its read marks."""
 
-    def __init__(self, load: GroupLoad, rows: list[ThreadRow], threads: int,
-                 scored: Scored | None = None, table: ScoreTable | None = None,
-                 marks: ReadMarks | None = None, visit: Visit | None = None) -> None:
+    def __init__(self, result: Entered) -> None:
         super().__init__()
-        self.load = load
-        self.rows = rows
-        self.threads = threads
-        self.scored = scored
-        self.table = table
-        self.marks = marks
-        """The group's read marks (None: shown without marks)."""
-        self.visit = visit
-        """The previous visit to the group (None on a first visit), for the digest."""
+        self.result = result
 
 
 class Rescored(Message):
@@ -98,13 +83,11 @@ class Rescored(Message):
 
 
 class ViewReady(Message):
-    """The thread list's rows in another order ("date", "author"); ``note`` says what they are."""
+    """The thread list's rows in another order (by date, by author, the digest)."""
 
-    def __init__(self, view: str, rows: list[ThreadRow], note: str = "") -> None:
+    def __init__(self, result: Arranged) -> None:
         super().__init__()
-        self.view = view
-        self.rows = rows
-        self.note = note
+        self.result = result
 
 
 class ArticleLoaded(Message):

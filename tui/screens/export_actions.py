@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import SuspendNotSupported
@@ -23,14 +22,9 @@ from nntp.models import Article, Overview
 from nntp.sanitize import clip_line
 from store import export
 from app.pipe import PipeResult, is_interactive, run_captured, run_on_terminal
+from tui.screens.base import PithScreen
+from tui.screens.group_screen import GroupScreen
 from tui.screens.prompt import PromptScreen
-
-if TYPE_CHECKING:
-    from tui.screens.base import PithScreen
-
-    _Base = PithScreen
-else:
-    _Base = object
 
 
 @dataclass(frozen=True)
@@ -60,7 +54,7 @@ def default_mbox(group: str) -> str:
     return f"~/News/{group}.mbox"
 
 
-class ExportActions(_Base):
+class ExportActions(PithScreen):
     """Mixed into ArticleScreen and ThreadsScreen; they say what is exported by ``export_target``."""
 
     def export_target(self) -> Target | None:
@@ -187,13 +181,13 @@ class ExportActions(_Base):
         self.notify(line + notes, timeout=6, markup=False)
 
 
-class ThreadExportActions(ExportActions):
+class ThreadExportActions(ExportActions, GroupScreen):
     """The thread list's side: the article under the cursor, its thread from the rows already scored."""
 
     def export_target(self) -> Target | None:
-        row = self.thread_list.current if getattr(self, "loaded", False) else None  # type: ignore[attr-defined]
+        row = self.thread_list.current if self.loaded else None
         if row is None or row.article is None:
             return None
-        scored = self.scored  # type: ignore[attr-defined]
-        return Target(self.group, row.article.number, None, self.overviews,  # type: ignore[attr-defined]
+        scored = self.scored
+        return Target(self.group, row.article.number, None, self.overviews,
                       scored.root_of if scored is not None else None)

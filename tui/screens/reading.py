@@ -1,86 +1,44 @@
 """The thread list's read-state side: n/p/N to unread articles, u, d, c, the only-unread view, and
 marking read what the pager shows.
 
-Marks change on the UI thread in the screen's ReadMarks (so the rows and counts
-are right at once) and are written to the store in order on the session thread
-(``LibraryHandle.send``), one small transaction each. No mark rebuilds rows: the
-thread list asks ``ReadMarks.is_read`` only for the rows it draws. Switching to
-"only unread" prunes the threads once, in a worker; articles read meanwhile stay
-on the list (without their mark) until the view is switched again, as in slrn.
+Marks change on the UI thread in the GroupView's ReadMarks (so the rows and counts
+are right at once; the marks keep the counts, so a refresh counts nothing) and are
+written to the store in order on the session thread (``LibraryHandle.send``), one
+small transaction each. No mark rebuilds rows: the thread list asks
+``ReadMarks.is_read`` only for the rows it draws. Switching to "only unread" prunes
+the threads once, in a worker; articles read meanwhile stay on the list (without
+their mark) until the view is switched again, as in slrn.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from textual import work
 
 from nntp.models import GroupInfo
-from nntp.threads import ThreadNode
-from killfile.result import ScoreTable
-from store.killread import killed_numbers, numbers_in_state
 from store.library import Library, describe_error
 from store.ranges import RangeSet
-from store.visits import Visit
 from tui.messages import Rescored
-from app.readmarks import ReadMarks, prune_read
-from app.scoring import arrange_scored
 from tui.screens.confirm import ConfirmScreen
-
-if TYPE_CHECKING:
-    from tui.screens.threads import ThreadsScreen
-
-    _Base = ThreadsScreen
-else:
-    _Base = object
+from tui.screens.group_screen import GroupScreen
 
 
-class ReadingActions(_Base):
-    """Mixed into ThreadsScreen (which provides thread_list, scored, table, filter, group, status)."""
+class ReadingActions(GroupScreen):
+    """The read marks side of ThreadsScreen: the marks are the GroupView's (``model.marks``)."""
 
-    marks: ReadMarks | None = None
-    unread_only: bool = False
-    last_visit: Visit | None = None
-    all_roots: list[ThreadNode] = []  # noqa: RUF012 - replaced per instance when the group loads
-    hidden_numbers: list[int] = []  # noqa: RUF012 - replaced per instance when the group is scored
-
-    def start_reading(self, marks: ReadMarks, visit: Visit | None, roots: list[ThreadNode]) -> None:
-        """The group is loaded: rows now show marks, and n/p/N step through unread articles."""
-        self.marks = marks
-        self.last_visit = visit
-        self.all_roots = roots
-        self.thread_list.is_read = marks.is_read
-
-    def reading_reloaded(self, numbers: list[int], high: int, roots: list[ThreadNode]) -> None:
-        """The group was entered again (after a post): its new articles join the marks, unread; the
-        marks made meanwhile are kept as they are (they live here, not in the store), and so is the
-        previous visit the digest counts from."""
-        if self.marks is not None:
-            self.marks.add_articles(numbers, high)
-        self.all_roots = roots
-
-    def scores_changed(self, table: ScoreTable | None) -> None:
+    def scores_changed(self) -> None:
         """The group was scored (entered, or a rule written): killed articles become read, as in slrn
         and tin (unless ``[reading] mark_killed_read = false``), and hidden ones stop counting as unread."""
-        self.hidden_numbers = numbers_in_state(table, "hidden") if table is not None else []
         config = getattr(self.app, "config", None)
-        if table is None or self.marks is None or (config is not None and not config.reading.mark_killed_read):
-            self._show_counts()
-            return
-        if self.marks.mark_all_read(killed_numbers(table)):
+        if self.model.scores_changed(config is None or config.reading.mark_killed_read):
             self._marks_changed()
         else:
             self._show_counts()
 
     def unread_counts(self) -> str:
-        """For the status line: "12 unread, 40 hidden" ("" before the marks are loaded): hidden articles
-        are not what is left to read, so they are counted apart."""
-        marks = self.marks
-        if marks is None:
-            return ""
-        hidden = sum(1 for number in self.hidden_numbers if number in marks.unread_numbers)
-        return f"{marks.unread - hidden:,} unread" + (f", {hidden:,} hidden" if hidden else "")
+        """For the status line: "12 unread, 40 hidden" ("" before the marks are loaded)."""
+        return self.model.unread_counts()
 
     # -- moving (n, p, N here and in the pager) ----------------------------
     def step(self, how: str) -> int | None:
@@ -164,13 +122,10 @@ class ReadingActions(_Base):
 
     def mark_thread_read(self, number: int) -> str:
         """d (slrn's): every article of the thread holding ``number`` read; -> what happened."""
-        if self.marks is None or self.scored is None:
+        marks = self.marks
+        if marks is None or self.scored is None:
             return "the group is still loading"
-        root_of = self.scored.root_of
-        message_id = next((o.message_id for o in self.overviews if o.number == number), "")
-        root = root_of.get(message_id, message_id)
-        members = [o.number for o in self.overviews if root_of.get(o.message_id, o.message_id) == root]
-        count = sum(self.marks.mark_read(member) for member in members)
+        count = sum(marks.mark_read(member) for member in self.model.thread_numbers(number))
         self._marks_changed()
         return f"thread marked read ({count} article{'' if count == 1 else 's'} newly read)"
 
@@ -225,20 +180,13 @@ class ReadingActions(_Base):
     def action_toggle_unread_only(self) -> None:
         if not self.loaded or self.marks is None or self.scored is None:
             return
-        self.unread_only = not self.unread_only
-        self.status.show("only unread articles…" if self.unread_only else "all articles…")
-        self._apply_unread_only(self.unread_only, self.marks.snapshot())
+        only = self.model.unread_only = not self.model.unread_only
+        self.status.show("only unread articles…" if only else "all articles…")
+        self._apply_unread_only(only, self.marks.snapshot())
 
     @work(thread=True, exclusive=True, group="filter", exit_on_error=False)
     def _apply_unread_only(self, only: bool, read: RangeSet) -> None:
-        scored, table = self.scored, self.table
-        if scored is None or table is None:
-            return
-        roots = prune_read(self.all_roots, read) if only else self.all_roots
-        arranged = arrange_scored(roots, scored.scores, self.filter, scored.root_of)
-        if only:
-            note = f"only unread: {len(roots):,} threads with unread articles (l shows all)"
-        else:
-            note = "all articles (l shows only unread)"
-        self.post_message(Rescored(arranged, table, note))
+        table, result = self.model.table, self.model.only_unread(only, read)
+        if table is not None and result is not None:
+            self.post_message(Rescored(result[0], table, result[1]))
 

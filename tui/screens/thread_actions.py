@@ -9,7 +9,7 @@ worker; U takes back the last one. Filters (show hidden, tags, an expanded
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import work
 
@@ -19,15 +19,9 @@ from killfile.headers import normalize_address
 from store.paths import config_dir
 from tui.messages import Rescored
 from app.rows import ThreadRow
-from app.scoring import Filter, arrange_scored, hidden_root, parse_tags, score_group
+from app.scoring import Filter, hidden_root, parse_tags
+from tui.screens.group_screen import GroupScreen
 from tui.widgets.thread_list import ThreadList
-
-if TYPE_CHECKING:
-    from tui.screens.threads import ThreadsScreen
-
-    _Base = ThreadsScreen
-else:
-    _Base = object
 
 
 def describe(action: Action) -> str:
@@ -39,8 +33,8 @@ def describe(action: Action) -> str:
     return f"#{action.id} {action.kind} {target}{extra}{tag}{cap}"
 
 
-class ThreadActions(_Base):
-    """Mixed into ThreadsScreen (which provides thread_list, scored, table, filter, group)."""
+class ThreadActions(GroupScreen):
+    """The killfile side of ThreadsScreen: rules written and taken back, filters, explanations."""
 
     _written: list[int]
 
@@ -141,8 +135,7 @@ class ThreadActions(_Base):
     def _rescore(self, note: str) -> None:
         """Reload the killfile and score again (in the calling worker)."""
         killfile = self.app.load_killfile(reload=True)  # type: ignore[attr-defined]
-        roots = self.scored.roots if self.scored is not None else []
-        scored, table = score_group(self.library, killfile, self.overviews, roots, self.group, self.filter)
+        scored, table = self.model.rescore(self.library, killfile)
         self.post_message(Rescored(scored, table, note))
 
     # -- what is shown -----------------------------------------------------
@@ -178,14 +171,14 @@ class ThreadActions(_Base):
         self.expand_hidden(event.root)
 
     def _refilter(self, view: Filter, note: str) -> None:
-        self.filter = view
+        self.model.filter = view
         self._arrange_scored(view, note)
 
     @work(thread=True, exclusive=True, group="filter", exit_on_error=False)
     def _arrange_scored(self, view: Filter, note: str) -> None:
-        scored, table = self.scored, self.table
+        table, scored = self.model.table, self.model.refiltered(view)
         if scored is not None and table is not None:
-            self.post_message(Rescored(arrange_scored(scored.roots, scored.scores, view, scored.root_of), table, note))
+            self.post_message(Rescored(scored, table, note))
 
     # -- screens about scores ----------------------------------------------
     def action_explain(self) -> None:
