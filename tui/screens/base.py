@@ -14,18 +14,26 @@ from nntp.sanitize import clip_line
 from store.library import describe_error
 from app.backend import FetchCancelled, LibraryHandle
 from tui.bindings import EVERYWHERE
+from tui.help_sections import HelpSectioned
+from tui.navigation import OpenSearch, open_screen
 from tui.screens.compose_actions import ComposeActions
+from tui.screens.help import HelpScreen
+from tui.screens.prompt import PromptScreen
 from tui.widgets.status_line import StatusLine
 
 
-class PithScreen(ComposeActions, Screen[None]):
-    """A screen whose thread workers call the Library through the app's session."""
+class PithScreen(HelpSectioned, ComposeActions, Screen[None]):
+    """A screen whose thread workers call the Library through the app's session.
+
+    A screen that lists keys of its own in help says so with ``HELP_SECTION`` (tui/help_sections.py).
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = EVERYWHERE
+    HELP_SECTION = "Everywhere"
 
     @property
     def library(self) -> LibraryHandle:
-        return self.app.library  # type: ignore[attr-defined,no-any-return]
+        return self.app.library  # type: ignore[attr-defined]  # Textual types self.app as App[Any], not PithApp
 
     def validate_sub_title(self, value: str | None) -> str | None:
         """The header names groups and articles: sanitized, whatever a screen sets."""
@@ -57,20 +65,15 @@ class PithScreen(ComposeActions, Screen[None]):
         self.notify(message, severity="error", timeout=8, markup=False)
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
-
         self.app.push_screen(HelpScreen(self))
 
     def action_search(self) -> None:
         """``/``: ask for a query, then list what the store holds (in this screen's group, if it has one)."""
-        from tui.screens.prompt import PromptScreen
-        from tui.screens.search import SearchScreen, parse_query
-
         group: str | None = getattr(self, "group", None)
 
         def run(text: str | None) -> None:
             if text:
-                self.app.push_screen(SearchScreen(parse_query(text, group)))
+                open_screen(self.app, OpenSearch(text, group))
 
         where = f"in {group}" if group else "in every group"
         self.app.push_screen(PromptScreen(f"Search {where} (words, \"a phrase\", from:ADDRESS, group:NAME or group:*):",

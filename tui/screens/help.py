@@ -7,7 +7,7 @@ Problems found in config.toml or the theme files are listed at the end.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,13 +16,11 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from tui.help_sections import section_of
 from tui.keymap import KeyHelp, live_bindings
 
 KEYS_WIDTH = 18
 TEXT_WIDTH = 30
-
-SCREEN_SECTIONS = {"GroupsScreen": "Group list", "ThreadsScreen": "Thread list", "ArticleScreen": "Article",
-                   "ComposeScreen": "Composer", "OutboxScreen": "Outbox", "DraftsScreen": "Drafts"}
 
 
 class HelpScreen(Screen[None]):
@@ -36,9 +34,11 @@ class HelpScreen(Screen[None]):
         Binding("b,pageup", "page_up", "Page up", id="help-page-up", show=False),
     ]
 
-    def __init__(self, origin: Screen[object] | None = None) -> None:
+    def __init__(self, origin: Screen[Any] | None = None) -> None:
         super().__init__()
-        self.origin = SCREEN_SECTIONS.get(type(origin).__name__, "")
+        section = section_of(type(origin))
+        self.origin = section.value if section is not None else ""
+        """The heading of the screen help was opened on (its HELP_SECTION), listed first; "" for none."""
 
     def compose(self) -> ComposeResult:
         yield Header()

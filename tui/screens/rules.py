@@ -25,8 +25,8 @@ def rules_text(killfile: Killfile) -> str:
     out.append(f"Rules ({len(rules.rules)})" + (f" from {rules.path}" if rules.path else ""))
     for r in rules.rules:
         change = f"= {r.set_to}" if r.set_to is not None else f"{r.add:+d}"
-        tags = f"  tags {', '.join(r.tags)}" if r.tags else ""
-        out.append(f"  {change:>7}  {r.name or 'rule'}  {r.origin}{tags}")
+        tagged = f"  tags {', '.join(r.tags)}" if r.tags else ""
+        out.append(f"  {change:>7}  {r.name or 'rule'}  {r.origin}{tagged}")
     out.append(f"\nCaps ({len(rules.caps)})")
     out += [f"  {c.max} per {c.per}  {c.name}  {c.origin}" for c in rules.caps]
     out.append(f"\nTag filters ({len(rules.tag_filters)})")

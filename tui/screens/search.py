@@ -19,6 +19,7 @@ from textual.widgets import Footer, Header
 from textual.worker import get_current_worker
 
 from store.search import SearchHit
+from tui.navigation import OpenSearchHit, open_screen
 from tui.screens.base import PithScreen
 from tui.widgets.hit_list import HitList
 from tui.widgets.line_list import LineList
@@ -68,6 +69,7 @@ class SearchScreen(PithScreen):
     """Hits for one query; ``/`` asks for another, q goes back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "back", "Back", id="back")]
+    HELP_SECTION = "Search results"
 
     def __init__(self, query: Query) -> None:
         super().__init__()
@@ -112,12 +114,6 @@ class SearchScreen(PithScreen):
 
     @on(LineList.Selected, "#hits")
     def _open_hit(self, event: LineList.Selected) -> None:
-        """Open a hit in the pager; an open thread list of its group keeps its read mark, so going back
-        there shows it read (the list's cursor stays where it was: the killfile keys are not lent)."""
-        from tui.screens.article import ArticleScreen
-        from tui.screens.threads import ThreadsScreen
-
+        """Open a hit in the pager; an open thread list of its group keeps its read mark (tui/opener.py)."""
         hit = self.hit_list.hits[event.index]
-        keeper = next((screen for screen in reversed(self.app.screen_stack)
-                       if isinstance(screen, ThreadsScreen) and screen.group == hit.group), None)
-        self.app.push_screen(ArticleScreen(hit.group, hit.number, read_marks=keeper))
+        open_screen(self.app, OpenSearchHit(hit.group, hit.number))

@@ -25,6 +25,7 @@ from textual.strip import Strip
 from nntp.models import Article
 from app.article_text import SHOWN_HEADERS, Line, body_lines, header_lines, raw_lines
 from app.diff_text import DIFF_ROLES
+from tui.help_sections import HelpSectioned
 
 ROLES = ("header-name", "header-value", "subject", "attachment", "quote-1", "quote-2", "quote-3",
          "quote-4", "signature", "spoiler", "notice", "raw", *DIFF_ROLES)
@@ -33,8 +34,10 @@ CONTINUED = "↪ "
 never look like two lines of the file."""
 
 
-class ArticleView(ScrollView, can_focus=True):
+class ArticleView(HelpSectioned, ScrollView, can_focus=True):
     """Shows one article (or a one-line message while loading / on error)."""
+
+    HELP_SECTION = "Article"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j,enter", "line_down", "Line down", id="line-down", show=False),

@@ -30,6 +30,8 @@ FLAGS_WIDTH = 3
 class GroupList(LineList):
     """Groups with a cursor; Enter posts ``LineList.Selected`` (its index is into ``groups``)."""
 
+    HELP_SECTION = "Group list"
+
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "line-list--cursor",
         "group-list--flags",

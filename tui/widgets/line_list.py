@@ -21,10 +21,13 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from nntp.sanitize import is_safe_line, sanitize_line
+from tui.help_sections import HelpSectioned
 
 
-class LineList(ScrollView, can_focus=True):
-    """Rows with a cursor; Enter posts :class:`LineList.Selected`."""
+class LineList(HelpSectioned, ScrollView, can_focus=True):
+    """Rows with a cursor; Enter posts :class:`LineList.Selected`.
+
+    A subclass whose keys help lists says under which heading with ``HELP_SECTION``."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j", "cursor_down", "Down", id="cursor-down", show=False),

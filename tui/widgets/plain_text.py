@@ -22,5 +22,5 @@ class PlainText(Static):
         kwargs["markup"] = False
         super().__init__(sanitize_text(str(text)), **kwargs)
 
-    def update(self, content: Any = "", **kwargs: Any) -> None:  # type: ignore[override]
+    def update(self, content: Any = "", **kwargs: Any) -> None:
         super().update(sanitize_text(str(content)), **kwargs)
