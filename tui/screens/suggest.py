@@ -21,6 +21,7 @@ from killfile.suggest import Suggestion, evaluate, propose
 from killfile.suggest_group import accept, gather
 from nntp.errors import PithError
 from store.paths import config_dir
+from tui.screens.confirm import ConfirmScreen
 from tui.widgets.plain_text import PlainText
 
 if TYPE_CHECKING:
@@ -100,8 +101,6 @@ class SuggestScreen(Screen[bool]):
     def action_accept(self) -> None:
         if not self.found or self.current in self.accepted:
             return
-        from tui.screens.confirm import ConfirmScreen
-
         index = self.current
         chosen = self.found[index]
 
