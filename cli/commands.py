@@ -79,7 +79,7 @@ def announce_offline(library: Library) -> None:
 
 def _report_wire(library: Library, args: argparse.Namespace) -> None:
     """--verbose: bytes on the wire and the compression ratio, on stderr."""
-    stats = getattr(getattr(library, "_source", None), "stats", None)
+    stats = library.wire_stats()
     if getattr(args, "verbose", False) and stats is not None:
         sys.stderr.write(f"pith: {stats.summary()}\n")
 

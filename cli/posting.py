@@ -95,7 +95,7 @@ def _checked_article(library: Library, path: Path, raw: bytes, domain: str = "")
         raise PithError(f"{path}: not posted: {', '.join(missing)} does not exist on this server")
     for group in groups or [""]:
         refusal = library.posting_refusal(group)
-        if refusal:
+        if refusal is not None:
             raise PithError(f"{path}: not posted: posting is not allowed here: {refusal}{_mail_hint(library, group)}")
     return finish_own(fields, body, domain=domain)  # with a Cancel-Lock: `pith cancel` works later
 

@@ -27,6 +27,7 @@ from nntp.mbox import ArchiveError, RawMessage, read_range, split_mbox
 from nntp.models import Article, GroupInfo, Overview, OverviewBatch
 from nntp.parse import decode_words, parse_date, parse_references, utf8_or_latin1
 from nntp.sanitize import sanitize_line
+from nntp.source import Capability, NewsSource
 
 __all__ = ["ArchiveError", "ArchiveMessage", "ArchiveSource", "ArchiveUnit", "FileMark", "iter_mbox"]
 
@@ -239,8 +240,10 @@ def default_group(path: Path) -> str:
 
 
 # -- the source --------------------------------------------------------------
-class ArchiveSource:
+class ArchiveSource(NewsSource):
     """A NewsSource over mbox files, Maildirs and pipermail directories (read-only)."""
+
+    capabilities = Capability.IMPORT_ARCHIVE
 
     def __init__(self, *paths: Path | str) -> None:
         self.paths = [Path(p) for p in paths]

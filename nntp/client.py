@@ -43,6 +43,7 @@ from nntp.models import Article, GroupInfo, OverviewBatch, RawOverviews
 from nntp.parse import STANDARD_FORMAT, parse_overview_format, utf8_or_latin1
 from nntp.pipeline import WINDOW, Fetched, Key, Matcher, Window, commands, reply_kind, unstuff
 from nntp.responses import ResponseReader
+from nntp.source import Capability, NewsSource
 from nntp.tlsmode import TlsMode
 
 with warnings.catch_warnings():
@@ -90,15 +91,18 @@ class ServerAddress:
             raise PithError(f"bad server address {text!r}: the port must be a number") from None
 
 
-class NNTPClient:
+class NNTPClient(NewsSource):
     """A reader's connection to one server; methods map to NNTP commands."""
+
+    capabilities = (Capability.POST | Capability.RAW_OVERVIEWS | Capability.PIPELINED_ARTICLES
+                    | Capability.LIST_ACTIVE | Capability.STATS)
 
     def __init__(self, address: ServerAddress, timeout: float = 30.0,
                  options: ConnectOptions | None = None) -> None:
         self.address = address
         self.options = options or ConnectOptions(tls=address.tls, timeout=timeout)
-        self.stats = WireStats()
-        self._conn = open_connection(address.host, address.port, self.options, self.stats)
+        self._stats = WireStats()
+        self._conn = open_connection(address.host, address.port, self.options, self._stats)
         self._overview_fmt: tuple[str, ...] | None = None
         self.current_group: str | None = None
         self._post_group_high = 0
@@ -107,6 +111,11 @@ class NNTPClient:
     @property
     def identity(self) -> str:
         return self.address.identity
+
+    @property
+    def stats(self) -> WireStats:
+        """Bytes on the wire of this connection (counted as they pass: the one object is kept)."""
+        return self._stats
 
     @property
     def greeting(self) -> str:
@@ -131,7 +140,8 @@ class NNTPClient:
         return self.options.timeout
 
     @property
-    def capabilities(self) -> dict[str, list[str]]:
+    def server_capabilities(self) -> dict[str, list[str]]:
+        """The server's CAPABILITIES (not what this source can do: that is ``capabilities``)."""
         return dict(self._conn.getcapabilities())
 
     def close(self) -> None:
@@ -274,7 +284,7 @@ class NNTPClient:
         fmt = self.overview_format()
         if self.current_group != name:
             self.select_group(name)
-        command = "OVER" if "OVER" in self.capabilities else "XOVER"
+        command = "OVER" if "OVER" in self.server_capabilities else "XOVER"
         ranges = [(s, min(last, s + chunk - 1)) for s in range(first, last + 1, chunk)]
         reader = self._reader()
         sent = received = 0
@@ -346,7 +356,7 @@ class NNTPClient:
         """HDR (or XHDR on old servers) for a range: (number, value) pairs."""
         if self.current_group != name:
             self.select_group(name)
-        command = "HDR" if "HDR" in self.capabilities else "XHDR"
+        command = "HDR" if "HDR" in self.server_capabilities else "XHDR"
         try:
             lines = self._long(f"{command} {header} {first}-{last}")
         except nntplib.NNTPError as exc:

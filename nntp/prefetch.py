@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -23,7 +23,7 @@ class Prefetch(Generic[T]):
     """``with Prefetch(iterator) as ahead: for item in ahead: ...``"""
 
     def __init__(self, source: Iterator[T], depth: int = 2) -> None:
-        self._source = source
+        self._items = source
         self._queue: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=depth)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="pith-prefetch", daemon=True)
@@ -47,17 +47,16 @@ class Prefetch(Generic[T]):
 
     def _run(self) -> None:
         try:
-            for item in self._source:
+            for item in self._items:
                 if not self._offer("item", item):
                     return
             self._offer("end", None)
         except BaseException as exc:  # handed to the consuming thread
             self._offer("error", exc)
         finally:
-            close = getattr(self._source, "close", None)
-            if close is not None:
+            if isinstance(self._items, Generator):  # a plain iterator has nothing to drain
                 try:
-                    close()
+                    self._items.close()
                 except Exception:  # noqa: BLE001 - a broken link while draining: the next command reconnects
                     pass
 

@@ -23,14 +23,17 @@ from nntp.compress import WireStats
 from nntp.errors import ConnectionLost, ReplyTimeout, SourceUnavailable
 from nntp.models import Article, GroupInfo, OverviewBatch, RawOverviews
 from nntp.pipeline import Fetched, Key
+from nntp.source import NewsSource
 
 T = TypeVar("T")
 S = TypeVar("S", OverviewBatch, RawOverviews)
 BACKOFF = (0.2, 0.5, 1.0, 2.0, 4.0)
 
 
-class ResilientSource:
+class ResilientSource(NewsSource):
     """NewsSource over NNTPClient connections made by ``connect``, reconnecting on loss."""
+
+    capabilities = NNTPClient.capabilities
 
     def __init__(self, connect: Callable[[], NNTPClient], identity: str,
                  backoff: tuple[float, ...] = BACKOFF, sleep: Callable[[float], None] = time.sleep) -> None:
@@ -68,14 +71,14 @@ class ResilientSource:
         """What the server said about posting (NNTPClient.posting_allowed): the live connection's
         word, or the last one's while there is none (never connects to ask)."""
         if self._client is not None:
-            self._posting_allowed = bool(getattr(self._client, "posting_allowed", True))
+            self._posting_allowed = self._client.posting_allowed
         return self._posting_allowed
 
     @property
     def greeting(self) -> str:
         """The greeting (or MODE READER answer) of the live connection, or of the last one."""
         if self._client is not None:
-            self._greeting = str(getattr(self._client, "greeting", ""))
+            self._greeting = self._client.greeting
         return self._greeting
 
     def _drop(self) -> None:

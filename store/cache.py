@@ -33,6 +33,9 @@ __all__ = ["SCHEMA_VERSION", "Store", "StoreError", "store_path"]
 FILE_FORMAT = 1
 """In the file name. Schema changes migrate in place; only an incompatible file format bumps this."""
 
+USER_TABLES = ("groups", "overview", "overview_raw", "bodies", "readstate", "outbox", "drafts", "visits")
+"""The tables that keep the user's or the server's data (``holds_nothing``)."""
+
 
 def store_path(data_dir: Path, identity: str) -> Path:
     """One database per source, named after its identity in a file-system-safe way."""
@@ -113,3 +116,10 @@ class Store:
                 self.db.execute("ROLLBACK")
             except sqlite3.Error:
                 pass  # the original error is the one to report
+
+    def holds_nothing(self) -> bool:
+        """Whether no table that keeps the user's or the server's data has a row (a store made for
+        nothing, e.g. by a mistyped host, is then removed rather than left behind empty)."""
+        present = {str(r[0]) for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        return not any(self.db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()  # noqa: S608 - fixed names
+                       for table in USER_TABLES if table in present)

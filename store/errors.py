@@ -17,6 +17,9 @@ import errno
 import sqlite3
 from pathlib import Path
 
+from nntp.errors import PithError, SecurityFailure
+from nntp.sanitize import error_line
+
 _FILE_ATTR = "pith_file"
 
 _SQLITE_FULL = 13
@@ -49,6 +52,17 @@ def describe_local_failure(exc: BaseException) -> str | None:
     if isinstance(exc, OSError):
         return _os(exc)
     return None
+
+
+def describe_error(exc: BaseException) -> str:
+    """Any failure as one line for the user, sanitized and clipped (server replies are inside);
+    PithErrors already carry their context."""
+    if isinstance(exc, SecurityFailure):  # plainly: stopped on purpose, not merely offline
+        return error_line(f"stopped for your safety, not showing cached data: {exc}")
+    if isinstance(exc, PithError):
+        return error_line(exc)
+    local = describe_local_failure(exc)  # disk full, read-only store: what to do, not a class name
+    return error_line(local if local is not None else f"{type(exc).__name__}: {exc}")
 
 
 def is_disk_full(exc: BaseException) -> bool:

@@ -19,8 +19,8 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from nntp.archive import ArchiveMessage, ArchiveSource, ArchiveUnit, FileMark
-from nntp.source import ProgressCallback
+from nntp.archive import ArchiveMessage, ArchiveUnit, FileMark
+from nntp.source import NewsSource, ProgressCallback
 from store import packs, search
 from store.cache import Store
 from store.overview_store import overview_row
@@ -45,7 +45,7 @@ def known_marks(db: sqlite3.Connection) -> dict[str, FileMark]:
     return {row[0]: FileMark(*row) for row in rows}
 
 
-def import_archive(store: Store, source: ArchiveSource, progress: ProgressCallback | None = None) -> ImportReport:
+def import_archive(store: Store, source: NewsSource, progress: ProgressCallback | None = None) -> ImportReport:
     """Bring the store up to date with the archive; raises ArchiveError (nothing of that unit kept)."""
     report = ImportReport()
     for unit in source.scan(known_marks(store.db)):

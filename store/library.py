@@ -21,50 +21,38 @@ changed certificate may be a man in the middle, so the caller must stop and say 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
-from nntp.archive import ArchiveSource
 from nntp.article import parse_article
-from nntp.errors import (NoSuchArticle, NoSuchGroup, PithError, RemoteProtocolError, SecurityFailure,
-                         SourceUnavailable)
-from nntp.models import Article, GroupInfo, Overview, OverviewBatch, RawOverviews
+from nntp.compress import WireStats
+from nntp.errors import NoSuchArticle, NoSuchGroup, PithError, RemoteProtocolError, SourceUnavailable
+from nntp.models import Article, GroupInfo, Overview
 from nntp.parse import is_message_id
-from nntp.prefetch import Prefetch
-from nntp.sanitize import error_line
-from nntp.source import NewsSource, ProgressCallback
+from nntp.source import Capability, NewsSource, ProgressCallback
 from store.cache import Store
-from store.errors import describe_local_failure
+from store.entering import EARLY_RECORDS, EarlyRecords, Fetch, GroupLoad
+from store.errors import describe_error
 from store.local_ops import LocalOperations
+from store.meta import GROUP_LIST_KEY, get_meta, set_meta
 from store.newgroups import NewGroups
-from store.packs import no_gc
 from store.paths import sidecars
-from store.rawchunks import BackgroundWriter, as_stored
 from store.search import SearchHit
 
-SourceFactory = Callable[[], NewsSource]
-EarlyRecords = Callable[[list[Overview]], None]
-"""Takes a group's first records while the rest is read (Library.enter_group)."""
+__all__ = ["EARLY_RECORDS", "EarlyRecords", "GroupLoad", "Library", "SourceFactory", "describe_error"]
+"""GroupLoad, EarlyRecords and EARLY_RECORDS live in store/entering.py, describe_error in store/errors.py;
+they are named here too because the callers of a Library use them with it."""
 
-EARLY_RECORDS = 1500
-"""How many records make a first screen: screens of threads, threaded and scored in ~15 ms."""
+SourceFactory = Callable[[], NewsSource]
 
 NO_POSTING = {"n": "is read-only (active flag n)", "x": "takes no local posts (active flag x)"}
 """LIST ACTIVE flags under which a post to the group is refused (RFC 3977 7.6.3, INN's x)."""
 
 
-@dataclass(frozen=True, slots=True)
-class GroupLoad:
-    """What entering a group produced."""
-
-    group: GroupInfo
-    overviews: list[Overview]
-    fetched: int
-    """Overview records fetched from the source this time."""
-    skipped: int
-    """Malformed overview lines the source sent (counted, not fatal)."""
-    offline: bool = False
+def _is_archive(source: NewsSource | None) -> bool:
+    """An archive (copied into the store first, its groups read-only), not a server."""
+    return source is not None and Capability.IMPORT_ARCHIVE in source.capabilities
 
 
 class Library(LocalOperations):
@@ -106,7 +94,12 @@ class Library(LocalOperations):
 
     @property
     def is_archive(self) -> bool:
-        return isinstance(self._live(), ArchiveSource)
+        return _is_archive(self._live())
+
+    def wire_stats(self) -> WireStats | None:
+        """Bytes on the wire so far (``--verbose``), or None without a connected source that counts them."""
+        source = self._source
+        return source.stats if source is not None and Capability.STATS in source.capabilities else None
 
     def close(self) -> None:
         """Close the source; make rows from any OVER chunks fetched this time, then close the store.
@@ -124,7 +117,7 @@ class Library(LocalOperations):
             self.store.overview_store.settle()
         except (sqlite3.Error, PithError):
             pass
-        empty = self._fresh_store and _holds_nothing(self.store.db)
+        empty = self._fresh_store and self.store.holds_nothing()
         self.store.close()
         if empty:
             for path in sidecars(self.store.path):
@@ -141,14 +134,14 @@ class Library(LocalOperations):
             return None
         try:
             source = self.source
-            if isinstance(source, ArchiveSource) and not self._archive_ready:
+            if _is_archive(source) and not self._archive_ready:
                 self._import(source, progress or self.import_progress)
             return source
         except SourceUnavailable as exc:
             self._fall_back(exc)
             return None
 
-    def _import(self, source: ArchiveSource, progress: ProgressCallback | None) -> None:
+    def _import(self, source: NewsSource, progress: ProgressCallback | None) -> None:
         from store.importer import import_archive
 
         report = import_archive(self.store, source, progress)
@@ -182,13 +175,13 @@ class Library(LocalOperations):
         if self.offline:
             raise SourceUnavailable(f"offline ({self.offline_reason}): nothing can be fetched")
         source = self.source
-        if isinstance(source, ArchiveSource) and not self._archive_ready:
+        if _is_archive(source) and not self._archive_ready:
             self._import(source, self.import_progress)
         return source
 
-    def posting_refusal(self, group: str = "") -> str:
+    def posting_refusal(self, group: str = "") -> str | None:
         """Why a post (to ``group``, if given) cannot go out from here, known before a word is written;
-        "" when nothing says so.
+        None when nothing says so.
 
         Only what is already known counts, so this never connects: ``read_only``
         in config.toml, the live server's word (a 201 greeting, or no POST in its
@@ -198,27 +191,27 @@ class Library(LocalOperations):
         if self.read_only:
             return "read_only = true in config.toml"
         source = self._source
-        if source is not None and not self.offline and not getattr(source, "posting_allowed", True):
-            greeting = str(getattr(source, "greeting", "")).strip()
+        if source is not None and not self.offline and not source.posting_allowed:
+            greeting = source.greeting.strip()
             return "the server takes no posts" + (f": {greeting}" if greeting else "")
         info = self.store.group_table.get(group) if group else None
         if info is not None and info.posting in NO_POSTING:
-            if isinstance(source, ArchiveSource):
+            if _is_archive(source):
                 return f"{group} is a read-only archive"
             return f"{group} {NO_POSTING[info.posting]}"
-        return ""
+        return None
 
     # -- groups ----------------------------------------------------------
     def groups(self, refresh: bool = True) -> list[GroupInfo]:
         """The group list; refreshed from the source unless offline or told not to."""
         if refresh:
             source = self._live()
-            if source is not None and not isinstance(source, ArchiveSource):
+            if source is not None and not _is_archive(source):
                 try:
                     listed = source.list_groups()
                     before = {g.name for g in self.store.group_table.all()}
                     self.store.group_table.save(listed)
-                    _set_meta(self.store.db, GROUP_LIST_KEY, str(len(listed)))
+                    set_meta(self.store.db, GROUP_LIST_KEY, str(len(listed)))
                     NewGroups(self.store.db).record(before, (g.name for g in listed))
                 except SourceUnavailable as exc:
                     self._fall_back(exc)
@@ -230,7 +223,7 @@ class Library(LocalOperations):
         Groups entered by name are in the store too, but they are not the whole list:
         without a full one nobody can say here that a group does not exist.
         """
-        if _get_meta(self.store.db, GROUP_LIST_KEY) is None:
+        if get_meta(self.store.db, GROUP_LIST_KEY) is None:
             return None
         return {g.name for g in self.store.group_table.all()}
 
@@ -248,9 +241,9 @@ class Library(LocalOperations):
         if not unknown or self.offline:
             return missing
         try:
-            ask = getattr(self.source, "list_active", None)
-            for name in unknown if ask is not None else []:
-                found = ask(name)
+            source = self.source
+            for name in unknown if Capability.LIST_ACTIVE in source.capabilities else []:
+                found = source.list_active(name)
                 self.store.group_table.save(found or [])
                 missing += [name] if found == [] else []
         except (SourceUnavailable, RemoteProtocolError):
@@ -267,7 +260,7 @@ class Library(LocalOperations):
         if source is None:
             raise NoSuchGroup(f"{name}: not in the cached group list, and the server cannot be asked "
                               f"({self.offline_reason})")
-        if isinstance(source, ArchiveSource):
+        if _is_archive(source):
             raise NoSuchGroup(f"{name}: no such group in this archive")
         info = source.select_group(name)
         self.store.group_table.update(info)
@@ -293,7 +286,7 @@ class Library(LocalOperations):
         source = self._live(progress)
         if source is None:
             return self._cached_group(name)
-        if isinstance(source, ArchiveSource):
+        if _is_archive(source):
             info = self.store.group_table.get(name)
             if info is None:
                 raise NoSuchGroup(f"{name}: no such group in this archive")
@@ -324,48 +317,10 @@ class Library(LocalOperations):
         resumes right after the last record stored. With ``keep`` (entering a
         group) a server's answers are stored as raw chunks and their records put
         in ``keep``: the rows are made later (store/rawchunks.py). Without it (sync)
-        rows are written at once, as the bodies and the search index need them.
+        rows are written at once, as the bodies and the search index need them
+        (store/entering.py).
         """
-        source = self.source
-        info = source.select_group(name)
-        self.store.group_table.update(info)
-        first = max(self.store.group_table.fetched_high(name) + 1, info.low)
-        fetched = skipped = 0
-        expected = max(0, info.high - first + 1)
-        if info.count and first <= info.high:
-            raw = getattr(source, "iter_raw_overviews", None) if keep is not None else None
-            batches = self._raw_batches(raw(name, first, info.high), name, keep) if raw else \
-                self._row_batches(source.iter_overviews(name, first, info.high), name)
-            for batch in batches:
-                fetched += len(batch.overviews)
-                skipped += batch.skipped
-                if early is not None and batch.overviews:
-                    early(as_stored(list(batch.overviews[:EARLY_RECORDS])))
-                    early = None
-                if progress:
-                    progress(batch.last - first + 1, expected)
-        return info, fetched, skipped
-
-    def _raw_batches(self, slices: Iterator[RawOverviews], name: str, keep: list[Overview]) -> Iterator[OverviewBatch]:
-        """Store each answer as it came, then parse it (a block at a time) for the reader's list.
-
-        Three threads share the work: one reads the next answers off the socket
-        (nntp/prefetch.py), one commits chunks (SQLite and socket reads let go
-        of the GIL), and this one parses. no_gc: 150,000 records would otherwise
-        trigger dozens of pointless full collections.
-        """
-        with no_gc(), Prefetch(slices) as ahead, \
-                BackgroundWriter(lambda raw: self.store.overview_store.save_raw(name, raw)) as writer:
-            for raw in ahead:
-                writer.put(raw)
-                batch = raw.parse()
-                keep.extend(as_stored(list(batch.overviews)))
-                yield batch
-
-    def _row_batches(self, batches: Iterator[OverviewBatch], name: str) -> Iterator[OverviewBatch]:
-        for batch in batches:
-            self.store.overview_store.save(name, batch.overviews, batch.last)
-            yield batch
+        return Fetch(self.store, self.source, progress, keep).run(name, early)
 
     def _cached_group(self, name: str) -> GroupLoad:
         info = self.store.group_table.get(name)
@@ -409,38 +364,3 @@ class Library(LocalOperations):
         Purely local: it never connects (an archive is imported by groups() or enter_group()).
         """
         return self.store.search_index.search(query, group=group, author=author, since=since, limit=limit, order=order)
-
-
-GROUP_LIST_KEY = "group_list"
-"""``meta`` key set once a full group list was fetched (its value: how many groups)."""
-_USER_TABLES = ("groups", "overview", "overview_raw", "bodies", "readstate", "outbox", "drafts", "visits")
-
-
-def _get_meta(db: sqlite3.Connection, key: str) -> str | None:
-    row = db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
-    return None if row is None else str(row[0])
-
-
-def _set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
-    with db:
-        db.execute("BEGIN IMMEDIATE")
-        db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
-
-
-def _holds_nothing(db: sqlite3.Connection) -> bool:
-    """Whether no table that keeps the user's or the server's data has a row (a store made for
-    nothing, e.g. by a mistyped host, is then removed rather than left behind empty)."""
-    present = {str(r[0]) for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    return not any(db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()  # noqa: S608 - fixed names
-                   for table in _USER_TABLES if table in present)
-
-
-def describe_error(exc: BaseException) -> str:
-    """One line for the user, sanitized and clipped (server replies are inside); PithErrors
-    already carry their context."""
-    if isinstance(exc, SecurityFailure):  # plainly: stopped on purpose, not merely offline
-        return error_line(f"stopped for your safety, not showing cached data: {exc}")
-    if isinstance(exc, PithError):
-        return error_line(exc)
-    local = describe_local_failure(exc)  # disk full, read-only store: what to do, not a class name
-    return error_line(local if local is not None else f"{type(exc).__name__}: {exc}")

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from nntp.errors import PostRefused, SourceUnavailable
 from nntp.parse import utf8_or_latin1
+from nntp.source import Capability
 from store.paths import private_umask
 
 if TYPE_CHECKING:
@@ -179,10 +180,9 @@ def send_queued(library: Library) -> tuple[list[OutboxEntry], str]:
     if library.offline:
         return outbox.entries(), f"offline ({library.offline_reason or 'no server'})"
     source = library.source
-    post = getattr(source, "post", None)
-    if post is None:
+    if Capability.POST not in source.capabilities:
         return outbox.entries(), "this source is a read-only archive"
-    return outbox.flush(post, getattr(source, "has_article", None)), ""
+    return outbox.flush(source.post, source.has_article), ""
 
 
 class Drafts:

@@ -22,6 +22,7 @@ from nntp.errors import NoSuchArticle, SecurityFailure, SourceUnavailable
 from nntp.pipeline import Fetched
 from nntp.prefetch import Prefetch
 from nntp.sanitize import sanitize_line
+from nntp.source import Capability
 from store import bodyindex, search
 from store.library import Library
 from store.vacuum import Reclaimed, disk_size, give_back
@@ -113,8 +114,8 @@ def fetch_bodies(library: Library, group: str, targets: list[tuple[int, str]], o
     Answers are stored as they arrive, BODY_BATCH to a transaction, and whatever
     arrived is stored before an error goes up, so a resume asks only for the rest.
     """
-    pipelined = getattr(library.source, "iter_articles", None)
-    if pipelined is None or not targets:
+    source = library.source
+    if Capability.PIPELINED_ARTICLES not in source.capabilities or not targets:
         for index, (number, message_id) in enumerate(targets, 1):
             outcomes.append(_sync_body(library, group, number, message_id))
             if progress:
@@ -123,7 +124,7 @@ def fetch_bodies(library: Library, group: str, targets: list[tuple[int, str]], o
     ids = dict(targets)
     batch: list[tuple[int, bytes | None]] = []
     try:
-        with Prefetch(pipelined(group, [n for n, _ in targets]), depth=READ_AHEAD) as arriving:
+        with Prefetch(source.iter_articles(group, [n for n, _ in targets]), depth=READ_AHEAD) as arriving:
             _take(library, group, arriving, batch, ids, outcomes, len(targets), progress)
     finally:
         _store_batch(library, group, batch, ids, outcomes)

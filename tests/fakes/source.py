@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 from nntp.errors import NoSuchArticle, NoSuchGroup
 from nntp.models import Article, GroupInfo, Overview, OverviewBatch
+from nntp.source import Capability, NewsSource
 
 T0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
 
@@ -18,8 +19,14 @@ def make_overview(number: int, parent: int | None = None) -> Overview:
                     f"<{number}@fake>", refs, 100, 5)
 
 
-class FakeSource:
-    """Groups of generated overviews; ``requests`` logs every (first, last) OVER range."""
+class FakeSource(NewsSource):
+    """Groups of generated overviews; ``requests`` logs every (first, last) OVER range.
+
+    Only the core of a source (no posting, no raw overviews): a subclass that adds
+    a method declares it in ``capabilities``.
+    """
+
+    capabilities = Capability.NONE
 
     def __init__(self, groups: dict[str, list[Overview]], chunk: int = 100) -> None:
         self.groups = groups

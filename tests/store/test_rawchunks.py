@@ -16,6 +16,7 @@ from nntp.models import GroupInfo, RawOverviews
 from nntp.overblock import parse_over_block
 from nntp.parse import parse_overview_format
 from nntp.resilient import ResilientSource
+from nntp.source import Capability, NewsSource
 from store import packs, rawchunks
 from store.cache import Store
 from store.library import Library
@@ -92,12 +93,18 @@ def test_a_v3_store_migrates_and_keeps_its_rows(tmp_path: Path) -> None:
     store.close()
 
 
-class CutClient:
+class CutClient(NewsSource):
     """An NNTPClient stand-in whose connections drop inside an answer, at given records."""
+
+    capabilities = Capability.RAW_OVERVIEWS
 
     def __init__(self, last: int, cuts: list[int], log: list[tuple[int, int]]) -> None:
         self.last, self.cuts, self.log = last, cuts, log
-        self.stats = WireStats()
+        self.wire = WireStats()
+
+    @property
+    def stats(self) -> WireStats:
+        return self.wire
 
     def select_group(self, name: str) -> GroupInfo:
         return GroupInfo(name, 1, self.last, self.last)

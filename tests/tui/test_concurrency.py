@@ -12,6 +12,7 @@ from textual.widgets import ProgressBar
 
 from nntp.errors import SourceUnavailable
 from nntp.models import Article, GroupInfo, OverviewBatch, RawOverviews
+from nntp.source import Capability
 from store import rawchunks
 from store.cache import Store
 from store.library import Library
@@ -111,7 +112,7 @@ async def test_progress_shows_and_q_cancels_the_fetch(tmp_path: Path) -> None:
         await pilot.press("R")  # the session is free again
         await settle(pilot)
         assert app.screen.status.counts == "2 groups" and not app.screen.status.error
-    assert Store(tmp_path / "store.sqlite3").fetched_high("fake.group") == 500  # stopped early
+    assert Store(tmp_path / "store.sqlite3").group_table.fetched_high("fake.group") == 500  # stopped early
 
 
 async def test_empty_group(tmp_path: Path) -> None:
@@ -178,6 +179,8 @@ async def test_first_screen_on_re_entry_comes_from_the_cache(tmp_path: Path) -> 
 
 class RawSource(RecordingSource):
     """Answers OVER as raw slices (as NNTPClient does), so a first entry stores chunks, not rows."""
+
+    capabilities = Capability.RAW_OVERVIEWS
 
     def iter_raw_overviews(self, name: str, first: int, last: int) -> Iterator[RawOverviews]:
         for start in range(first, last + 1, 100):

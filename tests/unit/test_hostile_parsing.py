@@ -283,7 +283,7 @@ def test_a_group_list_with_bytes_that_are_not_utf8_can_be_stored() -> None:
     descriptions = {"ok.group": b"d\xe9j\xe0 vu".decode("utf-8", "surrogateescape")}
     groups = _active_groups(lines, descriptions)
     assert [(g.name, g.description) for g in groups] == [("ok.group", "d\u00e9j\u00e0 vu")]
-    Store(":memory:").save_groups(groups)  # raised UnicodeEncodeError: `pith groups` exited 70
+    Store(":memory:").group_table.save(groups)  # raised UnicodeEncodeError: `pith groups` exited 70
 
 
 def test_a_folded_header_shows_its_fold_as_one_space() -> None:

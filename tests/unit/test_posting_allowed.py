@@ -48,11 +48,11 @@ def test_posting_refusal_names_the_reason(tmp_path: Path) -> None:
     library.groups()
     library.store.group_table.save([replace(group, posting="n") if group.name == "ro" else group
                                for group in library.store.group_table.all()])
-    assert library.posting_refusal("g") == "" and library.posting_refusal() == ""
+    assert library.posting_refusal("g") is None and library.posting_refusal() is None
     assert library.posting_refusal("ro") == "ro is read-only (active flag n)"
     library.enter_group("ro")  # GROUP tells no flag: the one from LIST ACTIVE stays
     assert library.store.group_table.get("ro") == GroupInfo("ro", 1, 1, 1, "n", "")
-    assert library.posting_refusal("ro").startswith("ro is read-only")
+    assert (library.posting_refusal("ro") or "").startswith("ro is read-only")
     library.close()
 
     mirror = Library(Store(tmp_path / "b.sqlite3"), lambda: ReadOnlySource(groups))
@@ -63,7 +63,7 @@ def test_posting_refusal_names_the_reason(tmp_path: Path) -> None:
     configured = Library(Store(tmp_path / "c.sqlite3"), lambda: FakeSource(groups), read_only=True)
     assert configured.posting_refusal("g") == "read_only = true in config.toml"
     offline = Library(Store(tmp_path / "b.sqlite3"), lambda: ReadOnlySource(groups), offline=True)
-    assert offline.posting_refusal("g") == ""  # nothing known: a post waits in the outbox
+    assert offline.posting_refusal("g") is None  # nothing known: a post waits in the outbox
 
 
 def test_read_only_in_config_reaches_the_library(tmp_path: Path) -> None:

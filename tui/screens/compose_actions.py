@@ -130,22 +130,22 @@ class ComposeActions(_Base):
         mail to the list when the list's address is known (for P, maybe from the article
         under the cursor, ``sample``), else it is refused.
         """
-        refusal = ""
+        refusal: str | None = None
         if how in NEWS_WAYS:
             refusal = self.library.call(Library.posting_refusal, group, local=True)
         path = self.library.call(Library.drafts_path, local=True)
         parent = self.library.call(Library.article, group, key) if key is not None else None
-        wanted = bool(refusal) or (how == "reply-all" and _from_a_list(parent))
+        wanted = refusal is not None or (how == "reply-all" and _from_a_list(parent))
         listed = self._list_of(group, parent, wanted, sample)
-        if refusal and not listed:
+        if refusal is not None and not listed:
             self._refuse(refusal)
             return
         try:
-            headers, body, note = start_of(how, group, parent, self._config(), listed, mirror=bool(refusal))
+            headers, body, note = start_of(how, group, parent, self._config(), listed, mirror=refusal is not None)
         except PithError as exc:
             self.app.call_from_thread(self.status.show_error, str(exc))
             return
-        note = f"{refusal}: this goes by mail to the list {listed}" if refusal else note
+        note = f"{refusal}: this goes by mail to the list {listed}" if refusal is not None else note
         self.app.call_from_thread(self._open_composer, path, headers, body, note)
 
     def _list_of(self, group: str, parent: Article | None, wanted: bool, sample: int | str | None) -> str:

@@ -1,0 +1,96 @@
+"""Fetching a group's overviews from a source into the store: what entering a group and a sync share.
+
+Everything above the store's high-water mark is fetched, a batch at a time, each
+batch committed with its mark, so an interrupted fetch resumes right after the
+last record stored. Entering a group stores a server's OVER answers as raw
+chunks and hands the reader the records parsed from the bytes in hand (rows,
+search queue and packs follow later: store/rawchunks.py); a sync, or a source
+without raw overviews, writes rows at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from nntp.models import GroupInfo, Overview, OverviewBatch, RawOverviews
+from nntp.prefetch import Prefetch
+from nntp.source import Capability, NewsSource, ProgressCallback
+from store.cache import Store
+from store.packs import no_gc
+from store.rawchunks import BackgroundWriter, as_stored
+
+EarlyRecords = Callable[[list[Overview]], None]
+"""Takes a group's first records while the rest is read (Library.enter_group)."""
+
+EARLY_RECORDS = 1500
+"""How many records make a first screen: screens of threads, threaded and scored in ~15 ms."""
+
+
+@dataclass(frozen=True, slots=True)
+class GroupLoad:
+    """What entering a group produced."""
+
+    group: GroupInfo
+    overviews: list[Overview]
+    fetched: int
+    """Overview records fetched from the source this time."""
+    skipped: int
+    """Malformed overview lines the source sent (counted, not fatal)."""
+    offline: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Fetch:
+    """One fetch of a group's new overviews: where they go and who hears of them."""
+
+    store: Store
+    source: NewsSource
+    progress: ProgressCallback | None = None
+    keep: list[Overview] | None = None
+    """Entering a group: the records fetched go here, and a server's answers are stored as raw chunks."""
+
+    def run(self, name: str, early: EarlyRecords | None = None) -> tuple[GroupInfo, int, int]:
+        """Fetch what lies above the high-water mark into the store: (group, fetched, skipped)."""
+        info = self.source.select_group(name)
+        self.store.group_table.update(info)
+        first = max(self.store.group_table.fetched_high(name) + 1, info.low)
+        fetched = skipped = 0
+        expected = max(0, info.high - first + 1)
+        if info.count and first <= info.high:
+            for batch in self._batches(name, first, info.high):
+                fetched += len(batch.overviews)
+                skipped += batch.skipped
+                if early is not None and batch.overviews:
+                    early(as_stored(list(batch.overviews[:EARLY_RECORDS])))
+                    early = None
+                if self.progress:
+                    self.progress(batch.last - first + 1, expected)
+        return info, fetched, skipped
+
+    def _batches(self, name: str, first: int, last: int) -> Iterator[OverviewBatch]:
+        if self.keep is not None and Capability.RAW_OVERVIEWS in self.source.capabilities:
+            return self._raw_batches(self.source.iter_raw_overviews(name, first, last), name, self.keep)
+        return self._row_batches(self.source.iter_overviews(name, first, last), name)
+
+    def _raw_batches(self, slices: Iterator[RawOverviews], name: str, keep: list[Overview]) -> Iterator[OverviewBatch]:
+        """Store each answer as it came, then parse it (a block at a time) for the reader's list.
+
+        Three threads share the work: one reads the next answers off the socket
+        (nntp/prefetch.py), one commits chunks (SQLite and socket reads let go
+        of the GIL), and this one parses. no_gc: 150,000 records would otherwise
+        trigger dozens of pointless full collections.
+        """
+        overviews = self.store.overview_store
+        with no_gc(), Prefetch(slices) as ahead, \
+                BackgroundWriter(lambda raw: overviews.save_raw(name, raw)) as writer:
+            for raw in ahead:
+                writer.put(raw)
+                batch = raw.parse()
+                keep.extend(as_stored(list(batch.overviews)))
+                yield batch
+
+    def _row_batches(self, batches: Iterator[OverviewBatch], name: str) -> Iterator[OverviewBatch]:
+        for batch in batches:
+            self.store.overview_store.save(name, batch.overviews, batch.last)
+            yield batch
