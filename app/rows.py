@@ -7,7 +7,7 @@ whether the subject repeats the parent's. Pure Python: no textual, no rich.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable, Sequence
 from datetime import datetime
 from sys import intern
 from typing import NamedTuple
@@ -115,3 +115,13 @@ def cursor_after(old: list[ThreadRow], here: int, new: list[ThreadRow], fallback
     later = (where[row.message_id] for row in old[here + 1:] if row.message_id in where)
     earlier = (where[row.message_id] for row in reversed(old[:max(0, here)]) if row.message_id in where)
     return next(later, next(earlier, 0))
+
+
+def next_unread(rows: Sequence[ThreadRow], candidates: Iterable[int], unread: Container[int] | None) -> int | None:
+    """The first of ``candidates`` (indices into ``rows``, in the order n, p or N looks) holding an
+    unread article (any article when ``unread`` is None: no read marks yet)."""
+    for index in candidates:
+        article = rows[index].article
+        if article is not None and (unread is None or article.number in unread):
+            return index
+    return None

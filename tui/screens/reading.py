@@ -19,6 +19,7 @@ from textual import work
 from nntp.models import GroupInfo
 from store.library import Library, describe_error
 from store.ranges import RangeSet
+from app.rows import next_unread
 from tui.messages import Rescored
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.group_screen import GroupScreen
@@ -58,10 +59,7 @@ class ReadingActions(GroupScreen):
         else:
             candidates = range(here + 1, len(rows))
         unread = self.marks.unread_numbers if self.marks is not None else None
-        if unread is not None and not unread:
-            return None
-        target = next((i for i in candidates if (article := rows[i].article) is not None
-                       and (unread is None or article.number in unread)), None)
+        target = None if unread is not None and not unread else next_unread(rows, candidates, unread)
         if target is None:
             return None
         threads.show_row(target)
