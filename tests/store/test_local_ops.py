@@ -19,7 +19,7 @@ from app.group_rows import group_listing
 from cli.commands import cmd_groups
 from cli.state import cmd_catchup
 from nntp.errors import PithError
-from nntp.models import GroupInfo
+from nntp.models import GroupInfo, Overview
 from store.cache import Store
 from store.draftbox import DraftBox
 from store.library import Library
@@ -29,7 +29,7 @@ from tests.fakes.source import FakeSource, make_overview
 class StaleListSource(FakeSource):
     """A server farm whose LIST ACTIVE lags behind GROUP: the list says ``listed_high``."""
 
-    def __init__(self, groups: dict[str, list], listed_high: int) -> None:  # type: ignore[type-arg]
+    def __init__(self, groups: dict[str, list[Overview]], listed_high: int) -> None:
         super().__init__(groups)
         self.listed_high = listed_high
 
