@@ -172,7 +172,8 @@ def send_queued(library: Library) -> tuple[list[OutboxEntry], str]:
     """Send what is queued if a live server takes posts: (entries, why nothing was sent, or "").
 
     The one implementation behind the reader's outbox, `pith outbox flush` and
-    `pith post`. An unreachable server raises SourceUnavailable (a TLS or login
+    `pith post` (all through app/posting.py ``flush``, which turns an unreachable
+    server into the reason) and `pith cancel`. An unreachable server raises SourceUnavailable (a TLS or login
     failure, SecurityFailure); offline or an archive, nothing is sent and the
     reason says why.
     """
