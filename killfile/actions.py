@@ -23,12 +23,13 @@ import tomli_w
 from killfile.headers import normalize_address
 from killfile.model import AuthorRule, Cap, Origin, Problem, Scope, ThreadRule, UserState
 from killfile.toml_lines import Locator
+from killfile.states import ActionKind, ThreadAction
 from store import tomlsafe
 from store.paths import PRIVATE_FILE, private_dir, private_umask
 
 ACTIONS = Path("killfile.d") / "actions.v1.toml"
 MEMORY = Path("killfile.d") / "memory.v1.json"
-KINDS = ("thread-kill", "thread-watch", "plonk", "boost", "tag", "thread-tag", "author-cap")
+KINDS = tuple(ActionKind)
 CAP_WINDOWS = ("day", "week", "month", "thread")
 HEADER = "# Written by pith: the threads you killed or watched, authors you plonked or boosted,\n" \
          "# tags you set. Edit with care; `pith rules undo` removes the newest entry.\n\n"
@@ -37,7 +38,7 @@ HEADER = "# Written by pith: the threads you killed or watched, authors you plon
 @dataclass(frozen=True, slots=True)
 class Action:
     id: int
-    kind: str
+    kind: ActionKind
     created: datetime
     message_id: str = ""
     address: str = ""
@@ -74,11 +75,12 @@ def load_actions(path: Path) -> tuple[list[Action], list[Problem]]:
 
 
 def _action(item: dict[str, Any], line: int) -> Action:
-    kind = str(item["kind"])
-    if kind not in KINDS:
-        raise ValueError(f"unknown kind {kind!r}")
+    word = str(item["kind"])
+    if word not in KINDS:
+        raise ValueError(f"unknown kind {word!r}")
+    kind = ActionKind(word)
     per = str(item.get("per", ""))
-    if kind == "author-cap" and per not in CAP_WINDOWS:
+    if kind is ActionKind.AUTHOR_CAP and per not in CAP_WINDOWS:
         raise ValueError(f"per must be one of {', '.join(CAP_WINDOWS)}, not {per!r}")
     return Action(int(item["id"]), kind, _aware(item["created"]), str(item.get("message_id", "")),
                   str(item.get("address", "")), str(item.get("tag", "")),
@@ -103,11 +105,12 @@ def save_actions(path: Path, actions: list[Action]) -> None:
     _write_private(path, HEADER + tomli_w.dumps({"action": items}))
 
 
-def add_action(path: Path, kind: str, now: datetime, **fields: Any) -> Action:
-    """Append one action and return it with its new id."""
+def add_action(path: Path, kind: ActionKind | str, now: datetime, **fields: Any) -> Action:
+    """Append one action and return it with its new id (``kind`` may still be the plain word)."""
     if kind not in KINDS:
         raise ValueError(f"unknown action kind {kind!r}")
-    if kind == "author-cap" and (fields.get("per") not in CAP_WINDOWS or int(fields.get("limit", -1)) < 0):
+    kind = ActionKind(kind)
+    if kind is ActionKind.AUTHOR_CAP and (fields.get("per") not in CAP_WINDOWS or int(fields.get("limit", -1)) < 0):
         raise ValueError(f"an author cap needs limit >= 0 and per = {' | '.join(CAP_WINDOWS)}")
     actions, _ = load_actions(path)
     if "address" in fields:
@@ -137,15 +140,17 @@ def user_state(actions: list[Action], path: Path, last_match: dict[str, datetime
     thread_tags: dict[str, set[str]] = {}
     for a in actions:
         origin = Origin(str(path), a.line)
-        if a.kind in ("thread-kill", "thread-watch"):
-            threads.append(ThreadRule(a.message_id, a.kind.split("-")[1], origin, a.expires, a.subthread))
-        elif a.kind in ("plonk", "boost"):
-            authors.append(AuthorRule(a.address, 0, origin, expires=a.expires, action=a.kind))
-        elif a.kind == "tag":
+        if a.kind in (ActionKind.THREAD_KILL, ActionKind.THREAD_WATCH):
+            action: ThreadAction = "kill" if a.kind is ActionKind.THREAD_KILL else "watch"
+            threads.append(ThreadRule(a.message_id, action, origin, a.expires, a.subthread))
+        elif a.kind in (ActionKind.PLONK, ActionKind.BOOST):
+            plonk = a.kind is ActionKind.PLONK
+            authors.append(AuthorRule(a.address, 0, origin, expires=a.expires, action="plonk" if plonk else "boost"))
+        elif a.kind is ActionKind.TAG:
             message_tags.setdefault(a.message_id, set()).add(a.tag)
-        elif a.kind == "thread-tag":
+        elif a.kind is ActionKind.THREAD_TAG:
             thread_tags.setdefault(a.message_id, set()).add(a.tag)
-        elif a.kind == "author-cap":
+        elif a.kind is ActionKind.AUTHOR_CAP:
             caps.append(author_cap(a, origin))
     return UserState(thread_rules=tuple(threads), author_rules=tuple(authors),
                      message_tags={k: frozenset(v) for k, v in message_tags.items()},

@@ -34,6 +34,7 @@ from killfile.model import (DEFAULT_LIMITS, SEVERITY, Applied, AuthorRule, Rule,
                             ThreadRule, UserState)
 from killfile.plugins import ArticleView, Plugin, failure, outcome, readonly
 from killfile.result import Limits, ScoreTable
+from killfile.states import AppliedKind, ScoreState
 from killfile.scope import in_scope
 from killfile.threadrules import closure, live, whole_threads
 
@@ -93,7 +94,8 @@ class _Run:
         self._head_tags: dict[str, tuple[str, ...]] = {}
 
     # -- bookkeeping ------------------------------------------------------
-    def entry(self, rule: str, source: str, delta: int, kind: str, force: str = "", note: str = "") -> Applied:
+    def entry(self, rule: str, source: str, delta: int, kind: AppliedKind, force: ScoreState | None = None,
+              note: str = "") -> Applied:
         key = (rule, source, delta, kind, force, note)
         found = self._shared.get(key)
         if found is None:
@@ -110,11 +112,12 @@ class _Run:
         if delta:
             for i in indices:
                 scores[i] += delta
-        if applied.force:
-            forced, level = self.table.forced, SEVERITY[applied.force]
+        force = applied.force
+        if force is not None:
+            forced, level = self.table.forced, force.severity
             for i in indices:
-                if level > SEVERITY[forced.get(i, "normal")]:
-                    forced[i] = applied.force
+                if level > SEVERITY[forced.get(i, ScoreState.NORMAL)]:
+                    forced[i] = force
 
     def tag(self, indices: Collection[int], name: str) -> None:
         if indices:
@@ -285,7 +288,8 @@ class _Run:
                     kill = rule.action == "kill"
                     what = f"{'kill' if kill else 'watch'} {'subthread' if rule.subthread else 'thread'} {root[0]}"
                     delta = settings.thread_kill_score if kill else settings.thread_watch_score
-                    self.apply([i], self.entry(what, str(rule.origin), delta, "thread", "killed" if kill else ""))
+                    self.apply([i], self.entry(what, str(rule.origin), delta, "thread",
+                                               ScoreState.KILLED if kill else None))
 
     def _thread_rule_hits(self, keys: Iterable[tuple[str, bool]]) -> list[tuple[int, set[tuple[str, bool]]]]:
         """(article, the (Message-ID, subthread) keys covering it): whole threads by the engine's thread
@@ -345,14 +349,15 @@ class _Run:
                 continue
             indices = self.tag_index.get(f.tag, set())
             if f.delta or f.hide:
-                entry = self.entry(f"tag {f.tag}", str(f.origin), f.delta, "tag", "hidden" if f.hide else "")
+                entry = self.entry(f"tag {f.tag}", str(f.origin), f.delta, "tag",
+                                   ScoreState.HIDDEN if f.hide else None)
                 self.apply(indices, entry)
             if f.only:
                 only.append(f)
         if only:
             keep = set().union(*(self.tag_index.get(f.tag, set()) for f in only))
             names = ", ".join(sorted({f.tag for f in only}))
-            hide = self.entry(f"show only tag {names}", str(only[0].origin), 0, "tag", "hidden")
+            hide = self.entry(f"show only tag {names}", str(only[0].origin), 0, "tag", ScoreState.HIDDEN)
             self.apply([i for i in range(len(self.arts)) if i not in keep], hide)
 
     def caps(self) -> None:
@@ -360,7 +365,7 @@ class _Run:
         over = [(cap, caps_mod.over_cap(cap, self.facts, self.table.scores)) for cap in active]
         for cap, indices in over:
             spared = caps_mod.starters(self.facts, indices) if cap.spares_starters and indices else set()
-            force = "hidden" if cap.delta is None else ""
+            force = ScoreState.HIDDEN if cap.delta is None else None
             self.apply(sorted(set(indices) - spared), self.entry(f"cap {cap.name}", str(cap.origin), cap.delta or 0,
                                                                  "cap", force, note=f"over {cap.max} per {cap.per}"))
             if spared:

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Union
 
-STATES = ("killed", "hidden", "read", "normal", "high")
-"""Article states, most severe first; JSON uses exactly these words."""
+from killfile.states import SEVERITY as SEVERITY  # re-exported: defined here before killfile/states.py
+from killfile.states import AppliedKind, AuthorAction, ScoreState, Severity, ThreadAction
 
-SEVERITY = {"high": 0, "normal": 1, "read": 2, "hidden": 3, "killed": 4}
-"""How far a state keeps an article from the reader; forced states only push up this scale."""
+STATES = tuple(ScoreState)
+"""Article states, most severe first; JSON uses exactly these words."""
 
 EMPTY_MAP: Mapping[str, frozenset[str]] = {}
 
@@ -28,7 +28,7 @@ class Problem:
     path: str
     line: int
     message: str
-    severity: str = "error"
+    severity: Severity = "error"
     """``error`` (the rule is dropped) or ``warning`` (the rule applies, maybe not as meant)."""
 
     def __str__(self) -> str:
@@ -203,8 +203,7 @@ class ThreadRule:
     """Kill or watch every article that references ``message_id`` (and that article itself)."""
 
     message_id: str
-    action: str
-    """``kill`` or ``watch``."""
+    action: ThreadAction
     origin: Origin
     expires: datetime | None = None
     subthread: bool = False
@@ -220,7 +219,7 @@ class AuthorRule:
     origin: Origin
     scope: Scope = Scope()
     expires: datetime | None = None
-    action: str = ""
+    action: AuthorAction = ""
     """``plonk`` / ``boost`` / empty for a plain score, for explain."""
 
 
@@ -281,10 +280,9 @@ class Applied:
     rule: str
     source: str
     delta: int
-    kind: str = "rule"
-    """rule, author, thread, plugin, tag, cap, detector, autotag, usertag."""
+    kind: AppliedKind = "rule"
     note: str = ""
-    force: str = ""
+    force: ScoreState | None = None
     """A state this entry forces (``hidden`` for a cap, ``killed`` for a thread kill)."""
 
 
@@ -295,7 +293,7 @@ class ArticleScore:
     number: int
     message_id: str
     score: int
-    state: str
+    state: ScoreState
     tags: tuple[str, ...]
     matched: tuple[Applied, ...]
     notes: tuple[str, ...] = ()

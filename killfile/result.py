@@ -14,7 +14,8 @@ from typing import Any
 
 from nntp.models import Overview
 
-from killfile.model import SEVERITY, Applied, ArticleScore, Problem, Rule
+from killfile.model import Applied, ArticleScore, Problem, Rule
+from killfile.states import SEVERITY, ScoreState
 
 
 @dataclass(slots=True)
@@ -26,16 +27,16 @@ class Limits:
     read: int
     high: int
 
-    def state(self, score: int) -> str:
+    def state(self, score: int) -> ScoreState:
         if score <= self.kill:
-            return "killed"
+            return ScoreState.KILLED
         if score <= self.hide:
-            return "hidden"
+            return ScoreState.HIDDEN
         if score <= self.read:
-            return "read"
+            return ScoreState.READ
         if score >= self.high:
-            return "high"
-        return "normal"
+            return ScoreState.HIGH
+        return ScoreState.NORMAL
 
 
 @dataclass(slots=True)
@@ -50,7 +51,8 @@ class ScoreTable:
     """What applied to which articles, in the order it applied (the engine's log)."""
     tag_index: dict[str, set[int]] = field(default_factory=dict)
     """Tag -> articles carrying it."""
-    forced: dict[int, str] = field(default_factory=dict)
+    forced: dict[int, ScoreState] = field(default_factory=dict)
+    """Article -> the most severe state an entry forced on it (a thread kill, a cap)."""
     unevaluated: list[tuple[Rule, set[int]]] = field(default_factory=list)
     """Rules that need the article, with the articles they could be judged on."""
     notes: list[str] = field(default_factory=list)
@@ -66,16 +68,16 @@ class ScoreTable:
     def __len__(self) -> int:
         return len(self.articles)
 
-    def state(self, i: int) -> str:
+    def state(self, i: int) -> ScoreState:
         by_score = self.limits.state(self.scores[i])
         forced = self.forced.get(i)
-        if forced and SEVERITY[forced] > SEVERITY[by_score]:
+        if forced is not None and SEVERITY[forced] > SEVERITY[by_score]:
             return forced
         return by_score
 
     def visible(self, i: int) -> bool:
         """Neither killed nor hidden: what a thread list shows without expanding."""
-        return self.state(i) not in ("killed", "hidden")
+        return self.state(i).visible
 
     def index_of(self, message_id: str) -> int | None:
         if self._index is None:
@@ -119,9 +121,9 @@ class ScoreTable:
         for i in range(len(self.articles)):
             yield self.verdict(i)
 
-    def counts(self) -> dict[str, int]:
-        """How many articles are in each state."""
-        out = {s: 0 for s in ("killed", "hidden", "read", "normal", "high")}
+    def counts(self) -> dict[ScoreState, int]:
+        """How many articles are in each state (most severe first)."""
+        out = dict.fromkeys(ScoreState, 0)
         for i in range(len(self.articles)):
             out[self.state(i)] += 1
         return out

@@ -20,10 +20,11 @@ from killfile import engine
 from killfile.emit import value
 from killfile.facts import Facts
 
-from killfile.model import SEVERITY, RuleSet, UserState
+from killfile.model import RuleSet, UserState
 from killfile.plugins import Plugin
 from killfile.result import ScoreTable
 from killfile.rules import parse_rules
+from killfile.states import SEVERITY, ScoreState
 from nntp.models import Article, Overview
 
 Kind = Literal["author-cap", "pingpong", "dominated-thread", "crosspost-spray", "killed-subject",
@@ -280,10 +281,10 @@ def starters(facts: Facts) -> list[bool]:
     return [not refs and len(authors_of[t]) > 1 for refs, t in zip(facts.references, facts.thread_ids)]
 
 
-def states(table: ScoreTable) -> list[str]:
+def states(table: ScoreTable) -> list[ScoreState]:
     """Every article's state, as ``ScoreTable.state`` gives it, in one pass (a score's state is
     worked out once per distinct score, then what was forced on an article overrides it)."""
-    memo: dict[int, str] = {}
+    memo: dict[int, ScoreState] = {}
     out = [memo[s] if s in memo else memo.setdefault(s, table.limits.state(s)) for s in table.scores]
     for i, forced in table.forced.items():
         if SEVERITY[forced] > SEVERITY[out[i]]:
@@ -291,13 +292,12 @@ def states(table: ScoreTable) -> list[str]:
     return out
 
 
-def effect_of(before: Sequence[str], after: Sequence[str], is_starter: Sequence[bool]) -> Effect:
+def effect_of(before: Sequence[ScoreState], after: Sequence[ScoreState], is_starter: Sequence[bool]) -> Effect:
     """How many articles the change moved into each state (from ``before`` to ``after``, the
     states of each article), and thread starters it took out of sight."""
     moved = Counter(new for old, new in zip(before, after) if old != new)
-    gone = ("killed", "hidden")
-    lost = sum(1 for old, new, s in zip(before, after, is_starter) if s and old not in gone and new in gone)
-    return Effect(moved["killed"], moved["hidden"], moved["read"], lost)
+    lost = sum(1 for old, new, s in zip(before, after, is_starter) if s and old.visible and not new.visible)
+    return Effect(moved[ScoreState.KILLED], moved[ScoreState.HIDDEN], moved[ScoreState.READ], lost)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from killfile import actions, session
 from killfile.suggest import Record, Scorer, Suggestion, evaluate, propose
+from killfile.states import ActionKind
 from nntp.article import parse_article
 from nntp.errors import PithError
 from nntp.models import Article, Overview
@@ -35,7 +36,7 @@ def gather(store: Store, group: str, config_dir: Path, now: datetime,
     killfile = session.load(config_dir, rules_path, with_state=True)
     stored, _ = actions.load_actions(config_dir / actions.ACTIONS)
     record = Record(overviews, group, ReadState(store.db).read(group),
-                    tuple(a.message_id for a in stored if a.kind == "thread-kill"))
+                    tuple(a.message_id for a in stored if a.kind is ActionKind.THREAD_KILL))
     full = _cached(store, overviews) if killfile.needs_articles else None
     return record, Scorer(_text(path), str(path), killfile.state, now, tuple(killfile.plugins), full)
 

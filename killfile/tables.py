@@ -17,6 +17,7 @@ from killfile.model import (AllOf, AnyOf, AuthorRule, AutoTags, Cap, Condition, 
                             Expiry, Not, Origin, PluginSpec, Problem, Rule, Scope, Settings,
                             TagFilter, ThreadRule, Thresholds)
 from killfile.scope import parse_group_list
+from killfile.states import AuthorAction, ThreadAction
 from killfile.toml_lines import Locator, Table
 
 
@@ -233,16 +234,22 @@ def parse_author(ctx: Context, item: dict[str, Any], where: Where) -> AuthorRule
     if not check_keys(ctx, item, ("address", "action", "score", "groups", "expires"), where, "[[author]]"):
         return None
     address = normalize_address(_str(item, "address", where))
-    action = _str(item, "action", where)
+    word = _str(item, "action", where)
     if not address:
         raise ConditionError('[[author]] needs "address"', where.line)
-    if action not in ("", "plonk", "boost"):
-        raise ConditionError(f'"action" must be "plonk" or "boost", not {action!r}', where.key("action"))
+    action = _AUTHOR_ACTIONS.get(word)
+    if action is None:
+        raise ConditionError(f'"action" must be "plonk" or "boost", not {word!r}', where.key("action"))
     if not action and "score" not in item:
         raise ConditionError('[[author]] needs "action" (plonk/boost) or "score"', where.line)
     delta = _int(item, "score", where)
     return AuthorRule(address, delta if delta is not None else 0, Origin(ctx.path, where.line),
                       scope_of(item, where), _expires(item, where), action)
+
+
+_AUTHOR_ACTIONS: dict[str, AuthorAction] = {"": "", "plonk": "plonk", "boost": "boost"}
+_THREAD_ACTIONS: dict[str, ThreadAction] = {"kill": "kill", "watch": "watch"}
+"""The words a rule file may use, to the checked types the rules carry."""
 
 
 def parse_thread(ctx: Context, item: dict[str, Any], where: Where) -> ThreadRule | None:
@@ -251,9 +258,10 @@ def parse_thread(ctx: Context, item: dict[str, Any], where: Where) -> ThreadRule
     msgid = _str(item, "message_id", where)
     if not (msgid.startswith("<") and msgid.endswith(">")):
         raise ConditionError(f'"message_id" must look like <id@host>, not {msgid!r}', where.key("message_id"))
-    action = _str(item, "action", where, "kill")
-    if action not in ("kill", "watch"):
-        raise ConditionError(f'"action" must be "kill" or "watch", not {action!r}', where.key("action"))
+    word = _str(item, "action", where, "kill")
+    action = _THREAD_ACTIONS.get(word)
+    if action is None:
+        raise ConditionError(f'"action" must be "kill" or "watch", not {word!r}', where.key("action"))
     return ThreadRule(msgid, action, Origin(ctx.path, where.line), _expires(item, where),
                       _bool(item, "subthread", where, False))
 
