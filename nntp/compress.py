@@ -13,6 +13,10 @@ import io
 import socket
 import zlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # typeshed's names for "any bytes-like object" (collections.abc.Buffer is 3.12+)
+    from _typeshed import ReadableBuffer, WriteableBuffer
 
 
 @dataclass
@@ -50,17 +54,18 @@ class CountingSocketIO(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
+    def readinto(self, buffer: WriteableBuffer, /) -> int:
         n = self.sock.recv_into(buffer)
         self.stats.wire_in += n
         self.stats.plain_in += n
         return n
 
-    def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
+    def write(self, data: ReadableBuffer, /) -> int:
+        size = memoryview(data).nbytes
         self.sock.sendall(data)
-        self.stats.wire_out += len(data)
-        self.stats.plain_out += len(data)
-        return len(data)
+        self.stats.wire_out += size
+        self.stats.plain_out += size
+        return size
 
 
 class DeflateSocketIO(CountingSocketIO):
@@ -74,7 +79,8 @@ class DeflateSocketIO(CountingSocketIO):
         self._recv = bytearray(1 << 16)
         stats.compressed = True
 
-    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
+    def readinto(self, buffer: WriteableBuffer, /) -> int:
+        target = memoryview(buffer).cast("B")
         while not self._pending:
             n = self.sock.recv_into(self._recv)
             if n == 0:
@@ -83,15 +89,16 @@ class DeflateSocketIO(CountingSocketIO):
             self._pending = memoryview(self._inflate.decompress(bytes(self._recv[:n])))
             if self._inflate.unused_data:
                 raise OSError("COMPRESS: data after the end of the deflate stream")
-        size = min(len(buffer), len(self._pending))
-        buffer[:size] = self._pending[:size]
+        size = min(len(target), len(self._pending))
+        target[:size] = self._pending[:size]
         self._pending = self._pending[size:]
         self.stats.plain_in += size
         return size
 
-    def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
-        packed = self._deflate.compress(bytes(data)) + self._deflate.flush(zlib.Z_SYNC_FLUSH)
+    def write(self, data: ReadableBuffer, /) -> int:
+        plain = bytes(data)
+        packed = self._deflate.compress(plain) + self._deflate.flush(zlib.Z_SYNC_FLUSH)
         self.sock.sendall(packed)
         self.stats.wire_out += len(packed)
-        self.stats.plain_out += len(data)
-        return len(data)
+        self.stats.plain_out += len(plain)
+        return len(plain)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
+from types import EllipsisType
 
 from nntp.gcpause import gc_paused
 from nntp.models import Overview
@@ -61,10 +62,10 @@ class ThreadNode:
     def __hash__(self) -> int:
         return hash((self.article, self.message_id, len(self.children)))
 
-    def _replace(self, *, article: Overview | None | object = ..., children: tuple[ThreadNode, ...] | None = None,
+    def _replace(self, *, article: Overview | None | EllipsisType = ..., children: tuple[ThreadNode, ...] | None = None,
                  message_id: str | None = None) -> ThreadNode:
         """A copy with some fields changed (the NamedTuple idiom this class replaced)."""
-        return ThreadNode(self.article if article is ... else article,  # type: ignore[arg-type]
+        return ThreadNode(self.article if isinstance(article, EllipsisType) else article,
                           self.message_id if message_id is None else message_id,
                           tuple(self.children) if children is None else children)
 
@@ -131,7 +132,9 @@ def _link(table: dict[str, ThreadNode], article: Overview) -> None:
         parent = None
     if container.parent is not parent:
         if container.parent is not None:
-            container.parent.children.remove(container)  # type: ignore[union-attr]  # a list while threading
+            siblings = container.parent.children
+            assert isinstance(siblings, list)  # a list while threading: container is one of them
+            siblings.remove(container)
             container.parent = None
         if parent is not None:
             _set_parent(container, parent)
@@ -139,8 +142,8 @@ def _link(table: dict[str, ThreadNode], article: Overview) -> None:
 
 def _set_parent(child: ThreadNode, parent: ThreadNode) -> None:
     child.parent = parent
-    if parent.children:
-        parent.children.append(child)  # type: ignore[union-attr]  # a list while threading
+    if isinstance(parent.children, list):
+        parent.children.append(child)
     else:
         parent.children = [child]  # most nodes never get a child: no list until one does
 
