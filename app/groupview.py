@@ -88,6 +88,8 @@ class GroupView:
         self.posted_while_loading: str | None = None
         self.status_lead = ""
         """Leads the status line once the rows arranged after a reload are shown (what was posted)."""
+        self.written: list[int] = []
+        """The rule actions written here (K, A, B, C, T), newest last: what U takes back."""
 
     @property
     def loaded(self) -> bool:

@@ -36,8 +36,6 @@ def describe(action: Action) -> str:
 class ThreadActions(GroupScreen):
     """The killfile side of ThreadsScreen: rules written and taken back, filters, explanations."""
 
-    _written: list[int]
-
     def _row(self) -> ThreadRow | None:
         return self.thread_list.current if self.loaded and self.scored is not None else None
 
@@ -109,19 +107,14 @@ class ThreadActions(GroupScreen):
     @work(thread=True, group="score", exit_on_error=False)
     def _write(self, kind: str, **fields: Any) -> None:
         action = actions.add_action(config_dir() / actions.ACTIONS, kind, datetime.now(timezone.utc), **fields)
-        self._remember(action.id)
+        self.model.written.append(action.id)
         note = f"wrote {describe(action)} (undo: U)"
         self.app.call_from_thread(self.notify, note, title="rules", timeout=6, markup=False)
         self._rescore(note)
 
-    def _remember(self, action_id: int) -> None:
-        if not hasattr(self, "_written"):
-            self._written = []
-        self._written.append(action_id)
-
     def action_undo_action(self) -> None:
         if self.loaded:
-            written = getattr(self, "_written", [])
+            written = self.model.written
             self._undo(written.pop() if written else None)
 
     @work(thread=True, group="score", exit_on_error=False)
