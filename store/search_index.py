@@ -6,6 +6,7 @@ so stored OVER chunks are settled into rows before it catches up.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from store import search
@@ -28,7 +29,8 @@ class SearchIndex:
         with self._store.transaction() as db:
             return search.catch_up(db, ranges)
 
-    def search(self, query: str, **filters: object) -> list[search.SearchHit]:
-        """Full-text search over cached headers and bodies; the index catches up first."""
+    def search(self, query: str, group: str | None = None, author: str | None = None, since: datetime | None = None,
+               limit: int | None = 50, order: str = "date") -> list[search.SearchHit]:
+        """Full-text search over cached headers and bodies (store/search.py); the index catches up first."""
         self.catch_up()
-        return search.search(self._store.db, query, **filters)  # type: ignore[arg-type]
+        return search.search(self._store.db, query, group, author, since, limit, order)
