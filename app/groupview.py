@@ -20,6 +20,7 @@ from enum import Enum
 
 from killfile.result import ScoreTable
 from killfile.session import Killfile
+from killfile.states import ScoreState
 from nntp.models import Overview
 from nntp.threads import ThreadNode, thread
 from store.killread import killed_numbers, numbers_in_state
@@ -218,7 +219,7 @@ class GroupView:
         marks, table = self.marks, self.table
         if marks is None or table is None:
             return False
-        marks.set_hidden(numbers_in_state(table, "hidden"))
+        marks.set_hidden(numbers_in_state(table, ScoreState.HIDDEN))
         return mark_killed and marks.mark_all_read(killed_numbers(table)) > 0
 
     def posted(self, note: str) -> bool:

@@ -12,25 +12,26 @@ from collections.abc import Iterable
 from itertools import compress
 
 from killfile.result import ScoreTable
+from killfile.states import ScoreState
 from store.readstate import MarkWriter
 
 
 def _scored_indices(table: ScoreTable) -> Iterable[int]:
     """The only articles that can be killed or hidden: scored or forced (unless 0 itself is)."""
-    if table.limits.state(0) in ("killed", "hidden"):
+    if not table.limits.state(0).visible:
         return range(len(table.articles))
     return sorted(set(compress(range(len(table.scores)), table.scores)).union(table.forced))
 
 
-def numbers_in_state(table: ScoreTable, state: str) -> list[int]:
-    """Article numbers of the scored articles in ``state`` ("killed", "hidden")."""
+def numbers_in_state(table: ScoreTable, state: ScoreState) -> list[int]:
+    """Article numbers of the scored articles in ``state`` (KILLED or HIDDEN: the others need no score)."""
     articles = table.articles
     return [articles[i].number for i in _scored_indices(table) if table.state(i) == state]
 
 
 def killed_numbers(table: ScoreTable) -> list[int]:
     """What the killfile kills in this table, by article number."""
-    return numbers_in_state(table, "killed")
+    return numbers_in_state(table, ScoreState.KILLED)
 
 
 def mark_killed_read(state: MarkWriter, group: str, table: ScoreTable) -> int:
