@@ -139,8 +139,7 @@ class ReferenceTexts(Sequence[str]):
     def __len__(self) -> int:
         return len(self.references)
 
-    # Sequence's __getitem__ also takes a slice; the matchers only ever index one article at a time
-    def __getitem__(self, k: int) -> str:  # type: ignore[override]
+    def __getitem__(self, k: int) -> str:  # type: ignore[override]  # Sequence's also takes slices; none come here
         return " ".join(self.references[k])
 
     def joined(self) -> bytes:

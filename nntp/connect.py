@@ -99,8 +99,8 @@ class _Lines(Connection):
         super()._putcmd(line)
 
     def _getline(self, strip_crlf: bool = True) -> bytes:
-        # typeshed says IO[bytes]; nntplib's file is a buffered stream (sock.makefile or install_io's)
-        line = read_line(self.file, self.sock, self.reply_deadline, MAX_LINE)  # type: ignore[arg-type]
+        # nntplib's file is a buffered stream (sock.makefile's or install_io's), which peek() needs
+        line = read_line(self.file, self.sock, self.reply_deadline, MAX_LINE)  # type: ignore[arg-type]  # typeshed: IO
         if len(line) > MAX_LINE:
             raise RemoteProtocolError("server sent a line longer than 1 MiB")
         if not line:
@@ -307,8 +307,8 @@ def install_io(conn: Connection, options: ConnectOptions, stats: WireStats, wher
     if stats.compressed:
         return  # already deflating: the stream cannot be restarted
     raw = raw_cls(conn.sock, stats)
-    # typeshed types nntplib's file as IO[bytes]; nntplib only reads lines from it and writes to it
-    conn.file = io.BufferedRWPair(raw, raw, 1 << 16)  # type: ignore[assignment]
+    # nntplib only reads lines from its file and writes to it: any buffered binary stream will do
+    conn.file = io.BufferedRWPair(raw, raw, 1 << 16)  # type: ignore[assignment]  # typeshed says IO[bytes]
 
 
 def reply_text(exc: BaseException) -> str:

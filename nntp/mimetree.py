@@ -80,8 +80,8 @@ def is_placeholder(part: Message) -> bool:
 
 def _child_bodies(message: Message) -> list[bytes] | None:
     """The raw bytes of a container's children (None for a leaf, as the stdlib parser decides)."""
-    # the stdlib's undecoded payload (get_payload() would decode 8-bit text); typeshed does not declare it
-    payload = message._payload  # type: ignore[attr-defined]
+    # the stdlib's undecoded payload: get_payload() would decode 8-bit text
+    payload = message._payload  # type: ignore[attr-defined]  # typeshed does not declare email's _payload
     if not isinstance(payload, str):
         return None
     data = payload.encode("ascii", "surrogateescape")  # as BytesParser decoded it: exact bytes back
@@ -124,5 +124,4 @@ def walk(message: Message) -> Iterator[Message]:
         part = stack.pop()
         yield part
         if part.is_multipart():
-            # typeshed does not declare the parts list; get_payload() is typed as a union with str
-            stack.extend(reversed(part._payload))  # type: ignore[attr-defined]
+            stack.extend(reversed(part._payload))  # type: ignore[attr-defined]  # typeshed does not declare _payload
