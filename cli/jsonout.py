@@ -38,6 +38,8 @@ def _escape(match: re.Match[str]) -> str:
 
 def safe(text: str) -> str:
     """JSON text with the terminal-unsafe characters (only ever inside strings) as \\u escapes."""
+    if text.isascii() and "\x7f" not in text:  # the common case, at memory speed: nothing to escape
+        return text
     return _UNSAFE.sub(_escape, text)
 
 

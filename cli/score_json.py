@@ -9,7 +9,7 @@ module. ``--jsonl`` adds ``thread`` and ``parent`` from the group's threading.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from json.encoder import encode_basestring as enc
 from typing import Any, TextIO
 
@@ -28,39 +28,67 @@ _LINE = ('{"number": %d, "message_id": %s, "score": %d, "state": "%s", "tags": [
 
 def write_scores(table: ScoreTable, out: TextIO) -> None:
     """Every article's verdict as ``score --json`` prints it (``json.dump(..., indent=1)``), streamed."""
-    sink, stale = Chunked(out), is_stale(out)
+    stale = is_stale(out)
     plain = _PLAIN + (',\n  "stale": true' if stale else "") + "\n }"
-    for i in range(len(table.articles)):
-        sink.add(",\n " if i else "[\n ")
-        text = _plain(table, i, plain)
-        if text is None:
-            data = _verdict(table, i, stale, None)
-            text = json.dumps(data, ensure_ascii=False, indent=1).replace("\n", "\n ")
-        sink.add(text)
-    sink.add("\n]\n" if len(table.articles) else "[]\n")
-    sink.flush()
+
+    def rich(i: int) -> str:
+        return json.dumps(_verdict(table, i, stale, None), ensure_ascii=False, indent=1).replace("\n", "\n ")
+
+    texts = _texts(table, plain, rich, lambda number: ())
+    _write(Chunked(out), texts, "[\n ", ",\n ", "\n]\n", "[]\n")
 
 
 def write_score_lines(table: ScoreTable, roots: Sequence[ThreadNode], out: TextIO) -> None:
     """``score --jsonl``: one verdict per line, in article order, with its thread index and parent."""
-    sink, stale = Chunked(out), is_stale(out)
-    links = thread_links(roots)
+    stale, links = is_stale(out), thread_links(roots)
     plain = _LINE + (', "stale": true' if stale else "") + "}\n"
-    for i in range(len(table.articles)):
-        thread, parent = links.get(table.articles[i].number, (None, None))
-        text = _plain(table, i, plain, (_null(thread), _null(parent)))
-        if text is None:
-            text = json.dumps(_verdict(table, i, stale, (thread, parent)), ensure_ascii=False) + "\n"
-        sink.add(text)
+
+    def rich(i: int) -> str:
+        link = links.get(table.articles[i].number, (None, None))
+        return json.dumps(_verdict(table, i, stale, link), ensure_ascii=False) + "\n"
+
+    def extra(number: int) -> tuple[str, str]:
+        thread, parent = links.get(number, (None, None))
+        return _null(thread), _null(parent)
+
+    _write(Chunked(out), _texts(table, plain, rich, extra), "", "", "", "")
+
+
+def _texts(table: ScoreTable, plain: str, rich: Callable[[int], str],
+           extra: Callable[[int], tuple[str, ...]]) -> Iterator[str]:
+    """Each verdict's text: ``plain`` filled in for the many articles nothing touched, ``rich(i)`` for the rest."""
+    touched = _touched(table)
+    states: dict[int, str] = {}
+    for i, (article, score) in enumerate(zip(table.articles, table.scores)):
+        if i in touched:
+            yield rich(i)
+            continue
+        state = states.get(score) or states.setdefault(score, table.limits.state(score))
+        yield plain % (article.number, enc(article.message_id), score, state, *extra(article.number))
+
+
+def _touched(table: ScoreTable) -> set[int]:
+    """Articles with an explanation, a tag or a forced state: their verdict is more than score and state."""
+    return set(table.forced).union(*(indices for _, indices in table.applications), *table.tag_index.values())
+
+
+def _write(sink: Chunked, texts: Iterator[str], first: str, between: str, last: str, empty: str) -> None:
+    """``first``, the texts with ``between`` between them and ``last`` (``empty`` alone when there are none).
+
+    The texts are handed on a thousand at a time: one join per batch, not one write per article.
+    """
+    batch: list[str] = []
+    started = False
+    for text in texts:
+        batch.append(text)
+        if len(batch) == 1000:
+            sink.add((between if started else first) + between.join(batch))
+            started, batch = True, []
+    if batch:
+        sink.add((between if started else first) + between.join(batch))
+        started = True
+    sink.add(last if started else empty)
     sink.flush()
-
-
-def _plain(table: ScoreTable, i: int, template: str, extra: tuple[str, ...] = ()) -> str | None:
-    """The verdict from ``template`` when nothing matched and no tag applies, else None."""
-    if table.entries(i) or table.tags(i):
-        return None
-    article = table.articles[i]
-    return template % (article.number, enc(article.message_id), table.scores[i], table.state(i), *extra)
 
 
 def _verdict(table: ScoreTable, i: int, stale: bool, link: tuple[int | None, int | None] | None) -> dict[str, Any]:

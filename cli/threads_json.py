@@ -56,9 +56,6 @@ class Verdicts:
         if self.default[1] in HIDING:
             self.hidden = {a.number for i, a in enumerate(table.articles) if table.state(i) in HIDING}
 
-    def of(self, number: int) -> Facts:
-        return self.special.get(number, self.default)
-
 
 def _candidates(table: ScoreTable) -> Sequence[int] | set[int]:
     """Indices that can be off the default: a score, a forced state or a tag (all when 0 is not "normal")."""
@@ -101,115 +98,125 @@ def _keep(root: ThreadNode, hidden: set[int]) -> set[int] | None:
     return keep
 
 
+class _Level:
+    """The text of one depth of the tree, made once: ``json.dumps(..., indent=1)``'s layout at this depth."""
+
+    __slots__ = ("head", "nulls", "tail", "plain_tail", "null_tail", "inner", "close", "sep")
+
+    def __init__(self, depth: int, default: Facts, stale: bool) -> None:
+        key = "\n" + " " * (2 * depth + 2)  # a key of this node's object
+        self.inner = key + " "  # an item of its lists (children, references, tags)
+        self.sep, self.close = "," + self.inner, key + "]"
+        self.head = "{" + _template(_FIELDS, key) + "," + key + '"children": '
+        nulls = ("null", "%s", "null", "null", "null", "null")  # every field null but message_id
+        self.nulls = "{" + _template(_NULLS, key) % nulls + "," + key + '"children": '
+        end = ("," + key + '"stale": true' if stale and depth == 0 else "") + key[:-1] + "}"
+        self.tail = "," + _template(("score", "state", "tags"), key) + end
+        self.plain_tail = self.tail % (default[0], f'"{default[1]}"', "[]")
+        self.null_tail = self.tail % ("null", "null", "[]")
+
+    def listed(self, items: Sequence[str]) -> str:
+        return "[" + self.inner + self.sep.join(map(enc, items)) + self.close if items else "[]"
+
+
+def _template(names: Sequence[str], key: str) -> str:
+    """``"name": %s`` for each name, each on its own line starting with ``key``."""
+    return ",".join(f'{key}"{name}": %s' for name in names)
+
+
+_LINE = "{" + ", ".join(f'"{name}": %s' for name in _FIELDS) + '%s, "thread": %s, "parent": %s%s'
+_VERDICT = ', "score": %s, "state": "%s", "tags": %s'
+
+
 class _TreeWriter:
-    """Formats nodes at any depth; indentation strings are made once per depth."""
+    """Formats nodes at any depth from per-depth templates (``_Level``), a thread at a time."""
 
     def __init__(self, sink: Chunked, verdicts: Verdicts, read: RangeSet, stale: bool, show_all: bool) -> None:
         self.sink, self.verdicts, self.read, self.stale = sink, verdicts, read, stale
         self.hidden: set[int] = set() if show_all else verdicts.hidden
-        self._pads: list[str] = []
+        self.levels: list[_Level] = []
+        self.line_end = ', "stale": true}\n' if stale else "}\n"
+        self.plain_verdict = _VERDICT % (verdicts.default[0], verdicts.default[1], "[]")
 
     def kept(self, roots: Iterable[ThreadNode]) -> Iterator[tuple[ThreadNode, set[int] | None]]:
         return kept_roots(roots, self.hidden)
 
-    def pad(self, width: int) -> str:
-        """``"\\n"`` and ``width`` spaces (cached: a 1,200-deep chain asks for each width many times)."""
-        while len(self._pads) <= width:
-            self._pads.append("\n" + " " * len(self._pads))
-        return self._pads[width]
+    def level(self, depth: int) -> _Level:
+        while len(self.levels) <= depth:
+            self.levels.append(_Level(len(self.levels), self.verdicts.default, self.stale))
+        return self.levels[depth]
 
     # -- --json: the nested document -------------------------------------------------------------
     def document(self, roots: Iterable[ThreadNode]) -> None:
-        first = True
+        opening = "[\n "
         for root, keep in self.kept(roots):
-            self.sink.add(("[" if first else ",") + self.pad(1))
-            first = False
-            self.tree(root, keep)
-        self.sink.add("[]\n" if first else "\n]\n")
+            parts = [opening]
+            self.tree(root, keep, parts)
+            self.sink.add("".join(parts))
+            opening = ",\n "
+        self.sink.add("[]\n" if opening == "[\n " else "\n]\n")
 
-    def tree(self, root: ThreadNode, keep: set[int] | None) -> None:
+    def tree(self, root: ThreadNode, keep: set[int] | None, parts: list[str]) -> None:
         """One thread, depth first without recursion: a stack of nodes and of the text that closes them."""
+        append, levels = parts.append, self.levels
         stack: list[tuple[ThreadNode, int] | str] = [(root, 0)]
-        add = self.sink.add
         while stack:
             item = stack.pop()
             if isinstance(item, str):
-                add(item)
+                append(item)
                 continue
             node, depth = item
+            lv = levels[depth] if depth < len(levels) else self.level(depth)
+            head, tail = self.texts(node, lv)
             kids = node.children if keep is None else [c for c in node.children if id(c) in keep]
-            tail = self.tail(node, depth)
             if not kids:
-                add(self.head(node, depth) + "[]" + tail)
+                append(head + "[]" + tail)
                 continue
-            inner = self.pad(2 * depth + 3)
-            add(self.head(node, depth) + "[" + inner)
-            stack.append(self.pad(2 * depth + 2) + "]" + tail)
+            append(head + "[" + lv.inner)
+            stack.append(lv.close + tail)
             for k in range(len(kids) - 1, -1, -1):
                 stack.append((kids[k], depth + 1))
                 if k:
-                    stack.append("," + inner)
+                    stack.append(lv.sep)
 
-    def head(self, node: ThreadNode, depth: int) -> str:
-        """The node's fields up to ``"children": `` (json.dumps' indent=1 layout at this depth)."""
-        key = "," + self.pad(2 * depth + 2)
+    def texts(self, node: ThreadNode, lv: _Level) -> tuple[str, str]:
+        """The node's fields up to ``"children": ``, and what follows its children."""
         art = node.article
         if art is None or art.number in self.hidden:  # missing, or a placeholder: the same nulls
-            values = ["null", enc(art.message_id if art is not None else node.message_id), "null", "null", "null",
-                      "null"]
-            names: Sequence[str] = _NULLS
-        else:
-            values = _values(art, self.read, self.pad(2 * depth + 3), self.pad(2 * depth + 2))
-            names = _FIELDS
-        text = key.join(f'"{name}": {value}' for name, value in zip(names, values))
-        return "{" + key[1:] + text + key + '"children": '
-
-    def tail(self, node: ThreadNode, depth: int) -> str:
-        """``score``, ``state``, ``tags`` (and ``stale`` on a root) after the children, and the brace."""
-        key = "," + self.pad(2 * depth + 2)
-        art = node.article
-        if art is None or art.number in self.hidden:
-            text = f'{key}"score": null{key}"state": null{key}"tags": []'
-        else:
-            score, state, tags = self.verdicts.of(art.number)
-            listed = _list(tags, self.pad(2 * depth + 3), self.pad(2 * depth + 2))
-            text = f'{key}"score": {score}{key}"state": "{state}"{key}"tags": {listed}'
-        if self.stale and depth == 0:
-            text += f'{key}"stale": true'
-        return text + self.pad(2 * depth + 1) + "}"
+            return lv.nulls % enc(art.message_id if art is not None else node.message_id), lv.null_tail
+        date = f'"{art.date.isoformat()}"' if art.date is not None else "null"
+        head = lv.head % (art.number, enc(art.message_id), enc(art.subject), enc(art.author), date, art.lines,
+                          art.bytes, lv.listed(art.references), "true" if art.number in self.read else "false")
+        facts = self.verdicts.special.get(art.number)
+        if facts is None:
+            return head, lv.plain_tail
+        return head, lv.tail % (facts[0], f'"{facts[1]}"', lv.listed(facts[2]))
 
     # -- --jsonl: one article per line -------------------------------------------------------------
     def lines(self, root: ThreadNode, keep: set[int] | None, thread: int) -> None:
         """The thread's shown articles, depth first, each with its thread index and parent number."""
-        stack: list[tuple[ThreadNode, int | None]] = [(root, None)]
+        parts: list[str] = []
+        stack: list[tuple[ThreadNode, str]] = [(root, "null")]
         while stack:
             node, parent = stack.pop()
             art = node.article
             if art is not None and art.number not in self.hidden:
-                self.sink.add(self.line(art, thread, parent))
-            number = art.number if art is not None else None
-            stack.extend((c, number) for c in reversed(node.children) if keep is None or id(c) in keep)
+                parts.append(self.line(art, thread, parent))
+            number = "null" if art is None else str(art.number)
+            for child in reversed(node.children):
+                if keep is None or id(child) in keep:
+                    stack.append((child, number))
+        self.sink.add("".join(parts))
 
-    def line(self, art: Overview, thread: int, parent: int | None) -> str:
-        score, state, tags = self.verdicts.of(art.number)
-        values = _values(art, self.read, "", "")
-        text = ", ".join(f'"{name}": {value}' for name, value in zip(_FIELDS, values))
-        text += f', "score": {score}, "state": "{state}", "tags": {_list(tags, "", "")}'
-        text += f', "thread": {thread}, "parent": {"null" if parent is None else parent}'
-        return "{" + text + (', "stale": true}\n' if self.stale else "}\n")
-
-
-def _values(art: Overview, read: RangeSet, inner: str, outer: str) -> list[str]:
-    """An article's overview fields and read mark as JSON text, in ``_FIELDS`` order."""
-    date = f'"{art.date.isoformat()}"' if art.date is not None else "null"
-    return [str(art.number), enc(art.message_id), enc(art.subject), enc(art.author), date, str(art.lines),
-            str(art.bytes), _list(art.references, inner, outer), "true" if art.number in read else "false"]
+    def line(self, art: Overview, thread: int, parent: str) -> str:
+        facts = self.verdicts.special.get(art.number)
+        verdict = self.plain_verdict if facts is None else _VERDICT % (facts[0], facts[1], _flat(facts[2]))
+        date = f'"{art.date.isoformat()}"' if art.date is not None else "null"
+        return _LINE % (art.number, enc(art.message_id), enc(art.subject), enc(art.author), date, art.lines,
+                        art.bytes, _flat(art.references), "true" if art.number in self.read else "false",
+                        verdict, thread, parent, self.line_end)
 
 
-def _list(items: Sequence[str], inner: str, outer: str) -> str:
-    """A JSON list of strings: on one line when ``inner`` is empty, else one item per indented line."""
-    if not items:
-        return "[]"
-    if not inner:
-        return "[" + ", ".join(enc(item) for item in items) + "]"
-    return "[" + inner + ("," + inner).join(enc(item) for item in items) + outer + "]"
+def _flat(items: Sequence[str]) -> str:
+    """A JSON list of strings on one line."""
+    return "[" + ", ".join(map(enc, items)) + "]" if items else "[]"
