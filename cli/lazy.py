@@ -66,7 +66,7 @@ def modules_for(argv: Sequence[str] | None) -> tuple[str, ...]:
     return (COMMANDS[word],) if COMMANDS[word] else ()
 
 
-def add_commands(sub: argparse._SubParsersAction, argv: Sequence[str] | None = None) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser], argv: Sequence[str] | None = None) -> None:
     """Each needed module's ``add_commands(sub)``: every module unless ``argv`` names a command."""
     for module_name in modules_for(argv):
         importlib.import_module(module_name).add_commands(sub)

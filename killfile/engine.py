@@ -31,7 +31,7 @@ from killfile.facts import Facts
 from killfile.kernels import gather_codes
 from killfile.headers import extra_value
 from killfile.model import (DEFAULT_LIMITS, SEVERITY, Applied, AuthorRule, Rule, RuleSet,
-                            ThreadRule, UserState)
+                            TagFilter, ThreadRule, UserState)
 from killfile.plugins import ArticleView, Plugin, failure, outcome, readonly
 from killfile.result import Limits, ScoreTable
 from killfile.states import AppliedKind, ScoreState
@@ -90,7 +90,7 @@ class _Run:
         self.facts = Facts(self.arts)
         self.table = ScoreTable(self.arts, group, limits_for(rules, group), [0] * len(self.arts))
         self.tag_index = self.table.tag_index
-        self._shared: dict[tuple, Applied] = {}
+        self._shared: dict[tuple[str, str, int, AppliedKind, ScoreState | None, str], Applied] = {}
         self._head_tags: dict[str, tuple[str, ...]] = {}
 
     # -- bookkeeping ------------------------------------------------------
@@ -343,7 +343,7 @@ class _Run:
 
     # -- 5. tag filters, 6. caps ---------------------------------------------------------
     def tag_filters(self) -> None:
-        only: list = []
+        only: list[TagFilter] = []
         for f in self.rules.tag_filters:
             if not in_scope(f.scope, self.group):
                 continue

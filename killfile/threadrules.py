@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Protocol, TypeVar
 
 from nntp.models import Overview
 
@@ -74,7 +75,17 @@ def closure(articles: Sequence[Overview], roots: Iterable[str], refs: Sequence[t
     return covered
 
 
-def live(rules: Iterable, now: datetime) -> list:
+class _Expiring(Protocol):
+    """A thread or author rule: anything that may expire."""
+
+    @property
+    def expires(self) -> datetime | None: ...
+
+
+_R = TypeVar("_R", bound=_Expiring)
+
+
+def live(rules: Iterable[_R], now: datetime) -> list[_R]:
     """Rules (thread or author) that have not expired by ``now``."""
     return [r for r in rules if r.expires is None or r.expires > now]
 
