@@ -11,6 +11,7 @@ reported with the nearest real id, and left out; it never stops the reader.
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -63,7 +64,14 @@ def _key_name(key: str) -> str:
 
 def class_bindings(cls: type) -> BindingsMap:
     """What Textual binds on an instance of ``cls``: each DOM class's own BINDINGS down the MRO, a
-    subclass's bindings of a key replacing its bases' (Textual's own merge, through its public types)."""
+    subclass's bindings of a key replacing its bases' (Textual's own merge, through its public types).
+
+    A copy, free to have a keymap applied: the merge is done once per class (BINDINGS are class constants)."""
+    return _merged(cls).copy()
+
+
+@functools.cache
+def _merged(cls: type) -> BindingsMap:
     keys: dict[str, list[Binding]] = {}
     for base in reversed(cls.__mro__):
         if issubclass(base, DOMNode):
