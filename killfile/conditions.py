@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import difflib
 from datetime import date, datetime, time, timezone
+from collections.abc import Sequence
 from typing import Any
 
 from killfile import regex
 from killfile.headers import NUMERIC, canonical
 from killfile.model import AllOf, AnyOf, Condition, Leaf, Not
+from killfile.states import DateKind, LeafKind, NumberKind, TextKind
 
-TEXT_KINDS = ("contains", "equals", "regex")
-NUMBER_KINDS = ("gt", "ge", "lt", "le", "eq")
-DATE_KINDS = ("before", "after")
+TEXT_KINDS: tuple[TextKind, ...] = ("contains", "equals", "regex")
+NUMBER_KINDS: tuple[NumberKind, ...] = ("gt", "ge", "lt", "le", "eq")
+DATE_KINDS: tuple[DateKind, ...] = ("before", "after")
 GROUP_KEYS = ("all", "any", "none")
 LEAF_KEYS = ("header", "case", "not", "tag", *TEXT_KINDS, *NUMBER_KINDS, *DATE_KINDS)
 ALL_KEYS = (*LEAF_KEYS, *GROUP_KEYS)
@@ -107,12 +109,12 @@ def _leaf(data: dict[str, Any], line: int) -> Condition:
     return leaves[0] if len(leaves) == 1 else _combine(kinds, leaves)
 
 
-def _combine(kinds: list[str], leaves: list[Condition]) -> Condition:
+def _combine(kinds: Sequence[LeafKind], leaves: list[Condition]) -> Condition:
     """Several match keys on one header: ranges (gt + lt) AND, anything else ANDs too."""
     return AllOf(tuple(leaves))
 
 
-def _leaves(header: str, kind: str, value: Any, case: bool, line: int) -> list[Condition]:
+def _leaves(header: str, kind: LeafKind, value: Any, case: bool, line: int) -> list[Condition]:
     if kind in TEXT_KINDS:
         values = value if isinstance(value, list) else [value]
         if not values or not all(isinstance(v, str) for v in values):
@@ -132,7 +134,7 @@ def _leaves(header: str, kind: str, value: Any, case: bool, line: int) -> list[C
     return [Leaf(header, kind, to_datetime(value, line), line=line)]
 
 
-def _text_leaf(header: str, kind: str, value: str, case: bool, line: int) -> Leaf:
+def _text_leaf(header: str, kind: LeafKind, value: str, case: bool, line: int) -> Leaf:
     if kind == "regex":
         problem = regex.check(value)
         if problem:

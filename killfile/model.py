@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Union
 
 from killfile.states import SEVERITY as SEVERITY  # re-exported: defined here before killfile/states.py
-from killfile.states import AppliedKind, AuthorAction, ScoreState, Severity, ThreadAction
+from killfile.states import AppliedKind, AuthorAction, LeafKind, ScoreState, Severity, ThreadAction
 
 STATES = tuple(ScoreState)
 """Article states, most severe first; JSON uses exactly these words."""
@@ -41,7 +41,7 @@ class Leaf:
 
     header: str
     """Canonical lower-case header name (``from``, ``subject``, ``lines``, ``age``, ``body``...)."""
-    kind: str
+    kind: LeafKind
     """contains, equals, regex (text); gt, ge, lt, le, eq (numbers, Age in days); before, after
     (Date); tag (has the tag)."""
     value: str | float | datetime

@@ -57,6 +57,12 @@ AppliedKind = Literal["rule", "author", "thread", "plugin", "tag", "cap", "detec
 Severity = Literal["error", "warning"]
 """A rule file problem: ``error`` drops the rule, ``warning`` keeps it (maybe not as meant)."""
 
+TextKind = Literal["contains", "equals", "regex"]
+NumberKind = Literal["gt", "ge", "lt", "le", "eq"]
+DateKind = Literal["before", "after"]
+LeafKind = Literal[TextKind, NumberKind, DateKind, "tag"]
+"""The test one condition leaf makes: on text, on a number (Lines, Bytes, Age), on the Date, or a tag."""
+
 ThreadAction = Literal["kill", "watch"]
 """A ``[[thread]]`` rule's ``action``."""
 
