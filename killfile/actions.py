@@ -23,6 +23,7 @@ import tomli_w
 from killfile.headers import normalize_address
 from killfile.model import AuthorRule, Cap, Origin, Problem, Scope, ThreadRule, UserState
 from killfile.toml_lines import Locator
+from killfile.states import CAP_WINDOWS as WINDOWS
 from killfile.states import ActionKind, ThreadAction
 from store import tomlsafe
 from store.paths import PRIVATE_FILE, private_dir, private_umask
@@ -30,7 +31,7 @@ from store.paths import PRIVATE_FILE, private_dir, private_umask
 ACTIONS = Path("killfile.d") / "actions.v1.toml"
 MEMORY = Path("killfile.d") / "memory.v1.json"
 KINDS = tuple(ActionKind)
-CAP_WINDOWS = ("day", "week", "month", "thread")
+CAP_WINDOWS = tuple(WINDOWS)
 HEADER = "# Written by pith: the threads you killed or watched, authors you plonked or boosted,\n" \
          "# tags you set. Edit with care; `pith rules undo` removes the newest entry.\n\n"
 
@@ -192,7 +193,7 @@ def author_cap(action: Action, origin: Origin) -> Cap:
     """A stored author cap as the engine's Cap: only that author, over the cap hidden, earliest kept."""
     scope = Scope((action.group,)) if action.group else Scope()
     name = f"{action.address}: {action.limit} per {action.per}"
-    return Cap(name, origin, action.per, action.limit, scope, authors=frozenset({action.address}))
+    return Cap(name, origin, WINDOWS[action.per], action.limit, scope, authors=frozenset({action.address}))
 
 
 def load_memory(path: Path) -> dict[str, datetime]:

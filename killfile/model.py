@@ -13,7 +13,8 @@ from datetime import datetime
 from typing import Union
 
 from killfile.states import SEVERITY as SEVERITY  # re-exported: defined here before killfile/states.py
-from killfile.states import AppliedKind, AuthorAction, LeafKind, ScoreState, Severity, ThreadAction
+from killfile.states import (AppliedKind, AuthorAction, CapKeep, CapSpare, CapWindow, LeafKind, ScoreState,
+                             Severity, ThreadAction)
 
 STATES = tuple(ScoreState)
 """Article states, most severe first; JSON uses exactly these words."""
@@ -143,10 +144,10 @@ class Cap:
 
     name: str
     origin: Origin
-    per: str
+    per: CapWindow
     max: int
     scope: Scope = Scope()
-    keep: str = "first"
+    keep: CapKeep = "first"
     """``first``: the earliest stay; ``best``: the highest-scored stay."""
     delta: int | None = None
     """Score change for articles over the cap; None: hide them (score unchanged)."""
@@ -155,7 +156,7 @@ class Cap:
     timezone: str = "UTC"
     authors: frozenset[str] = frozenset()
     """Normalised addresses this cap is for; empty: every author (the reader's C key caps one)."""
-    spare: str | None = None
+    spare: CapSpare | None = None
     """``starters``: a thread's root that others replied to stays (the cap is waived for it);
     ``none``: no article is spared; None: ``starters`` for a hiding cap, ``none`` for a scoring one."""
 

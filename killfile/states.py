@@ -63,6 +63,17 @@ DateKind = Literal["before", "after"]
 LeafKind = Literal[TextKind, NumberKind, DateKind, "tag"]
 """The test one condition leaf makes: on text, on a number (Lines, Bytes, Age), on the Date, or a tag."""
 
+CapWindow = Literal["day", "week", "month", "thread"]
+"""What a cap counts per: a calendar window, or a thread."""
+CAP_WINDOWS: dict[str, CapWindow] = {"day": "day", "week": "week", "month": "month", "thread": "thread"}
+"""The words a rule file or a stored action may use, to the checked type (in this order)."""
+
+CapKeep = Literal["first", "best"]
+"""Which articles stay under a cap: the earliest, or the highest-scored."""
+
+CapSpare = Literal["starters", "none"]
+"""Whether a cap spares thread starters that others replied to."""
+
 ThreadAction = Literal["kill", "watch"]
 """A ``[[thread]]`` rule's ``action``."""
 

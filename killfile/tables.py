@@ -17,7 +17,7 @@ from killfile.model import (AllOf, AnyOf, AuthorRule, AutoTags, Cap, Condition, 
                             Expiry, Not, Origin, PluginSpec, Problem, Rule, Scope, Settings,
                             TagFilter, ThreadRule, Thresholds)
 from killfile.scope import parse_group_list
-from killfile.states import AuthorAction, ThreadAction
+from killfile.states import CAP_WINDOWS, AuthorAction, CapKeep, CapSpare, ThreadAction
 from killfile.toml_lines import Locator, Table
 
 
@@ -176,18 +176,24 @@ def parse_thresholds(ctx: Context, item: dict[str, Any], where: Where) -> Thresh
 CAP_KEYS = ("name", "groups", "per", "max", "keep", "score", "exempt", "timezone", "authors", "spare")
 
 
+_CAP_KEEPS: dict[str, CapKeep] = {"first": "first", "best": "best"}
+_CAP_SPARES: dict[str, CapSpare] = {"starters": "starters", "none": "none"}
+
+
 def parse_cap(ctx: Context, item: dict[str, Any], where: Where) -> Cap | None:
     if not check_keys(ctx, item, CAP_KEYS, where, "[[cap]]"):
         return None
-    per = _str(item, "per", where)
-    if per not in ("day", "week", "month", "thread"):
-        raise ConditionError(f'"per" must be day, week, month or thread, not {per!r}', where.key("per"))
+    word = _str(item, "per", where)
+    per = CAP_WINDOWS.get(word)
+    if per is None:
+        raise ConditionError(f'"per" must be day, week, month or thread, not {word!r}', where.key("per"))
     limit = _int(item, "max", where)
     if limit is None or limit < 0:
         raise ConditionError('a cap needs "max", a whole number >= 0', where.key("max"))
-    keep = _str(item, "keep", where, "first")
-    if keep not in ("first", "best"):
-        raise ConditionError(f'"keep" must be "first" or "best", not {keep!r}', where.key("keep"))
+    word = _str(item, "keep", where, "first")
+    keep = _CAP_KEEPS.get(word)
+    if keep is None:
+        raise ConditionError(f'"keep" must be "first" or "best", not {word!r}', where.key("keep"))
     exempt = item.get("exempt", [])
     if not isinstance(exempt, list) or not all(isinstance(e, str) for e in exempt):
         raise ConditionError('"exempt" must be a list of addresses', where.key("exempt"))
@@ -200,9 +206,10 @@ def parse_cap(ctx: Context, item: dict[str, Any], where: Where) -> Cap | None:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise ConditionError(f"unknown timezone {tz!r} (use an IANA name like Europe/Berlin)",
                              where.key("timezone")) from None
-    spare = _str(item, "spare", where, "") or None
-    if spare not in (None, "starters", "none"):
-        raise ConditionError(f'"spare" must be "starters" or "none", not {spare!r}', where.key("spare"))
+    word = _str(item, "spare", where, "")
+    spare = _CAP_SPARES.get(word)
+    if word and spare is None:
+        raise ConditionError(f'"spare" must be "starters" or "none", not {word!r}', where.key("spare"))
     name = _str(item, "name", where) or f"{limit} per {per}"
     return Cap(name, Origin(ctx.path, where.line), per, limit, scope_of(item, where), keep,
                _int(item, "score", where), frozenset(normalize_address(e) for e in exempt), tz,
