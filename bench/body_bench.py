@@ -1,12 +1,18 @@
 """Bodies at wire speed (issue 16): pith against a bare pipelining socket, side by side, in one run.
 
 Starts a private INN2 (tests/integration/inn_server.py: the 20 Newsgroups corpus, and the
-linux-media list sample from ../shared/corpus as list.linux-media, as inn-up.sh --with-list
-does), then prints, per group:
+linux-media list from ../shared/corpus as list.linux-media, as inn-up.sh --with-list does) and
+a private public-inbox serving the whole list as org.kernel.vger.linux-media
+(tests/integration/pi_server.py's recipe), then prints, per group, COMPRESS DEFLATE off and on,
+each figure the best of ``--rounds`` runs, pith and the socket taking turns:
 
-- a bare socket: GROUP, then BODY for every article, 100 commands in flight (the floor);
+- a bare socket: GROUP, then BODY (and ARTICLE, what pith stores) for every article, 100
+  commands in flight (the floor);
 - ``pith sync GROUP --bodies`` as a command (process start, overviews, bodies, search index),
   and its bodies phase alone (overviews already stored), in-process;
+
+and for the INN groups (not ``--sync-only``):
+
 - next-unread latency: the next unread article ready (from the store) after the reader's
   read-ahead, against a cold fetch of one article (a round trip);
 - re-entering the group with a Body rule (second entry: results cached) against without one,
@@ -14,17 +20,21 @@ does), then prints, per group:
 - the store file before and after ``pith expire --max-size 1M``.
 
 Figures only, no pass/fail (targets: sync within 2x of the socket, next-unread < 50 ms, Body-rule
-re-entry within 1.5x, the file after expire <= 30% of before).
+re-entry within 1.5x, the file after expire <= 30% of before). ``--page-size 16384`` makes every
+store pith uses here with that SQLite page size first (what a one-line PRAGMA in store/cache.py
+would give new stores), to weigh it.
 
     .venv/bin/python bench/body_bench.py [--groups talk.politics.misc list.linux-media] [--no-list]
+        [--no-pi] [--sync-only] [--rounds 3] [--page-size BYTES]
 
-Needs root (INN runs as news) and ../shared/corpus.
+Needs root (INN runs as news), public-inbox (skipped if missing) and ../shared/corpus.
 """
 
 from __future__ import annotations
 
 import argparse
 import lzma
+import sqlite3
 import os
 import re
 import socket
@@ -69,6 +79,25 @@ def list_articles(path: Path) -> list[bytes]:
         art = b"\n".join([b"Path: vger.kernel.org!not-for-mail", b"Newsgroups: " + LIST_GROUP.encode(), *fields])
         out.append(art + b"\n\n" + body + (b"" if body.endswith(b"\n") else b"\n"))
     return out
+
+
+def start_pi() -> object | None:
+    """public-inbox-nntpd serving the whole list (None when public-inbox or the corpus is missing)."""
+    from tests.integration import pi_server as pi
+
+    if not (pi.pi_installed() and LIST_MBOX.is_file()):
+        return None
+    with lzma.open(LIST_MBOX, "rb") as stream:
+        messages = list(pi.iter_mboxrd(stream))
+    server = pi.PiServer(Path(tempfile.mkdtemp(prefix="pith-pi-bench-")), messages=messages)
+    try:
+        pi._create_inbox(server)
+        server.port = pi.free_port()
+        pi._start_nntpd(server)
+    except BaseException:
+        server.stop()
+        raise
+    return server
 
 
 def start_inn(with_list: bool) -> object:
@@ -170,6 +199,37 @@ def pith_command(address: str, data: Path, *argv: str) -> tuple[float, str]:
     return time.perf_counter() - t0, done.stdout.strip()
 
 
+PAGE_SIZE: int | None = None
+"""--page-size: every store pith uses here is made with this SQLite page size first (None: pith's own)."""
+
+
+def prepare_store(path: Path) -> None:
+    """With --page-size: the store file made (or remade by VACUUM, it is small then) with that page size."""
+    if PAGE_SIZE is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        if int(db.execute("PRAGMA page_size").fetchone()[0]) != PAGE_SIZE:
+            db.execute("PRAGMA journal_mode=DELETE")
+            db.execute(f"PRAGMA page_size={int(PAGE_SIZE)}")
+            db.execute("PRAGMA auto_vacuum=INCREMENTAL")
+            db.execute("VACUUM")
+            db.execute("PRAGMA journal_mode=WAL")
+    finally:
+        db.close()
+
+
+def fresh_data(tmp: Path, tag: str, host: str, port: int, server: str) -> Path:
+    """A data dir for one ``pith sync`` run: its store made and the group list in it (``pith groups``),
+    as a reader's store is before a sync; ``--page-size`` applied."""
+    data = Path(tempfile.mkdtemp(prefix=f"data-{tag}-", dir=tmp))
+    write_config(data, host, port)
+    pith_command(server, data, "groups")
+    prepare_store(store_file(data))
+    return data
+
+
 def library_for(address: str, path: Path, compress: bool = False):  # noqa: ANN201 - a Library
     from nntp.client import NNTPClient, ServerAddress
     from nntp.connect import ConnectOptions
@@ -177,23 +237,33 @@ def library_for(address: str, path: Path, compress: bool = False):  # noqa: ANN2
     from store.cache import Store
     from store.library import Library
 
+    prepare_store(path)
     parsed = ServerAddress.parse(address)
     return Library(Store(path), lambda: ResilientSource(lambda: NNTPClient(parsed, options=ConnectOptions(timeout=30, compress=compress)),
                                                         parsed.identity))
 
 
-def bodies_phase(address: str, group: str, tmp: Path) -> float:
+def missing_bodies(lib, group: str) -> list[tuple[int, str]]:  # noqa: ANN001 - a Library
+    """(number, Message-ID) of the group's articles without a body (the store's API before and after its split)."""
+    body_store = getattr(lib.store, "body_store", None)
+    return body_store.missing(group) if body_store is not None else lib.store.missing_bodies(group)
+
+
+def bodies_phase(address: str, group: str, tmp: Path, compress: bool = False) -> float:
     """Overviews stored first; then only the bodies phase of sync, timed."""
     from store.sync import fetch_bodies
 
-    lib = library_for(address, tmp / f"bodies-{group}.sqlite3")
+    lib = library_for(address, Path(tempfile.mkdtemp(dir=tmp)) / f"bodies-{group}.sqlite3", compress)
     try:
         lib.fetch_overviews(group)
-        targets = lib.store.body_store.missing(group)
+        targets = missing_bodies(lib, group)
         outcomes: list[str] = []
         t0 = time.perf_counter()
         fetch_bodies(lib, group, targets, outcomes)
-        return time.perf_counter() - t0
+        elapsed = time.perf_counter() - t0
+        if outcomes.count("got") != len(targets):
+            raise RuntimeError(f"bodies phase: {outcomes.count('got')} of {len(targets)} stored")
+        return elapsed
     finally:
         lib.close()
 
@@ -207,7 +277,7 @@ def phase_apart(address: str, group: str, tmp: Path) -> tuple[float, float]:
     lib = library_for(address, tmp / f"apart-{group}.sqlite3")
     try:
         lib.fetch_overviews(group)
-        ids = dict(lib.store.body_store.missing(group))
+        ids = dict(missing_bodies(lib, group))
         t0 = time.perf_counter()
         got = [(ids[int(f.key)], f.raw) for f in lib.source.iter_articles(group, list(ids)) if f.raw is not None]
         t1 = time.perf_counter()
@@ -225,7 +295,7 @@ def next_unread(address: str, group: str, tmp: Path, rounds: int = 20) -> tuple[
     lib = library_for(address, tmp / f"next-{group}.sqlite3")
     try:
         lib.fetch_overviews(group)
-        rows = lib.store.body_store.missing(group)
+        rows = missing_bodies(lib, group)
         far = rows[len(rows) // 2 :]  # never read ahead
         warm, cold = [], []
         for k in range(rounds):
@@ -258,28 +328,63 @@ def disk(path: Path) -> int:
 
 
 # -- the run --------------------------------------------------------------------------
-def bench_group(host: str, port: int, group: str, tmp: Path) -> None:
+class Best:
+    """The best (least) time of each measurement over the rounds, and what the last run said."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, float] = {}
+        self.said: dict[str, object] = {}
+
+    def take(self, name: str, measured: tuple[float, object] | float) -> None:
+        seconds, said = measured if isinstance(measured, tuple) else (measured, None)
+        self.times[name] = min(seconds, self.times.get(name, seconds))
+        self.said[name] = said
+
+    def __getitem__(self, name: str) -> float:
+        return self.times[name]
+
+
+def _bare(host: str, port: int, group: str, compress: bool, verb: bytes) -> tuple[float, tuple[int, int]]:
+    seconds, count, size = bare_socket(host, port, group, compress=compress, verb=verb)
+    return seconds, (count, size)
+
+
+def sync_rounds(host: str, port: int, group: str, tmp: Path, rounds: int) -> tuple[Best, Path]:
+    """Socket and pith by turns, COMPRESS off and on; -> the best times, and the data dir of a plain sync."""
+    best, address, data = Best(), f"{host}:{port}", tmp
+    for _ in range(rounds):
+        for z, server in ((False, "plain"), (True, "z")):
+            tag = "z" if z else ""
+            best.take("body" + tag, _bare(host, port, group, z, b"BODY"))
+            data = fresh_data(tmp, f"{group}-{server}", host, port, server)
+            best.take("sync" + tag, pith_command(server, data, "sync", group, "--bodies", "--quiet"))
+            best.take("article" + tag, _bare(host, port, group, z, b"ARTICLE"))
+            best.take("phase" + tag, bodies_phase(address, group, tmp, compress=z))
+        best.take("start", pith_command("plain", data, "sync", "--help")[0])
+    plain = fresh_data(tmp, f"{group}-kept", host, port, "plain")
+    pith_command("plain", plain, "sync", group, "--bodies", "--quiet")
+    return best, plain
+
+
+def print_sync(label: str, group: str, best: Best) -> None:
+    count, size = best.said["body"]  # type: ignore[misc]
+    _, art_size = best.said["article"]  # type: ignore[misc]
+    print(f"\n{label} {group}: {count:,} articles, {size / 1e6:.1f} MB of bodies ({art_size / 1e6:.1f} MB as articles)")
+    print(f"  (pith sync --help, the fixed cost of the command: {best['start']:.2f} s)")
+    print(f"  {'':<46}{'COMPRESS off':<22}COMPRESS on")
+    for name, key in (("bare socket, BODY x100 in flight", "body"), ("bare socket, ARTICLE x100 (pith stores these)", "article"),
+                      ("pith sync --bodies, whole command", "sync"), ("pith bodies phase alone (in-process)", "phase")):
+        cells = [f"{best[key + z]:6.2f} s" + (f" ({best[key + z] / best['body' + z]:.1f}x)" if key != "body" else "      ")
+                 for z in ("", "z")]
+        print(f"  {name:<46}{cells[0]:<22}{cells[1]}")
+    print(f"  [{best.said['sync']}]")
+
+
+def bench_reader(host: str, port: int, group: str, tmp: Path, data: Path) -> None:
+    """Apart, next unread, Body-rule re-entry, search, expire (INN only)."""
     address = f"{host}:{port}"
-    sock_s, count, size = bare_socket(host, port, group)
-    sockz_s = bare_socket(host, port, group, compress=True)[0]
-    art_s, _, art_size = bare_socket(host, port, group, verb=b"ARTICLE")
-    data, dataz = tmp / f"data-{group}", tmp / f"dataz-{group}"
-    write_config(data, host, port)
-    write_config(dataz, host, port)
-    sync_s, said = pith_command("plain", data, "sync", group, "--bodies", "--quiet")
-    syncz_s, _ = pith_command("z", dataz, "sync", group, "--bodies", "--quiet")
-    phase_s = bodies_phase(address, group, tmp)
-    start_s = min(pith_command("plain", data, "--help")[0] for _ in range(3))
-    print(f"\n{group}: {count:,} articles, {size / 1e6:.1f} MB of bodies")
-    print(f"  (pith --help, the fixed cost of a command:  {start_s:7.2f} s)")
-    print(f"  bare socket, BODY x100 in flight            {sock_s:7.2f} s")
-    print(f"  bare socket, ARTICLE x100 (what pith stores){art_s:7.2f} s  ({art_size / 1e6:.1f} MB)")
-    print(f"  pith sync --bodies, whole command           {sync_s:7.2f} s  ({sync_s / sock_s:.1f}x)   [{said}]")
-    print(f"  pith bodies phase alone (in-process)        {phase_s:7.2f} s  ({phase_s / sock_s:.1f}x)")
     fetch_s, save_s = phase_apart(address, group, tmp)
-    print(f"    of which, apart: fetch {fetch_s:.2f} s, store {save_s:.2f} s (in the phase they overlap)")
-    print(f"  with COMPRESS DEFLATE: bare socket          {sockz_s:7.2f} s")
-    print(f"  with COMPRESS DEFLATE: pith sync --bodies   {syncz_s:7.2f} s  ({syncz_s / sockz_s:.1f}x)")
+    print(f"  bodies phase apart: fetch {fetch_s:.2f} s, store {save_s:.2f} s (in the phase they overlap)")
     warm, cold = next_unread(address, group, tmp)
     print(f"  next unread after the read-ahead            {warm:7.1f} ms   (not read ahead, a round trip: {cold:.1f} ms)")
     plain = min(threads_entry(data, host, port, group, PLAIN_RULE) for _ in range(3))
@@ -298,23 +403,46 @@ def bench_group(host: str, port: int, group: str, tmp: Path) -> None:
           f"({100 * after / before:.0f}%)   [{said.splitlines()[-1]}]")
 
 
-def main() -> int:
+def bench_group(label: str, host: str, port: int, group: str, tmp: Path, args: argparse.Namespace) -> None:
+    best, data = sync_rounds(host, port, group, tmp, args.rounds)
+    print_sync(label, group, best)
+    if not args.sync_only:
+        bench_reader(host, port, group, tmp, data)
+
+
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--groups", nargs="*", default=["talk.politics.misc", LIST_GROUP])
-    parser.add_argument("--no-list", action="store_true", help="skip loading the linux-media list")
-    args = parser.parse_args()
+    parser.add_argument("--groups", nargs="*", default=["talk.politics.misc", LIST_GROUP], help="INN groups")
+    parser.add_argument("--no-list", action="store_true", help="skip loading the linux-media list into INN")
+    parser.add_argument("--no-pi", action="store_true", help="skip public-inbox")
+    parser.add_argument("--sync-only", action="store_true", help="only the sync figures (no reader, expire, search)")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each sync measurement (the best is shown)")
+    parser.add_argument("--page-size", type=int, help="SQLite page size for every store made here")
+    return parser.parse_args()
+
+
+def main() -> int:
+    global PAGE_SIZE
+    args = parse_args()
+    PAGE_SIZE = args.page_size
     with_list = LIST_GROUP in args.groups and not args.no_list
-    server = start_inn(with_list)
+    servers: list[tuple[str, object, list[str]]] = [("INN2", start_inn(with_list), args.groups)]
     try:
-        print(f"INN on {server.address}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")  # type: ignore[attr-defined]
+        pi = None if args.no_pi else start_pi()
+        if pi is not None:
+            servers.append(("public-inbox", pi, [pi.group]))  # type: ignore[attr-defined]
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; page size {PAGE_SIZE or 'pith default'}")
         with tempfile.TemporaryDirectory(prefix="pith-body-bench-") as tmp:
-            for group in args.groups:
-                if group == LIST_GROUP and not with_list:
-                    continue
-                bench_group(server.host, server.port, group, Path(tmp))  # type: ignore[attr-defined]
+            for label, server, groups in servers:
+                for group in groups:
+                    if group == LIST_GROUP and not with_list:
+                        continue
+                    run_args = argparse.Namespace(**{**vars(args), "sync_only": args.sync_only or label != "INN2"})
+                    bench_group(label, server.host, server.port, group, Path(tmp), run_args)  # type: ignore[attr-defined]
         print(f"\nload average at the end {os.getloadavg()[0]:.1f}")
     finally:
-        server.stop()  # type: ignore[attr-defined]
+        for _, server, _ in servers:
+            server.stop()  # type: ignore[attr-defined]
     return 0
 
 
