@@ -226,3 +226,10 @@ def test_score_jsonl_lines_are_the_verdicts_with_thread_and_parent() -> None:
     assert rows == [{**verdict_json(v), "thread": links[v.number][0], "parent": links[v.number][1]}
                     for v in table.verdicts()]
     assert "\u202e" not in out.getvalue() and "\\u202e" in out.getvalue()
+
+
+def test_completion_offers_jsonl_on_threads_and_score() -> None:
+    from tests.unit.test_packaging import bash_complete
+
+    assert bash_complete(["pith", "threads", "g", "--jsonl"]) == ["--jsonl"]
+    assert bash_complete(["pith", "score", "g", "--json"]) == ["--json", "--jsonl"]
