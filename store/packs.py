@@ -99,7 +99,8 @@ def encode_records(records: list[Overview]) -> bytes:
 
 def _shared(subjects: tuple[str, ...], authors: tuple[str, ...], ids: tuple[str, ...],
             refs: tuple[tuple[str, ...], ...], sizes: tuple[int, ...],
-            lines: tuple[int, ...]) -> tuple[tuple[object, ...], ...]:
+            lines: tuple[int, ...]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...],
+                                             tuple[tuple[str, ...], ...], tuple[int, ...], tuple[int, ...]]:
     """The columns with equal values made one object: marshal writes a shared object once
     and loads it back shared, so a decoded group holds each author, repeated subject and
     referenced Message-ID once per pack instead of once per article (150,000 records: 90 MB
@@ -120,7 +121,7 @@ class _Dates(pickle.Unpickler):
 
     def find_class(self, module: str, name: str) -> type:
         if module == "datetime" and name in ("datetime", "timezone", "timedelta"):
-            return getattr(datetime_module, name)  # type: ignore[no-any-return]
+            return getattr(datetime_module, name)
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in an overview pack")
 
 

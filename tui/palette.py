@@ -8,7 +8,7 @@ The help line names the live key (after ``[keys]`` rebinding), to teach it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 
@@ -65,7 +65,7 @@ class PithCommands(Provider):
             key = keys_for(self.app, command.binding_id)
             yield command, f"{command.help} (key: {key})"
 
-    def _run(self, command: PaletteCommand) -> partial[object]:
+    def _run(self, command: PaletteCommand) -> Callable[[], object]:
         return partial(self.screen.run_action, command.action)
 
     async def discover(self) -> Hits:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import difflib
 import json
 from pathlib import Path
+from typing import Any
 
 from textual.app import App
 
@@ -57,7 +58,7 @@ def remember_theme(theme: str, config_theme: str) -> str:
     return ""
 
 
-def install_themes(app: App[object], wanted: str = "", remembered: str = "") -> tuple[list[str], list[str]]:
+def install_themes(app: App[Any], wanted: str = "", remembered: str = "") -> tuple[list[str], list[str]]:
     """Register every theme, switch to ``remembered`` if it still exists, else ``wanted`` (else the
     default); -> (pith's theme names, problems)."""
     load = load_themes(BUILTIN_DIR, user_theme_dir())
