@@ -198,6 +198,10 @@ def test_jsonl_on_a_small_group_filters_like_jq() -> None:
     # jq 'select(.parent == 1) | .number'
     assert [r["number"] for r in rows if r["parent"] == 1] == [2]
     assert "children" not in rows[0] and rows[0]["references"] == []
+    out = io.StringIO()
+    out.stale = True  # type: ignore[attr-defined]
+    write_threads(thread(small), table, SOME_READ, out, jsonl=True)
+    assert [json.loads(line) for line in out.getvalue().splitlines()] == [{**r, "stale": True} for r in rows]
 
 
 def test_score_json_is_the_old_text_and_stale_marks_each_verdict() -> None:
