@@ -43,6 +43,7 @@ pager then goes back to the list, as the article just read is now killed."""
 class ArticleScreen(ExportActions, PithScreen):
     """Shows article ``key`` (a number in ``group`` or a <message-id>)."""
 
+    HELP_SECTION = "Article"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "back", "Back", id="back"),
         *NAVIGATION,
@@ -54,6 +55,9 @@ class ArticleScreen(ExportActions, PithScreen):
         *ARTICLE_ACTIONS,
         *EXPORT,
     ]
+
+    def compose_context(self) -> tuple[str, int | str | None]:
+        return self.group, self.key
 
     def __init__(self, group: str, key: int | str, navigator: Navigator | None = None,
                  thread_list: Screen[None] | None = None, read_marks: Screen[None] | None = None) -> None:

@@ -71,6 +71,7 @@ class ComposeScreen(PithScreen):
     ComposeScreen #compose-notice { color: $text-warning; height: auto; padding: 0 1; }
     ComposeScreen #compose-body { height: 1fr; border: none; }
     """
+    HELP_SECTION = "Composer"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "send", "Send", id="compose-send", priority=True),
         Binding("ctrl+g", "external_editor", "Editor", id="compose-editor", priority=True),

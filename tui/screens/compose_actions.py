@@ -28,6 +28,8 @@ from store.listroute import list_address
 from app import posting
 from app.compose_text import (followup_headers, followup_note, list_followup_headers, list_post_headers,
                               mail_headers, new_post_headers, quoted_body, reply_all_headers, with_signature)
+from tui.navigation import OpenComposer, OpenOutbox, open_screen
+from tui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -52,20 +54,9 @@ class ComposeActions(_Base):
         def status(self) -> StatusLine: ...
 
     def compose_context(self) -> tuple[str, int | str | None]:
-        """(group, article number or <message-id>) the keys act on; "" / None when there is none."""
-        from tui.screens.article import ArticleScreen
-        from tui.screens.groups import GroupsScreen
-        from tui.screens.threads import ThreadsScreen
+        """(group, article number or <message-id>) the keys act on; "" / None when there is none.
 
-        if isinstance(self, ThreadsScreen):
-            row = self.thread_list.current if self.loaded else None
-            article = row.article if row is not None else None
-            return self.group, article.number if article is not None else None
-        if isinstance(self, ArticleScreen):
-            return self.group, self.key
-        if isinstance(self, GroupsScreen):
-            current = self.group_list.current
-            return (current.name if current is not None else ""), None
+        The thread list, the pager and the group list override it with what is under the cursor."""
         return str(getattr(self, "group", "") or ""), None
 
     def action_post(self) -> None:
@@ -92,15 +83,11 @@ class ComposeActions(_Base):
         if key is None:
             self.status.show("no article here: move to one first")
             return
-        from tui.screens.confirm import ConfirmScreen
-
         self.app.push_screen(ConfirmScreen(f"Cancel your article {key} (withdraw it from the server)?"),
                              lambda yes: self._send_cancel(group, key) if yes else None)
 
     def action_outbox(self) -> None:
-        from tui.screens.outbox import OutboxScreen
-
-        self.app.push_screen(OutboxScreen())
+        open_screen(self.app, OpenOutbox())
 
     def _reply_to(self, how: str) -> None:
         group, key = self.compose_context()
@@ -169,14 +156,10 @@ class ComposeActions(_Base):
         return getattr(self.app, "config", None) or Config()
 
     def _open_composer(self, path: Path, headers: dict[str, str], body: str, note: str) -> None:
-        from tui.screens.compose import ComposeScreen
-
         try:
-            screen = ComposeScreen(path, headers, body, note=note)
+            open_screen(self.app, OpenComposer(path, headers, body, note=note))
         except PithError as exc:
             self.status.show_error(f"cannot open the composer: {exc}")
-            return
-        self.app.push_screen(screen)
 
 
 NEWS_WAYS = frozenset({"post", "followup", "followup-no-quote"})

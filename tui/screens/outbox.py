@@ -26,6 +26,7 @@ from store.library import Library
 from store.draftbox import DraftBox
 from store.outbox import OutboxEntry
 from app import posting
+from tui.navigation import OpenComposer, open_screen
 from tui.screens.compose import announce_posted
 from tui.screens.base import PithScreen
 from tui.widgets.line_list import LineList
@@ -66,6 +67,7 @@ def entry_line(entry: OutboxEntry) -> str:
 class OutboxScreen(PithScreen):
     """Everything written and queued here; f sends what is queued, d drops, Enter shows, D drafts."""
 
+    HELP_SECTION = "Outbox"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q,escape", "back", "Back", id="back"),
         Binding("f", "flush", "Send queued", id="outbox-flush"),
@@ -211,6 +213,7 @@ def draft_line(draft_id: int, headers: dict[str, str], body: str) -> str:
 class DraftsScreen(PithScreen):
     """Drafts of this server's store, newest first; Enter resumes one, d deletes it."""
 
+    HELP_SECTION = "Drafts"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q,escape", "back", "Back", id="back"),
         Binding("d", "delete", "Delete draft", id="delete-draft"),
@@ -256,17 +259,13 @@ class DraftsScreen(PithScreen):
 
     @on(LineList.Selected, "#drafts")
     def _resume(self, event: LineList.Selected) -> None:
-        from tui.screens.compose import ComposeScreen
-
         if not self.drafts:
             return
         draft_id, headers, body = self.drafts[self.rows.cursor]
         try:
-            screen = ComposeScreen(self.store_path, headers, body, draft_id=draft_id, note=f"draft {draft_id} resumed")
+            open_screen(self.app, OpenComposer(self.store_path, headers, body, f"draft {draft_id} resumed", draft_id))
         except PithError as exc:
             self.report_error(str(exc))
-            return
-        self.app.push_screen(screen)
 
     def action_delete(self) -> None:
         if not self.drafts:

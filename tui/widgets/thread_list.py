@@ -65,6 +65,8 @@ class VisibleRows(Sequence[ThreadRow]):
 class ThreadList(LineList):
     """Threads of one group; Enter posts ``LineList.Selected`` for the row under the cursor."""
 
+    HELP_SECTION = "Thread list"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left,minus", "fold", "Collapse", id="collapse-thread"),
         Binding("right,plus", "unfold", "Expand", id="expand-thread", show=False),
