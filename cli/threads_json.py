@@ -126,6 +126,7 @@ def _template(names: Sequence[str], key: str) -> str:
 
 _LINE = "{" + ", ".join(f'"{name}": %s' for name in _FIELDS) + '%s, "thread": %s, "parent": %s%s'
 _VERDICT = ', "score": %s, "state": "%s", "tags": %s'
+_KEPT_LEVELS = 64
 
 
 class _TreeWriter:
@@ -142,6 +143,10 @@ class _TreeWriter:
         return kept_roots(roots, self.hidden)
 
     def level(self, depth: int) -> _Level:
+        """The depth's templates: kept for the usual depths, made afresh for a hostile 1,000-deep chain
+        (kept, its indentation alone would hold several times the chain's JSON)."""
+        if depth >= _KEPT_LEVELS:
+            return _Level(depth, self.verdicts.default, self.stale)
         while len(self.levels) <= depth:
             self.levels.append(_Level(len(self.levels), self.verdicts.default, self.stale))
         return self.levels[depth]
@@ -165,6 +170,9 @@ class _TreeWriter:
             if isinstance(item, str):
                 append(item)
                 continue
+            if len(parts) > 128:  # a big thread goes out in pieces too
+                self.sink.add("".join(parts))
+                parts.clear()
             node, depth = item
             lv = levels[depth] if depth < len(levels) else self.level(depth)
             head, tail = self.texts(node, lv)
