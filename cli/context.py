@@ -22,7 +22,6 @@ from store.library import Library
 
 def open_library_factory(args: argparse.Namespace) -> tuple[Callable[[], Library], str]:
     """A function that builds the Library (run it on the thread that will own it), and a title."""
-    from nntp.archive import ArchiveSource
     from store.cache import Store, store_path
     from store.paths import data_dir
 
@@ -33,6 +32,8 @@ def open_library_factory(args: argparse.Namespace) -> tuple[Callable[[], Library
     else:
         archives = args.archive or []
     if archives:
+        from nntp.archive import ArchiveSource  # only for archives: a server's command never needs it
+
         source = ArchiveSource(*archives)  # read once, here: archives are local and read-only
         identity = "demo" if args.command == "demo" else source.identity
         return (lambda: Library(Store(store_path(data_dir(), identity)), lambda: source)), identity

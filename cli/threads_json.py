@@ -16,14 +16,16 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterable, Iterator, Sequence
 from json.encoder import encode_basestring as enc
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from cli.jsonout import Chunked
 from cli.stale import is_stale
-from killfile.result import ScoreTable
 from nntp.models import Overview
 from nntp.threads import ThreadNode
 from store.ranges import RangeSet
+
+if TYPE_CHECKING:  # an annotation only: `pith sync` imports this module and needs no killfile
+    from killfile.result import ScoreTable
 
 Facts = tuple[int, str, tuple[str, ...]]
 """An article's score, state and tags."""

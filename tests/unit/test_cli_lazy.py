@@ -73,9 +73,14 @@ def test_unknown_commands_are_refused_with_the_full_list() -> None:
     assert done.returncode == 2 and "invalid choice: 'synk'" in done.stderr and "supersede" in done.stderr
 
 
-def test_pith_sync_does_not_import_the_other_commands() -> None:
-    code = ("import sys, main\nmain.build_parser(['sync', 'g']).parse_args(['sync', 'g'])\n"
-            "print(','.join(sorted(m for m in sys.modules if m in "
-            "('cli.score', 'cli.state', 'cli.control', 'cli.completion', 'cli.posting', 'killfile.session'))))\n")
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+def test_pith_sync_does_not_import_the_other_commands(tmp_path: Path) -> None:
+    """Nor the killfile (only threads and score use it) nor the archive readers (a server was named)."""
+    (tmp_path / "config.toml").write_text("")
+    argv = ['--server', '127.0.0.1:9', '--config', str(tmp_path / "config.toml"), 'sync', 'g']
+    code = ("import sys, main\nfrom cli.context import open_library_factory\n"
+            f"open_library_factory(main.build_parser({argv!r}).parse_args({argv!r}))\n"
+            "print(','.join(sorted(m for m in sys.modules if m in ('cli.score', 'cli.state', 'cli.control', "
+            "'cli.completion', 'cli.posting', 'killfile.session', 'killfile.model', 'nntp.archive'))))\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == ""
