@@ -18,7 +18,6 @@ from cli.exitcodes import BUG, INTERRUPTED, USAGE, exit_status_for
 from cli.lazy import add_commands
 from cli.textout import text_output
 from nntp.sanitize import error_line
-from nntp.version import pith_version
 from store.errors import describe_local_failure
 
 EXIT_USAGE = USAGE
@@ -30,8 +29,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         prog="pith",
         description="A terminal newsreader. With no command, `pith` is `pith read`.",
     )
-    parser.add_argument("--version", action="version", version=f"pith {pith_version()}",
-                        help="print pith's version and exit")
+    parser.add_argument("--version", action=VersionAction, help="print pith's version and exit")
     add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -44,6 +42,21 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     add_commands(sub, argv)  # each command parser sets handler(args, out) -> int
     _global_options_everywhere(parser)
     return parser
+
+
+class VersionAction(argparse.Action):
+    """``--version``, looked up only when asked for: the package metadata costs every start ~20 ms."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 default: str = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        from nntp.version import pith_version
+
+        print(f"pith {pith_version()}")
+        parser.exit()
 
 
 def add_global_options(parser: argparse.ArgumentParser, suppress: bool = False) -> None:

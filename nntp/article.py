@@ -15,7 +15,6 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from nntp.charsets import decode_declared
-from nntp.html_text import html_to_text
 from nntp.mimetree import DEEP_NOTE, is_placeholder, parse_message, walk
 from nntp.models import Article
 from nntp.parse import decode_words, parse_references, utf8_or_latin1
@@ -113,6 +112,8 @@ def _body_text(message: email.message.Message) -> tuple[str, list[str]]:
         if html is None and ctype == "text/html" and not filename:
             html = part
     if text is None and html is not None:  # HTML-only mail: shown as text (nntp/html_text.py)
+        from nntp.html_text import html_to_text  # html.parser: only for such mail, not at start-up
+
         text = html_to_text(_decode_part(html))
     if text is None:
         text = _decode_part(message) if not message.is_multipart() else ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.notifications import SeverityLevel
@@ -20,8 +20,6 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import get_current_worker
 
-from killfile import session
-from killfile.session import Killfile
 from nntp.errors import PithError
 from nntp.sanitize import clip_line, notice
 from store.config import Config
@@ -30,20 +28,34 @@ from store.paths import config_dir
 from app.backend import LibraryHandle
 from tui.keymap import check_keymap, known_ids
 from tui.messages import ProblemsFound
-from tui.screens.groups import GroupsScreen
-from tui.screens.threads import ThreadsScreen
-from tui.palette import PithCommands
 from tui.theming import install_themes, next_theme, remember_theme, remembered_theme, with_fallbacks
+
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from killfile.session import Killfile
 
 SETTLE_PAUSE = 0.05
 """Seconds between two chunks settled in the background: room for the reader's calls."""
 
 
+def pith_commands() -> type[Provider]:
+    """The palette's provider, imported when ctrl+p first opens (Textual takes a callable here)."""
+    from tui.palette import PithCommands
+
+    return PithCommands
+
+
 class PithApp(App[None]):
-    """A keyboard-first newsreader: groups -> threads -> article."""
+    """A keyboard-first newsreader: groups -> threads -> article.
+
+    Start-up imports what the first screen needs and no more: the group list and,
+    with a start group, its thread list; other screens come with their first use
+    (tui/opener.py), the palette's commands with ctrl+p.
+    """
 
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {PithCommands}
+    COMMANDS = App.COMMANDS | {pith_commands}
     """ctrl+p offers pith's commands (tui/palette.py) beside Textual's."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="quit-app", show=False, priority=True),
@@ -71,6 +83,8 @@ class PithApp(App[None]):
         self.pith_themes: list[str] = []
         self.killfile: Killfile | None = None
         """score.toml and pith's actions file, loaded once (again after each action) by a worker."""
+        self.pith_themes, self.problems = install_themes(self, self.config.theme, remembered_theme(self.config.theme))
+        """Before the app runs, so the stylesheet is parsed and applied once, in the theme chosen."""
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
@@ -87,6 +101,8 @@ class PithApp(App[None]):
         return clip_line(value, 200)
 
     def get_default_screen(self) -> Screen[None]:
+        from tui.screens.groups import GroupsScreen
+
         return GroupsScreen()
 
     def get_css_variables(self) -> dict[str, str]:
@@ -96,22 +112,29 @@ class PithApp(App[None]):
         return variables
 
     def on_mount(self) -> None:
-        self.pith_themes, problems = install_themes(self, self.config.theme, remembered_theme(self.config.theme))
         self._theme_kept = self.theme
         self.theme_changed_signal.subscribe(self, self._keep_theme)
-        keymap, key_problems = check_keymap(self.config.keys, known_ids(self))
-        self.set_keymap(keymap)
-        self.problems = problems + key_problems
+        key_problems = self._apply_keymap()
+        self.problems += key_problems
         for problem in self.problems:
             self.notify(problem, title="config", severity="warning", timeout=10, markup=False)
         if self.start_group:
             self.open_group(self.start_group, self.start_article)
-        self.run_worker(self._send_queued, thread=True, group="send-queued", exit_on_error=False)
+        self.call_after_refresh(self.run_worker, self._send_queued, thread=True, group="send-queued",
+                                exit_on_error=False)  # after the first screen is drawn: it can wait
+
+    def _apply_keymap(self) -> list[str]:
+        """config.toml's ``[keys]``, checked against every screen's binding ids; -> problems. Without a
+        ``[keys]`` table nothing is checked: knowing every id imports every screen, at a cost to start-up."""
+        if not self.config.keys:
+            return []
+        keymap, problems = check_keymap(self.config.keys, known_ids(self))
+        self.set_keymap(keymap)
+        return problems
 
     def _send_queued(self) -> None:
         """Articles left queued by an earlier run (offline, server down) go out once the server answers."""
         from app import posting
-        from tui.screens.compose import announce_posted
 
         try:
             queued = {e.id for e in self.library.call(posting.entries, local=True) if e.state == "queued"}
@@ -122,13 +145,20 @@ class PithApp(App[None]):
             return  # the group list reports an unreachable server
         sent = [e for e in entries if e.id in queued and e.state == "sent"]
         if sent:
+            from tui.screens.compose import announce_posted
+
             note = f"outbox: sent {len(sent)} article(s) queued earlier"
             self.call_from_thread(self.notify, note, timeout=6)
             self.call_from_thread(announce_posted, self, sent, note)  # an open thread list shows them
 
     def open_group(self, name: str, article: int | str | None = None) -> None:
         """Show the threads of ``name`` (then ``article``, if given) over the group list."""
-        self.push_screen(ThreadsScreen(name, open_article=article))
+        self.push_screen(self._threads_screen(name, article))
+
+    def _threads_screen(self, name: str, article: int | str | None) -> Screen[None]:
+        from tui.screens.threads import ThreadsScreen
+
+        return ThreadsScreen(name, open_article=article)
 
     def settle_when_idle(self) -> None:
         """Turn the OVER chunks a first entry stored into rows now, a chunk at a time.
@@ -153,6 +183,8 @@ class PithApp(App[None]):
     def load_killfile(self, reload: bool = False) -> Killfile:
         """The killfile (off the event loop only: it reads files); new problems go to ``problems``."""
         if self.killfile is None or reload:
+            from killfile import session
+
             self.killfile = session.load(config_dir())
             self.post_message(ProblemsFound([f"rules: {p}" for p in self.killfile.problems]))
         return self.killfile

@@ -72,12 +72,17 @@ class GroupsScreen(PithScreen):
         self.sub_title = "groups"
         self.query_one("#group-filter", Input).display = False
         self._loaded = False
-        self.action_refresh_groups()
+        self._deferred = self.app.screen is not self  # under a start group: asked for once shown
+        if not self._deferred:
+            self.action_refresh_groups()
 
     def on_screen_resume(self) -> None:
         """Back from a group: its unread count (and the new flag) changed; recount from the store."""
         if getattr(self, "_loaded", False):
             self._recount()
+        elif getattr(self, "_deferred", False):
+            self._deferred = False
+            self.action_refresh_groups()
 
     def action_refresh_groups(self) -> None:
         self.status.show("loading the group list…")
