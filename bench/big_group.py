@@ -39,19 +39,23 @@ def start_big_server(count: int = 150_000, group: str = "local.big") -> tuple[In
         raise SystemExit(f"needs {MAKE_BIGGROUP} and {CORPUS} (the shared corpus)")
     server = start_server(corpus=False)
     try:
-        server.ctlinnd("newgroup", group, "y", "bench")
-        with tempfile.TemporaryDirectory() as tmp:
-            batch = Path(tmp) / "big.rnews"
-            subprocess.run([sys.executable, str(MAKE_BIGGROUP), "--count", str(count), "--group", group,
-                            "--out", str(batch), "--corpus", str(CORPUS)], check=True, capture_output=True)
-            t0 = time.perf_counter()
-            server.rnews(rnews_articles(batch))
-            server.ctlinnd("flush", "", check=False)
-            loaded = time.perf_counter() - t0
-        return server, loaded
+        return server, load_group(server, count, group)
     except BaseException:
         server.stop()
         raise
+
+
+def load_group(server: InnServer, count: int, group: str) -> float:
+    """Create ``group`` on a running server and feed it ``count`` generated articles; -> seconds loading."""
+    server.ctlinnd("newgroup", group, "y", "bench")
+    with tempfile.TemporaryDirectory() as tmp:
+        batch = Path(tmp) / "big.rnews"
+        subprocess.run([sys.executable, str(MAKE_BIGGROUP), "--count", str(count), "--group", group,
+                        "--out", str(batch), "--corpus", str(CORPUS)], check=True, capture_output=True)
+        t0 = time.perf_counter()
+        server.rnews(rnews_articles(batch))
+        server.ctlinnd("flush", "", check=False)
+        return time.perf_counter() - t0
 
 
 def add_articles(server: InnServer, group: str, count: int, tag: str) -> None:

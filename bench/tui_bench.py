@@ -7,8 +7,11 @@ cold entry (nothing cached) to the first rows on screen and to the complete list
 warm entry (cached, 100 new articles on the server), the median and 95th
 percentile of key-to-repaint while scrolling, and the peak RSS of the pith
 process: each entry runs in a fresh interpreter, as a user starts pith.
+First, in the same run, launch to list (bench/launch.py): a 1,000-article group
+opened from the command line in tmux, cold and warm, beside a Textual
+hello-world's first paint (``--launch-only``: just that part).
 
-    .venv/bin/python bench/tui_bench.py [--count 150000]
+    .venv/bin/python bench/tui_bench.py [--count 150000] [--launch-only]
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 GROUP = "local.big"
+SMALL_GROUP = "local.small"
+SMALL_COUNT = 1_000
 READING_S = 15.0
 """How long the second cold run stays on the list before quitting."""
 
@@ -153,18 +158,29 @@ def child(mode: str, address: str, store: Path) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=150_000)
+    parser.add_argument("--launch-only", action="store_true", help="only launch to list (the 1,000-article group)")
+    parser.add_argument("--before", type=Path, metavar="DIR",
+                        help="also time launch to list of the pith in DIR (e.g. git archive of an earlier commit)")
     parser.add_argument("--entry", choices=("cold", "reading", "warm"), help=argparse.SUPPRESS)
     parser.add_argument("--address", help=argparse.SUPPRESS)
     parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.entry:
         return child(args.entry, args.address, args.store)
-    from bench.big_group import add_articles, start_big_server
+    from bench import launch
+    from bench.big_group import add_articles, load_group, start_big_server
     from bench.entry_bench import phase_socket
 
-    print(f"loading {args.count:,} articles into a private INN2 ...", flush=True)
-    server, seconds = start_big_server(args.count, GROUP)
+    print(f"loading {SMALL_COUNT:,} articles into a private INN2 ...", flush=True)
+    server, _seconds = start_big_server(SMALL_COUNT, SMALL_GROUP)
     try:
+        trees = ({"before": args.before} if args.before else {}) | {"now": REPO}
+        figures = launch.measure(server.address, SMALL_GROUP, trees)
+        print(launch.report(figures, SMALL_GROUP, SMALL_COUNT), flush=True)
+        if args.launch_only:
+            return 0
+        print(f"loading {args.count:,} articles ...", flush=True)
+        seconds = load_group(server, args.count, GROUP)
         with tempfile.TemporaryDirectory(prefix="pith-tui-bench-") as tmp:
             store = Path(tmp) / "store.sqlite3"
             floor = min(phase_socket(server.host, server.port, args.count)["seconds"] for _ in range(3))

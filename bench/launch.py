@@ -1,0 +1,151 @@
+"""Launch to list, as a user meets it: a fresh process in a real terminal (tmux 120x40) until the screen shows it.
+
+The clock starts as tmux is asked for a new window running the command and stops
+at the first capture of the pane that shows ``marker`` (polled every few ms, so a
+figure is a few ms late at most, the same for every command). A Textual
+hello-world runs the same way: its time to first paint is the floor any Textual
+app pays, the figure pith's start-up is compared with (issue 17).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+POLL_S = 0.004
+SOCKET = f"pith-launch-{os.getpid()}"
+
+HELLO_WORLD = """
+from textual.app import App, ComposeResult
+from textual.widgets import Static
+
+class Hello(App):
+    def compose(self) -> ComposeResult:
+        yield Static("Hello, world")
+
+Hello().run()
+"""
+HELLO_MARKER = re.compile(r"Hello, world")
+
+
+def list_marker(group: str) -> re.Pattern[str]:
+    """The status line of a complete thread list (ThreadsScreen's summary)."""
+    return re.compile(re.escape(group) + r": [\d,]+ articles in [\d,]+ threads")
+
+
+def _tmux(*args: str) -> str:
+    done = subprocess.run(["tmux", "-L", SOCKET, *args], check=True, capture_output=True, text=True, env=_USER_ENV)
+    return done.stdout
+
+
+_USER_ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+"""What the tmux server (and so every window) starts with: bytecode is written and used, as it is for
+an installed pith (pip compiles it); without, each start compiles ~150 modules again (~0.15 s)."""
+
+
+class Terminal:
+    """One private tmux server (its own socket) whose windows run the commands timed."""
+
+    def __enter__(self) -> Terminal:
+        _tmux("-f", "/dev/null", "new-session", "-d", "-s", "bench", "-x", "120", "-y", "40", "sleep 100000")
+        _tmux("set-option", "-g", "remain-on-exit", "on")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True)
+
+    def time_until(self, command: list[str], marker: re.Pattern[str], env: dict[str, str],
+                   timeout: float = 60.0) -> float:
+        """Seconds from starting ``command`` in a new window to ``marker`` on its screen."""
+        window = f"w{uuid.uuid4().hex[:8]}"
+        settings = [item for name, value in env.items() for item in ("-e", f"{name}={value}")]
+        t0 = time.perf_counter()
+        _tmux("new-window", "-d", "-t", "bench", "-n", window, *settings, _shell_line(command))
+        try:
+            seconds = self._wait(window, t0, marker, timeout)
+            self._quit(window)  # ctrl+q, as a reader leaves: the store closes as it does then
+            return seconds
+        finally:
+            _tmux("kill-window", "-t", f"bench:{window}")
+
+    def _wait(self, window: str, t0: float, marker: re.Pattern[str], timeout: float) -> float:
+        screen = ""
+        while time.perf_counter() - t0 < timeout:
+            screen = _tmux("capture-pane", "-p", "-t", f"bench:{window}")
+            if marker.search(screen):
+                return time.perf_counter() - t0
+            time.sleep(POLL_S)
+        raise TimeoutError(f"{marker.pattern!r} not on screen after {timeout:.0f} s:\n{screen}")
+
+    def _quit(self, window: str, timeout: float = 60.0) -> None:
+        _tmux("send-keys", "-t", f"bench:{window}", "C-q")
+        t0 = time.perf_counter()
+        while time.perf_counter() - t0 < timeout:
+            if _tmux("display-message", "-p", "-t", f"bench:{window}", "#{pane_dead}").strip() == "1":
+                return
+            time.sleep(0.02)
+
+
+def _shell_line(command: list[str]) -> str:
+    return "exec " + " ".join("'" + part.replace("'", "'\\''") + "'" for part in command)
+
+
+def private_dirs(root: Path) -> dict[str, str]:
+    """XDG directories of a user of their own (config, store, state, cache) under ``root``."""
+    names = ("CONFIG", "DATA", "STATE", "CACHE")
+    return {f"XDG_{name}_HOME": str(root / name.lower()) for name in names}
+
+
+def samples(runs: int, once: Callable[[], float]) -> list[float]:
+    return sorted(once() for _ in range(runs))
+
+
+def measure(address: str, group: str, trees: dict[str, Path], runs: int = 5) -> dict[str, list[float]]:
+    """Medians of ``runs``: Textual's hello-world, then for each source tree (label -> its directory;
+    a checkout of an earlier commit beside this one gives before and after in one run) pith launched
+    into ``group`` cold (nothing cached) and warm (cached by an earlier run), each a fresh process."""
+    marker = list_marker(group)
+    base = {"TERM": "xterm-256color", "COLORTERM": "truecolor"}
+    with Terminal() as term, tempfile.TemporaryDirectory(prefix="pith-launch-") as tmp:
+        base["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")  # the trees stay clean
+        hello = [sys.executable, "-c", HELLO_WORLD]
+        term.time_until(hello, HELLO_MARKER, base)  # imports compiled, files in the page cache
+        figures = {"hello": samples(runs, lambda: term.time_until(hello, HELLO_MARKER, base))}
+        for label, tree in trees.items():
+            pith = [sys.executable, str(tree / "main.py"), "--server", address, "read", group]
+            cold, warm = _cold_and_warm(term, pith, marker, base, Path(tmp), runs)
+            figures |= {f"{label} cold": cold, f"{label} warm": warm}
+            print(f"  ... {label}: cold {cold}, warm {warm}", file=sys.stderr, flush=True)
+    return figures
+
+
+def _cold_and_warm(term: Terminal, pith: list[str], marker: re.Pattern[str], base: dict[str, str], tmp: Path,
+                   runs: int) -> tuple[list[float], list[float]]:
+    """Cold: each run a user of its own (nothing cached); warm: one user, the group cached by a first run."""
+    def fresh() -> dict[str, str]:
+        return base | private_dirs(Path(tempfile.mkdtemp(dir=tmp)))
+
+    term.time_until(pith, marker, fresh())  # compiles pith's modules into the bytecode cache
+    cold = samples(runs, lambda: term.time_until(pith, marker, fresh()))
+    warm_env = fresh()
+    term.time_until(pith, marker, warm_env)  # caches the group
+    return cold, samples(runs, lambda: term.time_until(pith, marker, warm_env))
+
+
+def report(figures: dict[str, list[float]], group: str, count: int) -> str:
+    runs = len(figures["hello"])
+    lines = [f"launch to the list, tmux 120x40, median (best) of {runs} ({group}, {count:,} articles):"]
+    for label, seconds in figures.items():
+        name = "Textual hello-world, first paint" if label == "hello" else f"pith {label}"
+        note = {"hello": "   (the floor)", "now warm": "   (target <= 0.35 s)"}.get(label, "")
+        lines.append(f"  {name:<33} {statistics.median(seconds):5.2f} s ({min(seconds):.2f}){note}")
+    return "\n".join(lines)
