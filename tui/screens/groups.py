@@ -80,9 +80,11 @@ class GroupsScreen(PithScreen):
         """Back from a group: its unread count (and the new flag) changed; recount from the store."""
         if getattr(self, "_loaded", False):
             self._recount()
-        elif getattr(self, "_deferred", False):
+        elif getattr(self, "_deferred", False) and self.app.screen is self:  # not the resume of the launch
             self._deferred = False
-            self.action_refresh_groups()
+            self._load_groups()
+            if not self.status.message:  # else it says why the start group was left
+                self.status.show("loading the group list…")
 
     def action_refresh_groups(self) -> None:
         self.status.show("loading the group list…")

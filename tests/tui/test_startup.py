@@ -1,0 +1,95 @@
+"""Start-up: the reader imports and asks for what its first screen needs, the rest when it is used.
+
+Launch to list is timed in bench/launch.py (a 1,000-article group beside a Textual
+hello-world); these tests hold the structure that makes it short, without clocks.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from store.library import Library
+from tests.tui.conftest import SIZE, settle
+from tui.app import PithApp
+from tui.screens.groups import GroupsScreen
+from tui.screens.threads import ThreadsScreen
+
+MakeApp = Callable[..., PithApp]
+REPO = Path(__file__).resolve().parents[2]
+
+LAUNCH = """
+import asyncio, sys, tempfile
+from pathlib import Path
+from tests.tui.conftest import SNAPSHOT_MBOX, archive_library, settle
+from tui.app import PithApp
+
+app = PithApp(archive_library(SNAPSHOT_MBOX, Path(tempfile.mkdtemp()) / "store.sqlite3"), title="t",
+              start_group="pith.test.tree")
+
+async def launch():
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert app.screen.loaded
+
+asyncio.run(launch())
+print(" ".join(sys.modules))
+"""
+
+LATER = ("tui.palette", "tui.screens.compose", "tui.screens.outbox", "tui.screens.search", "nntp.html_text")
+"""Modules a reader entering a group never needs before the list: ctrl+p's commands, the composer,
+the outbox, search, and HTML-to-text (html.parser) for HTML-only mail."""
+
+
+def modules_after(code: str) -> set[str]:
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=REPO, capture_output=True, text=True,
+                          timeout=120, check=True)
+    return set(done.stdout.split())
+
+
+def test_entering_a_start_group_imports_no_screen_it_does_not_show() -> None:
+    imported = modules_after(LAUNCH)
+    assert "tui.screens.threads" in imported  # the launch did reach the list
+    assert not imported & set(LATER)
+
+
+def test_parsing_a_reader_command_line_looks_up_no_version() -> None:
+    """The package metadata (importlib.metadata, ~20 ms) only for --version."""
+    imported = modules_after("import sys, main\nmain.build_parser(['read', 'g']).parse_args(['read', 'g'])\n"
+                             "print(' '.join(sys.modules))")
+    assert "nntp.version" not in imported
+
+
+async def test_a_start_group_is_entered_before_the_group_list_asks_the_source(
+        make_app: MakeApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The group list under a start group's threads asks for the groups (a LIST on a server) when it is
+    first shown, not at launch, where the session thread would serve it before the group's entry."""
+    calls: list[str] = []
+    groups, enter_group = Library.groups, Library.enter_group
+
+    def counted_groups(library: Library, *args: Any, refresh: bool = True, **kwargs: Any) -> Any:
+        calls.append("refresh groups" if refresh else "cached groups")
+        return groups(library, *args, refresh=refresh, **kwargs)
+
+    def counted_enter(library: Library, *args: Any, **kwargs: Any) -> Any:
+        calls.append("enter group")
+        return enter_group(library, *args, **kwargs)
+
+    monkeypatch.setattr(Library, "groups", counted_groups)
+    monkeypatch.setattr(Library, "enter_group", counted_enter)
+    app = make_app(start_group="pith.test.tree")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ThreadsScreen) and app.screen.loaded
+        assert "enter group" in calls and "refresh groups" not in calls
+        await pilot.press("q")
+        await settle(pilot)
+        assert isinstance(app.screen, GroupsScreen)
+        assert "refresh groups" in calls
+        assert "pith.test.tree" in [group.name for group in app.screen.group_list.groups]
