@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -37,9 +37,11 @@ Hello().run()
 HELLO_MARKER = re.compile(r"Hello, world")
 
 
-def list_marker(group: str) -> re.Pattern[str]:
-    """The status line of a complete thread list (ThreadsScreen's summary)."""
-    return re.compile(re.escape(group) + r": [\d,]+ articles in [\d,]+ threads")
+def list_markers(group: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The status line of a first screen of rows (or of the complete list, should it come first), and of
+    the complete thread list (ThreadsScreen's summary)."""
+    complete = re.escape(group) + r": [\d,]+ articles in [\d,]+ threads"
+    return re.compile(r"first [\d,]+ articles · loading the rest|" + complete), re.compile(complete)
 
 
 def _tmux(*args: str) -> str:
@@ -63,28 +65,32 @@ class Terminal:
     def __exit__(self, *exc: object) -> None:
         subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True)
 
-    def time_until(self, command: list[str], marker: re.Pattern[str], env: dict[str, str],
-                   timeout: float = 60.0) -> float:
-        """Seconds from starting ``command`` in a new window to ``marker`` on its screen."""
+    def time_until(self, command: list[str], markers: Sequence[re.Pattern[str]], env: dict[str, str],
+                   timeout: float = 60.0) -> list[float]:
+        """Seconds from starting ``command`` in a new window to each of ``markers`` on its screen (the run
+        ends with the last one)."""
         window = f"w{uuid.uuid4().hex[:8]}"
         settings = [item for name, value in env.items() for item in ("-e", f"{name}={value}")]
         t0 = time.perf_counter()
         _tmux("new-window", "-d", "-t", "bench", "-n", window, *settings, _shell_line(command))
         try:
-            seconds = self._wait(window, t0, marker, timeout)
+            seconds = self._wait(window, t0, markers, timeout)
             self._quit(window)  # ctrl+q, as a reader leaves: the store closes as it does then
             return seconds
         finally:
             _tmux("kill-window", "-t", f"bench:{window}")
 
-    def _wait(self, window: str, t0: float, marker: re.Pattern[str], timeout: float) -> float:
+    def _wait(self, window: str, t0: float, markers: Sequence[re.Pattern[str]], timeout: float) -> list[float]:
+        seen: dict[int, float] = {}
         screen = ""
         while time.perf_counter() - t0 < timeout:
             screen = _tmux("capture-pane", "-p", "-t", f"bench:{window}")
-            if marker.search(screen):
-                return time.perf_counter() - t0
+            now = time.perf_counter() - t0
+            seen |= {i: now for i, marker in enumerate(markers) if i not in seen and marker.search(screen)}
+            if len(markers) - 1 in seen:
+                return [seen.get(i, now) for i in range(len(markers))]
             time.sleep(POLL_S)
-        raise TimeoutError(f"{marker.pattern!r} not on screen after {timeout:.0f} s:\n{screen}")
+        raise TimeoutError(f"{markers[-1].pattern!r} not on screen after {timeout:.0f} s:\n{screen}")
 
     def _quit(self, window: str, timeout: float = 60.0) -> None:
         _tmux("send-keys", "-t", f"bench:{window}", "C-q")
@@ -105,47 +111,60 @@ def private_dirs(root: Path) -> dict[str, str]:
     return {f"XDG_{name}_HOME": str(root / name.lower()) for name in names}
 
 
-def samples(runs: int, once: Callable[[], float]) -> list[float]:
-    return sorted(once() for _ in range(runs))
+Samples = list[list[float]]
+"""One row per run: the seconds to each marker."""
 
 
-def measure(address: str, group: str, trees: dict[str, Path], runs: int = 5) -> dict[str, list[float]]:
-    """Medians of ``runs``: Textual's hello-world, then for each source tree (label -> its directory;
+def samples(runs: int, once: Callable[[], list[float]]) -> Samples:
+    return [once() for _ in range(runs)]
+
+
+def measure(address: str, group: str, trees: dict[str, Path], runs: int = 5) -> dict[str, Samples]:
+    """``runs`` launches each: Textual's hello-world, then for each source tree (label -> its directory;
     a checkout of an earlier commit beside this one gives before and after in one run) pith launched
-    into ``group`` cold (nothing cached) and warm (cached by an earlier run), each a fresh process."""
-    marker = list_marker(group)
+    into ``group`` cold (nothing cached) and warm (cached by an earlier run), each a fresh process,
+    timed to its first rows and to its complete list."""
+    markers = list_markers(group)
     base = {"TERM": "xterm-256color", "COLORTERM": "truecolor"}
     with Terminal() as term, tempfile.TemporaryDirectory(prefix="pith-launch-") as tmp:
         base["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")  # the trees stay clean
         hello = [sys.executable, "-c", HELLO_WORLD]
-        term.time_until(hello, HELLO_MARKER, base)  # imports compiled, files in the page cache
-        figures = {"hello": samples(runs, lambda: term.time_until(hello, HELLO_MARKER, base))}
+        term.time_until(hello, [HELLO_MARKER], base)  # imports compiled, files in the page cache
+        figures = {"hello": samples(runs, lambda: term.time_until(hello, [HELLO_MARKER], base))}
         for label, tree in trees.items():
             pith = [sys.executable, str(tree / "main.py"), "--server", address, "read", group]
-            cold, warm = _cold_and_warm(term, pith, marker, base, Path(tmp), runs)
+            cold, warm = _cold_and_warm(term, pith, markers, base, Path(tmp), runs)
             figures |= {f"{label} cold": cold, f"{label} warm": warm}
             print(f"  ... {label}: cold {cold}, warm {warm}", file=sys.stderr, flush=True)
     return figures
 
 
-def _cold_and_warm(term: Terminal, pith: list[str], marker: re.Pattern[str], base: dict[str, str], tmp: Path,
-                   runs: int) -> tuple[list[float], list[float]]:
+def _cold_and_warm(term: Terminal, pith: list[str], markers: Sequence[re.Pattern[str]], base: dict[str, str],
+                   tmp: Path, runs: int) -> tuple[Samples, Samples]:
     """Cold: each run a user of its own (nothing cached); warm: one user, the group cached by a first run."""
     def fresh() -> dict[str, str]:
         return base | private_dirs(Path(tempfile.mkdtemp(dir=tmp)))
 
-    term.time_until(pith, marker, fresh())  # compiles pith's modules into the bytecode cache
-    cold = samples(runs, lambda: term.time_until(pith, marker, fresh()))
+    term.time_until(pith, markers, fresh())  # compiles pith's modules into the bytecode cache
+    cold = samples(runs, lambda: term.time_until(pith, markers, fresh()))
     warm_env = fresh()
-    term.time_until(pith, marker, warm_env)  # caches the group
-    return cold, samples(runs, lambda: term.time_until(pith, marker, warm_env))
+    term.time_until(pith, markers, warm_env)  # caches the group
+    return cold, samples(runs, lambda: term.time_until(pith, markers, warm_env))
 
 
-def report(figures: dict[str, list[float]], group: str, count: int) -> str:
+def report(figures: dict[str, Samples], group: str, count: int) -> str:
     runs = len(figures["hello"])
-    lines = [f"launch to the list, tmux 120x40, median (best) of {runs} ({group}, {count:,} articles):"]
-    for label, seconds in figures.items():
-        name = "Textual hello-world, first paint" if label == "hello" else f"pith {label}"
-        note = {"hello": "   (the floor)", "now warm": "   (target <= 0.35 s)"}.get(label, "")
-        lines.append(f"  {name:<33} {statistics.median(seconds):5.2f} s ({min(seconds):.2f}){note}")
+    lines = [f"launch to the list, tmux 120x40, median (best) of {runs} ({group}, {count:,} articles):",
+             f"  {'':<31} {'first rows':>15} {'complete list':>15}"]
+    for label, rows in figures.items():
+        columns = [_median_best([row[i] for row in rows]) for i in range(len(rows[0]))]
+        if label == "hello":
+            lines.append(f"  {'Textual hello-world, first paint':<31} {columns[0]:>15}   (the floor)")
+        else:
+            note = "   (target <= 0.35 s)" if label.endswith("warm") else ""
+            lines.append(f"  {'pith ' + label:<31} {columns[0]:>15} {columns[-1]:>15}{note}")
     return "\n".join(lines)
+
+
+def _median_best(seconds: list[float]) -> str:
+    return f"{statistics.median(seconds):.2f} ({min(seconds):.2f})"
