@@ -49,6 +49,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 LIST_GROUP = "list.linux-media"
+PI_GROUP = "org.kernel.vger.linux-media"
 LIST_MBOX = REPO.parent / "shared" / "corpus" / "linux-media-2018-08_2019-03.mbox.xz"
 BODY_RULE = '[[rule]]\nname = "patches"\nscore = -10\nall = [{ header = "Body", regex = "(?m)^Signed-off-by: .*kernel" }]\n'
 PLAIN_RULE = '[[rule]]\nname = "re"\nscore = -10\nall = [{ header = "Subject", contains = "zzzz-no-such" }]\n'
@@ -98,6 +99,17 @@ def start_pi() -> object | None:
         server.stop()
         raise
     return server
+
+
+class Running:
+    """A server started elsewhere (--inn, --pi): used, not stopped."""
+
+    def __init__(self, address: str, group: str = "") -> None:
+        host, _, port = address.rpartition(":")
+        self.host, self.port, self.group = host, int(port), group
+
+    def stop(self) -> None:
+        pass
 
 
 def start_inn(with_list: bool) -> object:
@@ -418,6 +430,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--sync-only", action="store_true", help="only the sync figures (no reader, expire, search)")
     parser.add_argument("--rounds", type=int, default=3, help="runs of each sync measurement (the best is shown)")
     parser.add_argument("--page-size", type=int, help="SQLite page size for every store made here")
+    parser.add_argument("--inn", metavar="HOST:PORT", help="a running INN loaded as this script loads it (kept running)")
+    parser.add_argument("--pi", metavar="HOST:PORT", help="a running public-inbox serving the whole list (kept running)")
     return parser.parse_args()
 
 
@@ -426,9 +440,10 @@ def main() -> int:
     args = parse_args()
     PAGE_SIZE = args.page_size
     with_list = LIST_GROUP in args.groups and not args.no_list
-    servers: list[tuple[str, object, list[str]]] = [("INN2", start_inn(with_list), args.groups)]
+    servers: list[tuple[str, object, list[str]]] = [("INN2", Running(args.inn) if args.inn else start_inn(with_list),
+                                                      args.groups)]
     try:
-        pi = None if args.no_pi else start_pi()
+        pi = None if args.no_pi else Running(args.pi, PI_GROUP) if args.pi else start_pi()
         if pi is not None:
             servers.append(("public-inbox", pi, [pi.group]))  # type: ignore[attr-defined]
         print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; page size {PAGE_SIZE or 'pith default'}")
