@@ -30,7 +30,6 @@ from tui.keymap import keys_for
 from tui.messages import GroupsLoaded
 from tui.screens.base import PithScreen
 from tui.screens.confirm import ConfirmScreen
-from tui.screens.sync import SyncScreen
 from tui.widgets.group_list import GroupList
 from tui.widgets.line_list import LineList
 from tui.widgets.status_line import StatusLine
@@ -188,6 +187,8 @@ class GroupsScreen(PithScreen):
 
     def _push_sync(self, subscribed: int) -> None:
         if subscribed:
+            from tui.screens.sync import SyncScreen  # store.sync and its screen: when first asked for
+
             self.app.push_screen(SyncScreen())
         else:
             self.status.show(f"nothing to sync: no subscribed groups ({keys_for(self.app, 'subscribe')} "
