@@ -134,13 +134,15 @@ async def drive(app: object, group: str, scroll_keys: int = 0, linger: float = 0
     return result
 
 
-def run_entry(address: str, store: Path, mode: str) -> dict[str, float]:
+def run_entry(address: str, store: Path, mode: str, tree: Path = REPO) -> dict[str, float]:
     """One entry in a fresh process, as a user starts pith: its results and the process's own peak RSS.
 
     Each entry runs in its own interpreter so that its peak is pith's alone, not
     the bench's (the socket floor's 150,000 split lines) or an earlier app's heap.
+    ``tree``: the pith to run (its own bench/tui_bench.py drives it), for before and after in one run.
     """
-    command = [sys.executable, __file__, "--entry", mode, "--address", address, "--store", str(store)]
+    script = tree / "bench" / "tui_bench.py"
+    command = [sys.executable, str(script), "--entry", mode, "--address", address, "--store", str(store)]
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -160,7 +162,8 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=150_000)
     parser.add_argument("--launch-only", action="store_true", help="only launch to list (the 1,000-article group)")
     parser.add_argument("--before", type=Path, metavar="DIR",
-                        help="also time launch to list of the pith in DIR (e.g. git archive of an earlier commit)")
+                        help="also time the pith in DIR (e.g. git archive of an earlier commit): launch to list, "
+                             "and the big group's cold and warm entries")
     parser.add_argument("--entry", choices=("cold", "reading", "warm"), help=argparse.SUPPRESS)
     parser.add_argument("--address", help=argparse.SUPPRESS)
     parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
@@ -185,12 +188,16 @@ def main() -> int:
             store = Path(tmp) / "store.sqlite3"
             floor = min(phase_socket(server.host, server.port, args.count)["seconds"] for _ in range(3))
             cold = run_entry(server.address, store, "cold")
+            before = {"cold": run_entry(server.address, Path(tmp) / "before.sqlite3", "cold", args.before)
+                      } if args.before else {}
             store.unlink()  # once more from cold, this time reading for a while before quitting
             for suffix in ("-wal", "-shm"):
                 Path(f"{store}{suffix}").unlink(missing_ok=True)
             reading = run_entry(server.address, store, "reading")
             add_articles(server, GROUP, 100, "tuiwarm")
             warm = run_entry(server.address, store, "warm")
+            if args.before:
+                before["warm"] = run_entry(server.address, Path(tmp) / "before.sqlite3", "warm", args.before)
     finally:
         server.stop()
     print(f"loaded in {seconds:.1f} s\n{GROUP}: {warm['rows']:,} rows in the thread view")
@@ -203,6 +210,9 @@ def main() -> int:
     print(f"  warm: complete list         {warm['complete_s']:6.2f} s")
     print(f"  key-to-repaint while scrolling: median {warm['key_median_ms']:.1f} ms, "
           f"p95 {warm['key_p95_ms']:.1f} ms   (target median < 16 ms)")
+    for mode, result in before.items():
+        print(f"  before ({args.before}), {mode}: first rows {result['first_rows_s']:.2f} s, "
+              f"complete list {result['complete_s']:.2f} s")
     print(f"  peak RSS of the pith process: cold entry {cold['peak_mb']:.0f} MB, cold entry read for "
           f"{READING_S:.0f} s {reading['peak_mb']:.0f} MB, warm entry and 200 keys {warm['peak_mb']:.0f} MB"
           "   (target < 200 MB; slrn 95 MB, tin 69 MB)")
