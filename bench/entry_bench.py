@@ -57,7 +57,8 @@ def phase_socket(host: str, port: int, count: int) -> dict[str, float]:
 
 def phase_pith(host: str, port: int, store: str, compress: bool) -> dict[str, float]:
     """pith's own path: connect, OVER in ranges, parse, store; then thread."""
-    from nntp.client import NNTPClient, ServerAddress
+    from nntp.address import ServerAddress
+    from nntp.client import NNTPClient
     from nntp.connect import ConnectOptions
     from nntp.threads import thread
     from store.cache import Store

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import TypeVar
 
 from nntp.article import parse_article
@@ -39,12 +38,13 @@ from nntp.errors import (
     SecurityFailure,
 )
 from nntp.listaddr import address_in, mailto_in, with_list_address
+from nntp.address import ServerAddress
+from nntp.listing import active_groups, number_or_zero, split_description
 from nntp.models import Article, GroupInfo, OverviewBatch, RawOverviews
-from nntp.parse import STANDARD_FORMAT, parse_overview_format, utf8_or_latin1
+from nntp.parse import STANDARD_FORMAT, parse_overview_format
 from nntp.pipeline import WINDOW, Fetched, Key, Matcher, Window, commands, reply_kind, unstuff
 from nntp.responses import ResponseReader
 from nntp.source import Capability, NewsSource
-from nntp.tlsmode import TlsMode
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -52,43 +52,8 @@ with warnings.catch_warnings():
 
 T = TypeVar("T")
 
-DEFAULT_PORT = 119
 OVER_CHUNK = 5_000
 """Articles per OVER command: progress and cancellation points on a big group."""
-
-
-@dataclass(frozen=True, slots=True)
-class ServerAddress:
-    """Where a server is; ``identity`` keys its local store."""
-
-    host: str
-    port: int = DEFAULT_PORT
-    tls: TlsMode = TlsMode.NONE
-    """``implicit`` for nntps:// addresses."""
-
-    @property
-    def identity(self) -> str:
-        return f"{self.host}:{self.port}"
-
-    @classmethod
-    def parse(cls, text: str) -> ServerAddress:
-        """``host``, ``host:port``, ``[v6]:port``, ``nntp://host:port`` or ``nntps://host:port``."""
-        text = text.strip()
-        tls = TlsMode.NONE
-        if "://" in text:
-            scheme, text = text.split("://", 1)
-            tls = TlsMode.IMPLICIT if scheme.lower() in ("nntps", "snews") else TlsMode.NONE
-            text = text.rstrip("/")
-        default = tls.default_port
-        if text.startswith("["):
-            host, _, rest = text[1:].partition("]")
-            port = rest.lstrip(":")
-        else:
-            host, _, port = text.rpartition(":") if text.count(":") == 1 else (text, "", "")
-        try:
-            return cls(host or "localhost", int(port) if port else default, tls)
-        except ValueError:
-            raise PithError(f"bad server address {text!r}: the port must be a number") from None
 
 
 class NNTPClient(NewsSource):
@@ -224,10 +189,10 @@ class NNTPClient(NewsSource):
         except nntplib.NNTPError as exc:
             raise RemoteProtocolError(f"{self.identity}: LIST ACTIVE failed: {reply_text(exc)}") from None
         try:
-            descriptions = dict(_split_desc(line) for line in self._long("LIST NEWSGROUPS"))
+            descriptions = dict(split_description(line) for line in self._long("LIST NEWSGROUPS"))
         except nntplib.NNTPError:
             descriptions = {}
-        return _active_groups(active, descriptions)
+        return active_groups(active, descriptions)
 
     def list_active(self, name: str) -> list[GroupInfo] | None:
         """LIST ACTIVE name: the group's line with its posting flag (RFC 3977 7.6.3), [] if the
@@ -238,7 +203,7 @@ class NNTPClient(NewsSource):
         if not name or any(c in name for c in "*?[]\\!,") or name.split() != [name]:
             return None  # never sent as a wildmat
         try:
-            return [g for g in _active_groups(self._long(f"LIST ACTIVE {name}"), {}) if g.name == name]
+            return [g for g in active_groups(self._long(f"LIST ACTIVE {name}"), {}) if g.name == name]
         except nntplib.NNTPError:
             return None
 
@@ -254,7 +219,7 @@ class NNTPClient(NewsSource):
         if len(parts) < 4 or not parts[0].startswith("211"):
             raise RemoteProtocolError(f"{self.identity}: unexpected GROUP reply {reply!r}")
         self.current_group = name
-        return GroupInfo(name, _num(parts[2]), _num(parts[3]), _num(parts[1]))
+        return GroupInfo(name, number_or_zero(parts[2]), number_or_zero(parts[3]), number_or_zero(parts[1]))
 
     def overview_format(self) -> tuple[str, ...]:
         if self._overview_fmt is None:
@@ -481,7 +446,7 @@ class NNTPClient(NewsSource):
         """(address, where it was found) for a bare 440: the group's description, else List-Post."""
         try:
             for line in self._long(f"LIST NEWSGROUPS {group}"):
-                name, description = _split_desc(line)
+                name, description = split_description(line)
                 if name == group and address_in(description):
                     return address_in(description), "the group's description"
             high = self._post_group_high or self.select_group(group).high
@@ -543,44 +508,3 @@ def _first_newsgroup(lines: list[bytes]) -> str:
             first = value.decode("ascii", "replace").split(",")[0].strip()
             return first if first and " " not in first else ""
     return ""
-
-
-def _active_groups(lines: list[str], descriptions: dict[str, str]) -> list[GroupInfo]:
-    """GroupInfo from LIST ACTIVE lines (name high low flag); malformed lines are passed over."""
-    groups = []
-    for line in lines:
-        parts = line.split()
-        if len(parts) < 4:
-            continue
-        name, high, low, flag = parts[0], _num(parts[1]), _num(parts[2]), parts[3]
-        if not _is_text(name + flag):  # 8-bit, not UTF-8: SQLite cannot store it (`pith groups` failed)
-            continue
-        count = max(0, high - low + 1) if high >= low else 0
-        groups.append(GroupInfo(name, low, high, count, flag[:1], _as_text(descriptions.get(name, ""))))
-    return groups
-
-
-def _is_text(value: str) -> bool:
-    """No lone surrogates (nntplib keeps bytes that are not UTF-8 as surrogates)."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _as_text(value: str) -> str:
-    """Server text with 8-bit bytes that are not UTF-8 read as Latin-1, storable and printable."""
-    return value if _is_text(value) else utf8_or_latin1(value.encode("utf-8", "surrogateescape"))
-
-
-def _split_desc(line: str) -> tuple[str, str]:
-    name, _, desc = line.replace("\t", " ", 1).partition(" ")
-    return name, desc.strip()
-
-
-def _num(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        return 0

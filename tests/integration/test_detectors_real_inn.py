@@ -19,7 +19,7 @@ import pytest
 import main
 from killfile.facts import Facts
 from killfile.headers import normalize_address
-from nntp.client import ServerAddress
+from nntp.address import ServerAddress
 from nntp.models import Overview
 from nntp.threads import ThreadNode, thread
 from store.cache import Store, store_path

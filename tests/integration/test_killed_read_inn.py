@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 import main
-from nntp.client import NNTPClient, ServerAddress
+from nntp.address import ServerAddress
+from nntp.client import NNTPClient
 from store.newsrc import parse_newsrc
 from store.paths import config_dir
 from tests.cli_run import all_nodes as nodes

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from textual.widgets import Input
 
-from nntp.client import NNTPClient, ServerAddress
+from nntp.address import ServerAddress
+from nntp.client import NNTPClient
 from store.cache import Store
 from store.config import Config, MailConfig
 from store.library import Library

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from nntp.client import NNTPClient, ServerAddress
+from nntp.address import ServerAddress
+from nntp.client import NNTPClient
 from nntp.connect import ConnectOptions
 from nntp.errors import PostRefused
 from nntp.listaddr import address_in, mailto_in, with_list_address

@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 import main
-from nntp.client import NNTPClient, ServerAddress
+from nntp.address import ServerAddress
+from nntp.client import NNTPClient
 from nntp.connect import ConnectOptions
 from tests.integration.pi_server import GROUP, LIST_ADDRESS, is_utf8
 

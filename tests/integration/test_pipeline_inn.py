@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from nntp.client import NNTPClient, ServerAddress
+from nntp.address import ServerAddress
+from nntp.client import NNTPClient
 from nntp.connect import ConnectOptions
 from store.sync import sync_group
 from tests.fakes.proxy import CuttingProxy

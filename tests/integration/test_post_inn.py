@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 import main
-from nntp.client import NNTPClient, ServerAddress
+from nntp.address import ServerAddress
+from nntp.client import NNTPClient
 from nntp.connect import ConnectOptions
 from nntp.compose import finish_article, split_article
 from store.cache import Store

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from nntp.client import NNTPClient, ServerAddress
+from nntp.address import ServerAddress
+from nntp.client import NNTPClient
 from nntp.connect import ConnectOptions
 from nntp.resilient import ResilientSource
 from store.cache import Store

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from nntp.client import ServerAddress
+from nntp.address import ServerAddress
 from store.cache import store_path
 from store.paths import data_dir
 from tests.cli_run import run

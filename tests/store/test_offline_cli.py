@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nntp.client import ServerAddress
+from nntp.address import ServerAddress
 from nntp.errors import NoSuchArticle, SourceUnavailable
 from store.cache import Store, store_path
 from store.library import Library

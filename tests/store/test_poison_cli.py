@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from nntp.article import parse_article
-from nntp.client import ServerAddress
+from nntp.address import ServerAddress
 from nntp.mimetree import DEEP_NOTE
 from nntp.models import Article
 from store.cache import Store, store_path

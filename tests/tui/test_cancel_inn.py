@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from nntp.client import NNTPClient, ServerAddress
+from nntp.address import ServerAddress
+from nntp.client import NNTPClient
 from store.outbox import Outbox
 from tests.tui.conftest import SIZE, settle
 from tests.tui.test_app_inn import inn, server_app  # noqa: F401  (inn is a fixture)

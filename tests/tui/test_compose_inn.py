@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from textual.widgets import Input
 
-from nntp.client import NNTPClient, ServerAddress
+from nntp.address import ServerAddress
+from nntp.client import NNTPClient
 from nntp.connect import ConnectOptions
 from store.cache import Store
 from store.library import Library

@@ -11,7 +11,8 @@ import pytest
 from textual.widgets import Input
 
 from nntp.article import parse_article
-from nntp.client import NNTPClient, ServerAddress
+from nntp.address import ServerAddress
+from nntp.client import NNTPClient
 from store import export
 from tests.integration.test_pi_export import server_bytes
 from tests.tui.conftest import SIZE, settle

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from nntp.client import ServerAddress
+from nntp.address import ServerAddress
 from tests.tui.conftest import SIZE, settle
 from tests.tui.test_app_inn import inn, server_app  # noqa: F401 - the fixture
 from tui.screens.article import ArticleScreen

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from nntp.client import NNTPClient, ServerAddress
+from nntp.address import ServerAddress
+from nntp.client import NNTPClient
 from store.cache import Store
 from store.readstate import ReadState
 from tests.integration.test_killed_read_inn import post_by

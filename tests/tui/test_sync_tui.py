@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from nntp.client import NNTPClient, ServerAddress
+from nntp.address import ServerAddress
+from nntp.client import NNTPClient
 from store.cache import Store
 from store.library import Library
 from store.readstate import ReadState

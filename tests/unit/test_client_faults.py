@@ -6,7 +6,8 @@ import resource
 
 import pytest
 
-from nntp.client import NNTPClient, ServerAddress
+from nntp.address import ServerAddress
+from nntp.client import NNTPClient
 from nntp.connect import ConnectOptions
 from nntp.errors import AuthenticationFailed, ConnectionLost, NoSuchGroup, RemoteProtocolError, SourceUnavailable
 from tests.fakes.server import FakeServer, reader_session

@@ -6,7 +6,8 @@ import io
 
 import pytest
 
-from nntp.client import ServerAddress, read_multiline
+from nntp.address import ServerAddress
+from nntp.client import read_multiline
 from nntp.errors import PithError, RemoteProtocolError
 
 

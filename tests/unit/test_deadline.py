@@ -8,7 +8,8 @@ import time
 import pytest
 
 import main
-from nntp.client import NNTPClient, ServerAddress
+from nntp.address import ServerAddress
+from nntp.client import NNTPClient
 from nntp.connect import ConnectOptions
 from nntp.deadline import ReplyDeadline, read_line
 from nntp.errors import ReplyTimeout

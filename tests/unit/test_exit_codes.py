@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cli.exitcodes import FROM_CACHE, NOT_DONE, SECURITY, USAGE, exit_status_for
-from nntp.client import ServerAddress
+from nntp.address import ServerAddress
 from nntp.errors import (AuthenticationFailed, NoSuchGroup, PithError, RemoteProtocolError, SecurityFailure,
                          SourceUnavailable)
 from store.cache import Store, store_path

@@ -276,12 +276,12 @@ def test_the_search_index_and_attachment_list_survive_hostile_charsets_and_nesti
 
 
 def test_a_group_list_with_bytes_that_are_not_utf8_can_be_stored() -> None:
-    from nntp.client import _active_groups
+    from nntp.listing import active_groups
     from store.cache import Store
 
     lines = [b"caf\xe9.group 5 1 y".decode("utf-8", "surrogateescape"), "ok.group 5 1 y"]
     descriptions = {"ok.group": b"d\xe9j\xe0 vu".decode("utf-8", "surrogateescape")}
-    groups = _active_groups(lines, descriptions)
+    groups = active_groups(lines, descriptions)
     assert [(g.name, g.description) for g in groups] == [("ok.group", "d\u00e9j\u00e0 vu")]
     Store(":memory:").group_table.save(groups)  # raised UnicodeEncodeError: `pith groups` exited 70
 

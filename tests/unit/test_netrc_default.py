@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from cli.context import resolve_server
-from nntp.client import NNTPClient, ServerAddress
+from nntp.address import ServerAddress
+from nntp.client import NNTPClient
 from nntp.connect import ConnectOptions, find_credentials
 from nntp.errors import AuthenticationFailed
 from tests.fakes.server import FakeServer

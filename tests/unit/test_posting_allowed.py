@@ -8,7 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from cli.context import open_library_factory, resolve_server
-from nntp.client import NNTPClient, ServerAddress
+from nntp.address import ServerAddress
+from nntp.client import NNTPClient
 from nntp.connect import ConnectOptions
 from nntp.models import GroupInfo
 from store.cache import Store

@@ -7,7 +7,8 @@ from typing import BinaryIO
 
 import pytest
 
-from nntp.client import NNTPClient, ServerAddress
+from nntp.address import ServerAddress
+from nntp.client import NNTPClient
 from nntp.connect import ConnectOptions
 from nntp.errors import ConnectionLost
 from tests.fakes.server import FakeServer, reader_session

@@ -12,7 +12,7 @@ import pytest
 import main
 from cli.textout import SanitizingWriter, warn
 from killfile import actions
-from nntp.client import ServerAddress
+from nntp.address import ServerAddress
 from nntp.errors import PithError, RemoteProtocolError
 from nntp.models import GroupInfo, Overview
 from nntp.sanitize import ERROR_LIMIT, clip_line, error_line, notice, sanitize_line, sanitize_text, strip_invisible
