@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable
+from enum import StrEnum
 from typing import TypeVar, TypeVarTuple, Unpack
 
 from nntp.errors import PithError, SourceUnavailable
@@ -26,13 +27,23 @@ class FetchCancelled(PithError):
     """The screen that asked for a long fetch went away; the fetch stopped early."""
 
 
+class SourceState(StrEnum):
+    """How the source looks from the UI: the words the status line shows."""
+
+    CONNECTING = "connecting"
+    """No call has finished yet."""
+    ONLINE = "online"
+    OFFLINE = "offline"
+    """The Library was opened offline (``--offline``, or it fell back to the cache)."""
+    UNREACHABLE = "unreachable"
+    """The last call could not reach the source."""
+
+
 class LibraryHandle:
     """Owns one Library on one Session thread.
 
-    ``state`` is what the status line shows: "connecting" until the first call
-    is done, then "online", "offline" (the Library was opened offline) or
-    "unreachable" (the last call could not reach the source). It is a plain
-    string written by the session thread and read by the UI, so no lock.
+    ``state`` is what the status line shows (a ``SourceState``). It is one
+    attribute written by the session thread and read by the UI, so no lock.
     """
 
     def __init__(self, open_library: Callable[[], Library]) -> None:
@@ -40,7 +51,7 @@ class LibraryHandle:
         self._library: Library | None = None
         self._session = Session("pith-library")
         self._closed = False
-        self.state = "connecting"
+        self.state = SourceState.CONNECTING
 
     def call(self, fn: Callable[[Library, Unpack[Args]], T], *args: Unpack[Args], local: bool = False) -> T:
         """Run ``fn(library, *args)`` on the session thread and wait for it (worker threads only).
@@ -89,9 +100,10 @@ class LibraryHandle:
                 self._library = self._open()
             result = fn(self._library)
         except SourceUnavailable:
-            self.state = "offline" if self._library is not None and self._library.offline else "unreachable"
+            offline = self._library is not None and self._library.offline
+            self.state = SourceState.OFFLINE if offline else SourceState.UNREACHABLE
             raise
-        self.state = "offline" if self._library.offline else "online"
+        self.state = SourceState.OFFLINE if self._library.offline else SourceState.ONLINE
         return result
 
     def close(self) -> None:

@@ -21,6 +21,7 @@ from store.config import load_config
 from store.control import Sent, cancel, supersede
 from store.identity import from_address
 from store.library import Library
+from store.outbox import OutboxState
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -67,9 +68,9 @@ def _report(sent: Sent, what: str, args: argparse.Namespace, out: TextIO) -> int
     else:
         reply = field(entry.reply or sent.why)
         out.write(f"{entry.id:>4}  {entry.state:<10} {field(entry.message_id)}  [{reply}]\n")
-    if entry.state == "sent":
+    if entry.state == OutboxState.SENT:
         return 0
-    if entry.state == "queued":
+    if entry.state == OutboxState.QUEUED:
         queued = f"{what}: queued as {entry.id}"
         if sent.why.startswith("offline (--offline)"):
             warn(f"{queued}; `pith outbox flush` sends it")

@@ -27,7 +27,7 @@ from store.config import load_config
 from store.control import finish_own
 from store.listroute import list_address
 from store.library import Library
-from store.outbox import OutboxEntry
+from store.outbox import OutboxEntry, OutboxState
 
 NOT_SENT = 1
 
@@ -54,7 +54,8 @@ def cmd_post(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     else:
         entry_id = entry.id
         _say(f"{args.file}: already in the outbox as {entry.id} ({entry.state}); not queued again")
-    entries, why = flush(library) if entry is None or entry.state == "queued" else (library.outbox_entries(), "")
+    waiting = entry is None or entry.state == OutboxState.QUEUED
+    entries, why = flush(library) if waiting else (library.outbox_entries(), "")
     entry = next(e for e in entries if e.id == entry_id)
     _show_entries([entry], args, out)
     return _post_status(entry, why, str(args.file))
@@ -116,9 +117,9 @@ def _mail_hint(library: Library, group: str) -> str:
 
 def _post_status(entry: OutboxEntry, why: str, name: str) -> int:
     """Exit status of `pith post`, with a line on stderr for anything but a clean send."""
-    if entry.state in ("sent", "mailed"):
+    if entry.state in (OutboxState.SENT, OutboxState.MAILED):
         return 0
-    if entry.state == "queued":
+    if entry.state == OutboxState.QUEUED:
         if why.startswith("offline (--offline)"):
             _say(f"{name}: queued as {entry.id}; `pith outbox flush` sends it")
             return 0
@@ -148,12 +149,12 @@ def cmd_outbox(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 
 def _flush(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     """`pith outbox flush`: 0 when nothing that was queued is left unsent, else 1 and a line why."""
-    before = {e.id for e in library.outbox_entries() if e.state == "queued"}
+    before = {e.id for e in library.outbox_entries() if e.state == OutboxState.QUEUED}
     entries, why = flush(library)  # the reader's flush too (app/posting.py)
     _show_entries(entries, args, out)
     tried = [e for e in entries if e.id in before]
-    left = [e for e in tried if e.state == "queued"]
-    refused = [e for e in tried if e.state in ("refused", "needs-mail")]
+    left = [e for e in tried if e.state == OutboxState.QUEUED]
+    refused = [e for e in tried if e.state in (OutboxState.REFUSED, OutboxState.NEEDS_MAIL)]
     if left:
         _say(f"outbox: {len(left)} article(s) not sent: {why or left[0].reply}")
     if refused:

@@ -20,6 +20,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,14 +61,28 @@ def ensure_schema(db: sqlite3.Connection) -> None:
                 raise
 
 
+class OutboxState(StrEnum):
+    """Where an outbox entry stands; the stored column and ``--json`` hold exactly these words."""
+
+    QUEUED = "queued"
+    """Waiting to be posted (also after a failed link: it is tried again)."""
+    SENT = "sent"
+    """Posted, or found already on the server."""
+    REFUSED = "refused"
+    """The server refused it; ``reply`` holds its words."""
+    NEEDS_MAIL = "needs-mail"
+    """A read-only server (440) offered a mailto: address: send it by mail."""
+    MAILED = "mailed"
+    """A needs-mail article went out by mail."""
+
+
 @dataclass(frozen=True)
 class OutboxEntry:
     id: int
     message_id: str
     created: int
     raw: bytes
-    state: str
-    """``queued``, ``sent``, ``refused``, ``needs-mail`` (read-only server: send by mail) or ``mailed``."""
+    state: OutboxState
     reply: str
     mailto: str
     attempts: int
@@ -103,7 +118,7 @@ class Outbox:
     def entries(self) -> list[OutboxEntry]:
         rows = self.db.execute("SELECT id, message_id, created, raw, state, reply, mailto, attempts "
                                "FROM outbox ORDER BY id").fetchall()
-        return [OutboxEntry(r[0], r[1], r[2], bytes(r[3]), r[4], r[5], r[6], r[7]) for r in rows]
+        return [OutboxEntry(r[0], r[1], r[2], bytes(r[3]), OutboxState(r[4]), r[5], r[6], r[7]) for r in rows]
 
     def get(self, entry_id: int) -> OutboxEntry | None:
         return next((e for e in self.entries() if e.id == entry_id), None)
@@ -113,7 +128,7 @@ class Outbox:
             self.db.execute("BEGIN IMMEDIATE")
             return self.db.execute("DELETE FROM outbox WHERE id=?", (entry_id,)).rowcount > 0
 
-    def _record(self, entry_id: int, state: str, reply: str, mailto: str = "") -> None:
+    def _record(self, entry_id: int, state: OutboxState, reply: str, mailto: str = "") -> None:
         """Store what the server said; its undecodable bytes (surrogates) are read as UTF-8 or Latin-1."""
         reply, mailto = _as_text(reply), _as_text(mailto)
         with self.db:
@@ -123,7 +138,7 @@ class Outbox:
 
     def mark_mailed(self, entry_id: int, where: str) -> None:
         """A needs-mail article went out by mail (``where``: the mbox or sendmail command)."""
-        self._record(entry_id, "mailed", f"mailed ({where})")
+        self._record(entry_id, OutboxState.MAILED, f"mailed ({where})")
 
     def flush(self, post: Callable[[bytes], str], on_server: OnServer | None = None) -> list[OutboxEntry]:
         """Post every queued article; returns the entries after the attempt.
@@ -131,7 +146,7 @@ class Outbox:
         With ``on_server``, an entry tried before is first looked up on the server, and
         a POST cut off before its reply is looked up at once: what arrived is not sent again.
         """
-        for entry in [e for e in self.entries() if e.state == "queued"]:
+        for entry in [e for e in self.entries() if e.state == OutboxState.QUEUED]:
             if entry.attempts and on_server is not None and self._arrived(entry, on_server):
                 continue
             try:
@@ -141,9 +156,9 @@ class Outbox:
                 continue
             except SourceUnavailable as exc:
                 if on_server is None or not self._arrived(entry, on_server):
-                    self._record(entry.id, "queued", f"not sent yet: {exc}")
+                    self._record(entry.id, OutboxState.QUEUED, f"not sent yet: {exc}")
                 break  # the link failed: keep the rest queued
-            self._record(entry.id, "sent", reply)
+            self._record(entry.id, OutboxState.SENT, reply)
         return self.entries()
 
     def _arrived(self, entry: OutboxEntry, on_server: OnServer) -> bool:
@@ -154,18 +169,18 @@ class Outbox:
         except SourceUnavailable:
             return False
         if held:
-            self._record(entry.id, "sent", "already on the server (an earlier attempt's reply was lost)")
+            self._record(entry.id, OutboxState.SENT, "already on the server (an earlier attempt's reply was lost)")
         return held
 
     def _refused(self, entry: OutboxEntry, reply: str) -> None:
         lowered = reply.lower()
         if reply.startswith("435") or (reply.startswith("441") and ("435" in reply or "duplicate" in lowered)):
-            self._record(entry.id, "sent", f"already on the server ({reply})")
+            self._record(entry.id, OutboxState.SENT, f"already on the server ({reply})")
         elif reply.startswith("440"):
             found = _MAILTO.search(reply)
-            self._record(entry.id, "needs-mail", reply, found.group(1) if found else "")
+            self._record(entry.id, OutboxState.NEEDS_MAIL, reply, found.group(1) if found else "")
         else:
-            self._record(entry.id, "refused", reply)
+            self._record(entry.id, OutboxState.REFUSED, reply)
 
 
 def send_queued(library: Library) -> tuple[list[OutboxEntry], str]:

@@ -35,7 +35,7 @@ from store.config import Config
 from store.control import finish_own
 from store.draftbox import DraftBox
 from store.library import Library
-from store.outbox import OutboxEntry
+from store.outbox import OutboxEntry, OutboxState
 from app import posting
 from app.compose_text import crosspost_warning, editor_text, header_fields, parse_editor_text
 from tui.messages import ArticlesPosted
@@ -366,25 +366,22 @@ class ComposeScreen(PithScreen):
 def announce_posted(app: App[object], entries: Iterable[OutboxEntry], note: str) -> None:
     """Tell every screen on the stack which groups the ``entries`` that were sent went to (their
     Newsgroups), with ``note`` for the status line; queued or refused entries are not news to anyone."""
-    groups = frozenset(group.strip() for entry in entries if entry.state == "sent"
+    groups = frozenset(group.strip() for entry in entries if entry.state == OutboxState.SENT
                        for group in entry.header("Newsgroups").split(",") if group.strip())
     if groups:
         for screen in app.screen_stack:
             screen.post_message(ArticlesPosted(groups, note))
 
 
-def _outcome(entry: object, why: str, groups: str) -> str:
-    """One line on what happened to the article just queued."""
-    state = getattr(entry, "state", "queued")
-    message_id = getattr(entry, "message_id", "")
-    reply = getattr(entry, "reply", "")
-    if state == "sent":
-        return f"posted to {groups}: {message_id}"
-    if state == "refused":
-        return f"the server refused it: {reply} (kept in the outbox: O)"
-    if state == "needs-mail":
-        mailto = getattr(entry, "mailto", "")
-        return f"this server takes no posts: send it by mail to {mailto or 'the list'} (kept in the outbox: O)"
+def _outcome(entry: OutboxEntry | None, why: str, groups: str) -> str:
+    """One line on what happened to the article just queued (``None``: it left the outbox meanwhile)."""
+    if entry is not None and entry.state == OutboxState.SENT:
+        return f"posted to {groups}: {entry.message_id}"
+    if entry is not None and entry.state == OutboxState.REFUSED:
+        return f"the server refused it: {entry.reply} (kept in the outbox: O)"
+    if entry is not None and entry.state == OutboxState.NEEDS_MAIL:
+        return f"this server takes no posts: send it by mail to {entry.mailto or 'the list'} (kept in the outbox: O)"
+    reply = entry.reply if entry is not None else ""
     return f"queued in the outbox ({why or reply or 'not sent yet'}): it is sent when online (O lists it)"
 
 

@@ -25,6 +25,7 @@ from store import control
 from store.config import Config
 from store.library import Library
 from store.listroute import list_address
+from store.outbox import OutboxState
 from app import posting
 from app.compose_text import (followup_headers, followup_note, list_followup_headers, list_post_headers,
                               mail_headers, new_post_headers, quoted_body, reply_all_headers, with_signature)
@@ -199,9 +200,9 @@ def start_of(how: str, group: str, parent: Article | None, config: Config,
 def cancel_outcome(sent: control.Sent, target: str) -> str:
     """One line on what became of a cancel."""
     state = sent.entry.state
-    if state == "sent":
+    if state == OutboxState.SENT:
         return f"cancel of {target} sent: the server withdraws it"
-    if state == "queued":
+    if state == OutboxState.QUEUED:
         return f"cancel of {target} queued in the outbox ({sent.why or sent.entry.reply}): sent when online"
     return f"the server refused the cancel of {target}: {sent.entry.reply} (kept in the outbox: O)"
 

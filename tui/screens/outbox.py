@@ -24,7 +24,7 @@ from nntp.sanitize import sanitize_line, sanitize_text
 from store.config import Config
 from store.library import Library
 from store.draftbox import DraftBox
-from store.outbox import OutboxEntry
+from store.outbox import OutboxEntry, OutboxState
 from app import posting
 from tui.navigation import OpenComposer, open_screen
 from tui.screens.compose import announce_posted
@@ -57,7 +57,7 @@ class TextList(LineList):
 def entry_line(entry: OutboxEntry) -> str:
     """One outbox row: id, state, groups, subject, and what the server said."""
     line = f"#{entry.id:<4} {entry.state:<10}  {entry.header('Newsgroups')[:30]:<30}  {entry.header('Subject')}"
-    if entry.mailto and entry.state == "needs-mail":
+    if entry.mailto and entry.state == OutboxState.NEEDS_MAIL:
         line += f"  send by mail to {entry.mailto} (m)"
     if entry.reply:
         line += f"  [{entry.reply}]"
@@ -107,7 +107,7 @@ class OutboxScreen(PithScreen):
     def _show(self, entries: list[OutboxEntry], note: str = "") -> None:
         self.entries = entries
         self.rows.set_lines([entry_line(e) for e in entries] or ["(the outbox is empty)"])
-        queued = sum(e.state == "queued" for e in entries)
+        queued = sum(e.state == OutboxState.QUEUED for e in entries)
         self.status.set_counts(f"{len(entries)} in the outbox · {queued} queued")
         self.status.show(note or ("f sends what is queued · d drops · Enter shows · D drafts" if entries else
                                   "nothing written yet: P posts, f follows up, r replies by mail"))
@@ -121,12 +121,12 @@ class OutboxScreen(PithScreen):
 
     @work(thread=True, exclusive=True, group="outbox", exit_on_error=False)
     def _flush(self) -> None:
-        waiting = {e.id for e in self.library.call(Library.outbox_entries, local=True) if e.state == "queued"}
+        waiting = {e.id for e in self.library.call(Library.outbox_entries, local=True) if e.state == OutboxState.QUEUED}
         entries, why = self.library.call(posting.flush)
-        queued = sum(e.state == "queued" for e in entries)
+        queued = sum(e.state == OutboxState.QUEUED for e in entries)
         note = f"not sent: {why}" if why else f"sent what it could; {queued} still queued"
         self.app.call_from_thread(self._show, entries, note)
-        sent = [e for e in entries if e.id in waiting and e.state == "sent"]
+        sent = [e for e in entries if e.id in waiting and e.state == OutboxState.SENT]
         if sent:  # an open thread list of their groups shows them once back there
             self.app.call_from_thread(announce_posted, self.app, sent, f"outbox: sent {len(sent)} article(s)")
 
@@ -149,7 +149,7 @@ class OutboxScreen(PithScreen):
     def action_mail(self) -> None:
         """Send a needs-mail article to the address the server named, by [mail] (sendmail or mbox)."""
         entry = self._current()
-        if entry is None or entry.state != "needs-mail" or not entry.mailto:
+        if entry is None or entry.state != OutboxState.NEEDS_MAIL or not entry.mailto:
             self.status.show("m mails an article a read-only server refused with a mailto: address")
             return
         self._mail(entry)
