@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from killfile.result import ScoreTable
 from killfile.session import Killfile
+from killfile.states import ScoreState
 from nntp.article import parse_article
 from nntp.gcpause import gc_paused
 from nntp.models import Article, Overview
@@ -35,11 +36,11 @@ DIGEST_SIZE = 30
 
 class RowScore(NamedTuple):
     score: int
-    state: str
+    state: ScoreState
     tags: tuple[str, ...]
 
 
-NORMAL = RowScore(0, "normal", ())
+NORMAL = RowScore(0, ScoreState.NORMAL, ())
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ def score_map(table: ScoreTable) -> dict[str, RowScore]:
     Only articles with a score, a forced state or a tag can be anything else (unless the
     thresholds make 0 itself non-normal), so on a big quiet group this visits a few.
     """
-    if table.limits.state(0) != "normal":
+    if table.limits.state(0) != ScoreState.NORMAL:
         candidates: Iterable[int] = range(len(table.articles))
     else:
         candidates = sorted(set(compress(range(len(table.scores)), table.scores))
@@ -144,7 +145,7 @@ def score_map(table: ScoreTable) -> dict[str, RowScore]:
     for i in candidates:
         score, tags = table.scores[i], table.tags(i)
         state = table.state(i)
-        if score or tags or state != "normal":
+        if score or tags or state != ScoreState.NORMAL:
             out[articles[i].message_id] = RowScore(score, state, tuple(tags))
     return out
 
@@ -261,7 +262,8 @@ def _prune(root: ThreadNode, scores: Mapping[str, RowScore],
         if node.article is None:
             continue
         info = scores.get(node.message_id, NORMAL)
-        if info.state == "hidden" and _passes_tags(info, view):  # a tag filter leaves no "N hidden" of other threads
+        # a tag filter leaves no "N hidden" of other threads
+        if info.state == ScoreState.HIDDEN and _passes_tags(info, view):
             hidden.append(node.message_id)
         if _shows(info, view, open_hidden):
             best = info.score if best is None else max(best, info.score)
@@ -279,7 +281,7 @@ def _prune(root: ThreadNode, scores: Mapping[str, RowScore],
 
 
 def _shows(info: RowScore, view: Filter, open_hidden: bool) -> bool:
-    if info.state == "killed" or (info.state == "hidden" and not open_hidden):
+    if info.state == ScoreState.KILLED or (info.state == ScoreState.HIDDEN and not open_hidden):
         return False
     return _passes_tags(info, view)
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from killfile.result import ScoreTable
+from killfile.states import ScoreState
 from nntp.models import Overview
 from app.rows import display_name
 
@@ -87,10 +88,10 @@ def hidden_by_rule(table: ScoreTable, month: str | None = None) -> list[tuple[st
     for i, article in enumerate(table.articles):
         if month is not None and (article.date is None or f"{article.date:%Y-%m}" != month):
             continue
-        if table.state(i) not in ("killed", "hidden"):
+        if table.state(i).visible:
             continue
         for applied in table.entries(i):
-            if applied.delta < 0 or applied.force in ("killed", "hidden"):
+            if applied.delta < 0 or applied.force in (ScoreState.KILLED, ScoreState.HIDDEN):
                 counts[applied.rule] += 1
     return _top(counts, len(counts))
 

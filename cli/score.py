@@ -25,6 +25,7 @@ from killfile.import_gnus import convert_gnus
 from killfile.import_slrn import convert_slrn
 from killfile.import_tin import convert_tin
 from killfile.result import ScoreTable, verdict_json
+from killfile.states import ActionKind, ScoreState
 from killfile.suggest_group import suggest_group
 from nntp.errors import PithError
 from nntp.models import Overview
@@ -84,16 +85,17 @@ def _rules_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _action_commands(rsub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    for kind, target, helptext in (
-        ("kill-thread", "msgid", "kill the thread (or subthread) under this Message-ID, late arrivals too"),
-        ("watch-thread", "msgid", "watch (boost) the thread under this Message-ID"),
-        ("plonk", "address", "kill every article from this author"),
-        ("boost", "address", "raise every article from this author"),
+    for command, kind, target, helptext in (
+        ("kill-thread", ActionKind.THREAD_KILL, "msgid",
+         "kill the thread (or subthread) under this Message-ID, late arrivals too"),
+        ("watch-thread", ActionKind.THREAD_WATCH, "msgid", "watch (boost) the thread under this Message-ID"),
+        ("plonk", ActionKind.PLONK, "address", "kill every article from this author"),
+        ("boost", ActionKind.BOOST, "address", "raise every article from this author"),
     ):
-        p = rsub.add_parser(kind, help=helptext)
+        p = rsub.add_parser(command, help=helptext)
         p.add_argument(target)
         p.add_argument("--days", type=float, help="expire after this many days")
-        if kind == "kill-thread":
+        if kind == ActionKind.THREAD_KILL:
             p.add_argument("--subthread", action="store_true", help="MSGID is a reply: kill only below it")
         p.set_defaults(handler=cmd_action, kind=kind)
     cap = rsub.add_parser("cap-author", help="at most N articles from this author per day/week/month/thread")
@@ -101,12 +103,12 @@ def _action_commands(rsub: argparse._SubParsersAction) -> None:  # type: ignore[
     cap.add_argument("--max", type=int, required=True, metavar="N", help="articles kept per window (the rest hidden)")
     cap.add_argument("--per", required=True, choices=actions.CAP_WINDOWS, help="the window (calendar, UTC)")
     cap.add_argument("--group", default="", metavar="WILDMAT", help="only in these groups (default: every group)")
-    cap.set_defaults(handler=cmd_action, kind="author-cap")
+    cap.set_defaults(handler=cmd_action, kind=ActionKind.AUTHOR_CAP)
     tag = rsub.add_parser("tag", help="tag an article (or, with --thread, the thread under it)")
     tag.add_argument("msgid")
     tag.add_argument("tag")
     tag.add_argument("--thread", action="store_true")
-    tag.set_defaults(handler=cmd_action, kind="tag")
+    tag.set_defaults(handler=cmd_action, kind=ActionKind.TAG)
     listing = rsub.add_parser("actions", help="list your stored thread kills, plonks and tags")
     listing.set_defaults(handler=cmd_actions)
     undo = rsub.add_parser("undo", help="remove the newest stored action (or the one with ID)")
@@ -249,7 +251,8 @@ def cmd_try(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     for problem in killfile.problems:
         warn(problem)
     table = killfile.score(overviews, args.group, now_of(args), cached_articles(library, overviews, killfile))
-    affected = [v for v in table.verdicts() if v.state != "normal" or any(m.kind != "autotag" for m in v.matched)]
+    affected = [v for v in table.verdicts()
+                if v.state != ScoreState.NORMAL or any(m.kind != "autotag" for m in v.matched)]
     if args.json:
         _dump({"group": args.group, "articles": len(overviews), "counts": table.counts(),
                "affected": [verdict_json(v) for v in affected]}, out)
@@ -310,39 +313,55 @@ def _actions_path() -> Path:
 
 
 def cmd_action(args: argparse.Namespace, out: TextIO) -> int:
+    """`pith score action ...`: store one action (its kind set by the subcommand; `tag --thread` tags a thread)."""
     now = datetime.now(timezone.utc)
-    kind = args.kind
-    fields: dict[str, Any] = {}
-    if getattr(args, "days", None):
-        fields["expires"] = now + timedelta(days=args.days)
-    if kind in ("kill-thread", "watch-thread", "tag"):
-        msgid = args.msgid.strip()
-        if not (msgid.startswith("<") and msgid.endswith(">")):
-            raise PithError(f"not a Message-ID: {msgid!r} (write <id@host>)")
-        fields["message_id"] = msgid
-    if kind in ("plonk", "boost", "author-cap"):
-        try:
-            fields["address"] = actions.author_address(args.address)
-        except ValueError as exc:
-            raise PithError(str(exc)) from None
-    if kind == "author-cap":
-        if args.max < 0:
-            raise PithError(f"--max must be 0 or more, not {args.max}")
-        fields.update(limit=args.max, per=args.per, group=args.group)
-    if kind == "kill-thread":
-        fields["subthread"] = args.subthread
-    if kind == "tag":
-        fields["tag"] = args.tag.strip().lower()
-        kind = "thread-tag" if args.thread else "tag"
-    stored_kind = {"kill-thread": "thread-kill", "watch-thread": "thread-watch"}.get(kind, kind)
-    action = actions.add_action(_actions_path(), stored_kind, now, **fields)
+    kind: ActionKind = ActionKind.THREAD_TAG if args.kind == ActionKind.TAG and args.thread else args.kind
+    action = actions.add_action(_actions_path(), kind, now, **_action_fields(kind, args, now))
     out.write(describe_action(action) + "\n")
     return 0
 
 
+_BY_MESSAGE_ID = (ActionKind.THREAD_KILL, ActionKind.THREAD_WATCH, ActionKind.TAG, ActionKind.THREAD_TAG)
+_BY_AUTHOR = (ActionKind.PLONK, ActionKind.BOOST, ActionKind.AUTHOR_CAP)
+
+
+def _action_fields(kind: ActionKind, args: argparse.Namespace, now: datetime) -> dict[str, Any]:
+    """The stored action's fields from the command line; a malformed Message-ID, address or --max is refused."""
+    fields: dict[str, Any] = {}
+    if getattr(args, "days", None):
+        fields["expires"] = now + timedelta(days=args.days)
+    if kind in _BY_MESSAGE_ID:
+        fields["message_id"] = _message_id(args.msgid)
+    if kind in _BY_AUTHOR:
+        fields["address"] = _author_address(args.address)
+    if kind == ActionKind.AUTHOR_CAP:
+        if args.max < 0:
+            raise PithError(f"--max must be 0 or more, not {args.max}")
+        fields.update(limit=args.max, per=args.per, group=args.group)
+    if kind == ActionKind.THREAD_KILL:
+        fields["subthread"] = args.subthread
+    if kind in (ActionKind.TAG, ActionKind.THREAD_TAG):
+        fields["tag"] = args.tag.strip().lower()
+    return fields
+
+
+def _message_id(text: str) -> str:
+    msgid = text.strip()
+    if not (msgid.startswith("<") and msgid.endswith(">")):
+        raise PithError(f"not a Message-ID: {msgid!r} (write <id@host>)")
+    return msgid
+
+
+def _author_address(text: str) -> str:
+    try:
+        return actions.author_address(text)
+    except ValueError as exc:
+        raise PithError(str(exc)) from None
+
+
 def describe_action(a: actions.Action) -> str:
     """One line for a stored action: "#3 author-cap bob@x 3 per day in comp.*"."""
-    cap = f" {a.limit} per {a.per}" + (f" in {a.group}" if a.group else "") if a.kind == "author-cap" else ""
+    cap = f" {a.limit} per {a.per}" + (f" in {a.group}" if a.group else "") if a.kind == ActionKind.AUTHOR_CAP else ""
     return field(f"#{a.id} {a.kind} {a.message_id or a.address} {a.tag}".rstrip() + cap)  # the file is hand-editable
 
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from cli.jsonout import Chunked
 from cli.stale import is_stale
+from killfile.states import ScoreState
 from nntp.models import Overview
 from nntp.threads import ThreadNode
 from store.ranges import RangeSet
@@ -27,9 +28,9 @@ from store.ranges import RangeSet
 if TYPE_CHECKING:  # an annotation only: `pith sync` imports this module and needs no killfile
     from killfile.result import ScoreTable
 
-Facts = tuple[int, str, tuple[str, ...]]
+Facts = tuple[int, ScoreState, tuple[str, ...]]
 """An article's score, state and tags."""
-HIDING = ("killed", "hidden")
+HIDING = (ScoreState.KILLED, ScoreState.HIDDEN)
 _FIELDS = ("number", "message_id", "subject", "from", "date", "lines", "bytes", "references", "read")
 _NULLS = ("number", "message_id", "subject", "from", "date", "read")
 """A placeholder's fields (a missing article, or a dropped one with shown replies), all null but message_id."""
@@ -61,7 +62,7 @@ class Verdicts:
 
 def _candidates(table: ScoreTable) -> Sequence[int] | set[int]:
     """Indices that can be off the default: a score, a forced state or a tag (all when 0 is not "normal")."""
-    if table.limits.state(0) != "normal":
+    if table.limits.state(0) != ScoreState.NORMAL:
         return range(len(table.articles))
     return {i for i, s in enumerate(table.scores) if s}.union(table.forced, *table.tag_index.values())
 

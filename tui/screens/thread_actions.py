@@ -16,6 +16,7 @@ from textual import work
 from killfile import actions
 from killfile.actions import Action
 from killfile.headers import normalize_address
+from killfile.states import ActionKind
 from store.paths import config_dir
 from tui.messages import Rescored
 from app.rows import ThreadRow
@@ -29,7 +30,7 @@ def describe(action: Action) -> str:
     target = action.message_id or action.address
     extra = " (subthread)" if action.subthread else ""
     tag = f" tag {action.tag!r}" if action.tag else ""
-    cap = f" {action.limit} per {action.per}" if action.kind == "author-cap" else ""
+    cap = f" {action.limit} per {action.per}" if action.kind == ActionKind.AUTHOR_CAP else ""
     return f"#{action.id} {action.kind} {target}{extra}{tag}{cap}"
 
 
@@ -46,22 +47,22 @@ class ThreadActions(GroupScreen):
     # -- actions that write rules ------------------------------------------
     def action_kill_thread(self) -> None:
         if (row := self._row()) is not None:
-            self._write("thread-kill", message_id=self._root(row))
+            self._write(ActionKind.THREAD_KILL, message_id=self._root(row))
 
     def action_kill_subthread(self) -> None:
         row = self._row()
         if row is None or hidden_root(row) is not None:
             return
         root = self._root(row)
-        self._write("thread-kill", message_id=row.message_id, subthread=row.message_id != root)
+        self._write(ActionKind.THREAD_KILL, message_id=row.message_id, subthread=row.message_id != root)
 
     def action_plonk_author(self) -> None:
-        self._author_action("plonk")
+        self._author_action(ActionKind.PLONK)
 
     def action_boost_author(self) -> None:
-        self._author_action("boost")
+        self._author_action(ActionKind.BOOST)
 
-    def _author_action(self, kind: str) -> None:
+    def _author_action(self, kind: ActionKind) -> None:
         row = self._row()
         if row is not None and row.article is not None:
             self._write(kind, address=row.article.author)
@@ -86,7 +87,7 @@ class ThreadActions(GroupScreen):
             except ValueError as exc:
                 self.report_error(str(exc))
                 return
-            self._write("author-cap", address=address, limit=limit, per=per, group=self.group)
+            self._write(ActionKind.AUTHOR_CAP, address=address, limit=limit, per=per, group=self.group)
 
         self.app.push_screen(PromptScreen(f"Cap {address} in {self.group} at (N/day, N/week, N/month, N/thread):",
                                           "3/day"), cap_it)
@@ -100,12 +101,12 @@ class ThreadActions(GroupScreen):
 
         def tag_it(tag: str | None) -> None:
             if tag:
-                self._write("thread-tag", message_id=root, tag=tag.lower())
+                self._write(ActionKind.THREAD_TAG, message_id=root, tag=tag.lower())
 
         self.app.push_screen(PromptScreen("Tag this thread as:", placeholder="e.g. later"), tag_it)
 
     @work(thread=True, group="score", exit_on_error=False)
-    def _write(self, kind: str, **fields: Any) -> None:
+    def _write(self, kind: ActionKind, **fields: Any) -> None:
         action = actions.add_action(config_dir() / actions.ACTIONS, kind, datetime.now(timezone.utc), **fields)
         self.model.written.append(action.id)
         note = f"wrote {describe(action)} (undo: U)"

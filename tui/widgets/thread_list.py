@@ -17,6 +17,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
+from killfile.states import ScoreState
 from killfile.tags import tags_beyond_subject
 from app.rows import ThreadRow, display_name, format_date, missing_label
 from app.scoring import NORMAL, RowScore, hidden_root
@@ -229,9 +230,9 @@ class ThreadList(LineList):
         return left + right
 
     def _subject_style(self, info: RowScore) -> Style:
-        if info.state == "high":
+        if info.state == ScoreState.HIGH:
             return self._style("high")
-        if info.state in ("hidden", "read"):
+        if info.state in (ScoreState.HIDDEN, ScoreState.READ):
             return self._style("low")
         return self._style("subject")
 
