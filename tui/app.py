@@ -161,12 +161,18 @@ class PithApp(App[None]):
         return ThreadsScreen(name, open_article=article)
 
     def settle_when_idle(self) -> None:
-        """Turn the OVER chunks a first entry stored into rows now, a chunk at a time.
+        """A group is in: the work that waited for it. Turn the OVER chunks a first entry stored into
+        rows now, a chunk at a time, and ask for the group list a start group held back.
 
         Otherwise closing the app does it all (seconds for a big group: the reader
         waits at quit). Each chunk is one short call on the session thread, so the
         reader's own calls (an article, a search) slip in between.
         """
+        from tui.screens.groups import GroupsScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, GroupsScreen):
+                screen.load_deferred()  # n at a group's end looks for the next one in that list
         self.run_worker(self._settle, thread=True, group="settle", exclusive=True, exit_on_error=False)
 
     def _settle(self) -> None:

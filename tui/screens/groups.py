@@ -71,7 +71,7 @@ class GroupsScreen(PithScreen):
         self.sub_title = "groups"
         self.query_one("#group-filter", Input).display = False
         self._loaded = False
-        self._deferred = self.app.screen is not self  # under a start group: asked for once shown
+        self._deferred = self.app.screen is not self  # under a start group: see load_deferred
         if not self._deferred:
             self.action_refresh_groups()
 
@@ -79,7 +79,13 @@ class GroupsScreen(PithScreen):
         """Back from a group: its unread count (and the new flag) changed; recount from the store."""
         if getattr(self, "_loaded", False):
             self._recount()
-        elif getattr(self, "_deferred", False) and self.app.screen is self:  # not the resume of the launch
+        elif self.app.screen is self:  # not the resume of the launch, under a start group
+            self.load_deferred()
+
+    def load_deferred(self) -> None:
+        """Under a start group the groups are asked for once that group is in (the app says when), or
+        when this list is first shown, not at launch: the session would serve the LIST first."""
+        if getattr(self, "_deferred", False):
             self._deferred = False
             self._load_groups()
             if not self.status.message:  # else it says why the start group was left
