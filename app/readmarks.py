@@ -197,7 +197,7 @@ class UnreadNumbers:
             return set(self) == other
         return NotImplemented
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable, as set is; typeshed types object.__hash__ as a method
 
     def __repr__(self) -> str:
         return f"UnreadNumbers({len(self)} of {self._marks.total})"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
-from typing import Any, TextIO
+from collections.abc import Callable, Set
+from typing import Any, TextIO, cast
 
 from cli.context import open_library_factory
 from cli.exitcodes import USAGE, finished
@@ -54,7 +54,8 @@ def with_library(
         library = factory()
         announce_offline(library)
         try:
-            status = command(library, args, CacheAwareOut(out, library))  # type: ignore[arg-type]
+            # CacheAwareOut is a TextIO by delegation (its __getattr__ forwards the rest to ``out``)
+            status = command(library, args, cast(TextIO, CacheAwareOut(out, library)))
             return finished(status, library.answered_from_cache)
         finally:
             for warning in library.warnings:
@@ -84,7 +85,7 @@ def _report_wire(library: Library, args: argparse.Namespace) -> None:
         sys.stderr.write(f"pith: {stats.summary()}\n")
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """The read-only walking-skeleton commands: groups, threads, article."""
     groups = sub.add_parser("groups", help="list the server's groups")
     groups.add_argument("--json", action="store_true", help="print JSON")
@@ -143,7 +144,7 @@ def cmd_threads(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _print_tree(root: ThreadNode, out: TextIO, hidden: set[int] = frozenset()) -> None:  # type: ignore[assignment]
+def _print_tree(root: ThreadNode, out: TextIO, hidden: Set[int] = frozenset()) -> None:
     titles: dict[int, str] | None = None
     for depth, node in root.walk():
         art = node.article

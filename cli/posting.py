@@ -32,7 +32,7 @@ from store.outbox import OutboxEntry, OutboxState
 NOT_SENT = 1
 
 
-def add_posting_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_posting_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     post = sub.add_parser("post", help="queue an article file in the outbox and send it when online")
     post.add_argument("file", type=Path)
     post.add_argument("--json", action="store_true", help="print JSON")

@@ -34,7 +34,7 @@ from store.library import Library
 from store.paths import config_dir
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     score = sub.add_parser("score", help="score a group with your rules (killfile)")
     score.add_argument("group")
     add_json_options(score, "print every article's verdict as JSON", SCORE_JSONL_HELP)
@@ -84,7 +84,7 @@ def _rules_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--now", metavar="ISO", help="score as if it were this time (reproducible Age/expiry)")
 
 
-def _action_commands(rsub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _action_commands(rsub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     for command, kind, target, helptext in (
         ("kill-thread", ActionKind.THREAD_KILL, "msgid",
          "kill the thread (or subthread) under this Message-ID, late arrivals too"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TextIO
@@ -14,7 +15,7 @@ from store.library import Library
 from store.newsrc import read_newsrc, write_newsrc
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_posting_commands(sub)
     for name, flag in (("subscribe", True), ("unsubscribe", False)):
         parser = sub.add_parser(name, help=f"{name} to a group (kept per server)")
@@ -33,7 +34,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     catchup.set_defaults(handler=with_library(cmd_catchup))
 
 
-def _subscriber(flag: bool):  # type: ignore[no-untyped-def]
+def _subscriber(flag: bool) -> Callable[[Library, argparse.Namespace, TextIO], int]:
+    """`pith subscribe` (``flag``) or `pith unsubscribe`: one command body for both."""
     def command(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         if flag:
             library.check_group(args.group)  # the cache's word, else the server's (GROUP), else refused

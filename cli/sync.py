@@ -21,7 +21,7 @@ from store.search import SearchHit
 from store.sync import expire_and_give_back, parse_size, sync_group
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sync = sub.add_parser("sync", help="fetch new overviews (and bodies) into the local cache")
     sync.add_argument("groups", nargs="*", metavar="GROUP", help="groups to sync (default: subscribed ones)")
     sync.add_argument("--bodies", action="store_true", help="also fetch the bodies of unread articles")
@@ -154,11 +154,12 @@ def cmd_expire(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _size(count: int) -> str:
+    size = float(count)
     for unit in ("B", "KiB", "MiB"):
-        if count < 1024:
-            return f"{count:,.0f} {unit}" if unit == "B" else f"{count:,.1f} {unit}"
-        count /= 1024  # type: ignore[assignment]
-    return f"{count:,.1f} GiB"
+        if size < 1024:
+            return f"{size:,.0f} {unit}" if unit == "B" else f"{size:,.1f} {unit}"
+        size /= 1024
+    return f"{size:,.1f} GiB"
 
 
 # -- search ----------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from nntp.sanitize import error_line, sanitize_line, sanitize_text
 
@@ -38,7 +38,7 @@ def text_output(args: argparse.Namespace, stream: TextIO) -> TextIO:
     """``stream`` itself for ``--json`` and ``--jsonl`` (already escaped), else a sanitizing wrapper."""
     if getattr(args, "json", False) or getattr(args, "jsonl", False) or isinstance(stream, SanitizingWriter):
         return stream
-    return SanitizingWriter(stream)  # type: ignore[return-value]
+    return cast(TextIO, SanitizingWriter(stream))  # a TextIO by delegation: __getattr__ forwards the rest
 
 
 def warn(text: object, stream: TextIO | None = None) -> None:

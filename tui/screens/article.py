@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 
 from textual import on, work
 from textual.app import ComposeResult, SuspendNotSupported
@@ -30,6 +30,24 @@ from tui.screens.urls import UrlsScreen
 from app.urls import Opener, article_urls, no_opener_message, opener_for, run_on_terminal, start
 from tui.widgets.article_view import ArticleView
 from tui.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from app.readmarks import ReadMarks
+
+
+@runtime_checkable
+class MarksOwner(Protocol):
+    """What the pager asks of the thread list whose read marks it keeps: ThreadsScreen (tui/screens/reading.py),
+    which it cannot import (the thread list imports the pager)."""
+
+    @property
+    def marks(self) -> ReadMarks | None: ...
+
+    def article_read(self, number: int) -> None: ...
+
+    def toggle_unread(self, number: int) -> str: ...
+
+    def mark_thread_read(self, number: int) -> str: ...
 
 Navigator = Callable[[str], "int | None"]
 """``step("next" | "previous" | "next-thread")`` -> the article number moved to, or None."""
@@ -124,7 +142,7 @@ class ArticleScreen(ExportActions, PithScreen):
         self.sub_title = f"{self.group} {number}"
         self.number = number if isinstance(number, int) else None
         owner = self.read_marks
-        if self.number is not None and hasattr(owner, "article_read") and getattr(owner, "marks", None) is not None:
+        if self.number is not None and isinstance(owner, MarksOwner) and owner.marks is not None:
             owner.article_read(self.number)  # reading on marks read, stored at once
         elif self.number is not None:  # no thread list of this group, or it is still loading
             self._mark_read_in_store(self.group, self.number)
@@ -192,14 +210,14 @@ class ArticleScreen(ExportActions, PithScreen):
 
     def action_mark_unread(self) -> None:
         owner = self.read_marks
-        if self.number is None or owner is None or not hasattr(owner, "toggle_unread"):
+        if self.number is None or not isinstance(owner, MarksOwner):
             self.status.show("open the article from its group's thread list to mark it")
             return
         self.status.show(owner.toggle_unread(self.number))
 
     def action_mark_thread_read(self) -> None:
         owner = self.read_marks
-        if self.number is None or owner is None or not hasattr(owner, "mark_thread_read"):
+        if self.number is None or not isinstance(owner, MarksOwner):
             self.status.show("open the article from its group's thread list to mark its thread")
             return
         self.status.show(owner.mark_thread_read(self.number))

@@ -3,7 +3,7 @@ bindings of features that are not built yet."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from textual import on
 from textual.binding import BindingType
@@ -19,6 +19,7 @@ from tui.navigation import OpenSearch, open_screen
 from tui.screens.compose_actions import ComposeActions
 from tui.screens.help import HelpScreen
 from tui.screens.prompt import PromptScreen
+from tui.screens.reader_app import ReaderApp
 from tui.widgets.status_line import StatusLine
 
 
@@ -32,8 +33,13 @@ class PithScreen(HelpSectioned, ComposeActions, Screen[None]):
     HELP_SECTION = "Everywhere"
 
     @property
+    def pith_app(self) -> ReaderApp:
+        """``self.app`` as what it is, a PithApp (Textual types it ``App[Any]``; see tui/screens/reader_app.py)."""
+        return cast(ReaderApp, self.app)
+
+    @property
     def library(self) -> LibraryHandle:
-        return self.app.library  # type: ignore[attr-defined]  # Textual types self.app as App[Any], not PithApp
+        return self.pith_app.library
 
     def validate_sub_title(self, value: str | None) -> str | None:
         """The header names groups and articles: sanitized, whatever a screen sets."""

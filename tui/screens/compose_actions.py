@@ -84,8 +84,11 @@ class ComposeActions(_Base):
         if key is None:
             self.status.show("no article here: move to one first")
             return
-        self.app.push_screen(ConfirmScreen(f"Cancel your article {key} (withdraw it from the server)?"),
-                             lambda yes: self._send_cancel(group, key) if yes else None)
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._send_cancel(group, key)
+
+        self.app.push_screen(ConfirmScreen(f"Cancel your article {key} (withdraw it from the server)?"), answered)
 
     def action_outbox(self) -> None:
         open_screen(self.app, OpenOutbox())

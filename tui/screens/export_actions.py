@@ -12,11 +12,12 @@ The last command and the last file are offered again, as slrn does.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
 from pathlib import Path
 from collections.abc import Mapping
 
 from textual import work
-from textual.app import SuspendNotSupported
+from textual.app import App, SuspendNotSupported
 
 from nntp.models import Article, Overview
 from nntp.sanitize import clip_line
@@ -25,6 +26,9 @@ from app.pipe import PipeResult, is_interactive, run_captured, run_on_terminal
 from tui.screens.base import PithScreen
 from tui.screens.group_screen import GroupScreen
 from tui.screens.prompt import PromptScreen
+
+_MEMORY: WeakKeyDictionary[App[object], dict[str, str]] = WeakKeyDictionary()
+"""The pipe command and save file last given, per app (a test runs several apps in one process)."""
 
 
 @dataclass(frozen=True)
@@ -76,12 +80,8 @@ class ExportActions(PithScreen):
 
     # -- asking ------------------------------------------------------------------
     def _memory(self) -> dict[str, str]:
-        """The last command and file, kept on the app for every screen of this run."""
-        memory: dict[str, str] | None = getattr(self.app, "export_memory", None)
-        if memory is None:
-            memory = {"pipe": "", "save": ""}
-            self.app.export_memory = memory  # type: ignore[attr-defined]
-        return memory
+        """The last command and file, kept per app for every screen of this run."""
+        return _MEMORY.setdefault(self.app, {"pipe": "", "save": ""})
 
     def _ask_pipe(self, thread: bool) -> None:
         target = self.export_target()

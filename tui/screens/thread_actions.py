@@ -128,7 +128,7 @@ class ThreadActions(GroupScreen):
 
     def _rescore(self, note: str) -> None:
         """Reload the killfile and score again (in the calling worker)."""
-        killfile = self.app.load_killfile(reload=True)  # type: ignore[attr-defined]
+        killfile = self.pith_app.load_killfile(reload=True)
         scored, table = self.model.rescore(self.library, killfile)
         self.post_message(Rescored(scored, table, note))
 
@@ -190,7 +190,7 @@ class ThreadActions(GroupScreen):
         self.app.push_screen(ExplainScreen(self.table, indices))
 
     def action_rules(self) -> None:
-        killfile = self.app.killfile  # type: ignore[attr-defined]
+        killfile = self.pith_app.killfile
         if killfile is not None:
             from tui.screens.rules import RulesScreen
 

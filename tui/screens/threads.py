@@ -30,6 +30,7 @@ from tui.bindings import EXPORT, NAVIGATION, THREAD_ACTIONS, UNREAD_ONLY
 from tui.messages import ArticlesPosted, LoadPhase, LoadProgress, ProvisionalReady, Rescored, ThreadsReady, ViewReady
 from app.rows import ThreadRow, cursor_after
 from tui.screens.article import ArticleScreen
+from tui.screens.base import PithScreen
 from tui.screens.export_actions import ThreadExportActions
 from tui.screens.reading import ReadingActions
 from tui.screens.thread_actions import ThreadActions
@@ -81,7 +82,7 @@ class ThreadsScreen(ReadingActions, ThreadActions, ThreadExportActions):
 
     def _killfile(self) -> Killfile:
         """The rules (off the event loop only: the first call reads the rule files)."""
-        return self.app.load_killfile()  # type: ignore[attr-defined]
+        return self.pith_app.load_killfile()
 
     # -- loading -----------------------------------------------------------
     @work(thread=True, exclusive=True, group="threads", exit_on_error=False)
@@ -125,7 +126,8 @@ class ThreadsScreen(ReadingActions, ThreadActions, ThreadExportActions):
 
     def on_threads_ready(self, message: ThreadsReady) -> None:
         current, reloading = self.thread_list.current, self.model.loaded
-        problems = len(self.app.killfile.problems) if self.app.killfile else 0  # type: ignore[attr-defined]
+        killfile = self.pith_app.killfile
+        problems = len(killfile.problems) if killfile else 0
         shown = self.model.entered(message.result, current.message_id if current is not None else None,
                                    bool(self.thread_list.cursor), problems)
         self.query_one(ProgressBar).display = False
@@ -139,7 +141,7 @@ class ThreadsScreen(ReadingActions, ThreadActions, ThreadExportActions):
         self.scores_changed()  # killed articles read; the counts shown
         if shown.first:
             self.thread_list.focus()
-        self.app.settle_when_idle()  # type: ignore[attr-defined]
+        self.pith_app.settle_when_idle()
         if shown.rows is None:  # after a reload in another view (or only unread): arranged again
             self._rearrange()
         self._after_entry(shown.reload)
@@ -175,7 +177,10 @@ class ThreadsScreen(ReadingActions, ThreadActions, ThreadExportActions):
         never_loaded = self.model.load_failed() if worker.group == "threads" else False
         if never_loaded and self.is_current:
             self.dismiss()
-            self.app.screen.report_error(message)  # type: ignore[attr-defined]
+            if isinstance(below := self.app.screen, PithScreen):
+                below.report_error(message)
+            else:
+                self.app.notify(message, severity="error", timeout=8, markup=False)
         else:
             super().load_failed(worker, message)
 
@@ -194,7 +199,7 @@ class ThreadsScreen(ReadingActions, ThreadActions, ThreadExportActions):
 
     @work(thread=True, exclusive=True, group="view", exit_on_error=False)
     def _arrange_view(self, view: View) -> None:
-        result = self.model.arrange(view, self.app.killfile)  # type: ignore[attr-defined]
+        result = self.model.arrange(view, self.pith_app.killfile)
         if not get_current_worker().is_cancelled:
             self.post_message(ViewReady(result))
 
