@@ -30,6 +30,7 @@ from nntp.errors import (
     SecurityFailure,
     SourceUnavailable,
 )
+from nntp.quickack import quick_ack
 from nntp.tlsmode import TlsMode
 
 with warnings.catch_warnings():
@@ -97,6 +98,7 @@ class _Lines(Connection):
     def _putcmd(self, line: str) -> None:
         self.reply_deadline.start()
         super()._putcmd(line)
+        quick_ack(self.sock)  # before install_io too (nntp/quickack.py): CAPABILITIES answers at once
 
     def _getline(self, strip_crlf: bool = True) -> bytes:
         # nntplib's file is a buffered stream (sock.makefile's or install_io's), which peek() needs

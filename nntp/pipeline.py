@@ -1,8 +1,9 @@
 """Pipelined ARTICLE/BODY fetching: the protocol state, apart from the socket.
 
-One round trip per article costs ~44 ms on INN (its replies meet Nagle and
-delayed ACK), so a sync that waits for each answer before asking the next spends
-its time waiting. RFC 3977 section 3.5 lets a client send several commands before
+One round trip per article cost ~44 ms on loopback INN (its replies met Nagle and
+our delayed ACK: nntp/quickack.py now spares that) and costs a network round trip
+on any real server, so a sync that waits for each answer before asking the next
+spends its time waiting. RFC 3977 section 3.5 lets a client send several commands before
 reading the answers, which then come back in order. ``Window`` says which
 commands to write and which answer comes next; ``reply_kind`` reads a status
 line; ``unstuff`` turns a raw block into the bytes nntplib would have given. The
