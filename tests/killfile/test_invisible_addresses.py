@@ -89,4 +89,5 @@ def test_pathological_froms_cost_linear_time() -> None:
     for value in values:
         address_key.__wrapped__(value)  # type: ignore[attr-defined]
         split_address.__wrapped__(value)  # type: ignore[attr-defined]
-    assert time.perf_counter() - start < 0.5  # a backtracking square takes tens of seconds here
+    # a guard against a backtracking square (tens of seconds here), not a speed figure: linear takes ~0.05 s
+    assert time.perf_counter() - start < 5

@@ -1,8 +1,7 @@
-"""Thread-list orders and folding as pure functions (and folding 150,000 rows quickly)."""
+"""Thread-list orders and folding as pure functions (how fast: bench/structures_bench.py)."""
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta, timezone
 
 from hypothesis import given
@@ -65,10 +64,9 @@ def test_folding_hides_exactly_the_folded_units_tails(depths: list[int], data: s
     assert shown == [i for i in range(len(depths)) if i not in hidden]
 
 
-def test_folding_150k_rows_is_fast() -> None:
+def test_folding_150k_rows_shows_each_threads_root() -> None:
+    """bench/structures_bench.py prints how long this takes."""
     rows = flatten(thread([ov(n, "a", n, (f"<{n - 1}@t>",) if n % 3 else ()) for n in range(150_000)]))
-    started = time.perf_counter()
     starts = unit_starts(rows)
     shown = visible_rows(starts, len(rows), starts)
     assert len(shown) == 50_000
-    assert time.perf_counter() - started < 1.0
