@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -115,41 +115,36 @@ Samples = list[list[float]]
 """One row per run: the seconds to each marker."""
 
 
-def samples(runs: int, once: Callable[[], list[float]]) -> Samples:
-    return [once() for _ in range(runs)]
-
-
-def measure(address: str, group: str, trees: dict[str, Path], runs: int = 5) -> dict[str, Samples]:
-    """``runs`` launches each: Textual's hello-world, then for each source tree (label -> its directory;
-    a checkout of an earlier commit beside this one gives before and after in one run) pith launched
-    into ``group`` cold (nothing cached) and warm (cached by an earlier run), each a fresh process,
-    timed to its first rows and to its complete list."""
+def measure(address: str, group: str, trees: dict[str, Path], runs: int = 7) -> dict[str, Samples]:
+    """``runs`` rounds, each launching once: Textual's hello-world, then for each source tree (label -> its
+    directory; a checkout of an earlier commit beside this one gives before and after in one run) pith
+    into ``group`` cold (nothing cached) and warm (cached by an earlier run), each a fresh process timed
+    to its first rows and to its complete list. Rounds interleave the trees, so a machine busy for a
+    while weighs on both alike."""
     markers = list_markers(group)
     base = {"TERM": "xterm-256color", "COLORTERM": "truecolor"}
     with Terminal() as term, tempfile.TemporaryDirectory(prefix="pith-launch-") as tmp:
         base["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")  # the trees stay clean
+
+        def fresh() -> dict[str, str]:
+            return base | private_dirs(Path(tempfile.mkdtemp(dir=tmp)))
+
         hello = [sys.executable, "-c", HELLO_WORLD]
         term.time_until(hello, [HELLO_MARKER], base)  # imports compiled, files in the page cache
-        figures = {"hello": samples(runs, lambda: term.time_until(hello, [HELLO_MARKER], base))}
-        for label, tree in trees.items():
-            pith = [sys.executable, str(tree / "main.py"), "--server", address, "read", group]
-            cold, warm = _cold_and_warm(term, pith, markers, base, Path(tmp), runs)
-            figures |= {f"{label} cold": cold, f"{label} warm": warm}
-            print(f"  ... {label}: cold {cold}, warm {warm}", file=sys.stderr, flush=True)
+        commands = {label: [sys.executable, str(tree / "main.py"), "--server", address, "read", group]
+                    for label, tree in trees.items()}
+        warm_envs = {label: fresh() for label in trees}
+        for label, pith in commands.items():
+            term.time_until(pith, markers, warm_envs[label])  # compiles pith's modules, caches the group
+        labels = ["hello", *(f"{label} {how}" for label in trees for how in ("cold", "warm"))]
+        figures: dict[str, Samples] = {label: [] for label in labels}
+        for _ in range(runs):
+            figures["hello"].append(term.time_until(hello, [HELLO_MARKER], base))
+            for label, pith in commands.items():
+                figures[f"{label} cold"].append(term.time_until(pith, markers, fresh()))
+                figures[f"{label} warm"].append(term.time_until(pith, markers, warm_envs[label]))
+        print(f"  ... {figures}", file=sys.stderr, flush=True)
     return figures
-
-
-def _cold_and_warm(term: Terminal, pith: list[str], markers: Sequence[re.Pattern[str]], base: dict[str, str],
-                   tmp: Path, runs: int) -> tuple[Samples, Samples]:
-    """Cold: each run a user of its own (nothing cached); warm: one user, the group cached by a first run."""
-    def fresh() -> dict[str, str]:
-        return base | private_dirs(Path(tempfile.mkdtemp(dir=tmp)))
-
-    term.time_until(pith, markers, fresh())  # compiles pith's modules into the bytecode cache
-    cold = samples(runs, lambda: term.time_until(pith, markers, fresh()))
-    warm_env = fresh()
-    term.time_until(pith, markers, warm_env)  # caches the group
-    return cold, samples(runs, lambda: term.time_until(pith, markers, warm_env))
 
 
 def report(figures: dict[str, Samples], group: str, count: int) -> str:
