@@ -24,7 +24,7 @@ from store.library import Library
 from store.outbox import OutboxState
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cancel_cmd = sub.add_parser("cancel", help="cancel an article you posted (RFC 5537 cancel)")
     cancel_cmd.add_argument("message_id", metavar="<msgid>")
     cancel_cmd.add_argument("--json", action="store_true", help="print JSON")

@@ -24,10 +24,13 @@ from nntp.errors import PithError
 from nntp.sanitize import clip_line, notice
 from store.config import Config
 from store.library import Library
+from store.outbox import OutboxState
 from store.paths import config_dir
 from app.backend import LibraryHandle
 from tui.keymap import check_keymap, known_ids
 from tui.messages import ProblemsFound
+from tui.navigation import Request
+from tui.opener import screen_for
 from tui.theming import install_themes, next_theme, remember_theme, remembered_theme, with_fallbacks
 
 if TYPE_CHECKING:
@@ -137,13 +140,13 @@ class PithApp(App[None]):
         from app import posting
 
         try:
-            queued = {e.id for e in self.library.call(posting.entries, local=True) if e.state == "queued"}
+            queued = {e.id for e in self.library.call(posting.entries, local=True) if e.state == OutboxState.QUEUED}
             if not queued:
                 return  # no reason to connect early
             entries, _why = self.library.call(posting.flush)
         except PithError:
             return  # the group list reports an unreachable server
-        sent = [e for e in entries if e.id in queued and e.state == "sent"]
+        sent = [e for e in entries if e.id in queued and e.state == OutboxState.SENT]
         if sent:
             from tui.screens.compose import announce_posted
 
@@ -159,6 +162,10 @@ class PithApp(App[None]):
         from tui.screens.threads import ThreadsScreen
 
         return ThreadsScreen(name, open_article=article)
+
+    def open_screen(self, request: Request) -> None:
+        """Screens ask for one another by request (tui/navigation.py); only the app knows them all."""
+        self.push_screen(screen_for(self, request))
 
     def settle_when_idle(self) -> None:
         """A group is in: the work that waited for it. Turn the OVER chunks a first entry stored into

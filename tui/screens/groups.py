@@ -42,6 +42,7 @@ class GroupsScreen(PithScreen):
     #group-columns { height: 1; color: $text-muted; text-style: bold; }
     """
 
+    HELP_SECTION = "Group list"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "app.quit", "Quit", id="quit"),
         Binding("R", "refresh_groups", "Refresh", id="refresh-groups"),
@@ -66,6 +67,10 @@ class GroupsScreen(PithScreen):
     @property
     def group_list(self) -> GroupList:
         return self.query_one(GroupList)
+
+    def compose_context(self) -> tuple[str, int | str | None]:
+        current = self.group_list.current
+        return (current.name if current is not None else ""), None
 
     def on_mount(self) -> None:
         self.sub_title = "groups"
@@ -241,7 +246,7 @@ class GroupsScreen(PithScreen):
     @on(LineList.Selected, "#groups")
     def _open_group(self, event: LineList.Selected) -> None:
         group = self.group_list.groups[event.index]
-        self.app.open_group(group.name)  # type: ignore[attr-defined]
+        self.pith_app.open_group(group.name)
 
 
 def _fresh_groups(library: Library) -> list[GroupInfo]:
