@@ -5,7 +5,7 @@ start-up was ~0.3 s of a 0.5 s `pith sync`: the killfile, posting and output
 modules that sync never uses). The command word is found in argv the way
 argparse finds it; when it is missing, unknown or uncertain (``--help`` before
 it, ``--``), every module is loaded, so help, errors, the man page and the
-completions see every command as before. tests/unit/test_cli_lazy.py holds the
+completions see every command as before. tests/cli/test_cli_lazy.py holds the
 table to what the modules define.
 """
 

@@ -1,6 +1,6 @@
 """Writes docs/pith.1 from pith's argparse definitions (run from the repository: python tools/make_man.py).
 
-tests/unit/test_packaging.py fails when docs/pith.1 is not what this writes, so
+tests/test_packaging.py fails when docs/pith.1 is not what this writes, so
 a new command or option means running this once and committing the page.
 """
 

@@ -18,7 +18,7 @@ from store.paths import data_dir
 from tests.fakes.source import FakeSource, make_overview
 from tests.store.test_offline_cli import closed_port, run
 from tests.store.test_poison_chunk import poisoned_store
-from tests.unit.test_hostile_parsing import deep_multipart
+from tests.nntp.test_hostile_parsing import deep_multipart
 
 C1_OR_ESC = [chr(c) for c in (*range(0x80, 0xA0), 0x1B)]
 

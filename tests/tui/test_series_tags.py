@@ -9,7 +9,7 @@ import pytest
 
 from killfile.tags import subject_tags, tags_beyond_subject
 from nntp.threads import thread
-from tests.tui.test_scoring import ARTICLES, scored_table
+from tests.app.test_scoring import ARTICLES, scored_table
 from tests.tui.test_thread_rows import ListApp, ov
 from tests.tui.conftest import SIZE
 from app.rows import flatten

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_lower_layers_do_not_import_textual_or_rich() -> None:
@@ -47,3 +47,12 @@ def test_ui_and_use_cases_reach_the_store_only_through_the_library() -> None:
                 if "sqlite3" in line or ".store.db" in line:
                     bad.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert bad == []
+
+
+def test_tests_mirror_the_packages() -> None:
+    """A test lives beside the package it tests; the cross-cutting folders are named for what they hold."""
+    packages = {p.name for p in ROOT.iterdir() if (p / "__init__.py").exists() and p.name != "tests"}
+    cross_cutting = {"integration", "hostile", "fakes", "data", "unit", "__snapshots__", "__pycache__"}
+    folders = {p.name for p in (ROOT / "tests").iterdir() if p.is_dir()}
+    assert folders - packages - cross_cutting == set()
+    assert {"nntp", "store", "killfile", "app", "cli", "tui"} <= folders

@@ -1,6 +1,6 @@
 """Issue 17: ``threads``/``score`` ``--json`` streamed article by article, and ``--jsonl``.
 
-The streamed text must be exactly what the old builder (tests/unit/json_oracle.py)
+The streamed text must be exactly what the old builder (tests/cli/json_oracle.py)
 printed through ``cli.jsonout``: same shape, same layout, same escaping.
 """
 
@@ -25,7 +25,7 @@ from killfile.result import Limits, ScoreTable, verdict_json
 from nntp.models import Overview
 from nntp.threads import ThreadNode, thread
 from store.ranges import RangeSet
-from tests.unit.json_oracle import scored_threads, thread_json
+from tests.cli.json_oracle import scored_threads, thread_json
 
 START = datetime(2024, 1, 1, tzinfo=timezone.utc)
 HOSTILE = ["caf\u00e9 \u201cquoted\u201d", "C1 \x85\x9b[31m", "bidi \u202eevil\u202c", "lone \udcff byte",
@@ -233,7 +233,7 @@ def test_score_jsonl_lines_are_the_verdicts_with_thread_and_parent() -> None:
 
 
 def test_completion_offers_jsonl_on_threads_and_score() -> None:
-    from tests.unit.test_packaging import bash_complete
+    from tests.test_packaging import bash_complete
 
     assert bash_complete(["pith", "threads", "g", "--jsonl"]) == ["--jsonl"]
     assert bash_complete(["pith", "score", "g", "--json"]) == ["--json", "--jsonl"]

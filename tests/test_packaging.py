@@ -18,7 +18,7 @@ from cli.completion import bash_script, zsh_script
 from cli.parser_tree import command_tree
 from nntp.compose import user_agent
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 
 
