@@ -25,7 +25,7 @@ from nntp.models import Overview
 from nntp.threads import ThreadNode, thread
 from store.killread import killed_numbers, numbers_in_state
 from nntp.source import ProgressCallback
-from store.library import EarlyRecords
+from store.library import EarlyRecords, Library
 from store.ranges import RangeSet
 from store.visits import Visit
 from app.backend import LibraryHandle
@@ -114,7 +114,7 @@ class GroupView:
         visit stay those of the first entry: marks made meanwhile live here, not in the store."""
         name, reload = self.group, self.phase is Phase.RELOADING
         first = None if reload else early
-        load = handle.call(lambda library: library.enter_group(name, progress=progress, early=first))
+        load = handle.call(Library.enter_group, name, progress, first)
         if cancelled():
             return None  # left before the group was in: no visit recorded
         marks, visit = (None, None) if reload else self._begin(handle, load.overviews, load.group.high)
@@ -126,7 +126,7 @@ class GroupView:
 
     def _begin(self, handle: LibraryHandle, overviews: list[Overview], high: int) -> tuple[ReadMarks, Visit | None]:
         name, top = self.group, max((overview.number for overview in overviews), default=0)
-        read, visit = handle.call(lambda library: begin_reading(library, name, top), local=True)
+        read, visit = handle.call(begin_reading, name, top, local=True)
         return ReadMarks(name, read, (overview.number for overview in overviews), high), visit
 
     def first_screen(self, records: list[Overview], killfile: KillfileSource) -> FirstScreen | None:

@@ -83,19 +83,17 @@ def score_group(library: LibraryHandle | None, killfile: Killfile, overviews: li
     ``library`` None scores a provisional first screen: no cached bodies are read
     (the session thread is busy fetching) and no rule's last match is recorded.
     """
-    from store import bodyrules
-
     full, body_hits = None, None
     if library is not None and killfile.needs_articles:
-        full, body_hits = library.call(lambda lib: bodyrules.articles_for_scoring(
-            lib.store, killfile.rules, bool(killfile.plugins), overviews, group), local=True)
+        full, body_hits = library.call(Library.articles_for_scoring, killfile.rules, bool(killfile.plugins),
+                                       overviews, group, local=True)
     with gc_paused():  # 150,000 rows and map entries: see nntp.gcpause
         table = killfile.score(overviews, group, datetime.now(timezone.utc), full, body_hits)
         if library is not None:
             killfile.remember(table)
             if body_hits is not None and body_hits.fresh:  # kept, so the next entry scans new bodies only;
                 hits = body_hits                          # a failed write only means scanning them again
-                library.send(lambda lib: bodyrules.remember(lib.store, hits, killfile.rules), lambda exc: None)
+                library.send(Library.remember_body_hits, lambda exc: None, hits, killfile.rules)
         index = RootIndex(roots)
         scored = arrange_scored(roots, score_map(table), view, index)
         index.build()  # here, on the worker, once the rows stand: never on the event loop
@@ -112,7 +110,7 @@ def cached_articles(library: Library, overviews: list[Overview], killfile: Killf
         return {}
     full: dict[str, Article] = {}
     for ov in overviews:
-        raw = library.store.body_store.get(ov.message_id)
+        raw = library.body(ov.message_id)
         if raw is not None:
             full[ov.message_id] = parse_article(raw, ov.number)
     return full

@@ -23,9 +23,10 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from killfile import actions  # noqa: E402
-from killfile.suggest_group import suggest_group  # noqa: E402
+from app.suggest_group import suggest_group  # noqa: E402
 from nntp.models import Overview  # noqa: E402
 from store.cache import Store  # noqa: E402
+from store.library import Library  # noqa: E402
 from store.readstate import ReadState  # noqa: E402
 
 GROUP = "talk.politics.misc"
@@ -81,7 +82,7 @@ def main() -> None:
         times, found = [], []
         for _ in range(3):
             t0 = time.perf_counter()
-            found = suggest_group(store, GROUP, config, now)
+            found = suggest_group(Library(store, None), GROUP, config, now)
             times.append(time.perf_counter() - t0)
         store.close()
     kinds = sorted({s.proposal.kind for s in found})

@@ -26,7 +26,7 @@ from killfile.import_slrn import convert_slrn
 from killfile.import_tin import convert_tin
 from killfile.result import ScoreTable, verdict_json
 from killfile.states import ActionKind, ScoreState
-from killfile.suggest_group import suggest_group
+from app.suggest_group import suggest_group
 from nntp.errors import PithError
 from nntp.models import Overview
 from nntp.threads import thread
@@ -148,14 +148,12 @@ def _warn(killfile: session.Killfile) -> None:
 
 def score_overviews(library: Library, args: argparse.Namespace, overviews: list[Overview]) -> ScoreTable:
     """Score a group's overviews with the user's killfile; shared by ``score`` and ``threads``."""
-    from store import bodyrules
-
     killfile = load_killfile(args)
-    full, body_hits = ({}, None) if not killfile.needs_articles else bodyrules.articles_for_scoring(
-        library.store, killfile.rules, bool(killfile.plugins), overviews, args.group)
+    full, body_hits = ({}, None) if not killfile.needs_articles else library.articles_for_scoring(
+        killfile.rules, bool(killfile.plugins), overviews, args.group)
     table = killfile.score(overviews, args.group, now_of(args), full, body_hits)
     # Body results kept: the next entry scans new bodies only
-    bodyrules.remember(library.store, body_hits, killfile.rules)
+    library.remember_body_hits(body_hits, killfile.rules)
     killfile.remember(table)
     for problem in table.problems:
         warn(f"warning: {problem}")
@@ -244,7 +242,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_try(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if not Path(args.file).is_file():  # a missing file would "kill nothing" and look like success
         raise PithError(f"{args.file}: no such file")
-    overviews = library.store.overview_store.all(args.group)
+    overviews = library.cached_overviews(args.group)
     if not overviews:
         raise PithError(f"{args.group}: no cached articles (enter the group first, e.g. `pith threads {args.group}`)")
     killfile = session.load(config_dir(), Path(args.file), with_state=False)
@@ -294,7 +292,7 @@ def cmd_suggest(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if args.rules and not Path(args.rules).is_file():
         raise PithError(f"--rules: no such file: {args.rules}")
     library.enter_group(args.group, progress=_progress(args))  # what is new, stored, as `pith score` does
-    found = suggest_group(library.store, args.group, config_dir(), now_of(args),
+    found = suggest_group(library, args.group, config_dir(), now_of(args),
                           Path(args.rules) if args.rules else None)
     if args.json:
         _dump({"group": args.group, "suggestions": [s.as_json() for s in found]}, out)

@@ -9,11 +9,14 @@ has a shape (and a type) instead of 22 ``ReadState(library.store.db)`` sites.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nntp.models import GroupInfo, Overview
+from killfile.bodycache import BodyHits
+from killfile.model import RuleSet
+from nntp.models import Article, GroupInfo, Overview
+from store import bodyrules
 from store.draftbox import DraftBox
 from store.livenewsrc import LiveNewsrc
 from store.newgroups import NewGroups
@@ -177,6 +180,16 @@ class LocalOperations:
     def body(self, message_id: str) -> bytes | None:
         """The cached raw article, or None: never asks the server (Library.article does)."""
         return self.store.body_store.get(message_id)
+
+    def articles_for_scoring(self, rules: RuleSet, has_plugins: bool, overviews: Sequence[Overview],
+                             group: str) -> tuple[dict[str, Article], BodyHits | None]:
+        """Cached whole articles for the rules that need them, and the Body results known so far
+        (store/bodyrules.py: a body whose every Body test is known is not read again)."""
+        return bodyrules.articles_for_scoring(self.store, rules, has_plugins, overviews, group)
+
+    def remember_body_hits(self, hits: BodyHits | None, rules: RuleSet) -> None:
+        """Keep what a scoring found of Body tests, so the next entry scans new bodies only."""
+        bodyrules.remember(self.store, hits, rules)
 
     def has_body(self, message_id: str) -> bool:
         """Whether the article's body is cached."""

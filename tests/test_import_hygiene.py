@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -45,6 +46,17 @@ def test_ui_and_use_cases_reach_the_store_only_through_the_library() -> None:
         for path in (ROOT / floor).rglob("*.py"):
             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
                 if "sqlite3" in line or ".store.db" in line:
+                    bad.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert bad == []
+
+
+def test_the_reader_and_the_cli_never_reach_past_the_library_into_the_store() -> None:
+    """tui/ and cli/ do not even hold the Store: a thing they need from it is a named Library operation."""
+    bad = []
+    for floor in ("tui", "cli"):
+        for path in (ROOT / floor).rglob("*.py"):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if re.search(r"\b(library|lib)\.store\b", line):
                     bad.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert bad == []
 

@@ -19,9 +19,10 @@ from killfile.engine import score
 from killfile.model import UserState
 from killfile.rules import parse_rules
 from killfile.suggest import Record, Scorer, evaluate, propose
-from killfile.suggest_group import accept, suggest_group
+from app.suggest_group import accept, suggest_group
 from nntp.models import Overview
 from store.cache import Store
+from store.library import Library
 from store.paths import config_dir
 from store.readstate import ReadState
 from tests.killfile.helpers import ov
@@ -160,7 +161,7 @@ def test_suggest_group_reads_the_store_and_accept_appends(store: Store, tmp_path
     config = tmp_path / "config"
     config.mkdir()
     actions.add_action(config / actions.ACTIONS, "thread-kill", T0, message_id="<13@test.example>")
-    found = suggest_group(store, "talk.test", config, NOW)
+    found = suggest_group(Library(store, None), "talk.test", config, NOW)
     kinds = {s.proposal.kind for s in found}
     assert "pingpong" not in kinds  # the reader already killed that thread: appending changes nothing
     assert {"dominated-thread", "author-cap", "crosspost-spray"} <= kinds
@@ -172,7 +173,7 @@ def test_suggest_group_reads_the_store_and_accept_appends(store: Store, tmp_path
     assert "# accepted 1993-05-01 00:00 UTC from `rules suggest`; on the cached articles then: 6 hidden" in text
     ruleset, problems = parse_rules(text, str(rules))
     assert problems == [] and len(ruleset.caps) == 1 and len(ruleset.rules) == 1
-    again = {s.proposal.kind for s in suggest_group(store, "talk.test", config, NOW)}
+    again = {s.proposal.kind for s in suggest_group(Library(store, None), "talk.test", config, NOW)}
     assert "author-cap" not in again  # accepted: it would change nothing more
 
 

@@ -22,6 +22,7 @@ from textual.app import App, SuspendNotSupported
 from nntp.models import Article, Overview
 from nntp.sanitize import clip_line
 from store import export
+from store.library import Library
 from app.pipe import PipeResult, is_interactive, run_captured, run_on_terminal
 from tui.screens.base import PithScreen
 from tui.screens.group_screen import GroupScreen
@@ -144,16 +145,16 @@ class ExportActions(PithScreen):
     def _gather(self, target: Target, thread: bool, mbox: bool) -> Gathered:
         """The bytes: one article as received (or as one mbox message), or the thread as an mboxrd."""
         group = target.group
-        article = target.article or self.library.call(lambda library: library.article(group, target.key))
+        article = target.article or self.library.call(Library.article, group, target.key)
         if not thread:
             return Gathered(export.mbox_entry(article) if mbox else export.article_bytes(article), 1)
         overviews = target.overviews
         if overviews is None:
-            overviews = self.library.call(lambda library: library.store.overview_store.all(group), local=True)
+            overviews = self.library.call(Library.cached_overviews, group, local=True)
         members = export.thread_of(overviews, article.message_id, target.root_of)
         if not members:
             return Gathered(export.mbox_entry(article), 1, [f"{article.message_id}: its thread is not known here"])
-        articles, notes = self.library.call(lambda library: export.fetch_thread(library, group, members))
+        articles, notes = self.library.call(export.fetch_thread, group, members)
         return Gathered(export.to_mboxrd(articles), len(articles), notes)
 
     # -- reporting (event loop) ------------------------------------------------------

@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.widgets import Footer, Header
 from textual.worker import get_current_worker
 
+from store.library import Library
 from store.search import SearchHit
 from tui.navigation import OpenSearchHit, open_screen
 from tui.screens.base import PithScreen
@@ -98,8 +99,7 @@ class SearchScreen(PithScreen):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search(self, query: Query) -> None:
-        hits = self.library.call(lambda library: library.search(query.words, group=query.group, author=query.author,
-                                                                limit=LIMIT + 1), local=True)
+        hits = self.library.call(Library.search, query.words, query.group, query.author, None, LIMIT + 1, local=True)
         if not get_current_worker().is_cancelled:
             self.post_message(SearchDone(hits))
 

@@ -18,7 +18,7 @@ from textual.widgets import Footer, Header
 
 from killfile import session
 from killfile.suggest import Suggestion, evaluate, propose
-from killfile.suggest_group import accept, gather
+from app.suggest_group import accept, gather
 from nntp.errors import PithError
 from store.paths import config_dir
 from tui.screens.confirm import ConfirmScreen
@@ -76,8 +76,7 @@ class SuggestScreen(Screen[bool]):
     def _load(self) -> None:
         now = datetime.now(timezone.utc)
         try:  # the store is read on its session thread; proposing and scoring run here
-            record, scorer = self.library.call(lambda lib: gather(lib.store, self.group, config_dir(), now),
-                                               local=True)
+            record, scorer = self.library.call(gather, self.group, config_dir(), now, local=True)
         except PithError as exc:
             self.app.call_from_thread(self._say, str(exc))
             return

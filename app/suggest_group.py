@@ -8,36 +8,34 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from app.scoring import cached_articles
 from killfile import actions, session
 from killfile.suggest import Record, Scorer, Suggestion, evaluate, propose
 from killfile.states import ActionKind
-from nntp.article import parse_article
 from nntp.errors import PithError
-from nntp.models import Article, Overview
-from store.cache import Store
-from store.readstate import ReadState
+from store.library import Library
 
 
-def suggest_group(store: Store, group: str, config_dir: Path, now: datetime,
+def suggest_group(library: Library, group: str, config_dir: Path, now: datetime,
                   rules_path: Path | None = None) -> list[Suggestion]:
     """Suggestions for ``group`` from what is cached; PithError when nothing is."""
-    record, scorer = gather(store, group, config_dir, now, rules_path)
+    record, scorer = gather(library, group, config_dir, now, rules_path)
     return evaluate(record, scorer, propose(record))
 
 
-def gather(store: Store, group: str, config_dir: Path, now: datetime,
+def gather(library: Library, group: str, config_dir: Path, now: datetime,
            rules_path: Path | None = None) -> tuple[Record, Scorer]:
     """Everything suggestions are drawn from, read from the store and the config dir (the part
     that must run where the store lives; proposing and scoring can run anywhere)."""
-    overviews = store.overview_store.all(group)
+    overviews = library.cached_overviews(group)
     if not overviews:
         raise PithError(f"{group}: no cached articles (enter the group first, e.g. `pith threads {group}`)")
     path = rules_path or config_dir / session.RULES_FILE
     killfile = session.load(config_dir, rules_path, with_state=True)
     stored, _ = actions.load_actions(config_dir / actions.ACTIONS)
-    record = Record(overviews, group, ReadState(store.db).read(group),
+    record = Record(overviews, group, library.read(group),
                     tuple(a.message_id for a in stored if a.kind is ActionKind.THREAD_KILL))
-    full = _cached(store, overviews) if killfile.needs_articles else None
+    full = cached_articles(library, overviews, killfile) if killfile.needs_articles else None
     return record, Scorer(_text(path), str(path), killfile.state, now, tuple(killfile.plugins), full)
 
 
@@ -46,16 +44,6 @@ def _text(path: Path) -> str:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return ""
-
-
-def _cached(store: Store, overviews: list[Overview]) -> dict[str, Article]:
-    """Whole articles already stored (never fetched), for rules beyond the overview."""
-    full: dict[str, Article] = {}
-    for ov in overviews:
-        raw = store.body_store.get(ov.message_id)
-        if raw is not None:
-            full[ov.message_id] = parse_article(raw, ov.number)
-    return full
 
 
 def accept(rules_path: Path, suggestion: Suggestion, now: datetime) -> None:
