@@ -64,7 +64,7 @@ def test_the_reader_and_the_cli_never_reach_past_the_library_into_the_store() ->
 def test_tests_mirror_the_packages() -> None:
     """A test lives beside the package it tests; the cross-cutting folders are named for what they hold."""
     packages = {p.name for p in ROOT.iterdir() if (p / "__init__.py").exists() and p.name != "tests"}
-    cross_cutting = {"integration", "hostile", "fakes", "data", "unit", "__snapshots__", "__pycache__"}
+    cross_cutting = {"integration", "hostile", "fakes", "data", "__snapshots__", "__pycache__"}
     folders = {p.name for p in (ROOT / "tests").iterdir() if p.is_dir()}
     assert folders - packages - cross_cutting == set()
     assert {"nntp", "store", "killfile", "app", "cli", "tui"} <= folders
