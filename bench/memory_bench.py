@@ -91,6 +91,7 @@ def run_entry(tree: Path, address: str) -> None:
     from app.backend import LibraryHandle
     from app.groupview import GroupView
     from killfile import session
+    from nntp.models import Overview
     from nntp.address import ServerAddress
     from nntp.client import NNTPClient
     from nntp.connect import ConnectOptions
@@ -103,7 +104,12 @@ def run_entry(tree: Path, address: str) -> None:
     handle = LibraryHandle(lambda: Library(Store(path), lambda: NNTPClient(parsed, options=ConnectOptions())))
     killfile = session.load(config_dir())
     model = GroupView(GROUP)
-    result = model.enter(handle, lambda: killfile, early=lambda records: model.first_screen(records, lambda: killfile))
+    firsts = []  # held, as the screen holds the first screen's rows until the whole list is in
+
+    def early(records: list[Overview]) -> None:
+        firsts.append(model.first_screen(records, lambda: killfile))
+
+    result = model.enter(handle, lambda: killfile, early=early)
     if result is None:
         raise SystemExit("entering was cancelled")
     model.entered(result, None, False)
