@@ -82,6 +82,8 @@ class Library(LocalOperations):
         self._archive_ready = False
         self.before_close: list[Callable[[], None]] = []
         """Run first by close(), while the store is open (a live .newsrc is written there)."""
+        self.settle_on_close = True
+        """close() makes rows of the OVER chunks stored; ``pith sync`` leaves them to the reader (store/sync.py)."""
 
     @property
     def source(self) -> NewsSource:
@@ -114,7 +116,8 @@ class Library(LocalOperations):
             self._source.close()
             self._source = None
         try:
-            self.store.overview_store.settle()
+            if self.settle_on_close:
+                self.store.overview_store.settle()
         except (sqlite3.Error, PithError):
             pass
         empty = self._fresh_store and self.store.holds_nothing()
