@@ -252,3 +252,11 @@ def test_reference_examples() -> None:
     assert kernels.beyond(keys, 1, zeros, {7}, 1, stamps, numbers, ids) == [0, 2]  # bucket 7 keeps its earliest
     # keep = "best": the highest score, the earlier of the two -5s (index 2, at 1.0)
     assert kernels.beyond(keys, 1, zeros, {7}, 1, stamps, numbers, ids, [-5, -9, -5, 0]) == [0, 1]
+
+
+def test_articles_of_one_thread_share_one_thread_number_object() -> None:
+    """One int per thread, not per article: local.big's 150,000 ints were 5 MB of the scoring peak."""
+    ids = [f"<{i}>" for i in range(600)]
+    references = [()] * 300 + [(f"<{i}>",) for i in range(300)]  # article 300 + i replies to article i
+    found = kernels.thread_codes(references, ids)
+    assert found[299] == 299 and found[599] is found[299]
