@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import Footer
 
 from store.library import Library
-from tests.tui.conftest import SIZE, settle
+from tests.tui.conftest import SIZE, screen_text, settle
 from tui.app import PithApp
 from tui.screens.groups import GroupsScreen
 from tui.screens.threads import ThreadsScreen
@@ -93,3 +94,28 @@ async def test_a_start_group_is_entered_before_the_group_list_asks_the_source(
         assert isinstance(app.screen, GroupsScreen)
         assert calls.count("refresh groups") == 1
         assert "pith.test.tree" in [group.name for group in app.screen.group_list.groups]
+
+
+async def test_a_launch_builds_the_footer_keys_once_and_only_on_the_screen_shown(
+        make_app: MakeApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Textual's footer rebuilds its keys on every bindings refresh (each focus change asks twice), also
+    under another screen: 7 rebuilds at a launch into a group. The keys are built when they would differ
+    from those shown, on a screen that is shown; the group list's come when q goes back to it."""
+    rebuilt: list[str] = []
+    recompose = Footer.recompose
+
+    async def counted(footer: Footer) -> None:
+        rebuilt.append(type(footer.screen).__name__)
+        await recompose(footer)
+
+    monkeypatch.setattr(Footer, "recompose", counted)
+    app = make_app(start_group="pith.test.tree")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ThreadsScreen) and app.screen.loaded
+        assert rebuilt == ["ThreadsScreen"]  # the group list under it: not drawn, not built
+        assert "q Back" in screen_text(app).splitlines()[-1]
+        await pilot.press("q")
+        await settle(pilot)
+        assert isinstance(app.screen, GroupsScreen)
+        assert "q Quit" in screen_text(app).splitlines()[-1] and rebuilt == ["ThreadsScreen", "GroupsScreen"]

@@ -18,7 +18,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
 from nntp.errors import SourceUnavailable
@@ -27,6 +27,7 @@ from store.library import Library
 from tui.bindings import CATCH_UP
 from app.group_rows import GroupListing, group_listing, new_groups_notice
 from tui.keymap import keys_for
+from tui.widgets.footer import PithFooter
 from tui.messages import GroupsLoaded
 from tui.screens.base import PithScreen
 from tui.screens.confirm import ConfirmScreen
@@ -62,7 +63,7 @@ class GroupsScreen(PithScreen):
         yield Input(placeholder="filter: part of a group name (Enter keeps it, Escape clears it)",
                     id="group-filter")
         yield StatusLine(id="status")
-        yield Footer()
+        yield PithFooter()
 
     @property
     def group_list(self) -> GroupList:

@@ -18,7 +18,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header, ProgressBar
+from textual.widgets import Header, ProgressBar
 from textual.worker import Worker, get_current_worker
 
 from killfile.session import Killfile
@@ -34,6 +34,7 @@ from tui.screens.base import PithScreen
 from tui.screens.export_actions import ThreadExportActions
 from tui.screens.reading import ReadingActions
 from tui.screens.thread_actions import ThreadActions
+from tui.widgets.footer import PithFooter
 from tui.widgets.line_list import LineList
 from tui.widgets.status_line import StatusLine
 from tui.widgets.thread_list import ThreadList
@@ -67,7 +68,7 @@ class ThreadsScreen(ReadingActions, ThreadActions, ThreadExportActions):
         yield ThreadList(id="threads")
         yield ProgressBar(id="progress", show_eta=False)
         yield StatusLine(id="status")
-        yield Footer()
+        yield PithFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self.group
