@@ -131,10 +131,10 @@ def cmd_threads(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     from cli.score import score_overviews  # cli.score imports this module
 
     load = library.enter_group(args.group, progress=_progress(args))
-    roots = thread(load.overviews)
     if load.skipped:
         warn(f"{args.group}: skipped {load.skipped} malformed overview line(s)")
     table = score_overviews(library, args, load.overviews)
+    roots = thread(load.overviews)  # after scoring: the trees never sit beside the scoring's working set
     if args.json or args.jsonl:  # streamed, article by article (cli/threads_json.py)
         write_threads(roots, table, library.read(args.group), out, show_all=args.all, jsonl=args.jsonl)
         return 0

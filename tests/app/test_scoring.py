@@ -110,3 +110,11 @@ def test_a_lazy_root_index_arranges_and_answers_as_the_whole_map(tmp_path: Path)
             arrange_scored(roots, scores, view, roots_of(roots)).rows
     assert dict(lazy) == roots_of(roots) and lazy.get("<2@x>") == "<1@x>" and len(lazy) == len(ARTICLES)
     assert lazy.threads_holding({"<3@x>"}) == {"<1@x>"}  # the built map answers the same
+
+
+def test_best_holds_only_the_threads_with_a_scored_article(tmp_path: Path) -> None:
+    """A quiet thread's best score is 0 by absence: local.big's 56,000 threads made a dict entry each."""
+    roots = thread(ARTICLES)
+    result = arrange_scored(roots, score_map(scored_table(tmp_path)), Filter(), roots_of(roots))
+    assert result.best == {"<1@x>": 50}  # "<5@x>", nothing scored, is not listed (bob's and the troll's show none)
+    assert [row.message_id for row in digest(result)][0] == "<1@x>"
