@@ -13,10 +13,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from killfile.bodycache import BodyHits
-from killfile.model import RuleSet
-from nntp.models import Article, GroupInfo, Overview
-from store import bodyrules
+from nntp.models import GroupInfo, Overview
 from store.draftbox import DraftBox
 from store.livenewsrc import LiveNewsrc
 from store.newgroups import NewGroups
@@ -26,7 +23,10 @@ from store.ranges import RangeSet
 from store.readstate import ReadState, next_unread_group, unread_count
 from store.visits import Visit, Visits
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the killfile is loaded only by the commands that score (pith sync does not)
+    from killfile.bodycache import BodyHits
+    from killfile.model import RuleSet
+    from nntp.models import Article
     from store.cache import Store
 
 
@@ -185,10 +185,14 @@ class LocalOperations:
                              group: str) -> tuple[dict[str, Article], BodyHits | None]:
         """Cached whole articles for the rules that need them, and the Body results known so far
         (store/bodyrules.py: a body whose every Body test is known is not read again)."""
+        from store import bodyrules
+
         return bodyrules.articles_for_scoring(self.store, rules, has_plugins, overviews, group)
 
     def remember_body_hits(self, hits: BodyHits | None, rules: RuleSet) -> None:
         """Keep what a scoring found of Body tests, so the next entry scans new bodies only."""
+        from store import bodyrules
+
         bodyrules.remember(self.store, hits, rules)
 
     def has_body(self, message_id: str) -> bool:
