@@ -260,3 +260,32 @@ def test_articles_of_one_thread_share_one_thread_number_object() -> None:
     references = [()] * 300 + [(f"<{i}>",) for i in range(300)]  # article 300 + i replies to article i
     found = kernels.thread_codes(references, ids)
     assert found[299] == 299 and found[599] is found[299]
+
+
+class _Colliding(str):
+    """A Message-ID whose hash collides with every other one's: the index must compare, not trust hashes."""
+
+    def __hash__(self) -> int:
+        return 7
+
+
+def test_thread_codes_tell_colliding_ids_apart_and_join_equal_ones() -> None:
+    ids = [_Colliding(f"<{i}>") for i in range(200)]
+    references = [()] * 100 + [(_Colliding("".join(["<", str(i), ">"])),) for i in range(100)]  # equal, not the same
+    assert kernels.thread_codes(references, ids) == list(range(100)) * 2
+
+
+@needs_compiled
+def test_compiled_thread_codes_keep_no_python_object_per_id() -> None:
+    """The ID index is C memory: a dict of ID -> int object was 10 MB of local.big's scoring peak."""
+    import tracemalloc
+
+    ids = [f"<{i}@x>" for i in range(50_000)]
+    references = [(f"<{i - 1}@x>",) if i % 2 else () for i in range(50_000)]
+    tracemalloc.start()
+    try:
+        compiled.thread_codes(references, ids)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_500_000  # the output list (400 kB) and one int per thread (25,000: 800 kB)
