@@ -21,6 +21,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from nntp.gcpause import gc_paused
+from nntp.memtrim import give_back
 from nntp.models import Article, Overview
 
 from killfile import caps as caps_mod
@@ -60,6 +61,7 @@ def score(articles: Sequence[Overview], rules: RuleSet, group: str, now: datetim
         run.caps()
         table = run.table
         del run  # free the per-article columns while the collector is off: it would walk them all
+    give_back(len(table.articles))  # and hand their pages back: the reader reads on beside the rest
     return table
 
 

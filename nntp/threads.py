@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from types import EllipsisType
 
 from nntp.gcpause import gc_paused
+from nntp.memtrim import give_back
 from nntp.models import Overview
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -101,11 +102,13 @@ def thread(articles: Iterable[Overview], by_subject: bool = False) -> list[Threa
             roots = _group_by_subject(roots)
         for container in table.values():
             container.parent = None  # no child->parent cycles left: reference counting frees the dummies
+        containers = len(table)
         table.clear()
         for root in roots:
             _freeze(root)
         roots.sort(key=_sort_key)
-        return roots
+    give_back(containers)  # the table's and the dummies' pages, and those entering the group freed
+    return roots
 
 
 def _link(table: dict[str, ThreadNode], article: Overview) -> None:
