@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, NamedTuple
 from killfile.result import ScoreTable
 from killfile.session import Killfile
 from killfile.states import ScoreState
-from nntp.article import parse_article
 from nntp.gcpause import gc_paused
 from nntp.models import Article, Overview
 from nntp.threads import ThreadNode
@@ -108,6 +107,8 @@ def cached_articles(library: Library, overviews: list[Overview], killfile: Killf
     """
     if not killfile.needs_articles:
         return {}
+    from nntp.article import parse_article  # late: the email package, ~10 ms of start-up
+
     full: dict[str, Article] = {}
     for ov in overviews:
         raw = library.body(ov.message_id)

@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nntp.address import ServerAddress
-from nntp.client import NNTPClient
 from nntp.connect import ConnectOptions
 from nntp.errors import PithError
 from nntp.resilient import ResilientSource
@@ -66,6 +65,8 @@ class Endpoint:
 
     def connect(self) -> ResilientSource:
         """A reconnecting source; the first connection is made now and fails fast."""
+        from nntp.client import NNTPClient  # late: a warm reader shows its first screen before connecting
+
         return ResilientSource(lambda: NNTPClient(self.address, options=self.options), self.address.identity)
 
 

@@ -14,7 +14,6 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
-from nntp.article import parse_article
 from nntp.compress import WireStats
 from nntp.deadline import DeadlineStream
 from nntp.connect import (
@@ -345,6 +344,8 @@ class NNTPClient(NewsSource):
         except nntplib.NNTPError as exc:
             raise RemoteProtocolError(f"{self.identity}: ARTICLE {key}: {reply_text(exc)}") from None
         raw = b"\r\n".join(info.lines) + b"\r\n"
+        from nntp.article import parse_article  # late: the email package, ~10 ms of start-up
+
         return parse_article(raw, number=info.number or (key if isinstance(key, int) else None))
 
     def iter_articles(self, name: str, keys: Sequence[Key], window: int = WINDOW,

@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from nntp.client import NNTPClient
 from nntp.compress import WireStats
 from nntp.errors import ConnectionLost, ReplyTimeout, SourceUnavailable
 from nntp.models import Article, GroupInfo, OverviewBatch, RawOverviews
 from nntp.pipeline import Fetched, Key
-from nntp.source import NewsSource
+from nntp.source import Capability, NewsSource
+
+if TYPE_CHECKING:
+    from nntp.client import NNTPClient
 
 T = TypeVar("T")
 S = TypeVar("S", OverviewBatch, RawOverviews)
@@ -33,7 +35,10 @@ BACKOFF = (0.2, 0.5, 1.0, 2.0, 4.0)
 class ResilientSource(NewsSource):
     """NewsSource over NNTPClient connections made by ``connect``, reconnecting on loss."""
 
-    capabilities = NNTPClient.capabilities
+    capabilities = (Capability.POST | Capability.RAW_OVERVIEWS | Capability.PIPELINED_ARTICLES
+                    | Capability.LIST_ACTIVE | Capability.STATS)
+    """NNTPClient's (tests/nntp/test_source_capabilities.py holds them equal), spelled out so that this
+    module imports no client: a warm reader shows its first screen before it connects (issue 17)."""
 
     def __init__(self, connect: Callable[[], NNTPClient], identity: str,
                  backoff: tuple[float, ...] = BACKOFF, sleep: Callable[[float], None] = time.sleep) -> None:

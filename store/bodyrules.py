@@ -12,7 +12,6 @@ from collections.abc import Iterable, Sequence
 
 from killfile.bodycache import BodyHits, all_body_keys, body_leaves, leaf_key, only_bodies_needed
 from killfile.model import RuleSet
-from nntp.article import parse_article
 from nntp.models import Article, Overview
 from store.cache import Store
 
@@ -63,6 +62,8 @@ def articles_for_scoring(store: Store, rules: RuleSet, has_plugins: bool, overvi
     skip = hits.complete(keys, (o.message_id for o in overviews)) if hits and only_bodies_needed(rules, has_plugins) \
         else set()
     cached = _with_bodies(store, [o.message_id for o in overviews if o.message_id not in skip])
+    from nntp.article import parse_article  # late: the email package, ~10 ms of start-up (issue 17)
+
     full: dict[str, Article] = {}
     for ov in overviews:
         if ov.message_id in cached:

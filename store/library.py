@@ -25,7 +25,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
-from nntp.article import parse_article
 from nntp.compress import WireStats
 from nntp.errors import NoSuchArticle, NoSuchGroup, PithError, RemoteProtocolError, SourceUnavailable
 from nntp.models import Article, GroupInfo, Overview
@@ -341,6 +340,8 @@ class Library(LocalOperations):
         if message_id:
             raw = self.store.body_store.get(message_id)
             if raw is not None:
+                from nntp.article import parse_article  # late: the email package, ~10 ms of start-up
+
                 return parse_article(raw, number)
         source = self._live()
         if source is not None:

@@ -19,7 +19,6 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from nntp.article import parse_article, unflow
 from nntp.charsets import decode_declared, utf8_or_latin1
 from killfile.spoilers import Segment, detect, subject_is_spoiler
 from nntp.sanitize import sanitize_line
@@ -69,7 +68,7 @@ def index_text(raw: bytes) -> str:
     kind = ctype.group(1).strip().lower() if ctype else b"text/plain"
     params = ctype.group(2) if ctype else b""
     if kind not in (b"text/plain", b""):
-        return parse_article(raw).body[:INDEX_LIMIT]
+        return _parsed_body(raw)
     cte = _CTE.search(head)
     encoding = cte.group(1).lower() if cte else b"7bit"
     try:
@@ -78,12 +77,23 @@ def index_text(raw: bytes) -> str:
         elif encoding == b"base64":
             body = binascii.a2b_base64(body)
     except (binascii.Error, ValueError):
-        return parse_article(raw).body[:INDEX_LIMIT]
+        return _parsed_body(raw)
     charset = _CHARSET.search(params)
     text = _decode(body[: INDEX_LIMIT * 4], charset.group(1).decode("ascii", "replace") if charset else "")
     if b"flowed" in params.lower():
+        from nntp.article import unflow  # late: see _parsed_body
+
         text = unflow(text.replace("\r\n", "\n"), delsp=b"delsp=yes" in params.lower().replace(b" ", b""))
     return text[:INDEX_LIMIT]
+
+
+
+def _parsed_body(raw: bytes) -> str:
+    """A body through the full parser, imported late: the email package (~10 ms) is not needed to
+    start the reader (issue 17)."""
+    from nntp.article import parse_article
+
+    return parse_article(raw).body[:INDEX_LIMIT]
 
 
 def _decode(data: bytes, charset: str) -> str:

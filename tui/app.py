@@ -137,12 +137,13 @@ class PithApp(App[None]):
 
     def _send_queued(self) -> None:
         """Articles left queued by an earlier run (offline, server down) go out once the server answers."""
-        from app import posting
-
         try:
-            queued = {e.id for e in self.library.call(posting.entries, local=True) if e.state == OutboxState.QUEUED}
+            queued = {e.id for e in self.library.call(Library.outbox_entries, local=True)
+                      if e.state == OutboxState.QUEUED}
             if not queued:
-                return  # no reason to connect early
+                return  # no reason to connect early, nor to import the posting (the email package)
+            from app import posting
+
             entries, _why = self.library.call(posting.flush)
         except PithError:
             return  # the group list reports an unreachable server

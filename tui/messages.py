@@ -8,15 +8,18 @@ queued, only the newest is handled.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from nntp.models import Article, GroupInfo
 from killfile.result import ScoreTable
-from app.attachments import Attachment
 from app.entered import Arranged, Entered, FirstScreen
 from app.group_rows import GroupListing
 from app.scoring import Scored
+
+if TYPE_CHECKING:
+    from app.attachments import Attachment  # the email package: imported when an article is shown
 
 
 class LoadProgress(Message):

@@ -43,9 +43,22 @@ asyncio.run(launch())
 print(" ".join(sys.modules))
 """
 
-LATER = ("tui.palette", "tui.screens.compose", "tui.screens.outbox", "tui.screens.search", "nntp.html_text")
+LATER = ("tui.palette", "tui.screens.compose", "tui.screens.outbox", "tui.screens.search", "nntp.html_text",
+         "tui.screens.article", "app.posting", "store.control")
 """Modules a reader entering a group never needs before the list: ctrl+p's commands, the composer,
-the outbox, search, and HTML-to-text (html.parser) for HTML-only mail."""
+the outbox, search, HTML-to-text (html.parser) for HTML-only mail, the pager, and what writing needs."""
+
+SERVER_READER = """
+import sys, main
+from tui.app import PithApp
+from tui.screens.groups import GroupsScreen
+from tui.screens.threads import ThreadsScreen
+print(" ".join(sys.modules))
+"""
+
+CONNECTED = ("nntp.article", "email.message", "email.parser", "nntp.client", "nntp.compose")
+"""What a reader of a server imports only once it connects (the client) or reads an article (the
+email package, ~10 ms): a warm launch shows the cached list before either."""
 
 
 def modules_after(code: str) -> set[str]:
@@ -58,6 +71,12 @@ def test_entering_a_start_group_imports_no_screen_it_does_not_show() -> None:
     imported = modules_after(LAUNCH)
     assert "tui.screens.threads" in imported  # the launch did reach the list
     assert not imported & set(LATER)
+
+
+def test_the_reader_of_a_server_starts_without_the_client_and_the_email_package() -> None:
+    imported = modules_after(SERVER_READER)
+    assert "tui.screens.threads" in imported and "store.library" in imported
+    assert not imported & set(CONNECTED)
 
 
 def test_parsing_a_reader_command_line_looks_up_no_version() -> None:

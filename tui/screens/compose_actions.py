@@ -21,19 +21,18 @@ from textual import work
 
 from nntp.errors import PithError
 from nntp.models import Article
-from store import control
 from store.config import Config
 from store.library import Library
-from store.listroute import list_address
 from store.outbox import OutboxState
-from app import posting
-from app.compose_text import (followup_headers, followup_note, list_followup_headers, list_post_headers,
-                              mail_headers, new_post_headers, quoted_body, reply_all_headers, with_signature)
 from tui.navigation import OpenComposer, OpenOutbox, open_screen
-from tui.screens.confirm import ConfirmScreen
+
+# Writing (store.control, app.posting, app.compose_text: mailbox, nntp.compose) is imported when a key asks
+# for it: every screen mixes this in, and the first screen needs none of it (issue 17: start-up).
 
 if TYPE_CHECKING:
     from textual.screen import Screen
+
+    from store import control
 
     from app.backend import LibraryHandle
     from tui.widgets.status_line import StatusLine
@@ -80,6 +79,8 @@ class ComposeActions(_Base):
         self._reply_to("supersede")
 
     def action_cancel_article(self) -> None:
+        from tui.screens.confirm import ConfirmScreen
+
         group, key = self.compose_context()
         if key is None:
             self.status.show("no article here: move to one first")
@@ -103,6 +104,9 @@ class ComposeActions(_Base):
     @work(thread=True, group="compose", exit_on_error=False)
     def _send_cancel(self, group: str, key: int | str) -> None:
         """Off the event loop: fetch the article, check it is mine, queue and send the cancel."""
+        from app import posting
+        from store import control
+
         me = posting.from_address(self._config().compose)
         try:
             original = self.library.call(Library.article, group, key)
@@ -144,6 +148,8 @@ class ComposeActions(_Base):
         a new post with nothing known asks the article under the cursor (its List-Post, List-Id)."""
         if not wanted:
             return ""
+        from store.listroute import list_address
+
         found = str(self.library.call(list_address, group, parent, local=True))
         if found or parent is not None or sample is None:
             return found
@@ -179,6 +185,11 @@ def start_of(how: str, group: str, parent: Article | None, config: Config,
     so a post or follow-up is a mail to the list (a follow-up Cc's the author);
     otherwise ``list_address`` is Cc'd on a reply-all.
     """
+    from app import posting
+    from app.compose_text import (followup_headers, followup_note, list_followup_headers, list_post_headers,
+                                  mail_headers, new_post_headers, quoted_body, reply_all_headers, with_signature)
+    from store import control
+
     compose = config.compose
     sender = posting.from_address(compose)
     signature, note = posting.load_signature(compose)

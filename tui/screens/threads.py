@@ -29,7 +29,6 @@ from app.views import VIEW_TITLES, View, next_view
 from tui.bindings import EXPORT, NAVIGATION, THREAD_ACTIONS, UNREAD_ONLY
 from tui.messages import ArticlesPosted, LoadPhase, LoadProgress, ProvisionalReady, Rescored, ThreadsReady, ViewReady
 from app.rows import ThreadRow, cursor_after
-from tui.screens.article import ArticleScreen
 from tui.screens.base import PithScreen
 from tui.screens.export_actions import ThreadExportActions
 from tui.screens.reading import ReadingActions
@@ -260,10 +259,16 @@ class ThreadsScreen(ReadingActions, ThreadActions, ThreadExportActions):
             self.report_error("that article is hidden: H shows hidden articles, e says why" if hidden
                               else "that article is missing: only replies to it are on the server")
             return
-        self.app.push_screen(ArticleScreen(self.group, row.article.number, navigator=self.step, thread_list=self))
+        self._open_article(row.article.number)
 
     def _open_start_article(self, key: int | str) -> None:
         index = self.model.find(key, self.thread_list.all_rows)
         if index is not None:
             self.thread_list.show_row(index)
+        self._open_article(key)
+
+    def _open_article(self, key: int | str) -> None:
+        """The pager, imported with the first article opened (with it the MIME parts, the email package)."""
+        from tui.screens.article import ArticleScreen
+
         self.app.push_screen(ArticleScreen(self.group, key, navigator=self.step, thread_list=self))
