@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from cli.commands import with_library
+from cli.running import with_library
 from cli.jsonout import write_json
 from cli.posting import NOT_SENT
 from cli.textout import field, warn

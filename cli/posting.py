@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from app.posting import flush
-from cli.commands import with_library
+from cli.running import with_library
 from cli.jsonout import write_json
 from cli.textout import warn
 from nntp.compose import check_article, split_article

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from app.scoring import cached_articles
-from cli.commands import _dump, _progress, with_library
+from cli.running import dump as _dump, progress as _progress, with_library
 from cli.jsonout import write_json
 from cli.score_json import SCORE_JSONL_HELP, write_score_lines, write_scores
 from cli.textout import field, warn

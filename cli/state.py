@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TextIO
 
-from cli.commands import with_library
+from cli.running import with_library
 from cli.jsonout import write_json
 from cli.posting import add_posting_commands
 from store.library import Library

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cli import commands
+from cli import running
 from store.cache import Store
 from store.errors import describe_local_failure, is_disk_full
 from store.library import Library
@@ -56,7 +56,7 @@ def test_sync_on_a_full_disk_is_one_line_and_resumes(tmp_path: Path, monkeypatch
     ReadState(store.db).subscribe("a")
     store.close()
     room: list[int | None] = [20]  # fills while the overview rows are written (sync indexes nothing now)
-    monkeypatch.setattr(commands, "open_library_factory",
+    monkeypatch.setattr(running, "open_library_factory",
                         lambda args: (lambda: full_disk_library(path, room[0]), "fake"))
     code, _, err = run(capsys, "sync", "--bodies", "--quiet")
     assert code == 2 and "internal error" not in err and "Traceback" not in err
@@ -97,7 +97,7 @@ def test_archive_import_on_a_full_disk(tmp_path: Path, monkeypatch: pytest.Monke
         store.db.execute(f"PRAGMA max_page_count={pages(path) + 20}")
         return Library(store, lambda: ArchiveSource(mbox))
 
-    monkeypatch.setattr(commands, "open_library_factory", lambda args: (factory, "archive"))
+    monkeypatch.setattr(running, "open_library_factory", lambda args: (factory, "archive"))
     code, _, err = run(capsys, "groups")
     assert code == 2 and err.startswith(f"pith: disk full writing {path}") and err.count("\n") == 1
 

@@ -85,7 +85,7 @@ MBOX = b"".join(
 
 def test_sync_defaults_to_subscribed_groups_and_skips_read_bodies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    from cli import commands
+    from cli import running
     from store.readstate import ReadState
 
     source = FakeSource({"a": [make_overview(i) for i in range(1, 6)], "b": [make_overview(9)]})
@@ -93,7 +93,7 @@ def test_sync_defaults_to_subscribed_groups_and_skips_read_bodies(tmp_path: Path
     state = ReadState(Store(path).db)
     state.subscribe("a")
     state.mark_read("a", [1, 2])
-    monkeypatch.setattr(commands, "open_library_factory",
+    monkeypatch.setattr(running, "open_library_factory",
                         lambda args: (lambda: Library(Store(path), lambda: source), "fake"))
     code, out, _ = run(capsys, "sync", "--bodies")
     assert (code, out) == (0, "a: 5 new overview(s), 3 bodies\n")

@@ -95,11 +95,11 @@ class BadArticles(FakeSource):
 
 def test_one_bad_article_never_stops_a_sync(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    from cli import commands
+    from cli import running
 
     source = BadArticles({"a": [make_overview(i) for i in range(1, 5)], "b": [make_overview(9)]})
     path = tmp_path / "s.sqlite3"
-    monkeypatch.setattr(commands, "open_library_factory",
+    monkeypatch.setattr(running, "open_library_factory",
                         lambda args: (lambda: Library(Store(path), lambda: source), "fake"))
     code, out, err = run(capsys, "sync", "--bodies", "a", "b")
     assert code == 0
