@@ -11,7 +11,7 @@ import sys
 from datetime import datetime, timezone
 from typing import Any, TextIO
 
-from cli.commands import with_library
+from cli.running import with_library
 from cli.jsonout import write_json
 from cli.textout import field
 from nntp.sanitize import error_line
