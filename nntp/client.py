@@ -42,7 +42,7 @@ from nntp.listing import active_groups, number_or_zero, split_description
 from nntp.models import Article, GroupInfo, OverviewBatch, RawOverviews
 from nntp.parse import STANDARD_FORMAT, parse_overview_format
 from nntp.pipeline import WINDOW, Fetched, Key, Matcher, Window, commands, reply_kind, unstuff
-from nntp.responses import ResponseReader
+from nntp.responses import ChunkSource, ResponseReader
 from nntp.source import Capability, NewsSource
 
 with warnings.catch_warnings():
@@ -162,6 +162,7 @@ class NNTPClient(NewsSource):
     def _reader(self) -> ResponseReader:
         """A ResponseReader whose reads keep to the current command's deadline."""
         conn = self._conn
+        # typeshed types nntplib's file as IO[bytes]; it is the socket's BufferedRWPair (makefile("rwb"))
         return ResponseReader(DeadlineStream(conn.file, lambda: conn.sock, conn.reply_deadline))  # type: ignore[arg-type]
 
     def _login_on_demand(self) -> None:
@@ -475,9 +476,9 @@ class NNTPClient(NewsSource):
             pass
 
 
-def read_multiline(stream: object) -> list[str]:
+def read_multiline(stream: ChunkSource) -> list[str]:
     """Read one dot-terminated block; bytes after it are an error (no command was pipelined)."""
-    reader = ResponseReader(stream)  # type: ignore[arg-type]
+    reader = ResponseReader(stream)
     lines = reader.block()
     if reader.buf:
         raise RemoteProtocolError(f"server sent {len(reader.buf)} unexpected bytes after a response")

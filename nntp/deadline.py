@@ -101,7 +101,7 @@ class DeadlineStream:
         self._sock = sock
         self._deadline = deadline
 
-    def read1(self, size: int = -1) -> bytes:
+    def read1(self, size: int = -1, /) -> bytes:
         self._deadline.arm(self._sock())
         data = self._file.read1(size)
         self._deadline.received(len(data))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Generator, Iterator
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 T = TypeVar("T")
 
@@ -42,8 +42,8 @@ class Prefetch(Generic[T]):
             if kind == "end":
                 return
             if kind == "error":
-                raise value  # type: ignore[misc]
-            yield value  # type: ignore[misc]
+                raise cast(BaseException, value)  # the queue holds an error or an item, by ``kind``
+            yield cast("T", value)
 
     def _run(self) -> None:
         try:
