@@ -22,9 +22,11 @@ from nntp.errors import NoSuchArticle, SecurityFailure, SourceUnavailable
 from nntp.pipeline import Fetched
 from nntp.prefetch import Prefetch
 from nntp.sanitize import sanitize_line
-from nntp.source import Capability
+from nntp.overblock import count_records
+from nntp.source import Capability, ProgressCallback
 from store import bodyindex, search
 from store.library import Library
+from store.rawchunks import BackgroundWriter
 from store.vacuum import Reclaimed, disk_size, give_back
 
 DAY = 86400
@@ -97,14 +99,57 @@ def sync_group(library: Library, group: str, bodies: bool = False, days: int | N
             progress("overviews", group, done, expected)
 
     library.require_online()
-    _, fetched, skipped = library.fetch_overviews(group, report_overviews)
+    fetched, skipped = fetch_overviews(library, group, report_overviews)
     outcomes: list[str] = []
     if bodies or days is not None:
         targets = body_targets(library, group, days, read_numbers(group) if read_numbers else None)
         fetch_bodies(library, group, targets, outcomes, progress)
-    _index_headers(library)  # a synced group's headers are searchable at once; bodies catch up (store/bodyindex.py)
     notes = tuple(o for o in outcomes if o not in ("got", "gone"))
     return GroupSync(group, fetched, skipped, outcomes.count("got"), outcomes.count("gone"), len(notes), notes)
+
+
+def fetch_overviews(library: Library, group: str, progress: ProgressCallback | None = None) -> tuple[int, int]:
+    """A group's new overviews into the store: (records, malformed lines skipped).
+
+    From a server, its OVER answers are stored as they came (store/rawchunks.py),
+    each with its high-water mark, and only counted: rows, search index and packs
+    are made later, by whoever needs them (the reader when idle or entering, a
+    search, the body targets, expiry: they settle first). So a sync costs about
+    the wire. A source without raw answers stores rows at once.
+    """
+    source = library.source
+    if Capability.RAW_OVERVIEWS not in source.capabilities:
+        _, fetched, skipped = library.fetch_overviews(group, progress)
+        return fetched, skipped
+    span = _new_span(library, group)
+    if span is None:
+        return 0, 0
+    return _store_raw(library, group, span, progress)
+
+
+def _new_span(library: Library, group: str) -> tuple[int, int] | None:
+    """The article numbers above the store's high-water mark that the server has, or None."""
+    info = library.source.select_group(group)
+    library.store.group_table.update(info)
+    first = max(library.store.group_table.fetched_high(group) + 1, info.low)
+    return (first, info.high) if info.count and first <= info.high else None
+
+
+def _store_raw(library: Library, group: str, span: tuple[int, int],
+               progress: ProgressCallback | None) -> tuple[int, int]:
+    """Store each OVER answer as it came (committed on a helper thread) while counting its records here."""
+    first, last = span
+    overviews = library.store.overview_store
+    fetched = skipped = 0
+    with Prefetch(library.source.iter_raw_overviews(group, first, last)) as ahead, \
+            BackgroundWriter(lambda raw: overviews.save_raw(group, raw)) as writer:
+        for raw in ahead:
+            writer.put(raw)
+            records, bad = count_records(raw.data, raw.fmt)
+            fetched, skipped = fetched + records, skipped + bad
+            if progress:
+                progress(raw.last - first + 1, last - first + 1)
+    return fetched, skipped
 
 
 def fetch_bodies(library: Library, group: str, targets: list[tuple[int, str]], outcomes: list[str],
@@ -188,15 +233,6 @@ def _store_one(library: Library, group: str, number: int, message_id: str, raw: 
     except Exception as exc:
         return f"{group}: article {number}: not stored ({type(exc).__name__}: {sanitize_line(str(exc))[:200]})"
     return "got"
-
-
-def _index_headers(library: Library) -> None:
-    """The header index brought up to date; the bodies just stored wait for a search or an idle reader."""
-    store = library.store
-    store.overview_store.settle()
-    if search.pending(store.db, bodies=False):
-        with store.transaction():
-            search.catch_up(store.db, bodies=False)
 
 
 def _sync_body(library: Library, group: str, number: int, message_id: str) -> str:
