@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Container, Iterable, Sequence
 from datetime import datetime
 from sys import intern
-from typing import NamedTuple
 
 from nntp.addresses import split_address
 from nntp.missing import missing_titles
@@ -27,19 +26,81 @@ MISSING = "[missing article]"
 MISSING_MARK = "[missing]"
 
 
-class ThreadRow(NamedTuple):
-    """One line of the thread view (a NamedTuple: 150,000 of them are built at once)."""
+Shape = tuple[str, bool, int, str]
+"""A row's (tree, show_subject, depth, title): a big group has a few hundred distinct ones."""
+_SHAPES: dict[Shape, Shape] = {}
+_SHAPES_KEPT = 4096
+"""Shapes shared across rows, at most this many (a hostile 100,000-deep chain has one per depth)."""
 
-    article: Overview | None
-    """None for a dummy (missing) parent that several replies refer to."""
-    message_id: str
-    tree: str
-    """Tree graphic before the subject, e.g. ``"│ └─>"``; empty for a thread root."""
-    show_subject: bool
-    """False when a reply's subject only repeats its parent's (shown as tree only)."""
-    depth: int
-    title: str = ""
-    """A missing article's subject, taken from its earliest reply without "Re:" (slrn, tin); else empty."""
+
+class ThreadRow:
+    """One line of the thread view.
+
+    150,000 are built at once, so a row holds three references: its article, its
+    Message-ID and a *shape* shared with every row drawn alike (see ``Shape``):
+    64 bytes a row, where a six-field NamedTuple took 96 (local.big: ~5 MB).
+    Immutable by convention, compared by value, ``_replace`` derives a changed copy.
+    """
+
+    __slots__ = ("article", "message_id", "_shape")
+
+    def __init__(self, article: Overview | None, message_id: str, tree: str, show_subject: bool, depth: int,
+                 title: str = "") -> None:
+        self.article = article
+        """None for a dummy (missing) parent that several replies refer to."""
+        self.message_id = message_id
+        shape = (tree, show_subject, depth, title)
+        self._shape = _SHAPES.get(shape) or _kept(shape)
+
+    @property
+    def tree(self) -> str:
+        """Tree graphic before the subject, e.g. ``"│ └─>"``; empty for a thread root."""
+        return self._shape[0]
+
+    @property
+    def show_subject(self) -> bool:
+        """False when a reply's subject only repeats its parent's (shown as tree only)."""
+        return self._shape[1]
+
+    @property
+    def depth(self) -> int:
+        return self._shape[2]
+
+    @property
+    def title(self) -> str:
+        """A missing article's subject, taken from its earliest reply without "Re:" (slrn, tin); else empty."""
+        return self._shape[3]
+
+    def _fields(self) -> tuple[Overview | None, str, str, bool, int, str]:
+        return (self.article, self.message_id, *self._shape)
+
+    def _replace(self, *, message_id: str | None = None, tree: str | None = None, show_subject: bool | None = None,
+                 depth: int | None = None, title: str | None = None) -> ThreadRow:
+        """A copy with some fields changed (the NamedTuple idiom this class replaced)."""
+        old_tree, old_show, old_depth, old_title = self._shape
+        return ThreadRow(self.article, self.message_id if message_id is None else message_id,
+                         old_tree if tree is None else tree, old_show if show_subject is None else show_subject,
+                         old_depth if depth is None else depth, old_title if title is None else title)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ThreadRow):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        article, message_id, tree, show, depth, title = self._fields()
+        number = article.number if article is not None else None
+        return f"ThreadRow({number}, {message_id!r}, {tree!r}, {show}, {depth}, {title!r})"
+
+
+def _kept(shape: Shape) -> Shape:
+    """A new shape, kept for sharing unless it is a missing article's title or the table is full."""
+    if not shape[3] and len(_SHAPES) < _SHAPES_KEPT:
+        return _SHAPES.setdefault(shape, shape)
+    return shape
 
 
 def flatten(roots: Iterable[ThreadNode]) -> list[ThreadRow]:
