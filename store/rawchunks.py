@@ -7,12 +7,14 @@ could show: 5-6 s for 150,000 articles against a 0.7-1.0 s wire. Now each answer
 (group, first, last), in one transaction with the high-water mark, and the
 records the reader needs are parsed from the bytes in hand, a block at a time.
 
-The rows (Message-ID lookups, search, sync's body targets, expiry) are made from
-the chunks later by ``settle``: one transaction per chunk inserts its rows, queues
-them for the search index and deletes the chunk, so a ``kill -9`` leaves every
-record either in a chunk or in the rows, never both and never neither. Code that
-reads the overview table settles first (store/cache.py does); code that only
-needs the records reads chunks and rows together (``records``).
+``pith sync`` stores chunks the same way and only counts their records
+(nntp/overblock.py ``count_records``). The rows (Message-ID lookups, search,
+sync's body targets, expiry) are made from the chunks later by ``settle``: one
+transaction per chunk inserts its rows, queues them for the search index and
+deletes the chunk, so a ``kill -9`` leaves every record either in a chunk or in
+the rows, never both and never neither. Code that reads the overview table
+settles first (store/cache.py does); code that only needs the records reads
+chunks and rows together (``records``).
 """
 
 from __future__ import annotations

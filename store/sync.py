@@ -6,6 +6,11 @@ it is in the bodies table, so after Ctrl-C, a crash or ``kill -9`` the next run
 asks only for what is still missing, and a second run in a row asks for nothing
 (beyond one GROUP per group to learn that nothing is new).
 
+A server's overviews are stored as its OVER answers came (store/rawchunks.py)
+and only counted, so a sync of 150,000 overviews costs about what reading them
+off the socket does; rows, the search index and packs are made from the chunks
+by the first that needs them (settle), and a poison chunk is set aside there.
+
 Expire drops cached bodies (and their text in the search index), never overviews,
 read marks or anything else: an expired article still lists, threads and scores,
 and reads again when the server is reachable.
