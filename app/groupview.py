@@ -62,6 +62,11 @@ def _never() -> bool:
     return False
 
 
+def _threaded(overviews: list[Overview], say: Callable[[str], None]) -> list[ThreadNode]:
+    say(f"threading {len(overviews):,} articles…")
+    return thread(overviews)
+
+
 class GroupView:
     """The state of one group in the reader: its overviews, scores, marks, view and filter."""
 
@@ -118,10 +123,9 @@ class GroupView:
         if cancelled():
             return None  # left before the group was in: no visit recorded
         marks, visit = (None, None) if reload else self._begin(handle, load.overviews, load.group.high)
-        say(f"threading {len(load.overviews):,} articles…")
-        roots = thread(load.overviews)
         say(f"scoring {len(load.overviews):,} articles…")
-        scored, table = score_group(handle, killfile(), load.overviews, roots, name, self.filter)
+        scored, table = score_group(handle, killfile(), load.overviews, lambda: _threaded(load.overviews, say), name,
+                                    self.filter)  # threaded once scored: never beside the scoring's working set
         return None if cancelled() else Entered(load, scored, table, marks, visit)
 
     def _begin(self, handle: LibraryHandle, overviews: list[Overview], high: int) -> tuple[ReadMarks, Visit | None]:
