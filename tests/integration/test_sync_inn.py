@@ -158,8 +158,8 @@ def test_sync_survives_sigkill_at_random_points(inn_server: Any, tmp_path: Path)
     overview batches), check the store, resume, check again: complete, nothing twice, nothing more to do."""
     jobs = [(corpus_groups(inn_server)[:2] or groups_for(inn_server)[:2], True),
             (every_corpus_group(inn_server) or groups_for(inn_server), False)]
-    durations = [timed_run(inn_server, groups, tmp_path / f"timing{i}", bodies)
-                 for i, (groups, bodies) in enumerate(jobs)]
+    durations = [min(timed_run(inn_server, groups, tmp_path / f"timing{i}-{n}", bodies) for n in range(3))
+                 for i, (groups, bodies) in enumerate(jobs)]  # the quickest of three: a busy machine varies
     start = started_up(tmp_path / "start")  # a kill before the sync begins would test nothing
     counts = inn_server.group_counts()
     killed, missed = 0, []
