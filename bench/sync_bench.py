@@ -7,15 +7,18 @@ articles a command, two commands in flight; the floor), ``pith sync GROUP`` on a
 fresh store (cold) and again on the store it left (warm: nothing new), and a
 ``pith`` process that starts and stops (``sync --help``: what start-up costs).
 Each phase runs as its own process: wall time, CPU time (user + system, steadier
-than wall time on a busy machine) and peak RSS (``os.wait4``'s rusage). The bare
+than wall time on a busy machine) and peak RSS (``os.wait4``'s rusage); pith's
+bytecode is written once first (under the bench's temporary directory, even with
+PYTHONDONTWRITEBYTECODE set), as an installed pith has it. The bare
 socket's wall time counts from its connect (the figure issue 17 quotes); pith's
 is the whole process, start-up included.
 The issue 17 target: ``pith sync local.big`` cold <= 1.5x the socket.
 
-    .venv/bin/python bench/sync_bench.py [--count 150000] [--runs 3] [--server HOST:PORT]
+    .venv/bin/python bench/sync_bench.py [--count 150000] [--runs 3] [--server HOST:PORT] [--before DIR]
 
 Without ``--server`` it starts a private INN2 with the generated group (needs root
-and ../shared, see bench/big_group.py); with it, it uses that server's local.big.
+and ../shared, see bench/big_group.py); with it, it uses that server's local.big. ``--before DIR`` (a checkout of an
+older pith, e.g. ``git worktree add /tmp/before REV``) adds its cold sync to each round.
 """
 
 from __future__ import annotations
@@ -128,16 +131,18 @@ def run_phase(*args: str) -> Figures:
             "rss_mb": usage.ru_maxrss / 1024}
 
 
-def run_pith(argv: list[str], home: Path, data: Path) -> Figures:
-    """One ``pith`` process (config in ``home``, store in ``data``): wall, CPU, peak RSS; stdout kept in ``data``."""
+def run_pith(argv: list[str], home: Path, data: Path, tree: Path = REPO) -> Figures:
+    """One ``pith`` process of ``tree`` (config in ``home``, store in ``data``): wall, CPU, peak RSS; stdout kept."""
     env = {**os.environ, "XDG_DATA_HOME": str(data), **{f"XDG_{kind}_HOME": str(home / kind.lower())
                                                          for kind in ("CONFIG", "STATE", "CACHE")}}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed pith has its bytecode: so does this one,
+    env["PYTHONPYCACHEPREFIX"] = str(home / "pycache")  # kept out of the tree (a warm-up run writes it)
     data.mkdir(parents=True, exist_ok=True)
     errors = data / "stderr.txt"
     with open(data / f"stdout{len(list(data.glob('stdout*')))}.txt", "wb") as out, open(errors, "wb") as err:
         t0 = time.perf_counter()
-        child = subprocess.Popen([sys.executable, str(REPO / "main.py"), *argv], stdout=out, stderr=err, env=env,
-                                 cwd=REPO)
+        child = subprocess.Popen([sys.executable, str(tree / "main.py"), *argv], stdout=out, stderr=err, env=env,
+                                 cwd=tree)
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - t0
     code = os.waitstatus_to_exitcode(status)
@@ -153,11 +158,12 @@ PHASES = {
     "start": "pith start-up (sync --help)",
     "socket-z": "bare socket, COMPRESS DEFLATE",
     "cold-z": "pith sync, cold, COMPRESS",
+    "cold-before": "--before's pith sync, cold",
 }
 
 
-def rounds(address: str, count: int, runs: int, home: Path) -> dict[str, list[Figures]]:
-    """``runs`` rounds of every phase, interleaved."""
+def rounds(address: str, count: int, runs: int, home: Path, before: Path | None) -> dict[str, list[Figures]]:
+    """``runs`` rounds of every phase, interleaved (``before``: also that tree's cold sync)."""
     host, port = address.rsplit(":", 1)
     config = home / "config" / "pith" / "config.toml"
     config.parent.mkdir(parents=True)
@@ -165,6 +171,7 @@ def rounds(address: str, count: int, runs: int, home: Path) -> dict[str, list[Fi
                       f'[servers.z]\nhost = "{host}"\nport = {port}\ncompress = true\n')
     sync = ["sync", GROUP, "--quiet"]
     results: dict[str, list[Figures]] = {name: [] for name in PHASES}
+    run_pith(["--server", "plain", "sync", "--help"], home, home / "start")  # bytecode written once
     for index in range(runs):
         results["socket"].append(run_phase(host, port, str(count), "plain"))
         results["cold"].append(run_pith(["--server", "plain", *sync], home, home / f"plain{index}"))
@@ -172,8 +179,10 @@ def rounds(address: str, count: int, runs: int, home: Path) -> dict[str, list[Fi
         results["start"].append(run_pith(["--server", "plain", "sync", "--help"], home, home / "start"))
         results["socket-z"].append(run_phase(host, port, str(count), "deflate"))
         results["cold-z"].append(run_pith(["--server", "z", *sync], home, home / f"z{index}"))
-        print(f"  round {index + 1}: " + ", ".join(f"{name} {results[name][-1]['seconds']:.2f} s" for name in PHASES),
-              flush=True)
+        if before is not None:
+            results["cold-before"].append(run_pith(["--server", "plain", *sync], home, home / f"b{index}", before))
+        print(f"  round {index + 1}: " + ", ".join(f"{name} {results[name][-1]['seconds']:.2f} s"
+                                                   for name in PHASES if results[name]), flush=True)
     said = [(home / "plain0" / f"stdout{i}.txt").read_text().strip() for i in range(2)]
     print(f"  pith said: {said[0]!r}, then {said[1]!r}")
     return results
@@ -188,6 +197,8 @@ def report(results: dict[str, list[Figures]], count: int) -> None:
     print(f"\n{GROUP} ({count:,} articles, {median(results['socket'], 'bytes') / 1e6:.1f} MB of OVER), "
           f"medians of {len(results['socket'])}; each against the bare socket of its kind:")
     for name, label in PHASES.items():
+        if not results[name]:
+            continue
         wall = median(results[name], "seconds")
         floor = floors["-z" if name.endswith("-z") else ""]
         print(f"  {label:<34} {wall:6.2f} s  ({wall / floor:4.2f}x)  "
@@ -195,10 +206,10 @@ def report(results: dict[str, list[Figures]], count: int) -> None:
     print("  (issue 17 target: pith sync cold <= 1.5x the bare socket)")
 
 
-def measure(address: str, count: int, runs: int) -> None:
+def measure(address: str, count: int, runs: int, before: Path | None = None) -> None:
     home = Path(tempfile.mkdtemp(prefix="pith-sync-bench-"))
     try:
-        report(rounds(address, count, runs, home), count)
+        report(rounds(address, count, runs, home, before), count)
     finally:
         shutil.rmtree(home, ignore_errors=True)
 
@@ -208,6 +219,7 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=150_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--server", metavar="HOST:PORT", help="a server that already holds local.big")
+    parser.add_argument("--before", type=Path, metavar="DIR", help="also time the cold sync of this tree's pith")
     parser.add_argument("--phase", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
@@ -215,7 +227,7 @@ def main() -> int:
         print(json.dumps(over_ranges(host, int(port), GROUP, int(last), compress=kind == "deflate")))
         return 0
     if args.server:
-        measure(args.server, args.count, args.runs)
+        measure(args.server, args.count, args.runs, args.before)
         return 0
     from bench.big_group import start_big_server
 
@@ -223,7 +235,7 @@ def main() -> int:
     server, load_seconds = start_big_server(args.count, GROUP)
     try:
         print(f"loaded in {load_seconds:.1f} s; server {server.address}\n")
-        measure(f"{server.host}:{server.port}", args.count, args.runs)
+        measure(f"{server.host}:{server.port}", args.count, args.runs, args.before)
     finally:
         server.stop()
     return 0
