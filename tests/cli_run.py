@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from typing import Any
 
 import pytest
@@ -24,3 +26,17 @@ def all_nodes(roots: list[dict[str, Any]]) -> list[dict[str, Any]]:
         found.append(node)
         stack.extend(node["children"])
     return found
+
+
+def chain_end(text: str) -> tuple[int, dict[str, Any]]:
+    """(depth, node) of the last reply in the first thread of ``threads --json`` text that is one long chain."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(20000)  # json.loads recurses: a chain may be 1,200 deep
+    try:
+        node, depth = json.loads(text)[0], 0
+    finally:
+        sys.setrecursionlimit(limit)
+    while node["children"]:
+        (node,) = node["children"]
+        depth += 1
+    return depth, node

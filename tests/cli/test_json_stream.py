@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import json
 import random
-import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -26,6 +25,7 @@ from nntp.models import Overview
 from nntp.threads import ThreadNode, thread
 from store.ranges import RangeSet
 from tests.cli.json_oracle import scored_threads, thread_json
+from tests.cli_run import chain_end
 
 START = datetime(2024, 1, 1, tzinfo=timezone.utc)
 HOSTILE = ["caf\u00e9 \u201cquoted\u201d", "C1 \x85\x9b[31m", "bidi \u202eevil\u202c", "lone \udcff byte",
@@ -108,15 +108,7 @@ def test_a_reply_chain_of_1200_is_the_old_builders_text() -> None:
     roots = thread(chain)
     text = streamed(roots, table, RangeSet.parse("1-10"))
     assert text == old_threads(roots, table, RangeSet.parse("1-10"), False)
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(20000)
-    try:
-        node, depth = json.loads(text)[0], 0
-    finally:
-        sys.setrecursionlimit(limit)
-    while node["children"]:
-        (node,) = node["children"]
-        depth += 1
+    depth, node = chain_end(text)
     assert depth == 1199 and node["message_id"] == "<1199@chain>"
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,7 @@ from nntp.models import Article
 from store.cache import Store, store_path
 from store.library import Library
 from store.paths import data_dir
+from tests.cli_run import chain_end
 from tests.fakes.source import FakeSource, make_overview
 from tests.store.test_offline_cli import closed_port, run
 from tests.store.test_poison_chunk import poisoned_store
@@ -51,15 +50,7 @@ def test_threads_json_on_a_reply_chain_of_a_thousand(tmp_path: Path, capsys: pyt
     mbox = chain_mbox(tmp_path / "chain.mbox", 1200)
     code, out, err = run(capsys, "--archive", str(mbox), "threads", "chain.example.org", "--json")
     assert code == 0, err
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(20000)  # json.loads recurses too
-    try:
-        depth, node = 0, json.loads(out)[0]
-    finally:
-        sys.setrecursionlimit(limit)
-    while node["children"]:
-        (node,) = node["children"]
-        depth += 1
+    depth, node = chain_end(out)
     assert depth == 1199 and node["message_id"] == "<1199@chain>"
     code, out, err = run(capsys, "--archive", str(mbox), "threads", "chain.example.org")
     assert code == 0 and out.count("\n") == 1200
