@@ -26,7 +26,6 @@ from nntp.connect import (
     reply_text,
 )
 from nntp.errors import (
-    AuthenticationFailed,
     ConnectionLost,
     PithError,
     NoSuchArticle,
@@ -41,7 +40,8 @@ from nntp.address import ServerAddress
 from nntp.listing import active_groups, number_or_zero, split_description
 from nntp.models import Article, GroupInfo, OverviewBatch, RawOverviews
 from nntp.parse import STANDARD_FORMAT, parse_overview_format
-from nntp.pipeline import WINDOW, Fetched, Key, Matcher, Window, commands, reply_kind, unstuff
+from nntp import streams
+from nntp.pipeline import WINDOW, Fetched, Key
 from nntp.responses import ChunkSource, ResponseReader
 from nntp.source import Capability, NewsSource
 
@@ -141,29 +141,38 @@ class NNTPClient(NewsSource):
             raise RemoteProtocolError(f"{self.identity}: {what}: malformed reply: {reply_text(exc)[:200]!r}") from None
         except (OSError, EOFError, ValueError) as exc:
             # ValueError: nntplib reading a closed file after the peer went away.
-            raise self._lost(what, exc) from None
+            raise self.lost(what, exc) from None
 
-    def _lost(self, what: str, exc: BaseException) -> ConnectionLost | ReplyTimeout:
+    def lost(self, what: str, exc: BaseException) -> ConnectionLost | ReplyTimeout:
         """Socket trouble as our error: an answer still dripping in at its deadline is not worth a
         reconnect (the server would only drip again); silence or a drop is (a dead link)."""
         deadline = getattr(self._conn, "reply_deadline", None)
         if isinstance(exc, TimeoutError) and deadline is not None and deadline.dripping():
-            self._abort()  # out of step, and a QUIT would only wait on the drip again
+            self.abort()  # out of step, and a QUIT would only wait on the drip again
             return ReplyTimeout(f"{self.identity}: no complete answer to {what} within {self.timeout:g} s")
         return ConnectionLost(f"{self.identity}: connection lost during {what}: {exc or type(exc).__name__}")
 
-    def _abort(self) -> None:
+    def abort(self) -> None:
         """Close the socket without a word (close() then skips the QUIT quickly)."""
         try:
             self._conn.sock.close()
         except OSError:
             pass
 
-    def _reader(self) -> ResponseReader:
+    def reader(self) -> ResponseReader:
         """A ResponseReader whose reads keep to the current command's deadline."""
         conn = self._conn
         # typeshed types nntplib's file as IO[bytes]; it is the socket's BufferedRWPair (makefile("rwb"))
         return ResponseReader(DeadlineStream(conn.file, lambda: conn.sock, conn.reply_deadline))  # type: ignore[arg-type]
+
+    def send_raw(self, data: bytes, verb: str) -> None:
+        """Write commands in one go; the reply deadline runs from this write."""
+        self._conn.reply_deadline.start()
+        try:
+            self._conn.file.write(data)
+            self._conn.file.flush()
+        except (OSError, ValueError) as exc:
+            raise ConnectionLost(f"{self.identity}: connection lost sending {verb}: {exc}") from None
 
     def _login_on_demand(self) -> None:
         """The server said 480: log in, then compress; a compressed link must start over."""
@@ -240,82 +249,14 @@ class NNTPClient(NewsSource):
 
         Nothing is parsed here: the bytes go out as they came, so reading keeps pace
         with the wire, and while the caller stores or parses one answer the server
-        already produces the next. If the connection drops inside an answer, the
-        whole lines that did arrive are yielded first (ending at the last complete
-        record), then ConnectionLost: a resume starts right after that record.
-        Stopping the iteration drains the answer still in flight, so a cancel leaves
-        the connection in step.
+        already produces the next (nntp/streams.py raw_overviews: cuts and cancels).
         """
         fmt = self.overview_format()
         if self.current_group != name:
             self.select_group(name)
         command = "OVER" if "OVER" in self.server_capabilities else "XOVER"
         ranges = [(s, min(last, s + chunk - 1)) for s in range(first, last + 1, chunk)]
-        reader = self._reader()
-        sent = received = 0
-        try:
-            while sent < min(2, len(ranges)):
-                self._send(f"{command} {ranges[sent][0]}-{ranges[sent][1]}")
-                sent += 1
-            for start, end in ranges:
-                if self._over_status(reader, command):
-                    try:
-                        data = reader.raw_block()
-                    except (OSError, EOFError, ValueError) as exc:
-                        partial = _partial(reader.complete_lines(), start, end, fmt)
-                        if partial is not None:
-                            yield partial
-                        raise self._lost(command, exc) from None
-                else:
-                    data = b""
-                received += 1
-                if sent < len(ranges):
-                    self._send(f"{command} {ranges[sent][0]}-{ranges[sent][1]}")
-                    sent += 1
-                yield RawOverviews(start, end, data, fmt)
-        finally:
-            self._drain(reader, command, sent - received)
-
-    def _over_status(self, reader: ResponseReader, command: str) -> bool:
-        """The status line of one pipelined OVER answer: True if a block follows, False if empty."""
-        try:
-            status = reader.status_line()
-        except (OSError, EOFError, ValueError) as exc:
-            raise self._lost(command, exc) from None
-        if status.startswith("224"):
-            return True
-        if status[:3] in ("423", "420"):
-            return False
-        if status[:3] == "480":
-            raise AuthenticationFailed(f"{self.identity}: the server wants a login for {command} ({status})")
-        raise RemoteProtocolError(f"{self.identity}: unexpected reply to {command}: {status!r}")
-
-    def _send(self, command: str) -> None:
-        self._conn.reply_deadline.start()
-        try:
-            self._conn.file.write(command.encode() + b"\r\n")
-            self._conn.file.flush()
-        except (OSError, ValueError) as exc:
-            raise ConnectionLost(f"{self.identity}: connection lost sending {command.split()[0]}: {exc}") from None
-
-    def _read_over(self, reader: ResponseReader, command: str) -> bytes:
-        """One pipelined OVER answer as raw bytes (b"" for an empty range), or a clear error."""
-        if not self._over_status(reader, command):
-            return b""
-        try:
-            return reader.raw_block()
-        except (OSError, EOFError, ValueError) as exc:
-            raise self._lost(command, exc) from None
-
-    def _drain(self, reader: ResponseReader, command: str, outstanding: int) -> None:
-        """Read answers still in flight after a cancel, so the next command is in step."""
-        try:
-            for _ in range(outstanding):
-                self._read_over(reader, command)
-        except PithError:
-            return  # the connection is broken anyway; the caller reconnects
-        if reader.buf:
-            raise RemoteProtocolError(f"{self.identity}: {len(reader.buf)} unexpected bytes after {command}")
+        yield from streams.raw_overviews(self, command, ranges, fmt)  # a generator: nothing is sent before next()
 
     def hdr(self, name: str, header: str, first: int, last: int) -> list[tuple[int, str]]:
         """HDR (or XHDR on old servers) for a range: (number, value) pairs."""
@@ -351,63 +292,11 @@ class NNTPClient(NewsSource):
 
     def iter_articles(self, name: str, keys: Sequence[Key], window: int = WINDOW,
                       verb: str = "ARTICLE") -> Iterator[Fetched]:
-        """ARTICLE (or BODY) for each key, ``window`` commands in flight, answers yielded in order.
-
-        A 423/430 for one article is yielded as gone and the stream stays in step.
-        If the connection drops, every answer that arrived whole has been yielded
-        before ConnectionLost, so a resume asks for the first key not yielded.
-        Stopping early reads the answers still in flight (the connection stays usable).
-        """
+        """ARTICLE (or BODY) for each key, ``window`` commands in flight, answers yielded in order
+        (nntp/streams.py articles: a gone article, a cut, a stop)."""
         if any(isinstance(k, int) for k in keys) and self.current_group != name:
             self.select_group(name)
-        state, matcher = Window(keys, window), Matcher()
-        reader = self._reader()
-        try:
-            while not state.done:
-                asked = state.to_send()
-                matcher.asked(asked)
-                self._send_many(verb, asked)
-                state.answered()
-                yield from self._read_fetched(reader, matcher, verb)
-        finally:
-            self._drain_fetched(reader, verb, state.outstanding)
-
-    def _send_many(self, verb: str, keys: Sequence[Key]) -> None:
-        """Write a batch of commands in one go; the deadline runs from this write."""
-        if keys:
-            self._send_raw(commands(verb, keys), verb)
-
-    def _send_raw(self, data: bytes, verb: str) -> None:
-        self._conn.reply_deadline.start()
-        try:
-            self._conn.file.write(data)
-            self._conn.file.flush()
-        except (OSError, ValueError) as exc:
-            raise ConnectionLost(f"{self.identity}: connection lost sending {verb}: {exc}") from None
-
-    def _read_fetched(self, reader: ResponseReader, matcher: Matcher, verb: str) -> list[Fetched]:
-        """Read one pipelined answer; the keys it settles (see pipeline.Matcher), or a clear error."""
-        try:
-            status = reader.status_line()
-            kind = reply_kind(status, verb)
-            if kind == "article":
-                return matcher.article(status, unstuff(reader.raw_block()))
-        except (OSError, EOFError, ValueError) as exc:
-            raise self._lost(verb, exc) from None
-        if kind in ("gone", "error"):
-            return matcher.refusal(status)
-        if kind == "auth":
-            raise AuthenticationFailed(f"{self.identity}: the server wants a login for {verb} ({status[:80]})")
-        raise RemoteProtocolError(f"{self.identity}: unexpected reply to {verb}: {status[:200]!r}")
-
-    def _drain_fetched(self, reader: ResponseReader, verb: str, outstanding: int) -> None:
-        """Read answers still in flight after a stop, so the next command is in step."""
-        try:
-            for _ in range(outstanding):
-                if reply_kind(reader.status_line(), verb) == "article":
-                    reader.raw_block()
-        except (OSError, EOFError, ValueError, PithError):
-            self._abort()  # out of step: the next command gets ConnectionLost and reconnects
+        yield from streams.articles(self, verb, keys, window)
 
     def has_article(self, message_id: str) -> bool:
         """STAT <message-id>: whether the server holds the article (223) or not (430).
@@ -483,21 +372,6 @@ def read_multiline(stream: ChunkSource) -> list[str]:
     if reader.buf:
         raise RemoteProtocolError(f"server sent {len(reader.buf)} unexpected bytes after a response")
     return lines
-
-
-def _partial(data: bytes, first: int, last: int, fmt: tuple[str, ...]) -> RawOverviews | None:
-    """The whole lines of an interrupted answer, as a slice ending at its last complete record."""
-    end = len(data)
-    for _ in range(16):  # a few junk lines at the end are passed over, not trusted
-        if end <= 0:
-            return None
-        previous = data.rfind(b"\r\n", 0, end - 2)
-        start = previous + 2 if previous >= 0 else 0
-        number = data[start:end].split(b"\t", 1)[0]
-        if number.isdigit() and first <= int(number) <= last:
-            return RawOverviews(first, int(number), data[:end], fmt, complete=False)
-        end = start
-    return None
 
 
 def _first_newsgroup(lines: list[bytes]) -> str:
