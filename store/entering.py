@@ -52,9 +52,7 @@ class Fetch:
 
     def run(self, name: str, early: EarlyRecords | None = None) -> tuple[GroupInfo, int, int]:
         """Fetch what lies above the high-water mark into the store: (group, fetched, skipped)."""
-        info = self.source.select_group(name)
-        self.store.group_table.update(info)
-        first = max(self.store.group_table.fetched_high(name) + 1, info.low)
+        info, first = span_above_mark(self.source, self.store, name)
         fetched = skipped = 0
         expected = max(0, info.high - first + 1)
         if info.count and first <= info.high:
@@ -94,3 +92,11 @@ class Fetch:
         for batch in batches:
             self.store.overview_store.save(name, batch.overviews, batch.last)
             yield batch
+
+
+def span_above_mark(source: NewsSource, store: Store, name: str) -> tuple[GroupInfo, int]:
+    """The group as the server has it now (stored), and the first number above the store's
+    high-water mark: what entering and ``pith sync`` fetch (nothing when first > high or count is 0)."""
+    info = source.select_group(name)
+    store.group_table.update(info)
+    return info, max(store.group_table.fetched_high(name) + 1, info.low)

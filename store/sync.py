@@ -30,6 +30,7 @@ from nntp.sanitize import sanitize_line
 from nntp.overblock import count_records
 from nntp.source import Capability, ProgressCallback
 from store import bodyindex, search
+from store.entering import span_above_mark
 from store.library import Library
 from store.rawchunks import BackgroundWriter
 from store.vacuum import Reclaimed, disk_size, give_back
@@ -134,9 +135,7 @@ def fetch_overviews(library: Library, group: str, progress: ProgressCallback | N
 
 def _new_span(library: Library, group: str) -> tuple[int, int] | None:
     """The article numbers above the store's high-water mark that the server has, or None."""
-    info = library.source.select_group(group)
-    library.store.group_table.update(info)
-    first = max(library.store.group_table.fetched_high(group) + 1, info.low)
+    info, first = span_above_mark(library.source, library.store, group)
     return (first, info.high) if info.count and first <= info.high else None
 
 
