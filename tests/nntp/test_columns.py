@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from nntp.columns import NO_DATE, Columns, StringTable, as_columns, concat, from_records
 from nntp.models import Overview
 
-_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12) | st.sampled_from(
+_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=12) | st.sampled_from(
     ["\udcff lone surrogate", "\x1b[31mred", "", "Re: same", "Re: same"])
 _IDS = st.sampled_from([f"<{i}@x>" for i in range(6)]) | st.text(max_size=8)
 _DATES = st.none() | st.integers(-2**31, 2**33).map(
