@@ -15,6 +15,7 @@ Needs root (INN runs as news) and ../shared (corpus + make-biggroup.py).
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import resource
 import shutil
@@ -24,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import cast
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -35,16 +37,13 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def phase_socket(host: str, port: int, count: int) -> dict[str, float]:
+def phase_socket(host: str, port: int, count: int | None, group: str = GROUP) -> dict[str, float]:
     """The floor: one OVER for the whole group, lines split, nothing parsed."""
     t0 = time.perf_counter()
     with socket.create_connection((host, port)) as sock:
-        f = sock.makefile("rwb", buffering=1 << 16)
+        f = cast(io.BufferedRWPair, sock.makefile("rwb", buffering=1 << 16))
         f.readline()
-        f.write(f"GROUP {GROUP}\r\nOVER 1-{count + 1000}\r\n".encode())
-        f.flush()
-        f.readline()
-        f.readline()
+        request_over(f, count, group)
         data = bytearray()
         while not data.endswith(b"\r\n.\r\n"):
             chunk = f.read1(1 << 16)
@@ -53,6 +52,30 @@ def phase_socket(host: str, port: int, count: int) -> dict[str, float]:
             data += chunk
         lines = data.split(b"\r\n")
     return {"seconds": time.perf_counter() - t0, "lines": len(lines) - 2, "bytes": len(data)}
+
+
+def request_over(f: io.BufferedRWPair, count: int | None, group: str) -> None:
+    """GROUP, then OVER, both status lines read. ``count``: OVER 1-(count + 1000), sent with GROUP in one
+    write; None: the range the GROUP reply gives (one round trip more, well under a millisecond on loopback)."""
+    f.write(f"GROUP {group}\r\n".encode())
+    if count is None:
+        f.flush()
+        f.write(f"OVER {over_range(f.readline(), group)}\r\n".encode())
+    else:
+        f.write(f"OVER 1-{count + 1000}\r\n".encode())
+        f.flush()
+        f.readline()
+    f.flush()
+    if not (status := f.readline()).startswith(b"224"):
+        raise SystemExit(f"OVER in {group}: the server answered {status.decode(errors='replace').strip()!r}")
+
+
+def over_range(reply: bytes, group: str) -> str:
+    """``low-high`` of a ``211 count low high group`` reply; anything else ends the bench with why."""
+    fields = reply.split()
+    if len(fields) < 4 or fields[0] != b"211":
+        raise SystemExit(f"GROUP {group}: the server answered {reply.decode(errors='replace').strip()!r}")
+    return f"{int(fields[2])}-{int(fields[3])}"
 
 
 def phase_pith(host: str, port: int, store: str, compress: bool) -> dict[str, float]:
@@ -108,8 +131,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.phase:
         kind, host, port, *rest = args.phase
-        if kind == "socket":
-            result = phase_socket(host, int(port), int(rest[0]))
+        if kind == "socket":  # count [group]; a count of 0: the group's whole range, from its GROUP reply
+            result = phase_socket(host, int(port), int(rest[0]) or None, *rest[1:2])
         else:
             result = phase_pith(host, int(port), rest[0], compress=kind == "compress")
         print(json.dumps(result))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import resource
 import statistics
 import sys
@@ -37,7 +38,8 @@ READING_S = 15.0
 """How long the second cold run stays on the list before quitting."""
 
 
-def make_app(address: str, store: Path, group: str) -> object:
+def make_app(address: str, store: Path, group: str, start: bool = False) -> object:
+    """The reader on ``store``; ``start``: opened straight into ``group``, as ``pith read GROUP`` is."""
     from nntp.client import NNTPClient, ServerAddress
     from nntp.connect import ConnectOptions
     from store.cache import Store
@@ -47,8 +49,15 @@ def make_app(address: str, store: Path, group: str) -> object:
     parsed = ServerAddress.parse(address)
     return PithApp(
         lambda: Library(Store(store), lambda: NNTPClient(parsed, options=ConnectOptions(compress=False, timeout=120))),
-        title="bench",
+        title="bench", start_group=group if start else None,
     )
+
+
+def process_age() -> float:
+    """Seconds since this process was started (the kernel's start time, in 10 ms ticks): the clock of a
+    launch, which includes the interpreter's start and every import."""
+    ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+    return time.clock_gettime(time.CLOCK_BOOTTIME) - ticks / os.sysconf("SC_CLK_TCK")
 
 
 def thread_rows(app: object) -> int:
@@ -90,69 +99,144 @@ class FrameClock:
         return self.last - t0
 
 
-async def enter(address: str, store: Path, group: str, scroll_keys: int = 0, linger: float = 0.0) -> dict[str, float]:
+async def enter(address: str, store: Path, group: str, scroll_keys: int = 0, linger: float = 0.0,
+                limit: float = 120.0) -> dict[str, float]:
     """Start the app on the group list, then Enter ``group``; time first rows, full load, scrolling, quitting."""
     app = make_app(address, store, group)
-    return await drive(app, group, scroll_keys, linger)
+    return await drive(app, group, scroll_keys, linger, limit)
 
 
-async def drive(app: object, group: str, scroll_keys: int = 0, linger: float = 0.0) -> dict[str, float]:
-    """Times from Enter on the group (the group list's own call) as the issue defines the entry.
+async def launched(address: str, store: Path, group: str, scroll_keys: int = 0,
+                   limit: float = 120.0) -> dict[str, float]:
+    """The reader opened straight into ``group`` (``pith read GROUP``), timed from this process's start."""
+    launched_at = time.perf_counter() - process_age()
+    app = make_app(address, store, group, start=True)
+    return await drive(app, group, scroll_keys, limit=limit, launched_at=launched_at)
+
+
+async def drive(app: object, group: str, scroll_keys: int = 0, linger: float = 0.0, limit: float = 120.0,
+                launched_at: float | None = None) -> dict[str, float]:
+    """Times from Enter on the group (the group list's own call) as the issue defines the entry, or, given
+    ``launched_at`` (a perf_counter reading), from then, with the app opening the group itself.
 
     ``linger``: seconds the reader stays on the list before quitting (the store settles meanwhile).
+    ``limit``: seconds to wait for the complete list (``complete_s`` stays 0 when it is not there by then).
+    The figures are also printed as a JSON line before quitting, for a parent that may cut a long quit off.
     """
-    first = done = 0.0
-    latencies: list[float] = []
-    rows = 0
     async with app.run_test(size=(120, 36)) as pilot:  # type: ignore[attr-defined]
         clock = FrameClock(app)
-        while not getattr(app.screen, "_loaded", False):  # type: ignore[attr-defined]
-            await asyncio.sleep(0.005)  # the group list is up (connected, LIST done)
+        if launched_at is None:
+            t0 = await open_from_list(app, pilot, group)
+            result: dict[str, float] = {}
+        else:
+            t0 = launched_at
+            result = {"app_s": time.perf_counter() - t0}
+        result |= await until_complete(app, t0, limit)
         await pilot.pause()
-        t0 = time.perf_counter()
-        app.open_group(group)  # type: ignore[attr-defined]  # what Enter on the group does
-        while time.perf_counter() - t0 < 120:
-            await asyncio.sleep(0.005)
-            if thread_rows(app) and not first:
-                first = time.perf_counter() - t0
-            screen = app.screen  # type: ignore[attr-defined]
-            if getattr(screen, "loaded", False):
-                done = time.perf_counter() - t0
-                break
-        await pilot.pause()
-        rows = thread_rows(app)
-        for i in range(scroll_keys):
-            latencies.append(await clock.press(app, "j" if i % 40 < 30 else "pagedown"))
-            await asyncio.sleep(0.02)  # a typist's pace: the next key after the frame
+        result["rows"] = thread_rows(app)
+        result |= key_figures([await scroll_key(app, clock, i) for i in range(scroll_keys)])
+        print(json.dumps(result | {"peak_mb": peak_mb()}), flush=True)
         await asyncio.sleep(linger)
         quitting = time.perf_counter()
-    quit_s = time.perf_counter() - quitting  # leaving run_test closes the app and its store
-    result = {"first_rows_s": first, "complete_s": done, "rows": rows, "quit_s": quit_s}
-    if latencies:
-        result["key_median_ms"] = statistics.median(latencies) * 1000
-        result["key_p95_ms"] = sorted(latencies)[int(len(latencies) * 0.95)] * 1000
+    result["quit_s"] = time.perf_counter() - quitting  # leaving run_test closes the app and its store
     return result
 
 
-def run_entry(address: str, store: Path, mode: str, tree: Path = REPO) -> dict[str, float]:
+async def open_from_list(app: object, pilot: object, group: str) -> float:
+    """Wait for the group list, then do what Enter on ``group`` does; -> the perf_counter of the Enter."""
+    while not getattr(app.screen, "_loaded", False):  # type: ignore[attr-defined]
+        await asyncio.sleep(0.005)  # the group list is up (connected, LIST done)
+    await pilot.pause()  # type: ignore[attr-defined]
+    t0 = time.perf_counter()
+    app.open_group(group)  # type: ignore[attr-defined]
+    return t0
+
+
+async def until_complete(app: object, t0: float, limit: float) -> dict[str, float]:
+    """Seconds from ``t0`` to the first rows on screen and to the complete (threaded, scored) list."""
+    first = done = 0.0
+    while time.perf_counter() - t0 < limit:
+        await asyncio.sleep(0.005)
+        if not first and thread_rows(app):
+            first = time.perf_counter() - t0
+        if getattr(app.screen, "loaded", False):  # type: ignore[attr-defined]
+            done = time.perf_counter() - t0
+            break
+    return {"first_rows_s": first, "complete_s": done}
+
+
+async def scroll_key(app: object, clock: FrameClock, i: int) -> float:
+    """One key of a reader moving down the list (j, every 40th run of keys ten PageDowns); its latency."""
+    latency = await clock.press(app, "j" if i % 40 < 30 else "pagedown")
+    await asyncio.sleep(0.02)  # a typist's pace: the next key after the frame
+    return latency
+
+
+def key_figures(latencies: list[float]) -> dict[str, float]:
+    """Median and 95th percentile of key-to-repaint, in ms (nothing without keys)."""
+    if not latencies:
+        return {}
+    return {"key_median_ms": statistics.median(latencies) * 1000,
+            "key_p95_ms": sorted(latencies)[int(len(latencies) * 0.95)] * 1000}
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_entry(address: str, store: Path, mode: str, tree: Path = REPO, group: str = GROUP, *,
+              launch: bool = False, limit: float | None = None, keys: int | None = None,
+              timeout: float | None = None) -> dict[str, float]:
     """One entry in a fresh process, as a user starts pith: its results and the process's own peak RSS.
 
     Each entry runs in its own interpreter so that its peak is pith's alone, not
     the bench's (the socket floor's 150,000 split lines) or an earlier app's heap.
     ``tree``: the pith to run (its own bench/tui_bench.py drives it), for before and after in one run.
+    ``launch``, ``limit``, ``keys``: see ``child``; they and a ``group`` other than local.big are passed
+    only when given, so that an older tree's bench, which knows none of them, still runs the default.
+    ``timeout``: seconds before the process is ended; its figures are then those it printed before
+    quitting, with ``cut_off`` set (a million-article store can take minutes to close).
     """
-    script = tree / "bench" / "tui_bench.py"
-    command = [sys.executable, str(script), "--entry", mode, "--address", address, "--store", str(store)]
-    done = subprocess.run(command, check=True, capture_output=True, text=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    command = [sys.executable, str(tree / "bench" / "tui_bench.py"), "--entry", mode, "--address", address,
+               "--store", str(store), *entry_options(group, launch, limit, keys)]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired as stopped:
+        return last_figures(stopped.stdout or b"", command) | {"cut_off": 1.0}
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} exited {done.returncode}:\n{done.stderr[-2000:]}")
+    return last_figures(done.stdout, command)
 
 
-def child(mode: str, address: str, store: Path) -> int:
-    """The child side of ``run_entry``: prints one JSON line."""
-    linger = READING_S if mode == "reading" else 0.0
-    keys = 200 if mode == "warm" else 0
-    result = asyncio.run(enter(address, store, GROUP, scroll_keys=keys, linger=linger))
-    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def entry_options(group: str, launch: bool, limit: float | None, keys: int | None) -> list[str]:
+    """The child's options that differ from its defaults."""
+    options = ["--group", group] if group != GROUP else []
+    options += ["--launch"] if launch else []
+    options += ["--limit", str(limit)] if limit is not None else []
+    return options + (["--keys", str(keys)] if keys is not None else [])
+
+
+def last_figures(stdout: str | bytes, command: list[str]) -> dict[str, float]:
+    """The last JSON line a child printed (empty when it printed none)."""
+    text = stdout.decode(errors="replace") if isinstance(stdout, bytes) else stdout
+    lines = [line for line in text.splitlines() if line.startswith("{")]
+    return dict(json.loads(lines[-1])) if lines else {}
+
+
+def child(mode: str, address: str, store: Path, group: str = GROUP, launch: bool = False,
+          limit: float = 120.0, keys: int | None = None) -> int:
+    """The child side of ``run_entry``: prints one JSON line (two: the figures before quitting too).
+
+    ``launch``: opened straight into the group and timed from the process's start, instead of from
+    Enter on the group list. ``keys``: scroll keys after the list is complete (default: 200 warm, else 0).
+    """
+    keys = (200 if mode == "warm" else 0) if keys is None else keys
+    if launch:
+        result = asyncio.run(launched(address, store, group, scroll_keys=keys, limit=limit))
+    else:
+        linger = READING_S if mode == "reading" else 0.0
+        result = asyncio.run(enter(address, store, group, scroll_keys=keys, linger=linger, limit=limit))
+    result["peak_mb"] = peak_mb()
     print(json.dumps(result))
     return 0
 
@@ -167,9 +251,13 @@ def main() -> int:
     parser.add_argument("--entry", choices=("cold", "reading", "warm"), help=argparse.SUPPRESS)
     parser.add_argument("--address", help=argparse.SUPPRESS)
     parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--group", default=GROUP, help=argparse.SUPPRESS)
+    parser.add_argument("--launch", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--limit", type=float, default=120.0, help=argparse.SUPPRESS)
+    parser.add_argument("--keys", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.entry:
-        return child(args.entry, args.address, args.store)
+        return child(args.entry, args.address, args.store, args.group, args.launch, args.limit, args.keys)
     from bench import launch
     from bench.big_group import add_articles, load_group, start_big_server
     from bench.entry_bench import phase_socket

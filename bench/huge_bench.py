@@ -1,0 +1,187 @@
+"""Issue 17's figures for one big group on a running server, side by side in one run.
+
+Prints figures (no pass/fail; the issue's targets beside them), each measured in a
+fresh process:
+a bare socket reading the whole group's OVER (the floor, best and median of
+``--runs``); the reader opened straight into the group (``pith read GROUP``) and
+driven by Textual's Pilot on a 120x36 screen, timed from its process's start to
+the first rows and to the complete threaded, scored list, with its peak RSS and
+key-to-repaint while scrolling (median, 95th percentile), on an empty store (cold)
+and again on the store that left (warm, nothing new on the server); then the
+scripting CLI with its own XDG directories: ``pith sync GROUP`` (cold, fills the
+store) and ``pith threads GROUP --json`` on that store (``--threads-runs`` times;
+warm), wall and CPU seconds, output size and peak RSS. The load average is printed
+at the start and end: the figures of a busy machine are not those of an idle one.
+
+    .venv/bin/python bench/huge_bench.py --server HOST:PORT [--group local.huge] [--tree DIR]
+
+The server must already hold the group (bench/big_group.py load_group, or
+../shared/nntp-server/make-biggroup.py --load). ``--tree DIR``: the pith to measure
+(a git archive of another commit with this bench/ copied in), for before and after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from bench.entry_bench import run_phase  # noqa: E402
+from bench.launch import private_dirs  # noqa: E402
+from bench.tui_bench import run_entry  # noqa: E402
+
+Figures = dict[str, float]
+TARGETS = {
+    "local.huge": "first screen < 1 s, complete list <= 2x raw OVER, peak RSS < 300 MB, scroll median < 16 ms",
+    "local.big": "launch to complete list <= 2x raw OVER, warm < 0.8 s, peak RSS <= 100 MB",
+}
+
+
+def socket_floor(address: str, group: str, runs: int) -> list[Figures]:
+    """``runs`` bare-socket reads of the group's whole OVER, each in its own process."""
+    host, port = address.rsplit(":", 1)
+    return [run_phase("socket", host, port, "0", group) for _ in range(runs)]
+
+
+def reader(address: str, group: str, tree: Path, store: Path, limit: float, keys: int) -> dict[str, Figures]:
+    """The reader launched into ``group`` on an empty store, then again on the store it left."""
+    figures = {}
+    for mode in ("cold", "warm"):
+        figures[mode] = run_entry(address, store, mode, tree, group, launch=True, limit=limit, keys=keys,
+                                  timeout=limit + 300)
+    return figures
+
+
+def run_pith(tree: Path, address: str, argv: list[str], home: Path) -> Figures:
+    """One ``pith`` process with ``home``'s XDG directories: wall and CPU seconds, output bytes, peak RSS."""
+    target, errors = home / "out.json", home / "stderr.txt"
+    command = [sys.executable, str(tree / "main.py"), "--server", address, *argv, "--quiet"]
+    with open(target, "wb") as out, open(errors, "wb") as err:
+        t0 = time.perf_counter()
+        child = subprocess.Popen(command, stdout=out, stderr=err, env=os.environ | private_dirs(home), cwd=tree)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - t0
+    child.returncode = code = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait again
+    if code != 0:
+        raise SystemExit(f"pith {' '.join(argv)} exited {code}: {errors.read_text(errors='replace')[-500:]}")
+    return {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "bytes": target.stat().st_size,
+            "rss_mb": usage.ru_maxrss / 1024}
+
+
+def scripting(address: str, group: str, tree: Path, home: Path, runs: int) -> dict[str, Figures]:
+    """``pith sync GROUP`` on an empty store, then ``threads GROUP --json`` on it ``runs`` times."""
+    home.mkdir(parents=True, exist_ok=True)
+    figures = {"sync": run_pith(tree, address, ["sync", group], home)}
+    for i in range(runs):
+        figures[f"threads {i + 1}"] = run_pith(tree, address, ["threads", group, "--json"], home)
+    return figures
+
+
+def commit_of(tree: Path) -> str:
+    """The tree's commit: git's, or the COMMIT file a copied archive carries, or 'unknown'."""
+    done = subprocess.run(["git", "-C", str(tree), "log", "-1", "--format=%h %s"], capture_output=True, text=True)
+    if done.returncode == 0 and done.stdout.strip():
+        return done.stdout.strip()[:100]
+    marker = tree / "COMMIT"
+    return marker.read_text().strip() if marker.is_file() else "unknown"
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} ({os.cpu_count()} cores)"
+
+
+def seconds(value: float, floor: float) -> str:
+    """``value`` seconds and its ratio to the socket floor; a 0 (never reached) says so."""
+    return f"{value:7.2f} s ({value / floor:4.1f}x)" if value else "    never       "
+
+
+def reader_lines(figures: dict[str, Figures], floor: float, limit: float) -> list[str]:
+    lines = [f"  {'':<6} {'first screen':>18} {'complete list':>18} {'peak RSS':>9} {'scroll median/p95':>18}"
+             f" {'started':>8} {'quit':>7}"]
+    for mode, f in figures.items():
+        keys = f"{f['key_median_ms']:7.1f}/{f['key_p95_ms']:.1f} ms" if "key_median_ms" in f else "-"
+        lines.append(f"  {mode:<6} {seconds(f.get('first_rows_s', 0), floor):>18} "
+                     f"{seconds(f.get('complete_s', 0), floor):>18} {f.get('peak_mb', 0):6.0f} MB {keys:>18} "
+                     f"{f.get('app_s', 0):6.2f} s {f.get('quit_s', 0):5.1f} s")
+        if not f.get("complete_s"):
+            lines.append(f"         (the complete list was not there after {limit:.0f} s)")
+        if f.get("cut_off"):
+            lines.append(f"         (the process was ended {limit + 300:.0f} s after its start: quitting took too long;"
+                         " quit figure missing)")
+    return lines
+
+
+def scripting_lines(figures: dict[str, Figures], floor: float) -> list[str]:
+    lines = []
+    for name, f in figures.items():
+        label = "pith sync GROUP (cold store)" if name == "sync" else f"pith threads GROUP --json, run {name[-1]}"
+        lines.append(f"  {label:<36} {seconds(f['seconds'], floor)}  cpu {f['cpu']:6.2f} s  "
+                     f"{f['bytes'] / 1e6:6.1f} MB out  peak RSS {f['rss_mb']:5.0f} MB")
+    return lines
+
+
+def report(args: argparse.Namespace, sockets: list[Figures], entries: dict[str, Figures],
+           cli: dict[str, Figures]) -> str:
+    times = sorted(s["seconds"] for s in sockets)
+    floor = times[0]
+    lines = [f"bare socket OVER of {args.group} (each a fresh process): best {floor:.2f} s, "
+             f"median {times[len(times) // 2]:.2f} s of {len(times)} ({int(sockets[0]['lines']):,} lines, "
+             f"{sockets[0]['bytes'] / 1e6:.1f} MB); ratios below are to the best",
+             "reader opened straight into the group (pith read GROUP; Pilot, 120x36), from its process's start; "
+             f"{args.keys} scroll keys after the complete list; warm = same store, nothing new on the server:",
+             *reader_lines(entries, floor, args.limit),
+             "scripting CLI, own XDG dirs (sync fills the store, threads --json reads it):",
+             *scripting_lines(cli, floor)]
+    if args.group in TARGETS:
+        lines.append(f"targets (issue 17, {args.group}): {TARGETS[args.group]}")
+    return "\n".join(lines)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--server", required=True, metavar="HOST:PORT", help="a server that holds the group")
+    parser.add_argument("--group", default="local.huge")
+    parser.add_argument("--tree", type=Path, default=REPO, help="the pith to measure (default: this one)")
+    parser.add_argument("--runs", type=int, default=3, help="bare-socket reads (default 3)")
+    parser.add_argument("--threads-runs", type=int, default=2, help="threads --json runs after sync (default 2)")
+    parser.add_argument("--limit", type=float, default=600.0,
+                        help="seconds a reader entry may take to its complete list (default 600)")
+    parser.add_argument("--keys", type=int, default=200, help="scroll keys per reader entry (default 200)")
+    parser.add_argument("--save", type=Path, metavar="FILE", help="also write every figure as JSON to FILE")
+    args = parser.parse_args()
+    if ":" not in args.server or not args.server.rsplit(":", 1)[1].isdigit():
+        parser.error(f"--server {args.server!r}: expected HOST:PORT")
+    if not (args.tree / "main.py").is_file():
+        parser.error(f"--tree {args.tree}: no main.py there")
+    return args
+
+
+def main() -> int:
+    args = parse_args()
+    tree = args.tree.resolve()
+    print(f"{args.group} on {args.server}; pith {tree} ({commit_of(tree)}); "
+          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\nat the start: {load_average()}", flush=True)
+    sockets = socket_floor(args.server, args.group, args.runs)
+    with tempfile.TemporaryDirectory(prefix="pith-huge-bench-") as tmp:
+        entries = reader(args.server, args.group, tree, Path(tmp) / "store.sqlite3", args.limit, args.keys)
+        print(f"after the reader: {load_average()}", flush=True)
+        cli = scripting(args.server, args.group, tree, Path(tmp) / "cli", args.threads_runs)
+    print(report(args, sockets, entries, cli))
+    print(f"at the end: {load_average()}")
+    if args.save:
+        args.save.write_text(json.dumps({"socket": sockets, "reader": entries, "cli": cli}, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
