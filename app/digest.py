@@ -19,7 +19,8 @@ from datetime import datetime, timedelta, timezone
 from killfile.headers import normalize_address
 from killfile.model import UserState
 from store.visits import Visit
-from app.rows import ThreadRow, display_name
+from app.rootindex import row_root
+from app.rows import ThreadRow, display_name, row_author, row_date
 from app.scoring import DIGEST_SIZE, NORMAL, Scored
 
 RECENT_DAYS = 7
@@ -63,7 +64,7 @@ def digest_since(scored: Scored, visit: Visit | None, interests: Interests | Non
     if visit is None:
         return rank(scored, interests, lambda row: True, size, "articles"), "digest: first visit, so all threads"
     when = datetime.fromtimestamp(visit.visited, timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M")
-    fresh = rank(scored, interests, lambda row: row.article is not None and row.article.number > visit.high, size)
+    fresh = rank(scored, interests, lambda row: (row.number or 0) > visit.high, size)
     if fresh:
         grew = len(_active_roots(scored, visit.high))
         return fresh, f"digest since your last visit ({when}): {grew:,} threads with new articles"
@@ -78,7 +79,7 @@ def rank(scored: Scored, interests: Interests, counts: Callable[[ThreadRow], boo
     with the reason in the tree column; ties keep thread order."""
     threads = _threads(scored, interests, counts, _favourites(scored.rows, interests))
     order = sorted(threads.values(), key=lambda t: -_points(t, interests))[:size]
-    return [ThreadRow(t.first.article, t.first.message_id, _cell(reason(t, word)), True, 0) for t in order]
+    return [t.first._replace(tree=_cell(reason(t, word)), show_subject=True, depth=0, title="") for t in order]
 
 
 def _threads(scored: Scored, interests: Interests, counts: Callable[[ThreadRow], bool],
@@ -88,11 +89,12 @@ def _threads(scored: Scored, interests: Interests, counts: Callable[[ThreadRow],
     counted: list[tuple[str, ThreadRow]] = []
     is_read = interests.is_read
     for row in scored.rows:
-        root = scored.root_of.get(row.message_id)
-        if root is None or row.article is None:
+        number = row.number
+        root = row_root(scored.root_of, row) if number is not None else None
+        if root is None or number is None:
             continue
         firsts.setdefault(root, row)
-        if is_read is not None and is_read(row.article.number):
+        if is_read is not None and is_read(number):
             read_in.add(root)
         if counts(row):
             counted.append((root, row))
@@ -110,17 +112,17 @@ def _count(thread: _Thread, row: ThreadRow, scored: Scored, favourites: set[str]
     thread.best = info.score if thread.best is None else max(thread.best, info.score)
     thread.active += 1
     thread.tags.update(t for t in info.tags if t in interests.tags)
-    assert row.article is not None
-    if not thread.favourite and normalize_address(row.article.author) in favourites:
-        thread.favourite = display_name(row.article.author)
+    author = row_author(row)
+    if not thread.favourite and normalize_address(author) in favourites:
+        thread.favourite = display_name(author)
 
 
 def _favourites(rows: Iterable[ThreadRow], interests: Interests) -> set[str]:
     """Authors the reader read two or more articles of (in what the group shows)."""
     if interests.is_read is None:
         return set()
-    read = Counter(normalize_address(r.article.author) for r in rows
-                   if r.article is not None and interests.is_read(r.article.number))
+    is_read = interests.is_read
+    read = Counter(normalize_address(row_author(r)) for r in rows if (n := r.number) is not None and is_read(n))
     return {address for address, n in read.items() if n >= 2}
 
 
@@ -154,14 +156,14 @@ def _cell(text: str) -> str:
 
 
 def _active_roots(scored: Scored, since: int) -> set[str]:
-    return {scored.root_of[row.message_id] for row in scored.rows
-            if row.article is not None and row.article.number > since and row.message_id in scored.root_of}
+    roots = (row_root(scored.root_of, row) for row in scored.rows if (row.number or 0) > since)
+    return {root for root in roots if root is not None}
 
 
 def _recent(scored: Scored) -> Callable[[ThreadRow], bool]:
     """Articles of the last RECENT_DAYS days before the newest dated one (undated ones count)."""
-    dates = [row.article.date for row in scored.rows if row.article is not None and row.article.date is not None]
+    dates = [date for row in scored.rows if row.number is not None and (date := row_date(row)) is not None]
     if not dates:
-        return lambda row: row.article is not None
+        return lambda row: row.number is not None
     since = max(dates) - timedelta(days=RECENT_DAYS)
-    return lambda row: row.article is not None and (row.article.date is None or row.article.date >= since)
+    return lambda row: row.number is not None and ((date := row_date(row)) is None or date >= since)

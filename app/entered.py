@@ -82,11 +82,9 @@ def summary(result: Entered) -> str:
 
 def find(rows: Sequence[ThreadRow], key: int | str) -> int | None:
     """Index of the row of article ``key`` (its number or its Message-ID), if listed."""
-    for index, row in enumerate(rows):
-        article = row.article
-        if article is not None and (article.number == key or article.message_id == key):
-            return index
-    return None
+    if isinstance(key, int):
+        return next((index for index, row in enumerate(rows) if row.number == key), None)
+    return next((index for index, row in enumerate(rows) if row.number is not None and row.message_id == key), None)
 
 
 def index_of_id(rows: Sequence[ThreadRow], message_id: str) -> int | None:

@@ -21,6 +21,7 @@ from enum import Enum
 from killfile.result import ScoreTable
 from killfile.session import Killfile
 from killfile.states import ScoreState
+from nntp.columns import Columns
 from nntp.models import Overview
 from nntp.threads import ThreadNode, thread
 from store.killread import killed_numbers, numbers_in_state
@@ -31,7 +32,9 @@ from store.visits import Visit
 from app.backend import LibraryHandle
 from app.digest import Interests, digest_since, reader_tags
 from app.entered import Arranged, Entered, FirstScreen, Shown, find, index_of_id, summary
+from app.nodes import numbers_of
 from app.readmarks import ReadMarks, begin_reading, prune_read
+from app.rootindex import RootIndex
 from app.rows import ThreadRow
 from app.scoring import Filter, Scored, arrange_scored, score_group
 from app.views import VIEW_TITLES, View, arrange
@@ -62,7 +65,7 @@ def _never() -> bool:
     return False
 
 
-def _threaded(overviews: list[Overview], say: Callable[[str], None]) -> list[ThreadNode]:
+def _threaded(overviews: Sequence[Overview], say: Callable[[str], None]) -> list[ThreadNode]:
     say(f"threading {len(overviews):,} articles…")
     return thread(overviews)
 
@@ -73,7 +76,8 @@ class GroupView:
     def __init__(self, group: str) -> None:
         self.group = group
         self.phase = Phase.EMPTY
-        self.overviews: list[Overview] = []
+        self.overviews: Sequence[Overview] = []
+        """The group's articles: Columns once entered (a record built per ``overviews[i]``: read its columns)."""
         self.scored: Scored | None = None
         self.table: ScoreTable | None = None
         self.roots: list[ThreadNode] = []
@@ -128,12 +132,13 @@ class GroupView:
                                     self.filter)  # threaded once scored: never beside the scoring's working set
         return None if cancelled() else Entered(load, scored, table, marks, visit)
 
-    def _begin(self, handle: LibraryHandle, overviews: list[Overview], high: int) -> tuple[ReadMarks, Visit | None]:
-        name, top = self.group, max((overview.number for overview in overviews), default=0)
-        read, visit = handle.call(begin_reading, name, top, local=True)
-        return ReadMarks(name, read, (overview.number for overview in overviews), high), visit
+    def _begin(self, handle: LibraryHandle, overviews: Sequence[Overview],
+               high: int) -> tuple[ReadMarks, Visit | None]:
+        name, numbers = self.group, numbers_of(overviews)
+        read, visit = handle.call(begin_reading, name, max(numbers, default=0), local=True)
+        return ReadMarks(name, read, numbers, high), visit
 
-    def first_screen(self, records: list[Overview], killfile: KillfileSource) -> FirstScreen | None:
+    def first_screen(self, records: Sequence[Overview], killfile: KillfileSource) -> FirstScreen | None:
         """A first screen from the group's first records, scored by the same rules (nothing killed flashes
         up); no cached bodies are read: the session thread is busy fetching the rest."""
         if not records:
@@ -156,7 +161,7 @@ class GroupView:
         """Only-unread in the flat orders: the read parents kept for the tree have no place there."""
         marks = self.marks
         return [row for row in threaded
-                if row.article is not None and (marks is None or not marks.is_read(row.article.number))]
+                if (number := row.number) is not None and (marks is None or not marks.is_read(number))]
 
     def rescore(self, handle: LibraryHandle | None, killfile: Killfile) -> tuple[Scored, ScoreTable]:
         """Score the group again (a rule was written or taken back), over the same threads and filter."""
@@ -213,7 +218,7 @@ class GroupView:
         if result.marks is not None:
             self.marks, self.visit = result.marks, result.visit
         elif reloaded and self.marks is not None:  # the new articles join the marks, unread
-            self.marks.add_articles([overview.number for overview in self.overviews], result.load.group.high)
+            self.marks.add_articles(numbers_of(self.overviews), result.load.group.high)
         self.summary = summary(result)
         self.articles = len(self.overviews)
 
@@ -294,7 +299,11 @@ class GroupView:
         """The article numbers of the thread holding article ``number`` (what d marks read)."""
         if self.scored is None:
             return []
-        root_of = self.scored.root_of
-        message_id = next((o.message_id for o in self.overviews if o.number == number), "")
+        overviews, root_of = self.overviews, self.scored.root_of
+        if isinstance(root_of, RootIndex) and isinstance(overviews, Columns) and root_of.indexes(overviews):
+            numbers = overviews.numbers
+            at = next((i for i, n in enumerate(numbers) if n == number), None)
+            return [] if at is None else [numbers[i] for i in root_of.same_thread(at)]
+        message_id = next((o.message_id for o in overviews if o.number == number), "")
         root = root_of.get(message_id, message_id)
-        return [o.number for o in self.overviews if root_of.get(o.message_id, o.message_id) == root]
+        return [o.number for o in overviews if root_of.get(o.message_id, o.message_id) == root]

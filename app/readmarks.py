@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 
 from nntp.threads import ThreadNode
+from app.nodes import number_of, with_children
 from store.library import Library
 from store.ranges import RangeSet
 from store.readstate import MarkWriter
@@ -214,9 +215,9 @@ def prune_read(roots: Iterable[ThreadNode], read: RangeSet) -> list[ThreadNode]:
         kept: dict[int, ThreadNode] = {}
         for _depth, node in reversed(list(root.walk())):
             children = tuple(kept[id(child)] for child in node.children if id(child) in kept)
-            unread = node.article is not None and node.article.number not in read
-            if unread or children:
-                kept[id(node)] = node._replace(children=children)
+            number = number_of(node)
+            if (number is not None and number not in read) or children:
+                kept[id(node)] = with_children(node, children)
         if id(root) in kept:
             pruned.append(kept[id(root)])
     return pruned

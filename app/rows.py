@@ -13,8 +13,10 @@ from sys import intern
 
 from nntp.addresses import split_address
 from nntp.missing import missing_titles
+from nntp.columns import NO_DATE, Columns
 from nntp.models import Overview
 from nntp.threads import ThreadNode, normalize_subject
+from app.nodes import index_of, number_of, source_of
 
 MAX_INDENT = 12
 """Tree levels drawn in full; deeper levels are elided with a leading "…" so a
@@ -37,29 +39,67 @@ _SHAPES_KEPT = 4096
 class ThreadRow:
     """One line of the thread view.
 
-    150,000 are built at once, so a row holds two references: its article and a
-    *shape* shared with every row drawn alike (see ``Shape``); its Message-ID is
-    the article's. 48 bytes a row, where a six-field NamedTuple took 96
-    (local.big: ~7 MB). Immutable by convention, compared by value, ``_replace``
-    derives a changed copy.
+    150,000 are built at once, so a row holds two references: its *item* and a
+    *shape* shared with every row drawn alike (see ``Shape``). The item is the
+    article's record (rows built from records), or its columns-mode ThreadNode
+    (rows built from ``Columns``: no record per article, ``article`` builds one
+    on demand for the rows on screen), or None. 48 bytes a row, where a
+    six-field NamedTuple took 96 (local.big: ~7 MB). Immutable by convention,
+    compared by value, ``_replace`` derives a changed copy.
     """
 
-    __slots__ = ("article", "_shape")
+    __slots__ = ("_item", "_shape")
 
-    def __init__(self, article: Overview | None, message_id: str, tree: str, show_subject: bool, depth: int,
-                 title: str = "") -> None:
-        self.article = article
-        """None for a dummy (missing) parent that several replies refer to."""
-        own = None if article is not None and article.message_id == message_id else message_id
-        shape = (tree, show_subject, depth, title, own)
-        self._shape = _SHAPES.get(shape) or _kept(shape)
+    def __init__(self, article: Overview | ThreadNode | None, message_id: str, tree: str, show_subject: bool,
+                 depth: int, title: str = "") -> None:
+        item = _item_of(article)
+        self._item = item
+        own = None if item is not None and _own_id(item) == message_id else message_id
+        self._shape = _shape_of((tree, show_subject, depth, title, own))
+
+    @classmethod
+    def of_node(cls, node: ThreadNode, tree: str, show_subject: bool, depth: int, title: str = "") -> ThreadRow:
+        """The row of ``node``: its Message-ID is the node's, so a columns-mode node's is never decoded here."""
+        row = cls.__new__(cls)
+        item = _item_of(node)
+        row._item = item
+        own = None if item is not None and (item is node or item.message_id == node.message_id) else node.message_id
+        row._shape = _shape_of((tree, show_subject, depth, title, own))
+        return row
+
+    @property
+    def article(self) -> Overview | None:
+        """None for a dummy (missing) parent that several replies refer to; built on each access when the row
+        is a columns-mode node's (read it for the rows on screen, ``number`` and ``message_id`` in loops)."""
+        item = self._item
+        return item.article if isinstance(item, ThreadNode) else item
+
+    @property
+    def number(self) -> int | None:
+        """The article's number (None for a missing article or an "N hidden" row), without building a record."""
+        item = self._item
+        if isinstance(item, ThreadNode):
+            return number_of(item)
+        return item.number if item is not None else None
+
+    @property
+    def source(self) -> Columns | None:
+        """The Columns holding this row's article (rows built from records: None); see ``index``."""
+        item = self._item
+        return source_of(item) if isinstance(item, ThreadNode) else None
+
+    @property
+    def index(self) -> int:
+        """The article's index in ``source`` (-1 without one)."""
+        item = self._item
+        return index_of(item) if isinstance(item, ThreadNode) else -1
 
     @property
     def message_id(self) -> str:
-        own, article = self._shape[4], self.article
-        if own is not None or article is None:
+        own, item = self._shape[4], self._item
+        if own is not None or item is None:
             return own or ""
-        return article.message_id
+        return item.message_id
 
     @property
     def tree(self) -> str:
@@ -86,24 +126,46 @@ class ThreadRow:
 
     def _replace(self, *, message_id: str | None = None, tree: str | None = None, show_subject: bool | None = None,
                  depth: int | None = None, title: str | None = None) -> ThreadRow:
-        """A copy with some fields changed (the NamedTuple idiom this class replaced)."""
-        _, old_id, old_tree, old_show, old_depth, old_title = self._fields()
-        return ThreadRow(self.article, old_id if message_id is None else message_id,
-                         old_tree if tree is None else tree, old_show if show_subject is None else show_subject,
-                         old_depth if depth is None else depth, old_title if title is None else title)
+        """A copy with some fields changed (the NamedTuple idiom this class replaced); the item is shared."""
+        old_tree, old_show, old_depth, old_title, own = self._shape
+        if message_id is not None:
+            item = self._item
+            own = None if item is not None and _own_id(item) == message_id else message_id
+        row = ThreadRow.__new__(ThreadRow)
+        row._item = self._item
+        row._shape = _shape_of((old_tree if tree is None else tree, old_show if show_subject is None else show_subject,
+                                old_depth if depth is None else depth, old_title if title is None else title, own))
+        return row
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ThreadRow):
             return NotImplemented
+        if self._item is other._item:  # the same article (or none): no record built
+            return self._shape == other._shape
         return self._fields() == other._fields()
 
     def __hash__(self) -> int:
-        return hash(self._fields())
+        tree, show, depth, title, _ = self._shape
+        return hash((self.number, self.message_id, tree, show, depth, title))
 
     def __repr__(self) -> str:
-        article, message_id, tree, show, depth, title = self._fields()
-        number = article.number if article is not None else None
-        return f"ThreadRow({number}, {message_id!r}, {tree!r}, {show}, {depth}, {title!r})"
+        _, message_id, tree, show, depth, title = self._fields()
+        return f"ThreadRow({self.number}, {message_id!r}, {tree!r}, {show}, {depth}, {title!r})"
+
+
+def _item_of(article: Overview | ThreadNode | None) -> Overview | ThreadNode | None:
+    """What a row holds: a columns-mode node itself, a record-mode node's record (as rows always held)."""
+    if isinstance(article, ThreadNode):
+        return article if source_of(article) is not None else article.article
+    return article
+
+
+def _own_id(item: Overview | ThreadNode) -> str:
+    return item.message_id
+
+
+def _shape_of(shape: Shape) -> Shape:
+    return _SHAPES.get(shape) or _kept(shape)
 
 
 def _kept(shape: Shape) -> Shape:
@@ -124,29 +186,72 @@ def flatten(roots: Iterable[ThreadNode]) -> list[ThreadRow]:
 
 
 def flatten_into(root: ThreadNode, rows: list[ThreadRow], keys: dict[str, str]) -> None:
-    """Append one thread's rows to ``rows``; ``keys`` caches normalized subjects across threads."""
+    """Append one thread's rows to ``rows``; ``keys`` caches normalized subjects across threads.
+
+    A columns-mode node's subject is read from its Columns' table of distinct subjects (the
+    same str object for every article with that subject), so no record is built for a row."""
     # Stack entries: node, lead (ancestors' pipes), parent's subject key, is-last-child, depth.
     stack: list[tuple[ThreadNode, str, str | None, bool, int]] = [(root, "", None, True, 0)]
     titles: dict[int, str] | None = None
+    of_node = ThreadRow.of_node
     while stack:
         node, lead, parent_key, last, depth = stack.pop()
-        article = node.article
+        subject = subject_of(node)
         key = None
-        if article is not None:
-            key = keys.get(article.subject)
+        if subject is not None:
+            key = keys.get(subject)
             if key is None:
-                key = keys[article.subject] = " ".join(normalize_subject(article.subject).split())
+                key = keys[subject] = " ".join(normalize_subject(subject).split())
         tree = "" if depth == 0 else intern(lead + (LAST_BRANCH if last else BRANCH))  # a few hundred shapes
-        show = depth == 0 or article is None or key != parent_key
+        show = depth == 0 or subject is None or key != parent_key
         title = ""
-        if article is None:  # titled from the replies: one pass over the thread, on its first such node
+        if subject is None:  # titled from the replies: one pass over the thread, on its first such node
             titles = missing_titles(root) if titles is None else titles
             title = titles.get(id(node), "")
-        rows.append(ThreadRow(article, node.message_id, tree, show, depth, title))
+        rows.append(of_node(node, tree, show, depth, title))
         child_lead = "" if depth == 0 else _cap(lead + (BLANK if last else PIPE))
         children = node.children
         for index in range(len(children) - 1, -1, -1):
             stack.append((children[index], child_lead, key, index == len(children) - 1, depth + 1))
+
+
+def subject_of(node: ThreadNode) -> str | None:
+    """The node's Subject (None for a missing article), from its Columns when it has them."""
+    source = source_of(node)
+    if source is not None:
+        return source.subjects[source.subject_codes[index_of(node)]]
+    article = node.article
+    return article.subject if article is not None else None
+
+
+def row_author(row: ThreadRow) -> str:
+    """The From of the row's article ("" for none), from its Columns' table when it has them."""
+    source = row.source
+    if source is not None:
+        return source.authors[source.author_codes[row.index]]
+    article = row.article
+    return article.author if article is not None else ""
+
+
+def row_date(row: ThreadRow) -> datetime | None:
+    """The Date of the row's article (None for none, or unreadable)."""
+    source = row.source
+    if source is not None:
+        return source.date(row.index)
+    article = row.article
+    return article.date if article is not None else None
+
+
+def date_key(row: ThreadRow) -> tuple[bool, float, int]:
+    """Oldest first, undated last, then by number: the flat view's order, without a record per row."""
+    source = row.source
+    if source is not None:
+        index = row.index
+        stamp = source.stamps[index]
+        return (stamp == NO_DATE, 0 if stamp == NO_DATE else stamp, source.numbers[index])
+    article = row.article
+    assert article is not None
+    return (article.date is None, article.date.timestamp() if article.date is not None else 0, article.number)
 
 
 def missing_label(row: ThreadRow) -> str:
@@ -193,7 +298,7 @@ def next_unread(rows: Sequence[ThreadRow], candidates: Iterable[int], unread: Co
     """The first of ``candidates`` (indices into ``rows``, in the order n, p or N looks) holding an
     unread article (any article when ``unread`` is None: no read marks yet)."""
     for index in candidates:
-        article = rows[index].article
-        if article is not None and (unread is None or article.number in unread):
+        number = rows[index].number
+        if number is not None and (unread is None or number in unread):
             return index
     return None

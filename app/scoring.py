@@ -10,7 +10,7 @@ shown replies stays as a placeholder so the tree keeps its shape.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
 from datetime import datetime, timezone
@@ -20,9 +20,13 @@ from killfile.result import ScoreTable
 from killfile.session import Killfile
 from killfile.states import ScoreState
 from nntp.gcpause import gc_paused
+from nntp.columns import Columns
 from nntp.models import Article, Overview
 from nntp.threads import ThreadNode
 from store.library import Library
+from app.nodes import is_article, message_ids_of, numbers_of, with_children
+from app.rootindex import RootIndex, row_root
+from app.rootindex import roots_of as roots_of  # where tests and tui import it from
 from app.rows import ThreadRow, flatten, flatten_into
 
 if TYPE_CHECKING:
@@ -75,7 +79,7 @@ class Scored:
     """The unpruned thread trees, to arrange again when the filter changes."""
 
 
-def score_group(library: LibraryHandle | None, killfile: Killfile, overviews: list[Overview],
+def score_group(library: LibraryHandle | None, killfile: Killfile, overviews: Sequence[Overview],
                 roots: list[ThreadNode] | Callable[[], list[ThreadNode]], group: str,
                 view: Filter) -> tuple[Scored, ScoreTable]:
     """Score a group's overviews and arrange its threads (thread workers only).
@@ -103,7 +107,7 @@ def score_group(library: LibraryHandle | None, killfile: Killfile, overviews: li
         return scored, table
 
 
-def cached_articles(library: Library, overviews: list[Overview], killfile: Killfile) -> dict[str, Article]:
+def cached_articles(library: Library, overviews: Sequence[Overview], killfile: Killfile) -> dict[str, Article]:
     """Whole articles already in the store, for rules on headers beyond the overview (never fetched).
 
     Empty when none of ``killfile``'s rules needs more than the overview, so a big
@@ -114,10 +118,10 @@ def cached_articles(library: Library, overviews: list[Overview], killfile: Killf
     from nntp.article import parse_article  # late: the email package, ~10 ms of start-up
 
     full: dict[str, Article] = {}
-    for ov in overviews:
-        raw = library.body(ov.message_id)
+    for number, message_id in zip(numbers_of(overviews), message_ids_of(overviews)):
+        raw = library.body(message_id)
         if raw is not None:
-            full[ov.message_id] = parse_article(raw, ov.number)
+            full[message_id] = parse_article(raw, number)
     return full
 
 
@@ -144,74 +148,23 @@ def score_map(table: ScoreTable) -> dict[str, RowScore]:
         candidates = sorted(set(compress(range(len(table.scores)), table.scores))
                             .union(table.forced, *table.tag_index.values()))
     out: dict[str, RowScore] = {}
-    articles = table.articles
+    message_id = _message_id_at(table.articles)
     for i in candidates:
         score, tags = table.scores[i], table.tags(i)
         state = table.state(i)
         if score or tags or state != ScoreState.NORMAL:
-            out[articles[i].message_id] = RowScore(score, state, tuple(tags))
+            out[message_id(i)] = RowScore(score, state, tuple(tags))
     return out
 
 
-def roots_of(roots: Iterable[ThreadNode]) -> dict[str, str]:
-    """Message-ID -> its thread root's Message-ID (a missing root's id for orphans)."""
-    out: dict[str, str] = {}
-    for root in roots:
-        top = root.message_id
-        stack = [root]
-        while stack:
-            node = stack.pop()
-            out[node.message_id] = top
-            stack.extend(node.children)
-    return out
+def _message_id_at(articles: Sequence[Overview]) -> Callable[[int], str]:
+    """Article i's Message-ID, read from the columns when ``articles`` is Columns (no record built)."""
+    if isinstance(articles, Columns):
+        return articles.message_id
+    return lambda i: articles[i].message_id
 
 
-class RootIndex(Mapping[str, str]):
-    """Message-ID -> thread root's Message-ID, built after the rows rather than before them.
 
-    Arranging needs only the threads of the few scored articles (``touched``), and a
-    150,000-entry dict built before it would sit on top of the entry's peak memory;
-    score_group builds it once the rows stand, on its worker thread.
-    """
-
-    def __init__(self, roots: list[ThreadNode]) -> None:
-        self._roots = roots
-        self._map: dict[str, str] | None = None
-
-    def build(self) -> None:
-        """Build the index now (score_group does, on its worker thread)."""
-        self._index()
-
-    def _index(self) -> dict[str, str]:
-        if self._map is None:
-            self._map = roots_of(self._roots)
-        return self._map
-
-    def __getitem__(self, message_id: str) -> str:
-        return self._index()[message_id]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._index())
-
-    def __len__(self) -> int:
-        return len(self._index())
-
-    def threads_holding(self, message_ids: Collection[str]) -> set[str]:
-        """Roots of the threads holding any of these articles, without building the index."""
-        if not message_ids:
-            return set()
-        if self._map is not None:
-            return {self._map[m] for m in message_ids if m in self._map}
-        found: set[str] = set()
-        for root in self._roots:
-            stack = [root]
-            while stack:
-                node = stack.pop()
-                if node.message_id in message_ids:
-                    found.add(root.message_id)
-                    break
-                stack.extend(node.children)
-        return found
 
 
 def arrange_scored(roots: list[ThreadNode], scores: Mapping[str, RowScore], view: Filter,
@@ -261,7 +214,7 @@ def _prune(root: ThreadNode, scores: Mapping[str, RowScore],
     gone: set[int] = set()
     best: int | None = None
     for node in order:
-        if node.article is None:
+        if not is_article(node):
             continue
         info = scores.get(node.message_id, NORMAL)
         # a tag filter leaves no "N hidden" of other threads
@@ -276,9 +229,9 @@ def _prune(root: ThreadNode, scores: Mapping[str, RowScore],
     kept: dict[int, ThreadNode] = {}
     for node in reversed(order):
         children = tuple(kept[id(c)] for c in node.children if id(c) in kept)
-        shows = node.article is not None and id(node) not in gone
+        shows = id(node) not in gone and is_article(node)
         if shows or children:
-            kept[id(node)] = ThreadNode(node.article if shows else None, node.message_id, children)
+            kept[id(node)] = with_children(node, children, shows)
     return kept.get(id(root)), hidden, best if best is not None else 0
 
 
@@ -299,12 +252,16 @@ def digest(scored: Scored, size: int = DIGEST_SIZE) -> list[ThreadRow]:
     """The first row of the ``size`` threads with the best scores (ties keep thread order)."""
     firsts: list[ThreadRow] = []
     seen: set[str] = set()
+    roots: list[str] = []
     for row in scored.rows:
-        root = scored.root_of.get(row.message_id)
-        if root is not None and root not in seen and row.article is not None:
+        if row.number is None:
+            continue
+        root = row_root(scored.root_of, row)
+        if root is not None and root not in seen:
             seen.add(root)
-            firsts.append(ThreadRow(row.article, row.message_id, "", True, 0))
-    order = sorted(range(len(firsts)), key=lambda k: -scored.best.get(scored.root_of[firsts[k].message_id], 0))
+            roots.append(root)
+            firsts.append(row._replace(tree="", show_subject=True, depth=0))
+    order = sorted(range(len(firsts)), key=lambda k: -scored.best.get(roots[k], 0))
     return [firsts[k] for k in order[:size]]
 
 

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import calendar
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import NamedTuple
 
 from killfile.result import ScoreTable
 from killfile.states import ScoreState
+from nntp.columns import NO_DATE, Columns
 from nntp.models import Overview
+from app.rootindex import RootIndex
 from app.rows import display_name
 
 TOP = 10
@@ -35,32 +39,64 @@ class MonthStats:
     """("1", n), ("2-3", n) ... : how many threads had that many articles this month."""
 
 
+class _Post(NamedTuple):
+    """What the statistics read of one dated article."""
+
+    date: datetime
+    author: str
+    bytes: int
+    thread: Hashable
+    """Its thread (a root Message-ID, or a RootIndex position: only counted)."""
+
+
 def month_stats(overviews: Sequence[Overview], root_of: Mapping[str, str], top: int = TOP) -> list[MonthStats]:
     """One MonthStats per month with dated articles, oldest month first."""
-    months: dict[str, list[Overview]] = {}
-    for article in overviews:
-        if article.date is not None:
-            months.setdefault(f"{article.date:%Y-%m}", []).append(article)
-    return [_one_month(month, months[month], root_of, top) for month in sorted(months)]
+    months: dict[str, list[_Post]] = {}
+    for post in _posts(overviews, root_of):
+        months.setdefault(f"{post.date:%Y-%m}", []).append(post)
+    return [_one_month(month, months[month], top) for month in sorted(months)]
 
 
-def _one_month(month: str, articles: list[Overview], root_of: Mapping[str, str], top: int) -> MonthStats:
+def _posts(overviews: Sequence[Overview], root_of: Mapping[str, str]) -> Iterator[_Post]:
+    """The dated articles, read from the columns (no record each) when ``overviews`` is Columns."""
+    if not isinstance(overviews, Columns):
+        for o in overviews:
+            if o.date is not None:
+                yield _Post(o.date, o.author, o.bytes, root_of.get(o.message_id, o.message_id))
+        return
+    by_index = isinstance(root_of, RootIndex) and root_of.indexes(overviews)
+    for i, stamp in enumerate(overviews.stamps):
+        if stamp != NO_DATE:
+            date = datetime.fromtimestamp(stamp, timezone.utc)
+            yield _Post(date, overviews.author(i), overviews.sizes[i], _thread_at(overviews, root_of, i, by_index))
+
+
+def _thread_at(overviews: Columns, root_of: Mapping[str, str], i: int, by_index: bool) -> Hashable:
+    if by_index:
+        assert isinstance(root_of, RootIndex)
+        position = root_of.position_of_index(i)
+        if position is not None:
+            return position
+    message_id = overviews.message_id(i)
+    return root_of.get(message_id, message_id)
+
+
+def _one_month(month: str, posts: list[_Post], top: int) -> MonthStats:
     names: dict[str, str] = {}
     counts: Counter[str] = Counter()
     sizes: Counter[str] = Counter()
-    threads: Counter[str] = Counter()
+    threads: Counter[Hashable] = Counter()
     year, number = int(month[:4]), int(month[5:])
     per_day = [0] * calendar.monthrange(year, number)[1]
-    for article in articles:
-        name = names.get(article.author)
+    for post in posts:
+        name = names.get(post.author)
         if name is None:
-            name = names[article.author] = display_name(article.author)
+            name = names[post.author] = display_name(post.author)
         counts[name] += 1
-        sizes[name] += article.bytes
-        assert article.date is not None
-        per_day[article.date.day - 1] += 1
-        threads[root_of.get(article.message_id, article.message_id)] += 1
-    return MonthStats(month, len(articles), _top(counts, top), _top(sizes, top), per_day,
+        sizes[name] += post.bytes
+        per_day[post.date.day - 1] += 1
+        threads[post.thread] += 1
+    return MonthStats(month, len(posts), _top(counts, top), _top(sizes, top), per_day,
                       size_distribution(threads.values()))
 
 
@@ -85,10 +121,12 @@ def hidden_by_rule(table: ScoreTable, month: str | None = None) -> list[tuple[st
     An article counts once for every entry that lowered its score or forced its state.
     """
     counts: Counter[str] = Counter()
-    for i, article in enumerate(table.articles):
-        if month is not None and (article.date is None or f"{article.date:%Y-%m}" != month):
-            continue
+    articles = table.articles
+    for i in range(len(articles)):
         if table.state(i).visible:
+            continue
+        date = articles.date(i) if isinstance(articles, Columns) else articles[i].date
+        if month is not None and (date is None or f"{date:%Y-%m}" != month):
             continue
         for applied in table.entries(i):
             if applied.delta < 0 or applied.force in (ScoreState.KILLED, ScoreState.HIDDEN):

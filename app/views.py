@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from datetime import datetime, timezone
 from enum import StrEnum
 
-from app.rows import ThreadRow, display_name
+from app.rows import ThreadRow, date_key, display_name, row_author
 
 
 class View(StrEnum):
@@ -30,7 +29,6 @@ class View(StrEnum):
 VIEWS = tuple(View)
 VIEW_TITLES = {View.THREADED: "threaded", View.DATE: "flat by date", View.AUTHOR: "grouped by author",
                View.DIGEST: "digest: the threads worth reading, and why"}
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def next_view(view: View | str) -> View:
@@ -46,16 +44,15 @@ def arrange(threaded: list[ThreadRow], view: View) -> list[ThreadRow]:
     return threaded
 
 
-def _date_key(row: ThreadRow) -> tuple[bool, datetime, int]:
-    article = row.article
-    assert article is not None
-    return (article.date is None, article.date or _EPOCH, article.number)
-
-
 def by_date(threaded: Iterable[ThreadRow]) -> list[ThreadRow]:
     """Every article once, oldest first (undated ones last), no tree."""
-    articles = sorted((row for row in threaded if row.article is not None), key=_date_key)
-    return [ThreadRow(row.article, row.message_id, "", True, 0) for row in articles]
+    articles = sorted((row for row in threaded if row.number is not None), key=date_key)
+    return [_flat(row, 0) for row in articles]
+
+
+def _flat(row: ThreadRow, depth: int) -> ThreadRow:
+    """The row's article on a line of its own (the same article: no record built)."""
+    return row._replace(tree="", show_subject=True, depth=depth, title="")
 
 
 def by_author(threaded: Iterable[ThreadRow]) -> list[ThreadRow]:
@@ -63,19 +60,19 @@ def by_author(threaded: Iterable[ThreadRow]) -> list[ThreadRow]:
     names: dict[str, str] = {}
     keyed = []
     for row in threaded:
-        if row.article is None:
+        if row.number is None:
             continue
-        author = row.article.author
+        author = row_author(row)
         name = names.get(author)
         if name is None:
             name = names[author] = display_name(author).casefold()
-        keyed.append((name, _date_key(row), row))
+        keyed.append((name, date_key(row), row))
     keyed.sort(key=lambda item: (item[0], item[1]))
     rows: list[ThreadRow] = []
     previous = None
     for name, _key, row in keyed:
         depth = 0 if name != previous else 1
-        rows.append(ThreadRow(row.article, row.message_id, "", True, depth))
+        rows.append(_flat(row, depth))
         previous = name
     return rows
 

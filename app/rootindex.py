@@ -1,0 +1,201 @@
+"""Which thread each article is in: Message-ID -> its thread root's Message-ID, without a string per article.
+
+A dict of 150,000 Message-IDs to their roots' costs ~10 MB beside records (the
+strings are the records'), ~25 MB beside Columns (every key a fresh string). So
+the index keeps thread *positions* (into the list of roots): by article index
+for trees threaded from Columns (an int array), by Message-ID only for nodes
+without one (record-mode nodes, missing articles). A Message-ID asked for as a
+string is found through a sorted array of hashes over the Columns' ID table
+(built on the first such question), never a dict of every ID.
+Pure Python: no textual, no rich.
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_left
+from collections.abc import Collection, Iterable, Iterator, Mapping
+
+from nntp.columns import Columns, StringTable
+from nntp.threads import ThreadNode
+from app.nodes import index_of, source_of
+from app.rows import ThreadRow
+
+
+def roots_of(roots: Iterable[ThreadNode]) -> dict[str, str]:
+    """Message-ID -> its thread root's Message-ID (a missing root's id for orphans)."""
+    out: dict[str, str] = {}
+    for root in roots:
+        top = root.message_id
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            out[node.message_id] = top
+            stack.extend(node.children)
+    return out
+
+
+class HashedIds:
+    """Codes of a StringTable found by hash and bisection: two int arrays, not a dict of every string."""
+
+    def __init__(self, table: StringTable, wanted: array[int]) -> None:
+        codes = [code for code in range(len(table)) if wanted[code] >= 0]
+        strings = table.strings()
+        keyed = sorted((hash(strings[code]), code) for code in codes)
+        self._table = table
+        self._hashes = array("q", [h for h, _ in keyed])
+        self._codes = array("i", [c for _, c in keyed])
+
+    def find(self, value: str) -> int | None:
+        """The code of ``value``, if it is one of the wanted strings."""
+        wanted, hashes = hash(value), self._hashes
+        at = bisect_left(hashes, wanted)
+        while at < len(hashes) and hashes[at] == wanted:
+            if self._table[self._codes[at]] == value:
+                return self._codes[at]
+            at += 1
+        return None
+
+
+class RootIndex(Mapping[str, str]):
+    """Message-ID -> thread root's Message-ID, and an article's thread by row or index without a string.
+
+    Arranging needs only the threads of the few scored articles (``threads_holding``);
+    score_group builds the index once the rows stand, on its worker thread. Threads are
+    numbered by their position in ``roots``; ``position_of_row`` answers for a row.
+    """
+
+    def __init__(self, roots: list[ThreadNode]) -> None:
+        self._roots = roots
+        self._source = _columns_of(roots)
+        self._built = False
+        self._by_id: dict[str, int] = {}
+        """Thread position of the nodes without Columns (all of them in record mode, else missing articles)."""
+        self._thread_at = array("i")
+        """Thread position by article index of ``_source`` (-1: not in these trees)."""
+        self._by_code = array("i")
+        """Thread position by Message-ID code of ``_source`` (-1: none)."""
+        self._hashed: HashedIds | None = None
+        self._whole: dict[str, str] | None = None
+
+    def build(self) -> None:
+        """Build the index now (score_group does, on its worker thread): one walk over every node."""
+        if self._built:
+            return
+        source = self._source
+        if source is not None:
+            self._thread_at = array("i", [-1]) * len(source)
+            self._by_code = array("i", [-1]) * len(source.ids)
+        for position, root in enumerate(self._roots):
+            self._enter(position, root, source)
+        self._built = True
+
+    def _enter(self, position: int, root: ThreadNode, source: Columns | None) -> None:
+        thread_at, by_code, by_id = self._thread_at, self._by_code, self._by_id
+        codes = source.id_codes if source is not None else None
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if codes is not None and source_of(node) is source:
+                index = index_of(node)
+                thread_at[index] = position
+                by_code[codes[index]] = position
+            else:
+                by_id[node.message_id] = position
+            stack.extend(node.children)
+
+    # -- by position (no string per article) ------------------------------------------------------
+    def root_id(self, position: int) -> str:
+        return self._roots[position].message_id
+
+    def position_of_row(self, row: ThreadRow) -> int | None:
+        """The thread of ``row``'s article (its index when it has one, else its Message-ID)."""
+        self.build()
+        source = row.source
+        if source is not None and source is self._source:
+            position = self._thread_at[row.index]
+            return position if position >= 0 else None
+        return self.position(row.message_id)
+
+    def position_of_index(self, index: int) -> int | None:
+        """The thread of article ``index`` of the Columns these trees were threaded from."""
+        self.build()
+        position = self._thread_at[index] if self._source is not None else -1
+        return position if position >= 0 else None
+
+    def indexes(self, source: Columns) -> bool:
+        """Whether these trees were threaded from ``source`` (positions by its article indices)."""
+        return self._source is source
+
+    def same_thread(self, index: int) -> list[int]:
+        """Indices of the articles in the thread of article ``index`` (itself alone when in no thread)."""
+        position = self.position_of_index(index)
+        if position is None:
+            return [index]
+        return [i for i, p in enumerate(self._thread_at) if p == position]
+
+    def position(self, message_id: str) -> int | None:
+        """The thread holding ``message_id``, if any."""
+        self.build()
+        found = self._by_id.get(message_id)
+        if found is not None or self._source is None:
+            return found
+        if self._hashed is None:
+            self._hashed = HashedIds(self._source.ids, self._by_code)
+        code = self._hashed.find(message_id)
+        return self._by_code[code] if code is not None else None
+
+    # -- the Mapping face -----------------------------------------------------------------------
+    def __getitem__(self, message_id: str) -> str:
+        position = self.position(message_id)
+        if position is None:
+            raise KeyError(message_id)
+        return self.root_id(position)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._whole_map())
+
+    def __len__(self) -> int:
+        return len(self._whole_map())
+
+    def _whole_map(self) -> dict[str, str]:
+        """Every Message-ID as a dict (only for whoever iterates the whole mapping: tests, a dump)."""
+        if self._whole is None:
+            self._whole = roots_of(self._roots)
+        return self._whole
+
+    def threads_holding(self, message_ids: Collection[str]) -> set[str]:
+        """Roots of the threads holding any of these articles (record mode: without building the index)."""
+        if not message_ids:
+            return set()
+        if self._built or self._source is not None:
+            positions = (self.position(m) for m in message_ids)
+            return {self.root_id(p) for p in positions if p is not None}
+        found: set[str] = set()
+        for root in self._roots:
+            stack = [root]
+            while stack:
+                node = stack.pop()
+                if node.message_id in message_ids:
+                    found.add(root.message_id)
+                    break
+                stack.extend(node.children)
+        return found
+
+
+def _columns_of(roots: list[ThreadNode]) -> Columns | None:
+    """The Columns the trees were threaded from (None: from records): a root, or a missing root's first reply,
+    is an article of the first thread."""
+    for root in roots:
+        for node in (root, *root.children[:1]):
+            if node.article is not None or source_of(node) is not None:
+                return source_of(node)
+    return None
+
+
+def row_root(root_of: Mapping[str, str], row: ThreadRow) -> str | None:
+    """The root Message-ID of ``row``'s thread: by index through a RootIndex, else by its Message-ID."""
+    if isinstance(root_of, RootIndex):
+        position = root_of.position_of_row(row)
+        return root_of.root_id(position) if position is not None else None
+    return root_of.get(row.message_id)
