@@ -14,7 +14,7 @@ STAMP := $(VENV)/.pith-installed
 venv: $(STAMP)
 
 # setup.py and the .pyx too: an editable install keeps a stale compiled helper otherwise.
-$(STAMP): pyproject.toml setup.py killfile/_kernels.pyx
+$(STAMP): pyproject.toml setup.py killfile/_kernels.pyx nntp/_overcols.pyx
 	@if ! $(VENV)/bin/python -m pip --version >/dev/null 2>&1; then \
 	    rm -rf $(VENV); \
 	    if ! $(PYTHON) -m venv $(VENV); then \

@@ -1,8 +1,9 @@
-"""Builds pith's one compiled helper, killfile/_kernels.pyx; everything else is in pyproject.toml.
+"""Builds pith's compiled helpers, killfile/_kernels.pyx and nntp/_overcols.pyx; the rest is in pyproject.toml.
 
-The helper only makes scoring faster (killfile/kernels.py explains), so a
-machine without a C compiler still installs pith: the build step reports what
-failed and pith runs on the reference Python implementation.
+The helpers only make scoring (killfile/kernels.py) and reading OVER answers
+into columns (nntp/overcols.py) faster, so a machine without a C compiler still
+installs pith: the build step reports what failed and pith runs on the
+reference Python implementations, which give the same answers.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ def extensions() -> list[Extension]:
     try:
         from Cython.Build import cythonize
 
-        return cythonize([Extension("killfile._kernels", ["killfile/_kernels.pyx"], extra_compile_args=["-O2"])],
+        return cythonize([Extension(name, [name.replace(".", "/") + ".pyx"], extra_compile_args=["-O2"])
+                          for name in ("killfile._kernels", "nntp._overcols")],
                          language_level=3, quiet=True)
     except Exception as exc:  # noqa: BLE001 - no Cython, or it refused the file: install without the helper
         print(f"pith: compiled helper not generated ({exc!r}); using the pure-Python kernels", file=sys.stderr)

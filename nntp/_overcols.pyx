@@ -1,0 +1,394 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
+"""Raw OVER bytes -> the arrays of a ``Columns`` in one pass over the bytes (nntp/overcols.py explains).
+
+The usual line (printable ASCII fields, the ``Tue, 02 Jan 2024 02:10:23 +0000``
+date, plain numbers) is read here byte by byte: no str per field, no record.
+What this file does not fully understand is handed to the Python parsers it
+was given, so the answer never differs from the pure path's: a Subject or
+From with encoded words, controls or 8-bit text goes through ``clean``, an
+unusual date through ``fast_date``, an unusual count through ``to_int``; a
+line with anything else odd (wrong field count, 8-bit or control bytes in the
+number, Message-ID, References or Xref, a number that is not plain digits)
+goes whole through ``line_record``, the per-line parser, and its record is
+added as ``ColumnsBuilder.add`` adds one. Codes are given in the same order
+``ColumnsBuilder`` gives them (subject, author, own Message-ID, References),
+so the arrays are equal, not just the records they make.
+"""
+
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
+from libc.stdlib cimport free, realloc
+from libc.string cimport memchr, memcpy
+
+import sys
+from array import array
+
+from nntp.columns import NO_DATE as _NO_DATE
+
+cdef long long NO_DATE = _NO_DATE
+cdef int MAX_FIELDS = 9
+cdef int _DAYS_BEFORE_MONTH[13]
+cdef int _DAYS_IN_MONTH[13]
+_DAYS_BEFORE_MONTH[:] = [0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334]
+_DAYS_IN_MONTH[:] = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+cdef bytes _MONTHS = b"janfebmaraprmayjunjulaugsepoctnovdec"
+cdef int _DATE_DIGITS[16]
+_DATE_DIGITS[:] = [5, 6, 12, 13, 14, 15, 17, 18, 20, 21, 23, 24, 27, 28, 29, 30]
+cdef int _PLAIN_FIELDS[6]
+_PLAIN_FIELDS[:] = [0, 4, 5, 6, 7, 8]
+
+
+cdef struct Vec:
+    long long *p
+    Py_ssize_t n
+    Py_ssize_t cap
+
+
+cdef struct Buf:
+    char *p
+    Py_ssize_t n
+    Py_ssize_t cap
+
+
+cdef int vec_push(Vec *v, long long x) except -1:
+    cdef long long *grown
+    if v.n == v.cap:
+        v.cap = v.cap * 2 + 1024
+        grown = <long long *> realloc(v.p, v.cap * sizeof(long long))
+        if grown == NULL:
+            raise MemoryError()
+        v.p = grown
+    v.p[v.n] = x
+    v.n += 1
+    return 0
+
+
+cdef int buf_add(Buf *b, const char *s, Py_ssize_t n) except -1:
+    cdef char *grown
+    if b.n + n > b.cap:
+        b.cap = (b.n + n) * 2 + 4096
+        grown = <char *> realloc(b.p, b.cap)
+        if grown == NULL:
+            raise MemoryError()
+        b.p = grown
+    memcpy(b.p + b.n, s, n)
+    b.n += n
+    return 0
+
+
+cdef object vec_array(Vec *v, str typecode):
+    """The vector as an array of ``typecode``: 'q' as is, 'i' narrowed to C ints (codes fit 32 bits)."""
+    cdef Py_ssize_t i
+    cdef int *narrow
+    if typecode == "q":
+        return array("q", PyBytes_FromStringAndSize(<char *> v.p, v.n * sizeof(long long)))
+    data = PyBytes_FromStringAndSize(NULL, v.n * sizeof(int))
+    narrow = <int *> PyBytes_AS_STRING(data)
+    for i in range(v.n):
+        narrow[i] = <int> v.p[i]
+    return array("i", data)
+
+
+cdef inline bint is_digit(char c) noexcept:
+    return b"0" <= c <= b"9"
+
+
+cdef inline long long digits(const char *s, Py_ssize_t a, Py_ssize_t b) noexcept:
+    """The value of s[a:b] if it is 1..18 ASCII digits (always within INT64), else -1."""
+    cdef long long value = 0
+    if b <= a or b - a > 18:
+        return -1
+    while a < b:
+        if not is_digit(s[a]):
+            return -1
+        value = value * 10 + (s[a] - 48)
+        a += 1
+    return value
+
+
+cdef inline int two(const char *s) noexcept:
+    return (s[0] - 48) * 10 + (s[1] - 48)
+
+
+cdef inline int lower(char c) noexcept:
+    return c + 32 if b"A" <= c <= b"Z" else c
+
+
+cdef long long _epoch(long long y, int month, int day) noexcept:
+    """nntp.parse._epoch: seconds to midnight UTC of a proleptic Gregorian date (its quirks included)."""
+    cdef long long p = y - 1
+    cdef long long days = p * 365 + p // 4 - p // 100 + p // 400 - 719162 + _DAYS_BEFORE_MONTH[month] + day - 1
+    if month > 2 and (y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)):
+        days += 1
+    return days * 86400
+
+
+cdef bint std_date(const char *s, Py_ssize_t n, long long *out) noexcept:
+    """``_fast_date``'s own shape (``Tue, 02 Jan 2024 02:10:23 +0000``) with every value in range: its stamp.
+
+    False for anything ``_fast_date`` would hand on to ``parse_date`` or answer
+    None for; the caller then asks ``_fast_date`` itself.
+    """
+    cdef int k, month = 0, d, h, m, sec, offset
+    cdef long long y
+    cdef const char *months = _MONTHS
+    if n != 31 or s[3] != b"," or s[16] != b" " or s[25] != b" " or s[19] != b":" or s[22] != b":":
+        return False
+    for k in range(16):
+        if not is_digit(s[_DATE_DIGITS[k]]):
+            return False
+    for k in range(12):
+        if (lower(s[8]) == months[3 * k] and lower(s[9]) == months[3 * k + 1]
+                and lower(s[10]) == months[3 * k + 2]):
+            month = k + 1
+    if month == 0 or (s[26] != b"+" and s[26] != b"-"):
+        return False
+    d, y = two(s + 5), two(s + 12) * 100 + two(s + 14)
+    h, m, sec = two(s + 17), two(s + 20), two(s + 23)
+    if not 1 <= d <= _DAYS_IN_MONTH[month] or (month == 2 and d == 29 and y % 4) or y < 2 or y > 9998:
+        return False
+    if h > 23 or m > 59 or sec > 60:
+        return False
+    offset = two(s + 27) * 3600 + two(s + 29) * 60
+    if s[26] == b"-":
+        offset = -offset
+    out[0] = _epoch(y, month, d) + h * 3600 + m * 60 + (59 if sec > 59 else sec) - offset
+    return True
+
+
+cdef class Filler:
+    """One group's columns being filled, block after block (``feed``), then handed over (``build``)."""
+
+    cdef Vec numbers, stamps, sizes, lines, ref_starts, id_ends, xref_ends
+    cdef Vec subject_codes, author_codes, id_codes, ref_codes
+    cdef Buf id_blob, xref_blob
+    cdef dict subjects, authors, plain_subjects, plain_authors, ids, extras
+    cdef int want
+    cdef object line_record, clean, fast_date, to_int
+    cdef readonly Py_ssize_t skipped
+
+    def __init__(self, int want, line_record, clean, fast_date, to_int):
+        if not 8 <= want <= MAX_FIELDS:
+            raise ValueError("the compiled OVER reader takes 8 or 9 fields a line")
+        self.want = want
+        self.line_record, self.clean, self.fast_date, self.to_int = line_record, clean, fast_date, to_int
+        self.subjects, self.authors, self.plain_subjects, self.plain_authors = {}, {}, {}, {}
+        self.ids, self.extras = {}, {}
+        self.skipped = 0
+        vec_push(&self.ref_starts, 0)
+
+    def __dealloc__(self):
+        free(self.numbers.p); free(self.stamps.p); free(self.sizes.p); free(self.lines.p)
+        free(self.ref_starts.p); free(self.id_ends.p); free(self.xref_ends.p); free(self.subject_codes.p)
+        free(self.author_codes.p); free(self.id_codes.p); free(self.ref_codes.p)
+        free(self.id_blob.p)
+        free(self.xref_blob.p)
+
+    def feed(self, bytes data not None):
+        """One OVER answer's bytes (CRLF lines, dot-stuffed, without the final dot line)."""
+        cdef const char *s = data
+        cdef Py_ssize_t end = len(data), pos = 0, k, line_end
+        cdef const char *hit
+        if end == 0:
+            return
+        if end >= 2 and s[end - 2] == b"\r" and s[end - 1] == b"\n":
+            end -= 2
+        while True:
+            line_end, k = end, pos
+            while k < end:
+                hit = <const char *> memchr(s + k, b"\n", end - k)
+                if hit == NULL:
+                    break
+                k = hit - s
+                if k > pos and s[k - 1] == b"\r":
+                    line_end = k - 1
+                    break
+                k += 1
+            self.line(s, pos, line_end)
+            if line_end == end:
+                return
+            pos = line_end + 2
+
+    cdef int line(self, const char *s, Py_ssize_t a, Py_ssize_t b) except -1:
+        cdef Py_ssize_t starts[9]
+        cdef Py_ssize_t ends[9]
+        cdef int flags[9]
+        cdef int nf = 0, odd = 0
+        cdef Py_ssize_t i
+        cdef unsigned char c
+        if b > a and s[a] == b".":
+            a += 1
+        starts[0], flags[0] = a, 0
+        for i in range(a, b):
+            c = <unsigned char> s[i]
+            if c == 9:
+                ends[nf] = i
+                nf += 1
+                if nf == self.want:
+                    return self.fallback(s, a, b)
+                starts[nf], flags[nf] = i + 1, 0
+            elif c >= 0x80:
+                flags[nf] |= 1
+            elif c < 0x20 or c == 0x7f:
+                flags[nf] |= 2
+        ends[nf] = b
+        nf += 1
+        if nf != self.want:
+            return self.fallback(s, a, b)
+        for i in range(6):
+            if _PLAIN_FIELDS[i] < nf:
+                odd |= flags[_PLAIN_FIELDS[i]]
+        if odd or digits(s, starts[0], ends[0]) < 0:
+            return self.fallback(s, a, b)
+        strip(s, &starts[4], &ends[4])
+        if ends[4] == starts[4]:
+            return self.fallback(s, a, b)
+        return self.emit(s, starts, ends, flags, a, b)
+
+    cdef int emit(self, const char *s, Py_ssize_t *starts, Py_ssize_t *ends, int *flags,
+                  Py_ssize_t a, Py_ssize_t b) except -1:
+        """A line whose number, Message-ID, References and Xref are plain: its values into the columns."""
+        cdef bint latin1 = False
+        cdef long long stamp
+        if flags[1] | flags[2] | flags[3]:
+            try:
+                s[starts[1]:ends[3]].decode("utf-8")
+            except UnicodeDecodeError:
+                latin1 = True  # the whole line is Latin-1, as utf8_or_latin1 reads it
+        vec_push(&self.numbers, digits(s, starts[0], ends[0]))
+        if flags[3] or not std_date(s + starts[3], ends[3] - starts[3], &stamp):
+            date = self.fast_date(text(s, starts[3], ends[3], latin1))
+            stamp = NO_DATE if date is None else int(date.timestamp())
+        vec_push(&self.stamps, stamp)
+        vec_push(&self.sizes, self.count(s, starts[6], ends[6]))
+        vec_push(&self.lines, self.count(s, starts[7], ends[7]))
+        vec_push(&self.subject_codes, self.text_code(s, starts[1], ends[1], flags[1], latin1,
+                                                    self.plain_subjects, self.subjects))
+        vec_push(&self.author_codes, self.text_code(s, starts[2], ends[2], flags[2], latin1,
+                                                   self.plain_authors, self.authors))
+        vec_push(&self.id_codes, self.id_code(s, starts[4], ends[4]))
+        self.references(s, starts[5], ends[5])
+        if self.want == 9:
+            xref(s, &starts[8], &ends[8])
+            buf_add(&self.xref_blob, s + starts[8], ends[8] - starts[8])
+        vec_push(&self.xref_ends, self.xref_blob.n)
+        return 0
+
+    cdef long long count(self, const char *s, Py_ssize_t a, Py_ssize_t b) except? -2:
+        """Bytes or Lines: plain digits here (empty is 0), anything else as ``_int`` reads it."""
+        cdef long long value
+        if a == b:
+            return 0
+        value = digits(s, a, b)
+        return value if value >= 0 else self.to_int(s[a:b].decode("ascii"))
+
+    cdef int text_code(self, const char *s, Py_ssize_t a, Py_ssize_t b, int flag, bint latin1,
+                       dict plain, dict table) except -1:
+        """Subject or author: printable ASCII without ``=?`` is only trimmed; the rest goes through ``clean``."""
+        cdef Py_ssize_t i
+        cdef bint encoded = False
+        for i in range(a, b - 1):
+            if s[i] == b"=" and s[i + 1] == b"?":
+                encoded = True
+                break
+        if flag or encoded:
+            value = self.clean(text(s, a, b, latin1))
+            return table.setdefault(value, len(table))
+        strip(s, &a, &b)
+        key = PyBytes_FromStringAndSize(s + a, b - a)
+        code = plain.get(key)
+        if code is None:
+            value = key.decode("ascii")
+            code = plain[key] = table.setdefault(value, len(table))
+        return code
+
+    cdef int id_code(self, const char *s, Py_ssize_t a, Py_ssize_t b) except -1:
+        return self.id_of(PyBytes_FromStringAndSize(s + a, b - a))
+
+    cdef int id_of(self, bytes key) except -1:
+        """The code of a Message-ID (UTF-8 bytes) in the one table own IDs and References share."""
+        code = self.ids.get(key)
+        if code is None:
+            code = self.ids[key] = len(self.ids)
+            buf_add(&self.id_blob, key, len(key))
+            vec_push(&self.id_ends, self.id_blob.n)
+        return code
+
+    cdef int references(self, const char *s, Py_ssize_t a, Py_ssize_t b) except -1:
+        """``_MSGID.findall`` (``<[^<>\\s]+>``) on printable ASCII, without the regex."""
+        cdef Py_ssize_t i = a, j
+        while i < b:
+            if s[i] != b"<":
+                i += 1
+                continue
+            j = i + 1
+            while j < b and s[j] != b"<" and s[j] != b">" and s[j] != b" ":
+                j += 1
+            if j < b and s[j] == b">" and j > i + 1:
+                vec_push(&self.ref_codes, self.id_code(s, i, j + 1))
+                i = j + 1
+            else:
+                i = j
+        vec_push(&self.ref_starts, self.ref_codes.n)
+        return 0
+
+    cdef int fallback(self, const char *s, Py_ssize_t a, Py_ssize_t b) except -1:
+        """A line this file does not read itself: the per-line parser's record, or a skipped line."""
+        record = self.line_record(PyBytes_FromStringAndSize(s + a, b - a))
+        if record is None:
+            self.skipped += 1
+        else:
+            self.add(record)
+        return 0
+
+    cdef int add(self, record) except -1:
+        """One ``Overview`` into the columns, as ``ColumnsBuilder.add`` does it."""
+        number, subject, author, date, message_id, refs, size, count, xref_text, extra = record
+        if extra:
+            self.extras[self.numbers.n] = extra
+        vec_push(&self.numbers, number)
+        vec_push(&self.stamps, NO_DATE if date is None else int(date.timestamp()))
+        vec_push(&self.sizes, size)
+        vec_push(&self.lines, count)
+        vec_push(&self.subject_codes, self.subjects.setdefault(subject, len(self.subjects)))
+        vec_push(&self.author_codes, self.authors.setdefault(author, len(self.authors)))
+        vec_push(&self.id_codes, self.id_of(message_id.encode("utf-8", "surrogatepass")))
+        for ref in refs:
+            vec_push(&self.ref_codes, self.id_of(ref.encode("utf-8", "surrogatepass")))
+        vec_push(&self.ref_starts, self.ref_codes.n)
+        data = xref_text.encode("utf-8", "surrogatepass")
+        buf_add(&self.xref_blob, data, len(data))
+        vec_push(&self.xref_ends, self.xref_blob.n)
+        return 0
+
+    def build(self):
+        """Everything filled, as the parts of a ``Columns`` (nntp/overcols.py assembles them)."""
+        intern = sys.intern
+        return (vec_array(&self.numbers, "q"), vec_array(&self.stamps, "q"), vec_array(&self.sizes, "q"),
+                vec_array(&self.lines, "q"), vec_array(&self.subject_codes, "i"), [intern(t) for t in self.subjects],
+                vec_array(&self.author_codes, "i"), [intern(t) for t in self.authors],
+                vec_array(&self.id_codes, "i"), PyBytes_FromStringAndSize(self.id_blob.p, self.id_blob.n),
+                vec_array(&self.id_ends, "q"), vec_array(&self.ref_starts, "q"), vec_array(&self.ref_codes, "i"),
+                PyBytes_FromStringAndSize(self.xref_blob.p, self.xref_blob.n), vec_array(&self.xref_ends, "q"),
+                self.extras)
+
+
+cdef inline void strip(const char *s, Py_ssize_t *a, Py_ssize_t *b) noexcept:
+    """``str.strip`` on printable ASCII: only spaces are whitespace there."""
+    while a[0] < b[0] and s[a[0]] == b" ":
+        a[0] += 1
+    while b[0] > a[0] and s[b[0] - 1] == b" ":
+        b[0] -= 1
+
+
+cdef inline void xref(const char *s, Py_ssize_t *a, Py_ssize_t *b) noexcept:
+    """``Xref: host g:1`` loses its name (any case), then is trimmed, as ``_extras`` reads it."""
+    cdef const char *p = s + a[0]
+    if (b[0] - a[0] >= 5 and lower(p[0]) == b"x" and lower(p[1]) == b"r" and lower(p[2]) == b"e"
+            and lower(p[3]) == b"f" and p[4] == b":"):
+        a[0] += 5
+    strip(s, a, b)
+
+
+cdef str text(const char *s, Py_ssize_t a, Py_ssize_t b, bint latin1):
+    """One field as the per-line parser sees it: the line is UTF-8 if it all is, else Latin-1."""
+    return s[a:b].decode("latin-1" if latin1 else "utf-8")
