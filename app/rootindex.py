@@ -188,8 +188,9 @@ def _columns_of(roots: list[ThreadNode]) -> Columns | None:
     is an article of the first thread."""
     for root in roots:
         for node in (root, *root.children[:1]):
-            if node.article is not None or source_of(node) is not None:
-                return source_of(node)
+            source = source_of(node)
+            if source is not None or node.article is not None:
+                return source
     return None
 
 
