@@ -1,6 +1,7 @@
 # The compiled kernels (killfile/_kernels.pyx, built by setup.py) take and give exactly what the
 # reference implementation does (tests/killfile compare the two), so their types are its types.
 from killfile.kernels_pure import beyond as beyond
+from killfile.kernels_pure import code_threads as code_threads
 from killfile.kernels_pure import codes as codes
 from killfile.kernels_pure import columns as columns
 from killfile.kernels_pure import count_newlines as count_newlines
@@ -12,4 +13,6 @@ from killfile.kernels_pure import indices_naming as indices_naming
 from killfile.kernels_pure import join_lines as join_lines
 from killfile.kernels_pure import join_references as join_references
 from killfile.kernels_pure import lookup as lookup
+from killfile.kernels_pure import naming_codes as naming_codes
+from killfile.kernels_pure import stamp_days as stamp_days
 from killfile.kernels_pure import thread_codes as thread_codes

@@ -31,6 +31,9 @@ from killfile.kernels_pure import NO_DATE, stamp
 
 import_datetime()
 cdef object _UTC = timezone.utc
+cdef long long _NONE_STAMP = NO_DATE
+cdef long long _SECONDS_FIT = 1LL << 42  # times 10**6 still fits 63 bits
+cdef long long _UNIX_DAY0 = 719163  # date(1970, 1, 1).toordinal()
 
 
 cdef long long _days_from_civil(long long y, long long m, long long d) noexcept:
@@ -45,8 +48,16 @@ cdef long long _days_from_civil(long long y, long long m, long long d) noexcept:
 
 cdef long long _stamp(object when) except? -1:
     """kernels_pure.stamp, from the fields of a UTC datetime without a method call."""
+    cdef long long seconds
     if when is None:
         return NO_DATE
+    if type(when) is int:  # a Columns stamp: whole seconds
+        seconds = when
+        if seconds == _NONE_STAMP:
+            return seconds
+        if not -_SECONDS_FIT < seconds < _SECONDS_FIT:
+            raise OverflowError("stamp out of range")
+        return seconds * 1000000
     if PyDateTime_CheckExact(when) and datetime_tzinfo(when) is _UTC:
         return ((_days_from_civil(datetime_year(when), datetime_month(when), datetime_day(when)) * 86400
                  + datetime_hour(when) * 3600 + datetime_minute(when) * 60 + datetime_second(when)) * 1000000
@@ -529,6 +540,167 @@ cdef list _number_roots(_Forest forest, Py_ssize_t* own, Py_ssize_t n):
         return out
     finally:
         free(code)
+
+
+cdef inline Py_ssize_t _root(Py_ssize_t* parent, Py_ssize_t a) noexcept:
+    while parent[a] != a:
+        parent[a] = parent[parent[a]]  # path halving
+        a = parent[a]
+    return a
+
+
+cdef inline void _join_roots(Py_ssize_t* parent, Py_ssize_t* size, Py_ssize_t a, Py_ssize_t b) noexcept:
+    a, b = _root(parent, a), _root(parent, b)
+    if a == b:
+        return
+    if size[a] < size[b]:
+        a, b = b, a
+    parent[b] = a
+    size[a] += size[b]
+
+
+def code_threads(own, starts, refs, Py_ssize_t nodes, links=()):
+    """kernels_pure.code_threads on the columns' own arrays (int codes, long long starts): no object per ID.
+
+    Anything else (lists, other typecodes) goes to the reference, which gives the same answer.
+    """
+    cdef const int[::1] mine
+    cdef const long long[::1] runs
+    cdef const int[::1] named
+    try:
+        mine, runs, named = own, starts, refs
+    except (TypeError, ValueError, BufferError):
+        return kernels_pure.code_threads(own, starts, refs, nodes, links)
+    _check_runs(mine, runs, named, nodes)
+    cdef Py_ssize_t i, k, n = mine.shape[0]
+    cdef Py_ssize_t* parent = <Py_ssize_t*>malloc(max(nodes, 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* size = <Py_ssize_t*>malloc(max(nodes, 1) * sizeof(Py_ssize_t))
+    try:
+        if parent is NULL or size is NULL:
+            raise MemoryError()
+        for i in range(nodes):
+            parent[i], size[i] = i, 1
+        for i in range(n):
+            for k in range(runs[i], runs[i + 1]):
+                _join_roots(parent, size, mine[i], named[k])
+        for i, k in links:
+            if not (0 <= i < n and 0 <= k < nodes):
+                raise ValueError("a Message-ID code outside the table")
+            _join_roots(parent, size, mine[i], k)
+        return _number_code_roots(parent, mine, nodes)
+    finally:
+        free(parent)
+        free(size)
+
+
+cdef int _check_runs(const int[::1] own, const long long[::1] starts, const int[::1] refs, Py_ssize_t nodes) except -1:
+    """The reference's checks: runs that fit, every code inside the table."""
+    cdef Py_ssize_t i, n = own.shape[0]
+    if starts.shape[0] != n + 1 or starts[0] != 0 or starts[n] != refs.shape[0]:
+        raise ValueError("reference starts do not fit the articles and their reference codes")
+    for i in range(n):
+        if starts[i] > starts[i + 1]:
+            raise ValueError("reference starts go backwards")
+        if not 0 <= own[i] < nodes:
+            raise ValueError("a Message-ID code outside the table")
+    for i in range(refs.shape[0]):
+        if not 0 <= refs[i] < nodes:
+            raise ValueError("a Message-ID code outside the table")
+    return 0
+
+
+cdef list _number_code_roots(Py_ssize_t* parent, const int[::1] own, Py_ssize_t nodes):
+    """Thread numbers in order of first article, one shared int object per thread (as _number_roots)."""
+    cdef Py_ssize_t i, root, next_code = 0, n = own.shape[0]
+    cdef Py_ssize_t* code = <Py_ssize_t*>malloc(max(nodes, 1) * sizeof(Py_ssize_t))
+    if code is NULL:
+        raise MemoryError()
+    cdef list out = PyList_New(n), made = []
+    cdef object value
+    try:
+        for i in range(nodes):
+            code[i] = -1
+        for i in range(n):
+            root = _root(parent, own[i])
+            if code[root] < 0:
+                code[root] = next_code
+                PyList_Append(made, next_code)
+                next_code += 1
+            value = <object>PyList_GET_ITEM(made, code[root])
+            Py_INCREF(value)
+            PyList_SET_ITEM(out, i, value)
+        return out
+    finally:
+        free(code)
+
+
+def naming_codes(codes, starts, wanted):
+    """kernels_pure.naming_codes with the wanted codes as a C bitmap: one byte read per code."""
+    cdef const int[::1] values
+    cdef const long long[::1] runs
+    try:
+        values = codes
+        if starts is not None:
+            runs = starts
+    except (TypeError, ValueError, BufferError):
+        return kernels_pure.naming_codes(codes, starts, wanted)
+    if any(type(w) is not int or w < 0 for w in wanted):
+        return kernels_pure.naming_codes(codes, starts, wanted)
+    cdef Py_ssize_t i, k, n, top = max(wanted, default=-1) + 1
+    if top > values.shape[0] + (1 << 24):
+        return kernels_pure.naming_codes(codes, starts, wanted)  # a sparse huge code: not worth a bitmap
+    cdef unsigned char* bits = <unsigned char*>calloc(max(top, 1), 1)
+    if bits is NULL:
+        raise MemoryError()
+    cdef list out = []
+    try:
+        for w in wanted:
+            bits[<Py_ssize_t>w] = 1
+        if starts is None:
+            for i in range(values.shape[0]):
+                if 0 <= values[i] < top and bits[values[i]]:
+                    PyList_Append(out, i)
+            return out
+        n = runs.shape[0] - 1
+        for i in range(n):
+            for k in range(runs[i], runs[i + 1]):
+                if 0 <= values[k] < top and bits[values[k]]:
+                    PyList_Append(out, i)
+                    break
+        return out
+    finally:
+        free(bits)
+
+
+def stamp_days(stamps):
+    """kernels_pure.stamp_days, one shared int per day (as day_ordinals)."""
+    cdef const long long[::1] values
+    try:
+        values = stamps
+    except (TypeError, ValueError, BufferError):
+        return kernels_pure.stamp_days(stamps)
+    cdef Py_ssize_t i, slot, n = values.shape[0]
+    cdef list out = PyList_New(n)
+    cdef list shared = [None] * 1024
+    cdef long long[1024] shared_days
+    cdef long long day, s
+    cdef object value
+    for i in range(n):
+        s = values[i]
+        if s == _NONE_STAMP:
+            value = -1
+        else:
+            day = s // 86400 + _UNIX_DAY0  # Cython's // floors, as Python's does
+            slot = day & 1023
+            if <object>PyList_GET_ITEM(shared, slot) is not None and shared_days[slot] == day:
+                value = <object>PyList_GET_ITEM(shared, slot)
+            else:
+                value = day
+                shared[slot] = value
+                shared_days[slot] = day
+        Py_INCREF(value)
+        PyList_SET_ITEM(out, i, value)
+    return out
 
 
 cdef struct Member:

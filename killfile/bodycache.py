@@ -18,10 +18,11 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from nntp.models import Article, Overview
+from nntp.models import Article
 
 from killfile.conditions import headers_of, leaves_of
 from killfile.headers import needs_article
+from killfile.kernels import as_list, indices_in
 from killfile.matchers import TextMatcher
 from killfile.model import Leaf, RuleSet
 from killfile.scope import in_scope
@@ -67,22 +68,22 @@ class BodyHits:
             return set()
         return {m for m in message_ids if all(m in t for t in tables)}
 
-    def scan(self, matcher: TextMatcher, articles: Sequence[Overview], full: Mapping[str, Article],
+    def scan(self, matcher: TextMatcher, message_ids: Sequence[str], full: Mapping[str, Article],
              full_idx: set[int]) -> tuple[dict[Leaf, set[int]], set[int]]:
         """Each leaf's matching articles and the articles judged: known ones from ``known``, the rest
-        (with a cached body) scanned, their results put in ``fresh``."""
+        (with a cached body) scanned, their results put in ``fresh``. Article i's Message-ID is ``message_ids[i]``."""
         leaves = [leaf for group in matcher.leaves_of for leaf in group]
         keys = {leaf: leaf_key(leaf) for leaf in leaves}
-        done = self.complete(keys.values(), (a.message_id for a in articles))
+        done = self.complete(keys.values(), message_ids)
         hits: dict[Leaf, set[int]] = {leaf: set() for leaf in leaves}
-        known_idx = {i for i, a in enumerate(articles) if a.message_id in done}
+        known_idx = set(indices_in(as_list(message_ids), done)) if done else set()
         for leaf, key in keys.items():
-            table = self.known[key]
-            hits[leaf].update(i for i in known_idx if table[articles[i].message_id])
+            table = self.known.get(key, {})  # none known for a new key: nothing in known_idx either
+            hits[leaf].update(i for i in known_idx if table[message_ids[i]])
         todo = sorted(i for i in full_idx if i not in known_idx)
-        scanned = matcher.scan([full[articles[i].message_id].body for i in todo], todo)
+        scanned = matcher.scan([full[message_ids[i]].body for i in todo], todo)
         for leaf, key in keys.items():
             found = scanned.get(leaf, set())
             hits[leaf] |= found
-            self.fresh.setdefault(key, {}).update((articles[i].message_id, i in found) for i in todo)
+            self.fresh.setdefault(key, {}).update((message_ids[i], i in found) for i in todo)
         return hits, known_idx | set(todo)

@@ -14,7 +14,7 @@ from collections import Counter
 import zoneinfo
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, timezone
-from itertools import compress, repeat
+from itertools import repeat
 
 from killfile.facts import Facts
 from killfile.kernels import as_list, beyond, counts_over, indices_in
@@ -51,7 +51,7 @@ def starters(facts: Facts, candidates: Sequence[int]) -> set[int]:
     people's replies included, out of the reader's view. Tens of thousands of
     articles can be over a cap in a big group, so the passes are C-level maps.
     """
-    roots = list(compress(candidates, map(operator.not_, map(facts.references.__getitem__, candidates))))
+    roots = facts.without_references(candidates)
     if not roots:
         return set()
     threads, authors = facts.thread_ids, facts.address_ids
@@ -65,7 +65,8 @@ def _trim(cap: Cap, facts: Facts, scores: Sequence[int], span: int, windows: lis
     """What lies beyond ``cap.max`` in each over-full bucket, in the cap's order: earliest first
     (date, number, Message-ID), or for ``keep = "best"`` highest score first, earliest among equals."""
     best = as_list(scores) if cap.keep == "best" else None
-    return beyond(facts.address_ids, span, windows, full, cap.max, facts.dates, facts.numbers, facts.message_ids, best)
+    return beyond(facts.address_ids, span, windows, full, cap.max, facts.date_keys, facts.numbers,
+                  facts.message_ids, best)
 
 
 def _windows(cap: Cap, facts: Facts) -> list[int]:

@@ -16,6 +16,7 @@ import math
 import operator
 from collections import Counter
 from itertools import repeat
+from typing import Any
 
 from killfile.facts import Facts
 from killfile.model import DetectorConfig
@@ -52,15 +53,16 @@ def pingpong(facts: Facts, config: DetectorConfig) -> set[int]:
 
 
 def _local_parents(facts: Facts, members: list[int]) -> dict[int, int]:
-    """Nearest present ancestor of each member, looked up among the members' own Message-IDs."""
-    arts = facts.articles
-    by_id: dict[str, int] = {}
+    """Nearest present ancestor of each member, looked up among the members' own Message-IDs
+    (the facts' keys: strings for records, integer codes for columns)."""
+    own, named = facts.own_key, facts.reference_keys
+    by_id: dict[Any, int] = {}
     for i in members:
-        by_id.setdefault(arts[i].message_id, i)
+        by_id.setdefault(own(i), i)
     out: dict[int, int] = {}
     for i in members:
-        a = arts[i]
-        out[i] = next((by_id[r] for r in reversed(a.references) if r in by_id and r != a.message_id), -1)
+        mine = own(i)
+        out[i] = next((by_id[r] for r in reversed(named(i)) if r in by_id and r != mine), -1)
     return out
 
 

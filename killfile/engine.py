@@ -14,7 +14,6 @@ always sum to its score.
 
 from __future__ import annotations
 
-import operator
 import functools
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -22,6 +21,7 @@ from datetime import datetime, timedelta
 
 from nntp.gcpause import gc_paused
 from nntp.memtrim import give_back
+from nntp.columns import Columns
 from nntp.models import Article, Overview
 
 from killfile import caps as caps_mod
@@ -29,8 +29,8 @@ from killfile import detectors, spoilers, tags
 from killfile.bodycache import BodyHits
 from killfile.evaluate import CompiledRules, LeafResults
 from killfile.facts import Facts
-from killfile.kernels import gather_codes
-from killfile.headers import extra_value
+from killfile.kernels import gather_codes, indices_in
+from killfile.headers import extra_field
 from killfile.model import (DEFAULT_LIMITS, SEVERITY, Applied, AuthorRule, Rule, RuleSet,
                             TagFilter, ThreadRule, UserState)
 from killfile.plugins import ArticleView, Plugin, failure, outcome, readonly
@@ -86,7 +86,7 @@ def compile_rules(rules: tuple[Rule, ...]) -> CompiledRules:
 class _Run:
     def __init__(self, articles: Sequence[Overview], rules: RuleSet, group: str, now: datetime,
                  state: UserState, full: Mapping[str, Article]) -> None:
-        self.arts = articles if isinstance(articles, (list, tuple)) else list(articles)
+        self.arts = articles if isinstance(articles, (list, tuple, Columns)) else list(articles)
         self.rules, self.group, self.now, self.state, self.full = rules, group, now, state, full
         self.body_hits: BodyHits | None = None
         self.facts = Facts(self.arts)
@@ -134,9 +134,9 @@ class _Run:
         found: dict[str, set[int]] = {}
         for name, indices in self._subject_tag_index().items():
             found.setdefault(name, set()).update(indices)
-        if auto.keywords and any(map(operator.attrgetter("extra"), self.arts)):
-            for i, a in enumerate(self.arts):
-                for name in tags.keyword_tags(extra_value(a, "keywords") or ""):
+        if auto.keywords:
+            for i, extra in self.facts.extras.items():
+                for name in tags.keyword_tags(extra_field(extra, "keywords") or ""):
                     found.setdefault(name, set()).add(i)
         self._tags_from_full(found)
         for name, members in found.items():
@@ -178,25 +178,25 @@ class _Run:
         auto = self.rules.autotags
         if not self.full:
             return
-        for i, a in enumerate(self.arts):
-            article = self.full.get(a.message_id)
-            if article is None:
-                continue
-            if auto.keywords and not a.extra:
+        ids, extras = self.facts.message_ids, self.facts.extras
+        for i in indices_in(ids, self.full):
+            article = self.full[ids[i]]
+            if auto.keywords and i not in extras:
                 for name in tags.keyword_tags(article.header("keywords")):
                     found.setdefault(name, set()).add(i)
-            if auto.spoilers and spoilers.detect(a.subject, article.body).is_spoiler:
+            if auto.spoilers and spoilers.detect(self.facts.subject(i), article.body).is_spoiler:
                 found.setdefault("spoiler", set()).add(i)
 
     def _user_tags(self) -> None:
         message_tags, thread_tags = self.state.message_tags, self.state.thread_tags
         if message_tags:
-            for i, a in enumerate(self.arts):
-                for name in message_tags.get(a.message_id, ()):
+            ids = self.facts.message_ids
+            for i in indices_in(ids, message_tags):
+                for name in message_tags[ids[i]]:
                     self.tag([i], name)
                     self.apply([i], self.entry(f"tag {name}", "your tag on this article", 0, "usertag"))
         if thread_tags:
-            for i, roots in closure(self.arts, thread_tags, self.facts.references, self.facts.message_ids).items():
+            for i, roots in closure(self.facts, thread_tags).items():
                 for root in sorted(roots):
                     for name in sorted(thread_tags[root]):
                         self.tag([i], name)
@@ -236,7 +236,7 @@ class _Run:
             self._apply_rule(rule, matched, stopped)
 
     def _idle_expired(self, rule: Rule, matched: set[int]) -> bool:
-        dates = [self.arts[i].date for i in matched if self.arts[i].date is not None]
+        dates = [d for d in map(self.facts.date, matched) if d is not None]
         last = max([d for d in (self.state.last_match.get(rule.key), *dates) if d is not None], default=None)
         if last is None:
             return False
@@ -299,7 +299,7 @@ class _Run:
         whole = whole_threads(self.facts, {m for m, sub in keys if not sub})
         hits = {i: {(m, False) for m in ids} for i, ids in whole.items()}
         below = {m for m, sub in keys if sub}
-        for i, ids in closure(self.arts, below, self.facts.references, self.facts.message_ids).items():
+        for i, ids in closure(self.facts, below).items():
             hits.setdefault(i, set()).update((m, True) for m in ids)
         return sorted(hits.items())
 

@@ -8,7 +8,6 @@ not to rules x articles.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
@@ -17,7 +16,8 @@ from nntp.models import Article, Overview
 from killfile.bodycache import BodyHits
 from killfile.facts import Facts
 from killfile.conditions import NUMBER_KINDS, headers_of, leaves_of
-from killfile.headers import needs_article, overview_text, slow_text
+from killfile.headers import needs_article, newsgroups_of, overview_text, slow_value
+from killfile.kernels import indices_in
 from killfile.matchers import ReferenceTexts, TextMatcher
 from killfile.model import AllOf, Condition, Leaf, Not, Rule
 
@@ -50,13 +50,13 @@ class LeafResults:
         self.n = len(articles)
         self.hits: dict[Leaf, set[int]] = {}
         self.available: dict[str, set[int]] = {}
-        full_idx = {i for i, a in enumerate(articles) if a.message_id in full} if full else set()
+        full_idx = set(indices_in(facts.message_ids, full)) if full else set()
         for header, matcher in compiled.text.items():
             if header == "body" and body is not None:  # known results, only new bodies scanned
-                found, self.available["body"] = body.scan(matcher, articles, full, full_idx)
+                found, self.available["body"] = body.scan(matcher, facts.message_ids, full, full_idx)
                 self.hits.update(found)
             elif needs_article(header):
-                indices, values = self._slow_values(articles, header, full, full_idx)
+                indices, values = self._slow_values(facts, header, full, full_idx)
                 self.hits.update(matcher.scan(values, indices))
             elif header in ("subject", "from"):
                 coded = facts.subject_codes if header == "subject" else facts.author_codes
@@ -64,22 +64,23 @@ class LeafResults:
             else:
                 self.hits.update(matcher.scan(_fast_values(facts, header, group)))
         for leaf in compiled.other:
-            self.hits[leaf] = _numeric(leaf, articles, now)
+            self.hits[leaf] = _numeric(leaf, facts, now)
         for slow in compiled.slow:
             for header in slow:
                 if header not in self.available:
-                    self._slow_values(articles, header, full, full_idx)
+                    self._slow_values(facts, header, full, full_idx)
 
-    def _slow_values(self, articles: Sequence[Overview], header: str, full: Mapping[str, Article],
+    def _slow_values(self, facts: Facts, header: str, full: Mapping[str, Article],
                      full_idx: set[int]) -> tuple[list[int], list[str]]:
+        """The header's value for each article that has one: from an overview extra field or a cached article."""
         indices: list[int] = []
         values: list[str] = []
-        for i, a in enumerate(articles):
-            if i in full_idx or (a.extra and header != "body"):
-                value = slow_text(a, full.get(a.message_id) if i in full_idx else None, header)
-                if value is not None:
-                    indices.append(i)
-                    values.append(value)
+        extras = facts.extras if header != "body" else {}
+        for i in sorted(full_idx.union(extras)):
+            value = slow_value(extras.get(i, ()), full.get(facts.message_ids[i]) if i in full_idx else None, header)
+            if value is not None:
+                indices.append(i)
+                values.append(value)
         self.available[header] = set(indices)
         return indices, values
 
@@ -137,31 +138,36 @@ def _fast_values(facts: Facts, header: str, group: str) -> Sequence[str]:
     if header == "message-id":
         return facts.message_ids
     if header == "xref":
-        return list(map(operator.attrgetter("xref"), facts.articles))
+        return facts.xrefs
     if header == "references":
         return ReferenceTexts(facts.references)
     if header == "address":
         return facts.addresses
-    return [overview_text(a, header, group) for a in facts.articles]
+    if header == "group":
+        return [group] * len(facts.articles)
+    if header == "newsgroups":
+        extras = facts.extras
+        return [newsgroups_of(extras.get(i, ()), xref, group) for i, xref in enumerate(facts.xrefs)]
+    return [overview_text(a, header, group) for a in facts.articles]  # Parent, Date: records, made one by one
 
 
-def _numeric(leaf: Leaf, articles: Sequence[Overview], now: datetime) -> set[int]:
-    """Lines / Bytes / Age (days) comparisons and Date before/after."""
+def _numeric(leaf: Leaf, facts: Facts, now: datetime) -> set[int]:
+    """Lines / Bytes / Age (days) comparisons and Date before/after, on the facts' columns."""
     if leaf.kind in ("before", "after"):
         assert isinstance(leaf.value, datetime)  # the rule parser made it one
         edge = leaf.value.timestamp()
+        stamps = facts.timestamps
         if leaf.kind == "before":
-            return {i for i, a in enumerate(articles) if a.date is not None and a.date.timestamp() < edge}
-        return {i for i, a in enumerate(articles) if a.date is not None and a.date.timestamp() >= edge}
+            return {i for i, t in enumerate(stamps) if t is not None and t < edge}
+        return {i for i, t in enumerate(stamps) if t is not None and t >= edge}
     test = _COMPARE[leaf.kind]
     assert not isinstance(leaf.value, datetime)  # a number (or its text), as the rule parser checked
     limit = float(leaf.value)
     if leaf.header == "age":
         stamp = now.timestamp()
-        return {i for i, a in enumerate(articles)
-                if a.date is not None and test((stamp - a.date.timestamp()) / 86400.0, limit)}
-    field = "lines" if leaf.header == "lines" else "bytes"
-    return {i for i, a in enumerate(articles) if test(getattr(a, field), limit)}
+        return {i for i, t in enumerate(facts.timestamps) if t is not None and test((stamp - t) / 86400.0, limit)}
+    values = facts.lines if leaf.header == "lines" else facts.sizes
+    return {i for i, v in enumerate(values) if test(v, limit)}
 
 
 _COMPARE = {

@@ -15,15 +15,18 @@ from datetime import datetime, timezone
 from functools import cached_property
 from typing import Any, cast
 from collections import Counter
+from itertools import compress
 
+from nntp.columns import Columns
 from nntp.models import Overview
 from nntp.parse import parse_references
 
 from killfile.headers import normalize_address
-from killfile.kernels import codes, columns, counts_over, day_ordinals, indices_in, lookup, thread_codes
+from killfile.kernels import (codes, columns, counts_over, day_ordinals, indices_in, indices_naming, lookup,
+                              thread_codes)
 from killfile.kernels_pure import where
 
-__all__ = ["Facts", "where"]
+__all__ = ["Facts", "reply_ids", "where"]
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _OVERVIEW_FIELDS = ("subject", "author", "message_id", "references")
@@ -36,8 +39,25 @@ def _canonical_key(article: Overview) -> tuple[int, float, str, str]:
     return (article.number, stamp, article.subject, article.author)
 
 
+def reply_ids(extra: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """The Message-IDs of an article's first In-Reply-To overview field: they join its thread like References."""
+    return parse_references(next((v for k, v in extra if k.lower() == "in-reply-to"), ""))
+
+
 class Facts:
-    """Columns over ``articles`` (a fixed sequence; index i is article i everywhere)."""
+    """Columns over ``articles`` (a fixed sequence; index i is article i everywhere).
+
+    Given ``nntp.columns.Columns`` it is a ``killfile.columnfacts.ColumnFacts``,
+    which reads every column from the arrays instead of from records: the same
+    answers without an ``Overview`` per article.
+    """
+
+    def __new__(cls, articles: Sequence[Overview]) -> Facts:
+        if cls is Facts and isinstance(articles, Columns):
+            from killfile.columnfacts import ColumnFacts  # it builds on this class
+
+            return super().__new__(ColumnFacts)
+        return super().__new__(cls)
 
     def __init__(self, articles: Sequence[Overview]) -> None:
         self.articles = articles
@@ -78,6 +98,64 @@ class Facts:
     @property
     def numbers(self) -> list[int]:
         return self._when["number"]
+
+    @property
+    def date_keys(self) -> Sequence[datetime | None] | Sequence[int]:
+        """What caps rank by (``kernels.beyond``): the dates here, whole-second stamps in ``ColumnFacts``."""
+        return self.dates
+
+    def date(self, i: int) -> datetime | None:
+        return self.articles[i].date
+
+    @cached_property
+    def _sizes(self) -> dict[str, list[int]]:
+        return dict(zip(("lines", "bytes"), columns(self.articles, ("lines", "bytes"))))
+
+    @property
+    def lines(self) -> list[int]:
+        return self._sizes["lines"]
+
+    @property
+    def sizes(self) -> list[int]:
+        """Bytes of each article."""
+        return self._sizes["bytes"]
+
+    @cached_property
+    def xrefs(self) -> list[str]:
+        return columns(self.articles, ("xref",))[0]
+
+    @cached_property
+    def extras(self) -> dict[int, tuple[tuple[str, str], ...]]:
+        """Index -> OVERVIEW.FMT fields beyond the standard ones, for the (rare) articles that have any."""
+        found = columns(self.articles, ("extra",))[0]
+        return {i: found[i] for i in where(found)}
+
+    def subject(self, i: int) -> str:
+        codes, table = self.subject_codes
+        return table[codes[i]]
+
+    # -- Message-IDs as keys: strings here, integer codes in ColumnFacts --------------------------
+    def keys_of(self, message_ids: set[str]) -> dict[Any, str]:
+        """Key -> Message-ID for those of ``message_ids`` the articles may have or name."""
+        return {m: m for m in message_ids}
+
+    def own_key(self, i: int) -> Any:
+        return self.message_ids[i]
+
+    def reference_keys(self, i: int) -> Sequence[Any]:
+        return self.references[i]
+
+    def having(self, keys: set[Any]) -> list[int]:
+        """Articles whose own Message-ID is one of ``keys``, ascending."""
+        return indices_in(self.message_ids, keys)
+
+    def naming(self, keys: set[Any]) -> list[int]:
+        """Articles whose References name one of ``keys``, ascending."""
+        return indices_naming(self.references, keys)
+
+    def without_references(self, indices: Sequence[int]) -> list[int]:
+        """Those of ``indices`` whose article has no References (in that order)."""
+        return list(compress(indices, map(operator.not_, map(self.references.__getitem__, indices))))
 
     @cached_property
     def subject_codes(self) -> tuple[list[int], list[str]]:
@@ -179,13 +257,12 @@ class Facts:
 
     def _linking_references(self) -> list[tuple[str, ...]]:
         """References, plus the IDs of an In-Reply-To the server's OVERVIEW.FMT carries (rare: one C pass to see)."""
-        extras = columns(self.articles, ("extra",))[0]
-        if not any(extras):
+        extras = self.extras
+        if not extras:
             return self.references
         out = list(self.references)
-        for i in where(extras):
-            reply_to = next((v for k, v in extras[i] if k.lower() == "in-reply-to"), "")
-            out[i] = (*out[i], *parse_references(reply_to))
+        for i, extra in extras.items():
+            out[i] = (*out[i], *reply_ids(extra))
         return out
 
     @cached_property

@@ -83,16 +83,26 @@ def overview_text(article: Overview, header: str, group: str) -> str:
 
 def newsgroups(article: Overview, group: str) -> str:
     """Newsgroups from an OVERVIEW.FMT field, else the Xref groups, else the current group."""
-    extra = extra_value(article, "newsgroups")
-    if extra is not None:
-        return extra
-    groups = xref_groups(article.xref)
+    return newsgroups_of(article.extra, article.xref, group)
+
+
+def newsgroups_of(extra: tuple[tuple[str, str], ...], xref: str, group: str) -> str:
+    """``newsgroups`` from an article's extra fields and Xref (what the facts' columns hold)."""
+    found = extra_field(extra, "newsgroups")
+    if found is not None:
+        return found
+    groups = xref_groups(xref)
     return ",".join(groups) if groups else group
 
 
 def extra_value(article: Overview, header: str) -> str | None:
     """A header the server put in the overview (OVERVIEW.FMT beyond the standard seven)."""
-    for name, value in article.extra:
+    return extra_field(article.extra, header)
+
+
+def extra_field(extra: tuple[tuple[str, str], ...], header: str) -> str | None:
+    """``extra_value`` of an article's extra fields (what ``Facts.extras`` holds)."""
+    for name, value in extra:
         if name.lower() == header:
             return value
     return None
@@ -100,10 +110,15 @@ def extra_value(article: Overview, header: str) -> str | None:
 
 def slow_text(article: Overview, full: Article | None, header: str) -> str | None:
     """A header that needs the article: overview extra, else the cached article, else None."""
+    return slow_value(article.extra, full, header)
+
+
+def slow_value(extra: tuple[tuple[str, str], ...], full: Article | None, header: str) -> str | None:
+    """``slow_text`` from the article's extra fields, so columns need no record to answer it."""
     if header != "body":
-        extra = extra_value(article, header)
-        if extra is not None:
-            return extra
+        found = extra_field(extra, header)
+        if found is not None:
+            return found
     if full is None:
         return None
     if header == "body":

@@ -24,12 +24,13 @@ T = TypeVar("T")
 try:
     if os.environ.get("PITH_PURE_KERNELS"):
         raise ImportError("PITH_PURE_KERNELS is set")
-    from killfile._kernels import (beyond, codes, columns, count_newlines, counts_over, day_ordinals, gather_codes,
-                                   indices_in, indices_naming, join_lines, join_references, lookup, thread_codes)
+    from killfile._kernels import (beyond, code_threads, codes, columns, count_newlines, counts_over, day_ordinals,
+                                   gather_codes, indices_in, indices_naming, join_lines, join_references, lookup,
+                                   naming_codes, stamp_days, thread_codes)
 except ImportError:  # no compiler at install time: the reference implementation, same answers
-    from killfile.kernels_pure import (beyond, codes, columns, count_newlines,
+    from killfile.kernels_pure import (beyond, code_threads, codes, columns, count_newlines,
                                        counts_over, day_ordinals, gather_codes, indices_in, indices_naming,
-                                       join_lines, join_references, lookup, thread_codes)
+                                       join_lines, join_references, lookup, naming_codes, stamp_days, thread_codes)
 
     COMPILED = False
 else:
@@ -41,5 +42,6 @@ def as_list(values: Sequence[T]) -> list[T]:
     return values if isinstance(values, list) else list(values)
 
 
-__all__ = ["COMPILED", "as_list", "beyond", "codes", "columns", "count_newlines", "counts_over", "day_ordinals",
-           "gather_codes", "indices_in", "indices_naming", "join_lines", "join_references", "lookup", "thread_codes"]
+__all__ = ["COMPILED", "as_list", "beyond", "code_threads", "codes", "columns", "count_newlines", "counts_over",
+           "day_ordinals", "gather_codes", "indices_in", "indices_naming", "join_lines", "join_references", "lookup",
+           "naming_codes", "stamp_days", "thread_codes"]

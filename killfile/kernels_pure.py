@@ -7,6 +7,7 @@ function says what it computes; ``killfile/_kernels.pyx`` must agree exactly.
 
 from __future__ import annotations
 
+import bisect
 import operator
 from collections.abc import Collection, Container, Hashable, Iterable, Sequence
 from datetime import datetime, timedelta, timezone
@@ -113,6 +114,61 @@ def thread_codes(references: Sequence[tuple[str, ...]], message_ids: Sequence[st
     return [numbered.setdefault(_find(o, parent), len(numbered)) for o in own]
 
 
+def code_threads(own: Sequence[int], starts: Sequence[int], refs: Sequence[int], nodes: int,
+                 links: Iterable[tuple[int, int]] = ()) -> list[int]:
+    """``thread_codes`` on Message-ID codes (``nntp.columns.Columns``): the same numbers, no string hashed.
+
+    Article i's own ID is code ``own[i]`` and the IDs its References name are
+    ``refs[starts[i]:starts[i + 1]]``, every code below ``nodes``; ``links`` are
+    further (article, code) pairs it names (an In-Reply-To). Codes stand for
+    distinct IDs, so the union-find joins exactly what the string version joins
+    and the threads come out numbered alike, in order of their first article.
+    """
+    n = len(own)
+    _check_codes(own, starts, refs, nodes)
+    parent = list(range(nodes))
+    size = [1] * nodes
+    for i in range(n):
+        mine = own[i]
+        for ref in refs[starts[i]:starts[i + 1]]:
+            _union(mine, ref, parent, size)
+    for i, ref in links:
+        _union(own[i], ref, parent, size)
+    numbered: dict[int, int] = {}
+    return [numbered.setdefault(_find(o, parent), len(numbered)) for o in own]
+
+
+def _check_codes(own: Sequence[int], starts: Sequence[int], refs: Sequence[int], nodes: int) -> None:
+    """Codes outside the table or runs that do not fit would join the wrong IDs: refuse them, clearly."""
+    if len(starts) != len(own) + 1 or (len(starts) and (starts[0] != 0 or starts[-1] != len(refs))):
+        raise ValueError("reference starts do not fit the articles and their reference codes")
+    if any(map(operator.gt, starts[:-1], starts[1:])):
+        raise ValueError("reference starts go backwards")
+    for column in (own, refs):
+        if len(column) and (min(column) < 0 or max(column) >= nodes):
+            raise ValueError("a Message-ID code outside the table")
+
+
+def naming_codes(codes: Sequence[int], starts: Sequence[int] | None, wanted: Collection[int]) -> list[int]:
+    """Articles naming a wanted code: with ``starts``, i whose ``codes[starts[i]:starts[i + 1]]`` hold one
+    (References); without, i whose ``codes[i]`` is one (own Message-IDs). Ascending."""
+    if starts is None:
+        return where(map(wanted.__contains__, codes))
+    hits = where(map(wanted.__contains__, codes))
+    out: list[int] = []
+    for at in hits:
+        i = bisect.bisect_right(starts, at) - 1
+        if not out or out[-1] != i:
+            out.append(i)
+    return out
+
+
+def stamp_days(stamps: Sequence[int]) -> list[int]:
+    """``day_ordinals`` of whole-second UTC stamps (``Columns.stamps``): -1 for ``NO_DATE``."""
+    base = _UNIX_DAY0
+    return [s // 86400 + base if s != NO_DATE else -1 for s in stamps]
+
+
 def _id_slot(message_id: str, slot: dict[str, int], parent: list[int], size: list[int]) -> int:
     """The union-find node of a Message-ID, made on first sight."""
     found = slot.get(message_id)
@@ -150,16 +206,22 @@ def combine(major: Sequence[int], times: int, minor: Sequence[int]) -> list[int]
 NO_DATE = -(1 << 63)
 """The ``stamp`` of an article without a Date: before every real one."""
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_UNIX_DAY0 = 719163
+"""``date(1970, 1, 1).toordinal()``."""
 _MICROSECOND = timedelta(microseconds=1)
 
 
-def stamp(when: datetime | None) -> int:
+def stamp(when: datetime | int | None) -> int:
     """A Date as whole microseconds since 1970 (UTC), to sort by exactly as the dates compare.
 
-    A naive date is taken as UTC; an article without a Date gets ``NO_DATE``.
+    A naive date is taken as UTC; an article without a Date gets ``NO_DATE``. An
+    int is a ``Columns`` stamp (whole seconds, ``NO_DATE`` for none): columns need
+    no datetime per article to be ranked.
     """
-    if when is None:
+    if when is None or when == NO_DATE:
         return NO_DATE
+    if isinstance(when, int):
+        return when * 1_000_000
     aware = when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when
     return (aware - _EPOCH) // _MICROSECOND
 
@@ -175,7 +237,7 @@ def counts_over(major: Sequence[int], times: int, minor: Sequence[int], limit: i
 
 
 def beyond(major: Sequence[int], times: int, minor: Sequence[int], full: Collection[int], limit: int,
-           dates: Sequence[datetime | None], numbers: Sequence[int], message_ids: Sequence[str],
+           dates: Sequence[datetime | None] | Sequence[int], numbers: Sequence[int], message_ids: Sequence[str],
            scores: Sequence[int] | None = None) -> list[int]:
     """The members of each bucket in ``full`` past the first ``limit``, ascending.
 

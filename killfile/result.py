@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from nntp.columns import Columns
 from nntp.models import Overview
 
 from killfile.model import Applied, ArticleScore, Problem, Rule
@@ -82,8 +83,10 @@ class ScoreTable:
     def index_of(self, message_id: str) -> int | None:
         if self._index is None:
             self._index = {}
-            for i, a in enumerate(self.articles):
-                self._index.setdefault(a.message_id, i)
+            ids = (self.articles.message_id_column() if isinstance(self.articles, Columns)
+                   else (a.message_id for a in self.articles))
+            for i, known in enumerate(ids):
+                self._index.setdefault(known, i)
         return self._index.get(message_id)
 
     def entries(self, i: int) -> list[Applied]:
@@ -105,8 +108,8 @@ class ScoreTable:
         return self._tags.get(i, [])
 
     def verdict(self, i: int) -> ArticleScore:
-        a = self.articles[i]
-        return ArticleScore(a.number, a.message_id, self.scores[i], self.state(i),
+        number, message_id = _identity(self.articles, i)
+        return ArticleScore(number, message_id, self.scores[i], self.state(i),
                             tuple(self.tags(i)), tuple(self.entries(i)), tuple(self._notes_for(i)))
 
     def _notes_for(self, i: int) -> list[str]:
@@ -127,6 +130,14 @@ class ScoreTable:
         for i in range(len(self.articles)):
             out[self.state(i)] += 1
         return out
+
+
+def _identity(articles: Sequence[Overview], i: int) -> tuple[int, str]:
+    """Article i's number and Message-ID (read from the arrays of Columns, with no record made)."""
+    if isinstance(articles, Columns):
+        return articles.numbers[i], articles.message_id(i)
+    a = articles[i]
+    return a.number, a.message_id
 
 
 def verdict_json(v: ArticleScore) -> dict[str, Any]:

@@ -12,66 +12,65 @@ intersection, so it is independent of article order and linear in practice.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from nntp.models import Overview
 
 from killfile.facts import Facts
-from killfile.kernels import as_list, indices_in, indices_naming
 
 
 def whole_threads(facts: Facts, roots: Iterable[str]) -> dict[int, set[str]]:
     """Article index -> the Message-IDs (from ``roots``) whose thread holds it.
 
     An ID belongs to the thread of every article that has it or names it in
-    References; two passes find those, the rest is the thread's membership.
+    References; two passes find those (on ID codes when the facts are columns),
+    the rest is the thread's membership.
     """
-    wanted = set(roots)
-    if not wanted:
+    names = facts.keys_of(set(roots))
+    if not names:
         return {}
+    keys = set(names)
     named: dict[int, set[str]] = {}
-    ids, refs, threads = facts.message_ids, facts.references, facts.thread_ids
-    for i in indices_in(ids, wanted):
-        named.setdefault(threads[i], set()).add(ids[i])
-    for i in indices_naming(refs, wanted):
-        named.setdefault(threads[i], set()).update(wanted.intersection(refs[i]))
+    threads = facts.thread_ids
+    for i in facts.having(keys):
+        named.setdefault(threads[i], set()).add(names[facts.own_key(i)])
+    for i in facts.naming(keys):
+        named.setdefault(threads[i], set()).update(names[k] for k in facts.reference_keys(i) if k in keys)
     return {i: named[threads[i]] for i in facts.members(set(named))}
 
 
-def closure(articles: Sequence[Overview], roots: Iterable[str], refs: Sequence[tuple[str, ...]] | None = None,
-            msgids: Sequence[str] | None = None) -> dict[int, set[str]]:
+def closure(facts: Facts, roots: Iterable[str]) -> dict[int, set[str]]:
     """Article index -> the root Message-IDs (from ``roots``) whose thread holds it.
 
     Each pass is one compiled scan of every article's References (killfile.kernels). The first finds every
     article whose References name a root (all of them, when References are
     complete); later passes look only for articles reaching the thread through
-    an article found in the pass before (truncated References).
+    an article found in the pass before (truncated References). Message-IDs are
+    the facts' keys: strings for records, integer codes for columns.
     """
-    roots_of: dict[str, set[str]] = {r: {r} for r in roots}
+    roots_of: dict[Any, set[str]] = {key: {m} for key, m in facts.keys_of(set(roots)).items()}
     if not roots_of:
         return {}
     frontier = set(roots_of)
-    refs = as_list(refs) if refs is not None else [a.references for a in articles]
-    msgids = as_list(msgids) if msgids is not None else [a.message_id for a in articles]
-    found = sorted(set(indices_in(msgids, frontier)) | set(indices_naming(refs, frontier)))
+    found = sorted(set(facts.having(frontier)) | set(facts.naming(frontier)))
     covered: dict[int, set[str]] = {}
     while found:
         frontier = set()
         for i in found:
-            a = articles[i]
+            own = facts.own_key(i)
             hit: set[str] = set()
-            for ref in (*a.references, a.message_id):
+            for ref in (*facts.reference_keys(i), own):
                 hit |= roots_of.get(ref, set())
             covered[i] = hit
-            if a.message_id not in roots_of:
-                frontier.add(a.message_id)
+            if own not in roots_of:
+                frontier.add(own)
         for i in found:
-            roots_of.setdefault(articles[i].message_id, set()).update(covered[i])
+            roots_of.setdefault(facts.own_key(i), set()).update(covered[i])
         if not frontier:
             break
-        found = [i for i in indices_naming(refs, frontier) if i not in covered]
+        found = [i for i in facts.naming(frontier) if i not in covered]
     return covered
 
 

@@ -1,0 +1,191 @@
+"""``Facts`` read straight from ``nntp.columns.Columns``: no ``Overview`` per article on a scoring run.
+
+Records cost the engine a pass per field (and the records themselves); columns
+already are the per-field arrays the engine wants. Subjects and authors come
+coded, numbers and dates are arrays of C integers, and every Message-ID (an
+article's own and those its References name) is an integer code into one
+table, so thread identity, parents and thread rules work on integers and the
+Message-ID strings are decoded only when a rule or a cap needs them.
+
+Every answer is the one ``Facts`` gives on ``list(columns)``: the tests score
+both ways and compare (tests/killfile/test_columns_scoring.py). That rests on
+the Message-ID table holding distinct strings, which every builder of Columns
+guarantees (one code per distinct ID).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+from nntp.columns import NO_DATE, Columns, StringTable
+
+from killfile.facts import Facts, reply_ids
+from killfile.kernels import code_threads, naming_codes, stamp_days
+
+_FEW = 8
+"""Up to this many IDs are looked for in the table's bytes one by one; more, and the table is decoded once."""
+
+
+class ColumnFacts(Facts):
+    """``Facts`` over ``Columns``: the same properties, read from the arrays."""
+
+    def __init__(self, articles: Sequence[Any]) -> None:
+        assert isinstance(articles, Columns)  # Facts.__new__ sends only Columns here
+        super().__init__(articles)
+        self.columns = articles
+
+    # -- overview fields --------------------------------------------------------------------------
+    @cached_property
+    def subjects(self) -> list[str]:
+        return self.columns.subject_column()
+
+    @cached_property
+    def authors(self) -> list[str]:
+        return self.columns.author_column()
+
+    @cached_property
+    def message_ids(self) -> list[str]:
+        return self.columns.message_id_column()
+
+    @cached_property
+    def references(self) -> list[tuple[str, ...]]:
+        """As strings: only the rules that read References as text, plugins and thread roots want them."""
+        return self.columns.references_column()
+
+    @cached_property
+    def subject_codes(self) -> tuple[list[int], list[str]]:
+        return self.columns.subject_codes.tolist(), self.columns.subjects
+
+    @cached_property
+    def author_codes(self) -> tuple[list[int], list[str]]:
+        return self.columns.author_codes.tolist(), self.columns.authors
+
+    def subject(self, i: int) -> str:
+        return self.columns.subject(i)
+
+    @cached_property
+    def dates(self) -> list[datetime | None]:
+        return self.columns.date_column()
+
+    def date(self, i: int) -> datetime | None:
+        return self.columns.date(i)
+
+    @cached_property
+    def date_keys(self) -> list[int]:
+        """The whole-second stamps: ``kernels.beyond`` ranks them as it ranks the dates they stand for."""
+        return self.columns.stamps.tolist()
+
+    @cached_property
+    def numbers(self) -> list[int]:
+        return self.columns.numbers.tolist()
+
+    @cached_property
+    def lines(self) -> list[int]:
+        return self.columns.lines.tolist()
+
+    @cached_property
+    def sizes(self) -> list[int]:
+        return self.columns.sizes.tolist()
+
+    @cached_property
+    def xrefs(self) -> list[str]:
+        return self.columns.xrefs.strings()
+
+    @cached_property
+    def extras(self) -> dict[int, tuple[tuple[str, str], ...]]:
+        return {i: extra for i, extra in self.columns.extras.items() if extra}
+
+    @cached_property
+    def utc_days(self) -> list[int]:
+        return stamp_days(self.columns.stamps)
+
+    @cached_property
+    def timestamps(self) -> list[float | None]:
+        return [float(s) if s != NO_DATE else None for s in self.columns.stamps]
+
+    # -- Message-IDs as codes -----------------------------------------------------------------------
+    def keys_of(self, message_ids: set[str]) -> dict[Any, str]:
+        return find_codes(self.columns.ids, message_ids)
+
+    def own_key(self, i: int) -> Any:
+        return self.columns.id_codes[i]
+
+    def reference_keys(self, i: int) -> Sequence[Any]:
+        return self.columns.reference_codes(i)
+
+    def having(self, keys: set[Any]) -> list[int]:
+        return naming_codes(self.columns.id_codes, None, keys)
+
+    def naming(self, keys: set[Any]) -> list[int]:
+        return naming_codes(self.columns.ref_codes, self.columns.ref_starts, keys)
+
+    def without_references(self, indices: Sequence[int]) -> list[int]:
+        starts = self.columns.ref_starts
+        return [i for i in indices if starts[i] == starts[i + 1]]
+
+    @cached_property
+    def thread_ids(self) -> list[int]:
+        """``Facts.thread_ids`` by union-find on the ID codes (``kernels.code_threads``): no string hashed."""
+        c = self.columns
+        named = {i: reply_ids(extra) for i, extra in self.extras.items()}
+        codes = {m: k for k, m in find_codes(c.ids, {m for ids in named.values() for m in ids}).items()}
+        nodes = len(c.ids)
+        for ids in named.values():  # an ID only an In-Reply-To names gets a code past the table's
+            for m in ids:
+                if m not in codes:
+                    codes[m] = nodes
+                    nodes += 1
+        links = [(i, codes[m]) for i, ids in named.items() for m in ids]
+        return code_threads(c.id_codes, c.ref_starts, c.ref_codes, nodes, links)
+
+    @cached_property
+    def parents(self) -> list[int]:
+        """``Facts.parents`` on codes: the nearest ancestor present, last reference first, or -1."""
+        c = self.columns
+        index_of = [-1] * len(c.ids)
+        for i in self.by_id.values():  # the article each Message-ID stands for (duplicates settled there)
+            index_of[c.id_codes[i]] = i
+        starts, refs, own = c.ref_starts, c.ref_codes, c.id_codes
+        out = []
+        for i in range(len(c)):
+            start, end = starts[i], starts[i + 1]
+            found = index_of[refs[end - 1]] if end > start else -1
+            if end > start and (found < 0 or found == i):
+                found = next((index_of[r] for r in reversed(refs[start:end]) if index_of[r] >= 0 and r != own[i]), -1)
+            out.append(found)
+        return out
+
+
+def find_codes(table: StringTable, values: Iterable[str]) -> dict[int, str]:
+    """Code -> value for those of ``values`` the table holds, without building a lookup of the whole table.
+
+    Thread rules name a few Message-IDs; finding a few in the table's bytes costs
+    a search each, where a dict of 175,000 IDs would cost 10 MB and a decode of every one.
+    """
+    wanted = set(values)
+    if len(wanted) > _FEW:
+        return {code: s for code, s in enumerate(table.strings()) if s in wanted}
+    out: dict[int, str] = {}
+    for value in wanted:
+        code = _find_one(table, value)
+        if code is not None:
+            out[code] = value
+    return out
+
+
+def _find_one(table: StringTable, value: str) -> int | None:
+    blob, ends = table.blob, table.ends
+    data = value.encode("utf-8", "surrogatepass")
+    if not data:
+        return next((c for c in range(len(ends)) if ends[c] == (ends[c - 1] if c else 0)), None)
+    at = blob.find(data)
+    while at >= 0:
+        code = bisect_right(ends, at)  # the string whose bytes hold offset ``at``
+        if code < len(ends) and (ends[code - 1] if code else 0) == at and ends[code] == at + len(data):
+            return code
+        at = blob.find(data, at + 1)
+    return None
