@@ -29,9 +29,13 @@ def ensure_schema(db: sqlite3.Connection) -> None:
     db.execute(_SCHEMA)
 
 
-def save_unindexed(store: Store, items: Iterable[tuple[str, bytes]]) -> None:
-    """Store bodies in one transaction, their search text queued (not decoded now)."""
-    ensure_schema(store.db)
+def save_unindexed(store: Store, items: Iterable[tuple[str, bytes]], schema_known: bool = False) -> None:
+    """Store bodies in one transaction, their search text queued (not decoded now).
+
+    ``schema_known``: the caller made sure of the queue's table (a sync does once, not per batch).
+    """
+    if not schema_known:
+        ensure_schema(store.db)
     rows = list(items)
     with store.transaction() as db:
         for start in range(0, len(rows), ROWS_PER_STATEMENT):

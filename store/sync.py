@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass
 
 from nntp.errors import NoSuchArticle, SecurityFailure, SourceUnavailable
@@ -32,14 +32,13 @@ from nntp.source import Capability, ProgressCallback
 from store import bodyindex, search
 from store.entering import span_above_mark
 from store.library import Library
+from store.bodywriter import BatchWriter
 from store.rawchunks import BackgroundWriter
 from store.vacuum import Reclaimed, disk_size, give_back
 
 DAY = 86400
 BODY_BATCH = 256
 """Bodies stored per transaction during a pipelined sync (a kill -9 costs at most these, fetched again)."""
-READ_AHEAD = 512
-"""Answers the socket thread may read ahead of the store (a few MB at most)."""
 
 SyncProgress = Callable[[str, str, int, int], None]
 """Called with (phase: "overviews" | "bodies", group, done, expected)."""
@@ -160,8 +159,9 @@ def fetch_bodies(library: Library, group: str, targets: list[tuple[int, str]], o
                  progress: SyncProgress | None = None) -> None:
     """Fetch and store the bodies of ``targets``: pipelined when the source can, else one by one.
 
-    Answers are stored as they arrive, BODY_BATCH to a transaction, and whatever
-    arrived is stored before an error goes up, so a resume asks only for the rest.
+    Pipelined, this thread reads the socket while store/bodywriter.py commits the
+    answers on its own, BODY_BATCH to a transaction, and whatever arrived is
+    stored before an error goes up, so a resume asks only for the rest.
     """
     source = library.source
     if Capability.PIPELINED_ARTICLES not in source.capabilities or not targets:
@@ -171,28 +171,36 @@ def fetch_bodies(library: Library, group: str, targets: list[tuple[int, str]], o
                 progress("bodies", group, index, len(targets))
         return
     ids = dict(targets)
-    batch: list[tuple[int, bytes | None]] = []
-    try:
-        with Prefetch(source.iter_articles(group, [n for n, _ in targets]), depth=READ_AHEAD) as arriving:
-            _take(library, group, arriving, batch, ids, outcomes, len(targets), progress)
-    finally:
-        _store_batch(library, group, batch, ids, outcomes)
+    bodyindex.ensure_schema(library.store.db)
+    with BatchWriter[Fetched](lambda batch: _store_batch(library, group, batch, ids), outcomes) as writer:
+        _read_into(writer, source.iter_articles(group, [n for n, _ in targets]),
+                   lambda: progress("bodies", group, len(outcomes), len(targets)) if progress else None)
     if progress:
         progress("bodies", group, len(outcomes), len(targets))
 
 
-def _take(library: Library, group: str, arriving: Iterable[Fetched], batch: list[tuple[int, bytes | None]],
-          ids: dict[int, str], outcomes: list[str], expected: int, progress: SyncProgress | None) -> None:
-    """Store answers as they come (the socket is read on the Prefetch thread meanwhile)."""
-    for fetched in arriving:
-        if fetched.failed:
-            outcomes.append(f"{group}: article {fetched.key}: not fetched: {sanitize_line(fetched.status)[:200]}")
-            continue
-        batch.append((int(fetched.key), fetched.raw))
-        if len(batch) >= BODY_BATCH:
-            _store_batch(library, group, batch, ids, outcomes)
-            if progress:
-                progress("bodies", group, len(outcomes), expected)
+def _read_into(writer: BatchWriter[Fetched], arriving: Iterator[Fetched], report: Callable[[], None]) -> None:
+    """Hand the answers to the writer BODY_BATCH at a time as they arrive; the last, partial batch
+    too when the stream breaks (a resume then starts after it). A writer's failure stops the reading."""
+    batch: list[Fetched] = []
+    try:
+        for fetched in arriving:
+            batch.append(fetched)
+            if len(batch) >= BODY_BATCH:
+                writer.put(batch)
+                batch = []
+                report()
+    finally:
+        try:
+            writer.put(batch)
+        finally:
+            _close(arriving)  # a stop mid-window reads what is in flight (or drops the link)
+
+
+def _close(arriving: Iterator[Fetched]) -> None:
+    close = getattr(arriving, "close", None)
+    if close is not None:
+        close()
 
 
 def prefetch_bodies(library: Library, group: str, targets: list[tuple[int, str]]) -> int:
@@ -211,27 +219,31 @@ def prefetch_bodies(library: Library, group: str, targets: list[tuple[int, str]]
     return outcomes.count("got")
 
 
-def _store_batch(library: Library, group: str, batch: list[tuple[int, bytes | None]], ids: dict[int, str],
-                 outcomes: list[str]) -> None:
+def _store_batch(library: Library, group: str, batch: list[Fetched], ids: dict[int, str]) -> list[str]:
     """Store one batch in one transaction; if that fails, article by article, so one bad article is
-    noted and the rest kept (a full disk still ends the sync). Empties ``batch``."""
-    items, taken = [(ids[n], raw) for n, raw in batch if raw is not None], list(batch)
-    batch.clear()
+    noted and the rest kept (a full disk still ends the sync). -> an outcome per answer, in order."""
+    items = [(ids[int(f.key)], f.raw) for f in batch if f.raw is not None]
     try:
-        bodyindex.save_unindexed(library.store, items)
-        outcomes.extend("got" if raw is not None else "gone" for _, raw in taken)
-        return
+        bodyindex.save_unindexed(library.store, items, schema_known=True)
+        return [_outcome(group, f) for f in batch]
     except sqlite3.OperationalError:
         raise
     except Exception:  # one article spoiled the batch: find it
         pass
-    for number, raw in taken:
-        outcomes.append("gone" if raw is None else _store_one(library, group, number, ids[number], raw))
+    return [_store_one(library, group, int(f.key), ids[int(f.key)], f.raw) if f.raw is not None
+            else _outcome(group, f) for f in batch]
+
+
+def _outcome(group: str, fetched: Fetched) -> str:
+    """"got", "gone", or the note for an article the server refused for a reason of its own."""
+    if fetched.failed:
+        return f"{group}: article {fetched.key}: not fetched: {sanitize_line(fetched.status)[:200]}"
+    return "gone" if fetched.raw is None else "got"
 
 
 def _store_one(library: Library, group: str, number: int, message_id: str, raw: bytes) -> str:
     try:
-        bodyindex.save_unindexed(library.store, [(message_id, raw)])
+        bodyindex.save_unindexed(library.store, [(message_id, raw)], schema_known=True)
     except sqlite3.OperationalError:
         raise
     except Exception as exc:
