@@ -7,6 +7,7 @@ from collections.abc import Set
 from typing import TextIO
 
 from cli.running import dump as _dump, progress as _progress, with_library
+from cli.columnar import node_number, numbers_of
 from cli.exitcodes import USAGE
 from cli.output import article_json, article_text, group_json
 from cli.textout import field, warn
@@ -72,7 +73,8 @@ def cmd_threads(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if args.json or args.jsonl:  # streamed, article by article (cli/threads_json.py)
         write_threads(roots, table, library.read(args.group), out, show_all=args.all, jsonl=args.jsonl)
         return 0
-    hidden = set() if args.all else {a.number for i, a in enumerate(table.articles) if not table.visible(i)}
+    numbers = numbers_of(table.articles)  # the array itself for Columns: no record per article
+    hidden = set() if args.all else {n for i, n in enumerate(numbers) if not table.visible(i)}
     for root in roots:
         _print_tree(root, out, hidden)
     return 0
@@ -81,14 +83,15 @@ def cmd_threads(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 def _print_tree(root: ThreadNode, out: TextIO, hidden: Set[int] = frozenset()) -> None:
     titles: dict[int, str] | None = None
     for depth, node in root.walk():
-        art = node.article
+        number = node_number(node)
+        if number is not None and number in hidden:
+            continue
+        art = node.article if number is not None else None  # columns mode: a record made for this line only
         indent = "  " * depth
         if art is None:  # titled from its replies, as slrn and tin do
             titles = missing_titles(root) if titles is None else titles
             title = titles.get(id(node), "")
             out.write(f"{'':>7}  {indent}[missing {field(node.message_id)}]{'  ' + field(title) if title else ''}\n")
-            continue
-        if art.number in hidden:
             continue
         date = art.date.strftime("%Y-%m-%d") if art.date else "????-??-??"
         out.write(f"{art.number:>7}  {indent}{field(art.subject)}  — {field(art.author)}  {date}\n")

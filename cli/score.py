@@ -10,10 +10,12 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import datetime, timedelta, timezone
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from app.scoring import cached_articles
+from cli.columnar import numbers_of, subjects_of
 from cli.running import dump as _dump, progress as _progress, with_library
 from cli.jsonout import write_json
 from cli.score_json import SCORE_JSONL_HELP, write_score_lines, write_scores
@@ -146,7 +148,7 @@ def _warn(killfile: session.Killfile) -> None:
             sys.stderr.write(f"  {field(str(problem))}\n")
 
 
-def score_overviews(library: Library, args: argparse.Namespace, overviews: list[Overview]) -> ScoreTable:
+def score_overviews(library: Library, args: argparse.Namespace, overviews: Sequence[Overview]) -> ScoreTable:
     """Score a group's overviews with the user's killfile; shared by ``score`` and ``threads``."""
     killfile = load_killfile(args)
     full, body_hits = ({}, None) if not killfile.needs_articles else library.articles_for_scoring(
@@ -170,7 +172,7 @@ def _mark_killed_read(library: Library, args: argparse.Namespace, table: ScoreTa
         mark_killed_read(library, args.group, table)
 
 
-def score_group(library: Library, args: argparse.Namespace) -> tuple[list[Overview], ScoreTable]:
+def score_group(library: Library, args: argparse.Namespace) -> tuple[Sequence[Overview], ScoreTable]:
     """Enter the group (fetching what is new) and score it."""
     load = library.enter_group(args.group, progress=_progress(args))
     return load.overviews, score_overviews(library, args, load.overviews)
@@ -203,10 +205,11 @@ def _explain(table: ScoreTable, args: argparse.Namespace, out: TextIO) -> None:
 
 
 def _score_text(table: ScoreTable, out: TextIO) -> None:
-    for i, article in enumerate(table.articles):
+    articles = table.articles
+    for i, (number, subject) in enumerate(zip(numbers_of(articles), subjects_of(articles))):  # no records
         tags = table.tags(i)
         shown = f"  [{', '.join(tags)}]" if tags else ""
-        out.write(f"{article.number:>7}  {table.scores[i]:>+6d}  {table.state(i):<6}  {article.subject[:60]}{shown}\n")
+        out.write(f"{number:>7}  {table.scores[i]:>+6d}  {table.state(i):<6}  {subject[:60]}{shown}\n")
     counts = table.counts()
     out.write("  ".join(f"{k}: {n}" for k, n in counts.items()) + "\n")
 

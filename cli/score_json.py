@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from json.encoder import encode_basestring as enc
 from typing import Any, TextIO
 
+from cli.columnar import message_ids_of, node_number, numbers_of
 from cli.jsonout import Chunked
 from cli.stale import is_stale
 from killfile.result import ScoreTable, verdict_json
@@ -43,8 +44,10 @@ def write_score_lines(table: ScoreTable, roots: Sequence[ThreadNode], out: TextI
     stale, links = is_stale(out), thread_links(roots)
     plain = _LINE + (', "stale": true' if stale else "") + "}\n"
 
+    numbers = numbers_of(table.articles)
+
     def rich(i: int) -> str:
-        link = links.get(table.articles[i].number, (None, None))
+        link = links.get(numbers[i], (None, None))
         return json.dumps(_verdict(table, i, stale, link), ensure_ascii=False) + "\n"
 
     def extra(number: int) -> tuple[str, str]:
@@ -56,15 +59,19 @@ def write_score_lines(table: ScoreTable, roots: Sequence[ThreadNode], out: TextI
 
 def _texts(table: ScoreTable, plain: str, rich: Callable[[int], str],
            extra: Callable[[int], tuple[str, ...]]) -> Iterator[str]:
-    """Each verdict's text: ``plain`` filled in for the many articles nothing touched, ``rich(i)`` for the rest."""
+    """Each verdict's text: ``plain`` filled in for the many articles nothing touched, ``rich(i)`` for the rest.
+
+    Numbers and Message-IDs come from the columns when the table's articles are Columns (no records).
+    """
     touched = _touched(table)
     states: dict[int, str] = {}
-    for i, (article, score) in enumerate(zip(table.articles, table.scores)):
+    columns = zip(numbers_of(table.articles), message_ids_of(table.articles), table.scores)
+    for i, (number, message_id, score) in enumerate(columns):
         if i in touched:
             yield rich(i)
             continue
         state = states.get(score) or states.setdefault(score, table.limits.state(score))
-        yield plain % (article.number, enc(article.message_id), score, state, *extra(article.number))
+        yield plain % (number, enc(message_id), score, state, *extra(number))
 
 
 def _touched(table: ScoreTable) -> set[int]:
@@ -107,7 +114,7 @@ def thread_links(roots: Sequence[ThreadNode]) -> dict[int, tuple[int, int | None
         stack: list[tuple[ThreadNode, int | None]] = [(root, None)]
         while stack:
             node, parent = stack.pop()
-            number = node.article.number if node.article is not None else None
+            number = node_number(node)
             if number is not None:
                 links[number] = (index, parent)
             stack.extend((child, number) for child in node.children)

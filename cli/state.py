@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TextIO
 
+from cli.columnar import numbers_dated_before
 from cli.running import with_library
 from cli.jsonout import write_json
 from cli.posting import add_posting_commands
@@ -61,17 +62,18 @@ def cmd_newsrc(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 def cmd_catchup(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     load = library.enter_group(args.group)
     if args.older_than is None:
-        numbers = [o.number for o in load.overviews]
+        marked = len(load.overviews)
         library.catch_up(load.group)  # the reader's catch-up: the same high-water mark
     else:
         cutoff = datetime.now(timezone.utc) - timedelta(days=args.older_than)
-        numbers = [o.number for o in load.overviews if o.date is not None and o.date < cutoff]
+        numbers = numbers_dated_before(load.overviews, cutoff)  # from the columns: no record per article
         library.mark_read(args.group, numbers)
+        marked = len(numbers)
     unread = library.unread_count(load.group)
     if args.json:
-        write_json({"group": args.group, "marked": len(numbers), "unread": unread}, out,
+        write_json({"group": args.group, "marked": marked, "unread": unread}, out,
                    indent=None, ensure_ascii=True)
         out.write("\n")
     else:
-        out.write(f"{args.group}: marked {len(numbers):,} read, {unread:,} unread\n")
+        out.write(f"{args.group}: marked {marked:,} read, {unread:,} unread\n")
     return 0

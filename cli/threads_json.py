@@ -14,13 +14,16 @@ replies stays as a placeholder (``number`` null) so the tree keeps its shape.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from json.encoder import encode_basestring as enc
 from typing import TYPE_CHECKING, TextIO
 
+from cli.columnar import node_at, node_number, numbers_of
+from cli.json_texts import ColumnTexts, Fields, flat_list, texts_for
 from cli.jsonout import Chunked
 from cli.stale import is_stale
 from killfile.states import ScoreState
+from nntp.columns import Columns
 from nntp.models import Overview
 from nntp.threads import ThreadNode
 from store.ranges import RangeSet
@@ -52,12 +55,13 @@ class Verdicts:
     def __init__(self, table: ScoreTable) -> None:
         self.default: Facts = (0, table.limits.state(0), ())
         self.special: dict[int, Facts] = {}
+        numbers = numbers_of(table.articles)  # the array itself for Columns: no record per article
         for i in _candidates(table):
-            self.special[table.articles[i].number] = (table.scores[i], table.state(i), tuple(table.tags(i)))
+            self.special[numbers[i]] = (table.scores[i], table.state(i), tuple(table.tags(i)))
         self.hidden = {n for n, facts in self.special.items() if facts[1] in HIDING}
         """Numbers a thread list leaves out (every number when the default state itself hides)."""
         if self.default[1] in HIDING:
-            self.hidden = {a.number for i, a in enumerate(table.articles) if table.state(i) in HIDING}
+            self.hidden = {n for i, n in enumerate(numbers) if table.state(i) in HIDING}
 
 
 def _candidates(table: ScoreTable) -> Sequence[int] | set[int]:
@@ -91,11 +95,12 @@ def kept_roots(roots: Iterable[ThreadNode], hidden: set[int]) -> Iterator[tuple[
 def _keep(root: ThreadNode, hidden: set[int]) -> set[int] | None:
     """Nodes that are shown or have a shown reply below them; None when nothing in the thread hides."""
     order = [node for _, node in root.walk()]
-    if not any(node.article is not None and node.article.number in hidden for node in order):
+    numbers = [node_number(node) for node in order]
+    if not any(n is not None and n in hidden for n in numbers):
         return None
     keep: set[int] = set()
-    for node in reversed(order):
-        shown = node.article is not None and node.article.number not in hidden
+    for node, number in zip(reversed(order), reversed(numbers)):
+        shown = number is not None and number not in hidden
         if shown or any(id(c) in keep for c in node.children):
             keep.add(id(node))
     return keep
@@ -104,7 +109,7 @@ def _keep(root: ThreadNode, hidden: set[int]) -> set[int] | None:
 class _Level:
     """The text of one depth of the tree, made once: ``json.dumps(..., indent=1)``'s layout at this depth."""
 
-    __slots__ = ("head", "nulls", "tail", "plain_tail", "null_tail", "inner", "close", "sep")
+    __slots__ = ("head", "nulls", "tail", "plain_tail", "null_tail", "inner", "close", "sep", "leaf", "branch")
 
     def __init__(self, depth: int, default: Facts, stale: bool) -> None:
         key = "\n" + " " * (2 * depth + 2)  # a key of this node's object
@@ -117,9 +122,17 @@ class _Level:
         self.tail = "," + _template(("score", "state", "tags"), key) + end
         self.plain_tail = self.tail % (default[0], f'"{default[1]}"', "[]")
         self.null_tail = self.tail % ("null", "null", "[]")
+        self.leaf = self.head + "[]" + self.plain_tail.replace("%", "%%")
+        """A childless article with the default verdict, whole: one ``%`` fills it."""
+        self.branch = self.head + "[" + self.inner
+        """An article with replies, up to its first reply."""
 
     def listed(self, items: Sequence[str]) -> str:
         return "[" + self.inner + self.sep.join(map(enc, items)) + self.close if items else "[]"
+
+    def joined(self, texts: Sequence[str]) -> str:
+        """``listed`` of strings that are JSON text already (a Columns' encoded tables)."""
+        return "[" + self.inner + self.sep.join(texts) + self.close if texts else "[]"
 
 
 def _template(names: Sequence[str], key: str) -> str:
@@ -141,6 +154,15 @@ class _TreeWriter:
         self.levels: list[_Level] = []
         self.line_end = ', "stale": true}\n' if stale else "}\n"
         self.plain_verdict = _VERDICT % (verdicts.default[0], verdicts.default[1], "[]")
+        self.tables: dict[int, ColumnTexts] = {}
+        """Encoded fields of each Columns the columns-mode nodes come from (one, in practice)."""
+        self.last: ColumnTexts | None = None
+
+    def columns(self, source: Columns) -> ColumnTexts:
+        """The encoded tables of ``source`` (the last one asked for is at hand: one, in practice)."""
+        if self.last is None or self.last.source is not source:
+            self.last = texts_for(self.tables, source, self.read)
+        return self.last
 
     def kept(self, roots: Iterable[ThreadNode]) -> Iterator[tuple[ThreadNode, set[int] | None]]:
         return kept_roots(roots, self.hidden)
@@ -178,30 +200,42 @@ class _TreeWriter:
                 parts.clear()
             node, depth = item
             lv = levels[depth] if depth < len(levels) else self.level(depth)
-            head, tail = self.texts(node, lv)
             kids = node.children if keep is None else [c for c in node.children if id(c) in keep]
+            text, closing = self.texts(node, lv, bool(kids))
+            append(text)
             if not kids:
-                append(head + "[]" + tail)
                 continue
-            append(head + "[" + lv.inner)
-            stack.append(lv.close + tail)
+            stack.append(closing)
             for k in range(len(kids) - 1, -1, -1):
                 stack.append((kids[k], depth + 1))
                 if k:
                     stack.append(lv.sep)
 
-    def texts(self, node: ThreadNode, lv: _Level) -> tuple[str, str]:
-        """The node's fields up to ``"children": ``, and what follows its children."""
-        art = node.article
-        if art is None or art.number in self.hidden:  # missing, or a placeholder: the same nulls
-            return lv.nulls % enc(art.message_id if art is not None else node.message_id), lv.null_tail
-        date = f'"{art.date.isoformat()}"' if art.date is not None else "null"
-        head = lv.head % (art.number, enc(art.message_id), enc(art.subject), enc(art.author), date, art.lines,
-                          art.bytes, lv.listed(art.references), "true" if art.number in self.read else "false")
-        facts = self.verdicts.special.get(art.number)
+    def texts(self, node: ThreadNode, lv: _Level, parent: bool) -> tuple[str, str]:
+        """The node's text up to its first reply (all of it when it has none), and what closes it after them.
+
+        Columns-mode nodes take their fields from tables encoded once (cli/json_texts.py), records encode
+        theirs here; the text is the same. Most articles have no verdict of their own: one ``%`` each.
+        """
+        source: Columns | None = getattr(node, "source", None)  # see node_at (cli/columnar.py)
+        if source is not None:
+            texts = self.last if self.last is not None and self.last.source is source else self.columns(source)
+            index: int = getattr(node, "index", -1)
+            number = texts.numbers[index]
+            fields = None if number in self.hidden else texts.fields(index, lv.joined)
+            missing_id = texts.message_id(index)
+        else:
+            art = node.article
+            number = art.number if art is not None else -1
+            fields = None if art is None or number in self.hidden else _record_fields(art, self.read, lv.listed)
+            missing_id = enc(art.message_id if art is not None else node.message_id)
+        if fields is None:  # missing, or a placeholder: the same nulls
+            return lv.nulls % missing_id + ("[" + lv.inner if parent else "[]" + lv.null_tail), lv.close + lv.null_tail
+        facts = self.verdicts.special.get(number)
         if facts is None:
-            return head, lv.plain_tail
-        return head, lv.tail % (facts[0], f'"{facts[1]}"', lv.listed(facts[2]))
+            return (lv.branch % fields, lv.close + lv.plain_tail) if parent else (lv.leaf % fields, "")
+        tail = lv.tail % (facts[0], f'"{facts[1]}"', lv.listed(facts[2]))
+        return (lv.branch % fields, lv.close + tail) if parent else (lv.head % fields + "[]" + tail, "")
 
     # -- --jsonl: one article per line -------------------------------------------------------------
     def lines(self, root: ThreadNode, keep: set[int] | None, thread: int) -> None:
@@ -210,22 +244,33 @@ class _TreeWriter:
         stack: list[tuple[ThreadNode, str]] = [(root, "null")]
         while stack:
             node, parent = stack.pop()
-            art = node.article
-            if art is not None and art.number not in self.hidden:
-                parts.append(self.line(art, thread, parent))
-            number = "null" if art is None else str(art.number)
+            number = node_number(node)
+            if number is not None and number not in self.hidden:
+                parts.append(self.line(node, thread, parent))
             for child in reversed(node.children):
                 if keep is None or id(child) in keep:
-                    stack.append((child, number))
+                    stack.append((child, "null" if number is None else str(number)))
         self.sink.add("".join(parts))
 
-    def line(self, art: Overview, thread: int, parent: str) -> str:
-        facts = self.verdicts.special.get(art.number)
+    def line(self, node: ThreadNode, thread: int, parent: str) -> str:
+        """One shown article's line (columns mode: from the encoded tables; records: encoded here)."""
+        source, i = node_at(node)
+        if source is not None:
+            fields = self.columns(source).fields(i, flat_list)
+        else:
+            art = node.article
+            assert art is not None  # a shown article
+            fields = _record_fields(art, self.read, _flat)
+        facts = self.verdicts.special.get(fields[0])
         verdict = self.plain_verdict if facts is None else _VERDICT % (facts[0], facts[1], _flat(facts[2]))
-        date = f'"{art.date.isoformat()}"' if art.date is not None else "null"
-        return _LINE % (art.number, enc(art.message_id), enc(art.subject), enc(art.author), date, art.lines,
-                        art.bytes, _flat(art.references), "true" if art.number in self.read else "false",
-                        verdict, thread, parent, self.line_end)
+        return _LINE % (*fields, verdict, thread, parent, self.line_end)
+
+
+def _record_fields(art: Overview, read: RangeSet, listed: Callable[[Sequence[str]], str]) -> Fields:
+    """A record's fields from number to read as JSON text (References as ``listed`` lays them out)."""
+    date = f'"{art.date.isoformat()}"' if art.date is not None else "null"
+    return (art.number, enc(art.message_id), enc(art.subject), enc(art.author), date, art.lines, art.bytes,
+            listed(art.references), "true" if art.number in read else "false")
 
 
 def _flat(items: Sequence[str]) -> str:
