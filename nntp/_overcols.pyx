@@ -15,9 +15,10 @@ added as ``ColumnsBuilder.add`` adds one. Codes are given in the same order
 so the arrays are equal, not just the records they make.
 """
 
-from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
-from libc.stdlib cimport free, realloc
-from libc.string cimport memchr, memcpy
+from cpython cimport array as carray
+from cpython.bytes cimport PyBytes_FromStringAndSize
+from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
+from libc.string cimport memchr, memcmp, memcpy, memset
 
 import sys
 from array import array
@@ -25,7 +26,6 @@ from array import array
 from nntp.columns import NO_DATE as _NO_DATE
 
 cdef long long NO_DATE = _NO_DATE
-cdef int MAX_FIELDS = 9
 cdef int _DAYS_BEFORE_MONTH[13]
 cdef int _DAYS_IN_MONTH[13]
 _DAYS_BEFORE_MONTH[:] = [0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334]
@@ -37,8 +37,15 @@ cdef int _PLAIN_FIELDS[6]
 _PLAIN_FIELDS[:] = [0, 4, 5, 6, 7, 8]
 
 
+# -- growable C buffers (PyMem, so that tracemalloc sees them) --------------------------------------------------
 cdef struct Vec:
     long long *p
+    Py_ssize_t n
+    Py_ssize_t cap
+
+
+cdef struct IVec:
+    int *p
     Py_ssize_t n
     Py_ssize_t cap
 
@@ -49,43 +56,143 @@ cdef struct Buf:
     Py_ssize_t cap
 
 
-cdef int vec_push(Vec *v, long long x) except -1:
-    cdef long long *grown
+cdef void *grown(void *p, Py_ssize_t *cap, Py_ssize_t need, size_t item) except NULL:
+    """``p`` reallocated for at least ``need`` items (doubling), ``cap`` updated."""
+    cdef Py_ssize_t size = cap[0] * 2 + 1024
+    cdef void *out
+    if size < need:
+        size = need
+    out = PyMem_Realloc(p, size * item)
+    if out == NULL:
+        raise MemoryError()
+    cap[0] = size
+    return out
+
+
+cdef inline int vec_push(Vec *v, long long x) except -1:
     if v.n == v.cap:
-        v.cap = v.cap * 2 + 1024
-        grown = <long long *> realloc(v.p, v.cap * sizeof(long long))
-        if grown == NULL:
-            raise MemoryError()
-        v.p = grown
+        v.p = <long long *> grown(v.p, &v.cap, v.n + 1, sizeof(long long))
     v.p[v.n] = x
     v.n += 1
     return 0
 
 
-cdef int buf_add(Buf *b, const char *s, Py_ssize_t n) except -1:
-    cdef char *grown
+cdef inline int ivec_push(IVec *v, int x) except -1:
+    if v.n == v.cap:
+        v.p = <int *> grown(v.p, &v.cap, v.n + 1, sizeof(int))
+    v.p[v.n] = x
+    v.n += 1
+    return 0
+
+
+cdef inline int buf_add(Buf *b, const char *s, Py_ssize_t n) except -1:
     if b.n + n > b.cap:
-        b.cap = (b.n + n) * 2 + 4096
-        grown = <char *> realloc(b.p, b.cap)
-        if grown == NULL:
-            raise MemoryError()
-        b.p = grown
+        b.p = <char *> grown(b.p, &b.cap, b.n + n, 1)
     memcpy(b.p + b.n, s, n)
     b.n += n
     return 0
 
 
-cdef object vec_array(Vec *v, str typecode):
-    """The vector as an array of ``typecode``: 'q' as is, 'i' narrowed to C ints (codes fit 32 bits)."""
-    cdef Py_ssize_t i
-    cdef int *narrow
-    if typecode == "q":
-        return array("q", PyBytes_FromStringAndSize(<char *> v.p, v.n * sizeof(long long)))
-    data = PyBytes_FromStringAndSize(NULL, v.n * sizeof(int))
-    narrow = <int *> PyBytes_AS_STRING(data)
-    for i in range(v.n):
-        narrow[i] = <int> v.p[i]
-    return array("i", data)
+cdef object as_array(str typecode, void *p, Py_ssize_t n, size_t item):
+    """A vector's items as an array of ``typecode`` (one copy, exact size)."""
+    cdef carray.array out = array(typecode)
+    carray.resize(out, n)
+    if n:
+        memcpy(out.data.as_chars, p, n * item)
+    return out
+
+
+cdef object take_vec(Vec *v):
+    out = as_array("q", v.p, v.n, sizeof(long long))
+    PyMem_Free(v.p)
+    v.p, v.n, v.cap = NULL, 0, 0
+    return out
+
+
+cdef object take_ivec(IVec *v):
+    out = as_array("i", v.p, v.n, sizeof(int))
+    PyMem_Free(v.p)
+    v.p, v.n, v.cap = NULL, 0, 0
+    return out
+
+
+cdef object take_buf(Buf *b):
+    out = PyBytes_FromStringAndSize(b.p, b.n)
+    PyMem_Free(b.p)
+    b.p, b.n, b.cap = NULL, 0, 0
+    return out
+
+
+# -- distinct byte strings: one blob, their end offsets, an open-addressing table of codes ----------------------
+cdef struct Table:
+    Buf blob
+    Vec ends
+    int *slots  # code + 1; 0 is an empty slot
+    Py_ssize_t size  # a power of two, at least twice the strings held
+
+
+cdef inline unsigned long long fnv(const char *s, Py_ssize_t n) noexcept:
+    """A hash of s[:n], eight bytes a step (FNV-style multiply and xor-shift; only the table uses it)."""
+    cdef unsigned long long h = 1469598103934665603ULL ^ <unsigned long long> n, word
+    cdef Py_ssize_t i = 0
+    while i + 8 <= n:
+        memcpy(&word, s + i, 8)
+        h = (h ^ word) * 1099511628211ULL
+        h ^= h >> 29
+        i += 8
+    while i < n:
+        h = (h ^ <unsigned char> s[i]) * 1099511628211ULL
+        i += 1
+    return h ^ (h >> 32)
+
+
+cdef inline Py_ssize_t span_start(Table *t, Py_ssize_t code) noexcept:
+    return t.ends.p[code - 1] if code else 0
+
+
+cdef int rehash(Table *t) except -1:
+    """Twice the slots (or the first 4,096), every string placed again."""
+    cdef Py_ssize_t size = t.size * 2 if t.size else 4096
+    cdef Py_ssize_t code, i, start
+    cdef int *slots = <int *> PyMem_Malloc(size * sizeof(int))
+    if slots == NULL:
+        raise MemoryError()
+    memset(slots, 0, size * sizeof(int))
+    for code in range(t.ends.n):
+        start = span_start(t, code)
+        i = fnv(t.blob.p + start, t.ends.p[code] - start) & (size - 1)
+        while slots[i]:
+            i = (i + 1) & (size - 1)
+        slots[i] = code + 1
+    PyMem_Free(t.slots)
+    t.slots, t.size = slots, size
+    return 0
+
+
+cdef Py_ssize_t table_code(Table *t, const char *s, Py_ssize_t n) except -1:
+    """The code of s[:n], added (as the next code) if the table does not hold it yet."""
+    cdef Py_ssize_t i, code, start
+    if (t.ends.n + 1) * 2 > t.size:
+        rehash(t)
+    i = fnv(s, n) & (t.size - 1)
+    while t.slots[i]:
+        code = t.slots[i] - 1
+        start = span_start(t, code)
+        if t.ends.p[code] - start == n and memcmp(t.blob.p + start, s, n) == 0:
+            return code
+        i = (i + 1) & (t.size - 1)
+    code = t.ends.n
+    buf_add(&t.blob, s, n)
+    vec_push(&t.ends, t.blob.n)
+    t.slots[i] = code + 1
+    return code
+
+
+cdef void table_free(Table *t) noexcept:
+    PyMem_Free(t.blob.p)
+    PyMem_Free(t.ends.p)
+    PyMem_Free(t.slots)
+    t.blob.p, t.ends.p, t.slots = NULL, NULL, NULL
 
 
 cdef inline bint is_digit(char c) noexcept:
@@ -158,36 +265,51 @@ cdef bint std_date(const char *s, Py_ssize_t n, long long *out) noexcept:
 cdef class Filler:
     """One group's columns being filled, block after block (``feed``), then handed over (``build``)."""
 
-    cdef Vec numbers, stamps, sizes, lines, ref_starts, id_ends, xref_ends
-    cdef Vec subject_codes, author_codes, id_codes, ref_codes
-    cdef Buf id_blob, xref_blob
-    cdef dict subjects, authors, plain_subjects, plain_authors, ids, extras
+    cdef Vec numbers, stamps, sizes, lines, ref_starts, xref_ends
+    cdef IVec subject_codes, author_codes, id_codes, ref_codes, plain_subject_codes, plain_author_codes
+    cdef Buf xref_blob
+    cdef Table ids, plain_subjects, plain_authors
+    """Message-IDs (the one table own IDs and References share); plain Subjects and authors as sent (trimmed)."""
+    cdef dict subjects, authors, extras
     cdef int want
     cdef object line_record, clean, fast_date, to_int
     cdef readonly Py_ssize_t skipped
+    cdef bint built
 
     def __init__(self, int want, line_record, clean, fast_date, to_int):
-        if not 8 <= want <= MAX_FIELDS:
+        if not 8 <= want <= 9:
             raise ValueError("the compiled OVER reader takes 8 or 9 fields a line")
         self.want = want
         self.line_record, self.clean, self.fast_date, self.to_int = line_record, clean, fast_date, to_int
-        self.subjects, self.authors, self.plain_subjects, self.plain_authors = {}, {}, {}, {}
-        self.ids, self.extras = {}, {}
+        self.subjects, self.authors, self.extras = {}, {}, {}
         self.skipped = 0
         vec_push(&self.ref_starts, 0)
 
     def __dealloc__(self):
-        free(self.numbers.p); free(self.stamps.p); free(self.sizes.p); free(self.lines.p)
-        free(self.ref_starts.p); free(self.id_ends.p); free(self.xref_ends.p); free(self.subject_codes.p)
-        free(self.author_codes.p); free(self.id_codes.p); free(self.ref_codes.p)
-        free(self.id_blob.p)
-        free(self.xref_blob.p)
+        PyMem_Free(self.numbers.p)
+        PyMem_Free(self.stamps.p)
+        PyMem_Free(self.sizes.p)
+        PyMem_Free(self.lines.p)
+        PyMem_Free(self.ref_starts.p)
+        PyMem_Free(self.xref_ends.p)
+        PyMem_Free(self.subject_codes.p)
+        PyMem_Free(self.author_codes.p)
+        PyMem_Free(self.id_codes.p)
+        PyMem_Free(self.ref_codes.p)
+        PyMem_Free(self.plain_subject_codes.p)
+        PyMem_Free(self.plain_author_codes.p)
+        PyMem_Free(self.xref_blob.p)
+        table_free(&self.ids)
+        table_free(&self.plain_subjects)
+        table_free(&self.plain_authors)
 
     def feed(self, bytes data not None):
         """One OVER answer's bytes (CRLF lines, dot-stuffed, without the final dot line)."""
         cdef const char *s = data
         cdef Py_ssize_t end = len(data), pos = 0, k, line_end
         cdef const char *hit
+        if self.built:
+            raise ValueError("this Filler has handed over its columns already")
         if end == 0:
             return
         if end >= 2 and s[end - 2] == b"\r" and s[end - 1] == b"\n":
@@ -230,13 +352,15 @@ cdef class Filler:
                 flags[nf] |= 1
             elif c < 0x20 or c == 0x7f:
                 flags[nf] |= 2
+            elif c == 63 and i > starts[nf] and s[i - 1] == 61:  # "=?": an encoded word, maybe
+                flags[nf] |= 4
         ends[nf] = b
         nf += 1
         if nf != self.want:
             return self.fallback(s, a, b)
         for i in range(6):
             if _PLAIN_FIELDS[i] < nf:
-                odd |= flags[_PLAIN_FIELDS[i]]
+                odd |= flags[_PLAIN_FIELDS[i]] & 3
         if odd or digits(s, starts[0], ends[0]) < 0:
             return self.fallback(s, a, b)
         strip(s, &starts[4], &ends[4])
@@ -249,23 +373,23 @@ cdef class Filler:
         """A line whose number, Message-ID, References and Xref are plain: its values into the columns."""
         cdef bint latin1 = False
         cdef long long stamp
-        if flags[1] | flags[2] | flags[3]:
+        if (flags[1] | flags[2] | flags[3]) & 1:
             try:
                 s[starts[1]:ends[3]].decode("utf-8")
             except UnicodeDecodeError:
                 latin1 = True  # the whole line is Latin-1, as utf8_or_latin1 reads it
         vec_push(&self.numbers, digits(s, starts[0], ends[0]))
-        if flags[3] or not std_date(s + starts[3], ends[3] - starts[3], &stamp):
+        if flags[3] & 3 or not std_date(s + starts[3], ends[3] - starts[3], &stamp):
             date = self.fast_date(text(s, starts[3], ends[3], latin1))
             stamp = NO_DATE if date is None else int(date.timestamp())
         vec_push(&self.stamps, stamp)
         vec_push(&self.sizes, self.count(s, starts[6], ends[6]))
         vec_push(&self.lines, self.count(s, starts[7], ends[7]))
-        vec_push(&self.subject_codes, self.text_code(s, starts[1], ends[1], flags[1], latin1,
-                                                    self.plain_subjects, self.subjects))
-        vec_push(&self.author_codes, self.text_code(s, starts[2], ends[2], flags[2], latin1,
-                                                   self.plain_authors, self.authors))
-        vec_push(&self.id_codes, self.id_code(s, starts[4], ends[4]))
+        ivec_push(&self.subject_codes, self.text_code(s, starts[1], ends[1], flags[1], latin1,
+                                                     &self.plain_subjects, &self.plain_subject_codes, self.subjects))
+        ivec_push(&self.author_codes, self.text_code(s, starts[2], ends[2], flags[2], latin1,
+                                                    &self.plain_authors, &self.plain_author_codes, self.authors))
+        ivec_push(&self.id_codes, table_code(&self.ids, s + starts[4], ends[4] - starts[4]))
         self.references(s, starts[5], ends[5])
         if self.want == 9:
             xref(s, &starts[8], &ends[8])
@@ -282,36 +406,22 @@ cdef class Filler:
         return value if value >= 0 else self.to_int(s[a:b].decode("ascii"))
 
     cdef int text_code(self, const char *s, Py_ssize_t a, Py_ssize_t b, int flag, bint latin1,
-                       dict plain, dict table) except -1:
+                       Table *plain, IVec *plain_codes, dict table) except -1:
         """Subject or author: printable ASCII without ``=?`` is only trimmed; the rest goes through ``clean``."""
         cdef Py_ssize_t i
-        cdef bint encoded = False
-        for i in range(a, b - 1):
-            if s[i] == b"=" and s[i + 1] == b"?":
-                encoded = True
-                break
-        if flag or encoded:
+        if flag:
             value = self.clean(text(s, a, b, latin1))
             return table.setdefault(value, len(table))
         strip(s, &a, &b)
-        key = PyBytes_FromStringAndSize(s + a, b - a)
-        code = plain.get(key)
-        if code is None:
-            value = key.decode("ascii")
-            code = plain[key] = table.setdefault(value, len(table))
-        return code
+        i = table_code(plain, s + a, b - a)
+        if i == plain_codes.n:  # a plain value not seen before: its text's code (it may have come encoded)
+            ivec_push(plain_codes, table.setdefault(s[a:b].decode("ascii"), len(table)))
+        return plain_codes.p[i]
 
-    cdef int id_code(self, const char *s, Py_ssize_t a, Py_ssize_t b) except -1:
-        return self.id_of(PyBytes_FromStringAndSize(s + a, b - a))
-
-    cdef int id_of(self, bytes key) except -1:
-        """The code of a Message-ID (UTF-8 bytes) in the one table own IDs and References share."""
-        code = self.ids.get(key)
-        if code is None:
-            code = self.ids[key] = len(self.ids)
-            buf_add(&self.id_blob, key, len(key))
-            vec_push(&self.id_ends, self.id_blob.n)
-        return code
+    cdef int id_of(self, str message_id) except -1:
+        """The code of a Message-ID from a record (as UTF-8, as ``StringTable`` keeps it)."""
+        key = message_id.encode("utf-8", "surrogatepass")
+        return table_code(&self.ids, key, len(key))
 
     cdef int references(self, const char *s, Py_ssize_t a, Py_ssize_t b) except -1:
         """``_MSGID.findall`` (``<[^<>\\s]+>``) on printable ASCII, without the regex."""
@@ -324,7 +434,7 @@ cdef class Filler:
             while j < b and s[j] != b"<" and s[j] != b">" and s[j] != b" ":
                 j += 1
             if j < b and s[j] == b">" and j > i + 1:
-                vec_push(&self.ref_codes, self.id_code(s, i, j + 1))
+                ivec_push(&self.ref_codes, table_code(&self.ids, s + i, j + 1 - i))
                 i = j + 1
             else:
                 i = j
@@ -349,11 +459,11 @@ cdef class Filler:
         vec_push(&self.stamps, NO_DATE if date is None else int(date.timestamp()))
         vec_push(&self.sizes, size)
         vec_push(&self.lines, count)
-        vec_push(&self.subject_codes, self.subjects.setdefault(subject, len(self.subjects)))
-        vec_push(&self.author_codes, self.authors.setdefault(author, len(self.authors)))
-        vec_push(&self.id_codes, self.id_of(message_id.encode("utf-8", "surrogatepass")))
+        ivec_push(&self.subject_codes, self.subjects.setdefault(subject, len(self.subjects)))
+        ivec_push(&self.author_codes, self.authors.setdefault(author, len(self.authors)))
+        ivec_push(&self.id_codes, self.id_of(message_id))
         for ref in refs:
-            vec_push(&self.ref_codes, self.id_of(ref.encode("utf-8", "surrogatepass")))
+            ivec_push(&self.ref_codes, self.id_of(ref))
         vec_push(&self.ref_starts, self.ref_codes.n)
         data = xref_text.encode("utf-8", "surrogatepass")
         buf_add(&self.xref_blob, data, len(data))
@@ -362,14 +472,17 @@ cdef class Filler:
 
     def build(self):
         """Everything filled, as the parts of a ``Columns`` (nntp/overcols.py assembles them)."""
+        if self.built:
+            raise ValueError("this Filler has handed over its columns already")
+        self.built = True
         intern = sys.intern
-        return (vec_array(&self.numbers, "q"), vec_array(&self.stamps, "q"), vec_array(&self.sizes, "q"),
-                vec_array(&self.lines, "q"), vec_array(&self.subject_codes, "i"), [intern(t) for t in self.subjects],
-                vec_array(&self.author_codes, "i"), [intern(t) for t in self.authors],
-                vec_array(&self.id_codes, "i"), PyBytes_FromStringAndSize(self.id_blob.p, self.id_blob.n),
-                vec_array(&self.id_ends, "q"), vec_array(&self.ref_starts, "q"), vec_array(&self.ref_codes, "i"),
-                PyBytes_FromStringAndSize(self.xref_blob.p, self.xref_blob.n), vec_array(&self.xref_ends, "q"),
-                self.extras)
+        table_free(&self.plain_subjects)
+        table_free(&self.plain_authors)
+        return (take_vec(&self.numbers), take_vec(&self.stamps), take_vec(&self.sizes), take_vec(&self.lines),
+                take_ivec(&self.subject_codes), [intern(t) for t in self.subjects], take_ivec(&self.author_codes),
+                [intern(t) for t in self.authors], take_ivec(&self.id_codes), take_buf(&self.ids.blob),
+                take_vec(&self.ids.ends), take_vec(&self.ref_starts), take_ivec(&self.ref_codes),
+                take_buf(&self.xref_blob), take_vec(&self.xref_ends), self.extras)
 
 
 cdef inline void strip(const char *s, Py_ssize_t *a, Py_ssize_t *b) noexcept:
