@@ -34,6 +34,7 @@ cdef object _UTC = timezone.utc
 cdef long long _NONE_STAMP = NO_DATE
 cdef long long _SECONDS_FIT = 1LL << 42  # times 10**6 still fits 63 bits
 cdef long long _UNIX_DAY0 = 719163  # date(1970, 1, 1).toordinal()
+cdef bytes _ONE_BYTE = b"\0"
 
 
 cdef long long _days_from_civil(long long y, long long m, long long d) noexcept:
@@ -700,6 +701,108 @@ def stamp_days(stamps):
                 shared_days[slot] = day
         Py_INCREF(value)
         PyList_SET_ITEM(out, i, value)
+    return out
+
+
+cdef extern from "Python.h":
+    object PyUnicode_DecodeUTF8(const char* s, Py_ssize_t size, const char* errors)
+
+
+cdef int _check_table(const unsigned char[::1] blob, const long long[::1] ends) except -1:
+    cdef Py_ssize_t c
+    cdef long long last = 0
+    for c in range(ends.shape[0]):
+        if ends[c] < last:
+            raise ValueError("string table ends go backwards")
+        last = ends[c]
+    if last > blob.shape[0]:
+        raise ValueError("string table ends run past its bytes")
+    return 0
+
+
+cdef inline long long _start(const long long[::1] ends, Py_ssize_t code) noexcept:
+    return ends[code - 1] if code else 0
+
+
+def join_coded(blob, ends, codes, starts):
+    """kernels_pure.join_coded: sized once, then one memcpy per string."""
+    cdef const unsigned char[::1] data
+    cdef const long long[::1] stops
+    cdef const int[::1] picks
+    cdef const long long[::1] runs
+    try:
+        data, stops = blob, ends
+        if codes is not None:
+            picks = codes
+        if starts is not None:
+            runs = starts
+    except (TypeError, ValueError, BufferError):
+        return kernels_pure.join_coded(blob, ends, codes, starts)
+    _check_table(data, stops)
+    cdef Py_ssize_t tables = stops.shape[0], i, k, code, n, first, last, size = 0, at = 0
+    cdef bint coded = codes is not None, runs_given = starts is not None
+    if runs_given and not coded:
+        raise ValueError("reference starts need their codes")
+    n = runs.shape[0] - 1 if runs_given else (picks.shape[0] if coded else tables)
+    if runs_given and (n < 0 or runs[0] != 0 or runs[n] != picks.shape[0]):
+        raise ValueError("reference starts do not fit their codes")
+    for i in range(n):  # the size, and every code checked, before any byte is copied
+        first, last = i, i + 1
+        if runs_given:
+            first, last = runs[i], runs[i + 1]
+        if last < first:
+            raise ValueError("reference starts go backwards")
+        for k in range(first, last):
+            code = picks[k] if coded else k
+            if not 0 <= code < tables:
+                raise ValueError("a code outside the string table")
+            size += stops[code] - _start(stops, code) + (1 if k > first else 0)
+        size += 1 if i else 0
+    out = PyBytes_FromStringAndSize(NULL, size)
+    cdef char* target = PyBytes_AS_STRING(out)
+    for i in range(n):
+        if i:
+            target[at] = 10
+            at += 1
+        first, last = i, i + 1
+        if runs_given:
+            first, last = runs[i], runs[i + 1]
+        for k in range(first, last):
+            if k > first:
+                target[at] = 32
+                at += 1
+            code = picks[k] if coded else k
+            memcpy(target + at, &data[0] + _start(stops, code), stops[code] - _start(stops, code))
+            at += stops[code] - _start(stops, code)
+    return out
+
+
+def decode_coded(blob, ends, codes):
+    """kernels_pure.decode_coded, one C-level decode per string."""
+    cdef const unsigned char[::1] data
+    cdef const long long[::1] stops
+    cdef const int[::1] picks
+    try:
+        data, stops = blob, ends
+        if codes is not None:
+            picks = codes
+    except (TypeError, ValueError, BufferError):
+        return kernels_pure.decode_coded(blob, ends, codes)
+    _check_table(data, stops)
+    cdef bint coded = codes is not None
+    cdef Py_ssize_t i, code, tables = stops.shape[0], n = picks.shape[0] if coded else stops.shape[0]
+    cdef list out = PyList_New(n)
+    cdef object text
+    if data.shape[0] == 0:
+        data = _ONE_BYTE  # every string is empty: a valid address to read none from
+    cdef const char* base = <const char*>&data[0]
+    for i in range(n):
+        code = picks[i] if coded else i
+        if not 0 <= code < tables:
+            raise ValueError("a code outside the string table")  # the unfilled list is freed safely
+        text = PyUnicode_DecodeUTF8(base + _start(stops, code), stops[code] - _start(stops, code), "surrogatepass")
+        Py_INCREF(text)
+        PyList_SET_ITEM(out, i, text)
     return out
 
 

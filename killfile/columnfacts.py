@@ -24,7 +24,8 @@ from typing import Any
 from nntp.columns import NO_DATE, Columns, StringTable
 
 from killfile.facts import Facts, reply_ids
-from killfile.kernels import code_threads, naming_codes, stamp_days
+from killfile.kernels import code_threads, decode_coded, indices_in, naming_codes, stamp_days
+from killfile.matchers import CodedTexts
 
 _FEW = 8
 """Up to this many IDs are looked for in the table's bytes one by one; more, and the table is decoded once."""
@@ -49,7 +50,8 @@ class ColumnFacts(Facts):
 
     @cached_property
     def message_ids(self) -> list[str]:
-        return self.columns.message_id_column()
+        table = self.columns.ids
+        return decode_coded(table.blob, table.ends, self.columns.id_codes)
 
     @cached_property
     def references(self) -> list[tuple[str, ...]]:
@@ -93,7 +95,19 @@ class ColumnFacts(Facts):
 
     @cached_property
     def xrefs(self) -> list[str]:
-        return self.columns.xrefs.strings()
+        table = self.columns.xrefs
+        return decode_coded(table.blob, table.ends, None)
+
+    def texts(self, header: str) -> Sequence[str] | None:
+        """Message-ID, References and Xref scans read the string tables' bytes (``matchers.CodedTexts``)."""
+        c = self.columns
+        if header == "message-id":
+            return CodedTexts(c.ids, c.id_codes)
+        if header == "references":
+            return CodedTexts(c.ids, c.ref_codes, c.ref_starts)
+        if header == "xref":
+            return CodedTexts(c.xrefs)
+        return None
 
     @cached_property
     def extras(self) -> dict[int, tuple[tuple[str, str], ...]]:
@@ -109,7 +123,13 @@ class ColumnFacts(Facts):
 
     # -- Message-IDs as codes -----------------------------------------------------------------------
     def keys_of(self, message_ids: set[str]) -> dict[Any, str]:
-        return find_codes(self.columns.ids, message_ids)
+        """Codes of the wanted IDs: an article's own through ``message_ids``, the rest (only named) in the table."""
+        ids, own = self.message_ids, self.columns.id_codes
+        found = {own[i]: ids[i] for i in indices_in(ids, message_ids)}
+        rest = message_ids.difference(found.values())
+        if rest:
+            found.update(find_codes(self.columns.ids, rest))
+        return found
 
     def own_key(self, i: int) -> Any:
         return self.columns.id_codes[i]

@@ -135,6 +135,9 @@ def _or(parts: list[Hits]) -> Hits:
 
 def _fast_values(facts: Facts, header: str, group: str) -> Sequence[str]:
     """Each article's text for an overview header (Subject and From go by their codes instead)."""
+    coded = facts.texts(header)
+    if coded is not None:
+        return coded
     if header == "message-id":
         return facts.message_ids
     if header == "xref":

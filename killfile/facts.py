@@ -130,6 +130,10 @@ class Facts:
         found = columns(self.articles, ("extra",))[0]
         return {i: found[i] for i in where(found)}
 
+    def texts(self, header: str) -> Sequence[str] | None:
+        """A header's text per article read straight from columns (``ColumnFacts``), or None: ask the records."""
+        return None
+
     def subject(self, i: int) -> str:
         codes, table = self.subject_codes
         return table[codes[i]]

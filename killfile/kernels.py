@@ -25,12 +25,13 @@ try:
     if os.environ.get("PITH_PURE_KERNELS"):
         raise ImportError("PITH_PURE_KERNELS is set")
     from killfile._kernels import (beyond, code_threads, codes, columns, count_newlines, counts_over, day_ordinals,
-                                   gather_codes, indices_in, indices_naming, join_lines, join_references, lookup,
-                                   naming_codes, stamp_days, thread_codes)
+                                   decode_coded, gather_codes, indices_in, indices_naming, join_coded, join_lines,
+                                   join_references, lookup, naming_codes, stamp_days, thread_codes)
 except ImportError:  # no compiler at install time: the reference implementation, same answers
-    from killfile.kernels_pure import (beyond, code_threads, codes, columns, count_newlines,
-                                       counts_over, day_ordinals, gather_codes, indices_in, indices_naming,
-                                       join_lines, join_references, lookup, naming_codes, stamp_days, thread_codes)
+    from killfile.kernels_pure import (beyond, code_threads, codes, columns, count_newlines, counts_over,
+                                       day_ordinals, decode_coded, gather_codes, indices_in, indices_naming,
+                                       join_coded, join_lines, join_references, lookup, naming_codes, stamp_days,
+                                       thread_codes)
 
     COMPILED = False
 else:
@@ -43,5 +44,5 @@ def as_list(values: Sequence[T]) -> list[T]:
 
 
 __all__ = ["COMPILED", "as_list", "beyond", "code_threads", "codes", "columns", "count_newlines", "counts_over",
-           "day_ordinals", "gather_codes", "indices_in", "indices_naming", "join_lines", "join_references", "lookup",
-           "naming_codes", "stamp_days", "thread_codes"]
+           "day_ordinals", "decode_coded", "gather_codes", "indices_in", "indices_naming", "join_coded", "join_lines",
+           "join_references", "lookup", "naming_codes", "stamp_days", "thread_codes"]

@@ -163,6 +163,30 @@ def naming_codes(codes: Sequence[int], starts: Sequence[int] | None, wanted: Col
     return out
 
 
+def join_coded(blob: bytes, ends: Sequence[int], codes: Sequence[int] | None, starts: Sequence[int] | None) -> bytes:
+    """Strings of a ``StringTable`` (``blob``, ``ends``) one line per article, straight from its bytes.
+
+    Without ``starts``, line i is string ``codes[i]`` (every string in order without
+    ``codes``); with it, line i is ``codes[starts[i]:starts[i + 1]]`` joined by spaces
+    (References). The text scans of Message-ID, References and Xref read this
+    instead of a decoded string per article; it equals ``join_lines`` of the
+    decoded values when no string holds a line break or a lone surrogate (callers check).
+    """
+    def piece(code: int) -> bytes:
+        return blob[ends[code - 1] if code else 0:ends[code]]
+
+    if starts is None:
+        return b"\n".join(map(piece, codes if codes is not None else range(len(ends))))
+    assert codes is not None
+    return b"\n".join(b" ".join(map(piece, codes[starts[i]:starts[i + 1]])) for i in range(len(starts) - 1))
+
+
+def decode_coded(blob: bytes, ends: Sequence[int], codes: Sequence[int] | None) -> list[str]:
+    """String ``codes[i]`` of the table for each i (every string without ``codes``), decoded as stored."""
+    return [blob[ends[c - 1] if c else 0:ends[c]].decode("utf-8", "surrogatepass")
+            for c in (codes if codes is not None else range(len(ends)))]
+
+
 def stamp_days(stamps: Sequence[int]) -> list[int]:
     """``day_ordinals`` of whole-second UTC stamps (``Columns.stamps``): -1 for ``NO_DATE``."""
     base = _UNIX_DAY0

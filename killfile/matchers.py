@@ -15,8 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from nntp.columns import StringTable
+
 from killfile import regex
-from killfile.kernels import as_list, codes, count_newlines, gather_codes, join_lines, join_references
+from killfile.kernels import as_list, codes, count_newlines, gather_codes, join_coded, join_lines, join_references
 from killfile.model import Leaf
 
 _UNJOINABLE = re.compile(r"\\[Az]|\(\?[a-zA-Z]*-")
@@ -106,7 +108,7 @@ class TextMatcher:
         """Line numbers where the joined alternation finds a match (a superset of the true hits)."""
         if self._prefilter is None:
             return list(range(len(values)))
-        big = values.joined() if isinstance(values, ReferenceTexts) else join_lines(as_list(values))
+        big = values.joined() if isinstance(values, (ReferenceTexts, CodedTexts)) else join_lines(as_list(values))
         search = self._prefilter.Match
         unanchored = regex.engine()._Anchor.UNANCHORED
         end = len(big)
@@ -144,6 +146,44 @@ class ReferenceTexts(Sequence[str]):
 
     def joined(self) -> bytes:
         return join_references(self.references)
+
+
+class CodedTexts(Sequence[str]):
+    """A header's text per article from a ``StringTable`` of ``nntp.columns.Columns``, joined for a scan
+    straight from the table's bytes (``kernels.join_coded``): no string per article.
+
+    Line i is ``table[codes[i]]`` (Message-IDs), ``table[i]`` without codes (Xref),
+    or with ``starts`` the codes ``codes[starts[i]:starts[i + 1]]`` joined by spaces
+    (References). Only candidate lines are decoded.
+    """
+
+    def __init__(self, table: StringTable, codes: Sequence[int] | None = None,
+                 starts: Sequence[int] | None = None) -> None:
+        self.table, self.codes, self.starts = table, codes, starts
+
+    def __len__(self) -> int:
+        if self.starts is not None:
+            return len(self.starts) - 1
+        return len(self.codes) if self.codes is not None else len(self.table)
+
+    def __getitem__(self, k: int) -> str:  # type: ignore[override]  # as ReferenceTexts: no slices come here
+        table, codes, starts = self.table, self.codes, self.starts
+        if starts is not None:
+            assert codes is not None
+            return " ".join(table[c] for c in codes[starts[k]:starts[k + 1]])
+        return table[codes[k]] if codes is not None else table[k]
+
+    def joined(self) -> bytes:
+        """``join_lines`` of the lines; from the bytes unless a string holds a line break or a lone surrogate
+        (which ``join_lines`` rewrites), then from the decoded lines."""
+        blob = self.table.blob
+        if b"\n" in blob or b"\r" in blob or (b"\xed" in blob and _SURROGATE.search(blob)):
+            return join_lines([self[k] for k in range(len(self))])
+        return join_coded(blob, self.table.ends, self.codes, self.starts)
+
+
+_SURROGATE = re.compile(rb"\xed[\xa0-\xbf]")
+"""A lone surrogate as ``surrogatepass`` stores it in a StringTable."""
 
 
 def _one_line(value: str) -> str:

@@ -368,3 +368,45 @@ def test_find_codes_matches_whole_strings_only() -> None:
     assert find_codes(table, {"<a>", "", "<a", "nope"}) == {2: "<a>", 1: ""}
     many = {f"<{k}>" for k in range(20)} | {"<ab>"}
     assert find_codes(table, many) == {0: "<ab>"}
+
+
+# -- text scans straight from the string tables -----------------------------------------------------
+table_text = st.text(alphabet=st.sampled_from("ab <>@é\n\r\ud800"), max_size=4)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(table_text, st.lists(table_text, max_size=3).map(tuple), table_text), max_size=12))
+def test_coded_texts_join_as_the_decoded_lines_do(rows: list[tuple[str, tuple[str, ...], str]]) -> None:
+    """Message-ID, References and Xref lines joined from the table's bytes are ``join_lines`` of the decoded
+    lines, line breaks and lone surrogates included (those take the decoded way); each line decodes alone."""
+    from killfile.kernels import join_lines
+    from killfile.matchers import CodedTexts
+
+    columns = from_records([Overview(n, "s", "a", None, m, r, xref=x) for n, (m, r, x) in enumerate(rows)])
+    for texts, lines in ((CodedTexts(columns.ids, columns.id_codes), [m for m, _, _ in rows]),
+                         (CodedTexts(columns.ids, columns.ref_codes, columns.ref_starts), [" ".join(r) for _, r, _ in rows]),
+                         (CodedTexts(columns.xrefs), [x for _, _, x in rows])):
+        assert len(texts) == len(lines) and [texts[k] for k in range(len(texts))] == lines
+        assert texts.joined() == join_lines(lines)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(table_text, st.lists(table_text, max_size=3).map(tuple)), max_size=12))
+def test_join_and_decode_coded_compiled_and_reference_agree(rows: list[tuple[str, tuple[str, ...]]]) -> None:
+    columns = from_records([Overview(n, "s", "a", None, m, r) for n, (m, r) in enumerate(rows)])
+    blob, ends = columns.ids.blob, columns.ids.ends
+    for codes, starts in ((columns.id_codes, None), (columns.ref_codes, columns.ref_starts), (None, None)):
+        expected = pure.join_coded(blob, ends, codes, starts)
+        assert kernels.join_coded(blob, ends, codes, starts) == expected
+    for codes in (columns.id_codes, None):
+        assert kernels.decode_coded(blob, ends, codes) == pure.decode_coded(blob, ends, codes)
+    assert kernels.decode_coded(blob, ends, columns.id_codes) == [m for m, _ in rows]
+
+
+def test_coded_kernels_refuse_codes_outside_the_table() -> None:
+    from array import array
+
+    with pytest.raises((ValueError, IndexError)):
+        kernels.decode_coded(b"ab", array("q", [1, 2]), array("i", [2]))
+    with pytest.raises((ValueError, IndexError)):
+        kernels.join_coded(b"ab", array("q", [1, 2]), array("i", [0, 5]), None)
