@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -52,13 +53,22 @@ def socket_floor(address: str, group: str, runs: int) -> list[Figures]:
     return [run_phase("socket", host, port, "0", group) for _ in range(runs)]
 
 
-def reader(address: str, group: str, tree: Path, store: Path, limit: float, keys: int) -> dict[str, Figures]:
-    """The reader launched into ``group`` on an empty store, then again on the store it left."""
-    figures = {}
-    for mode in ("cold", "warm"):
-        figures[mode] = run_entry(address, store, mode, tree, group, launch=True, limit=limit, keys=keys,
-                                  timeout=limit + 300)
-    return figures
+def reader(address: str, group: str, tree: Path, tmp: Path, limit: float, keys: int,
+           runs: int) -> dict[str, list[Figures]]:
+    """The reader launched into ``group``: ``runs`` times on an empty store (cold), then ``runs`` times on
+    the store the first of those left (warm)."""
+
+    def entry(mode: str, store: Path) -> Figures:
+        return run_entry(address, store, mode, tree, group, launch=True, limit=limit, keys=keys, timeout=limit + 300)
+
+    cold = [entry("cold", tmp / f"store{i}.sqlite3") for i in range(runs)]
+    return {"cold": cold, "warm": [entry("warm", tmp / "store0.sqlite3") for _ in range(runs)]}
+
+
+def median_figures(results: list[Figures]) -> Figures:
+    """Each figure's median over the runs (a run that lacks one, cut off before it, does not count)."""
+    names = {name for result in results for name in result}
+    return {name: statistics.median([r[name] for r in results if name in r]) for name in names}
 
 
 def run_pith(tree: Path, address: str, argv: list[str], home: Path) -> Figures:
@@ -105,20 +115,28 @@ def seconds(value: float, floor: float) -> str:
     return f"{value:7.2f} s ({value / floor:4.1f}x)" if value else "    never       "
 
 
-def reader_lines(figures: dict[str, Figures], floor: float, limit: float) -> list[str]:
-    lines = [f"  {'':<6} {'first screen':>18} {'complete list':>18} {'peak RSS':>9} {'scroll median/p95':>18}"
-             f" {'started':>8} {'quit':>7}"]
-    for mode, f in figures.items():
-        keys = f"{f['key_median_ms']:7.1f}/{f['key_p95_ms']:.1f} ms" if "key_median_ms" in f else "-"
+def reader_lines(figures: dict[str, list[Figures]], floor: float, limit: float) -> list[str]:
+    lines = [f"  {'':<6} {'first screen':>18} {'complete list':>18} {'its cpu':>8} {'peak RSS':>9} "
+             f"{'scroll median/p95':>18} {'started':>8} {'quit':>7}"]
+    for mode, runs in figures.items():
+        f = median_figures(runs)
+        keys = f"{f['key_median_ms']:5.1f}/{f['key_p95_ms']:.1f} ms" if "key_median_ms" in f else "-"
         lines.append(f"  {mode:<6} {seconds(f.get('first_rows_s', 0), floor):>18} "
-                     f"{seconds(f.get('complete_s', 0), floor):>18} {f.get('peak_mb', 0):6.0f} MB {keys:>18} "
-                     f"{f.get('app_s', 0):6.2f} s {f.get('quit_s', 0):5.1f} s")
-        if not f.get("complete_s"):
-            lines.append(f"         (the complete list was not there after {limit:.0f} s)")
-        if f.get("cut_off"):
-            lines.append(f"         (the process was ended {limit + 300:.0f} s after its start: quitting took too long;"
-                         " quit figure missing)")
+                     f"{seconds(f.get('complete_s', 0), floor):>18} {f.get('complete_cpu_s', 0):6.2f} s "
+                     f"{f.get('peak_mb', 0):6.0f} MB {keys:>18} {f.get('app_s', 0):6.2f} s {f.get('quit_s', 0):5.1f} s")
+        lines += [f"         {note}" for note in run_notes(runs, limit)]
     return lines
+
+
+def run_notes(runs: list[Figures], limit: float) -> list[str]:
+    """What the medians hide: runs that never showed the complete list, or were ended while quitting."""
+    notes = []
+    if missing := sum(1 for f in runs if not f.get("complete_s")):
+        notes.append(f"({missing} of {len(runs)} runs had no complete list after {limit:.0f} s)")
+    if ended := sum(1 for f in runs if f.get("cut_off")):
+        notes.append(f"({ended} of {len(runs)} runs ended {limit + 300:.0f} s after the start, quitting: "
+                     "no quit figure)")
+    return notes
 
 
 def scripting_lines(figures: dict[str, Figures], floor: float) -> list[str]:
@@ -130,15 +148,16 @@ def scripting_lines(figures: dict[str, Figures], floor: float) -> list[str]:
     return lines
 
 
-def report(args: argparse.Namespace, sockets: list[Figures], entries: dict[str, Figures],
+def report(args: argparse.Namespace, sockets: list[Figures], entries: dict[str, list[Figures]],
            cli: dict[str, Figures]) -> str:
     times = sorted(s["seconds"] for s in sockets)
     floor = times[0]
     lines = [f"bare socket OVER of {args.group} (each a fresh process): best {floor:.2f} s, "
              f"median {times[len(times) // 2]:.2f} s of {len(times)} ({int(sockets[0]['lines']):,} lines, "
              f"{sockets[0]['bytes'] / 1e6:.1f} MB); ratios below are to the best",
-             "reader opened straight into the group (pith read GROUP; Pilot, 120x36), from its process's start; "
-             f"{args.keys} scroll keys after the complete list; warm = same store, nothing new on the server:",
+             "reader opened straight into the group (pith read GROUP; Pilot, 120x36), from its process's start, "
+             f"median of {args.reader_runs}; {args.keys} scroll keys after the complete list; "
+             "warm = same store, nothing new on the server:",
              *reader_lines(entries, floor, args.limit),
              "scripting CLI, own XDG dirs (sync fills the store, threads --json reads it):",
              *scripting_lines(cli, floor)]
@@ -153,6 +172,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--group", default="local.huge")
     parser.add_argument("--tree", type=Path, default=REPO, help="the pith to measure (default: this one)")
     parser.add_argument("--runs", type=int, default=3, help="bare-socket reads (default 3)")
+    parser.add_argument("--reader-runs", type=int, default=1,
+                        help="reader entries, cold and warm each (default 1: a million-article entry takes minutes)")
     parser.add_argument("--threads-runs", type=int, default=2, help="threads --json runs after sync (default 2)")
     parser.add_argument("--limit", type=float, default=600.0,
                         help="seconds a reader entry may take to its complete list (default 600)")
@@ -173,7 +194,7 @@ def main() -> int:
           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\nat the start: {load_average()}", flush=True)
     sockets = socket_floor(args.server, args.group, args.runs)
     with tempfile.TemporaryDirectory(prefix="pith-huge-bench-") as tmp:
-        entries = reader(args.server, args.group, tree, Path(tmp) / "store.sqlite3", args.limit, args.keys)
+        entries = reader(args.server, args.group, tree, Path(tmp), args.limit, args.keys, args.reader_runs)
         print(f"after the reader: {load_average()}", flush=True)
         cli = scripting(args.server, args.group, tree, Path(tmp) / "cli", args.threads_runs)
     print(report(args, sockets, entries, cli))
