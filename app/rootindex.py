@@ -36,23 +36,34 @@ def roots_of(roots: Iterable[ThreadNode]) -> dict[str, str]:
 
 
 class HashedIds:
-    """Codes of a StringTable found by hash and bisection: two int arrays, not a dict of every string."""
+    """Codes of a StringTable found by hash and bisection: one sorted int array, not a dict of every string.
+
+    Each wanted code is packed with its string's hash into one 63-bit key (hash high, code low), so the index
+    is 8 bytes a string; a hit is checked against the table, so a hash collision costs only a second look.
+    """
 
     def __init__(self, table: StringTable, wanted: array[int]) -> None:
-        codes = [code for code in range(len(table)) if wanted[code] >= 0]
-        strings = table.strings()
-        keyed = sorted((hash(strings[code]), code) for code in codes)
         self._table = table
-        self._hashes = array("q", [h for h, _ in keyed])
-        self._codes = array("i", [c for _, c in keyed])
+        self._bits = max(24, len(table).bit_length())
+        self._mask = (1 << (63 - self._bits)) - 1
+        blob, bits, mask, start = table.blob, self._bits, self._mask, 0
+        keys = array("q")
+        for code, end in enumerate(table.ends):
+            if wanted[code] >= 0:
+                keys.append(((hash(blob[start:end]) & mask) << bits) | code)
+            start = end
+        self._keys = array("q", sorted(keys))
 
     def find(self, value: str) -> int | None:
         """The code of ``value``, if it is one of the wanted strings."""
-        wanted, hashes = hash(value), self._hashes
-        at = bisect_left(hashes, wanted)
-        while at < len(hashes) and hashes[at] == wanted:
-            if self._table[self._codes[at]] == value:
-                return self._codes[at]
+        data = value.encode("utf-8", "surrogatepass")
+        bits, keys = self._bits, self._keys
+        wanted = hash(data) & self._mask
+        at = bisect_left(keys, wanted << bits)
+        while at < len(keys) and keys[at] >> bits == wanted:
+            code = keys[at] & ((1 << bits) - 1)
+            if self._table[code] == value:
+                return code
             at += 1
         return None
 

@@ -193,10 +193,16 @@ def flatten_into(root: ThreadNode, rows: list[ThreadRow], keys: dict[str, str]) 
     # Stack entries: node, lead (ancestors' pipes), parent's subject key, is-last-child, depth.
     stack: list[tuple[ThreadNode, str, str | None, bool, int]] = [(root, "", None, True, 0)]
     titles: dict[int, str] | None = None
-    of_node = ThreadRow.of_node
+    new_row = ThreadRow.__new__
     while stack:
         node, lead, parent_key, last, depth = stack.pop()
-        subject = subject_of(node)
+        source = source_of(node)
+        item: ThreadNode | Overview | None = node
+        if source is not None:
+            subject: str | None = source.subjects[source.subject_codes[index_of(node)]]
+        else:
+            item = node.article
+            subject = item.subject if item is not None else None
         key = None
         if subject is not None:
             key = keys.get(subject)
@@ -208,7 +214,11 @@ def flatten_into(root: ThreadNode, rows: list[ThreadRow], keys: dict[str, str]) 
         if subject is None:  # titled from the replies: one pass over the thread, on its first such node
             titles = missing_titles(root) if titles is None else titles
             title = titles.get(id(node), "")
-        rows.append(of_node(node, tree, show, depth, title))
+        row = new_row(ThreadRow)
+        row._item = item
+        own = None if item is node or (item is not None and item.message_id == node.message_id) else node.message_id
+        row._shape = _SHAPES.get(shape := (tree, show, depth, title, own)) or _kept(shape)
+        rows.append(row)
         child_lead = "" if depth == 0 else _cap(lead + (BLANK if last else PIPE))
         children = node.children
         for index in range(len(children) - 1, -1, -1):

@@ -15,7 +15,11 @@ line printed beside the figures).
 
 ``--before DIR`` also runs every measurement with the pith in DIR (say, a
 ``git archive`` of an older commit with its compiled helper copied in), on the
-same store, interleaved, for before and after in one run. Without ``--server``
+same store, interleaved, for before and after in one run. ``--entry-only`` measures
+only the reader's entry (with its seconds); ``--columns`` hands the entry its
+overviews as ``Columns`` when the store still gives records (they are converted
+as they arrive, and the peak is counted from there: the child resets its
+high-water mark, ``/proc/self/clear_refs``, and reports ``VmHWM``). Without ``--server``
 it starts a private INN2 with the generated group (needs root and ../shared,
 see bench/big_group.py).
 """
@@ -45,49 +49,93 @@ def environment(home: Path) -> dict[str, str]:
 
 def peak_of(argv: list[str], home: Path, cwd: Path) -> float:
     """Run ``argv`` as a child with output to /dev/null; -> its peak RSS in MB (exits on failure)."""
-    errors = home / "stderr.txt"
-    with open(os.devnull, "wb") as out, open(errors, "wb") as err:
+    return run_child(argv, home, cwd)[0]
+
+
+def run_child(argv: list[str], home: Path, cwd: Path) -> tuple[float, str]:
+    """Run ``argv`` as a child; -> (its peak RSS in MB, what it printed) (exits on failure)."""
+    errors, output = home / "stderr.txt", home / "stdout.txt"
+    with open(output, "wb") as out, open(errors, "wb") as err:
         child = subprocess.Popen(argv, stdout=out, stderr=err, env=environment(home), cwd=cwd)
         _, status, usage = os.wait4(child.pid, 0)
     child.returncode = code = os.waitstatus_to_exitcode(status)
     if code != 0:
         raise SystemExit(f"{' '.join(argv)} exited {code}: {errors.read_text(errors='replace')[-500:]}")
-    return usage.ru_maxrss / 1024
+    return usage.ru_maxrss / 1024, output.read_text(errors="replace")
 
 
 def pith(tree: Path, address: str, args: list[str]) -> list[str]:
     return [sys.executable, str(tree / "main.py"), "--server", address, *args, "--quiet"]
 
 
-def enter_child(tree: Path, address: str) -> list[str]:
+def enter_child(tree: Path, address: str, columns: bool) -> list[str]:
     return [sys.executable, str(REPO / "bench" / "memory_bench.py"), "--enter-child", str(tree),
-            "--server", address]
+            "--server", address] + (["--columns"] if columns else [])
 
 
-def measure(address: str, trees: dict[str, Path]) -> None:
+def measure(address: str, trees: dict[str, Path], entry_only: bool = False, columns: bool = False) -> None:
     """Fill a store once (cold), then each measurement with each tree, side by side."""
     home = Path(tempfile.mkdtemp(prefix="pith-memory-bench-"))
     try:
         first = next(iter(trees.values()))
         cold = peak_of(pith(first, address, COMMANDS["threads --json"]), home, first)
         print(f"  {'threads --json, cold store':<34} {cold:6.1f} MB  ({next(iter(trees))})")
-        for name, argv in COMMANDS.items():
+        for name, argv in {} if entry_only else COMMANDS.items():
             for label, tree in trees.items():
                 report(f"{name}, warm", label, peak_of(pith(tree, address, argv), home, tree))
         for label, tree in trees.items():
-            report("reader's entry (GroupView.enter)", label, peak_of(enter_child(tree, address), home, tree))
+            peak, said = run_child(enter_child(tree, address, columns), home, tree)
+            seconds, hwm = (float(word) for word in said.split()[:2])
+            name = "reader's entry (GroupView.enter)" + (", Columns" if columns else "")
+            report(name, label, hwm if columns else peak, f", {seconds:.2f} s")
         print(f"  {'slrn 1.0.3 (reference, issue 17)':<34} {SLRN_MB:6.1f} MB")
     finally:
         shutil.rmtree(home, ignore_errors=True)
 
 
-def report(name: str, label: str, mb: float) -> None:
-    print(f"  {name:<34} {mb:6.1f} MB  ({label})", flush=True)
+def report(name: str, label: str, mb: float, more: str = "") -> None:
+    print(f"  {name:<34} {mb:6.1f} MB  ({label}{more})", flush=True)
 
 
-def run_entry(tree: Path, address: str) -> None:
-    """In the child: enter GROUP as the reader does, with ``tree``'s pith and no Textual."""
+def high_water_mb() -> float:
+    """This process's peak RSS so far (VmHWM), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def columnar_entry() -> None:
+    """(``--columns``) Library.enter_group hands back Columns even while the store gives records: the records
+    are converted and dropped as they arrive, and the high-water mark starts again from there."""
+    import dataclasses
+    import gc
+
+    from nntp.columns import as_columns
+    from nntp.memtrim import give_back
+    from store.library import Library
+
+    records_entry = Library.enter_group
+
+    def enter_group(self: Library, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        load = records_entry(self, *args, **kwargs)  # type: ignore[arg-type]
+        load = dataclasses.replace(load, overviews=as_columns(load.overviews))
+        gc.collect()
+        give_back(10**6)
+        Path("/proc/self/clear_refs").write_text("5")  # VmHWM := VmRSS: the records' peak is not the reader's
+        return load
+
+    Library.enter_group = enter_group  # type: ignore[method-assign]
+
+
+def run_entry(tree: Path, address: str, columns: bool = False) -> None:
+    """In the child: enter GROUP as the reader does, with ``tree``'s pith and no Textual; prints its seconds
+    and its high-water mark in MB."""
     sys.path.insert(0, str(tree))
+    import time
+
+    if columns:
+        columnar_entry()
     from app.backend import LibraryHandle
     from app.groupview import GroupView
     from killfile import session
@@ -109,11 +157,13 @@ def run_entry(tree: Path, address: str) -> None:
     def early(records: list[Overview]) -> None:
         firsts.append(model.first_screen(records, lambda: killfile))
 
+    start = time.perf_counter()
     result = model.enter(handle, lambda: killfile, early=early)
     if result is None:
         raise SystemExit("entering was cancelled")
     model.entered(result, None, False)
     model.scores_changed(True)
+    print(f"{time.perf_counter() - start:.3f} {high_water_mb():.1f}")
     handle.close()
 
 
@@ -122,14 +172,16 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=150_000)
     parser.add_argument("--server", metavar="HOST:PORT", help="a server that already holds local.big")
     parser.add_argument("--before", type=Path, metavar="DIR", help="also measure the pith in DIR")
+    parser.add_argument("--entry-only", action="store_true", help="measure only the reader's entry")
+    parser.add_argument("--columns", action="store_true", help="the entry's overviews as Columns (see above)")
     parser.add_argument("--enter-child", type=Path, metavar="TREE", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.enter_child:
-        run_entry(args.enter_child.resolve(), args.server)
+        run_entry(args.enter_child.resolve(), args.server, args.columns)
         return 0
     trees = ({"before": args.before.resolve()} if args.before else {}) | {"now": REPO}
     if args.server:
-        measure(args.server, trees)
+        measure(args.server, trees, args.entry_only, args.columns)
         return 0
     sys.path.insert(0, str(REPO))
     from bench.big_group import start_big_server
@@ -138,7 +190,7 @@ def main() -> int:
     server, load_seconds = start_big_server(args.count, GROUP)
     try:
         print(f"loaded in {load_seconds:.1f} s; server {server.address}\n")
-        measure(f"{server.host}:{server.port}", trees)
+        measure(f"{server.host}:{server.port}", trees, args.entry_only, args.columns)
     finally:
         server.stop()
     return 0
