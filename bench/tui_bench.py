@@ -75,15 +75,19 @@ class FrameClock:
 
     Pilot.press() also waits for the CPU to idle, which adds tens of ms that a user
     does not see; this wraps App._display (called once a frame is composed) instead.
+    It also notes the end of the first frame that had thread rows (``first_rows``): made
+    before the app runs, it sees a first screen that comes before the Pilot's first turn.
     """
 
     def __init__(self, app: object) -> None:
-        self.last = 0.0
+        self.last = self.first_rows = 0.0
         original = app._display  # type: ignore[attr-defined]
 
         def display(screen: object, update: object) -> None:
             original(screen, update)
             self.last = time.perf_counter()
+            if not self.first_rows and thread_rows(app):
+                self.first_rows = self.last
 
         app._display = display  # type: ignore[attr-defined]
 
@@ -123,15 +127,15 @@ async def drive(app: object, group: str, scroll_keys: int = 0, linger: float = 0
     ``limit``: seconds to wait for the complete list (``complete_s`` stays 0 when it is not there by then).
     The figures are also printed as a JSON line before quitting, for a parent that may cut a long quit off.
     """
+    clock = FrameClock(app)
     async with app.run_test(size=(120, 36)) as pilot:  # type: ignore[attr-defined]
-        clock = FrameClock(app)
         if launched_at is None:
             t0 = await open_from_list(app, pilot, group)
             result: dict[str, float] = {}
         else:
             t0 = launched_at
             result = {"app_s": time.perf_counter() - t0}
-        result |= await until_complete(app, t0, limit)
+        result |= await until_complete(app, t0, limit, clock)
         await pilot.pause()
         result["rows"] = thread_rows(app)
         result |= key_figures([await scroll_key(app, clock, i) for i in range(scroll_keys)])
@@ -152,18 +156,18 @@ async def open_from_list(app: object, pilot: object, group: str) -> float:
     return t0
 
 
-async def until_complete(app: object, t0: float, limit: float) -> dict[str, float]:
-    """Seconds from ``t0`` to the first rows on screen and to the complete (threaded, scored) list, and the
-    process's CPU seconds (every thread's, steadier than wall time on a busy machine) at the complete list."""
-    first = done = cpu = 0.0
+async def until_complete(app: object, t0: float, limit: float, clock: FrameClock) -> dict[str, float]:
+    """Seconds from ``t0`` to the first frame with rows and to the complete (threaded, scored) list, and
+    the process's CPU seconds (every thread's, steadier than wall time on a busy machine) at the latter."""
+    done = cpu = 0.0
     while time.perf_counter() - t0 < limit:
         await asyncio.sleep(0.005)
-        if not first and thread_rows(app):
-            first = time.perf_counter() - t0
         if getattr(app.screen, "loaded", False):  # type: ignore[attr-defined]
             done, cpu = time.perf_counter() - t0, time.process_time()
             break
-    return {"first_rows_s": first, "complete_s": done, "complete_cpu_s": cpu}
+    await asyncio.sleep(0.05)  # the frame that shows the list, when it was also the first with rows
+    return {"first_rows_s": clock.first_rows - t0 if clock.first_rows else 0.0, "complete_s": done,
+            "complete_cpu_s": cpu}
 
 
 async def scroll_key(app: object, clock: FrameClock, i: int) -> float:
