@@ -10,15 +10,16 @@ without raw overviews, writes rows at once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
+from nntp.columns import Columns
 from nntp.models import GroupInfo, Overview, OverviewBatch, RawOverviews
 from nntp.prefetch import Prefetch
 from nntp.source import Capability, NewsSource, ProgressCallback
 from store.cache import Store
 from store.packs import no_gc
-from store.rawchunks import BackgroundWriter, as_stored
+from store.rawchunks import BackgroundWriter, over_columns
 
 EarlyRecords = Callable[[list[Overview]], None]
 """Takes a group's first records while the rest is read (Library.enter_group)."""
@@ -32,12 +33,24 @@ class GroupLoad:
     """What entering a group produced."""
 
     group: GroupInfo
-    overviews: list[Overview]
+    overviews: Sequence[Overview]
+    """A ``Columns`` (nntp/columns.py) when read from the store or a server's answers: index it, do not
+    iterate it whole where a column will do."""
     fetched: int
     """Overview records fetched from the source this time."""
     skipped: int
     """Malformed overview lines the source sent (counted, not fatal)."""
     offline: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One answer fetched: its articles (Columns from a server's raw answer, else records), its last
+    number and the malformed lines left out."""
+
+    overviews: Sequence[Overview]
+    last: int
+    skipped: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +60,8 @@ class Fetch:
     store: Store
     source: NewsSource
     progress: ProgressCallback | None = None
-    keep: list[Overview] | None = None
-    """Entering a group: the records fetched go here, and a server's answers are stored as raw chunks."""
+    keep: list[Columns] | None = None
+    """Entering a group: the articles fetched go here, and a server's answers are stored as raw chunks."""
 
     def run(self, name: str, early: EarlyRecords | None = None) -> tuple[GroupInfo, int, int]:
         """Fetch what lies above the high-water mark into the store: (group, fetched, skipped)."""
@@ -60,18 +73,18 @@ class Fetch:
                 fetched += len(batch.overviews)
                 skipped += batch.skipped
                 if early is not None and batch.overviews:
-                    early(as_stored(list(batch.overviews[:EARLY_RECORDS])))
+                    early(list(batch.overviews[:EARLY_RECORDS]))
                     early = None
                 if self.progress:
                     self.progress(batch.last - first + 1, expected)
         return info, fetched, skipped
 
-    def _batches(self, name: str, first: int, last: int) -> Iterator[OverviewBatch]:
+    def _batches(self, name: str, first: int, last: int) -> Iterator[Step]:
         if self.keep is not None and Capability.RAW_OVERVIEWS in self.source.capabilities:
             return self._raw_batches(self.source.iter_raw_overviews(name, first, last), name, self.keep)
         return self._row_batches(self.source.iter_overviews(name, first, last), name)
 
-    def _raw_batches(self, slices: Iterator[RawOverviews], name: str, keep: list[Overview]) -> Iterator[OverviewBatch]:
+    def _raw_batches(self, slices: Iterator[RawOverviews], name: str, keep: list[Columns]) -> Iterator[Step]:
         """Store each answer as it came, then parse it (a block at a time) for the reader's list.
 
         Three threads share the work: one reads the next answers off the socket
@@ -84,14 +97,14 @@ class Fetch:
                 BackgroundWriter(lambda raw: overviews.save_raw(name, raw)) as writer:
             for raw in ahead:
                 writer.put(raw)
-                batch = raw.parse()
-                keep.extend(as_stored(list(batch.overviews)))
-                yield batch
+                columns, skipped = over_columns(raw.data, raw.fmt)
+                keep.append(columns)
+                yield Step(columns, raw.last, skipped)
 
-    def _row_batches(self, batches: Iterator[OverviewBatch], name: str) -> Iterator[OverviewBatch]:
+    def _row_batches(self, batches: Iterator[OverviewBatch], name: str) -> Iterator[Step]:
         for batch in batches:
             self.store.overview_store.save(name, batch.overviews, batch.last)
-            yield batch
+            yield Step(batch.overviews, batch.last, batch.skipped)
 
 
 def span_above_mark(source: NewsSource, store: Store, name: str) -> tuple[GroupInfo, int]:

@@ -27,10 +27,12 @@ from datetime import datetime
 
 from nntp.compress import WireStats
 from nntp.errors import NoSuchArticle, NoSuchGroup, PithError, RemoteProtocolError, SourceUnavailable
-from nntp.models import Article, GroupInfo, Overview
+from nntp.columns import Columns
+from nntp.models import Article, GroupInfo
 from nntp.parse import is_message_id
 from nntp.source import Capability, NewsSource, ProgressCallback
 from store.cache import Store
+from store.colpack import join
 from store.entering import EARLY_RECORDS, EarlyRecords, Fetch, GroupLoad
 from store.errors import describe_error
 from store.local_ops import LocalOperations
@@ -294,7 +296,7 @@ class Library(LocalOperations):
                 raise NoSuchGroup(f"{name}: no such group in this archive")
             return GroupLoad(info, self.store.overview_store.all(name), 0, 0)
         cached = self.store.overview_store.meanwhile(name) if self.store.overview_store.holds(name) else None
-        fresh: list[Overview] = []
+        fresh: list[Columns] = []
         try:
             info, fetched, skipped = self.fetch_overviews(name, progress, keep=fresh, early=early)
         except SourceUnavailable as exc:
@@ -308,10 +310,12 @@ class Library(LocalOperations):
             raise
         if cached is not None:
             return GroupLoad(info, cached(), fetched, skipped)
-        return GroupLoad(info, fresh or self.store.overview_store.all(name), fetched, skipped)
+        if any(fresh):
+            return GroupLoad(info, join(fresh, adopt=True), fetched, skipped)
+        return GroupLoad(info, self.store.overview_store.all(name), fetched, skipped)
 
     def fetch_overviews(self, name: str, progress: ProgressCallback | None = None,
-                        keep: list[Overview] | None = None,
+                        keep: list[Columns] | None = None,
                         early: EarlyRecords | None = None) -> tuple[GroupInfo, int, int]:
         """Fetch what lies above the high-water mark into the store: (group, fetched, skipped).
 

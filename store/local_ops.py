@@ -152,8 +152,10 @@ class LocalOperations:
         return self.store.group_table.get(name)
 
     def cached_overviews(self, name: str) -> list[Overview]:
-        """Every cached overview of ``name`` (never asks the server: Library.enter_group does)."""
-        return self.store.overview_store.all(name)
+        """Every cached overview of ``name`` (never asks the server: Library.enter_group does).
+
+        A list of records for the callers typed for one; ``overview_store.all`` gives the Columns."""
+        return list(self.store.overview_store.all(name))
 
     # -- idle work ------------------------------------------------------------
     def settle_while_idle(self, chunks: int = 1) -> int:

@@ -13,14 +13,16 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from nntp.columns import Columns
 from nntp.models import Overview, RawOverviews
 from store import packs, rawchunks, search
+from store.colpack import rows_to_columns
 
 if TYPE_CHECKING:
     from store.cache import Store
 
-Snapshot = tuple[list[Overview], list[packs.Row], bool]
-"""What a helper thread read: (records, rows past the last pack, whether the packs were stale)."""
+Snapshot = tuple[Columns, packs.Read]
+"""What a helper thread read: the group (chunks merged in) and what its packs and rows gave."""
 
 
 def overview_row(name: str, o: Overview) -> tuple[object, ...]:
@@ -97,10 +99,11 @@ class OverviewStore:
                 self._pack_tail(group)
 
     def _pack_tail(self, name: str) -> None:
-        """Pack the rows past the last pack (only a cache: skipped if another process is writing)."""
+        """Pack the rows past the last pack, and make the packs one (only a cache: skipped if another
+        process is writing)."""
         try:
             with self._store.transaction():
-                packs.pack_tail(self._db, name)
+                packs.pack_settled(self._db, name)
         except sqlite3.OperationalError:
             pass
 
@@ -139,31 +142,32 @@ class OverviewStore:
         return (self._db.execute("SELECT 1 FROM overview WHERE grp=? LIMIT 1", (name,)).fetchone() is not None
                 or bool(rawchunks.pending(self._db, name)))
 
-    def all(self, name: str) -> list[Overview]:
+    def all(self, name: str) -> Columns:
         """Every cached overview of a group, in article-number order (packs first, then the tail).
 
-        The rows read past the last pack are packed on the way out, so the next
-        entry reads them from packs; packing is skipped when another process holds
-        the write lock (it is only a cache).
+        What was read is written back as one pack when the group had several, or
+        many rows past its pack (packs.repack), so the next entry decodes one
+        blob; that is skipped when another process holds the write lock (it is
+        only a cache).
         """
-        records, fresh, stale = packs.overviews(self._db, name)
-        self._repack(name, fresh, stale)
-        return _with_chunks(self._db, name, records)
+        read = packs.overviews(self._db, name)
+        self._repack(name, read)
+        return _with_chunks(self._db, name, read.columns)
 
     def first(self, name: str, limit: int) -> list[Overview]:
         """About ``limit`` of a group's lowest-numbered cached records, cheaply whatever its size.
 
         For a first screen of threads while the whole group is read: the first
-        packs, else the first rows, else the first stored chunk.
+        rows (a pack is the whole group: too much to decode twice), else the
+        first stored chunk.
         """
-        records = packs.first_records(self._db, name, limit)
-        if not records:
-            rows = self._db.execute(f"SELECT {packs.COLUMNS} FROM overview WHERE grp=? ORDER BY number LIMIT ?",
-                                    (name, limit)).fetchall()
-            records = packs.rows_to_overviews(rows)
-        return (records or rawchunks.first_records(self._db, name))[:limit]
+        rows = self._db.execute(f"SELECT {packs.COLUMNS} FROM overview WHERE grp=? ORDER BY number LIMIT ?",
+                                (name, limit)).fetchall()
+        if rows:
+            return packs.rows_to_overviews(rows)
+        return list(rawchunks.first_records(self._db, name)[:limit])
 
-    def meanwhile(self, name: str) -> Callable[[], list[Overview]]:
+    def meanwhile(self, name: str) -> Callable[[], Columns]:
         """Start reading a group's cached overviews on a helper thread; call the result to get them.
 
         Entering a group waits for the server (connect, GROUP, OVER of what is new)
@@ -178,7 +182,7 @@ class OverviewStore:
                                   name="pith-overviews", daemon=True)
         helper.start()
 
-        def finish() -> list[Overview]:
+        def finish() -> Columns:
             helper.join()
             done = result[0] if result else None
             if done is None or isinstance(done, BaseException):
@@ -187,26 +191,21 @@ class OverviewStore:
 
         return finish
 
-    def _since_snapshot(self, name: str, snapshot: Snapshot) -> list[Overview]:
+    def _since_snapshot(self, name: str, snapshot: Snapshot) -> Columns:
         """A helper's snapshot plus the rows and chunks stored since it was taken."""
-        records, fresh, stale = snapshot
-        last = records[-1].number if records else 0
+        columns, read = snapshot
+        last = columns.numbers[-1] if len(columns) else 0
         newer = self._db.execute(f"SELECT {packs.COLUMNS} FROM overview WHERE grp=? AND number > ? "
                                  "ORDER BY number", (name, last)).fetchall()
-        rows = packs.rows_to_overviews(newer)
-        self._repack(name, fresh + newer if not stale else [], stale)
+        self._repack(name, read)  # skipped unless the packs and rows are still those the helper read
         chunks = rawchunks.records(self._db, name, above=last)
-        return rawchunks.merge(rawchunks.merge(records, rows), chunks)
+        return rawchunks.merge(rawchunks.merge(columns, rows_to_columns(newer)), chunks)
 
-    def _repack(self, name: str, fresh: list[packs.Row], stale: bool) -> None:
-        if stale or len(fresh) >= packs.PACK_ROWS:
+    def _repack(self, name: str, read: packs.Read) -> None:
+        if packs.wants_repack(read):
             try:
                 with self._store.transaction():
-                    if stale:  # written by another Python, or damaged: rebuild from the rows
-                        packs.invalidate_from(self._db, name, 0)
-                        packs.pack_tail(self._db, name)
-                    elif fresh[0][0] > packs.packed_last(self._db, name):
-                        packs.write_packs(self._db, name, fresh)
+                    packs.repack(self._db, name, read)
             except sqlite3.OperationalError:
                 pass
 
@@ -234,12 +233,12 @@ class OverviewStore:
         return str(row[0])
 
 
-def _with_chunks(db: sqlite3.Connection, name: str, records: list[Overview]) -> list[Overview]:
+def _with_chunks(db: sqlite3.Connection, name: str, columns: Columns) -> Columns:
     """Add the records of chunks not yet settled into rows (there are none most of the time)."""
     if not rawchunks.pending(db, name):
-        return records
+        return columns
     with packs.no_gc():
-        return rawchunks.merge(records, rawchunks.records(db, name))
+        return rawchunks.merge(columns, rawchunks.records(db, name))
 
 
 def _read_snapshot(path: str, name: str, result: list[Snapshot | BaseException]) -> None:
@@ -248,8 +247,8 @@ def _read_snapshot(path: str, name: str, result: list[Snapshot | BaseException])
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         try:
             db.execute("BEGIN")
-            records, fresh, stale = packs.overviews(db, name)
-            result.append((_with_chunks(db, name, records), fresh, stale))
+            read = packs.overviews(db, name)
+            result.append((_with_chunks(db, name, read.columns), read))
         finally:
             db.close()
     except BaseException as exc:  # reported to the caller, who falls back

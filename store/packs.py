@@ -1,45 +1,50 @@
-"""Overview packs: runs of overview rows copied into one marshal blob, for fast group entry.
+"""Overview packs: a group's overview rows copied into one blob of columns, for fast group entry.
 
 Entering a cached group reads every overview back. Stepping SQLite through
-150,000 rows and building the records costs about a second; loading the same
-rows from a few column-wise marshal blobs and building the records with C-level
-calls costs a fifth of that. The overview table stays the truth (search, number
-lookups and the packs themselves come from it); a pack is a derived copy of
-``PACK_ROWS`` consecutive rows, dropped in the same transaction as any change to
-a row it covers. Rows past the last pack are read row by row and packed on the
-way out (Store.overviews): fetching stays as cheap as without packs, and the
-next entry is fast.
+150,000 rows and building the records costs about a second; a pack holds the
+same rows as a ``Columns`` (nntp/columns.py) serialized by store/colpack.py:
+arrays as machine bytes, strings as UTF-8 tables, decoded with no object per
+article. The overview table stays the truth (search, number lookups and the
+packs themselves come from it); a pack is a derived copy of consecutive rows,
+dropped in the same transaction as any change to a row it covers. Rows past the
+last pack are read row by row, and once a group has several packs or
+``PACK_ROWS`` rows past them, what was read is written back as one pack
+(``repack``): the next entry decodes one blob and joins nothing but the few
+rows past it.
 
-marshal's format belongs to one Python version, so each pack records the format
-it was written in; a pack from another Python is dropped and rebuilt, never read.
+Each pack records the format it was written in (store/colpack.py ``FORMAT``: byte
+order and item sizes included); a pack of another format, or a damaged one, is
+dropped and rebuilt from the rows, never read.
 """
 
 from __future__ import annotations
 
-import datetime as datetime_module
 import gc
-import io
-import marshal
-import pickle
 import sqlite3
-import sys
-import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from itertools import repeat
 
+from nntp.columns import Columns, from_records
 from nntp.models import Overview
+from store import colpack
+from store.colpack import Row, from_blob, join, rows_to_columns, to_blob
 
 PACK_ROWS = 4096
-FORMAT = f"marshal{marshal.version}+dates+crc32/py{sys.version_info[0]}.{sys.version_info[1]}"
-"""A pack of another format (another Python, or one from before packs were sealed) is rebuilt from the rows."""
+"""Packs cover whole runs of this many rows; fewer rows past the last pack are read as rows."""
+MAX_PACK_ROWS = 256 * PACK_ROWS
+"""At most this many rows (about 1,000,000: some 170 MB) in one pack; SQLite's limit for a blob is 1 GB."""
+FORMAT = colpack.FORMAT
+"""A pack of another format (another machine kind, or one from before packs were columns) is rebuilt."""
 COLUMNS = "number, subject, author, date, message_id, refs, bytes, lines, xref"
 _UTC = timezone.utc
 _stamp = datetime.fromtimestamp
 _new = tuple.__new__
 
-Row = tuple[int, str, str, "int | None", str, str, int, int, str]
+__all__ = ["COLUMNS", "FORMAT", "PACK_ROWS", "Read", "Row", "TailPacker", "decode", "encode", "encode_records",
+           "invalidate_from", "load", "no_gc", "overviews", "pack_tail", "packed_last", "repack",
+           "rows_to_overviews", "wants_repack", "write_packs"]
 
 
 @contextmanager
@@ -55,7 +60,7 @@ def no_gc() -> Iterator[None]:
 
 
 def rows_to_overviews(rows: Iterable[Row]) -> list[Overview]:
-    """Overview rows as the table holds them -> records (the slow, row-wise path)."""
+    """Overview rows as the table holds them -> records (for the few records a first screen needs)."""
     return [
         _new(Overview, (n, s, a, _stamp(d, _UTC) if d is not None else None, m,
                         tuple(r.split()) if r else (), b, ln, x, ()))
@@ -64,75 +69,18 @@ def rows_to_overviews(rows: Iterable[Row]) -> list[Overview]:
 
 
 def encode(rows: list[Row]) -> bytes:
-    """Rows -> one column-wise blob: marshal for the plain columns, authors shared, references split.
-
-    Dates travel as a pickled list of datetimes: unpickling builds them from their
-    byte state in C, twice as fast as ``fromtimestamp`` per row, and only
-    ``datetime``, ``timezone`` and ``timedelta`` may be named in it (see _Dates).
-    """
-    numbers, subjects, who, dates, ids, refs, sizes, lines, xrefs = zip(*rows)
-    refs = tuple(tuple(r.split()) if r else () for r in refs)
-    stamps = pickle.dumps([_stamp(d, _UTC) if d is not None else None for d in dates], protocol=4)
-    subjects, who, ids, refs, sizes, lines = _shared(subjects, who, ids, refs, sizes, lines)
-    return _seal(marshal.dumps((numbers, subjects, who, stamps, ids, refs, sizes, lines, xrefs)))
-
-
-def _seal(blob: bytes) -> bytes:
-    """A CRC-32 in front: marshal.loads can crash the interpreter on damaged bytes, so it never sees them."""
-    return zlib.crc32(blob).to_bytes(4, "big") + blob
-
-
-def _unsealed(data: bytes) -> memoryview:
-    view = memoryview(data)[4:]
-    if len(data) < 4 or int.from_bytes(data[:4], "big") != zlib.crc32(view):
-        raise ValueError("damaged overview pack")
-    return view
+    """Rows -> one pack blob (store/colpack.py), with no record made on the way."""
+    return to_blob(rows_to_columns(rows))
 
 
 def encode_records(records: list[Overview]) -> bytes:
-    """The same blob as ``encode`` gives for these records' rows, straight from the records."""
-    numbers, subjects, who, dates, ids, refs, sizes, lines, xrefs, _ = zip(*records)
-    stamps = pickle.dumps(list(dates), protocol=4)
-    subjects, who, ids, refs, sizes, lines = _shared(subjects, who, ids, refs, sizes, lines)
-    return _seal(marshal.dumps((numbers, subjects, who, stamps, ids, refs, sizes, lines, xrefs)))
+    """The pack of these records (as the table gives them back: whole seconds, no extra fields)."""
+    return to_blob(from_records(records))
 
 
-def _shared(subjects: tuple[str, ...], authors: tuple[str, ...], ids: tuple[str, ...],
-            refs: tuple[tuple[str, ...], ...], sizes: tuple[int, ...],
-            lines: tuple[int, ...]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...],
-                                             tuple[tuple[str, ...], ...], tuple[int, ...], tuple[int, ...]]:
-    """The columns with equal values made one object: marshal writes a shared object once
-    and loads it back shared, so a decoded group holds each author, repeated subject and
-    referenced Message-ID once per pack instead of once per article (150,000 records: 90 MB
-    instead of 114 MB), and likewise equal References (siblings') and byte and line counts
-    (another 7 MB)."""
-    one: dict[str, str] = {}
-    keep = one.setdefault
-    ids = tuple(map(keep, ids, ids))
-    chains: dict[tuple[str, ...], tuple[str, ...]] = {}
-    numbers: dict[int, int] = {}
-    return (tuple(map(keep, subjects, subjects)), tuple(map(keep, authors, authors)), ids,
-            tuple(chains.setdefault(t, t) for t in (tuple(map(keep, r, r)) if r else () for r in refs)),
-            tuple(map(numbers.setdefault, sizes, sizes)), tuple(map(numbers.setdefault, lines, lines)))
-
-
-class _Dates(pickle.Unpickler):
-    """Unpickles a list of datetimes and nothing else (a store file is data, never code)."""
-
-    def find_class(self, module: str, name: str) -> type:
-        if module == "datetime" and name in ("datetime", "timezone", "timedelta"):
-            return getattr(datetime_module, name)
-        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in an overview pack")
-
-
-def decode(data: bytes) -> list[Overview]:
-    numbers, subjects, authors, stamps, ids, refs, sizes, lines, xrefs = marshal.loads(_unsealed(data))
-    dates = _Dates(io.BytesIO(stamps)).load()
-    # Shared across packs too (a pack shares only its own): local.big's 150,000 records hold 8,700
-    # distinct authors and 15,000 subjects in 96,000 and 64,000 objects; interned, ~11 MB less.
-    subjects, authors = map(sys.intern, subjects), map(sys.intern, authors)
-    return list(map(_new, repeat(Overview), zip(
-        numbers, subjects, authors, dates, ids, refs, sizes, lines, xrefs, repeat((), len(numbers)))))
+def decode(data: bytes) -> Columns:
+    """A pack's Columns; ValueError if it is damaged (store/colpack.py checks before it hands out)."""
+    return from_blob(data)
 
 
 def packed_last(db: sqlite3.Connection, grp: str) -> int:
@@ -155,65 +103,112 @@ def pack_tail(db: sqlite3.Connection, grp: str) -> None:
 
 
 def write_packs(db: sqlite3.Connection, grp: str, rows: list[Row]) -> None:
-    """Pack ``rows`` (every row past the last pack, in order) in full runs; the rest stays a tail."""
-    for start in range(0, len(rows) - PACK_ROWS + 1, PACK_ROWS):
-        run = rows[start : start + PACK_ROWS]
-        db.execute("INSERT OR REPLACE INTO overview_pack VALUES (?,?,?,?,?,?)",
-                   (grp, run[0][0], run[-1][0], len(run), FORMAT, encode(run)))
+    """Pack ``rows`` (every row past the last pack, in order): their full runs as one pack; the rest stays a tail."""
+    whole = len(rows) - len(rows) % PACK_ROWS
+    for start in range(0, whole, MAX_PACK_ROWS):
+        _insert(db, grp, rows_to_columns(rows[start : min(whole, start + MAX_PACK_ROWS)]))
 
 
-def load(db: sqlite3.Connection, grp: str) -> tuple[list[Overview], int] | None:
-    """Every packed record of a group and the last number they cover; None if a pack is unusable."""
-    out: list[Overview] = []
+def _insert(db: sqlite3.Connection, grp: str, columns: Columns) -> None:
+    numbers = columns.numbers
+    db.execute("INSERT OR REPLACE INTO overview_pack VALUES (?,?,?,?,?,?)",
+               (grp, numbers[0], numbers[-1], len(numbers), FORMAT, to_blob(columns)))
+
+
+def load(db: sqlite3.Connection, grp: str) -> tuple[list[Columns], int] | None:
+    """A group's packs, decoded, and the last number they cover; None if a pack is unusable."""
+    out: list[Columns] = []
     last = 0
     for first, pack_last, count, fmt, data in db.execute(
         "SELECT first, last, count, fmt, data FROM overview_pack WHERE grp=? ORDER BY first", (grp,)
     ):
-        records = _usable(fmt, data, count) if first > last else None
-        if records is None:
+        columns = _usable(fmt, data, count) if first > last else None
+        if columns is None or columns.numbers[0] != first or columns.numbers[-1] != pack_last:
             return None
-        out.extend(records)
+        out.append(columns)
         last = pack_last
     return out, last
 
 
-def first_records(db: sqlite3.Connection, grp: str, limit: int) -> list[Overview]:
-    """The records of a group's first packs, at least ``limit`` of them if there are so many ([] if unusable)."""
-    out: list[Overview] = []
-    for count, fmt, data in db.execute(
-        "SELECT count, fmt, data FROM overview_pack WHERE grp=? ORDER BY first", (grp,)
-    ):
-        records = _usable(fmt, data, count)
-        if records is None:
-            return []
-        out.extend(records)
-        if len(out) >= limit:
-            break
-    return out
-
-
-def _usable(fmt: str, data: bytes, count: int) -> list[Overview] | None:
-    """A pack's records, or None when it was written by another Python or is damaged."""
+def _usable(fmt: str, data: bytes, count: int) -> Columns | None:
+    """A pack's columns, or None when it was written in another format or is damaged."""
     if fmt != FORMAT:
         return None
     try:
-        records = decode(data)
-    except Exception:  # damaged in any way (marshal and pickle raise many kinds): read the rows instead
+        columns = decode(data)
+    except ValueError:  # damaged: read the rows instead (colpack raises nothing else on any bytes)
         return None
-    return records if len(records) == count else None
+    return columns if len(columns) == count and count else None
 
 
-def overviews(db: sqlite3.Connection, grp: str) -> tuple[list[Overview], list[Row], bool]:
-    """All records of a group in number order, the rows read past the packs, and whether packs are stale."""
+@dataclass(frozen=True, slots=True)
+class Read:
+    """What reading a group's packs and the rows past them gave."""
+
+    columns: Columns
+    """Every row of the group, in number order (packs first, then the rows past them)."""
+    tail: list[Row]
+    """The rows read past the last pack."""
+    stale: bool
+    """Whether a pack was unusable (another format, damaged): then every row was read."""
+    packs: int
+    """How many packs were read."""
+    last: int
+    """The last number the packs cover (0: none)."""
+
+
+def overviews(db: sqlite3.Connection, grp: str) -> Read:
+    """All of a group's rows as Columns, read from its packs and the rows past them."""
     with no_gc():
         packed = load(db, grp)
-        stale = packed is None
-        records, last = packed if packed is not None else ([], 0)
+        parts, last = packed if packed is not None else ([], 0)
         tail = db.execute(
             f"SELECT {COLUMNS} FROM overview WHERE grp=? AND number > ? ORDER BY number", (grp, last)
         ).fetchall()
-        records.extend(rows_to_overviews(tail))
-    return records, tail, stale
+        columns = join([*parts, rows_to_columns(tail)] if tail else parts, adopt=True)
+    return Read(columns, tail, packed is None, len(parts), last)
+
+
+def wants_repack(read: Read) -> bool:
+    """Whether what was read should be written back as packs: stale ones, several, or many rows past them."""
+    return read.stale or len(read.tail) >= PACK_ROWS or read.packs > -(-len(read.columns) // MAX_PACK_ROWS)
+
+
+def repack(db: sqlite3.Connection, grp: str, read: Read) -> None:
+    """Write back what was read as one pack of its full runs (caller holds the write transaction).
+
+    Stale packs are dropped (``read`` then holds every row). ``read`` is written
+    only if the packs and rows are still what it saw (another connection may
+    have written since): the same packs, and the same rows past them.
+    """
+    if read.stale:
+        invalidate_from(db, grp, 0)
+    whole = len(read.columns) - len(read.columns) % PACK_ROWS
+    if not wants_repack(read) or not whole or not _unchanged(db, grp, read):
+        return
+    invalidate_from(db, grp, 0)
+    for start in range(0, whole, MAX_PACK_ROWS):
+        _insert(db, grp, colpack.part(read.columns, start, min(whole, start + MAX_PACK_ROWS)))
+
+
+def pack_settled(db: sqlite3.Connection, grp: str) -> None:
+    """A group's chunks are all rows now: pack its full runs, its packs made one when there are
+    several (caller holds the write transaction). Reads the group only when there is work."""
+    packs, last = db.execute("SELECT COUNT(*), COALESCE(MAX(last), 0) FROM overview_pack WHERE grp=?",
+                             (grp,)).fetchone()
+    total, past = db.execute("SELECT COUNT(*), COALESCE(SUM(number > ?), 0) FROM overview WHERE grp=?",
+                             (last, grp)).fetchone()
+    if past >= PACK_ROWS or packs > -(-total // MAX_PACK_ROWS):
+        repack(db, grp, overviews(db, grp))
+
+
+def _unchanged(db: sqlite3.Connection, grp: str, read: Read) -> bool:
+    packs, last = db.execute("SELECT COUNT(*), COALESCE(MAX(last), 0) FROM overview_pack WHERE grp=?",
+                             (grp,)).fetchone()
+    count, top = db.execute("SELECT COUNT(*), MAX(number) FROM overview WHERE grp=? AND number > ?",
+                            (grp, last)).fetchone()
+    return (packs, last, count) == (read.packs, read.last, len(read.tail)) and (
+        not read.tail or top == read.tail[-1][0])
 
 
 class TailPacker:

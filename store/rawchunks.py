@@ -19,14 +19,18 @@ chunks and rows together (``records``).
 
 from __future__ import annotations
 
+import importlib
 import queue
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
+from functools import cache
 from operator import attrgetter
 
+from nntp.columns import Columns, from_records
 from nntp.models import Overview, RawOverviews
 from nntp.overblock import parse_over_block
+from store.colpack import join
 
 CHUNK_COLUMNS = "grp, first, last, fmt, data"
 
@@ -60,6 +64,37 @@ def parse_chunk(fmt: str, data: bytes) -> list[Overview]:
     return as_stored(parse_over_block(bytes(data), tuple(fmt.split("\n")))[0])
 
 
+def over_columns(data: bytes, fields: tuple[str, ...]) -> tuple[Columns, int]:
+    """OVER lines -> (Columns as the table keeps them, malformed lines): the compiled kernel when it is
+    there (nntp/overcols.py), else the block parser's records made columns (the same articles)."""
+    kernel = _kernel()
+    if kernel is not None:
+        columns, skipped = kernel(data, fields)
+        return _stored(columns), skipped
+    records, skipped = parse_over_block(data, fields)
+    return from_records(as_stored(records)), skipped
+
+
+@cache
+def _kernel() -> Callable[[bytes, tuple[str, ...]], tuple[Columns, int]] | None:
+    try:
+        return importlib.import_module("nntp.overcols").over_columns
+    except (ImportError, AttributeError):
+        return None
+
+
+def _stored(c: Columns) -> Columns:
+    """``as_stored`` for Columns: the same articles without extra OVERVIEW.FMT fields."""
+    if not c.extras:
+        return c
+    return Columns(c.numbers, c.stamps, c.sizes, c.lines, c.subject_codes, c.subjects, c.author_codes, c.authors,
+                   c.id_codes, c.ids, c.ref_starts, c.ref_codes, c.xrefs)
+
+
+def chunk_columns(fmt: str, data: bytes) -> Columns:
+    return over_columns(bytes(data), tuple(fmt.split("\n")))[0]
+
+
 SETTLE_PIECE = 1 << 18
 """Bytes of a chunk parsed at a time when settling (about 1,000 lines): the block
 parser's working set is several times its input, and settling runs beside a
@@ -78,19 +113,24 @@ def chunk_pieces(fmt: str, data: bytes, size: int = SETTLE_PIECE) -> Iterator[li
         start = end
 
 
-def records(db: sqlite3.Connection, grp: str, above: int = 0) -> list[Overview]:
-    """Records of a group's chunks (those past article ``above``), in article-number order."""
-    out: list[Overview] = []
-    for fmt, data in db.execute("SELECT fmt, data FROM overview_raw WHERE grp=? AND last > ? ORDER BY first",
-                                (grp, above)):
-        out.extend(r for r in parse_chunk(fmt, data) if r.number > above)
-    return out
+def records(db: sqlite3.Connection, grp: str, above: int = 0) -> Columns:
+    """The articles of a group's chunks (those past article ``above``), in article-number order."""
+    parts = [_above(chunk_columns(fmt, data), above) for fmt, data in db.execute(
+        "SELECT fmt, data FROM overview_raw WHERE grp=? AND last > ? ORDER BY first", (grp, above))]
+    return join(parts, adopt=True) if parts else from_records(())
 
 
-def first_records(db: sqlite3.Connection, grp: str) -> list[Overview]:
-    """The records of a group's first chunk ([] when it has none)."""
+def _above(columns: Columns, above: int) -> Columns:
+    numbers = columns.numbers
+    if not numbers or min(numbers) > above:
+        return columns
+    return columns.take([i for i, n in enumerate(numbers) if n > above])
+
+
+def first_records(db: sqlite3.Connection, grp: str) -> Columns:
+    """The articles of a group's first chunk (none when it has none)."""
     row = db.execute("SELECT fmt, data FROM overview_raw WHERE grp=? ORDER BY first LIMIT 1", (grp,)).fetchone()
-    return parse_chunk(*row) if row is not None else []
+    return chunk_columns(*row) if row is not None else from_records(())
 
 
 def find(db: sqlite3.Connection, grp: str, number: int | None = None,
@@ -112,16 +152,18 @@ def find(db: sqlite3.Connection, grp: str, number: int | None = None,
     return None
 
 
-def merge(rows: list[Overview], chunks: list[Overview]) -> list[Overview]:
-    """Rows and chunk records of one group in number order; a chunk's record wins (it is newer)."""
+def merge(rows: Columns, chunks: Columns) -> Columns:
+    """Rows and chunk articles of one group in number order; a chunk's article wins (it is newer).
+
+    ``rows`` is handed over: its arrays may be extended in place (a whole group is not copied).
+    """
     if not chunks:
         return rows
-    if not rows or chunks[0].number > rows[-1].number:
-        rows.extend(chunks)
-        return rows
-    by_number = {r.number: r for r in rows}
-    by_number.update((r.number, r) for r in chunks)
-    return [by_number[n] for n in sorted(by_number)]
+    if not rows or chunks.numbers[0] > rows.numbers[-1]:
+        return join([rows, chunks], adopt=True)
+    both = join([rows, chunks])
+    at = dict(zip(both.numbers, range(len(both))))  # the last of equal numbers: the chunk's
+    return both.take(at[n] for n in sorted(at))
 
 
 def settle_next(db: sqlite3.Connection, grp: str | None, insert: Callable[[str, list[Overview]], None],

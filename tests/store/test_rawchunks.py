@@ -56,9 +56,9 @@ def test_chunks_read_back_exactly_and_settle_into_the_same_rows(tmp_path: Path) 
     assert store.db.execute("SELECT COUNT(*) FROM overview_raw").fetchone() == (0,)
     assert store.overview_store.count("g") == len(want)
     assert packs.packed_last(store.db, "g") > 0  # the next entry reads packs
-    packed, last = packs.load(store.db, "g") or ([], 0)
+    parts, last = packs.load(store.db, "g") or ([], 0)
     rows = store.db.execute(f"SELECT {packs.COLUMNS} FROM overview WHERE number <= ? ORDER BY number", (last,))
-    assert [repr(r) for r in packed] == [repr(r) for r in packs.rows_to_overviews(rows.fetchall())]
+    assert [repr(r) for part in parts for r in part] == [repr(r) for r in packs.rows_to_overviews(rows.fetchall())]
     assert store.overview_store.all("g") == want
     assert sorted(h.number for h in store.search_index.search('"subject 42 café"', group="g", limit=None)) == \
         [o.number for o in want if o.subject == "subject 42 café"]
@@ -174,9 +174,9 @@ def test_settling_a_chunk_per_call_packs_as_settling_all_at_once(tmp_path: Path)
                 with store.transaction():
                     packs.invalidate_from(store.db, "g", 1)
         assert calls == (7 if step else 0)
-        packed, last = packs.load(store.db, "g") or ([], 0)
+        parts, last = packs.load(store.db, "g") or ([], 0)
         rows = store.db.execute(f"SELECT {packs.COLUMNS} FROM overview WHERE number <= ? ORDER BY number", (last,))
-        assert [repr(r) for r in packed] == [repr(r) for r in packs.rows_to_overviews(rows.fetchall())]
+        assert [repr(r) for part in parts for r in part] == [repr(r) for r in packs.rows_to_overviews(rows.fetchall())]
         return store.overview_store.all("g")
 
     whole = settled(tmp_path / "a.sqlite3", step=False)

@@ -1,0 +1,341 @@
+"""Overview packs as bytes: a ``Columns`` (nntp/columns.py) kept as its raw arrays and string tables.
+
+Every entry into a big group reads its packs back, so decoding has to cost
+little more than copying bytes: each array is stored as its machine bytes
+(``tobytes``, read back with ``frombytes``) and each string table as its UTF-8
+blob and end offsets; no per-article object is made either way. Nothing in a
+pack is code (no pickle, no marshal), and ``from_blob`` checks a CRC-32 and
+every length, offset and code before it hands anything out: a damaged pack is a
+``ValueError`` (the caller rebuilds it from the rows), never a wrong record or
+a crash later. Byte order and item sizes are part of ``FORMAT``: a pack written
+on another kind of machine is rebuilt, never misread.
+"""
+
+from __future__ import annotations
+
+import struct
+import sys
+import zlib
+from array import array
+from bisect import bisect_left
+from collections.abc import Hashable, Sequence
+from itertools import accumulate, chain, count, repeat
+
+from typing import TypeVar
+
+from nntp.columns import NO_DATE, Columns, StringTable
+
+INTS, CODES = "q", "i"
+"""The typecodes of the stored arrays: counts, numbers, offsets; codes into tables."""
+FORMAT = f"columns1/{sys.byteorder}/q{array(INTS).itemsize}i{array(CODES).itemsize}+crc32"
+"""The format of a pack, as recorded beside it: a pack of any other format is rebuilt from the rows."""
+_MAGIC = b"PCL1"
+_HEAD = struct.Struct("<4sI")
+_LENGTH = struct.Struct("<Q")
+_SECTIONS = 21
+_CONTINUATION = bytes(range(0x80, 0xC0))
+_NOT_CONTINUATION = bytes(b for b in range(256) if b not in _CONTINUATION)
+
+T = TypeVar("T", bound=Hashable)
+Buffer = bytes | memoryview
+Row = tuple[int, str, str, "int | None", str, str, int, int, str]
+"""An ``overview`` row as store/packs.py reads it: number, subject, author, date, Message-ID, refs, bytes,
+lines, xref."""
+
+
+# -- writing ----------------------------------------------------------------------------------------
+def to_blob(columns: Columns) -> bytes:
+    """``columns`` as one sealed blob (extras included, so any Columns comes back equal)."""
+    c = columns
+    sections = [_ints(c.numbers), _ints(c.stamps), _ints(c.sizes), _ints(c.lines),
+                _codes(c.subject_codes), *_strings(c.subjects), _codes(c.author_codes), *_strings(c.authors),
+                _codes(c.id_codes), *_table(c.ids), _ints(c.ref_starts), _codes(c.ref_codes), *_table(c.xrefs),
+                *_extras(c.extras)]
+    head = _HEAD.pack(_MAGIC, len(sections)) + b"".join(_LENGTH.pack(len(s)) for s in sections)
+    body = head + b"".join(sections)
+    return zlib.crc32(body).to_bytes(4, "big") + body
+
+
+def _ints(column: array[int]) -> bytes:
+    return (column if column.typecode == INTS else array(INTS, column)).tobytes()
+
+
+def _codes(column: array[int]) -> bytes:
+    return (column if column.typecode == CODES else array(CODES, column)).tobytes()
+
+
+def _table(table: StringTable) -> tuple[bytes, bytes]:
+    table.freeze()
+    return bytes(table.blob), _ints(table.ends)
+
+
+def _strings(values: Sequence[str]) -> tuple[bytes, bytes]:
+    encoded = [v.encode("utf-8", "surrogatepass") for v in values]
+    return b"".join(encoded), array(INTS, accumulate(map(len, encoded))).tobytes()
+
+
+def _extras(extras: dict[int, tuple[tuple[str, str], ...]]) -> tuple[bytes, bytes, bytes, bytes]:
+    """The rare extra OVERVIEW.FMT fields: article indices, pairs per article, names and values in turn."""
+    at = sorted(extras)
+    flat = [text for i in at for pair in extras[i] for text in pair]
+    return (array(INTS, at).tobytes(), array(INTS, [len(extras[i]) for i in at]).tobytes(), *_strings(flat))
+
+
+def rows_to_columns(rows: Sequence[Row]) -> Columns:
+    """``overview`` rows -> Columns without a record per row (what a pack is written from)."""
+    if not rows:
+        return _empty()
+    numbers, subjects, authors, dates, ids, refs, sizes, lines, xrefs = zip(*rows)
+    subject_table, subject_codes = _coded(subjects)
+    author_table, author_codes = _coded(authors)
+    split = [r.split() if r else [] for r in refs]
+    id_table, codes = _coded(list(chain(ids, chain.from_iterable(split))))
+    xref_blob, xref_ends = _strings(xrefs)
+    return Columns(array(INTS, numbers), array(INTS, [NO_DATE if d is None else d for d in dates]),
+                   array(INTS, sizes), array(INTS, lines), subject_codes, subject_table,
+                   author_codes, author_table, codes[:len(rows)],
+                   _table_of(list(map(str.encode, id_table, repeat("utf-8"), repeat("surrogatepass")))),
+                   array(INTS, accumulate(map(len, split), initial=0)), array(CODES, codes[len(rows):]),
+                   StringTable(xref_blob, _array(INTS, xref_ends)))
+
+
+def _coded(values: Sequence[str]) -> tuple[list[str], array[int]]:
+    """The distinct values in first-seen order, and each value's code into them."""
+    index = dict(zip(dict.fromkeys(values), count()))
+    return list(index), array(CODES, map(index.__getitem__, values))
+
+
+def _empty() -> Columns:
+    return Columns(array(INTS), array(INTS), array(INTS), array(INTS), array(CODES), [], array(CODES), [],
+                   array(CODES), StringTable(), array(INTS, [0]), array(CODES), StringTable())
+
+
+# -- reading ----------------------------------------------------------------------------------------
+def from_blob(data: bytes) -> Columns:
+    """A blob of ``to_blob`` -> Columns; ValueError if it is damaged in any way (checked before use)."""
+    s = _sections(_unsealed(data))
+    numbers = _array(INTS, s[0])
+    n = len(numbers)
+    subjects, authors = _decoded(s[5], s[6]), _decoded(s[8], s[9])
+    ids, xrefs = _checked_table(s[11], s[12]), _checked_table(s[15], s[16])
+    columns = Columns(numbers, _sized(INTS, s[1], n), _sized(INTS, s[2], n), _sized(INTS, s[3], n),
+                      _coded_by(s[4], n, len(subjects)), subjects, _coded_by(s[7], n, len(authors)), authors,
+                      _coded_by(s[10], n, len(ids)), ids, _sized(INTS, s[13], n + 1), _array(CODES, s[14]), xrefs,
+                      _read_extras(s[17], s[18], s[19], s[20], n))
+    _check_references(columns)
+    if len(xrefs) != n:
+        raise ValueError("damaged overview pack: Xref count")
+    return columns
+
+
+def _unsealed(data: bytes) -> memoryview:
+    view = memoryview(data)
+    if len(view) < 4 or int.from_bytes(view[:4], "big") != zlib.crc32(view[4:]):
+        raise ValueError("damaged overview pack: checksum")
+    return view[4:]
+
+
+def _sections(body: memoryview) -> list[memoryview]:
+    if len(body) < _HEAD.size:
+        raise ValueError("damaged overview pack: truncated")
+    magic, count = _HEAD.unpack_from(body)
+    start = _HEAD.size + count * _LENGTH.size
+    if magic != _MAGIC or count != _SECTIONS or len(body) < start:
+        raise ValueError("damaged overview pack: header")
+    lengths = [_LENGTH.unpack_from(body, _HEAD.size + k * _LENGTH.size)[0] for k in range(count)]
+    if start + sum(lengths) != len(body):
+        raise ValueError("damaged overview pack: section lengths")
+    ends = list(accumulate(lengths, initial=start))
+    return [body[a:b] for a, b in zip(ends, ends[1:])]
+
+
+def _array(typecode: str, data: Buffer) -> array[int]:
+    out = array(typecode)
+    if len(data) % out.itemsize:
+        raise ValueError("damaged overview pack: array length")
+    out.frombytes(data)
+    return out
+
+
+def _sized(typecode: str, data: Buffer, count: int) -> array[int]:
+    out = _array(typecode, data)
+    if len(out) != count:
+        raise ValueError("damaged overview pack: column length")
+    return out
+
+
+def _coded_by(data: Buffer, count: int, distinct: int) -> array[int]:
+    """A column of codes into a table of ``distinct`` entries, every code checked."""
+    codes = _sized(CODES, data, count)
+    if codes and (min(codes) < 0 or max(codes) >= distinct):
+        raise ValueError("damaged overview pack: code out of range")
+    return codes
+
+
+def _checked_table(data: Buffer, ends_data: Buffer) -> StringTable:
+    """A string table whose offsets rise, end at the blob's end and never cut a UTF-8 sequence."""
+    blob, ends = bytes(data), _array(INTS, ends_data)
+    if (ends[-1] if ends else 0) != len(blob) or (ends and ends[0] < 0) or ends.tolist() != sorted(ends):
+        raise ValueError("damaged overview pack: string offsets")
+    inside = ends[: bisect_left(ends, len(blob))]
+    if bytes(map(blob.__getitem__, inside)).translate(None, _NOT_CONTINUATION):
+        raise ValueError("damaged overview pack: string offsets")
+    try:
+        blob.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        raise ValueError("damaged overview pack: text") from None
+    return StringTable(blob, ends)
+
+
+def _decoded(blob: Buffer, ends: Buffer) -> list[str]:
+    """A table of distinct strings, decoded (subjects, authors: what records are made of)."""
+    return _texts(_checked_table(blob, ends))
+
+
+def _pieces(table: StringTable) -> list[bytes]:
+    """A table's strings as UTF-8 bytes, split at C speed (what joining compares: nothing decoded)."""
+    table.freeze()
+    ends = table.ends
+    return list(map(table.blob.__getitem__, map(slice, chain((0,), ends), ends)))
+
+
+def _texts(table: StringTable) -> list[str]:
+    return list(map(str, _pieces(table), repeat("utf-8"), repeat("surrogatepass")))
+
+
+def _check_references(c: Columns) -> None:
+    starts, codes = c.ref_starts, c.ref_codes
+    if starts[0] != 0 or starts[-1] != len(codes) or starts.tolist() != sorted(starts):
+        raise ValueError("damaged overview pack: References offsets")
+    if codes and (min(codes) < 0 or max(codes) >= len(c.ids)):
+        raise ValueError("damaged overview pack: code out of range")
+
+
+def _read_extras(at_data: Buffer, sizes_data: Buffer, blob: Buffer, ends: Buffer,
+                 count: int) -> dict[int, tuple[tuple[str, str], ...]]:
+    at, sizes = _array(INTS, at_data), _array(INTS, sizes_data)
+    texts = _checked_table(blob, ends).strings()
+    if len(at) != len(sizes) or (at and (at[0] < 0 or at[-1] >= count)) or at.tolist() != sorted(set(at)):
+        raise ValueError("damaged overview pack: extras")
+    if (sizes and min(sizes) < 1) or 2 * sum(sizes) != len(texts):
+        raise ValueError("damaged overview pack: extras")
+    pairs = list(zip(texts[::2], texts[1::2]))
+    starts = list(accumulate(sizes, initial=0))
+    return {i: tuple(pairs[a:b]) for i, a, b in zip(at, starts, starts[1:])}
+
+
+def part(columns: Columns, start: int, stop: int) -> Columns:
+    """Articles ``start`` to ``stop`` (a whole run) by slicing arrays: no index list as ``Columns.take``
+    makes. The tables are shared as they are (a pack of it holds them whole)."""
+    c, refs = columns, columns.ref_starts[start : stop + 1]
+    xref_start = c.xrefs.ends[start - 1] if start else 0
+    xrefs = StringTable(c.xrefs.blob[xref_start : c.xrefs.ends[stop - 1]] if stop > start else b"",
+                        _shifted(c.xrefs.ends[start:stop], -xref_start))
+    extras = {i - start: e for i, e in c.extras.items() if start <= i < stop}
+    return Columns(c.numbers[start:stop], c.stamps[start:stop], c.sizes[start:stop], c.lines[start:stop],
+                   c.subject_codes[start:stop], c.subjects, c.author_codes[start:stop], c.authors,
+                   c.id_codes[start:stop], c.ids, _shifted(refs, -refs[0]), c.ref_codes[refs[0] : refs[-1]],
+                   xrefs, extras)
+
+
+# -- joining ----------------------------------------------------------------------------------------
+def join(parts: Sequence[Columns], adopt: bool = False) -> Columns:
+    """Several Columns one after another, as one: what ``nntp.columns.concat`` gives, at C speed.
+
+    A group is its pack plus the rows and chunks past it, so the first part is
+    the big one: its tables and codes are kept as they are, and only the later
+    parts are looked up in them. Message-IDs are compared as the UTF-8 bytes they
+    are stored as, never decoded; the dicts are filled by ``dict.fromkeys`` and
+    codes renumbered through ``map``. ``adopt``: the caller hands the first part
+    over, and its arrays are extended in place rather than copied (one group's
+    worth of memory less at the peak of an entry).
+    """
+    if len(parts) <= 1:
+        return parts[0] if parts else _empty()
+    subjects, subject_maps = _merged([p.subjects for p in parts])
+    authors, author_maps = _merged([p.authors for p in parts])
+    id_pieces, id_maps = _merged([_pieces(p.ids) for p in parts])
+    first = parts[0]
+    starts = _joined([p.ref_starts for p in parts], INTS, adopt, shift=True)
+    return Columns(_joined([p.numbers for p in parts], INTS, adopt), _joined([p.stamps for p in parts], INTS, adopt),
+                   _joined([p.sizes for p in parts], INTS, adopt), _joined([p.lines for p in parts], INTS, adopt),
+                   _joined([p.subject_codes for p in parts], CODES, adopt, subject_maps), subjects,
+                   _joined([p.author_codes for p in parts], CODES, adopt, author_maps), authors,
+                   _joined([p.id_codes for p in parts], CODES, adopt, id_maps),
+                   _extended(first.ids, id_pieces, id_maps[0] is None), starts,
+                   _joined([p.ref_codes for p in parts], CODES, adopt, id_maps),
+                   _joined_tables([p.xrefs for p in parts]), _joined_extras(parts))
+
+
+def _merged(tables: Sequence[Sequence[T]]) -> tuple[list[T], list[list[int] | None]]:
+    """The distinct values of several tables in first-seen order, and each table's codes into them.
+
+    None for a table whose codes stay as they are: the first, when its values are distinct (always,
+    but for a pack made by hand). Only the first table is hashed whole; of the rest, what is new.
+    """
+    first = tables[0]
+    index = dict(zip(first, count()))
+    kept = len(index) == len(first)
+    if not kept:
+        index = dict(zip(dict.fromkeys(first), count()))
+    new = [v for v in dict.fromkeys(chain.from_iterable(tables[1:])) if v not in index]
+    index.update(zip(new, count(len(index))))
+    maps = [list(map(index.__getitem__, table)) for table in tables[1:]]
+    return list(index), [None if kept else list(map(index.__getitem__, first)), *maps]
+
+
+def _recoded(codes: array[int], mapping: list[int] | None) -> array[int]:
+    if mapping is None:
+        return codes if codes.typecode == CODES else array(CODES, codes)
+    return array(CODES, map(mapping.__getitem__, codes))
+
+
+def _joined(columns: list[array[int]], typecode: str, adopt: bool, maps: list[list[int] | None] | None = None,
+            shift: bool = False) -> array[int]:
+    """One column of several parts, codes renumbered by ``maps``; ``shift``: offsets that each part
+    starts at 0 with (References' run starts), moved to where the part lands and its leading 0 dropped."""
+    first, keep = columns[0], adopt and columns[0].typecode == typecode and (maps is None or maps[0] is None)
+    out = first if keep else array(typecode)
+    for k, column in enumerate(columns):
+        if k or not keep:
+            if shift and k:
+                column = _shifted(column[1:], out[-1])
+            mapped = _recoded(column, maps[k]) if maps is not None else column
+            out.extend(mapped if mapped.typecode == typecode else array(typecode, mapped))
+    return out
+
+
+def _extended(first: StringTable, pieces: list[bytes], kept: bool) -> StringTable:
+    """The joined Message-ID table: when ``first`` ``kept`` its codes, it as it is and the new pieces after it."""
+    if not kept:
+        return _table_of(pieces)
+    new = pieces[len(first):]
+    ends = array(INTS, first.ends)
+    ends.extend(map((ends[-1] if ends else 0).__add__, accumulate(map(len, new))))
+    return StringTable(first.blob + b"".join(new), ends)
+
+
+def _table_of(pieces: list[bytes]) -> StringTable:
+    return StringTable(b"".join(pieces), array(INTS, accumulate(map(len, pieces))))
+
+
+def _shifted(offsets: array[int], by: int) -> array[int]:
+    return offsets if not by and offsets.typecode == INTS else array(INTS, map(by.__add__, offsets))
+
+
+def _joined_tables(tables: list[StringTable]) -> StringTable:
+    """Per-article tables (Xref) one after another: blobs joined, offsets shifted."""
+    ends = array(INTS)
+    for table in tables:
+        table.freeze()
+        ends.extend(_shifted(table.ends, ends[-1] if ends else 0))
+    return StringTable(b"".join(t.blob for t in tables), ends)
+
+
+def _joined_extras(parts: Sequence[Columns]) -> dict[int, tuple[tuple[str, str], ...]]:
+    out: dict[int, tuple[tuple[str, str], ...]] = {}
+    base = 0
+    for part in parts:
+        out.update((base + i, e) for i, e in part.extras.items())
+        base += len(part)
+    return out
