@@ -7,8 +7,11 @@ process: ``block`` is ``parse_over_block`` (records, what entering a group used)
 nntp/_overcols.pyx is not built), ``compiled`` is ``over_columns`` with the
 kernel, ``compiled-chunks`` the same fed as stored chunks of ``--chunk`` lines
 (``over_columns_many``). Memory: the process's peak RSS above what it held with
-the bytes loaded (``peak``), and what the result keeps (``held``). The bare
-socket read of the same answer is printed first: the floor.
+the bytes loaded (``peak``), and what RSS still holds after the first run with
+its result alive (``held``: freed memory the allocator keeps counts too); then,
+from one more run under tracemalloc (the kernel allocates through PyMem, so it
+is seen), the exact peak of Python allocations and the size of the result
+(``traced``). The bare socket read of the same answer is printed first: the floor.
 
     .venv/bin/python bench/overcols_bench.py --server HOST:PORT [--group local.big] [--runs 3]
     .venv/bin/python bench/overcols_bench.py --file BYTES     # an OVER answer saved before (--save)
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import io
 import json
 import resource
 import socket
@@ -26,8 +30,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+import tracemalloc
+from collections.abc import Callable, Sized
 from pathlib import Path
+from typing import cast
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
@@ -42,7 +48,7 @@ def read_over(server: str, group: str) -> tuple[bytes, float]:
     host, _, port = server.rpartition(":")
     t0 = time.perf_counter()
     with socket.create_connection((host or "127.0.0.1", int(port or 119))) as sock:
-        f = sock.makefile("rwb", buffering=1 << 16)
+        f = cast(io.BufferedRWPair, sock.makefile("rwb", buffering=1 << 16))
         f.readline()
         f.write(f"GROUP {group}\r\n".encode())
         f.flush()
@@ -64,7 +70,8 @@ def rss() -> int:
         return int(f.read().split()[1]) * resource.getpagesize()
 
 
-def way(name: str, chunk: int) -> Callable[[bytes], object]:
+def way(name: str, data: bytes, chunk: int) -> Callable[[bytes], tuple[Sized, int]]:
+    """The way called ``name``, ready to run on ``data`` (stored chunks are cut before the clock starts)."""
     from nntp import overcols
     from nntp.overblock import parse_over_block
 
@@ -76,7 +83,8 @@ def way(name: str, chunk: int) -> Callable[[bytes], object]:
         raise SystemExit("nntp/_overcols.pyx is not built (python setup.py build_ext --inplace)")
     if name == "compiled":
         return lambda data: overcols.over_columns(data, INN_FORMAT)
-    return lambda data: overcols.over_columns_many(chunks(data, chunk), INN_FORMAT)
+    stored = chunks(data, chunk)
+    return lambda _: overcols.over_columns_many(stored, INN_FORMAT)
 
 
 def chunks(data: bytes, lines: int) -> list[bytes]:
@@ -96,7 +104,7 @@ def chunks(data: bytes, lines: int) -> list[bytes]:
 def measure(name: str, path: str, runs: int, chunk: int) -> dict[str, float]:
     """In this (fresh) process: seconds of each run, peak and held memory of the first."""
     data = Path(path).read_bytes()
-    run = way(name, chunk)
+    run = way(name, data, chunk)
     gc.collect()
     base = rss()
     seconds = []
@@ -109,7 +117,12 @@ def measure(name: str, path: str, runs: int, chunk: int) -> dict[str, float]:
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - base
         del result
         gc.collect()
-    return {"best": min(seconds), "median": statistics.median(seconds), "peak_mb": peak / 1e6, "held_mb": held / 1e6}
+    tracemalloc.start()
+    result = run(data)
+    traced_held, traced_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {"best": min(seconds), "median": statistics.median(seconds), "peak_mb": peak / 1e6, "held_mb": held / 1e6,
+            "traced_peak_mb": traced_peak / 1e6, "traced_held_mb": traced_held / 1e6, "articles": len(result[0])}
 
 
 def main() -> None:
@@ -137,7 +150,8 @@ def main() -> None:
     from nntp.overcols import COMPILED
 
     print(f"compiled kernel built and in use: {COMPILED}; {args.runs} runs each, a fresh process per way")
-    print(f"{'way':<16} {'best s':>8} {'median s':>9} {'peak MB':>8} {'held MB':>8}")
+    print(f"{'way':<16} {'best s':>8} {'median s':>9} {'peak MB':>8} {'held MB':>8} {'traced peak':>12} "
+          f"{'traced held':>12} {'articles':>9}")
     for name in WAYS:
         done = subprocess.run([sys.executable, __file__, "--way", name, "--file", path, "--runs", str(args.runs),
                                "--chunk", str(args.chunk)], capture_output=True, text=True)
@@ -145,7 +159,8 @@ def main() -> None:
             print(f"{name:<16} failed: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else '?'}")
             continue
         r = json.loads(done.stdout)
-        print(f"{name:<16} {r['best']:>8.3f} {r['median']:>9.3f} {r['peak_mb']:>8.1f} {r['held_mb']:>8.1f}")
+        print(f"{name:<16} {r['best']:>8.3f} {r['median']:>9.3f} {r['peak_mb']:>8.1f} {r['held_mb']:>8.1f} "
+              f"{r['traced_peak_mb']:>12.1f} {r['traced_held_mb']:>12.1f} {r['articles']:>9,}")
 
 
 if __name__ == "__main__":
