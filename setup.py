@@ -1,4 +1,5 @@
-"""Builds pith's compiled helpers, killfile/_kernels.pyx and nntp/_overcols.pyx; the rest is in pyproject.toml.
+"""Builds pith's compiled helpers, killfile/_kernels.pyx, nntp/_overcols.pyx and nntp/_unstuff.pyx; the rest is in
+pyproject.toml.
 
 The helpers only make scoring (killfile/kernels.py) and reading OVER answers
 into columns (nntp/overcols.py) faster, so a machine without a C compiler still
@@ -35,7 +36,7 @@ def extensions() -> list[Extension]:
         from Cython.Build import cythonize
 
         return cythonize([Extension(name, [name.replace(".", "/") + ".pyx"], extra_compile_args=["-O2"])
-                          for name in ("killfile._kernels", "nntp._overcols")],
+                          for name in ("killfile._kernels", "nntp._overcols", "nntp._unstuff", "nntp._threading")],
                          language_level=3, quiet=True)
     except Exception as exc:  # noqa: BLE001 - no Cython, or it refused the file: install without the helper
         print(f"pith: compiled helper not generated ({exc!r}); using the pure-Python kernels", file=sys.stderr)

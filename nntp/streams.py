@@ -8,13 +8,19 @@ bookkeeping lives in nntp/pipeline.py, the socket and its deadline in the client
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
 from nntp.errors import AuthenticationFailed, ConnectionLost, PithError, RemoteProtocolError, ReplyTimeout
 from nntp.models import RawOverviews
 from nntp.pipeline import Fetched, Key, Matcher, Window, commands, reply_kind, unstuff
 from nntp.responses import ResponseReader
+
+_compiled_unstuff: Callable[[bytes], bytes | None] | None
+try:
+    from nntp._unstuff import unstuff as _compiled_unstuff
+except ImportError:  # no compiler at install time: pipeline.unstuff alone, same bytes
+    _compiled_unstuff = None
 
 OVER_IN_FLIGHT = 2
 """OVER commands written ahead: the server produces the next answer while one is stored."""
@@ -152,7 +158,7 @@ def _read_fetched(wire: Wire, reader: ResponseReader, matcher: Matcher, verb: st
         status = reader.status_line()
         kind = reply_kind(status, verb)
         if kind == "article":
-            return matcher.article(status, unstuff(reader.raw_block()))
+            return matcher.article(status, unstuffed(reader.raw_block()))
     except (OSError, EOFError, ValueError) as exc:
         raise wire.lost(verb, exc) from None
     if kind in ("gone", "error"):
@@ -160,6 +166,16 @@ def _read_fetched(wire: Wire, reader: ResponseReader, matcher: Matcher, verb: st
     if kind == "auth":
         raise AuthenticationFailed(f"{wire.identity}: the server wants a login for {verb} ({status[:80]})")
     raise RemoteProtocolError(f"{wire.identity}: unexpected reply to {verb}: {status[:200]!r}")
+
+
+def unstuffed(block: bytes) -> bytes:
+    """``pipeline.unstuff(block)``, in one pass without the GIL when the compiled helper is there
+    (nntp/_unstuff.pyx: a body sync reads 100 MB here while the store's thread writes)."""
+    if _compiled_unstuff is not None:
+        done = _compiled_unstuff(block)
+        if done is not None:
+            return done
+    return unstuff(block)
 
 
 def _drain_fetched(wire: Wire, reader: ResponseReader, verb: str, outstanding: int) -> None:

@@ -1,0 +1,3 @@
+# The compiled dot-unstuffing of ARTICLE/BODY answers (nntp/_unstuff.pyx, built by setup.py);
+# nntp/streams.py uses it when it imports.
+def unstuff(block: bytes) -> bytes | None: ...
