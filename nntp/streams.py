@@ -8,6 +8,7 @@ bookkeeping lives in nntp/pipeline.py, the socket and its deadline in the client
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
@@ -18,9 +19,12 @@ from nntp.responses import ResponseReader
 
 _compiled_unstuff: Callable[[bytes], bytes | None] | None
 try:
+    if os.environ.get("PITH_PURE_KERNELS"):
+        raise ImportError("PITH_PURE_KERNELS is set")
     from nntp._unstuff import unstuff as _compiled_unstuff
 except ImportError:  # no compiler at install time: pipeline.unstuff alone, same bytes
     _compiled_unstuff = None
+COMPILED = _compiled_unstuff is not None
 
 OVER_IN_FLIGHT = 2
 """OVER commands written ahead: the server produces the next answer while one is stored."""
