@@ -18,10 +18,10 @@ import sys
 import zlib
 from array import array
 from bisect import bisect_left
-from collections.abc import Hashable, Sequence
-from itertools import accumulate, chain, count, repeat
+from collections.abc import Callable, Hashable, Sequence
+from itertools import accumulate, chain, compress, count, repeat
 
-from typing import TypeVar
+from typing import TypeAlias, TypeVar
 
 from nntp.columns import NO_DATE, Columns, StringTable
 
@@ -37,7 +37,8 @@ _CONTINUATION = bytes(range(0x80, 0xC0))
 _NOT_CONTINUATION = bytes(b for b in range(256) if b not in _CONTINUATION)
 
 T = TypeVar("T", bound=Hashable)
-Buffer = bytes | memoryview
+Buffer: TypeAlias = "bytes | memoryview | array[int]"
+"""A section of a pack: bytes as read, or the array already made of them."""
 Row = tuple[int, str, str, "int | None", str, str, int, int, str]
 """An ``overview`` row as store/packs.py reads it: number, subject, author, date, Message-ID, refs, bytes,
 lines, xref."""
@@ -113,7 +114,21 @@ def _empty() -> Columns:
 # -- reading ----------------------------------------------------------------------------------------
 def from_blob(data: bytes) -> Columns:
     """A blob of ``to_blob`` -> Columns; ValueError if it is damaged in any way (checked before use)."""
-    s = _sections(_unsealed(data))
+    view, at = memoryview(data), 0
+
+    def read(size: int) -> memoryview:
+        nonlocal at
+        at += size
+        return view[at - size : at]
+
+    return from_reader(read, len(view))
+
+
+def from_reader(read: Callable[[int], Buffer], size: int) -> Columns:
+    """``from_blob`` reading the ``size`` bytes a piece at a time (a SQLite blob handle's ``read``): each
+    array is made from its piece as it comes, so the whole blob and the columns never sit in memory
+    together. Nothing is handed out before the checksum and every check passed."""
+    s = _sections(read, size)
     numbers = _array(INTS, s[0])
     n = len(numbers)
     subjects, authors = _decoded(s[5], s[6]), _decoded(s[8], s[9])
@@ -128,28 +143,38 @@ def from_blob(data: bytes) -> Columns:
     return columns
 
 
-def _unsealed(data: bytes) -> memoryview:
-    view = memoryview(data)
-    if len(view) < 4 or int.from_bytes(view[:4], "big") != zlib.crc32(view[4:]):
-        raise ValueError("damaged overview pack: checksum")
-    return view[4:]
+_ARRAYS = {0: INTS, 1: INTS, 2: INTS, 3: INTS, 4: CODES, 6: INTS, 7: CODES, 9: INTS, 10: CODES, 12: INTS,
+           13: INTS, 14: CODES, 16: INTS, 17: INTS, 18: INTS, 20: INTS}
+"""The sections that are arrays, by position, and their typecodes (the others are UTF-8 blobs)."""
 
 
-def _sections(body: memoryview) -> list[memoryview]:
-    if len(body) < _HEAD.size:
+def _sections(read: Callable[[int], Buffer], size: int) -> list[Buffer]:
+    """The sections of a blob, checked against its length and CRC-32 (arrays made as they are read)."""
+    seal, head = read(4), read(_HEAD.size)
+    if len(seal) != 4 or len(head) != _HEAD.size:
         raise ValueError("damaged overview pack: truncated")
-    magic, count = _HEAD.unpack_from(body)
-    start = _HEAD.size + count * _LENGTH.size
-    if magic != _MAGIC or count != _SECTIONS or len(body) < start:
+    magic, count = _HEAD.unpack(head)
+    if magic != _MAGIC or count != _SECTIONS:
         raise ValueError("damaged overview pack: header")
-    lengths = [_LENGTH.unpack_from(body, _HEAD.size + k * _LENGTH.size)[0] for k in range(count)]
-    if start + sum(lengths) != len(body):
+    table = read(count * _LENGTH.size)
+    if len(table) != count * _LENGTH.size:
+        raise ValueError("damaged overview pack: truncated")
+    lengths = [length for (length,) in _LENGTH.iter_unpack(table)]
+    if 4 + len(head) + len(table) + sum(lengths) != size:
         raise ValueError("damaged overview pack: section lengths")
-    ends = list(accumulate(lengths, initial=start))
-    return [body[a:b] for a, b in zip(ends, ends[1:])]
+    crc, out = zlib.crc32(table, zlib.crc32(head)), list[Buffer]()
+    for k, length in enumerate(lengths):
+        data = read(length)
+        crc = zlib.crc32(data, crc)
+        out.append(_array(_ARRAYS[k], data) if k in _ARRAYS else data)
+    if crc != int.from_bytes(seal, "big"):
+        raise ValueError("damaged overview pack: checksum")
+    return out
 
 
 def _array(typecode: str, data: Buffer) -> array[int]:
+    if isinstance(data, array):
+        return data
     out = array(typecode)
     if len(data) % out.itemsize:
         raise ValueError("damaged overview pack: array length")
@@ -254,15 +279,14 @@ def join(parts: Sequence[Columns], adopt: bool = False) -> Columns:
         return parts[0] if parts else _empty()
     subjects, subject_maps = _merged([p.subjects for p in parts])
     authors, author_maps = _merged([p.authors for p in parts])
-    id_pieces, id_maps = _merged([_pieces(p.ids) for p in parts])
-    first = parts[0]
+    ids, id_maps = _merged_ids([p.ids for p in parts])
     starts = _joined([p.ref_starts for p in parts], INTS, adopt, shift=True)
     return Columns(_joined([p.numbers for p in parts], INTS, adopt), _joined([p.stamps for p in parts], INTS, adopt),
                    _joined([p.sizes for p in parts], INTS, adopt), _joined([p.lines for p in parts], INTS, adopt),
                    _joined([p.subject_codes for p in parts], CODES, adopt, subject_maps), subjects,
                    _joined([p.author_codes for p in parts], CODES, adopt, author_maps), authors,
                    _joined([p.id_codes for p in parts], CODES, adopt, id_maps),
-                   _extended(first.ids, id_pieces, id_maps[0] is None), starts,
+                   ids, starts,
                    _joined([p.ref_codes for p in parts], CODES, adopt, id_maps),
                    _joined_tables([p.xrefs for p in parts]), _joined_extras(parts))
 
@@ -305,14 +329,26 @@ def _joined(columns: list[array[int]], typecode: str, adopt: bool, maps: list[li
     return out
 
 
-def _extended(first: StringTable, pieces: list[bytes], kept: bool) -> StringTable:
-    """The joined Message-ID table: when ``first`` ``kept`` its codes, it as it is and the new pieces after it."""
-    if not kept:
-        return _table_of(pieces)
-    new = pieces[len(first):]
-    ends = array(INTS, first.ends)
-    ends.extend(map((ends[-1] if ends else 0).__add__, accumulate(map(len, new))))
-    return StringTable(first.blob + b"".join(new), ends)
+def _merged_ids(tables: list[StringTable]) -> tuple[StringTable, list[list[int] | None]]:
+    """The joined Message-ID table and each later part's codes into it (the first part's stay).
+
+    The first table (a group's pack: every ID of the group) is never hashed whole:
+    its IDs are sliced one at a time and only looked up among the later parts'
+    few, so joining costs no dict or bytes object per ID of the group. Its IDs
+    are distinct, as every table ``to_blob`` is given holds them (a hand-made
+    pack with twins reads as two IDs, never as an error).
+    """
+    first, rest = tables[0], [_pieces(t) for t in tables[1:]]
+    first.freeze()
+    blob, ends = first.blob, first.ends
+    wanted = set(chain.from_iterable(rest))
+    hits = compress(count(), map(wanted.__contains__, map(blob.__getitem__, map(slice, chain((0,), ends), ends))))
+    index = {blob[ends[c - 1] if c else 0 : ends[c]]: c for c in hits}
+    new = [v for v in dict.fromkeys(chain.from_iterable(rest)) if v not in index]
+    index.update(zip(new, count(len(first))))
+    joined = array(INTS, ends)
+    joined.extend(map((ends[-1] if ends else 0).__add__, accumulate(map(len, new))))
+    return StringTable(blob + b"".join(new), joined), [None, *(list(map(index.__getitem__, t)) for t in rest)]
 
 
 def _table_of(pieces: list[bytes]) -> StringTable:

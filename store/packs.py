@@ -119,10 +119,10 @@ def load(db: sqlite3.Connection, grp: str) -> tuple[list[Columns], int] | None:
     """A group's packs, decoded, and the last number they cover; None if a pack is unusable."""
     out: list[Columns] = []
     last = 0
-    for first, pack_last, count, fmt, data in db.execute(
-        "SELECT first, last, count, fmt, data FROM overview_pack WHERE grp=? ORDER BY first", (grp,)
-    ):
-        columns = _usable(fmt, data, count) if first > last else None
+    for rowid, first, pack_last, count, fmt in db.execute(
+        "SELECT rowid, first, last, count, fmt FROM overview_pack WHERE grp=? ORDER BY first", (grp,)
+    ).fetchall():
+        columns = _usable(db, rowid, fmt, count) if first > last else None
         if columns is None or columns.numbers[0] != first or columns.numbers[-1] != pack_last:
             return None
         out.append(columns)
@@ -130,13 +130,18 @@ def load(db: sqlite3.Connection, grp: str) -> tuple[list[Columns], int] | None:
     return out, last
 
 
-def _usable(fmt: str, data: bytes, count: int) -> Columns | None:
-    """A pack's columns, or None when it was written in another format or is damaged."""
+def _usable(db: sqlite3.Connection, rowid: int, fmt: str, count: int) -> Columns | None:
+    """A pack's columns, or None when it was written in another format or is damaged.
+
+    Read through a blob handle, a section at a time: SQLite never holds the
+    whole blob, nor Python a copy of it beside the columns made from it.
+    """
     if fmt != FORMAT:
         return None
     try:
-        columns = decode(data)
-    except ValueError:  # damaged: read the rows instead (colpack raises nothing else on any bytes)
+        with db.blobopen("overview_pack", "data", rowid) as blob:
+            columns = colpack.from_reader(blob.read, len(blob))
+    except (ValueError, sqlite3.Error):  # damaged, or not a blob: read the rows instead
         return None
     return columns if len(columns) == count and count else None
 
