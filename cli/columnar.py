@@ -14,14 +14,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from itertools import islice
 from operator import lt
-from typing import TYPE_CHECKING
-
 from nntp.columns import NO_DATE, Columns
 from nntp.models import Overview
 from store.ranges import RangeSet
-
-if TYPE_CHECKING:
-    from nntp.threads import ThreadNode
 
 
 def numbers_of(articles: Sequence[Overview]) -> Sequence[int]:
@@ -51,23 +46,6 @@ def numbers_dated_before(articles: Sequence[Overview], cutoff: datetime) -> list
         limit = cutoff.timestamp()
         return [n for n, stamp in zip(articles.numbers, articles.stamps) if stamp != NO_DATE and stamp < limit]
     return [a.number for a in articles if a.date is not None and a.date < cutoff]
-
-
-def node_at(node: ThreadNode) -> tuple[Columns | None, int]:
-    """(source, index) of a columns-mode node; (None, -1) for a record-mode node or a missing article.
-
-    Read with getattr: the tree nodes of nntp/threads.py before its columns mode have neither.
-    """
-    return getattr(node, "source", None), getattr(node, "index", -1)
-
-
-def node_number(node: ThreadNode) -> int | None:
-    """A tree node's article number (None for a missing article), without making a record in columns mode."""
-    source, index = node_at(node)
-    if source is not None:
-        return source.numbers[index]
-    article = node.article
-    return None if article is None else article.number
 
 
 def read_flags(numbers: Sequence[int], read: RangeSet) -> bytearray:

@@ -7,7 +7,7 @@ from collections.abc import Set
 from typing import TextIO
 
 from cli.running import dump as _dump, progress as _progress, with_library
-from cli.columnar import node_number, numbers_of
+from cli.columnar import numbers_of
 from cli.exitcodes import USAGE
 from cli.output import article_json, article_text, group_json
 from cli.textout import field, warn
@@ -83,7 +83,7 @@ def cmd_threads(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 def _print_tree(root: ThreadNode, out: TextIO, hidden: Set[int] = frozenset()) -> None:
     titles: dict[int, str] | None = None
     for depth, node in root.walk():
-        number = node_number(node)
+        number = node.number
         if number is not None and number in hidden:
             continue
         art = node.article if number is not None else None  # columns mode: a record made for this line only

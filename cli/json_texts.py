@@ -29,40 +29,56 @@ _SECONDS = [f'{s:02d}+00:00"' for s in range(60)]
 class ColumnTexts:
     """JSON texts of one Columns' fields by article index (a writer makes one per source it meets)."""
 
-    __slots__ = ("source", "numbers", "subjects", "authors", "ids", "read", "_days")
+    __slots__ = ("source", "numbers", "ids", "fields", "date")
 
     def __init__(self, source: Columns, read: RangeSet | None = None) -> None:
         self.source = source
         self.numbers = source.numbers
-        self.subjects = [enc(s) for s in source.subjects]
-        self.authors = [enc(a) for a in source.authors]
         self.ids = list(map(enc, source.ids.strings()))
         """Every Message-ID of the source (own and referenced), encoded, by code."""
-        self.read = read_flags(source.numbers, read) if read is not None else bytearray(len(source))
-        self._days: dict[int, str] = {}
-
-    def fields(self, i: int, listed: Callable[[Sequence[str]], str]) -> Fields:
-        """Article i's fields from number to read as JSON text (References as ``listed`` lays out a list)."""
-        s = self.source
-        refs, start, end = s.ref_codes, s.ref_starts[i], s.ref_starts[i + 1]
-        ids = self.ids
-        return (s.numbers[i], ids[s.id_codes[i]], self.subjects[s.subject_codes[i]],
-                self.authors[s.author_codes[i]], self.date(s.stamps[i]), s.lines[i], s.sizes[i],
-                listed([ids[c] for c in refs[start:end]]) if start != end else "[]", _BOOL[self.read[i]])
+        flags = read_flags(source.numbers, read) if read is not None else bytearray(len(source))
+        self.date = _DateTexts().text
+        """``"isoformat()"`` of the UTC datetime of a stamp (whole seconds), or null."""
+        self.fields = _reader(source, self.ids, flags, self.date)
+        """Article i's fields from number to read as JSON text (References laid out by a ``listed``)."""
 
     def message_id(self, i: int) -> str:
         return self.ids[self.source.id_codes[i]]
 
-    def date(self, stamp: int) -> str:
-        """``"isoformat()"`` of the UTC datetime of ``stamp`` (whole seconds), or null."""
+
+def _reader(source: Columns, ids: list[str], read: bytearray,
+            date: Callable[[int], str]) -> Callable[[int, Callable[[Sequence[str]], str]], Fields]:
+    """``fields(i, listed)`` over the source's arrays, held by the closure (the writers' inner loop)."""
+    numbers, id_codes, stamps, lines, sizes = source.numbers, source.id_codes, source.stamps, source.lines, source.sizes
+    subject_codes, subjects = source.subject_codes, [enc(s) for s in source.subjects]
+    author_codes, authors = source.author_codes, [enc(a) for a in source.authors]
+    refs, starts, boolean = source.ref_codes, source.ref_starts, _BOOL
+
+    def fields(i: int, listed: Callable[[Sequence[str]], str]) -> Fields:
+        start, end = starts[i], starts[i + 1]
+        return (numbers[i], ids[id_codes[i]], subjects[subject_codes[i]], authors[author_codes[i]], date(stamps[i]),
+                lines[i], sizes[i], listed([ids[c] for c in refs[start:end]]) if start != end else "[]",
+                boolean[read[i]])
+
+    return fields
+
+
+class _DateTexts:
+    """Dates as JSON text from stamps: a prefix per day (made once) and the time of day from two tables."""
+
+    __slots__ = ("days",)
+
+    def __init__(self) -> None:
+        self.days: dict[int, str] = {}
+
+    def text(self, stamp: int) -> str:
         if stamp == NO_DATE:
             return "null"
         day, second = divmod(stamp, 86400)
-        prefix = self._days.get(day)
+        prefix = self.days.get(day)
         if prefix is None:
-            prefix = self._days[day] = '"' + datetime.fromtimestamp(day * 86400, timezone.utc).isoformat()[:11]
-        minute, second = divmod(second, 60)
-        return prefix + _MINUTES[minute] + _SECONDS[second]
+            prefix = self.days[day] = '"' + datetime.fromtimestamp(day * 86400, timezone.utc).isoformat()[:11]
+        return prefix + _MINUTES[second // 60] + _SECONDS[second % 60]
 
 
 def texts_for(cache: dict[int, ColumnTexts], source: Columns, read: RangeSet | None) -> ColumnTexts:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from json.encoder import encode_basestring as enc
 from typing import Any, TextIO
 
-from cli.columnar import message_ids_of, node_number, numbers_of
+from cli.columnar import message_ids_of, numbers_of
 from cli.jsonout import Chunked
 from cli.stale import is_stale
 from killfile.result import ScoreTable, verdict_json
@@ -114,7 +114,7 @@ def thread_links(roots: Sequence[ThreadNode]) -> dict[int, tuple[int, int | None
         stack: list[tuple[ThreadNode, int | None]] = [(root, None)]
         while stack:
             node, parent = stack.pop()
-            number = node_number(node)
+            number = node.number
             if number is not None:
                 links[number] = (index, parent)
             stack.extend((child, number) for child in node.children)

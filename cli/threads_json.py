@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from json.encoder import encode_basestring as enc
 from typing import TYPE_CHECKING, TextIO
 
-from cli.columnar import node_at, node_number, numbers_of
+from cli.columnar import numbers_of
 from cli.json_texts import ColumnTexts, Fields, flat_list, texts_for
 from cli.jsonout import Chunked
 from cli.stale import is_stale
@@ -95,7 +95,7 @@ def kept_roots(roots: Iterable[ThreadNode], hidden: set[int]) -> Iterator[tuple[
 def _keep(root: ThreadNode, hidden: set[int]) -> set[int] | None:
     """Nodes that are shown or have a shown reply below them; None when nothing in the thread hides."""
     order = [node for _, node in root.walk()]
-    numbers = [node_number(node) for node in order]
+    numbers = [node.number for node in order]
     if not any(n is not None and n in hidden for n in numbers):
         return None
     keep: set[int] = set()
@@ -109,7 +109,8 @@ def _keep(root: ThreadNode, hidden: set[int]) -> set[int] | None:
 class _Level:
     """The text of one depth of the tree, made once: ``json.dumps(..., indent=1)``'s layout at this depth."""
 
-    __slots__ = ("head", "nulls", "tail", "plain_tail", "null_tail", "inner", "close", "sep", "leaf", "branch")
+    __slots__ = ("head", "nulls", "tail", "plain_tail", "null_tail", "inner", "close", "sep", "leaf", "branch",
+                 "plain_close")
 
     def __init__(self, depth: int, default: Facts, stale: bool) -> None:
         key = "\n" + " " * (2 * depth + 2)  # a key of this node's object
@@ -125,7 +126,8 @@ class _Level:
         self.leaf = self.head + "[]" + self.plain_tail.replace("%", "%%")
         """A childless article with the default verdict, whole: one ``%`` fills it."""
         self.branch = self.head + "[" + self.inner
-        """An article with replies, up to its first reply."""
+        """An article with replies, up to its first reply (``plain_close`` closes it after them)."""
+        self.plain_close = self.close + self.plain_tail
 
     def listed(self, items: Sequence[str]) -> str:
         return "[" + self.inner + self.sep.join(map(enc, items)) + self.close if items else "[]"
@@ -217,23 +219,22 @@ class _TreeWriter:
         Columns-mode nodes take their fields from tables encoded once (cli/json_texts.py), records encode
         theirs here; the text is the same. Most articles have no verdict of their own: one ``%`` each.
         """
-        source: Columns | None = getattr(node, "source", None)  # see node_at (cli/columnar.py)
+        source = node.source
         if source is not None:
             texts = self.last if self.last is not None and self.last.source is source else self.columns(source)
-            index: int = getattr(node, "index", -1)
+            index = node.index
             number = texts.numbers[index]
-            fields = None if number in self.hidden else texts.fields(index, lv.joined)
-            missing_id = texts.message_id(index)
+            if number in self.hidden:
+                return _placeholder(texts.message_id(index), lv, parent)
+            fields = texts.fields(index, lv.joined)
         else:
             art = node.article
-            number = art.number if art is not None else -1
-            fields = None if art is None or number in self.hidden else _record_fields(art, self.read, lv.listed)
-            missing_id = enc(art.message_id if art is not None else node.message_id)
-        if fields is None:  # missing, or a placeholder: the same nulls
-            return lv.nulls % missing_id + ("[" + lv.inner if parent else "[]" + lv.null_tail), lv.close + lv.null_tail
+            if art is None or art.number in self.hidden:  # missing, or a placeholder: the same nulls
+                return _placeholder(enc(art.message_id if art is not None else node.message_id), lv, parent)
+            number, fields = art.number, _record_fields(art, self.read, lv.listed)
         facts = self.verdicts.special.get(number)
         if facts is None:
-            return (lv.branch % fields, lv.close + lv.plain_tail) if parent else (lv.leaf % fields, "")
+            return (lv.branch % fields, lv.plain_close) if parent else (lv.leaf % fields, "")
         tail = lv.tail % (facts[0], f'"{facts[1]}"', lv.listed(facts[2]))
         return (lv.branch % fields, lv.close + tail) if parent else (lv.head % fields + "[]" + tail, "")
 
@@ -244,7 +245,7 @@ class _TreeWriter:
         stack: list[tuple[ThreadNode, str]] = [(root, "null")]
         while stack:
             node, parent = stack.pop()
-            number = node_number(node)
+            number = node.number
             if number is not None and number not in self.hidden:
                 parts.append(self.line(node, thread, parent))
             for child in reversed(node.children):
@@ -254,9 +255,9 @@ class _TreeWriter:
 
     def line(self, node: ThreadNode, thread: int, parent: str) -> str:
         """One shown article's line (columns mode: from the encoded tables; records: encoded here)."""
-        source, i = node_at(node)
+        source = node.source
         if source is not None:
-            fields = self.columns(source).fields(i, flat_list)
+            fields = self.columns(source).fields(node.index, flat_list)
         else:
             art = node.article
             assert art is not None  # a shown article
@@ -264,6 +265,11 @@ class _TreeWriter:
         facts = self.verdicts.special.get(fields[0])
         verdict = self.plain_verdict if facts is None else _VERDICT % (facts[0], facts[1], _flat(facts[2]))
         return _LINE % (*fields, verdict, thread, parent, self.line_end)
+
+
+def _placeholder(message_id: str, lv: _Level, parent: bool) -> tuple[str, str]:
+    """A missing or dropped article's text (every field null but its encoded ``message_id``) and closer."""
+    return lv.nulls % message_id + ("[" + lv.inner if parent else "[]" + lv.null_tail), lv.close + lv.null_tail
 
 
 def _record_fields(art: Overview, read: RangeSet, listed: Callable[[Sequence[str]], str]) -> Fields:

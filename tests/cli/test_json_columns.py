@@ -65,6 +65,10 @@ class _Node:
     def article(self) -> Overview | None:
         return None if self.source is None else self.source.record(self.index)
 
+    @property
+    def number(self) -> int | None:
+        return None if self.source is None else self.source.numbers[self.index]
+
     def walk(self, depth: int = 0) -> Iterator[tuple[int, _Node]]:
         stack = [(depth, self)]
         while stack:
