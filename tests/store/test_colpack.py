@@ -3,9 +3,11 @@ wrong record, a crash or code run."""
 
 from __future__ import annotations
 
+import sqlite3
 import struct
 import zlib
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -14,7 +16,7 @@ from hypothesis import strategies as st
 from nntp.columns import Columns, concat, from_records
 from nntp.models import Overview
 from store import colpack
-from store.colpack import from_blob, join, part, rows_to_columns, to_blob
+from store.colpack import from_blob, from_reader, join, part, rows_to_columns, to_blob
 from tests.fakes.source import make_overview
 
 T0 = datetime(2024, 1, 2, tzinfo=timezone.utc)
@@ -126,7 +128,7 @@ def test_the_format_names_byte_order_and_item_sizes() -> None:
     assert "q8" in colpack.FORMAT and "crc32" in colpack.FORMAT
 
 
-texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)) | st.sampled_from("\udcff\ud800"),
+texts = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]) | st.sampled_from("\udcff\ud800"),
                 max_size=12)
 
 
@@ -160,3 +162,23 @@ def test_any_sealed_bytes_are_columns_or_a_value_error(body: bytes) -> None:
     except ValueError:
         return
     list(columns)  # whatever passed the checks reads back without error
+
+
+def test_join_adopting_the_first_part_extends_its_arrays_and_leaves_the_others() -> None:
+    records = sample()
+    first, second = from_records(records[:6]), from_records(records[6:])
+    numbers, later = first.numbers, list(second.numbers)
+    joined = join([first, second], adopt=True)
+    assert list(joined) == records and joined.numbers is numbers
+    assert list(second.numbers) == later and list(second) == records[6:]
+
+
+def test_a_pack_read_through_a_blob_handle_equals_one_read_whole(tmp_path: Path) -> None:
+    db = sqlite3.connect(tmp_path / "b.sqlite3")
+    db.execute("CREATE TABLE t (data BLOB)")
+    blob = to_blob(from_records(sample()))
+    db.execute("INSERT INTO t VALUES (?), (?)", (blob, blob[:-1] + bytes([blob[-1] ^ 1])))
+    with db.blobopen("t", "data", 1) as handle:
+        assert list(from_reader(handle.read, len(handle))) == sample()
+    with db.blobopen("t", "data", 2) as handle, pytest.raises(ValueError):
+        from_reader(handle.read, len(handle))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -160,7 +160,7 @@ def test_a_chunk_settles_in_pieces_into_exactly_its_records(size: int, count: in
 
 def test_settling_a_chunk_per_call_packs_as_settling_all_at_once(tmp_path: Path) -> None:
     """The packer is kept between one-chunk calls (an idle reader's pace) and dropped when the table moved."""
-    def settled(path: Path, step: bool, meddle: bool = False) -> list[object]:
+    def settled(path: Path, step: bool, meddle: bool = False) -> Sequence[object]:
         store = Store(path)
         store.group_table.save([GroupInfo("g", 1, 20000, 20000)])
         for first in range(1, 20001, 2500):
