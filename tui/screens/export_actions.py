@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
 from pathlib import Path
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from textual import work
 from textual.app import App, SuspendNotSupported
@@ -39,7 +39,7 @@ class Target:
     group: str
     key: int | str
     article: Article | None = None
-    overviews: list[Overview] | None = None
+    overviews: Sequence[Overview] | None = None
     """The group's overviews the screen holds (None: read them from the store)."""
     root_of: Mapping[str, str] | None = None
     """Message-ID -> thread root, as the thread list keeps it (narrows threading to one thread)."""

@@ -8,6 +8,8 @@ The properties below read that state for the pager and the tests.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from killfile.result import ScoreTable
 from nntp.models import Overview
 from store.visits import Visit
@@ -62,7 +64,7 @@ class GroupScreen(PithScreen):
         return self.model.table
 
     @property
-    def overviews(self) -> list[Overview]:
+    def overviews(self) -> Sequence[Overview]:
         return self.model.overviews
 
     @property
