@@ -10,29 +10,45 @@ JWZ runs on integers: every Message-ID (an article's own and those its
 References name) is a code, and the containers are arrays indexed by code, so
 a big group threads without hashing a string per reference or making one
 container object per Message-ID. ``Columns`` come with those codes; records are
-given them first. Only the finished trees are objects: one ``ThreadNode`` per
-article, which in columns mode holds (source, index) rather than a record.
+given them first. The algorithm is nntp/jwz_pure.py's ``layout`` (compiled in
+nntp/_threading.pyx, same answers); it lays the forest out as two arrays, and
+only the finished trees are objects: one ``ThreadNode`` per article, which in
+columns mode holds (source, index) rather than a record.
 """
 
 from __future__ import annotations
 
-import re
+import os
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime, timezone
-from itertools import islice
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime, timedelta, timezone
+from itertools import accumulate, chain, count
+from operator import attrgetter
 from types import EllipsisType
-from typing import Any, cast
+from typing import cast
 
-from nntp.columns import NO_DATE, Columns
+from nntp.columns import Columns
 from nntp.gcpause import gc_paused
+from nntp.jwz_pure import layout, normalize_subject
 from nntp.memtrim import give_back
 from nntp.models import Overview
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|fwd?)(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
-_NUMBER_BIAS = 2**63
-"""Added to an article number in a columns sort key, so any signed 64-bit number sorts below the next second."""
+_MICROSECOND = timedelta(microseconds=1)
+_MESSAGE_ID, _REFERENCES, _DATE, _NUMBER = (attrgetter(name) for name in ("message_id", "references", "date", "number"))
+
+_compiled: Callable[..., tuple[array[int], array[int]]] | None
+try:
+    if os.environ.get("PITH_PURE_KERNELS"):
+        raise ImportError("PITH_PURE_KERNELS is set")
+    from nntp._threading import layout as _compiled_layout
+except ImportError:  # not built (no compiler at install time): nntp.jwz_pure's layout, same answers
+    _compiled = None
+else:
+    _compiled = _compiled_layout
+COMPILED = _compiled is not None
+"""Whether threading without subject grouping runs the compiled layout (nntp/_threading.pyx)."""
 
 
 class ThreadNode:
@@ -148,11 +164,6 @@ class ThreadNode:
 _new_node = object.__new__
 
 
-def normalize_subject(subject: str) -> str:
-    """Subject without reply prefixes (Re:, AW:, Re[2]:), case-folded, for grouping."""
-    return _REPLY_PREFIX.sub("", subject).strip().casefold()
-
-
 def thread(articles: Iterable[Overview] | Columns, by_subject: bool = False) -> list[ThreadNode]:
     """Build thread trees; roots and children ordered by date, then article number.
 
@@ -161,31 +172,44 @@ def thread(articles: Iterable[Overview] | Columns, by_subject: bool = False) -> 
     """
     facts: _Facts = _ColumnFacts(articles) if isinstance(articles, Columns) else _RecordFacts(list(articles))
     with gc_paused():
-        forest = _Forest(facts)
-        roots = forest.roots(by_subject)
-        built = [forest.build(root) for root in roots]
-        containers = len(forest.art)
-        del forest
-    give_back(containers)  # the arrays' pages, and those entering the group freed
-    return built
+        if by_subject or _compiled is None:
+            items, counts = layout(facts.own, facts.starts, facts.refs, facts.codes, facts.dates, facts.numbers,
+                                   facts.subject if by_subject else None)
+        else:
+            items, counts = _compiled(facts.own, facts.starts, facts.refs, facts.codes, facts.dates, facts.numbers)
+        roots = _build(facts, items, counts)
+    give_back(len(items))  # the arrays' pages, and those entering the group freed
+    return roots
+
+
+def _build(facts: _Facts, items: array[int], counts: array[int]) -> list[ThreadNode]:
+    """Nodes from the preorder layout, bottom-up (a node's children are made before it): no recursion."""
+    stack: list[ThreadNode] = []
+    node, dummy, empty = facts.node, facts.dummy, ()
+    for item, many in zip(reversed(items), reversed(counts)):
+        if many:
+            children = tuple(stack[:-many - 1:-1])
+            del stack[-many:]
+        else:
+            children = empty
+        stack.append(node(item, children) if item >= 0 else dummy(~item, children))
+    stack.reverse()
+    return stack
 
 
 class _Facts:
-    """What threading reads of the articles: codes, sort keys, subjects, and how to make a node."""
+    """What threading reads of the articles: codes, (date, number) keys, subjects, and how to make a node."""
 
-    own: Sequence[int]
+    own: array[int]
     """Each article's own Message-ID code."""
-    starts: Sequence[int]
-    refs: Sequence[int]
+    starts: array[int]
+    refs: array[int]
     """Article i's References are the codes ``refs[starts[i]:starts[i + 1]]``."""
     codes: int
     """How many codes there are (the size of the container arrays)."""
-    zero: Any
-    """The sort key of (no date, number 0): what a container without any article sorts as."""
-
-    def key(self, i: int) -> Any:
-        """Article i's sort key: (date, number), no date sorting as the epoch."""
-        raise NotImplementedError
+    dates: array[int]
+    """Each article's date as an int that sorts as the date does (NO_DATE: none, sorting as the epoch)."""
+    numbers: array[int]
 
     def subject(self, i: int) -> str:
         """Article i's normalized subject."""
@@ -199,24 +223,19 @@ class _Facts:
 
 
 class _RecordFacts(_Facts):
-    """Records, given codes by a dict of their Message-IDs in order of appearance."""
+    """Records, given codes by a dict of their Message-IDs in order of appearance, dates in microseconds."""
 
     def __init__(self, records: list[Overview]) -> None:
         self.records = records
-        codes: dict[str, int] = {}
-        code = codes.setdefault
-        self.own, self.starts, self.refs = array("i"), array("q", [0]), array("i")
-        for record in records:
-            self.own.append(code(record.message_id, len(codes)))
-            self.refs.extend([code(ref, len(codes)) for ref in record.references])
-            self.starts.append(len(self.refs))
+        codes: defaultdict[str, int] = defaultdict(count().__next__)  # a new Message-ID gets the next code
+        self.own = array("i", map(codes.__getitem__, map(_MESSAGE_ID, records)))
+        references = list(map(_REFERENCES, records))
+        self.refs = array("i", map(codes.__getitem__, chain.from_iterable(references)))
+        self.starts = array("q", accumulate(map(len, references), initial=0))
         self.strings = list(codes)
         self.codes = len(codes)
-        self.zero = (_EPOCH, 0)
-
-    def key(self, i: int) -> tuple[datetime, int]:
-        record = self.records[i]
-        return (record.date or _EPOCH, record.number)
+        self.dates = array("q", map(_microseconds, map(_DATE, records)))
+        self.numbers = array("q", map(_NUMBER, records))
 
     def subject(self, i: int) -> str:
         return normalize_subject(self.records[i].subject)
@@ -229,19 +248,22 @@ class _RecordFacts(_Facts):
         return ThreadNode(None, self.strings[code], children)
 
 
+def _microseconds(date: datetime | None) -> int:
+    """Microseconds since the epoch (exact, so they order as the datetimes do); a naive date is taken as UTC."""
+    if date is None:
+        return 0
+    return ((date if date.tzinfo is not None else date.replace(tzinfo=timezone.utc)) - _EPOCH) // _MICROSECOND
+
+
 class _ColumnFacts(_Facts):
-    """Columns: the codes are theirs; keys are (seconds << 64) + biased number, one int compare."""
+    """Columns: the codes and dates (whole seconds) are theirs; subjects normalized once per distinct subject."""
 
     def __init__(self, source: Columns) -> None:
         self.source = source
         self.own, self.starts, self.refs = source.id_codes, source.ref_starts, source.ref_codes
         self.codes = len(source.ids)
-        self.zero = _NUMBER_BIAS
+        self.dates, self.numbers = source.stamps, source.numbers
         self._subjects: dict[int, str] = {}
-
-    def key(self, i: int) -> int:
-        stamp = self.source.stamps[i]
-        return ((0 if stamp == NO_DATE else stamp) << 64) + self.source.numbers[i] + _NUMBER_BIAS
 
     def subject(self, i: int) -> str:
         code = self.source.subject_codes[i]
@@ -251,207 +273,12 @@ class _ColumnFacts(_Facts):
         return found
 
     def node(self, i: int, children: tuple[ThreadNode, ...]) -> ThreadNode:
-        return ThreadNode.at(self.source, i, children)
+        node = _new_node(ThreadNode)
+        node._held, node._key, node.children, node.parent = self.source, i, children, None
+        return node
 
     def dummy(self, code: int, children: tuple[ThreadNode, ...]) -> ThreadNode:
         return ThreadNode(None, self.source.ids[code], children)
-
-
-_UNSEEN = -2
-"""``art`` of a code no article has named yet (no container)."""
-_DUMMY = -1
-"""``art`` of a container named only by References (and ``par`` of a container without parent)."""
-
-
-class _Forest:
-    """JWZ's containers as arrays indexed by container: a code, or past the codes a duplicate article.
-
-    ``art[c]`` is the article index (or _DUMMY/_UNSEEN), ``par[c]`` the parent
-    container (or -1), ``kids[c]`` the children in the order they arrived (None
-    until one does); ``order`` lists containers as they were made, which is the
-    order roots come in before sorting.
-    """
-
-    def __init__(self, facts: _Facts) -> None:
-        self.facts = facts
-        self.art = array("i", [_UNSEEN]) * facts.codes
-        self.par = array("i", [-1]) * facts.codes
-        self.kids: list[list[int] | None] = [None] * facts.codes
-        self.order: list[int] = []
-        self._link_all()
-
-    def _link_all(self) -> None:
-        """JWZ's first pass: each article's References chain, then its own parent (its References win)."""
-        facts, art, par, kids, order = self.facts, self.art, self.par, self.kids, self.order
-        refs, starts = facts.refs, facts.starts
-        for i, (own, start, end) in enumerate(zip(facts.own, starts, islice(starts, 1, None))):
-            held = art[own]
-            if held < 0:
-                if held == _UNSEEN:
-                    order.append(own)
-                art[own] = i
-                box = own
-            else:  # a duplicate Message-ID: keep both articles, the later one as its own container
-                box = len(art)
-                art.append(i)
-                par.append(-1)
-                kids.append(None)
-                order.append(box)
-            parent = -1
-            for k in range(start, end):
-                ref = refs[k]
-                if ref == own:
-                    continue
-                if art[ref] == _UNSEEN:
-                    art[ref] = _DUMMY
-                    order.append(ref)
-                    if parent >= 0:
-                        self._adopt(ref, parent)
-                elif parent >= 0 and par[ref] < 0 and not self._reaches(ref, parent):
-                    self._adopt(ref, parent)
-                parent = ref
-            if parent >= 0 and self._reaches(box, parent):
-                parent = -1
-            old = par[box]
-            if old != parent:
-                if old >= 0:
-                    cast("list[int]", kids[old]).remove(box)
-                    par[box] = -1
-                if parent >= 0:
-                    self._adopt(box, parent)
-
-    def _adopt(self, child: int, parent: int) -> None:
-        self.par[child] = parent
-        siblings = self.kids[parent]
-        if siblings is None:
-            self.kids[parent] = [child]
-        else:
-            siblings.append(child)
-
-    def _reaches(self, ancestor: int, node: int) -> bool:
-        """True if ``ancestor`` is ``node`` or one of its ancestors (linking would loop).
-
-        A container without children can only be ``node`` itself, never above it: that
-        shortcut keeps in-order deep chains linear instead of walking every ancestor.
-        """
-        if not self.kids[ancestor]:
-            return ancestor == node
-        par = self.par
-        while node >= 0:
-            if node == ancestor:
-                return True
-            node = par[node]
-        return False
-
-    def roots(self, by_subject: bool) -> list[int]:
-        """The pruned (and optionally subject-grouped) roots, each subtree sorted, roots in their final order."""
-        par = self.par
-        roots = self._prune([c for c in self.order if par[c] < 0])
-        if by_subject:
-            roots = self._group_by_subject(roots)
-        for root in roots:
-            self._sort_below(root)
-        roots.sort(key=self._first_key)
-        return roots
-
-    def _prune(self, roots: list[int]) -> list[int]:
-        """Drop empty dummies, splice non-root dummies, promote a lone child of a dummy root."""
-        art, kids, result = self.art, self.kids, []
-        for root in roots:
-            self._splice_dummies(root)
-            below = kids[root]
-            if art[root] < 0 and not below:
-                continue
-            if art[root] < 0 and below is not None and len(below) == 1:
-                result.append(below[0])
-            else:
-                result.append(root)
-        return result
-
-    def _splice_dummies(self, root: int) -> None:
-        """Replace each dummy below the root by its children (iteratively)."""
-        art, kids, stack = self.art, self.kids, [root]
-        while stack:
-            below = kids[stack.pop()]
-            if below:
-                for child in below:
-                    if art[child] < 0:
-                        below[:] = self._expanded(below)
-                        break
-                stack.extend(below)
-
-    def _expanded(self, below: list[int]) -> list[int]:
-        art, kids, out = self.art, self.kids, []
-        pending = below[::-1]
-        while pending:
-            child = pending.pop()
-            if art[child] < 0:
-                pending.extend(reversed(kids[child] or ()))
-            else:
-                out.append(child)
-        return out
-
-    def _group_by_subject(self, roots: list[int]) -> list[int]:
-        """Attach roots whose normalised subject matches an earlier root below that root."""
-        art, kids, subject = self.art, self.kids, self.facts.subject
-        first: dict[str, int] = {}
-        kept: list[int] = []
-        for root in sorted(roots, key=self._container_key):
-            below = kids[root]
-            article = art[root] if art[root] >= 0 else (art[below[0]] if below else -1)
-            title = subject(article) if article >= 0 else ""
-            owner = first.get(title) if title else None
-            if owner is None or art[owner] < 0:
-                if title:
-                    first.setdefault(title, root)
-                kept.append(root)
-                continue
-            self._adopt(root, owner)
-        return kept
-
-    def _container_key(self, box: int) -> Any:
-        """A container's date key: its article's, or a dummy's first child's (as they stand now)."""
-        article = self.art[box]
-        if article < 0:
-            below = self.kids[box]
-            article = self.art[below[0]] if below else -1
-        return self.facts.key(article) if article >= 0 else self.facts.zero
-
-    def _sort_below(self, root: int) -> None:
-        """Sort every container's children by date, top-down (a dummy's key reads its children unsorted)."""
-        kids, key, stack = self.kids, self._container_key, [root]
-        while stack:
-            below = kids[stack.pop()]
-            if below:
-                if len(below) > 1:
-                    below.sort(key=key)
-                stack.extend(below)
-
-    def _first_key(self, root: int) -> Any:
-        """A root's key: its article's, or for a dummy the first article depth-first below it."""
-        art, kids, box = self.art, self.kids, root
-        while art[box] < 0:
-            below = kids[box]
-            if not below:
-                return self.facts.zero
-            box = below[0]
-        return self.facts.key(art[box])
-
-    def build(self, root: int) -> ThreadNode:
-        """The finished tree of ``root``: nodes made bottom-up, so no recursion and no parent links."""
-        art, kids, facts = self.art, self.kids, self.facts
-        order = [root]
-        for box in order:
-            below = kids[box]
-            if below:
-                order.extend(below)
-        made: dict[int, ThreadNode] = {}
-        for box in reversed(order):
-            below = kids[box]
-            children = tuple([made.pop(child) for child in below]) if below else ()
-            article = art[box]
-            made[box] = facts.node(article, children) if article >= 0 else facts.dummy(box, children)
-        return made.pop(root)
 
 
 def count_articles(roots: Iterable[ThreadNode]) -> int:

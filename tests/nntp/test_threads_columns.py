@@ -19,7 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nntp.archive import ArchiveSource, parse_message
+from nntp import threads
 from nntp.columns import Columns, concat, from_records
+from nntp.jwz_pure import layout
 from nntp.missing import missing_titles
 from nntp.models import Overview
 from nntp.threads import ThreadNode, count_articles, thread
@@ -81,6 +83,19 @@ def test_taken_and_concatenated_columns_thread_as_their_records(records: list[Ov
     rest = [i for i in range(len(records)) if i not in picked]
     for part in (columns.take(picked), concat([columns.take(picked), columns.take(rest)])):
         assert walked(thread(part)) == walked(jwz_oracle.thread(list(part)))
+
+
+@pytest.mark.skipif(not threads.COMPILED, reason="nntp/_threading.pyx is not built")
+@settings(max_examples=300, deadline=None)
+@given(forests())
+def test_the_compiled_layout_gives_the_pure_ones_arrays(records: list[Overview]) -> None:
+    columns = from_records(records)
+    args = (columns.id_codes, columns.ref_starts, columns.ref_codes, len(columns.ids), columns.stamps, columns.numbers)
+    assert threads._compiled is not None
+    assert threads._compiled(*args) == layout(*args)
+    picked = columns.take(range(len(records) - 1, -1, -2))  # codes the articles do not all use
+    args = (picked.id_codes, picked.ref_starts, picked.ref_codes, len(picked.ids), picked.stamps, picked.numbers)
+    assert threads._compiled(*args) == layout(*args)
 
 
 def article(number: int, mid: str, *refs: str, minutes: int | None = None, subject: str = "s") -> Overview:
