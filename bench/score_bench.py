@@ -8,8 +8,11 @@ included; warm: the rule set already compiled, as when re-entering a group;
 gc-frozen: after ``gc.freeze()``, so the cyclic collector no longer rescans a
 million long-lived overview records during the call, which it otherwise does
 whatever code happens to run), wall and CPU seconds, and the peak RSS of the
-process that did it (resource.getrusage; the records themselves included). Timing only:
-nothing here asserts, so a slow machine never fails a build.
+process that did it (resource.getrusage; the records themselves included). Then the
+same articles as ``nntp.columns.Columns`` (``from_records``: what the reader and the
+CLI hand the engine, issue 17), scored warm, beside the records' warm figure, and the
+memory one call allocates at its peak (tracemalloc, Python allocations only) either way.
+Timing only: nothing here asserts, so a slow machine never fails a build.
 
 The data looks like a busy mailing-list group: threads of 1-20 articles with
 "Re:" subjects and full References, a few very prolific authors among many
@@ -27,6 +30,7 @@ import resource
 import subprocess
 import sys
 import time
+import tracemalloc
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -34,8 +38,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from killfile import kernels  # noqa: E402
 from killfile.engine import score  # noqa: E402
+from killfile.model import RuleSet  # noqa: E402
 from killfile.model import Origin, ThreadRule, UserState  # noqa: E402
 from killfile.rules import parse_rules  # noqa: E402
+from nntp.columns import from_records  # noqa: E402
 from nntp.models import Overview  # noqa: E402
 
 T0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
@@ -121,14 +127,40 @@ def run(size: int) -> None:
     frozen, frozen_cpu, table = _timed(lambda: score(arts, rules, "list.0", now, state))
     gc.unfreeze()
     counts = table.counts()
+    columns_line = _columns_figures(arts, rules, now, state, warm)
     rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{size:>9,} records, {len(rules.rules)} rules, {len(state.thread_rules)} thread kills, "
           f"{len(rules.caps)} caps: cold {cold:.2f} s (cpu {cold_cpu:.2f}), warm {warm:.2f} s (cpu {warm_cpu:.2f}), "
           f"records gc-frozen {frozen:.2f} s (cpu {frozen_cpu:.2f}); peak RSS {rss_mib:,.0f} MiB "
           f"(data made in {made:.1f} s)")
     print("          states: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    print(columns_line)
     print(f"          kernels: {'compiled (killfile/_kernels.pyx)' if kernels.COMPILED else 'pure Python (helper not built)'}; "
           f"this machine runs a bare 10M-iteration Python loop in {_loop_seconds():.2f} s")
+
+
+def _columns_figures(arts: list[Overview], rules: RuleSet, now: datetime, state: UserState, warm: float) -> str:
+    """The same scoring on Columns: warm seconds beside the records', and each call's traced peak."""
+    columns = from_records(arts)
+    records_table = score(arts, rules, "list.0", now, state)
+    seconds, cpu, table = min((_timed(lambda: score(columns, rules, "list.0", now, state)) for _ in range(2)),
+                              key=lambda r: r[0])
+    same = [table.state(i) for i in range(len(table))] == [records_table.state(i) for i in range(len(table))]
+    del records_table, table
+    peaks = [_traced_peak(lambda: score(data, rules, "list.0", now, state)) for data in (arts, columns)]
+    return (f"          as Columns: warm {seconds:.2f} s (cpu {cpu:.2f}) vs records {warm:.2f} s; traced peak of one "
+            f"call: records {peaks[0]:.0f} MiB, columns {peaks[1]:.0f} MiB; same states: {same}")
+
+
+def _traced_peak(call) -> float:  # type: ignore[no-untyped-def]
+    """MiB of Python allocations at the call's peak above what was allocated before it."""
+    gc.collect()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    call()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return (peak - base) / 2**20
 
 
 def _loop_seconds() -> float:

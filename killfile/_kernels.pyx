@@ -22,7 +22,7 @@ from cpython.datetime cimport (PyDateTime_CheckExact, datetime_day, datetime_hou
                                import_datetime)
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
 from libc.stdlib cimport calloc, free, malloc, qsort, realloc
-from libc.string cimport memchr, memcpy, memset
+from libc.string cimport memchr, memcmp, memcpy, memset
 
 from datetime import timezone
 
@@ -806,6 +806,81 @@ def decode_coded(blob, ends, codes):
     return out
 
 
+cdef inline unsigned long long _fnv(const unsigned char* data, Py_ssize_t size) noexcept:
+    """FNV-1a, 64 bits: a string's bytes hashed with no object made."""
+    cdef unsigned long long h = 14695981039346656037ULL
+    cdef Py_ssize_t k
+    for k in range(size):
+        h = (h ^ data[k]) * 1099511628211ULL
+    return h
+
+
+def find_strings(blob, ends, list wanted):
+    """kernels_pure.find_strings in one pass over the table's bytes: each string hashed in C, compared
+    byte for byte only where a hash matches one of the few wanted."""
+    cdef const unsigned char[::1] data
+    cdef const long long[::1] stops
+    try:
+        data, stops = blob, ends
+    except (TypeError, ValueError, BufferError):
+        return kernels_pure.find_strings(blob, ends, wanted)
+    if any(type(w) is not bytes for w in wanted):
+        return kernels_pure.find_strings(blob, ends, wanted)
+    _check_table(data, stops)
+    cdef Py_ssize_t m = len(wanted), w, code, start, size, missing = m
+    cdef list out = [-1] * m
+    if m == 0 or stops.shape[0] == 0:
+        return out
+    cdef unsigned long long* hashes = <unsigned long long*>malloc(m * sizeof(unsigned long long))
+    if hashes is NULL:
+        raise MemoryError()
+    cdef unsigned long long h
+    cdef bytes item
+    cdef const unsigned char* base = &data[0] if data.shape[0] else <const unsigned char*>b""
+    try:
+        for w in range(m):
+            item = wanted[w]
+            hashes[w] = _fnv(<const unsigned char*>PyBytes_AS_STRING(item), PyBytes_GET_SIZE(item))
+        for code in range(stops.shape[0]):
+            start = _start(stops, code)
+            size = stops[code] - start
+            h = _fnv(base + start, size)
+            for w in range(m):
+                if hashes[w] == h and out[w] == -1:
+                    item = wanted[w]
+                    if PyBytes_GET_SIZE(item) == size and memcmp(PyBytes_AS_STRING(item), base + start, size) == 0:
+                        out[w] = code
+                        missing -= 1
+            if missing == 0:
+                break
+        return out
+    finally:
+        free(hashes)
+
+
+def shared_codes(codes):
+    """kernels_pure.shared_codes on an int array: one pass for the largest code, one to fill."""
+    cdef const int[::1] values
+    try:
+        values = codes
+    except (TypeError, ValueError, BufferError):
+        return kernels_pure.shared_codes(codes)
+    cdef Py_ssize_t i, n = values.shape[0]
+    cdef int top = -1
+    for i in range(n):
+        if values[i] < 0:
+            return kernels_pure.shared_codes(codes)
+        if values[i] > top:
+            top = values[i]
+    cdef list table = list(range(top + 1)), out = PyList_New(n)
+    cdef object value
+    for i in range(n):
+        value = <object>PyList_GET_ITEM(table, values[i])
+        Py_INCREF(value)
+        PyList_SET_ITEM(out, i, value)
+    return out
+
+
 cdef struct Member:
     long long key  # the bucket
     long long first  # minus the score for keep = "best", else 0
@@ -814,7 +889,7 @@ cdef struct Member:
     Py_ssize_t index
 
 
-cdef list _tie_ids = []  # the Message-IDs, read by _bucket_order on a tie (set while beyond sorts)
+cdef object _tie_ids = []  # the Message-IDs (any sequence), read by _bucket_order on a tie (set while beyond sorts)
 
 
 cdef int _bucket_order(const void* pa, const void* pb) noexcept nogil:
@@ -835,8 +910,8 @@ cdef int _bucket_order(const void* pa, const void* pb) noexcept nogil:
 cdef int _by_message_id(Py_ssize_t i, Py_ssize_t j) noexcept nogil:
     """The rare full tie: compare Message-IDs, then indices (qsort runs with the GIL held)."""
     with gil:
-        x = <object>PyList_GET_ITEM(_tie_ids, i)
-        y = <object>PyList_GET_ITEM(_tie_ids, j)
+        x = _tie_ids[i]  # a list, or the Columns' Message-IDs decoded one by one
+        y = _tie_ids[j]
         if x != y:
             return -1 if x < y else 1
     return -1 if i < j else (1 if i > j else 0)
@@ -969,8 +1044,9 @@ def counts_over(list major, times, list minor, Py_ssize_t limit):
     return {key: count for _, key, count in found}
 
 
-def beyond(list major, times, list minor, full, Py_ssize_t limit, list dates, list numbers,
-           list message_ids, list scores=None):
+def beyond(list major, times, list minor, full, Py_ssize_t limit, dates, numbers, message_ids, list scores=None):
+    """Dates, numbers and Message-IDs are read only for the members of full buckets, so any sequence will do
+    (the arrays of Columns, their IDs decoded on a tie)."""
     global _tie_ids
     cdef Py_ssize_t n = PyList_GET_SIZE(major)
     if min(len(minor), len(dates), len(numbers), len(message_ids), n if scores is None else len(scores)) < n:
@@ -999,7 +1075,7 @@ cdef long long _rank_of_score(object score) except? -1:
     return -value
 
 
-cdef list _beyond(_Groups groups, full, Py_ssize_t limit, list dates, list numbers, list scores):
+cdef list _beyond(_Groups groups, full, Py_ssize_t limit, dates, numbers, list scores):
     """Each full bucket (a run of the grouped arrays) ranked by one qsort; its members past ``limit`` are out."""
     cdef Py_ssize_t m, r, i, start, end, size, room = 64
     cdef long long key
@@ -1024,8 +1100,8 @@ cdef list _beyond(_Groups groups, full, Py_ssize_t limit, list dates, list numbe
                 i = groups.entries[start + r].index
                 rows[r].key = key
                 rows[r].first = _rank_of_score(<object>PyList_GET_ITEM(scores, i)) if scores is not None else 0
-                rows[r].stamp = _stamp(<object>PyList_GET_ITEM(dates, i))
-                rows[r].number = <object>PyList_GET_ITEM(numbers, i)
+                rows[r].stamp = _stamp(dates[i])
+                rows[r].number = numbers[i]
                 rows[r].index = i
             qsort(rows, size, sizeof(Member), _bucket_order)
             for r in range(limit, size):

@@ -65,8 +65,8 @@ def _trim(cap: Cap, facts: Facts, scores: Sequence[int], span: int, windows: lis
     """What lies beyond ``cap.max`` in each over-full bucket, in the cap's order: earliest first
     (date, number, Message-ID), or for ``keep = "best"`` highest score first, earliest among equals."""
     best = as_list(scores) if cap.keep == "best" else None
-    return beyond(facts.address_ids, span, windows, full, cap.max, facts.date_keys, facts.numbers,
-                  facts.message_ids, best)
+    return beyond(facts.address_ids, span, windows, full, cap.max, facts.date_keys, facts.number_keys,
+                  facts.tie_ids, best)
 
 
 def _windows(cap: Cap, facts: Facts) -> list[int]:

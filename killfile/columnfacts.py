@@ -15,7 +15,6 @@ guarantees (one code per distinct ID).
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import cached_property
@@ -24,12 +23,8 @@ from typing import Any
 from nntp.columns import NO_DATE, Columns, StringTable
 
 from killfile.facts import Facts, reply_ids
-from killfile.kernels import code_threads, decode_coded, indices_in, naming_codes, stamp_days
+from killfile.kernels import code_threads, decode_coded, find_strings, naming_codes, shared_codes, stamp_days
 from killfile.matchers import CodedTexts
-
-_FEW = 8
-"""Up to this many IDs are looked for in the table's bytes one by one; more, and the table is decoded once."""
-
 
 class ColumnFacts(Facts):
     """``Facts`` over ``Columns``: the same properties, read from the arrays."""
@@ -60,11 +55,11 @@ class ColumnFacts(Facts):
 
     @cached_property
     def subject_codes(self) -> tuple[list[int], list[str]]:
-        return self.columns.subject_codes.tolist(), self.columns.subjects
+        return shared_codes(self.columns.subject_codes), self.columns.subjects
 
     @cached_property
     def author_codes(self) -> tuple[list[int], list[str]]:
-        return self.columns.author_codes.tolist(), self.columns.authors
+        return shared_codes(self.columns.author_codes), self.columns.authors
 
     def subject(self, i: int) -> str:
         return self.columns.subject(i)
@@ -76,10 +71,19 @@ class ColumnFacts(Facts):
     def date(self, i: int) -> datetime | None:
         return self.columns.date(i)
 
-    @cached_property
-    def date_keys(self) -> list[int]:
+    @property
+    def date_keys(self) -> Sequence[int]:
         """The whole-second stamps: ``kernels.beyond`` ranks them as it ranks the dates they stand for."""
-        return self.columns.stamps.tolist()
+        return self.columns.stamps
+
+    @property
+    def number_keys(self) -> Sequence[int]:
+        return self.columns.numbers
+
+    @property
+    def tie_ids(self) -> Sequence[str]:
+        """The Message-IDs, decoded only when a cap's ranking comes to a tie that needs them."""
+        return CodedTexts(self.columns.ids, self.columns.id_codes)
 
     @cached_property
     def numbers(self) -> list[int]:
@@ -123,13 +127,7 @@ class ColumnFacts(Facts):
 
     # -- Message-IDs as codes -----------------------------------------------------------------------
     def keys_of(self, message_ids: set[str]) -> dict[Any, str]:
-        """Codes of the wanted IDs: an article's own through ``message_ids``, the rest (only named) in the table."""
-        ids, own = self.message_ids, self.columns.id_codes
-        found = {own[i]: ids[i] for i in indices_in(ids, message_ids)}
-        rest = message_ids.difference(found.values())
-        if rest:
-            found.update(find_codes(self.columns.ids, rest))
-        return found
+        return find_codes(self.columns.ids, message_ids)
 
     def own_key(self, i: int) -> Any:
         return self.columns.id_codes[i]
@@ -181,31 +179,8 @@ class ColumnFacts(Facts):
 
 
 def find_codes(table: StringTable, values: Iterable[str]) -> dict[int, str]:
-    """Code -> value for those of ``values`` the table holds, without building a lookup of the whole table.
-
-    Thread rules name a few Message-IDs; finding a few in the table's bytes costs
-    a search each, where a dict of 175,000 IDs would cost 10 MB and a decode of every one.
-    """
-    wanted = set(values)
-    if len(wanted) > _FEW:
-        return {code: s for code, s in enumerate(table.strings()) if s in wanted}
-    out: dict[int, str] = {}
-    for value in wanted:
-        code = _find_one(table, value)
-        if code is not None:
-            out[code] = value
-    return out
-
-
-def _find_one(table: StringTable, value: str) -> int | None:
-    blob, ends = table.blob, table.ends
-    data = value.encode("utf-8", "surrogatepass")
-    if not data:
-        return next((c for c in range(len(ends)) if ends[c] == (ends[c - 1] if c else 0)), None)
-    at = blob.find(data)
-    while at >= 0:
-        code = bisect_right(ends, at)  # the string whose bytes hold offset ``at``
-        if code < len(ends) and (ends[code - 1] if code else 0) == at and ends[code] == at + len(data):
-            return code
-        at = blob.find(data, at + 1)
-    return None
+    """Code -> value for those of ``values`` the table holds (``kernels.find_strings``: one pass over its
+    bytes), without a lookup of the whole table: a dict of 175,000 IDs would cost 10 MB and a decode of each."""
+    wanted = sorted(set(values))
+    found = find_strings(table.blob, table.ends, [v.encode("utf-8", "surrogatepass") for v in wanted])
+    return {code: value for code, value in zip(found, wanted) if code >= 0}

@@ -190,9 +190,9 @@ class _Run:
     def _user_tags(self) -> None:
         message_tags, thread_tags = self.state.message_tags, self.state.thread_tags
         if message_tags:
-            ids = self.facts.message_ids
-            for i in indices_in(ids, message_tags):
-                for name in message_tags[ids[i]]:
+            keys = self.facts.keys_of(set(message_tags))
+            for i in self.facts.having(set(keys)):
+                for name in message_tags[keys[self.facts.own_key(i)]]:
                     self.tag([i], name)
                     self.apply([i], self.entry(f"tag {name}", "your tag on this article", 0, "usertag"))
         if thread_tags:

@@ -104,6 +104,16 @@ class Facts:
         """What caps rank by (``kernels.beyond``): the dates here, whole-second stamps in ``ColumnFacts``."""
         return self.dates
 
+    @property
+    def number_keys(self) -> Sequence[int]:
+        """What caps break date ties by: the numbers (the array itself in ``ColumnFacts``)."""
+        return self.numbers
+
+    @property
+    def tie_ids(self) -> Sequence[str]:
+        """The Message-IDs a cap's ranking reads on a full tie (decoded one by one in ``ColumnFacts``)."""
+        return self.message_ids
+
     def date(self, i: int) -> datetime | None:
         return self.articles[i].date
 

@@ -25,13 +25,14 @@ try:
     if os.environ.get("PITH_PURE_KERNELS"):
         raise ImportError("PITH_PURE_KERNELS is set")
     from killfile._kernels import (beyond, code_threads, codes, columns, count_newlines, counts_over, day_ordinals,
-                                   decode_coded, gather_codes, indices_in, indices_naming, join_coded, join_lines,
-                                   join_references, lookup, naming_codes, stamp_days, thread_codes)
+                                   decode_coded, find_strings, gather_codes, indices_in, indices_naming, join_coded,
+                                   join_lines, join_references, lookup, naming_codes, shared_codes, stamp_days,
+                                   thread_codes)
 except ImportError:  # no compiler at install time: the reference implementation, same answers
     from killfile.kernels_pure import (beyond, code_threads, codes, columns, count_newlines, counts_over,
-                                       day_ordinals, decode_coded, gather_codes, indices_in, indices_naming,
-                                       join_coded, join_lines, join_references, lookup, naming_codes, stamp_days,
-                                       thread_codes)
+                                       day_ordinals, decode_coded, find_strings, gather_codes, indices_in,
+                                       indices_naming, join_coded, join_lines, join_references, lookup, naming_codes,
+                                       shared_codes, stamp_days, thread_codes)
 
     COMPILED = False
 else:
@@ -44,5 +45,5 @@ def as_list(values: Sequence[T]) -> list[T]:
 
 
 __all__ = ["COMPILED", "as_list", "beyond", "code_threads", "codes", "columns", "count_newlines", "counts_over",
-           "day_ordinals", "decode_coded", "gather_codes", "indices_in", "indices_naming", "join_coded", "join_lines",
-           "join_references", "lookup", "naming_codes", "stamp_days", "thread_codes"]
+           "day_ordinals", "decode_coded", "find_strings", "gather_codes", "indices_in", "indices_naming", "join_coded",
+           "join_lines", "join_references", "lookup", "naming_codes", "shared_codes", "stamp_days", "thread_codes"]

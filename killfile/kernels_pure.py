@@ -187,6 +187,26 @@ def decode_coded(blob: bytes, ends: Sequence[int], codes: Sequence[int] | None) 
             for c in (codes if codes is not None else range(len(ends)))]
 
 
+def find_strings(blob: bytes, ends: Sequence[int], wanted: Sequence[bytes]) -> list[int]:
+    """The code of each wanted string in a ``StringTable`` (``blob``, ``ends``), -1 where absent; the first
+    code when the table holds a string twice."""
+    index: dict[bytes, int] = {}
+    start = 0
+    for code, end in enumerate(ends):
+        index.setdefault(blob[start:end], code)
+        start = end
+    return [index.get(w, -1) for w in wanted]
+
+
+def shared_codes(codes: Sequence[int]) -> list[int]:
+    """``list(codes)`` with one int object per distinct code (the Columns' subject and author codes):
+    150,000 separate ints would be 4 MB for a few thousand values."""
+    if not len(codes) or min(codes) < 0:
+        return list(codes)
+    table = list(range(max(codes) + 1))
+    return list(map(table.__getitem__, codes))
+
+
 def stamp_days(stamps: Sequence[int]) -> list[int]:
     """``day_ordinals`` of whole-second UTC stamps (``Columns.stamps``): -1 for ``NO_DATE``."""
     base = _UNIX_DAY0
