@@ -410,3 +410,44 @@ def test_coded_kernels_refuse_codes_outside_the_table() -> None:
         kernels.decode_coded(b"ab", array("q", [1, 2]), array("i", [2]))
     with pytest.raises((ValueError, IndexError)):
         kernels.join_coded(b"ab", array("q", [1, 2]), array("i", [0, 5]), None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(table_text, max_size=15), st.lists(table_text, max_size=6))
+def test_find_strings_and_shared_codes_agree_with_the_reference(values: list[str], wanted: list[str]) -> None:
+    table = StringTable()
+    codes = [table.code(v) for v in values]
+    table.freeze()
+    encoded = [w.encode("utf-8", "surrogatepass") for w in wanted]
+    expected = [codes[values.index(w)] if w in values else -1 for w in wanted]
+    assert kernels.find_strings(table.blob, table.ends, encoded) == expected
+    assert pure.find_strings(table.blob, table.ends, encoded) == expected
+    from array import array
+
+    column = array("i", codes)
+    assert kernels.shared_codes(column) == pure.shared_codes(column) == codes
+
+
+@needs_compiled
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3), st.integers(0, 3), st.integers(-2, 2)), max_size=30),
+       st.integers(0, 2), st.booleans())
+def test_beyond_ranks_column_arrays_as_it_ranks_dates_and_lists(rows: list[tuple[int, int, int, int]], limit: int,
+                                                                best: bool) -> None:
+    """Caps on Columns hand ``beyond`` the stamp and number arrays and lazily decoded IDs: same answer."""
+    from array import array
+
+    from killfile.matchers import CodedTexts
+
+    arts = [Overview(k + 1 if k % 4 else 1, "s", "a", None if when == -2 else T0 + timedelta(hours=when),
+                     f"<{mid}@x>", ()) for k, (_, _, mid, when) in enumerate(rows)]
+    columns = from_records(arts)
+    major, minor = [r[0] for r in rows], [r[1] for r in rows]
+    full = set(range(0, 40))
+    scores = [r[2] - r[3] for r in rows] if best else None
+    expected = pure.beyond(major, 10, minor, full, limit, [a.date for a in arts], [a.number for a in arts],
+                           [a.message_id for a in arts], scores)
+    lazy = CodedTexts(columns.ids, columns.id_codes)
+    assert compiled.beyond(major, 10, minor, full, limit, columns.stamps, columns.numbers, lazy, scores) == expected
+    assert pure.beyond(major, 10, minor, full, limit, columns.stamps, array("q", columns.numbers), lazy,
+                       scores) == expected
