@@ -2,13 +2,15 @@
 """Raw OVER bytes -> the arrays of a ``Columns`` in one pass over the bytes (nntp/overcols.py explains).
 
 The usual line (printable ASCII fields, the ``Tue, 02 Jan 2024 02:10:23 +0000``
-date, plain numbers) is read here byte by byte: no str per field, no record.
+date, plain numbers) is read here in C: no str per field, no record, and
+Message-IDs coded in a C hash table over one blob (the ``ids`` StringTable's).
 What this file does not fully understand is handed to the Python parsers it
 was given, so the answer never differs from the pure path's: a Subject or
 From with encoded words, controls or 8-bit text goes through ``clean``, an
 unusual date through ``fast_date``, an unusual count through ``to_int``; a
 line with anything else odd (wrong field count, 8-bit or control bytes in the
-number, Message-ID, References or Xref, a number that is not plain digits)
+number, Message-ID, References, Bytes, Lines or Xref, a number that is not
+plain digits, an empty Message-ID)
 goes whole through ``line_record``, the per-line parser, and its record is
 added as ``ColumnsBuilder.add`` adds one. Codes are given in the same order
 ``ColumnsBuilder`` gives them (subject, author, own Message-ID, References),
@@ -386,6 +388,7 @@ cdef class Filler:
             pos = line_end + 2
 
     cdef int line(self, const char *s, Py_ssize_t a, Py_ssize_t b) except -1:
+        """One line, s[a:b]: read here if its fields are where and what they should be, else by the parser."""
         cdef Py_ssize_t starts[9]
         cdef Py_ssize_t ends[9]
         cdef int flags[9]
@@ -410,10 +413,9 @@ cdef class Filler:
         strip(s, &starts[4], &ends[4])
         if ends[4] == starts[4]:
             return self.fallback(s, a, b)
-        return self.emit(s, starts, ends, flags, a, b)
+        return self.emit(s, starts, ends, flags)
 
-    cdef int emit(self, const char *s, Py_ssize_t *starts, Py_ssize_t *ends, int *flags,
-                  Py_ssize_t a, Py_ssize_t b) except -1:
+    cdef int emit(self, const char *s, Py_ssize_t *starts, Py_ssize_t *ends, int *flags) except -1:
         """A line whose number, Message-ID, References and Xref are plain: its values into the columns."""
         cdef bint latin1 = False
         cdef long long stamp
