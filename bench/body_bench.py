@@ -9,7 +9,8 @@ each figure the best of ``--rounds`` runs, pith and the socket taking turns:
 - a bare socket: GROUP, then BODY (and ARTICLE, what pith stores) for every article, 100
   commands in flight (the floor);
 - ``pith sync GROUP --bodies`` as a command (process start, overviews, bodies, search index),
-  and its bodies phase alone (overviews already stored), in-process;
+  and its bodies phase alone (overviews already stored), in-process; each with the CPU it used
+  (user + system, all threads: on a busy machine a steadier figure than the wall clock);
 
 and for the INN groups (not ``--sync-only``):
 
@@ -34,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import lzma
+import resource
 import sqlite3
 import os
 import re
@@ -261,8 +263,14 @@ def missing_bodies(lib, group: str) -> list[tuple[int, str]]:  # noqa: ANN001 - 
     return body_store.missing(group) if body_store is not None else lib.store.missing_bodies(group)
 
 
-def bodies_phase(address: str, group: str, tmp: Path, compress: bool = False) -> float:
-    """Overviews stored first; then only the bodies phase of sync, timed."""
+def cpu_seconds(who: int = resource.RUSAGE_SELF) -> float:
+    """User + system CPU of this process (every thread) or of its finished children."""
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def bodies_phase(address: str, group: str, tmp: Path, compress: bool = False) -> tuple[float, float]:
+    """Overviews stored first; then only the bodies phase of sync: (seconds, CPU seconds)."""
     from store.sync import fetch_bodies
 
     lib = library_for(address, Path(tempfile.mkdtemp(dir=tmp)) / f"bodies-{group}.sqlite3", compress)
@@ -270,12 +278,12 @@ def bodies_phase(address: str, group: str, tmp: Path, compress: bool = False) ->
         lib.fetch_overviews(group)
         targets = missing_bodies(lib, group)
         outcomes: list[str] = []
-        t0 = time.perf_counter()
+        c0, t0 = cpu_seconds(), time.perf_counter()
         fetch_bodies(lib, group, targets, outcomes)
-        elapsed = time.perf_counter() - t0
+        elapsed, cpu = time.perf_counter() - t0, cpu_seconds() - c0
         if outcomes.count("got") != len(targets):
             raise RuntimeError(f"bodies phase: {outcomes.count('got')} of {len(targets)} stored")
-        return elapsed
+        return elapsed, cpu
     finally:
         lib.close()
 
@@ -369,9 +377,13 @@ def sync_rounds(host: str, port: int, group: str, tmp: Path, rounds: int) -> tup
             tag = "z" if z else ""
             best.take("body" + tag, _bare(host, port, group, z, b"BODY"))
             data = fresh_data(tmp, f"{group}-{server}", host, port, server)
+            c0 = cpu_seconds(resource.RUSAGE_CHILDREN)
             best.take("sync" + tag, pith_command(server, data, "sync", group, "--bodies", "--quiet"))
+            best.take("synccpu" + tag, cpu_seconds(resource.RUSAGE_CHILDREN) - c0)
             best.take("article" + tag, _bare(host, port, group, z, b"ARTICLE"))
-            best.take("phase" + tag, bodies_phase(address, group, tmp, compress=z))
+            seconds, cpu = bodies_phase(address, group, tmp, compress=z)
+            best.take("phase" + tag, seconds)
+            best.take("phasecpu" + tag, cpu)
         best.take("start", pith_command("plain", data, "sync", "--help")[0])
     plain = fresh_data(tmp, f"{group}-kept", host, port, "plain")
     pith_command("plain", plain, "sync", group, "--bodies", "--quiet")
@@ -389,6 +401,8 @@ def print_sync(label: str, group: str, best: Best) -> None:
         cells = [f"{best[key + z]:6.2f} s" + (f" ({best[key + z] / best['body' + z]:.1f}x)" if key != "body" else "      ")
                  for z in ("", "z")]
         print(f"  {name:<46}{cells[0]:<22}{cells[1]}")
+    for name, key in (("  CPU of the whole command (least)", "synccpu"), ("  CPU of the bodies phase (least)", "phasecpu")):
+        print(f"  {name:<46}{best[key]:6.2f} s{'':<14}{best[key + 'z']:6.2f} s")
     print(f"  [{best.said['sync']}]")
 
 
