@@ -47,39 +47,68 @@ lines, xref."""
 # -- writing ----------------------------------------------------------------------------------------
 def to_blob(columns: Columns) -> bytes:
     """``columns`` as one sealed blob (extras included, so any Columns comes back equal)."""
+    pieces = to_pieces(columns)
+    try:
+        return b"".join(pieces)
+    finally:
+        release(pieces)
+
+
+def to_pieces(columns: Columns) -> list[memoryview]:
+    """The blob of ``columns`` in pieces that view the columns' own memory, nothing copied: the checksum,
+    the header, then each section. A pack is written from these through a blob handle, so a group's
+    pack never sits in memory beside its columns. The caller releases them (``release``) before the
+    arrays may change size."""
     c = columns
     sections = [_ints(c.numbers), _ints(c.stamps), _ints(c.sizes), _ints(c.lines),
                 _codes(c.subject_codes), *_strings(c.subjects), _codes(c.author_codes), *_strings(c.authors),
                 _codes(c.id_codes), *_table(c.ids), _ints(c.ref_starts), _codes(c.ref_codes), *_table(c.xrefs),
                 *_extras(c.extras)]
     head = _HEAD.pack(_MAGIC, len(sections)) + b"".join(_LENGTH.pack(len(s)) for s in sections)
-    body = head + b"".join(sections)
-    return zlib.crc32(body).to_bytes(4, "big") + body
+    crc = zlib.crc32(head)
+    for section in sections:
+        crc = zlib.crc32(section, crc)
+    return [memoryview(crc.to_bytes(4, "big")), memoryview(head), *sections]
 
 
-def _ints(column: array[int]) -> bytes:
-    return (column if column.typecode == INTS else array(INTS, column)).tobytes()
+def release(pieces: list[memoryview]) -> None:
+    """Let go of what ``to_pieces`` gave (the arrays they view may grow again)."""
+    for piece in pieces:
+        piece.release()
 
 
-def _codes(column: array[int]) -> bytes:
-    return (column if column.typecode == CODES else array(CODES, column)).tobytes()
+def _view(data: bytes | array[int]) -> memoryview:
+    return memoryview(data).cast("B")
 
 
-def _table(table: StringTable) -> tuple[bytes, bytes]:
+def _ints(column: array[int]) -> memoryview:
+    return _view(column if column.typecode == INTS else array(INTS, column))
+
+
+def _codes(column: array[int]) -> memoryview:
+    return _view(column if column.typecode == CODES else array(CODES, column))
+
+
+def _table(table: StringTable) -> tuple[memoryview, memoryview]:
     table.freeze()
-    return bytes(table.blob), _ints(table.ends)
+    return _view(table.blob), _ints(table.ends)
 
 
-def _strings(values: Sequence[str]) -> tuple[bytes, bytes]:
+def _strings(values: Sequence[str]) -> tuple[memoryview, memoryview]:
+    table = _encoded(values)
+    return _view(table.blob), _view(table.ends)
+
+
+def _encoded(values: Sequence[str]) -> StringTable:
     encoded = [v.encode("utf-8", "surrogatepass") for v in values]
-    return b"".join(encoded), array(INTS, accumulate(map(len, encoded))).tobytes()
+    return StringTable(b"".join(encoded), array(INTS, accumulate(map(len, encoded))))
 
 
-def _extras(extras: dict[int, tuple[tuple[str, str], ...]]) -> tuple[bytes, bytes, bytes, bytes]:
+def _extras(extras: dict[int, tuple[tuple[str, str], ...]]) -> tuple[memoryview, ...]:
     """The rare extra OVERVIEW.FMT fields: article indices, pairs per article, names and values in turn."""
     at = sorted(extras)
     flat = [text for i in at for pair in extras[i] for text in pair]
-    return (array(INTS, at).tobytes(), array(INTS, [len(extras[i]) for i in at]).tobytes(), *_strings(flat))
+    return (_view(array(INTS, at)), _view(array(INTS, [len(extras[i]) for i in at])), *_strings(flat))
 
 
 def rows_to_columns(rows: Sequence[Row]) -> Columns:
@@ -91,13 +120,12 @@ def rows_to_columns(rows: Sequence[Row]) -> Columns:
     author_table, author_codes = _coded(authors)
     split = [r.split() if r else [] for r in refs]
     id_table, codes = _coded(list(chain(ids, chain.from_iterable(split))))
-    xref_blob, xref_ends = _strings(xrefs)
     return Columns(array(INTS, numbers), array(INTS, [NO_DATE if d is None else d for d in dates]),
                    array(INTS, sizes), array(INTS, lines), subject_codes, subject_table,
                    author_codes, author_table, codes[:len(rows)],
                    _table_of(list(map(str.encode, id_table, repeat("utf-8"), repeat("surrogatepass")))),
                    array(INTS, accumulate(map(len, split), initial=0)), array(CODES, codes[len(rows):]),
-                   StringTable(xref_blob, _array(INTS, xref_ends)))
+                   _encoded(xrefs))
 
 
 def _coded(values: Sequence[str]) -> tuple[list[str], array[int]]:

@@ -110,9 +110,18 @@ def write_packs(db: sqlite3.Connection, grp: str, rows: list[Row]) -> None:
 
 
 def _insert(db: sqlite3.Connection, grp: str, columns: Columns) -> None:
-    numbers = columns.numbers
-    db.execute("INSERT OR REPLACE INTO overview_pack VALUES (?,?,?,?,?,?)",
-               (grp, numbers[0], numbers[-1], len(numbers), FORMAT, to_blob(columns)))
+    """Write ``columns`` as one pack through a blob handle, piece by piece from the arrays themselves
+    (caller holds the transaction): no copy of a group's pack in Python's memory or SQLite's."""
+    numbers, pieces = columns.numbers, colpack.to_pieces(columns)
+    try:
+        row = db.execute("INSERT OR REPLACE INTO overview_pack VALUES (?,?,?,?,?,zeroblob(?))",
+                         (grp, numbers[0], numbers[-1], len(numbers), FORMAT, sum(map(len, pieces))))
+        assert row.lastrowid is not None
+        with db.blobopen("overview_pack", "data", row.lastrowid, readonly=False) as blob:
+            for piece in pieces:
+                blob.write(piece)
+    finally:
+        colpack.release(pieces)
 
 
 def load(db: sqlite3.Connection, grp: str) -> tuple[list[Columns], int] | None:
@@ -267,7 +276,5 @@ class TailPacker:
                 (self.grp, last, numbers[0])).fetchall())
         self.tail.extend(records)
         for start in range(0, len(self.tail) - PACK_ROWS + 1, PACK_ROWS):
-            run = self.tail[start : start + PACK_ROWS]
-            self.db.execute("INSERT OR REPLACE INTO overview_pack VALUES (?,?,?,?,?,?)",
-                            (self.grp, run[0].number, run[-1].number, len(run), FORMAT, encode_records(run)))
+            _insert(self.db, self.grp, from_records(self.tail[start : start + PACK_ROWS]))
         del self.tail[: len(self.tail) - len(self.tail) % PACK_ROWS]
