@@ -156,6 +156,22 @@ class RootIndex(Mapping[str, str]):
         code = self._hashed.find(message_id)
         return self._by_code[code] if code is not None else None
 
+    def _positions_scanned(self, message_ids: Collection[str]) -> set[int]:
+        """The threads of these Message-IDs, found in one pass over the ID table's bytes: arranging asks for
+        the scored articles' threads while the rows are being made, the entry's peak, and the hash index
+        (``HashedIds``) would add its sorting to that peak; it waits for a later question."""
+        self.build()
+        assert self._source is not None
+        wanted = {m.encode("utf-8", "surrogatepass") for m in message_ids}
+        found = {position for m in message_ids if (position := self._by_id.get(m)) is not None}
+        table, by_code, start = self._source.ids, self._by_code, 0
+        blob = table.blob
+        for code, end in enumerate(table.ends):
+            if by_code[code] >= 0 and blob[start:end] in wanted:
+                found.add(by_code[code])
+            start = end
+        return found
+
     # -- the Mapping face -----------------------------------------------------------------------
     def __getitem__(self, message_id: str) -> str:
         position = self.position(message_id)
@@ -179,6 +195,8 @@ class RootIndex(Mapping[str, str]):
         """Roots of the threads holding any of these articles (record mode: without building the index)."""
         if not message_ids:
             return set()
+        if self._source is not None and self._hashed is None:
+            return {self.root_id(p) for p in self._positions_scanned(message_ids)}
         if self._built or self._source is not None:
             positions = (self.position(m) for m in message_ids)
             return {self.root_id(p) for p in positions if p is not None}

@@ -49,19 +49,22 @@ def environment(home: Path) -> dict[str, str]:
 
 def peak_of(argv: list[str], home: Path, cwd: Path) -> float:
     """Run ``argv`` as a child with output to /dev/null; -> its peak RSS in MB (exits on failure)."""
-    return run_child(argv, home, cwd)[0]
+    return run_child(argv, home, cwd, os.devnull)[0]
 
 
-def run_child(argv: list[str], home: Path, cwd: Path) -> tuple[float, str]:
-    """Run ``argv`` as a child; -> (its peak RSS in MB, what it printed) (exits on failure)."""
-    errors, output = home / "stderr.txt", home / "stdout.txt"
+def run_child(argv: list[str], home: Path, cwd: Path, output: str | Path | None = None) -> tuple[float, str]:
+    """Run ``argv`` as a child; -> (its peak RSS in MB, what it printed) (exits on failure).
+
+    Only a short output may be read back: a fork copies the parent's high-water mark into the child's
+    ``ru_maxrss``, so a parent that once held threads --json's 70 MB would inflate every later figure."""
+    errors, output = home / "stderr.txt", output or home / "stdout.txt"
     with open(output, "wb") as out, open(errors, "wb") as err:
         child = subprocess.Popen(argv, stdout=out, stderr=err, env=environment(home), cwd=cwd)
         _, status, usage = os.wait4(child.pid, 0)
     child.returncode = code = os.waitstatus_to_exitcode(status)
     if code != 0:
         raise SystemExit(f"{' '.join(argv)} exited {code}: {errors.read_text(errors='replace')[-500:]}")
-    return usage.ru_maxrss / 1024, output.read_text(errors="replace")
+    return usage.ru_maxrss / 1024, "" if output == os.devnull else Path(output).read_text(errors="replace")
 
 
 def pith(tree: Path, address: str, args: list[str]) -> list[str]:
@@ -85,9 +88,10 @@ def measure(address: str, trees: dict[str, Path], entry_only: bool = False, colu
                 report(f"{name}, warm", label, peak_of(pith(tree, address, argv), home, tree))
         for label, tree in trees.items():
             peak, said = run_child(enter_child(tree, address, columns), home, tree)
-            seconds, hwm = (float(word) for word in said.split()[:2])
+            seconds, entered, closed = (float(word) for word in said.split()[:3])
             name = "reader's entry (GroupView.enter)" + (", Columns" if columns else "")
-            report(name, label, hwm if columns else peak, f", {seconds:.2f} s")
+            report(name, label, entered if columns else peak,
+                   f", {seconds:.2f} s; VmHWM {entered:.1f} MB entered, {closed:.1f} MB once closed")
         print(f"  {'slrn 1.0.3 (reference, issue 17)':<34} {SLRN_MB:6.1f} MB")
     finally:
         shutil.rmtree(home, ignore_errors=True)
@@ -163,8 +167,9 @@ def run_entry(tree: Path, address: str, columns: bool = False) -> None:
         raise SystemExit("entering was cancelled")
     model.entered(result, None, False)
     model.scores_changed(True)
-    print(f"{time.perf_counter() - start:.3f} {high_water_mb():.1f}")
+    seconds, entered = time.perf_counter() - start, high_water_mb()
     handle.close()
+    print(f"{seconds:.3f} {entered:.1f} {high_water_mb():.1f}")
 
 
 def main() -> int:
