@@ -268,11 +268,29 @@ cdef int32_t emit(Forest *f, int32_t root, int32_t *stack, int32_t *items, int32
     return at
 
 
+cdef bint well_formed(const int[:] own, const long long[:] starts, const int[:] refs, int codes) noexcept nogil:
+    """Codes in range and References runs inside ``refs``: C arrays are indexed by them without checks."""
+    cdef Py_ssize_t i, n = own.shape[0]
+    if starts.shape[0] != n + 1 or starts[0] < 0 or starts[n] > refs.shape[0]:
+        return False
+    for i in range(n):
+        if own[i] < 0 or own[i] >= codes or starts[i + 1] < starts[i]:
+            return False
+    for i in range(starts[0], starts[n]):
+        if refs[i] < 0 or refs[i] >= codes:
+            return False
+    return True
+
+
 def layout(const int[:] own, const long long[:] starts, const int[:] refs, int codes, const long long[:] k1,
            const long long[:] k2):
     """(items, counts): the threaded forest in preorder, as nntp.threads._Forest.layout gives it (no grouping)."""
     cdef Py_ssize_t n = own.shape[0]
     cdef Py_ssize_t total = codes + n + 1
+    if k1.shape[0] != n or k2.shape[0] != n or codes < 0 or not well_formed(own, starts, refs, codes):
+        raise ValueError("threading: the Message-ID codes or References runs are out of range")
+    if n == 0:
+        return array("i"), array("i")
     cdef Forest f
     cdef int32_t made, kept = 0, i, box, at = 0
     cdef int32_t *mem = <int32_t *>malloc(total * 12 * sizeof(int32_t))

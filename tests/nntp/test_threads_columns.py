@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import tarfile
+from array import array
 import tracemalloc
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -96,6 +97,21 @@ def test_the_compiled_layout_gives_the_pure_ones_arrays(records: list[Overview])
     picked = columns.take(range(len(records) - 1, -1, -2))  # codes the articles do not all use
     args = (picked.id_codes, picked.ref_starts, picked.ref_codes, len(picked.ids), picked.stamps, picked.numbers)
     assert threads._compiled(*args) == layout(*args)
+
+
+@pytest.mark.skipif(not threads.COMPILED, reason="nntp/_threading.pyx is not built")
+def test_the_compiled_layout_refuses_codes_out_of_range_instead_of_writing_past_its_arrays() -> None:
+    assert threads._compiled is not None
+    q, i = (lambda *v: array("q", v)), (lambda *v: array("i", v))
+    assert threads._compiled(i(), q(0), i(), 0, q(), q()) == (i(), i())
+    for bad in [(i(5), q(0, 0), i(), 2, q(0), q(1)), (i(0), q(0, 1), i(-1), 2, q(0), q(1)),
+                (i(0), q(0, 3), i(1), 2, q(0), q(1)), (i(0), q(0), i(), 2, q(0), q(1)), (i(0), q(0, 0), i(), 2, q(), q(1))]:
+        with pytest.raises(ValueError, match="out of range"):
+            threads._compiled(*bad)
+
+
+def test_nothing_threads_to_nothing() -> None:
+    assert thread([]) == [] and thread(from_records([])) == [] and thread([], by_subject=True) == []
 
 
 def article(number: int, mid: str, *refs: str, minutes: int | None = None, subject: str = "s") -> Overview:
