@@ -23,9 +23,10 @@ import importlib
 import queue
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
-from operator import attrgetter
+from itertools import groupby
+from operator import attrgetter, itemgetter
 
 from nntp.columns import Columns, from_records
 from nntp.models import Overview, RawOverviews
@@ -65,20 +66,30 @@ def parse_chunk(fmt: str, data: bytes) -> list[Overview]:
 
 
 def over_columns(data: bytes, fields: tuple[str, ...]) -> tuple[Columns, int]:
-    """OVER lines -> (Columns as the table keeps them, malformed lines): the compiled kernel when it is
-    there (nntp/overcols.py), else the block parser's records made columns (the same articles)."""
+    """OVER lines -> (Columns as the table keeps them, malformed lines): see ``over_columns_many``."""
+    return over_columns_many((data,), fields)
+
+
+def over_columns_many(blocks: Iterable[bytes], fields: tuple[str, ...]) -> tuple[Columns, int]:
+    """Several answers' OVER lines -> one Columns as the table keeps them, and the malformed lines: the
+    compiled kernel when it is there (nntp/overcols.py), else the block parser's records made columns
+    (the same articles)."""
     kernel = _kernel()
     if kernel is not None:
-        columns, skipped = kernel(data, fields)
+        columns, skipped = kernel(blocks, fields)
         return _stored(columns), skipped
-    records, skipped = parse_over_block(data, fields)
-    return from_records(as_stored(records)), skipped
+    parts, skipped = [], 0
+    for data in blocks:
+        records, bad = parse_over_block(data, fields)
+        parts.append(from_records(as_stored(records)))
+        skipped += bad
+    return join(parts, adopt=True), skipped
 
 
 @cache
-def _kernel() -> Callable[[bytes, tuple[str, ...]], tuple[Columns, int]] | None:
+def _kernel() -> Callable[[Iterable[bytes], tuple[str, ...]], tuple[Columns, int]] | None:
     try:
-        return importlib.import_module("nntp.overcols").over_columns
+        return importlib.import_module("nntp.overcols").over_columns_many
     except (ImportError, AttributeError):
         return None
 
@@ -114,9 +125,12 @@ def chunk_pieces(fmt: str, data: bytes, size: int = SETTLE_PIECE) -> Iterator[li
 
 
 def records(db: sqlite3.Connection, grp: str, above: int = 0) -> Columns:
-    """The articles of a group's chunks (those past article ``above``), in article-number order."""
-    parts = [_above(chunk_columns(fmt, data), above) for fmt, data in db.execute(
-        "SELECT fmt, data FROM overview_raw WHERE grp=? AND last > ? ORDER BY first", (grp, above))]
+    """The articles of a group's chunks (those past article ``above``), in article-number order.
+
+    Chunks of one OVERVIEW.FMT (all of them, as a rule) are read into one Columns in one pass."""
+    chunks = db.execute("SELECT fmt, data FROM overview_raw WHERE grp=? AND last > ? ORDER BY first", (grp, above))
+    parts = [_above(over_columns_many((bytes(data) for _, data in run), tuple(fmt.split("\n")))[0], above)
+             for fmt, run in groupby(chunks, itemgetter(0))]
     return join(parts, adopt=True) if parts else from_records(())
 
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from nntp.columns import Columns, from_records
 from nntp.models import GroupInfo
+from nntp.parse import STANDARD_FORMAT
 from store import packs, rawchunks
 from store.cache import Store
 from tests.fakes.source import make_overview
+from tests.store.test_poison_chunk import poison_data
 
 
 def filled(path: Path, count: int) -> Store:
@@ -73,3 +77,12 @@ def test_chunk_articles_win_over_rows_of_the_same_number(tmp_path: Path) -> None
     assert merged[2].subject == "newer" and merged[4].references == ("<3@fake>",)
     after = rawchunks.merge(from_records([make_overview(1)]), from_records([make_overview(2, 1)]))
     assert after.reference_codes(1)[0] == after.id_codes[0]
+
+
+def test_chunks_read_the_same_through_the_kernel_and_the_block_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    blocks = (poison_data(1), poison_data(20))
+    kernel = rawchunks.over_columns_many(blocks, STANDARD_FORMAT)
+    monkeypatch.setattr(rawchunks, "_kernel", lambda: None)
+    parsed = rawchunks.over_columns_many(blocks, STANDARD_FORMAT)
+    records = [r for block in blocks for r in rawchunks.parse_chunk("\n".join(STANDARD_FORMAT), block)]
+    assert list(kernel[0]) == list(parsed[0]) == list(from_records(records)) and kernel[1] == parsed[1]
