@@ -84,7 +84,7 @@ def make_rules(arts: list[Overview], seed: int = 2) -> str:
         sample = rng.choice(arts)
         header, text = rng.choice([
             ("Subject", f"{rng.choice(WORDS)} {rng.choice(WORDS)}"),
-            ("From", sample.author.split("<")[1].rstrip(">")),
+            ("From", sample.author.split("<")[-1].rstrip(">")),  # "Name <a@b>", or "a@b (Name)" whole
             ("Message-ID", sample.message_id.split("@")[0][1:] + "@"),
             ("Xref", f"list.{rng.randint(0, 2)}:{rng.randint(1, len(arts))}"),
             ("References", sample.message_id),

@@ -129,8 +129,9 @@ class ColumnFacts(Facts):
     def keys_of(self, message_ids: set[str]) -> dict[Any, str]:
         return find_codes(self.columns.ids, message_ids)
 
-    def own_key(self, i: int) -> Any:
-        return self.columns.id_codes[i]
+    @property
+    def own_keys(self) -> Sequence[Any]:
+        return self.columns.id_codes
 
     def reference_keys(self, i: int) -> Sequence[Any]:
         return self.columns.reference_codes(i)

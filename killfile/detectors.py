@@ -55,13 +55,13 @@ def pingpong(facts: Facts, config: DetectorConfig) -> set[int]:
 def _local_parents(facts: Facts, members: list[int]) -> dict[int, int]:
     """Nearest present ancestor of each member, looked up among the members' own Message-IDs
     (the facts' keys: strings for records, integer codes for columns)."""
-    own, named = facts.own_key, facts.reference_keys
+    own, named = facts.own_keys, facts.reference_keys
     by_id: dict[Any, int] = {}
     for i in members:
-        by_id.setdefault(own(i), i)
+        by_id.setdefault(own[i], i)
     out: dict[int, int] = {}
     for i in members:
-        mine = own(i)
+        mine = own[i]
         out[i] = next((by_id[r] for r in reversed(named(i)) if r in by_id and r != mine), -1)
     return out
 

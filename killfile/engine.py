@@ -192,7 +192,7 @@ class _Run:
         if message_tags:
             keys = self.facts.keys_of(set(message_tags))
             for i in self.facts.having(set(keys)):
-                for name in message_tags[keys[self.facts.own_key(i)]]:
+                for name in message_tags[keys[self.facts.own_keys[i]]]:
                     self.tag([i], name)
                     self.apply([i], self.entry(f"tag {name}", "your tag on this article", 0, "usertag"))
         if thread_tags:

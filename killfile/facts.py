@@ -153,8 +153,10 @@ class Facts:
         """Key -> Message-ID for those of ``message_ids`` the articles may have or name."""
         return {m: m for m in message_ids}
 
-    def own_key(self, i: int) -> Any:
-        return self.message_ids[i]
+    @property
+    def own_keys(self) -> Sequence[Any]:
+        """Each article's own Message-ID as a key."""
+        return self.message_ids
 
     def reference_keys(self, i: int) -> Sequence[Any]:
         return self.references[i]

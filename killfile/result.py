@@ -15,6 +15,7 @@ from typing import Any
 from nntp.columns import Columns
 from nntp.models import Overview
 
+from killfile.kernels import decode_coded
 from killfile.model import Applied, ArticleScore, Problem, Rule
 from killfile.states import SEVERITY, ScoreState
 
@@ -83,8 +84,8 @@ class ScoreTable:
     def index_of(self, message_id: str) -> int | None:
         if self._index is None:
             self._index = {}
-            ids = (self.articles.message_id_column() if isinstance(self.articles, Columns)
-                   else (a.message_id for a in self.articles))
+            ids = (decode_coded(self.articles.ids.blob, self.articles.ids.ends, self.articles.id_codes)
+                   if isinstance(self.articles, Columns) else (a.message_id for a in self.articles))
             for i, known in enumerate(ids):
                 self._index.setdefault(known, i)
         return self._index.get(message_id)

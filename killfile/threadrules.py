@@ -33,9 +33,9 @@ def whole_threads(facts: Facts, roots: Iterable[str]) -> dict[int, set[str]]:
         return {}
     keys = set(names)
     named: dict[int, set[str]] = {}
-    threads = facts.thread_ids
+    threads, own = facts.thread_ids, facts.own_keys
     for i in facts.having(keys):
-        named.setdefault(threads[i], set()).add(names[facts.own_key(i)])
+        named.setdefault(threads[i], set()).add(names[own[i]])
     for i in facts.naming(keys):
         named.setdefault(threads[i], set()).update(names[k] for k in facts.reference_keys(i) if k in keys)
     return {i: named[threads[i]] for i in facts.members(set(named))}
@@ -56,10 +56,11 @@ def closure(facts: Facts, roots: Iterable[str]) -> dict[int, set[str]]:
     frontier = set(roots_of)
     found = sorted(set(facts.having(frontier)) | set(facts.naming(frontier)))
     covered: dict[int, set[str]] = {}
+    keys = facts.own_keys
     while found:
         frontier = set()
         for i in found:
-            own = facts.own_key(i)
+            own = keys[i]
             hit: set[str] = set()
             for ref in (*facts.reference_keys(i), own):
                 hit |= roots_of.get(ref, set())
@@ -67,7 +68,7 @@ def closure(facts: Facts, roots: Iterable[str]) -> dict[int, set[str]]:
             if own not in roots_of:
                 frontier.add(own)
         for i in found:
-            roots_of.setdefault(facts.own_key(i), set()).update(covered[i])
+            roots_of.setdefault(keys[i], set()).update(covered[i])
         if not frontier:
             break
         found = [i for i in facts.naming(frontier) if i not in covered]
