@@ -204,10 +204,12 @@ class Facts:
         table = dict(zip(ids, range(len(ids))))
         if len(table) == len(ids):
             return table
-        for i, a in enumerate(self.articles):  # duplicates: pick by content, not by position
-            seen = table[a.message_id]
-            if _canonical_key(a) < _canonical_key(self.articles[seen]):
-                table[a.message_id] = i
+        # Duplicates: pick by content, not by position. Only the copies the dict did not keep are compared
+        # (records made one by one for Columns), in order, as a pass over every article would.
+        for i in where(map(operator.ne, map(table.__getitem__, ids), range(len(ids)))):
+            seen = table[ids[i]]
+            if _canonical_key(self.articles[i]) < _canonical_key(self.articles[seen]):
+                table[ids[i]] = i
         return table
 
     @cached_property

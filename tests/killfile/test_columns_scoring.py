@@ -451,3 +451,17 @@ def test_beyond_ranks_column_arrays_as_it_ranks_dates_and_lists(rows: list[tuple
     assert compiled.beyond(major, 10, minor, full, limit, columns.stamps, columns.numbers, lazy, scores) == expected
     assert pure.beyond(major, 10, minor, full, limit, columns.stamps, array("q", columns.numbers), lazy,
                        scores) == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(article, max_size=30))
+def test_by_id_settles_duplicates_as_a_pass_over_every_article_does(rows: list[tuple[Any, ...]]) -> None:
+    """Only the copies the first dict did not keep are compared: the same winner as comparing every article."""
+    from killfile.facts import _canonical_key
+
+    arts = make(rows)
+    expected = {a.message_id: i for i, a in enumerate(arts)}
+    for i, a in enumerate(arts):
+        if _canonical_key(a) < _canonical_key(arts[expected[a.message_id]]):
+            expected[a.message_id] = i
+    assert Facts(arts).by_id == Facts(from_records(arts)).by_id == expected
