@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from app.scoring import cached_articles
 from cli.columnar import numbers_of, subjects_of
 from cli.running import dump as _dump, progress as _progress, with_library
 from cli.jsonout import write_json
@@ -23,12 +22,8 @@ from cli.textout import field, warn
 from cli.threads_json import add_json_options
 from killfile import actions, session
 from killfile.check import summary as check_summary
-from killfile.import_gnus import convert_gnus
-from killfile.import_slrn import convert_slrn
-from killfile.import_tin import convert_tin
 from killfile.result import ScoreTable, verdict_json
 from killfile.states import ActionKind, ScoreState
-from app.suggest_group import suggest_group
 from nntp.errors import PithError
 from nntp.models import Overview
 from nntp.threads import thread
@@ -251,6 +246,8 @@ def cmd_try(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     killfile = session.load(config_dir(), Path(args.file), with_state=False)
     for problem in killfile.problems:
         warn(problem)
+    from app.scoring import cached_articles  # imported by the one command that needs it (start-up)
+
     table = killfile.score(overviews, args.group, now_of(args), cached_articles(library, overviews, killfile))
     affected = [v for v in table.verdicts()
                 if v.state != ScoreState.NORMAL or any(m.kind != "autotag" for m in v.matched)]
@@ -275,6 +272,10 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise PithError(f"{path}: no such file")
+    from killfile.import_gnus import convert_gnus  # the importers: only for `pith rules import-*`
+    from killfile.import_slrn import convert_slrn
+    from killfile.import_tin import convert_tin
+
     if args.rules_command == "import-slrn":
         text, skipped = convert_slrn(path)
     elif args.rules_command == "import-gnus":
@@ -295,6 +296,8 @@ def cmd_suggest(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if args.rules and not Path(args.rules).is_file():
         raise PithError(f"--rules: no such file: {args.rules}")
     library.enter_group(args.group, progress=_progress(args))  # what is new, stored, as `pith score` does
+    from app.suggest_group import suggest_group  # only `pith rules suggest` needs it
+
     found = suggest_group(library, args.group, config_dir(), now_of(args),
                           Path(args.rules) if args.rules else None)
     if args.json:
