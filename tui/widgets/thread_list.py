@@ -19,6 +19,7 @@ from textual.message import Message
 
 from killfile.states import ScoreState
 from killfile.tags import tags_beyond_subject
+from nntp.models import Overview
 from app.rows import ThreadRow, display_name, format_date, missing_label
 from app.scoring import NORMAL, RowScore, hidden_root
 from app.views import position_of, unit_of, unit_starts, visible_rows
@@ -205,27 +206,28 @@ class ThreadList(LineList):
     def render_row(self, index: int, width: int) -> Text:
         position = self.index_of(index)
         row = self.all_rows[position]
-        right = self._columns(row) if width >= 50 else Text()
+        article = row.article  # built once a line: rows from Columns make a record on each access
+        right = self._columns(row, article) if width >= 50 else Text()
         left = Text(no_wrap=True)
         if self.is_read is not None:
-            unread = row.article is not None and not self.is_read(row.article.number)
+            unread = article is not None and not self.is_read(article.number)
             left.append(UNREAD_MARK if unread else READ_MARK, self._style("unread"))
         left.append(row.tree, self._style("tree"))
         if position in self.folded:
             hidden = unit_of(self._starts, len(self.all_rows), position)[1] - position - 1
             left.append(f"[+{hidden}] ", self._style("folded"))
         info = self.scores.get(row.message_id, NORMAL)
-        tags = tags_beyond_subject(info.tags, row.article.subject) if row.show_subject and row.article else info.tags
-        if tags and row.article is not None:
+        tags = tags_beyond_subject(info.tags, article.subject) if row.show_subject and article else info.tags
+        if tags and article is not None:
             left.append(_short_tags(tags) + " ", self._style("tags"))
         root = hidden_root(row)
         if root is not None:
             count = len(self.hidden.get(root, ()))
             left.append(f"… {count} hidden", self._style("folded"))
-        elif row.article is None:
+        elif article is None:
             left.append(HIDDEN if row.message_id in self.scores else missing_label(row), self._style("missing"))
         elif row.show_subject:
-            left.append(row.article.subject, self._subject_style(info))
+            left.append(article.subject, self._subject_style(info))
         left.truncate(max(0, width - right.cell_len), overflow="ellipsis", pad=True)
         return left + right
 
@@ -236,8 +238,7 @@ class ThreadList(LineList):
             return self._style("low")
         return self._style("subject")
 
-    def _columns(self, row: ThreadRow) -> Text:
-        article = row.article
+    def _columns(self, row: ThreadRow, article: Overview | None) -> Text:
         author = display_name(article.author) if article else ""
         date = format_date(article.date) if article else ""
         lines = str(article.lines) if article else ""
