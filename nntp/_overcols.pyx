@@ -26,6 +26,7 @@ import sys
 from array import array
 
 from nntp.columns import NO_DATE as _NO_DATE
+from nntp.parse import _ZONES
 
 cdef long long NO_DATE = _NO_DATE
 cdef int _DAYS_BEFORE_MONTH[13]
@@ -37,6 +38,16 @@ cdef int _DATE_DIGITS[16]
 _DATE_DIGITS[:] = [5, 6, 12, 13, 14, 15, 17, 18, 20, 21, 23, 24, 27, 28, 29, 30]
 cdef int _PLAIN_FIELDS[6]
 _PLAIN_FIELDS[:] = [0, 4, 5, 6, 7, 8]
+_ZONES_HERE = [(name, minutes) for name, minutes in _ZONES.items()
+               if 0 < len(name) <= 5 and name.isascii() and name.isalpha() and name.islower()][:64]
+cdef bytes _ZONE_NAMES = b"".join(name.encode("ascii").ljust(5, b"\0") for name, _ in _ZONES_HERE)
+"""nntp.parse's zone names that fit (lower-case letters, at most five), five bytes each, NUL-padded.
+
+A name left out is only slower: ``zone_minutes`` says no and ``_fast_date`` reads that date."""
+cdef int _ZONE_MINUTES[64]
+cdef int _ZONE_COUNT = len(_ZONES_HERE)
+for _k, (_, _minutes) in enumerate(_ZONES_HERE):
+    _ZONE_MINUTES[_k] = _minutes
 
 
 # -- growable C buffers (PyMem, so that tracemalloc sees them) --------------------------------------------------
@@ -286,6 +297,136 @@ cdef long long _epoch(long long y, int month, int day) noexcept:
     return days * 86400
 
 
+cdef bint date_stamp(const char *s, Py_ssize_t n, long long *out) noexcept:
+    """``_fast_date`` on printable ASCII, when it gives a date: its own shape first, ``parse_date``'s otherwise.
+
+    A value of its shape's length and punctuation whose day, month or year is
+    not there (``Mon,  5 Apr 1993 ...``) is handed to ``parse_date`` by
+    ``_fast_date`` too; any other failure of its own shape stays with it.
+    """
+    cdef int k
+    if n == 31 and s[3] == b"," and s[16] == b" " and s[25] == b" ":
+        if std_date(s, n, out):
+            return True
+        if is_digit(s[5]) and is_digit(s[6]) and month_of(s + 8):
+            for k in range(12, 16):
+                if not is_digit(s[k]):
+                    break
+            else:
+                return False
+    return rfc_date(s, n, out)
+
+
+cdef inline bint alpha(char c) noexcept:
+    return b"a" <= lower(c) <= b"z"
+
+
+cdef inline Py_ssize_t spaces(const char *s, Py_ssize_t i, Py_ssize_t n) noexcept:
+    while i < n and s[i] == b" ":
+        i += 1
+    return i
+
+
+cdef inline Py_ssize_t number(const char *s, Py_ssize_t i, Py_ssize_t n, int most, int *value) noexcept:
+    """Up to ``most`` digits at s[i] (greedy, as ``\\d{1,most}``): the index after them, their value."""
+    cdef Py_ssize_t j = i
+    value[0] = 0
+    while j < n and j - i < most and is_digit(s[j]):
+        value[0] = value[0] * 10 + (s[j] - 48)
+        j += 1
+    return j
+
+
+cdef int month_of(const char *s) noexcept:
+    """1..12 for three letters naming a month in any case, else 0."""
+    cdef const char *months = _MONTHS
+    cdef int k
+    for k in range(12):
+        if lower(s[0]) == months[3 * k] and lower(s[1]) == months[3 * k + 1] and lower(s[2]) == months[3 * k + 2]:
+            return k + 1
+    return 0
+
+
+cdef bint zone_minutes(const char *s, Py_ssize_t n, int *out) noexcept:
+    """``_ZONES.get(zone.lower())`` for ``n`` (1..5) letters: False when the table has no such zone."""
+    cdef const char *names = _ZONE_NAMES
+    cdef int k, j
+    for k in range(_ZONE_COUNT):
+        for j in range(5):
+            if (lower(s[j]) if j < n else 0) != names[5 * k + j]:
+                break
+        else:
+            out[0] = _ZONE_MINUTES[k]
+            return True
+    return False
+
+
+cdef bint rfc_date(const char *s, Py_ssize_t n, long long *out) noexcept:
+    """``parse_date`` on printable ASCII when its regex takes the all-greedy path and every value is in range.
+
+    ``_FAST_DATE`` tries its greedy choices first, so when they all succeed
+    that is its match; anything else (a backtrack, an unknown zone, a value out
+    of range, the slow parser) is False and ``_fast_date`` itself decides.
+    """
+    cdef Py_ssize_t i = spaces(s, 0, n), j
+    cdef int d, month, year, h, mi, sec = 0, offset = 0, zh = 0
+    if i + 3 <= n and alpha(s[i]) and alpha(s[i + 1]) and alpha(s[i + 2]):  # (?:[A-Za-z]{3},?\s*)?
+        i += 3
+        if i < n and s[i] == b",":
+            i += 1
+        i = spaces(s, i, n)
+    j = number(s, i, n, 2, &d)
+    if j == i or j == n or s[j] != b" ":
+        return False
+    i = spaces(s, j, n)
+    if i + 3 > n or not (alpha(s[i]) and alpha(s[i + 1]) and alpha(s[i + 2])):
+        return False
+    month = month_of(s + i)
+    i += 3
+    while i < n and b"a" <= s[i] <= b"z":
+        i += 1
+    if i == n or s[i] != b" " or month == 0:
+        return False
+    i = spaces(s, i, n)
+    j = number(s, i, n, 4, &year)
+    if j - i < 2 or j == n or s[j] != b" ":
+        return False
+    i = spaces(s, j, n)
+    j = number(s, i, n, 2, &h)
+    if j == i or j + 3 > n or s[j] != b":" or not (is_digit(s[j + 1]) and is_digit(s[j + 2])):
+        return False
+    mi, i = two(s + j + 1), j + 3
+    if i + 3 <= n and s[i] == b":" and is_digit(s[i + 1]) and is_digit(s[i + 2]):
+        sec, i = two(s + i + 1), i + 3
+    j = spaces(s, i, n)
+    if j + 5 <= n and (s[j] == b"+" or s[j] == b"-") and number(s, j + 1, n, 4, &zh) == j + 5:
+        offset = (zh // 100) * 60 + zh % 100
+        offset, i = (-offset if s[j] == b"-" else offset), j + 5
+    elif j < n and alpha(s[j]):
+        i = j
+        while i < n and i - j < 5 and alpha(s[i]):
+            i += 1
+        if not zone_minutes(s + j, i - j, &offset):
+            return False
+    i = spaces(s, i, n)
+    if i < n and s[i] == b"(":  # (?:\(.*\))? reaches the last ")"
+        j = n - 1
+        while j > i and s[j] != b")":
+            j -= 1
+        if j == i:
+            return False
+        i = spaces(s, j + 1, n)
+    if i != n:
+        return False
+    year = year + 2000 if year < 50 else (year + 1900 if year < 100 else year)
+    if not (1 <= d <= _DAYS_IN_MONTH[month] and h < 24 and mi < 60 and sec < 61 and 2 <= year <= 9998):
+        return False
+    if month == 2 and d == 29 and not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)):
+        return False
+    out[0] = _epoch(year, month, d) + h * 3600 + mi * 60 + (59 if sec > 59 else sec) - offset * 60
+    return True
+
+
 cdef bint std_date(const char *s, Py_ssize_t n, long long *out) noexcept:
     """``_fast_date``'s own shape (``Tue, 02 Jan 2024 02:10:23 +0000``) with every value in range: its stamp.
 
@@ -425,7 +566,7 @@ cdef class Filler:
             except UnicodeDecodeError:
                 latin1 = True  # the whole line is Latin-1, as utf8_or_latin1 reads it
         vec_push(&self.numbers, digits(s, starts[0], ends[0]))
-        if flags[3] or not std_date(s + starts[3], ends[3] - starts[3], &stamp):
+        if flags[3] or not date_stamp(s + starts[3], ends[3] - starts[3], &stamp):
             date = self.fast_date(text(s, starts[3], ends[3], latin1))
             stamp = NO_DATE if date is None else int(date.timestamp())
         vec_push(&self.stamps, stamp)
