@@ -9,6 +9,7 @@ module. ``--jsonl`` adds ``thread`` and ``parent`` from the group's threading.
 from __future__ import annotations
 
 import json
+from operator import add
 from collections.abc import Callable, Iterator, Sequence
 from json.encoder import encode_basestring as enc
 from typing import Any, TextIO
@@ -35,7 +36,7 @@ def write_scores(table: ScoreTable, out: TextIO) -> None:
     def rich(i: int) -> str:
         return json.dumps(_verdict(table, i, stale, None), ensure_ascii=False, indent=1).replace("\n", "\n ")
 
-    texts = _texts(table, plain, rich, lambda number: ())
+    texts = _texts(table, plain, rich, None)
     _write(Chunked(out), texts, "[\n ", ",\n ", "\n]\n", "[]\n")
 
 
@@ -58,20 +59,21 @@ def write_score_lines(table: ScoreTable, roots: Sequence[ThreadNode], out: TextI
 
 
 def _texts(table: ScoreTable, plain: str, rich: Callable[[int], str],
-           extra: Callable[[int], tuple[str, ...]]) -> Iterator[str]:
+           extra: Callable[[int], tuple[str, ...]] | None) -> Iterator[str]:
     """Each verdict's text: ``plain`` filled in for the many articles nothing touched, ``rich(i)`` for the rest.
 
-    Numbers and Message-IDs come from the columns when the table's articles are Columns (no records).
+    Numbers and Message-IDs come from the columns when the table's articles are Columns (no records), and
+    ``plain`` is filled by ``map`` over them (in C); ``extra(number)`` adds values at the end (--jsonl's).
     """
     touched = _touched(table)
-    states: dict[int, str] = {}
-    columns = zip(numbers_of(table.articles), message_ids_of(table.articles), table.scores)
-    for i, (number, message_id, score) in enumerate(columns):
-        if i in touched:
-            yield rich(i)
-            continue
-        state = states.get(score) or states.setdefault(score, table.limits.state(score))
-        yield plain % (number, enc(message_id), score, state, *extra(number))
+    scores, numbers = table.scores, numbers_of(table.articles)
+    states = {score: table.limits.state(score) for score in set(scores)}
+    rows: Iterator[tuple[object, ...]] = zip(numbers, map(enc, message_ids_of(table.articles)), scores,
+                                             map(states.__getitem__, scores))
+    if extra is not None:
+        rows = map(add, rows, map(extra, numbers))
+    for i, text in enumerate(map(plain.__mod__, rows)):
+        yield rich(i) if i in touched else text
 
 
 def _touched(table: ScoreTable) -> set[int]:
