@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import compress
 from json.encoder import encode_basestring as enc
 from typing import TYPE_CHECKING, TextIO
 
@@ -68,7 +69,8 @@ def _candidates(table: ScoreTable) -> Sequence[int] | set[int]:
     """Indices that can be off the default: a score, a forced state or a tag (all when 0 is not "normal")."""
     if table.limits.state(0) != ScoreState.NORMAL:
         return range(len(table.articles))
-    return {i for i, s in enumerate(table.scores) if s}.union(table.forced, *table.tag_index.values())
+    scored = compress(range(len(table.scores)), table.scores)  # the indices of non-zero scores, in C
+    return set(scored).union(table.forced, *table.tag_index.values())
 
 
 def write_threads(roots: Iterable[ThreadNode], table: ScoreTable, read: RangeSet, out: TextIO, *,
