@@ -148,11 +148,22 @@ def _usable(db: sqlite3.Connection, rowid: int, fmt: str, count: int) -> Columns
     if fmt != FORMAT:
         return None
     try:
-        with db.blobopen("overview_pack", "data", rowid) as blob:
-            columns = colpack.from_reader(blob.read, len(blob))
+        columns = _decoded(db, rowid)
     except (ValueError, sqlite3.Error):  # damaged, or not a blob: read the rows instead
         return None
     return columns if len(columns) == count and count else None
+
+
+def _decoded(db: sqlite3.Connection, rowid: int) -> Columns:
+    """A pack's columns through a blob handle, or from its bytes where SQLite opens none (a read-only
+    connection: ``mode=ro`` or ``query_only``)."""
+    try:
+        blob = db.blobopen("overview_pack", "data", rowid)
+    except sqlite3.OperationalError:
+        (data,) = db.execute("SELECT data FROM overview_pack WHERE rowid=?", (rowid,)).fetchone()
+        return decode(data)
+    with blob:
+        return colpack.from_reader(blob.read, len(blob))
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@ chunk articles winning over rows of the same number, and stale or damaged packs 
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from nntp.models import GroupInfo
 from nntp.parse import STANDARD_FORMAT
 from store import packs, rawchunks
 from store.cache import Store
+from store.overview_store import Snapshot, _read_snapshot
 from tests.fakes.source import make_overview
 from tests.store.test_poison_chunk import poison_data
 
@@ -86,3 +88,21 @@ def test_chunks_read_the_same_through_the_kernel_and_the_block_parser(monkeypatc
     parsed = rawchunks.over_columns_many(blocks, STANDARD_FORMAT)
     records = [r for block in blocks for r in rawchunks.parse_chunk("\n".join(STANDARD_FORMAT), block)]
     assert list(kernel[0]) == list(parsed[0]) == list(from_records(records)) and kernel[1] == parsed[1]
+
+
+def test_the_helper_thread_reads_the_pack_not_the_rows(tmp_path: Path) -> None:
+    store = filled(tmp_path / "s.sqlite3", packs.PACK_ROWS + 10)
+    want = store.overview_store.all("g")
+    result: list[Snapshot | BaseException] = []
+    _read_snapshot(str(store.path), "g", result)
+    assert not isinstance(result[0], BaseException)
+    columns, read = result[0]
+    assert columns == list(want) and not read.stale and read.packs == 1 and len(read.tail) == 10
+
+
+def test_a_read_only_connection_reads_packs_from_their_bytes(tmp_path: Path) -> None:
+    store = filled(tmp_path / "s.sqlite3", packs.PACK_ROWS + 10)
+    want = list(store.overview_store.all("g"))
+    readonly = sqlite3.connect(f"file:{store.path}?mode=ro", uri=True)
+    loaded = packs.load(readonly, "g")
+    assert loaded is not None and list(loaded[0][0]) == want[: packs.PACK_ROWS]
