@@ -3,14 +3,13 @@
 Trees threaded from ``Columns`` hold (source, index) per article (``ThreadNode.at``);
 trees threaded from records hold the record. The loops over every node (rows,
 pruning, scores, read marks) read through these, so a big group's 150,000 nodes
-never turn into 150,000 records. ``getattr`` keeps them working on nodes that
-have no ``source`` (record-mode trees of any nntp.threads).
+never turn into 150,000 records (``node.article`` builds one on each access).
 Pure Python: no textual, no rich.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from nntp.columns import Columns
 from nntp.models import Overview
@@ -19,39 +18,30 @@ from nntp.threads import ThreadNode
 
 def source_of(node: ThreadNode) -> Columns | None:
     """The Columns of a columns-mode article node, else None (record mode, dummies)."""
-    return getattr(node, "source", None)
+    return node.source
 
 
 def index_of(node: ThreadNode) -> int:
     """The node's index in its Columns (-1 for record-mode nodes and dummies)."""
-    index: int = getattr(node, "index", -1)
-    return index
+    return node.index
 
 
 def number_of(node: ThreadNode) -> int | None:
     """The node's article number (None for a dummy), without building a record."""
-    source = source_of(node)
-    if source is not None:
-        return source.numbers[index_of(node)]
-    article = node.article
-    return article.number if article is not None else None
+    return node.number
 
 
 def is_article(node: ThreadNode) -> bool:
     """Whether the node holds an article (not a dummy for a missing one)."""
-    return source_of(node) is not None or node.article is not None
+    return node.number is not None
 
 
 def with_children(node: ThreadNode, children: tuple[ThreadNode, ...], keep_article: bool = True) -> ThreadNode:
     """A copy of ``node`` with other children, in the same mode; without its article when not ``keep_article``
     (a placeholder that keeps the tree's shape)."""
-    source = source_of(node)
+    source = node.source
     if source is not None and keep_article:
-        at: Callable[[Columns, int], ThreadNode] | None = getattr(ThreadNode, "at", None)
-        assert at is not None  # a node with Columns comes from an nntp.threads that makes them
-        copy = at(source, index_of(node))
-        copy.children = children
-        return copy
+        return ThreadNode.at(source, node.index, children)
     return ThreadNode(node.article if keep_article else None, node.message_id, children)
 
 

@@ -196,10 +196,10 @@ def flatten_into(root: ThreadNode, rows: list[ThreadRow], keys: dict[str, str]) 
     new_row = ThreadRow.__new__
     while stack:
         node, lead, parent_key, last, depth = stack.pop()
-        source = source_of(node)
+        source = node.source
         item: ThreadNode | Overview | None = node
         if source is not None:
-            subject: str | None = source.subjects[source.subject_codes[index_of(node)]]
+            subject: str | None = source.subjects[source.subject_codes[node.index]]
         else:
             item = node.article
             subject = item.subject if item is not None else None
@@ -294,14 +294,23 @@ def cursor_after(old: list[ThreadRow], here: int, new: list[ThreadRow], fallback
     """
     if not new:
         return 0
-    where = {row.message_id: index for index, row in enumerate(new)}
-    if 0 <= here < len(old) and old[here].message_id in where:
-        return where[old[here].message_id]
-    if fallback is not None and fallback in where:
-        return where[fallback]
-    later = (where[row.message_id] for row in old[here + 1:] if row.message_id in where)
-    earlier = (where[row.message_id] for row in reversed(old[:max(0, here)]) if row.message_id in where)
+    where = {_key(row): index for index, row in enumerate(new)}
+    if 0 <= here < len(old) and (key := _key(old[here])) in where:
+        return where[key]
+    if fallback is not None:
+        found = next((index for index, row in enumerate(new) if row.message_id == fallback), None)
+        if found is not None:
+            return found
+    later = (where[key] for row in old[here + 1:] if (key := _key(row)) in where)
+    earlier = (where[key] for row in reversed(old[:max(0, here)]) if (key := _key(row)) in where)
     return next(later, next(earlier, 0))
+
+
+def _key(row: ThreadRow) -> int | str:
+    """Which row is which across views: its article's number (no Message-ID decoded from Columns), else its
+    Message-ID (a missing article, an "N hidden" row)."""
+    number = row.number
+    return row.message_id if number is None else number
 
 
 def next_unread(rows: Sequence[ThreadRow], candidates: Iterable[int], unread: Container[int] | None) -> int | None:
