@@ -15,7 +15,9 @@ guarantees (one code per distinct ID).
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Sequence
+from itertools import accumulate, compress
 from datetime import datetime
 from functools import cached_property
 from typing import Any
@@ -111,6 +113,11 @@ class ColumnFacts(Facts):
             return CodedTexts(c.ids, c.ref_codes, c.ref_starts)
         if header == "xref":
             return CodedTexts(c.xrefs)
+        if header == "parent":  # the last reference, as a run of one code (none: an empty line)
+            starts, refs = c.ref_starts, c.ref_codes
+            named = [starts[i + 1] > starts[i] for i in range(len(c))]
+            last = array("i", [refs[starts[i + 1] - 1] for i in compress(range(len(c)), named)])
+            return CodedTexts(c.ids, last, array("q", accumulate(named, initial=0)))
         return None
 
     @cached_property

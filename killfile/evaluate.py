@@ -151,7 +151,7 @@ def _fast_values(facts: Facts, header: str, group: str) -> Sequence[str]:
     if header == "newsgroups":
         extras = facts.extras
         return [newsgroups_of(extras.get(i, ()), xref, group) for i, xref in enumerate(facts.xrefs)]
-    return [overview_text(a, header, group) for a in facts.articles]  # Parent, Date: records, made one by one
+    return [overview_text(a, header, group) for a in facts.articles]  # Date (and Parent of records): one by one
 
 
 def _numeric(leaf: Leaf, facts: Facts, now: datetime) -> set[int]:

@@ -388,6 +388,13 @@ def test_coded_texts_join_as_the_decoded_lines_do(rows: list[tuple[str, tuple[st
                          (CodedTexts(columns.xrefs), [x for _, _, x in rows])):
         assert len(texts) == len(lines) and [texts[k] for k in range(len(texts))] == lines
         assert texts.joined() == join_lines(lines)
+    facts = Facts(columns)
+    parents = [r[-1] if r else "" for _, r, _ in rows]
+    for header, lines in (("parent", parents), ("message-id", [m for m, _, _ in rows]),
+                          ("references", [" ".join(r) for _, r, _ in rows]), ("xref", [x for _, _, x in rows])):
+        found = facts.texts(header)
+        assert isinstance(found, CodedTexts) and list(found) == lines and found.joined() == join_lines(lines), header
+    assert facts.texts("subject") is None and Facts(list(columns)).texts("parent") is None
 
 
 @settings(max_examples=200, deadline=None)
