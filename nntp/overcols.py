@@ -52,10 +52,16 @@ def over_columns(data: bytes, fmt: tuple[str, ...]) -> tuple[Columns, int]:
 
 def over_columns_many(blocks: Iterable[bytes], fmt: tuple[str, ...]) -> tuple[Columns, int]:
     """Several answers (a group's stored chunks, in order) -> one Columns and the lines skipped in all."""
-    width = fast_width(fmt)
-    if KERNEL is None or width is None:
+    if KERNEL is None or fast_width(fmt) is None:
         return pure_columns_many(blocks, fmt)
-    filler = KERNEL(width, partial(line_record, over_parser(fmt)), _clean, _fast_date, _int)
+    return kernel_columns(KERNEL, blocks, fmt)
+
+
+def kernel_columns(kernel: type[Filler], blocks: Iterable[bytes], fmt: tuple[str, ...]) -> tuple[Columns, int]:
+    """The compiled path (a format ``fast_width`` takes); the tests call it with the kernel whatever the switch says."""
+    width = fast_width(fmt)
+    assert width is not None, "a format the kernel does not read"
+    filler = kernel(width, partial(line_record, over_parser(fmt)), _clean, _fast_date, _int)
     for block in blocks:
         filler.feed(bytes(block))
     return assemble(filler.build()), filler.skipped
