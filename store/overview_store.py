@@ -244,9 +244,7 @@ def _with_chunks(db: sqlite3.Connection, name: str, columns: Columns) -> Columns
 def _read_snapshot(path: str, name: str, result: list[Snapshot | BaseException]) -> None:
     """On a helper thread: a group's cached overviews through a read-only connection of its own."""
     try:
-        # Not mode=ro: SQLite opens a blob handle (how packs are read, store/packs.py) only on a
-        # connection that may write. This one only reads, inside one deferred transaction.
-        db = sqlite3.connect(path, check_same_thread=False)
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         try:
             db.execute("BEGIN")
             read = packs.overviews(db, name)

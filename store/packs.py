@@ -155,10 +155,10 @@ def _usable(db: sqlite3.Connection, rowid: int, fmt: str, count: int) -> Columns
 
 
 def _decoded(db: sqlite3.Connection, rowid: int) -> Columns:
-    """A pack's columns through a blob handle, or from its bytes where SQLite opens none (a read-only
-    connection: ``mode=ro`` or ``query_only``)."""
+    """A pack's columns through a read-only blob handle (a handle opened for writing would take the
+    write lock), or from its bytes where SQLite opens none."""
     try:
-        blob = db.blobopen("overview_pack", "data", rowid)
+        blob = db.blobopen("overview_pack", "data", rowid, readonly=True)
     except sqlite3.OperationalError:
         (data,) = db.execute("SELECT data FROM overview_pack WHERE rowid=?", (rowid,)).fetchone()
         return decode(data)

@@ -106,3 +106,16 @@ def test_a_read_only_connection_reads_packs_from_their_bytes(tmp_path: Path) -> 
     readonly = sqlite3.connect(f"file:{store.path}?mode=ro", uri=True)
     loaded = packs.load(readonly, "g")
     assert loaded is not None and list(loaded[0][0]) == want[: packs.PACK_ROWS]
+
+
+def test_reading_a_pack_takes_no_write_lock(tmp_path: Path) -> None:
+    """A reader inside its transaction (the entry's helper thread) never keeps the session from writing."""
+    store = filled(tmp_path / "s.sqlite3", packs.PACK_ROWS + 10)
+    store.overview_store.all("g")
+    reader = sqlite3.connect(store.path, isolation_level=None)
+    reader.execute("BEGIN")
+    assert packs.load(reader, "g") is not None
+    store.db.execute("PRAGMA busy_timeout=0")
+    with store.transaction():
+        store.group_table.raise_fetched_high("g", packs.PACK_ROWS + 20)
+    reader.execute("COMMIT")
