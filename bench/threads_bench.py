@@ -4,8 +4,8 @@
     .venv/bin/python bench/threads_bench.py                            # starts a private INN with local.big
 
 Reads the group's overviews once (as records, then ``from_records`` makes the
-Columns), then threads them four ways: the compiled layout (nntp/_threading.pyx)
-and the pure one (nntp/jwz_pure.py), each from Columns (columns-mode nodes, no
+Columns), then threads them four ways: compiled (nntp/_threading.pyx: the layout, and
+the nodes from Columns) and pure (nntp/jwz_pure.py), each from Columns (columns-mode nodes, no
 record per article) and from records, and the record path as it was before
 (tests/nntp/jwz_oracle.py) beside them. Prints the best of --runs seconds, the
 traced peak while threading and what the finished trees hold (MB and bytes per
@@ -67,12 +67,13 @@ def measure(label: str, articles: Sequence[Overview], runs: int,
 
 def with_layout(compiled: bool, label: str, articles: Sequence[Overview], runs: int) -> None:
     """``measure`` with the compiled layout or with the pure one."""
-    saved = threads._compiled
-    threads._compiled = saved if compiled else None
+    saved = threads._compiled, threads._compiled_nodes
+    if not compiled:
+        threads._compiled = threads._compiled_nodes = None
     try:
         measure(f"{label} ({'compiled' if compiled else 'pure'})", articles, runs)
     finally:
-        threads._compiled = saved
+        threads._compiled, threads._compiled_nodes = saved
 
 
 def main() -> int:

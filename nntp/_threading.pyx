@@ -11,6 +11,9 @@ number) with stable merge sorts, and lay the trees out in preorder.
 tests/nntp/test_threads_columns.py compares the two on random forests.
 """
 
+from cpython.list cimport PyList_GET_ITEM
+from cpython.ref cimport Py_INCREF
+from cpython.tuple cimport PyTuple_New, PyTuple_SET_ITEM
 from libc.stdint cimport INT64_MIN, int32_t, int64_t
 from libc.stdlib cimport free, malloc
 from libc.string cimport memcpy
@@ -342,3 +345,40 @@ def layout(const int[:] own, const long long[:] starts, const int[:] refs, int c
     del items[at:]
     del counts[at:]
     return items, counts
+
+
+def build_nodes(object cls, object source, const int[:] items, const int[:] counts, object dummy):
+    """Columns-mode nodes of ``cls`` from a layout, as nntp.threads._build makes them (``dummy(code, children)``
+    makes a dummy): bottom-up, a node's children taken off the end of a stack."""
+    cdef Py_ssize_t j, k, top, m = items.shape[0]
+    cdef int item, many
+    cdef list stack = []
+    cdef tuple children
+    cdef tuple empty = ()
+    new = object.__new__
+    for j in range(m - 1, -1, -1):
+        item = items[j]
+        many = counts[j]
+        if many:
+            top = len(stack)
+            if many > top:
+                raise ValueError("threading: a layout names more children than it has made")
+            children = PyTuple_New(many)
+            for k in range(many):
+                child = <object>PyList_GET_ITEM(stack, top - 1 - k)
+                Py_INCREF(child)
+                PyTuple_SET_ITEM(children, k, child)
+            del stack[top - many:top]
+        else:
+            children = empty
+        if item >= 0:
+            node = new(cls)
+            node._held = source
+            node._key = item
+            node.children = children
+            node.parent = None
+        else:
+            node = dummy(~item, children)
+        stack.append(node)
+    stack.reverse()
+    return stack

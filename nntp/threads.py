@@ -39,14 +39,16 @@ _MICROSECOND = timedelta(microseconds=1)
 _MESSAGE_ID, _REFERENCES, _DATE, _NUMBER = (attrgetter(name) for name in ("message_id", "references", "date", "number"))
 
 _compiled: Callable[..., tuple[array[int], array[int]]] | None
+_compiled_nodes: Callable[..., list[ThreadNode]] | None
 try:
     if os.environ.get("PITH_PURE_KERNELS"):
         raise ImportError("PITH_PURE_KERNELS is set")
+    from nntp._threading import build_nodes as _built_nodes
     from nntp._threading import layout as _compiled_layout
 except ImportError:  # not built (no compiler at install time): nntp.jwz_pure's layout, same answers
-    _compiled = None
+    _compiled = _compiled_nodes = None
 else:
-    _compiled = _compiled_layout
+    _compiled, _compiled_nodes = _compiled_layout, _built_nodes
 COMPILED = _compiled is not None
 """Whether threading without subject grouping runs the compiled layout (nntp/_threading.pyx)."""
 
@@ -177,7 +179,7 @@ def thread(articles: Iterable[Overview] | Columns, by_subject: bool = False) -> 
                                    facts.subject if by_subject else None)
         else:
             items, counts = _compiled(facts.own, facts.starts, facts.refs, facts.codes, facts.dates, facts.numbers)
-        roots = _build(facts, items, counts)
+        roots = facts.nodes(items, counts)
     give_back(len(items))  # the arrays' pages, and those entering the group freed
     return roots
 
@@ -214,6 +216,10 @@ class _Facts:
     def subject(self, i: int) -> str:
         """Article i's normalized subject."""
         raise NotImplementedError
+
+    def nodes(self, items: array[int], counts: array[int]) -> list[ThreadNode]:
+        """The finished trees of a layout."""
+        return _build(self, items, counts)
 
     def node(self, i: int, children: tuple[ThreadNode, ...]) -> ThreadNode:
         raise NotImplementedError
@@ -271,6 +277,12 @@ class _ColumnFacts(_Facts):
         if found is None:
             found = self._subjects[code] = normalize_subject(self.source.subjects[code])
         return found
+
+    def nodes(self, items: array[int], counts: array[int]) -> list[ThreadNode]:
+        """Compiled when it can be: the nodes are most of threading's time once the layout is compiled."""
+        if _compiled_nodes is None:
+            return _build(self, items, counts)
+        return _compiled_nodes(ThreadNode, self.source, items, counts, self.dummy)
 
     def node(self, i: int, children: tuple[ThreadNode, ...]) -> ThreadNode:
         node = _new_node(ThreadNode)

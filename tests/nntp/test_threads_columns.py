@@ -97,6 +97,12 @@ def test_the_compiled_layout_gives_the_pure_ones_arrays(records: list[Overview])
     picked = columns.take(range(len(records) - 1, -1, -2))  # codes the articles do not all use
     args = (picked.id_codes, picked.ref_starts, picked.ref_codes, len(picked.ids), picked.stamps, picked.numbers)
     assert threads._compiled(*args) == layout(*args)
+    facts = threads._ColumnFacts(picked)
+    items, counts = layout(*args)
+    assert threads._compiled_nodes is not None
+    built = threads._compiled_nodes(ThreadNode, picked, items, counts, facts.dummy)
+    assert built == threads._build(facts, items, counts)
+    assert all(node.source is picked for root in built for _, node in root.walk() if node.number is not None)
 
 
 @pytest.mark.skipif(not threads.COMPILED, reason="nntp/_threading.pyx is not built")
@@ -108,6 +114,9 @@ def test_the_compiled_layout_refuses_codes_out_of_range_instead_of_writing_past_
                 (i(0), q(0, 3), i(1), 2, q(0), q(1)), (i(0), q(0), i(), 2, q(0), q(1)), (i(0), q(0, 0), i(), 2, q(), q(1))]:
         with pytest.raises(ValueError, match="out of range"):
             threads._compiled(*bad)
+    assert threads._compiled_nodes is not None
+    with pytest.raises(ValueError, match="more children"):
+        threads._compiled_nodes(ThreadNode, None, i(0, 1), i(2, 0), lambda code, kids: None)
 
 
 def test_nothing_threads_to_nothing() -> None:
