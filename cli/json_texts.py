@@ -11,12 +11,12 @@ out is byte for byte what the record path prints for the same article.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timezone
 from json.encoder import encode_basestring as enc
 
 from cli.columnar import read_flags
-from nntp.columns import NO_DATE, Columns
+from nntp.columns import NO_DATE, Columns, StringTable
 from store.ranges import RangeSet
 
 Fields = tuple[int, str, str, str, str, int, int, str, str]
@@ -34,7 +34,7 @@ class ColumnTexts:
     def __init__(self, source: Columns, read: RangeSet | None = None) -> None:
         self.source = source
         self.numbers = source.numbers
-        self.ids = list(map(enc, source.ids.strings()))
+        self.ids = list(map(enc, _decoded(source.ids)))
         """Every Message-ID of the source (own and referenced), encoded, by code."""
         flags = read_flags(source.numbers, read) if read is not None else bytearray(len(source))
         self.date = _DateTexts().text
@@ -44,6 +44,17 @@ class ColumnTexts:
 
     def message_id(self, i: int) -> str:
         return self.ids[self.source.id_codes[i]]
+
+
+def _decoded(table: StringTable) -> Iterator[str]:
+    """A table's strings one at a time (``strings()`` would hold them all beside their encoded copies)."""
+    blob, start = table.blob, 0
+    if len(blob) != (table.ends[-1] if table.ends else 0):  # still being filled: strings() joins it first
+        yield from table.strings()
+        return
+    for end in table.ends:
+        yield blob[start:end].decode("utf-8", "surrogatepass")
+        start = end
 
 
 def _reader(source: Columns, ids: list[str], read: bytearray,

@@ -220,3 +220,9 @@ def test_numbers_read_flags_and_old_articles_come_from_the_arrays() -> None:
     assert numbers_dated_before(source, cutoff) == numbers_dated_before(records, cutoff)
     assert numbers_dated_before(records, cutoff) == [o.number for o in records if o.date and o.date < cutoff]
     assert _Counted.made == 0
+
+
+def test_message_ids_are_encoded_from_a_table_still_being_filled() -> None:
+    source = from_records(overviews(20))
+    source.ids.code("<late \u202e@x>")  # a code added after the build: the blob is not joined yet
+    assert ColumnTexts(source).ids == [json.dumps(s, ensure_ascii=False) for s in source.ids.strings()]
