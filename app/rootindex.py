@@ -191,22 +191,29 @@ class RootIndex(Mapping[str, str]):
             self._whole = roots_of(self._roots)
         return self._whole
 
+    def covers(self, roots: list[ThreadNode]) -> bool:
+        """Whether ``roots`` are the trees indexed here (positions mean the same threads)."""
+        return roots is self._roots
+
     def threads_holding(self, message_ids: Collection[str]) -> set[str]:
         """Roots of the threads holding any of these articles (record mode: without building the index)."""
+        return {self.root_id(position) for position in self.positions_holding(message_ids)}
+
+    def positions_holding(self, message_ids: Collection[str]) -> set[int]:
+        """Positions of the threads holding any of these articles (record mode: without building the index)."""
         if not message_ids:
             return set()
         if self._source is not None and self._hashed is None:
-            return {self.root_id(p) for p in self._positions_scanned(message_ids)}
+            return self._positions_scanned(message_ids)
         if self._built or self._source is not None:
-            positions = (self.position(m) for m in message_ids)
-            return {self.root_id(p) for p in positions if p is not None}
-        found: set[str] = set()
-        for root in self._roots:
+            return {p for p in map(self.position, message_ids) if p is not None}
+        found: set[int] = set()
+        for position, root in enumerate(self._roots):
             stack = [root]
             while stack:
                 node = stack.pop()
                 if node.message_id in message_ids:
-                    found.add(root.message_id)
+                    found.add(position)
                     break
                 stack.extend(node.children)
         return found

@@ -171,16 +171,10 @@ def arrange_scored(roots: list[ThreadNode], scores: Mapping[str, RowScore], view
                    root_of: Mapping[str, str]) -> Scored:
     """Prune every thread for ``view`` and flatten it, with one "N hidden" row per thread that has some."""
     result = Scored([], dict(scores), root_of, roots=roots)
-    # A thread none of whose articles has a score entry shows whole (unless only some tags show).
-    if view.include:
-        touched = None
-    elif isinstance(root_of, RootIndex):
-        touched = root_of.threads_holding(scores.keys())
-    else:
-        touched = {top for message_id in scores if (top := root_of.get(message_id)) is not None}
+    touched = _touched(roots, scores, view, root_of)
     keys: dict[str, str] = {}
-    for root in roots:
-        if touched is not None and root.message_id not in touched:
+    for position, root in enumerate(roots):
+        if not touched(position, root):
             flatten_into(root, result.rows, keys)  # best 0: left out of ``best`` (56,000 entries on local.big)
             continue
         pruned, hidden, best = _prune(root, scores, view)
@@ -194,6 +188,22 @@ def arrange_scored(roots: list[ThreadNode], scores: Mapping[str, RowScore], view
             depth = 0 if pruned is None else 1
             result.rows.append(ThreadRow(None, HIDDEN_ID + root.message_id, "", True, depth))
     return result
+
+
+def _touched(roots: list[ThreadNode], scores: Mapping[str, RowScore], view: Filter,
+             root_of: Mapping[str, str]) -> Callable[[int, ThreadNode], bool]:
+    """Whether thread i (``roots[i]``) holds an article with a score entry: the others show whole (unless only
+    some tags show). By position when ``root_of`` indexes these very trees: no root's Message-ID decoded."""
+    if view.include:
+        return lambda position, root: True
+    if isinstance(root_of, RootIndex) and root_of.covers(roots):
+        positions = root_of.positions_holding(scores.keys())
+        return lambda position, root: position in positions
+    if isinstance(root_of, RootIndex):
+        ids = root_of.threads_holding(scores.keys())
+    else:
+        ids = {top for message_id in scores if (top := root_of.get(message_id)) is not None}
+    return lambda position, root: root.message_id in ids
 
 
 def _prune(root: ThreadNode, scores: Mapping[str, RowScore],

@@ -160,6 +160,10 @@ def test_views_digest_and_pruning_agree_with_the_records(mode: str, tmp_path: Pa
         assert (shape(got), note) == (shape(digest_since(records, visit, interests)[0]), note)
     read = RangeSet([(1, 3), (6, 6)])
     assert shape(flatten(prune_read(scored.roots, read))) == shape(flatten(prune_read(records.roots, read)))
+    for wanted in VIEWS:  # only unread: pruned trees arranged with the index of the whole ones (GroupView.only_unread)
+        pruned = arrange_scored(prune_read(scored.roots, read), scored.scores, wanted, scored.root_of)
+        old = arrange_scored(prune_read(records.roots, read), records.scores, wanted, records.root_of)
+        assert shape(pruned.rows) == shape(old.rows) and (pruned.hidden, pruned.best) == (old.hidden, old.best)
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -169,6 +173,8 @@ def test_the_root_index_answers_as_the_whole_map(mode: str) -> None:
     whole = roots_of(thread(ARTICLES))
     assert {m: index.get(m) for m in whole} == whole and dict(index) == whole and len(index) == len(whole)
     assert index.threads_holding({"<3@x>", "<7@x>", "<nowhere@x>"}) == {"<1@x>", "<gone@x>"}
+    assert {index.root_id(p) for p in index.positions_holding({"<12@x>", "<5@x>"})} == {"<gone@x>", "<4@x>"}
+    assert index.covers(roots) and not index.covers(list(roots))
     rows = flatten(roots)
     assert [index.root_id(p) if (p := index.position_of_row(row)) is not None else None for row in rows] == \
         [whole.get(row.message_id) for row in rows]
