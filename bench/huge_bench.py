@@ -10,8 +10,12 @@ key-to-repaint while scrolling (median, 95th percentile), on an empty store (col
 and again on the store that left (warm, nothing new on the server); then the
 scripting CLI with its own XDG directories: ``pith sync GROUP`` (cold, fills the
 store) and ``pith threads GROUP --json`` on that store (``--threads-runs`` times;
-warm), wall and CPU seconds, output size and peak RSS. The load average is printed
-at the start and end: the figures of a busy machine are not those of an idle one.
+warm), wall and CPU seconds, output size and peak RSS. Each of those runs is
+preceded by one more bare-socket read, and its seconds are also given as a ratio to
+that read: on a shared machine whose load changes by the minute, a ratio to a floor
+read just before is steadier than one to a floor read minutes apart. The load
+average is printed at the start and end: the figures of a busy machine are not
+those of an idle one.
 
     .venv/bin/python bench/huge_bench.py --server HOST:PORT [--group local.huge] [--tree DIR]
 
@@ -30,6 +34,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -41,6 +47,8 @@ from bench.launch import private_dirs  # noqa: E402
 from bench.tui_bench import run_entry  # noqa: E402
 
 Figures = dict[str, float]
+RATIOS = ("first_rows_s", "complete_s", "seconds")
+"""The figures also given as a ratio to the bare-socket read made just before their run."""
 TARGETS = {
     "local.huge": "first screen < 1 s, complete list <= 2x raw OVER, peak RSS < 300 MB, scroll median < 16 ms",
     "local.big": "launch to complete list <= 2x raw OVER, warm < 0.8 s, peak RSS <= 100 MB",
@@ -53,13 +61,23 @@ def socket_floor(address: str, group: str, runs: int) -> list[Figures]:
     return [run_phase("socket", host, port, "0", group) for _ in range(runs)]
 
 
+def beside_floor(address: str, group: str, measure: Callable[[], Figures]) -> Figures:
+    """``measure()``'s figures with ``floor_s``, a bare-socket read of the group just before, and their ratios
+    to it (``NAME_x``): on a machine whose load changes from minute to minute, a ratio to a read made just
+    before is steadier than one to a read made minutes apart."""
+    floor = socket_floor(address, group, 1)[0]["seconds"]
+    figures = measure()
+    return figures | {"floor_s": floor} | {f"{name}_x": figures[name] / floor for name in RATIOS if figures.get(name)}
+
+
 def reader(address: str, group: str, tree: Path, tmp: Path, limit: float, keys: int,
            runs: int) -> dict[str, list[Figures]]:
     """The reader launched into ``group``: ``runs`` times on an empty store (cold), then ``runs`` times on
     the store the first of those left (warm)."""
 
     def entry(mode: str, store: Path) -> Figures:
-        return run_entry(address, store, mode, tree, group, launch=True, limit=limit, keys=keys, timeout=limit + 300)
+        return beside_floor(address, group, lambda: run_entry(address, store, mode, tree, group, launch=True,
+                                                              limit=limit, keys=keys, timeout=limit + 300))
 
     cold = [entry("cold", tmp / f"store{i}.sqlite3") for i in range(runs)]
     return {"cold": cold, "warm": [entry("warm", tmp / "store0.sqlite3") for _ in range(runs)]}
@@ -90,10 +108,9 @@ def run_pith(tree: Path, address: str, argv: list[str], home: Path) -> Figures:
 def scripting(address: str, group: str, tree: Path, home: Path, runs: int) -> dict[str, Figures]:
     """``pith sync GROUP`` on an empty store, then ``threads GROUP --json`` on it ``runs`` times."""
     home.mkdir(parents=True, exist_ok=True)
-    figures = {"sync": run_pith(tree, address, ["sync", group], home)}
-    for i in range(runs):
-        figures[f"threads {i + 1}"] = run_pith(tree, address, ["threads", group, "--json"], home)
-    return figures
+    commands = {"sync": ["sync", group]} | {f"threads {i + 1}": ["threads", group, "--json"] for i in range(runs)}
+    return {name: beside_floor(address, group, partial(run_pith, tree, address, argv, home))
+            for name, argv in commands.items()}
 
 
 def commit_of(tree: Path) -> str:
@@ -110,19 +127,20 @@ def load_average() -> str:
     return f"load average {one:.2f} {five:.2f} {fifteen:.2f} ({os.cpu_count()} cores)"
 
 
-def seconds(value: float, floor: float) -> str:
-    """``value`` seconds and its ratio to the socket floor; a 0 (never reached) says so."""
-    return f"{value:7.2f} s ({value / floor:4.1f}x)" if value else "    never       "
+def seconds(f: Figures, name: str) -> str:
+    """Figure ``name`` in seconds and its ratio to the socket read beside it; a 0 (never reached) says so."""
+    value = f.get(name, 0.0)
+    return f"{value:7.2f} s ({f[name + '_x']:4.1f}x)" if value else "    never       "
 
 
-def reader_lines(figures: dict[str, list[Figures]], floor: float, limit: float) -> list[str]:
+def reader_lines(figures: dict[str, list[Figures]], limit: float) -> list[str]:
     lines = [f"  {'':<6} {'first screen':>18} {'complete list':>18} {'its cpu':>8} {'peak RSS':>9} "
              f"{'scroll median/p95':>18} {'started':>8} {'quit':>7}"]
     for mode, runs in figures.items():
         f = median_figures(runs)
         keys = f"{f['key_median_ms']:5.1f}/{f['key_p95_ms']:.1f} ms" if "key_median_ms" in f else "-"
-        lines.append(f"  {mode:<6} {seconds(f.get('first_rows_s', 0), floor):>18} "
-                     f"{seconds(f.get('complete_s', 0), floor):>18} {f.get('complete_cpu_s', 0):6.2f} s "
+        lines.append(f"  {mode:<6} {seconds(f, 'first_rows_s'):>18} "
+                     f"{seconds(f, 'complete_s'):>18} {f.get('complete_cpu_s', 0):6.2f} s "
                      f"{f.get('peak_mb', 0):6.0f} MB {keys:>18} {f.get('app_s', 0):6.2f} s {f.get('quit_s', 0):5.1f} s")
         lines += [f"         {note}" for note in run_notes(runs, limit)]
     return lines
@@ -139,11 +157,11 @@ def run_notes(runs: list[Figures], limit: float) -> list[str]:
     return notes
 
 
-def scripting_lines(figures: dict[str, Figures], floor: float) -> list[str]:
+def scripting_lines(figures: dict[str, Figures]) -> list[str]:
     lines = []
     for name, f in figures.items():
         label = "pith sync GROUP (cold store)" if name == "sync" else f"pith threads GROUP --json, run {name[-1]}"
-        lines.append(f"  {label:<36} {seconds(f['seconds'], floor)}  cpu {f['cpu']:6.2f} s  "
+        lines.append(f"  {label:<36} {seconds(f, 'seconds')}  cpu {f['cpu']:6.2f} s  "
                      f"{f['bytes'] / 1e6:6.1f} MB out  peak RSS {f['rss_mb']:5.0f} MB")
     return lines
 
@@ -154,16 +172,22 @@ def report(args: argparse.Namespace, sockets: list[Figures], entries: dict[str, 
     floor = times[0]
     lines = [f"bare socket OVER of {args.group} (each a fresh process): best {floor:.2f} s, "
              f"median {times[len(times) // 2]:.2f} s of {len(times)} ({int(sockets[0]['lines']):,} lines, "
-             f"{sockets[0]['bytes'] / 1e6:.1f} MB); ratios below are to the best",
+             f"{sockets[0]['bytes'] / 1e6:.1f} MB); ratios below (x) are to another such read made just "
+             f"before each run (their median: {statistics.median(floors(entries, cli)):.2f} s)",
              "reader opened straight into the group (pith read GROUP; Pilot, 120x36), from its process's start, "
              f"median of {args.reader_runs}; {args.keys} scroll keys after the complete list; "
              "warm = same store, nothing new on the server:",
-             *reader_lines(entries, floor, args.limit),
+             *reader_lines(entries, args.limit),
              "scripting CLI, own XDG dirs (sync fills the store, threads --json reads it):",
-             *scripting_lines(cli, floor)]
+             *scripting_lines(cli)]
     if args.group in TARGETS:
         lines.append(f"targets (issue 17, {args.group}): {TARGETS[args.group]}")
     return "\n".join(lines)
+
+
+def floors(entries: dict[str, list[Figures]], cli: dict[str, Figures]) -> list[float]:
+    """The socket reads made beside the runs."""
+    return [f["floor_s"] for runs in entries.values() for f in runs] + [f["floor_s"] for f in cli.values()]
 
 
 def parse_args() -> argparse.Namespace:
