@@ -226,3 +226,17 @@ def test_message_ids_are_encoded_from_a_table_still_being_filled() -> None:
     source = from_records(overviews(20))
     source.ids.code("<late \u202e@x>")  # a code added after the build: the blob is not joined yet
     assert ColumnTexts(source).ids == [json.dumps(s, ensure_ascii=False) for s in source.ids.strings()]
+
+
+def test_catchup_older_than_marks_the_old_articles_of_a_stored_group(tmp_path: Any,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.cli_run import run
+    from tests.killfile.test_cli_score import MBOX
+
+    mbox = tmp_path / "list.mbox"
+    mbox.write_bytes(MBOX)  # four articles, 5-8 April 1993
+    days = (datetime.now(timezone.utc) - datetime(1993, 4, 6, 12, tzinfo=timezone.utc)).total_seconds() / 86400
+    code, out, _ = run(capsys, "--archive", str(mbox), "catchup", "test.kf", "--older-than", str(days), "--json")
+    assert code == 0 and json.loads(out) == {"group": "test.kf", "marked": 2, "unread": 2}
+    code, out, _ = run(capsys, "--archive", str(mbox), "catchup", "test.kf")
+    assert out == "test.kf: marked 4 read, 0 unread\n"
