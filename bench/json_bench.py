@@ -10,9 +10,13 @@ write); the rest on the store it left (warm: what the output itself costs).
 The issue 17 target is ``threads --json`` and ``score --json`` <= 3x the socket.
 
     .venv/bin/python bench/json_bench.py [--count 150000] [--runs 3] [--server HOST:PORT]
+                                         [--only "threads --json" ...] [--no-cold]
 
 Without ``--server`` it starts a private INN2 with the generated group (needs root
 and ../shared, see bench/big_group.py); with it, it uses that server's local.big.
+``--only`` keeps the named commands (the targets are "threads --json" and
+"score --json"); ``--no-cold`` fills the store without timing it (a cold run
+measures fetching, which is not the writers' cost).
 """
 
 from __future__ import annotations
@@ -58,16 +62,19 @@ def run_pith(address: str, argv: list[str], home: Path) -> dict[str, float]:
             "rss_mb": usage.ru_maxrss / 1024}
 
 
-def measure(address: str, count: int, runs: int) -> None:
+def measure(address: str, count: int, runs: int, only: list[str] | None = None, cold: bool = True) -> None:
     host, port = address.rsplit(":", 1)
     sockets = [phase_socket(host, int(port), count)["seconds"] for _ in range(runs)]
     floor = statistics.median(sockets)
     print(f"bare socket OVER 1-{count} ({GROUP}): {floor:6.2f} s (median of {runs})")
     home = Path(tempfile.mkdtemp(prefix="pith-json-bench-"))
     try:
-        cold = run_pith(address, COMMANDS["threads --json"], home)
-        report("threads --json, cold store", cold, floor)
+        first = run_pith(address, COMMANDS["threads --json"], home)
+        if cold:
+            report("threads --json, cold store", first, floor)
         for name, argv in COMMANDS.items():
+            if only and name not in only:
+                continue
             results = [run_pith(address, argv, home) for _ in range(runs)]
             best = sorted(results, key=lambda r: r["seconds"])[len(results) // 2]
             report(f"{name}, warm store", best, floor)
@@ -85,9 +92,12 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=150_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--server", metavar="HOST:PORT", help="a server that already holds local.big")
+    parser.add_argument("--only", action="append", choices=list(COMMANDS), metavar="COMMAND",
+                        help="time only this command (repeatable): " + ", ".join(COMMANDS))
+    parser.add_argument("--no-cold", dest="cold", action="store_false", help="do not report the cold first run")
     args = parser.parse_args()
     if args.server:
-        measure(args.server, args.count, args.runs)
+        measure(args.server, args.count, args.runs, args.only, args.cold)
         return 0
     from bench.big_group import start_big_server
 
@@ -95,7 +105,7 @@ def main() -> int:
     server, load_seconds = start_big_server(args.count, GROUP)
     try:
         print(f"loaded in {load_seconds:.1f} s; server {server.address}\n")
-        measure(f"{server.host}:{server.port}", args.count, args.runs)
+        measure(f"{server.host}:{server.port}", args.count, args.runs, args.only, args.cold)
     finally:
         server.stop()
     return 0
