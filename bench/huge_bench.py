@@ -17,11 +17,13 @@ read just before is steadier than one to a floor read minutes apart. The load
 average is printed at the start and end: the figures of a busy machine are not
 those of an idle one.
 
-    .venv/bin/python bench/huge_bench.py --server HOST:PORT [--group local.huge] [--tree DIR]
+    .venv/bin/python bench/huge_bench.py --server HOST:PORT [--group local.huge] [--tree DIR ...]
 
 The server must already hold the group (bench/big_group.py load_group, or
-../shared/nntp-server/make-biggroup.py --load). ``--tree DIR``: the pith to measure
-(a git archive of another commit with this bench/ copied in), for before and after.
+../shared/nntp-server/make-biggroup.py --load). ``--tree DIR``: a pith to measure
+(default: this one), repeatable for before and after in one run: a git archive of
+another commit, compiled in place, with this bench/ copied in (its own
+bench/tui_bench.py drives its reader).
 """
 
 from __future__ import annotations
@@ -166,23 +168,24 @@ def scripting_lines(figures: dict[str, Figures]) -> list[str]:
     return lines
 
 
-def report(args: argparse.Namespace, sockets: list[Figures], entries: dict[str, list[Figures]],
-           cli: dict[str, Figures]) -> str:
+def socket_line(group: str, sockets: list[Figures]) -> str:
     times = sorted(s["seconds"] for s in sockets)
-    floor = times[0]
-    lines = [f"bare socket OVER of {args.group} (each a fresh process): best {floor:.2f} s, "
-             f"median {times[len(times) // 2]:.2f} s of {len(times)} ({int(sockets[0]['lines']):,} lines, "
-             f"{sockets[0]['bytes'] / 1e6:.1f} MB); ratios below (x) are to another such read made just "
-             f"before each run (their median: {statistics.median(floors(entries, cli)):.2f} s)",
-             "reader opened straight into the group (pith read GROUP; Pilot, 120x36), from its process's start, "
-             f"median of {args.reader_runs}; {args.keys} scroll keys after the complete list; "
-             "warm = same store, nothing new on the server:",
-             *reader_lines(entries, args.limit),
-             "scripting CLI, own XDG dirs (sync fills the store, threads --json reads it):",
-             *scripting_lines(cli)]
-    if args.group in TARGETS:
-        lines.append(f"targets (issue 17, {args.group}): {TARGETS[args.group]}")
-    return "\n".join(lines)
+    return (f"bare socket OVER of {group} (each a fresh process): best {times[0]:.2f} s, median "
+            f"{times[len(times) // 2]:.2f} s of {len(times)} ({int(sockets[0]['lines']):,} lines, "
+            f"{sockets[0]['bytes'] / 1e6:.1f} MB)")
+
+
+def tree_lines(args: argparse.Namespace, tree: Path, entries: dict[str, list[Figures]],
+               cli: dict[str, Figures]) -> list[str]:
+    """The figures of one pith tree; ratios to the socket reads made beside its runs."""
+    return [f"== pith {tree} ({commit_of(tree)}); ratios (x) are to one more bare-socket read made just before "
+            f"each run (their median: {statistics.median(floors(entries, cli)):.2f} s)",
+            "reader opened straight into the group (pith read GROUP; Pilot, 120x36), from its process's start, "
+            f"median of {args.reader_runs}; {args.keys} scroll keys after the complete list; "
+            "warm = same store, nothing new on the server:",
+            *reader_lines(entries, args.limit),
+            "scripting CLI, own XDG dirs (sync fills the store, threads --json reads it):",
+            *scripting_lines(cli)]
 
 
 def floors(entries: dict[str, list[Figures]], cli: dict[str, Figures]) -> list[float]:
@@ -194,7 +197,8 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--server", required=True, metavar="HOST:PORT", help="a server that holds the group")
     parser.add_argument("--group", default="local.huge")
-    parser.add_argument("--tree", type=Path, default=REPO, help="the pith to measure (default: this one)")
+    parser.add_argument("--tree", type=Path, action="append",
+                        help="a pith to measure (default: this one); repeat it for before and after in one run")
     parser.add_argument("--runs", type=int, default=3, help="bare-socket reads (default 3)")
     parser.add_argument("--reader-runs", type=int, default=1,
                         help="reader entries, cold and warm each (default 1: a million-article entry takes minutes)")
@@ -206,25 +210,35 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     if ":" not in args.server or not args.server.rsplit(":", 1)[1].isdigit():
         parser.error(f"--server {args.server!r}: expected HOST:PORT")
-    if not (args.tree / "main.py").is_file():
-        parser.error(f"--tree {args.tree}: no main.py there")
+    args.tree = [tree.resolve() for tree in args.tree or [REPO]]
+    for tree in args.tree:
+        if not (tree / "main.py").is_file() or not (tree / "bench" / "tui_bench.py").is_file():
+            parser.error(f"--tree {tree}: no main.py and bench/tui_bench.py there")
     return args
 
 
-def main() -> int:
-    args = parse_args()
-    tree = args.tree.resolve()
-    print(f"{args.group} on {args.server}; pith {tree} ({commit_of(tree)}); "
-          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\nat the start: {load_average()}", flush=True)
-    sockets = socket_floor(args.server, args.group, args.runs)
+def measure(args: argparse.Namespace, tree: Path) -> dict[str, object]:
+    """Every run of one pith tree: the reader's entries, then the CLI's."""
     with tempfile.TemporaryDirectory(prefix="pith-huge-bench-") as tmp:
         entries = reader(args.server, args.group, tree, Path(tmp), args.limit, args.keys, args.reader_runs)
         print(f"after the reader: {load_average()}", flush=True)
         cli = scripting(args.server, args.group, tree, Path(tmp) / "cli", args.threads_runs)
-    print(report(args, sockets, entries, cli))
+    print("\n".join(tree_lines(args, tree, entries, cli)), flush=True)
+    return {"commit": commit_of(tree), "reader": entries, "cli": cli}
+
+
+def main() -> int:
+    args = parse_args()
+    print(f"{args.group} on {args.server}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n"
+          f"at the start: {load_average()}", flush=True)
+    sockets = socket_floor(args.server, args.group, args.runs)
+    print(socket_line(args.group, sockets), flush=True)
+    figures = {str(tree): measure(args, tree) for tree in args.tree}
+    if args.group in TARGETS:
+        print(f"targets (issue 17, {args.group}): {TARGETS[args.group]}")
     print(f"at the end: {load_average()}")
     if args.save:
-        args.save.write_text(json.dumps({"socket": sockets, "reader": entries, "cli": cli}, indent=1) + "\n")
+        args.save.write_text(json.dumps({"socket": sockets, "trees": figures}, indent=1) + "\n")
     return 0
 
 
