@@ -1,7 +1,8 @@
 """Raw OVER bytes to a group's articles: the block parser, the pure Columns path and the compiled kernel.
 
 Prints, for one group's whole OVER answer (local.big: 150,000 articles), the
-seconds (best and median of ``--runs``) and memory of each way, each in a fresh
+seconds (best and median of ``--runs``; CPU seconds, best: what a busy machine
+disturbs least) and memory of each way, each in a fresh
 process: ``block`` is ``parse_over_block`` (records, what entering a group used),
 ``pure`` is ``from_records(parse_over_block(...))`` (the Columns fallback where
 nntp/_overcols.pyx is not built), ``compiled`` is ``over_columns`` with the
@@ -107,11 +108,12 @@ def measure(name: str, path: str, runs: int, chunk: int) -> dict[str, float]:
     run = way(name, data, chunk)
     gc.collect()
     base = rss()
-    seconds = []
+    seconds, cpu = [], []
     for i in range(runs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = run(data)
         seconds.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
         if i == 0:
             held = rss() - base
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - base
@@ -121,7 +123,7 @@ def measure(name: str, path: str, runs: int, chunk: int) -> dict[str, float]:
     result = run(data)
     traced_held, traced_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return {"best": min(seconds), "median": statistics.median(seconds), "peak_mb": peak / 1e6, "held_mb": held / 1e6,
+    return {"best": min(seconds), "median": statistics.median(seconds), "cpu": min(cpu), "peak_mb": peak / 1e6, "held_mb": held / 1e6,
             "traced_peak_mb": traced_peak / 1e6, "traced_held_mb": traced_held / 1e6, "articles": len(result[0])}
 
 
@@ -150,7 +152,7 @@ def main() -> None:
     from nntp.overcols import COMPILED
 
     print(f"compiled kernel built and in use: {COMPILED}; {args.runs} runs each, a fresh process per way")
-    print(f"{'way':<16} {'best s':>8} {'median s':>9} {'peak MB':>8} {'held MB':>8} {'traced peak':>12} "
+    print(f"{'way':<16} {'best s':>8} {'median s':>9} {'cpu s':>7} {'peak MB':>8} {'held MB':>8} {'traced peak':>12} "
           f"{'traced held':>12} {'articles':>9}")
     for name in WAYS:
         done = subprocess.run([sys.executable, __file__, "--way", name, "--file", path, "--runs", str(args.runs),
@@ -159,7 +161,7 @@ def main() -> None:
             print(f"{name:<16} failed: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else '?'}")
             continue
         r = json.loads(done.stdout)
-        print(f"{name:<16} {r['best']:>8.3f} {r['median']:>9.3f} {r['peak_mb']:>8.1f} {r['held_mb']:>8.1f} "
+        print(f"{name:<16} {r['best']:>8.3f} {r['median']:>9.3f} {r['cpu']:>7.3f} {r['peak_mb']:>8.1f} {r['held_mb']:>8.1f} "
               f"{r['traced_peak_mb']:>12.1f} {r['traced_held_mb']:>12.1f} {r['articles']:>9,}")
 
 

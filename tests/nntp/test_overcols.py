@@ -267,6 +267,7 @@ def test_framing_and_formats() -> None:
     data = block(line(1, extra="Xref: h g:1"), line(2, extra="Xref: h g:2"))
     for fmt in FORMATS:
         same([data], fmt)
+    same([])
     same([b""])
     same([b"\r\n"])
     same([b"\r\n\r\n"])
