@@ -229,7 +229,8 @@ class _Facts:
 
 
 class _RecordFacts(_Facts):
-    """Records, given codes by a dict of their Message-IDs in order of appearance, dates in microseconds."""
+    """Records, their Message-IDs given codes by a dict (how they are numbered does not matter: the layout keeps
+    its own order of appearance), their dates as exact microseconds since the epoch."""
 
     def __init__(self, records: list[Overview]) -> None:
         self.records = records
