@@ -26,7 +26,10 @@ store pith uses here with that SQLite page size first (what a one-line PRAGMA in
 would give new stores), to weigh it.
 
     .venv/bin/python bench/body_bench.py [--groups talk.politics.misc list.linux-media] [--no-list]
-        [--no-pi] [--sync-only] [--rounds 3] [--page-size BYTES]
+        [--no-pi] [--sync-only] [--rounds 3] [--page-size BYTES] [--before DIR]
+
+``--before DIR`` (a checkout of an older pith, e.g. ``git worktree add /tmp/before REV``) adds that
+tree's ``pith sync --bodies`` to each round, so a change is weighed under the same load.
 
 Needs root (INN runs as news), public-inbox (skipped if missing) and ../shared/corpus.
 """
@@ -202,12 +205,16 @@ def write_config(data: Path, host: str, port: int, rules: str = "") -> None:
     (config / "score.toml").write_text(rules)
 
 
-def pith_command(address: str, data: Path, *argv: str) -> tuple[float, str]:
+BEFORE: Path | None = None
+"""--before: an older tree whose pith sync runs beside this one's."""
+
+
+def pith_command(address: str, data: Path, *argv: str, tree: Path = REPO) -> tuple[float, str]:
     env = {**os.environ, "XDG_DATA_HOME": str(data), "XDG_CONFIG_HOME": str(data / "config"),
            "XDG_STATE_HOME": str(data / "state"), "XDG_CACHE_HOME": str(data / "cache")}
     t0 = time.perf_counter()
-    done = subprocess.run([sys.executable, str(REPO / "main.py"), "--server", address, *argv],
-                          cwd=REPO, env=env, capture_output=True, text=True, check=False)
+    done = subprocess.run([sys.executable, str(tree / "main.py"), "--server", address, *argv],
+                          cwd=tree, env=env, capture_output=True, text=True, check=False)
     if done.returncode:
         raise RuntimeError(f"pith {' '.join(argv)}: exit {done.returncode}: {done.stderr[-500:]}")
     return time.perf_counter() - t0, done.stdout.strip()
@@ -234,12 +241,12 @@ def prepare_store(path: Path) -> None:
         db.close()
 
 
-def fresh_data(tmp: Path, tag: str, host: str, port: int, server: str) -> Path:
+def fresh_data(tmp: Path, tag: str, host: str, port: int, server: str, tree: Path = REPO) -> Path:
     """A data dir for one ``pith sync`` run: its store made and the group list in it (``pith groups``),
     as a reader's store is before a sync; ``--page-size`` applied."""
     data = Path(tempfile.mkdtemp(prefix=f"data-{tag}-", dir=tmp))
     write_config(data, host, port)
-    pith_command(server, data, "groups")
+    pith_command(server, data, "groups", tree=tree)
     prepare_store(store_file(data))
     return data
 
@@ -380,6 +387,9 @@ def sync_rounds(host: str, port: int, group: str, tmp: Path, rounds: int) -> tup
             c0 = cpu_seconds(resource.RUSAGE_CHILDREN)
             best.take("sync" + tag, pith_command(server, data, "sync", group, "--bodies", "--quiet"))
             best.take("synccpu" + tag, cpu_seconds(resource.RUSAGE_CHILDREN) - c0)
+            if BEFORE is not None:
+                old = fresh_data(tmp, f"{group}-{server}-before", host, port, server, BEFORE)
+                best.take("before" + tag, pith_command(server, old, "sync", group, "--bodies", "--quiet", tree=BEFORE))
             best.take("article" + tag, _bare(host, port, group, z, b"ARTICLE"))
             seconds, cpu = bodies_phase(address, group, tmp, compress=z)
             best.take("phase" + tag, seconds)
@@ -396,8 +406,11 @@ def print_sync(label: str, group: str, best: Best) -> None:
     print(f"\n{label} {group}: {count:,} articles, {size / 1e6:.1f} MB of bodies ({art_size / 1e6:.1f} MB as articles)")
     print(f"  (pith sync --help, the fixed cost of the command: {best['start']:.2f} s)")
     print(f"  {'':<46}{'COMPRESS off':<22}COMPRESS on")
-    for name, key in (("bare socket, BODY x100 in flight", "body"), ("bare socket, ARTICLE x100 (pith stores these)", "article"),
-                      ("pith sync --bodies, whole command", "sync"), ("pith bodies phase alone (in-process)", "phase")):
+    rows = [("bare socket, BODY x100 in flight", "body"), ("bare socket, ARTICLE x100 (pith stores these)", "article"),
+            ("pith sync --bodies, whole command", "sync"), ("pith bodies phase alone (in-process)", "phase")]
+    if "before" in best.times:
+        rows.insert(3, ("  the same, --before tree", "before"))
+    for name, key in rows:
         cells = [f"{best[key + z]:6.2f} s" + (f" ({best[key + z] / best['body' + z]:.1f}x)" if key != "body" else "      ")
                  for z in ("", "z")]
         print(f"  {name:<46}{cells[0]:<22}{cells[1]}")
@@ -444,15 +457,16 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--sync-only", action="store_true", help="only the sync figures (no reader, expire, search)")
     parser.add_argument("--rounds", type=int, default=3, help="runs of each sync measurement (the best is shown)")
     parser.add_argument("--page-size", type=int, help="SQLite page size for every store made here")
+    parser.add_argument("--before", type=Path, metavar="DIR", help="also time this older tree's pith sync --bodies")
     parser.add_argument("--inn", metavar="HOST:PORT", help="a running INN loaded as this script loads it (kept running)")
     parser.add_argument("--pi", metavar="HOST:PORT", help="a running public-inbox serving the whole list (kept running)")
     return parser.parse_args()
 
 
 def main() -> int:
-    global PAGE_SIZE
+    global PAGE_SIZE, BEFORE
     args = parse_args()
-    PAGE_SIZE = args.page_size
+    PAGE_SIZE, BEFORE = args.page_size, args.before
     with_list = LIST_GROUP in args.groups and not args.no_list
     servers: list[tuple[str, object, list[str]]] = [("INN2", Running(args.inn) if args.inn else start_inn(with_list),
                                                       args.groups)]
