@@ -9,7 +9,7 @@ Pure Python: no textual, no rich.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from nntp.columns import Columns
 from nntp.models import Overview
@@ -52,8 +52,9 @@ def numbers_of(articles: Sequence[Overview]) -> Sequence[int]:
     return [article.number for article in articles]
 
 
-def message_ids_of(articles: Sequence[Overview]) -> list[str]:
-    """Every article's Message-ID, in order (from the columns when it is Columns)."""
+def message_ids_of(articles: Sequence[Overview]) -> Iterator[str]:
+    """Every article's Message-ID, in order, one at a time (from the columns when it is Columns: no record, and
+    no list of 150,000 strings)."""
     if isinstance(articles, Columns):
-        return articles.message_id_column()
-    return [article.message_id for article in articles]
+        return map(articles.message_id, range(len(articles)))
+    return (article.message_id for article in articles)

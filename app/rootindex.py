@@ -18,7 +18,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 
 from nntp.columns import Columns, StringTable
 from nntp.threads import ThreadNode
-from app.nodes import index_of, source_of
+from app.nodes import source_of
 from app.rows import ThreadRow
 
 
@@ -107,8 +107,8 @@ class RootIndex(Mapping[str, str]):
         stack = [root]
         while stack:
             node = stack.pop()
-            if codes is not None and source_of(node) is source:
-                index = index_of(node)
+            if codes is not None and node.source is source:
+                index = node.index
                 thread_at[index] = position
                 by_code[codes[index]] = position
             else:

@@ -189,13 +189,14 @@ def flatten_into(root: ThreadNode, rows: list[ThreadRow], keys: dict[str, str]) 
     """Append one thread's rows to ``rows``; ``keys`` caches normalized subjects across threads.
 
     A columns-mode node's subject is read from its Columns' table of distinct subjects (the
-    same str object for every article with that subject), so no record is built for a row."""
-    # Stack entries: node, lead (ancestors' pipes), parent's subject key, is-last-child, depth.
-    stack: list[tuple[ThreadNode, str, str | None, bool, int]] = [(root, "", None, True, 0)]
+    same str object for every article with that subject), so no record is built for a row.
+    Most nodes are leaves: the leads and tree graphics of children are made once per parent."""
+    # Stack entries: node, its tree graphic, its lead (ancestors' pipes), parent's subject key, is-last-child, depth.
+    stack: list[tuple[ThreadNode, str, str, str | None, bool, int]] = [(root, "", "", None, True, 0)]
     titles: dict[int, str] | None = None
-    new_row = ThreadRow.__new__
+    new_row, shapes = ThreadRow.__new__, _SHAPES
     while stack:
-        node, lead, parent_key, last, depth = stack.pop()
+        node, tree, lead, parent_key, last, depth = stack.pop()
         source = node.source
         item: ThreadNode | Overview | None = node
         if source is not None:
@@ -208,8 +209,6 @@ def flatten_into(root: ThreadNode, rows: list[ThreadRow], keys: dict[str, str]) 
             key = keys.get(subject)
             if key is None:
                 key = keys[subject] = " ".join(normalize_subject(subject).split())
-        tree = "" if depth == 0 else intern(lead + (LAST_BRANCH if last else BRANCH))  # a few hundred shapes
-        show = depth == 0 or subject is None or key != parent_key
         title = ""
         if subject is None:  # titled from the replies: one pass over the thread, on its first such node
             titles = missing_titles(root) if titles is None else titles
@@ -217,12 +216,16 @@ def flatten_into(root: ThreadNode, rows: list[ThreadRow], keys: dict[str, str]) 
         row = new_row(ThreadRow)
         row._item = item
         own = None if item is node or (item is not None and item.message_id == node.message_id) else node.message_id
-        row._shape = _SHAPES.get(shape := (tree, show, depth, title, own)) or _kept(shape)
+        shape = (tree, depth == 0 or subject is None or key != parent_key, depth, title, own)
+        row._shape = shapes.get(shape) or _kept(shape)
         rows.append(row)
-        child_lead = "" if depth == 0 else _cap(lead + (BLANK if last else PIPE))
         children = node.children
-        for index in range(len(children) - 1, -1, -1):
-            stack.append((children[index], child_lead, key, index == len(children) - 1, depth + 1))
+        if children:
+            below = "" if depth == 0 else _cap(lead + (BLANK if last else PIPE))
+            stack.append((children[-1], intern(below + LAST_BRANCH), below, key, True, depth + 1))
+            if len(children) > 1:
+                branch = intern(below + BRANCH)  # a few hundred distinct graphics in a big group
+                stack.extend([(child, branch, below, key, False, depth + 1) for child in reversed(children[:-1])])
 
 
 def subject_of(node: ThreadNode) -> str | None:
