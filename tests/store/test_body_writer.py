@@ -313,3 +313,17 @@ def test_subscribed_groups_sync_the_same_way(tmp_path: Path, monkeypatch: pytest
     fake.server.close()
     assert (code, out) == (0, f"g: {COUNT} new overview(s), {COUNT} bodies\n")
     assert stored(path) == expected(range(1, COUNT + 1))
+
+
+def test_the_readers_read_ahead_stores_a_few_bodies_through_the_same_writer(tmp_path: Path) -> None:
+    from store.sync import prefetch_bodies
+
+    fake = BodyServer([])
+    path = tmp_path / "s.sqlite3"
+    lib = fake.library(path)
+    assert prefetch_bodies(lib, "g", TARGETS[10:14]) == 4
+    assert prefetch_bodies(lib, "g", TARGETS[12:16]) == 2  # two already cached: not asked again
+    lib.close()
+    fake.server.close()
+    assert stored(path) == expected(range(11, 17))
+    assert [n for asks in fake.asked for n in asks] == list(range(11, 17))
