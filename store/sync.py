@@ -170,13 +170,15 @@ def fetch_bodies(library: Library, group: str, targets: list[tuple[int, str]], o
             if progress:
                 progress("bodies", group, index, len(targets))
         return
+    def report() -> None:  # what is committed (a batch the writer still holds counts once it is stored)
+        if progress:
+            progress("bodies", group, len(outcomes), len(targets))
+
     ids = dict(targets)
     bodyindex.ensure_schema(library.store.db)
     with BatchWriter[Fetched](lambda batch: _store_batch(library, group, batch, ids), outcomes) as writer:
-        _read_into(writer, source.iter_articles(group, [n for n, _ in targets]),
-                   lambda: progress("bodies", group, len(outcomes), len(targets)) if progress else None)
-    if progress:
-        progress("bodies", group, len(outcomes), len(targets))
+        _read_into(writer, source.iter_articles(group, [n for n, _ in targets]), report)
+    report()
 
 
 def _read_into(writer: BatchWriter[Fetched], arriving: Iterator[Fetched], report: Callable[[], None]) -> None:
