@@ -347,11 +347,14 @@ def layout(const int[:] own, const long long[:] starts, const int[:] refs, int c
     return items, counts
 
 
-def build_nodes(object cls, object source, const int[:] items, const int[:] counts, object dummy):
-    """Columns-mode nodes of ``cls`` from a layout, as nntp.threads._build makes them (``dummy(code, children)``
-    makes a dummy): bottom-up, a node's children taken off the end of a stack."""
+def build_nodes(object cls, object source, const int[:] items, const int[:] counts, object dummy,
+                list records=None):
+    """Nodes of ``cls`` from a layout, as nntp.threads._build makes them: columns mode (source, index), or with
+    ``records`` record mode (the record, its Message-ID); ``dummy(code, children)`` makes a dummy. Bottom-up, a
+    node's children taken off the end of a stack."""
     cdef Py_ssize_t j, k, top, m = items.shape[0]
     cdef int item, many
+    cdef Py_ssize_t known = len(records) if records is not None else 0
     cdef list stack = []
     cdef tuple children
     cdef tuple empty = ()
@@ -373,8 +376,15 @@ def build_nodes(object cls, object source, const int[:] items, const int[:] coun
             children = empty
         if item >= 0:
             node = new(cls)
-            node._held = source
-            node._key = item
+            if records is None:
+                node._held = source
+                node._key = item
+            else:
+                if item >= known:
+                    raise ValueError("threading: a layout names an article past the records")
+                record = <object>PyList_GET_ITEM(records, item)
+                node._held = record
+                node._key = record.message_id
             node.children = children
             node.parent = None
         else:

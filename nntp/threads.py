@@ -247,6 +247,11 @@ class _RecordFacts(_Facts):
     def subject(self, i: int) -> str:
         return normalize_subject(self.records[i].subject)
 
+    def nodes(self, items: array[int], counts: array[int]) -> list[ThreadNode]:
+        if _compiled_nodes is None:
+            return _build(self, items, counts)
+        return _compiled_nodes(ThreadNode, None, items, counts, self.dummy, self.records)
+
     def node(self, i: int, children: tuple[ThreadNode, ...]) -> ThreadNode:
         record = self.records[i]
         return ThreadNode(record, record.message_id, children)

@@ -103,6 +103,12 @@ def test_the_compiled_layout_gives_the_pure_ones_arrays(records: list[Overview])
     built = threads._compiled_nodes(ThreadNode, picked, items, counts, facts.dummy)
     assert built == threads._build(facts, items, counts)
     assert all(node.source is picked for root in built for _, node in root.walk() if node.number is not None)
+    record_facts = threads._RecordFacts(list(picked))
+    items, counts = layout(record_facts.own, record_facts.starts, record_facts.refs, record_facts.codes,
+                           record_facts.dates, record_facts.numbers)
+    built = threads._compiled_nodes(ThreadNode, None, items, counts, record_facts.dummy, record_facts.records)
+    assert built == threads._build(record_facts, items, counts) == threads.thread(picked)
+    assert all(node.source is None for root in built for _, node in root.walk())
 
 
 @pytest.mark.skipif(not threads.COMPILED, reason="nntp/_threading.pyx is not built")
@@ -117,6 +123,8 @@ def test_the_compiled_layout_refuses_codes_out_of_range_instead_of_writing_past_
     assert threads._compiled_nodes is not None
     with pytest.raises(ValueError, match="more children"):
         threads._compiled_nodes(ThreadNode, None, i(0, 1), i(2, 0), lambda code, kids: None)
+    with pytest.raises(ValueError, match="past the records"):
+        threads._compiled_nodes(ThreadNode, None, i(1), i(0), lambda code, kids: None, [article(1, "a")])
 
 
 def test_nothing_threads_to_nothing() -> None:
