@@ -1,9 +1,10 @@
-"""What the reader reads off a thread node in either mode, without building a record in columns mode.
+"""Thread nodes and article sequences in either mode, without building a record in columns mode.
 
 Trees threaded from ``Columns`` hold (source, index) per article (``ThreadNode.at``);
-trees threaded from records hold the record. The loops over every node (rows,
-pruning, scores, read marks) read through these, so a big group's 150,000 nodes
-never turn into 150,000 records (``node.article`` builds one on each access).
+trees threaded from records hold the record. The loops over every node or article
+(rows, pruning, scores, read marks) read ``node.source``/``index``/``number`` and
+these, so a big group's 150,000 articles never turn into 150,000 records
+(``node.article`` and ``columns[i]`` build one on each access).
 Pure Python: no textual, no rich.
 """
 
@@ -14,21 +15,6 @@ from collections.abc import Iterator, Sequence
 from nntp.columns import Columns
 from nntp.models import Overview
 from nntp.threads import ThreadNode
-
-
-def source_of(node: ThreadNode) -> Columns | None:
-    """The Columns of a columns-mode article node, else None (record mode, dummies)."""
-    return node.source
-
-
-def index_of(node: ThreadNode) -> int:
-    """The node's index in its Columns (-1 for record-mode nodes and dummies)."""
-    return node.index
-
-
-def number_of(node: ThreadNode) -> int | None:
-    """The node's article number (None for a dummy), without building a record."""
-    return node.number
 
 
 def is_article(node: ThreadNode) -> bool:

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 
 from nntp.threads import ThreadNode
-from app.nodes import number_of, with_children
+from app.nodes import with_children
 from store.library import Library
 from store.ranges import RangeSet
 from store.readstate import MarkWriter
@@ -216,7 +216,7 @@ def prune_read(roots: Iterable[ThreadNode], read: RangeSet) -> list[ThreadNode]:
         kept: dict[int, ThreadNode] = {}
         for _depth, node in reversed(list(root.walk())):
             children = tuple(kept[id(child)] for child in node.children if id(child) in kept)
-            number = number_of(node)
+            number = node.number
             if (number is not None and number not in read) or children:
                 kept[id(node)] = with_children(node, children)
         if id(root) in kept:

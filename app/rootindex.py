@@ -18,7 +18,6 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 
 from nntp.columns import Columns, StringTable
 from nntp.threads import ThreadNode
-from app.nodes import source_of
 from app.rows import ThreadRow
 
 
@@ -224,7 +223,7 @@ def _columns_of(roots: list[ThreadNode]) -> Columns | None:
     is an article of the first thread."""
     for root in roots:
         for node in (root, *root.children[:1]):
-            source = source_of(node)
+            source = node.source
             if source is not None or node.article is not None:
                 return source
     return None

@@ -16,7 +16,6 @@ from nntp.missing import missing_titles
 from nntp.columns import NO_DATE, Columns
 from nntp.models import Overview
 from nntp.threads import ThreadNode, normalize_subject
-from app.nodes import index_of, number_of, source_of
 
 MAX_INDENT = 12
 """Tree levels drawn in full; deeper levels are elided with a leading "…" so a
@@ -57,16 +56,6 @@ class ThreadRow:
         own = None if item is not None and _own_id(item) == message_id else message_id
         self._shape = _shape_of((tree, show_subject, depth, title, own))
 
-    @classmethod
-    def of_node(cls, node: ThreadNode, tree: str, show_subject: bool, depth: int, title: str = "") -> ThreadRow:
-        """The row of ``node``: its Message-ID is the node's, so a columns-mode node's is never decoded here."""
-        row = cls.__new__(cls)
-        item = _item_of(node)
-        row._item = item
-        own = None if item is not None and (item is node or item.message_id == node.message_id) else node.message_id
-        row._shape = _shape_of((tree, show_subject, depth, title, own))
-        return row
-
     @property
     def article(self) -> Overview | None:
         """None for a dummy (missing) parent that several replies refer to; built on each access when the row
@@ -79,20 +68,20 @@ class ThreadRow:
         """The article's number (None for a missing article or an "N hidden" row), without building a record."""
         item = self._item
         if isinstance(item, ThreadNode):
-            return number_of(item)
+            return item.number
         return item.number if item is not None else None
 
     @property
     def source(self) -> Columns | None:
         """The Columns holding this row's article (rows built from records: None); see ``index``."""
         item = self._item
-        return source_of(item) if isinstance(item, ThreadNode) else None
+        return item.source if isinstance(item, ThreadNode) else None
 
     @property
     def index(self) -> int:
         """The article's index in ``source`` (-1 without one)."""
         item = self._item
-        return index_of(item) if isinstance(item, ThreadNode) else -1
+        return item.index if isinstance(item, ThreadNode) else -1
 
     @property
     def message_id(self) -> str:
@@ -156,7 +145,7 @@ class ThreadRow:
 def _item_of(article: Overview | ThreadNode | None) -> Overview | ThreadNode | None:
     """What a row holds: a columns-mode node itself, a record-mode node's record (as rows always held)."""
     if isinstance(article, ThreadNode):
-        return article if source_of(article) is not None else article.article
+        return article if article.source is not None else article.article
     return article
 
 
@@ -226,15 +215,6 @@ def flatten_into(root: ThreadNode, rows: list[ThreadRow], keys: dict[str, str]) 
             if len(children) > 1:
                 branch = intern(below + BRANCH)  # a few hundred distinct graphics in a big group
                 stack.extend([(child, branch, below, key, False, depth + 1) for child in reversed(children[:-1])])
-
-
-def subject_of(node: ThreadNode) -> str | None:
-    """The node's Subject (None for a missing article), from its Columns when it has them."""
-    source = source_of(node)
-    if source is not None:
-        return source.subjects[source.subject_codes[index_of(node)]]
-    article = node.article
-    return article.subject if article is not None else None
 
 
 def row_author(row: ThreadRow) -> str:
