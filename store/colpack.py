@@ -18,10 +18,9 @@ import sys
 import zlib
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Hashable, Sequence
-from itertools import accumulate, chain, compress, count, repeat
-
-from typing import TypeAlias, TypeVar
+from collections.abc import Callable, Sequence
+from itertools import accumulate, chain, count, repeat
+from typing import TypeAlias
 
 from nntp.columns import NO_DATE, Columns, StringTable
 
@@ -36,7 +35,6 @@ _SECTIONS = 21
 _CONTINUATION = bytes(range(0x80, 0xC0))
 _NOT_CONTINUATION = bytes(b for b in range(256) if b not in _CONTINUATION)
 
-T = TypeVar("T", bound=Hashable)
 Buffer: TypeAlias = "bytes | memoryview | array[int]"
 """A section of a pack: bytes as read, or the array already made of them."""
 Row = tuple[int, str, str, "int | None", str, str, int, int, str]
@@ -47,11 +45,11 @@ lines, xref."""
 # -- writing ----------------------------------------------------------------------------------------
 def to_blob(columns: Columns) -> bytes:
     """``columns`` as one sealed blob (extras included, so any Columns comes back equal)."""
-    pieces = to_pieces(columns)
+    views = to_pieces(columns)
     try:
-        return b"".join(pieces)
+        return b"".join(views)
     finally:
-        release(pieces)
+        release(views)
 
 
 def to_pieces(columns: Columns) -> list[memoryview]:
@@ -71,10 +69,10 @@ def to_pieces(columns: Columns) -> list[memoryview]:
     return [memoryview(crc.to_bytes(4, "big")), memoryview(head), *sections]
 
 
-def release(pieces: list[memoryview]) -> None:
+def release(views: list[memoryview]) -> None:
     """Let go of what ``to_pieces`` gave (the arrays they view may grow again)."""
-    for piece in pieces:
-        piece.release()
+    for view in views:
+        view.release()
 
 
 def _view(data: bytes | array[int]) -> memoryview:
@@ -114,7 +112,7 @@ def _extras(extras: dict[int, tuple[tuple[str, str], ...]]) -> tuple[memoryview,
 def rows_to_columns(rows: Sequence[Row]) -> Columns:
     """``overview`` rows -> Columns without a record per row (what a pack is written from)."""
     if not rows:
-        return _empty()
+        return empty()
     numbers, subjects, authors, dates, ids, refs, sizes, lines, xrefs = zip(*rows)
     subject_table, subject_codes = _coded(subjects)
     author_table, author_codes = _coded(authors)
@@ -134,7 +132,7 @@ def _coded(values: Sequence[str]) -> tuple[list[str], array[int]]:
     return list(index), array(CODES, map(index.__getitem__, values))
 
 
-def _empty() -> Columns:
+def empty() -> Columns:
     return Columns(array(INTS), array(INTS), array(INTS), array(INTS), array(CODES), [], array(CODES), [],
                    array(CODES), StringTable(), array(INTS, [0]), array(CODES), StringTable())
 
@@ -245,7 +243,7 @@ def _decoded(blob: Buffer, ends: Buffer) -> list[str]:
     return _texts(_checked_table(blob, ends))
 
 
-def _pieces(table: StringTable) -> list[bytes]:
+def pieces(table: StringTable) -> list[bytes]:
     """A table's strings as UTF-8 bytes, split at C speed (what joining compares: nothing decoded)."""
     table.freeze()
     ends = table.ends
@@ -253,7 +251,7 @@ def _pieces(table: StringTable) -> list[bytes]:
 
 
 def _texts(table: StringTable) -> list[str]:
-    return list(map(str, _pieces(table), repeat("utf-8"), repeat("surrogatepass")))
+    return list(map(str, pieces(table), repeat("utf-8"), repeat("surrogatepass")))
 
 
 def _check_references(c: Columns) -> None:
@@ -277,129 +275,5 @@ def _read_extras(at_data: Buffer, sizes_data: Buffer, blob: Buffer, ends: Buffer
     return {i: tuple(pairs[a:b]) for i, a, b in zip(at, starts, starts[1:])}
 
 
-def part(columns: Columns, start: int, stop: int) -> Columns:
-    """Articles ``start`` to ``stop`` (a whole run) by slicing arrays: no index list as ``Columns.take``
-    makes. The tables are shared as they are (a pack of it holds them whole)."""
-    c, refs = columns, columns.ref_starts[start : stop + 1]
-    xref_start = c.xrefs.ends[start - 1] if start else 0
-    xrefs = StringTable(c.xrefs.blob[xref_start : c.xrefs.ends[stop - 1]] if stop > start else b"",
-                        _shifted(c.xrefs.ends[start:stop], -xref_start))
-    extras = {i - start: e for i, e in c.extras.items() if start <= i < stop}
-    return Columns(c.numbers[start:stop], c.stamps[start:stop], c.sizes[start:stop], c.lines[start:stop],
-                   c.subject_codes[start:stop], c.subjects, c.author_codes[start:stop], c.authors,
-                   c.id_codes[start:stop], c.ids, _shifted(refs, -refs[0]), c.ref_codes[refs[0] : refs[-1]],
-                   xrefs, extras)
-
-
-# -- joining ----------------------------------------------------------------------------------------
-def join(parts: Sequence[Columns], adopt: bool = False) -> Columns:
-    """Several Columns one after another, as one: what ``nntp.columns.concat`` gives, at C speed.
-
-    A group is its pack plus the rows and chunks past it, so the first part is
-    the big one: its tables and codes are kept as they are, and only the later
-    parts are looked up in them. Message-IDs are compared as the UTF-8 bytes they
-    are stored as, never decoded; the dicts are filled by ``dict.fromkeys`` and
-    codes renumbered through ``map``. ``adopt``: the caller hands the first part
-    over, and its arrays are extended in place rather than copied (one group's
-    worth of memory less at the peak of an entry).
-    """
-    if len(parts) <= 1:
-        return parts[0] if parts else _empty()
-    subjects, subject_maps = _merged([p.subjects for p in parts])
-    authors, author_maps = _merged([p.authors for p in parts])
-    ids, id_maps = _merged_ids([p.ids for p in parts])
-    starts = _joined([p.ref_starts for p in parts], INTS, adopt, shift=True)
-    return Columns(_joined([p.numbers for p in parts], INTS, adopt), _joined([p.stamps for p in parts], INTS, adopt),
-                   _joined([p.sizes for p in parts], INTS, adopt), _joined([p.lines for p in parts], INTS, adopt),
-                   _joined([p.subject_codes for p in parts], CODES, adopt, subject_maps), subjects,
-                   _joined([p.author_codes for p in parts], CODES, adopt, author_maps), authors,
-                   _joined([p.id_codes for p in parts], CODES, adopt, id_maps),
-                   ids, starts,
-                   _joined([p.ref_codes for p in parts], CODES, adopt, id_maps),
-                   _joined_tables([p.xrefs for p in parts]), _joined_extras(parts))
-
-
-def _merged(tables: Sequence[Sequence[T]]) -> tuple[list[T], list[list[int] | None]]:
-    """The distinct values of several tables in first-seen order, and each table's codes into them.
-
-    None for a table whose codes stay as they are: the first, when its values are distinct (always,
-    but for a pack made by hand). Only the first table is hashed whole; of the rest, what is new.
-    """
-    first = tables[0]
-    index = dict(zip(first, count()))
-    kept = len(index) == len(first)
-    if not kept:
-        index = dict(zip(dict.fromkeys(first), count()))
-    new = [v for v in dict.fromkeys(chain.from_iterable(tables[1:])) if v not in index]
-    index.update(zip(new, count(len(index))))
-    maps = [list(map(index.__getitem__, table)) for table in tables[1:]]
-    return list(index), [None if kept else list(map(index.__getitem__, first)), *maps]
-
-
-def _recoded(codes: array[int], mapping: list[int] | None) -> array[int]:
-    if mapping is None:
-        return codes if codes.typecode == CODES else array(CODES, codes)
-    return array(CODES, map(mapping.__getitem__, codes))
-
-
-def _joined(columns: list[array[int]], typecode: str, adopt: bool, maps: list[list[int] | None] | None = None,
-            shift: bool = False) -> array[int]:
-    """One column of several parts, codes renumbered by ``maps``; ``shift``: offsets that each part
-    starts at 0 with (References' run starts), moved to where the part lands and its leading 0 dropped."""
-    first, keep = columns[0], adopt and columns[0].typecode == typecode and (maps is None or maps[0] is None)
-    out = first if keep else array(typecode)
-    for k, column in enumerate(columns):
-        if k or not keep:
-            if shift and k:
-                column = _shifted(column[1:], out[-1])
-            mapped = _recoded(column, maps[k]) if maps is not None else column
-            out.extend(mapped if mapped.typecode == typecode else array(typecode, mapped))
-    return out
-
-
-def _merged_ids(tables: list[StringTable]) -> tuple[StringTable, list[list[int] | None]]:
-    """The joined Message-ID table and each later part's codes into it (the first part's stay).
-
-    The first table (a group's pack: every ID of the group) is never hashed whole:
-    its IDs are sliced one at a time and only looked up among the later parts'
-    few, so joining costs no dict or bytes object per ID of the group. Its IDs
-    are distinct, as every table ``to_blob`` is given holds them (a hand-made
-    pack with twins reads as two IDs, never as an error).
-    """
-    first, rest = tables[0], [_pieces(t) for t in tables[1:]]
-    first.freeze()
-    blob, ends = first.blob, first.ends
-    wanted = set(chain.from_iterable(rest))
-    hits = compress(count(), map(wanted.__contains__, map(blob.__getitem__, map(slice, chain((0,), ends), ends))))
-    index = {blob[ends[c - 1] if c else 0 : ends[c]]: c for c in hits}
-    new = [v for v in dict.fromkeys(chain.from_iterable(rest)) if v not in index]
-    index.update(zip(new, count(len(first))))
-    joined = array(INTS, ends)
-    joined.extend(map((ends[-1] if ends else 0).__add__, accumulate(map(len, new))))
-    return StringTable(blob + b"".join(new), joined), [None, *(list(map(index.__getitem__, t)) for t in rest)]
-
-
-def _table_of(pieces: list[bytes]) -> StringTable:
-    return StringTable(b"".join(pieces), array(INTS, accumulate(map(len, pieces))))
-
-
-def _shifted(offsets: array[int], by: int) -> array[int]:
-    return offsets if not by and offsets.typecode == INTS else array(INTS, map(by.__add__, offsets))
-
-
-def _joined_tables(tables: list[StringTable]) -> StringTable:
-    """Per-article tables (Xref) one after another: blobs joined, offsets shifted."""
-    ends = array(INTS)
-    for table in tables:
-        table.freeze()
-        ends.extend(_shifted(table.ends, ends[-1] if ends else 0))
-    return StringTable(b"".join(t.blob for t in tables), ends)
-
-
-def _joined_extras(parts: Sequence[Columns]) -> dict[int, tuple[tuple[str, str], ...]]:
-    out: dict[int, tuple[tuple[str, str], ...]] = {}
-    base = 0
-    for part in parts:
-        out.update((base + i, e) for i, e in part.extras.items())
-        base += len(part)
-    return out
+def _table_of(items: list[bytes]) -> StringTable:
+    return StringTable(b"".join(items), array(INTS, accumulate(map(len, items))))

@@ -32,7 +32,7 @@ from nntp.models import Article, GroupInfo
 from nntp.parse import is_message_id
 from nntp.source import Capability, NewsSource, ProgressCallback
 from store.cache import Store
-from store.colpack import join
+from store.coljoin import join
 from store.entering import EARLY_RECORDS, EarlyRecords, Fetch, GroupLoad
 from store.errors import describe_error
 from store.local_ops import LocalOperations

@@ -29,7 +29,8 @@ from datetime import datetime, timezone
 from nntp.columns import Columns, from_records
 from nntp.models import Overview
 from store import colpack
-from store.colpack import Row, from_blob, join, rows_to_columns, to_blob
+from store.coljoin import join, part
+from store.colpack import Row, from_blob, rows_to_columns, to_blob
 
 PACK_ROWS = 4096
 """Packs cover whole runs of this many rows; fewer rows past the last pack are read as rows."""
@@ -213,7 +214,7 @@ def repack(db: sqlite3.Connection, grp: str, read: Read) -> None:
         return
     invalidate_from(db, grp, 0)
     for start in range(0, whole, MAX_PACK_ROWS):
-        _insert(db, grp, colpack.part(read.columns, start, min(whole, start + MAX_PACK_ROWS)))
+        _insert(db, grp, part(read.columns, start, min(whole, start + MAX_PACK_ROWS)))
 
 
 def pack_settled(db: sqlite3.Connection, grp: str) -> None:

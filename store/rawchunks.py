@@ -31,7 +31,7 @@ from operator import attrgetter, itemgetter
 from nntp.columns import Columns, from_records
 from nntp.models import Overview, RawOverviews
 from nntp.overblock import parse_over_block
-from store.colpack import join
+from store.coljoin import join
 
 CHUNK_COLUMNS = "grp, first, last, fmt, data"
 

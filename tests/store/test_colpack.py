@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from nntp.columns import Columns, concat, from_records
 from nntp.models import Overview
 from store import colpack
-from store.colpack import from_blob, from_reader, join, part, rows_to_columns, to_blob
+from store.coljoin import join, part
+from store.colpack import from_blob, from_reader, rows_to_columns, to_blob
 from tests.fakes.source import make_overview
 
 T0 = datetime(2024, 1, 2, tzinfo=timezone.utc)

@@ -9,7 +9,7 @@ own Message-ID code wherever the two were packed.
 from __future__ import annotations
 
 from store import packs
-from store.colpack import join
+from store.coljoin import join
 from tests.fakes.source import make_overview
 
 
