@@ -389,7 +389,9 @@ def sync_rounds(host: str, port: int, group: str, tmp: Path, rounds: int) -> tup
             best.take("synccpu" + tag, cpu_seconds(resource.RUSAGE_CHILDREN) - c0)
             if BEFORE is not None:
                 old = fresh_data(tmp, f"{group}-{server}-before", host, port, server, BEFORE)
+                c0 = cpu_seconds(resource.RUSAGE_CHILDREN)
                 best.take("before" + tag, pith_command(server, old, "sync", group, "--bodies", "--quiet", tree=BEFORE))
+                best.take("beforecpu" + tag, cpu_seconds(resource.RUSAGE_CHILDREN) - c0)
             best.take("article" + tag, _bare(host, port, group, z, b"ARTICLE"))
             seconds, cpu = bodies_phase(address, group, tmp, compress=z)
             best.take("phase" + tag, seconds)
@@ -414,7 +416,10 @@ def print_sync(label: str, group: str, best: Best) -> None:
         cells = [f"{best[key + z]:6.2f} s" + (f" ({best[key + z] / best['body' + z]:.1f}x)" if key != "body" else "      ")
                  for z in ("", "z")]
         print(f"  {name:<46}{cells[0]:<22}{cells[1]}")
-    for name, key in (("  CPU of the whole command (least)", "synccpu"), ("  CPU of the bodies phase (least)", "phasecpu")):
+    cpu_rows = [("  CPU of the whole command (least)", "synccpu"), ("  CPU of the bodies phase (least)", "phasecpu")]
+    if "beforecpu" in best.times:
+        cpu_rows.insert(1, ("  CPU of the --before tree's command", "beforecpu"))
+    for name, key in cpu_rows:
         print(f"  {name:<46}{best[key]:6.2f} s{'':<14}{best[key + 'z']:6.2f} s")
     print(f"  [{best.said['sync']}]")
 
