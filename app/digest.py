@@ -19,7 +19,7 @@ from datetime import datetime, timedelta, timezone
 from killfile.headers import normalize_address
 from killfile.model import UserState
 from store.visits import Visit
-from app.rootindex import row_root
+from app.rootindex import root_reader
 from app.rows import ThreadRow, display_name, row_author, row_date
 from app.scoring import DIGEST_SIZE, NORMAL, Scored
 
@@ -87,10 +87,11 @@ def _threads(scored: Scored, interests: Interests, counts: Callable[[ThreadRow],
     firsts: dict[str, ThreadRow] = {}
     read_in: set[str] = set()
     counted: list[tuple[str, ThreadRow]] = []
+    root_of = root_reader(scored.root_of)
     is_read = interests.is_read
     for row in scored.rows:
         number = row.number
-        root = row_root(scored.root_of, row) if number is not None else None
+        root = root_of(row) if number is not None else None
         if root is None or number is None:
             continue
         firsts.setdefault(root, row)
@@ -156,7 +157,8 @@ def _cell(text: str) -> str:
 
 
 def _active_roots(scored: Scored, since: int) -> set[str]:
-    roots = (row_root(scored.root_of, row) for row in scored.rows if (row.number or 0) > since)
+    root_of = root_reader(scored.root_of)
+    roots = (root_of(row) for row in scored.rows if (row.number or 0) > since)
     return {root for root in roots if root is not None}
 
 

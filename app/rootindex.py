@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 
 from nntp.columns import Columns, StringTable
 from nntp.threads import ThreadNode
@@ -229,9 +229,20 @@ def _columns_of(roots: list[ThreadNode]) -> Columns | None:
     return None
 
 
-def row_root(root_of: Mapping[str, str], row: ThreadRow) -> str | None:
-    """The root Message-ID of ``row``'s thread: by index through a RootIndex, else by its Message-ID."""
-    if isinstance(root_of, RootIndex):
-        position = root_of.position_of_row(row)
-        return root_of.root_id(position) if position is not None else None
-    return root_of.get(row.message_id)
+def root_reader(root_of: Mapping[str, str]) -> Callable[[ThreadRow], str | None]:
+    """A reader of each row's thread root Message-ID, for a loop over many rows: through a RootIndex by the
+    row's index, each thread's root decoded once (not once a row); else by the row's Message-ID."""
+    if not isinstance(root_of, RootIndex):
+        return lambda row: root_of.get(row.message_id)
+    index = root_of
+    ids: dict[int, str] = {}
+
+    def read(row: ThreadRow) -> str | None:
+        position = index.position_of_row(row)
+        if position is None:
+            return None
+        found = ids.get(position)
+        if found is None:
+            found = ids[position] = index.root_id(position)
+        return found
+    return read

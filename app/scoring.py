@@ -25,7 +25,7 @@ from nntp.models import Article, Overview
 from nntp.threads import ThreadNode
 from store.library import Library
 from app.nodes import is_article, message_ids_of, numbers_of, with_children
-from app.rootindex import RootIndex, row_root
+from app.rootindex import RootIndex, root_reader
 from app.rootindex import roots_of as roots_of  # where tests and tui import it from
 from app.rows import ThreadRow, flatten, flatten_into
 
@@ -263,10 +263,11 @@ def digest(scored: Scored, size: int = DIGEST_SIZE) -> list[ThreadRow]:
     firsts: list[ThreadRow] = []
     seen: set[str] = set()
     roots: list[str] = []
+    root_of = root_reader(scored.root_of)
     for row in scored.rows:
         if row.number is None:
             continue
-        root = row_root(scored.root_of, row)
+        root = root_of(row)
         if root is not None and root not in seen:
             seen.add(root)
             roots.append(root)
