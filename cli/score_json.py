@@ -9,8 +9,8 @@ module. ``--jsonl`` adds ``thread`` and ``parent`` from the group's threading.
 from __future__ import annotations
 
 import json
-from operator import add
-from collections.abc import Callable, Iterator, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from json.encoder import encode_basestring as enc
 from typing import Any, TextIO
 
@@ -18,6 +18,7 @@ from cli.columnar import message_ids_of, numbers_of
 from cli.jsonout import Chunked
 from cli.stale import is_stale
 from killfile.result import ScoreTable, verdict_json
+from nntp.models import Overview
 from nntp.threads import ThreadNode
 
 SCORE_JSONL_HELP = ("one JSON object per line, one per article: the --json fields plus thread (the index of its "
@@ -36,42 +37,35 @@ def write_scores(table: ScoreTable, out: TextIO) -> None:
     def rich(i: int) -> str:
         return json.dumps(_verdict(table, i, stale, None), ensure_ascii=False, indent=1).replace("\n", "\n ")
 
-    texts = _texts(table, plain, rich, None)
+    texts = _texts(table, plain, rich)
     _write(Chunked(out), texts, "[\n ", ",\n ", "\n]\n", "[]\n")
 
 
 def write_score_lines(table: ScoreTable, roots: Sequence[ThreadNode], out: TextIO) -> None:
     """``score --jsonl``: one verdict per line, in article order, with its thread index and parent."""
-    stale, links = is_stale(out), thread_links(roots)
+    stale, (threads, parents) = is_stale(out), index_links(roots, table.articles)
     plain = _LINE + (', "stale": true' if stale else "") + "}\n"
 
-    numbers = numbers_of(table.articles)
-
     def rich(i: int) -> str:
-        link = links.get(numbers[i], (None, None))
+        link = (_value(threads[i]), _value(parents[i]))
         return json.dumps(_verdict(table, i, stale, link), ensure_ascii=False) + "\n"
 
-    def extra(number: int) -> tuple[str, str]:
-        thread, parent = links.get(number, (None, None))
-        return _null(thread), _null(parent)
-
-    _write(Chunked(out), _texts(table, plain, rich, extra), "", "", "", "")
+    texts = _texts(table, plain, rich, (map(_text, threads), map(_text, parents)))
+    _write(Chunked(out), texts, "", "", "", "")
 
 
 def _texts(table: ScoreTable, plain: str, rich: Callable[[int], str],
-           extra: Callable[[int], tuple[str, ...]] | None) -> Iterator[str]:
+           extra: Sequence[Iterable[str]] = ()) -> Iterator[str]:
     """Each verdict's text: ``plain`` filled in for the many articles nothing touched, ``rich(i)`` for the rest.
 
     Numbers and Message-IDs come from the columns when the table's articles are Columns (no records), and
-    ``plain`` is filled by ``map`` over them (in C); ``extra(number)`` adds values at the end (--jsonl's).
+    ``plain`` is filled by ``map`` over them (in C); ``extra`` are further columns of values (--jsonl's).
     """
     touched = _touched(table)
-    scores, numbers = table.scores, numbers_of(table.articles)
+    scores = table.scores
     states = {score: table.limits.state(score) for score in set(scores)}
-    rows: Iterator[tuple[object, ...]] = zip(numbers, map(enc, message_ids_of(table.articles)), scores,
-                                             map(states.__getitem__, scores))
-    if extra is not None:
-        rows = map(add, rows, map(extra, numbers))
+    rows = zip(numbers_of(table.articles), map(enc, message_ids_of(table.articles)), scores,
+               map(states.__getitem__, scores), *extra)
     for i, text in enumerate(map(plain.__mod__, rows)):
         yield rich(i) if i in touched else text
 
@@ -123,5 +117,35 @@ def thread_links(roots: Sequence[ThreadNode]) -> dict[int, tuple[int, int | None
     return links
 
 
-def _null(value: int | None) -> str:
-    return "null" if value is None else str(value)
+def index_links(roots: Sequence[ThreadNode], articles: Sequence[Overview]) -> tuple[array[int], array[int]]:
+    """``thread_links`` by article index, in two arrays (``NONE``: null), not a dict of tuples by number.
+
+    A columns-mode node of ``articles`` says its index; any other is found by its number.
+    """
+    threads, parents = array("q", [NONE]) * len(articles), array("q", [NONE]) * len(articles)
+    by_number: dict[int, int] | None = None
+    for thread, root in enumerate(roots):
+        stack: list[tuple[ThreadNode, int]] = [(root, NONE)]
+        while stack:
+            node, parent = stack.pop()
+            number = node.number
+            index = node.index if node.source is articles else -1
+            if index < 0 and number is not None:
+                by_number = by_number if by_number is not None else {n: i for i, n in enumerate(numbers_of(articles))}
+                index = by_number.get(number, -1)
+            if index >= 0:
+                threads[index], parents[index] = thread, parent
+            stack.extend((child, NONE if number is None else number) for child in node.children)
+    return threads, parents
+
+
+NONE = -(2**63)
+"""No thread or no parent, in ``index_links``' arrays (article numbers are positive)."""
+
+
+def _value(value: int) -> int | None:
+    return None if value == NONE else value
+
+
+def _text(value: int) -> str:
+    return "null" if value == NONE else str(value)

@@ -240,3 +240,17 @@ def test_catchup_older_than_marks_the_old_articles_of_a_stored_group(tmp_path: A
     assert code == 0 and json.loads(out) == {"group": "test.kf", "marked": 2, "unread": 2}
     code, out, _ = run(capsys, "--archive", str(mbox), "catchup", "test.kf")
     assert out == "test.kf: marked 4 read, 0 unread\n"
+
+
+def test_index_links_are_thread_links_by_index_in_both_modes() -> None:
+    from cli.score_json import NONE, index_links, thread_links
+
+    records = overviews(400)
+    source = counted(records)
+    links = thread_links(thread(records))
+    expected = [links.get(o.number, (None, None)) for o in records]
+    for articles, roots in ((records, thread(records)), (source, thread(source)), (source, thread(records))):
+        threads, parents = index_links(roots, articles)
+        got = [(None if t == NONE else t, None if p == NONE else p) for t, p in zip(threads, parents)]
+        assert got == expected
+    assert _Counted.made == 0

@@ -21,6 +21,7 @@ from cli.stale import mark_stale
 from cli.threads_json import write_threads
 from killfile.model import Applied
 from killfile.result import Limits, ScoreTable, verdict_json
+from killfile.states import ScoreState
 from nntp.models import Overview
 from nntp.threads import ThreadNode, thread
 from store.ranges import RangeSet
@@ -56,7 +57,7 @@ def table_for(articles: list[Overview], seed: int = 3) -> ScoreTable:
     rule = Applied("r \u202e", "score.toml:1", -5)
     picked = {i for i in range(len(articles)) if rng.random() < 0.2}
     tags = {"linux": {i for i in picked if i % 2}, "x\x85": {i for i in picked if i % 3 == 0}}
-    forced = {i: "hidden" for i in picked if i % 5 == 0}
+    forced = {i: ScoreState.HIDDEN for i in picked if i % 5 == 0}
     return ScoreTable(articles, "g", Limits(kill=-1000, hide=-100, read=-50, high=100), scores,
                       applications=[(rule, picked)], tag_index=tags, forced=forced)
 
