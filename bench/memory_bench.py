@@ -15,11 +15,10 @@ line printed beside the figures).
 
 ``--before DIR`` also runs every measurement with the pith in DIR (say, a
 ``git archive`` of an older commit with its compiled helper copied in), on the
-same store, interleaved, for before and after in one run. ``--entry-only`` measures
-only the reader's entry (with its seconds); ``--columns`` hands the entry its
-overviews as ``Columns`` when the store still gives records (they are converted
-as they arrive, and the peak is counted from there: the child resets its
-high-water mark, ``/proc/self/clear_refs``, and reports ``VmHWM``). Without ``--server``
+same store, interleaved, for before and after in one run (a tree whose store format
+differs converts the store on its first entry, which then counts in its figure).
+``--entry-only`` measures only the reader's entry, with its seconds and the child's
+own ``VmHWM``. Without ``--server``
 it starts a private INN2 with the generated group (needs root and ../shared,
 see bench/big_group.py).
 """
@@ -71,12 +70,12 @@ def pith(tree: Path, address: str, args: list[str]) -> list[str]:
     return [sys.executable, str(tree / "main.py"), "--server", address, *args, "--quiet"]
 
 
-def enter_child(tree: Path, address: str, columns: bool) -> list[str]:
+def enter_child(tree: Path, address: str) -> list[str]:
     return [sys.executable, str(REPO / "bench" / "memory_bench.py"), "--enter-child", str(tree),
-            "--server", address] + (["--columns"] if columns else [])
+            "--server", address]
 
 
-def measure(address: str, trees: dict[str, Path], entry_only: bool = False, columns: bool = False) -> None:
+def measure(address: str, trees: dict[str, Path], entry_only: bool = False) -> None:
     """Fill a store once (cold), then each measurement with each tree, side by side."""
     home = Path(tempfile.mkdtemp(prefix="pith-memory-bench-"))
     try:
@@ -87,10 +86,9 @@ def measure(address: str, trees: dict[str, Path], entry_only: bool = False, colu
             for label, tree in trees.items():
                 report(f"{name}, warm", label, peak_of(pith(tree, address, argv), home, tree))
         for label, tree in trees.items():
-            peak, said = run_child(enter_child(tree, address, columns), home, tree)
+            peak, said = run_child(enter_child(tree, address), home, tree)
             seconds, entered, closed = (float(word) for word in said.split()[:3])
-            name = "reader's entry (GroupView.enter)" + (", Columns" if columns else "")
-            report(name, label, entered if columns else peak,
+            report("reader's entry (GroupView.enter)", label, peak,
                    f", {seconds:.2f} s; VmHWM {entered:.1f} MB entered, {closed:.1f} MB once closed")
         print(f"  {'slrn 1.0.3 (reference, issue 17)':<34} {SLRN_MB:6.1f} MB")
     finally:
@@ -109,37 +107,12 @@ def high_water_mb() -> float:
     return 0.0
 
 
-def columnar_entry() -> None:
-    """(``--columns``) Library.enter_group hands back Columns even while the store gives records: the records
-    are converted and dropped as they arrive, and the high-water mark starts again from there."""
-    import dataclasses
-    import gc
-
-    from nntp.columns import as_columns
-    from nntp.memtrim import give_back
-    from store.library import Library
-
-    records_entry = Library.enter_group
-
-    def enter_group(self: Library, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
-        load = records_entry(self, *args, **kwargs)  # type: ignore[arg-type]
-        load = dataclasses.replace(load, overviews=as_columns(load.overviews))
-        gc.collect()
-        give_back(10**6)
-        Path("/proc/self/clear_refs").write_text("5")  # VmHWM := VmRSS: the records' peak is not the reader's
-        return load
-
-    Library.enter_group = enter_group  # type: ignore[method-assign]
-
-
-def run_entry(tree: Path, address: str, columns: bool = False) -> None:
+def run_entry(tree: Path, address: str) -> None:
     """In the child: enter GROUP as the reader does, with ``tree``'s pith and no Textual; prints its seconds
-    and its high-water mark in MB."""
+    and its high-water mark in MB, entered and once the library is closed."""
     sys.path.insert(0, str(tree))
     import time
 
-    if columns:
-        columnar_entry()
     from app.backend import LibraryHandle
     from app.groupview import GroupView
     from killfile import session
@@ -178,15 +151,14 @@ def main() -> int:
     parser.add_argument("--server", metavar="HOST:PORT", help="a server that already holds local.big")
     parser.add_argument("--before", type=Path, metavar="DIR", help="also measure the pith in DIR")
     parser.add_argument("--entry-only", action="store_true", help="measure only the reader's entry")
-    parser.add_argument("--columns", action="store_true", help="the entry's overviews as Columns (see above)")
     parser.add_argument("--enter-child", type=Path, metavar="TREE", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.enter_child:
-        run_entry(args.enter_child.resolve(), args.server, args.columns)
+        run_entry(args.enter_child.resolve(), args.server)
         return 0
     trees = ({"before": args.before.resolve()} if args.before else {}) | {"now": REPO}
     if args.server:
-        measure(args.server, trees, args.entry_only, args.columns)
+        measure(args.server, trees, args.entry_only)
         return 0
     sys.path.insert(0, str(REPO))
     from bench.big_group import start_big_server
@@ -195,7 +167,7 @@ def main() -> int:
     server, load_seconds = start_big_server(args.count, GROUP)
     try:
         print(f"loaded in {load_seconds:.1f} s; server {server.address}\n")
-        measure(f"{server.host}:{server.port}", trees, args.entry_only, args.columns)
+        measure(f"{server.host}:{server.port}", trees, args.entry_only)
     finally:
         server.stop()
     return 0
