@@ -238,3 +238,18 @@ def test_a_row_costs_no_more_than_a_row_of_records(mode: str) -> None:
         tracemalloc.stop()
     assert len(rows) == len(many) and traced / len(rows) < 64
     assert all(row.source is None for row in rows) == (mode == "records")
+
+
+def test_hashed_ids_check_every_hash_hit_against_the_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every string hashing alike (forced): each is still found as itself, and only the wanted ones."""
+    from array import array
+
+    from app import rootindex
+
+    table = from_records(ARTICLES).ids
+    wanted = array("i", [1 if code % 2 == 0 else -1 for code in range(len(table))])
+    monkeypatch.setattr(rootindex, "hash", lambda value: 7, raising=False)
+    hashed = rootindex.HashedIds(table, wanted)
+    assert [hashed.find(table[code]) for code in range(len(table))] == \
+        [code if code % 2 == 0 else None for code in range(len(table))]
+    assert hashed.find("<nowhere@x>") is None
