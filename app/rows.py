@@ -271,29 +271,53 @@ def format_date(date: datetime | None) -> str:
 def cursor_after(old: list[ThreadRow], here: int, new: list[ThreadRow], fallback: str | None = None) -> int:
     """Where the cursor goes in ``new`` when the list it was on (``old``, at ``here``) is replaced.
 
-    The same article if it is still listed; else ``fallback`` (a thread root, when switching
-    views); else the first later row of ``old`` still listed (a kill or plonk took the row away,
-    so the reader goes on to the next one, as in slrn and tin); else the nearest earlier one.
+    The same article if it is still listed (or its placeholder); else ``fallback`` (a thread root, when
+    switching views); else the first later row of ``old`` still listed (a kill or plonk took the row
+    away, so the reader goes on to the next one, as in slrn and tin); else the nearest earlier one.
     """
     if not new:
         return 0
-    where = {_key(row): index for index, row in enumerate(new)}
-    if 0 <= here < len(old) and (key := _key(old[here])) in where:
-        return where[key]
-    if fallback is not None:
-        found = next((index for index, row in enumerate(new) if row.message_id == fallback), None)
-        if found is not None:
-            return found
-    later = (where[key] for row in old[here + 1:] if (key := _key(row)) in where)
-    earlier = (where[key] for row in reversed(old[:max(0, here)]) if (key := _key(row)) in where)
+    where = _RowFinder(new)
+    if 0 <= here < len(old) and (found := where.row(old[here])) is not None:
+        return found
+    if fallback is not None and (found := where.message_id(fallback)) is not None:
+        return found
+    later = (found for row in old[here + 1:] if (found := where.row(row)) is not None)
+    earlier = (found for row in reversed(old[:max(0, here)]) if (found := where.row(row)) is not None)
     return next(later, next(earlier, 0))
 
 
-def _key(row: ThreadRow) -> int | str:
-    """Which row is which across views: its article's number (no Message-ID decoded from Columns), else its
-    Message-ID (a missing article, an "N hidden" row)."""
-    number = row.number
-    return row.message_id if number is None else number
+class _RowFinder:
+    """Which row of ``rows`` shows an article: by its number (no Message-ID decoded from Columns), by
+    Message-ID only for the rows without an article (placeholders, "N hidden") and, when asked, the rest."""
+
+    def __init__(self, rows: list[ThreadRow]) -> None:
+        self._rows = rows
+        self._by_number: dict[int, int] = {}
+        self._by_id: dict[str, int] = {}
+        for index, row in enumerate(rows):
+            number = row.number
+            if number is None:
+                self._by_id[row.message_id] = index
+            else:
+                self._by_number[number] = index
+        self._article_ids: dict[str, int] | None = None
+
+    def row(self, row: ThreadRow) -> int | None:
+        """The row showing ``row``'s article, or the placeholder standing for it."""
+        number = row.number
+        if number is not None:
+            found = self._by_number.get(number)
+            return found if found is not None else self._by_id.get(row.message_id)
+        return self.message_id(row.message_id)
+
+    def message_id(self, message_id: str) -> int | None:
+        found = self._by_id.get(message_id)
+        if found is None:
+            if self._article_ids is None:  # an article shown again where its placeholder was
+                self._article_ids = {r.message_id: i for i, r in enumerate(self._rows) if r.number is not None}
+            found = self._article_ids.get(message_id)
+        return found
 
 
 def next_unread(rows: Sequence[ThreadRow], candidates: Iterable[int], unread: Container[int] | None) -> int | None:

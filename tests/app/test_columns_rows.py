@@ -14,6 +14,7 @@ import pytest
 
 from killfile import session
 from killfile.result import ScoreTable
+from killfile.states import ScoreState
 from nntp import columns as columns_module
 from nntp.columns import Columns, from_records
 from nntp.models import Overview
@@ -25,7 +26,7 @@ from app.entered import find
 from app.groupview import GroupView
 from app.readmarks import prune_read
 from app.rows import ThreadRow, cursor_after, flatten, next_unread
-from app.scoring import Filter, RootIndex, Scored, arrange_scored, digest, roots_of, score_map
+from app.scoring import Filter, RootIndex, RowScore, Scored, arrange_scored, digest, roots_of, score_map
 from app.stats import hidden_by_rule, month_stats
 from app.views import View, arrange
 
@@ -253,3 +254,19 @@ def test_hashed_ids_check_every_hash_hit_against_the_table(monkeypatch: pytest.M
     assert [hashed.find(table[code]) for code in range(len(table))] == \
         [code if code % 2 == 0 else None for code in range(len(table))]
     assert hashed.find("<nowhere@x>") is None
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_cursor_stays_on_an_article_turned_placeholder_and_back(mode: str) -> None:
+    """A plonk makes the root a placeholder (no article, the same Message-ID): the cursor stays on it (the
+    TUI's K, A, B run on); taken back, the article shows again where the placeholder was."""
+    roots = thread(build(mode))
+    index = RootIndex(roots)
+    shown = arrange_scored(roots, {}, Filter(), index).rows
+    killed = arrange_scored(roots, {"<4@x>": RowScore(-9999, ScoreState.KILLED, ())}, Filter(), index).rows
+    on_root = next(i for i, row in enumerate(shown) if row.number == 4)
+    placeholder = next(i for i, row in enumerate(killed) if row.message_id == "<4@x>")
+    assert killed[placeholder].number is None
+    assert cursor_after(shown, on_root, killed) == placeholder
+    assert cursor_after(killed, placeholder, shown) == on_root
+    assert cursor_after(shown, len(shown), killed[::-1], fallback="<4@x>") == len(killed) - 1 - placeholder
