@@ -3,9 +3,10 @@
 Everything above the store's high-water mark is fetched, a batch at a time, each
 batch committed with its mark, so an interrupted fetch resumes right after the
 last record stored. Entering a group stores a server's OVER answers as raw
-chunks and hands the reader the records parsed from the bytes in hand (rows,
-search queue and packs follow later: store/rawchunks.py); a sync, or a source
-without raw overviews, writes rows at once.
+chunks and hands the reader the articles parsed from the bytes in hand, as
+Columns (nntp/columns.py; rows, search queue and packs follow later:
+store/rawchunks.py); a sync, or a source without raw overviews, writes rows at
+once.
 """
 
 from __future__ import annotations
@@ -85,12 +86,13 @@ class Fetch:
         return self._row_batches(self.source.iter_overviews(name, first, last), name)
 
     def _raw_batches(self, slices: Iterator[RawOverviews], name: str, keep: list[Columns]) -> Iterator[Step]:
-        """Store each answer as it came, then parse it (a block at a time) for the reader's list.
+        """Store each answer as it came, then parse it into Columns for the reader's list.
 
         Three threads share the work: one reads the next answers off the socket
         (nntp/prefetch.py), one commits chunks (SQLite and socket reads let go
-        of the GIL), and this one parses. no_gc: 150,000 records would otherwise
-        trigger dozens of pointless full collections.
+        of the GIL), and this one parses (nntp/overcols.py's kernel when built).
+        no_gc: the pure parser's 150,000 records would otherwise trigger dozens
+        of pointless full collections.
         """
         overviews = self.store.overview_store
         with no_gc(), Prefetch(slices) as ahead, \

@@ -214,7 +214,8 @@ def repack(db: sqlite3.Connection, grp: str, read: Read) -> None:
         return
     invalidate_from(db, grp, 0)
     for start in range(0, whole, MAX_PACK_ROWS):
-        _insert(db, grp, part(read.columns, start, min(whole, start + MAX_PACK_ROWS)))
+        stop = min(whole, start + MAX_PACK_ROWS)
+        _insert(db, grp, read.columns if (start, stop) == (0, len(read.columns)) else part(read.columns, start, stop))
 
 
 def pack_settled(db: sqlite3.Connection, grp: str) -> None:

@@ -13,8 +13,9 @@ sync's body targets, expiry) are made from the chunks later by ``settle``: one
 transaction per chunk inserts its rows, queues them for the search index and
 deletes the chunk, so a ``kill -9`` leaves every record either in a chunk or in
 the rows, never both and never neither. Code that reads the overview table
-settles first (store/cache.py does); code that only needs the records reads
-chunks and rows together (``records``).
+settles first (store/cache.py does); code that only needs the articles reads
+chunks and rows together, as Columns (``records``, ``merge``; the chunks through
+nntp/overcols.py's kernel when it is built).
 """
 
 from __future__ import annotations
