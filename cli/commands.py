@@ -11,7 +11,9 @@ from cli.columnar import numbers_of
 from cli.exitcodes import USAGE
 from cli.output import article_json, article_text, group_json
 from cli.textout import field, warn
+from cli.threads_text import ColumnLines, record_rest
 from cli.threads_json import THREADS_JSONL_HELP, add_json_options, write_threads
+from nntp.columns import Columns
 from nntp.models import Article
 from nntp.sanitize import sanitize_text
 from nntp.missing import missing_titles
@@ -75,26 +77,35 @@ def cmd_threads(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         return 0
     numbers = numbers_of(table.articles)  # the array itself for Columns: no record per article
     hidden = set() if args.all else {n for i, n in enumerate(numbers) if not table.visible(i)}
+    lines = ColumnLines(load.overviews) if isinstance(load.overviews, Columns) else None
     for root in roots:
-        _print_tree(root, out, hidden)
+        _print_tree(root, out, hidden, lines)
     return 0
 
 
-def _print_tree(root: ThreadNode, out: TextIO, hidden: Set[int] = frozenset()) -> None:
+def _print_tree(root: ThreadNode, out: TextIO, hidden: Set[int] = frozenset(),
+                lines: ColumnLines | None = None) -> None:
+    """One thread as indented lines, written at once; ``lines`` formats the articles of its Columns."""
     titles: dict[int, str] | None = None
+    text: list[str] = []
     for depth, node in root.walk():
         number = node.number
         if number is not None and number in hidden:
             continue
-        art = node.article if number is not None else None  # columns mode: a record made for this line only
         indent = "  " * depth
-        if art is None:  # titled from its replies, as slrn and tin do
+        if number is None:  # titled from its replies, as slrn and tin do
             titles = missing_titles(root) if titles is None else titles
             title = titles.get(id(node), "")
-            out.write(f"{'':>7}  {indent}[missing {field(node.message_id)}]{'  ' + field(title) if title else ''}\n")
+            text.append(f"{'':>7}  {indent}[missing {field(node.message_id)}]{'  ' + field(title) if title else ''}\n")
             continue
-        date = art.date.strftime("%Y-%m-%d") if art.date else "????-??-??"
-        out.write(f"{art.number:>7}  {indent}{field(art.subject)}  — {field(art.author)}  {date}\n")
+        source = node.source
+        if lines is not None and source is lines.source:
+            text.append(f"{number:>7}  {indent}{lines.rest(node.index)}")
+        else:
+            art = node.article
+            assert art is not None  # it has a number
+            text.append(f"{number:>7}  {indent}{record_rest(art)}")
+    out.write("".join(text))
 
 
 def cmd_article(library: Library, args: argparse.Namespace, out: TextIO) -> int:

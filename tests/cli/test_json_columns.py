@@ -254,3 +254,26 @@ def test_index_links_are_thread_links_by_index_in_both_modes() -> None:
         got = [(None if t == NONE else t, None if p == NONE else p) for t, p in zip(threads, parents)]
         assert got == expected
     assert _Counted.made == 0
+
+
+def test_threads_text_from_columns_is_the_records_text_without_records() -> None:
+    from cli.commands import _print_tree
+    from cli.threads_text import ColumnLines
+
+    records = hostile(300)
+    records[7] = records[7]._replace(date=None)
+    records[8] = records[8]._replace(date=datetime(999, 12, 31, 23, 59, 59, tzinfo=timezone.utc))
+    for k in (20, 21):  # two replies to one missing article: a placeholder root, titled from them
+        records[k] = records[k]._replace(references=(_marked("<gone@x>"),))
+    hidden = {o.number for o in records if o.number % 7 == 0}
+    expected = io.StringIO()
+    for root in thread(records):
+        _print_tree(root, expected, hidden)
+    source = counted(records)
+    for name, roots in column_trees(records, source):
+        out, lines = io.StringIO(), ColumnLines(source)
+        for root in roots:
+            _print_tree(root, out, hidden, lines)
+        assert out.getvalue() == expected.getvalue(), name
+    assert _Counted.made == 0
+    assert "????-??-??" in expected.getvalue() and "[missing <gone" in expected.getvalue()
