@@ -147,7 +147,7 @@ def _columns_figures(arts: list[Overview], rules: RuleSet, now: datetime, state:
                               key=lambda r: r[0])
     same = [table.state(i) for i in range(len(table))] == [records_table.state(i) for i in range(len(table))]
     del records_table, table
-    peaks = [_traced_peak(lambda: score(data, rules, "list.0", now, state)) for data in (arts, columns)]
+    peaks = [_traced_peak(lambda data=data: score(data, rules, "list.0", now, state)) for data in (arts, columns)]
     return (f"          as Columns: warm {seconds:.2f} s (cpu {cpu:.2f}) vs records {warm:.2f} s; traced peak of one "
             f"call: records {peaks[0]:.0f} MiB, columns {peaks[1]:.0f} MiB; same states: {same}")
 

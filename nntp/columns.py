@@ -221,8 +221,9 @@ class Columns(Sequence[Overview]):
         xrefs = _picked_strings(self.xrefs, picked)
         extras = {k: self.extras[i] for k, i in enumerate(picked) if i in self.extras}
         return Columns(_picked(self.numbers, picked), _picked(self.stamps, picked), _picked(self.sizes, picked),
-                       _picked(self.lines, picked), _picked(self.subject_codes, picked), self.subjects, _picked(self.author_codes, picked),
-                       self.authors, _picked(self.id_codes, picked), self.ids, starts, codes, xrefs, extras)
+                       _picked(self.lines, picked), _picked(self.subject_codes, picked), self.subjects,
+                       _picked(self.author_codes, picked), self.authors, _picked(self.id_codes, picked), self.ids,
+                       starts, codes, xrefs, extras)
 
 
 def concat(parts: Sequence[Columns]) -> Columns:
