@@ -26,7 +26,7 @@ from datetime import datetime, timedelta, timezone
 from itertools import accumulate, chain, count
 from operator import attrgetter
 from types import EllipsisType
-from typing import cast
+from typing import Any
 
 from nntp.columns import Columns
 from nntp.gcpause import gc_paused
@@ -70,8 +70,10 @@ class ThreadNode:
     __slots__ = ("_held", "_key", "children", "parent")
 
     def __init__(self, article: Overview | None, message_id: str, children: tuple[ThreadNode, ...] = ()) -> None:
-        self._held: Overview | Columns | None = article
-        self._key: str | int = message_id
+        # Any, not Overview | Columns | None and str | int: the properties below run ~10 times per article on
+        # entry, and typing.cast is a call each time; the key's type (int: columns mode) says what is held.
+        self._held: Any = article
+        self._key: Any = message_id
         self.children: tuple[ThreadNode, ...] = children
         self.parent: ThreadNode | None = None
         """Always None in a finished tree (kept for the API; threading keeps parents in arrays)."""
@@ -86,7 +88,7 @@ class ThreadNode:
     @property
     def source(self) -> Columns | None:
         """The Columns of a columns-mode article node, else None (record mode, dummies)."""
-        return cast(Columns, self._held) if type(self._key) is int else None
+        return self._held if type(self._key) is int else None
 
     @property
     def index(self) -> int:
@@ -99,21 +101,21 @@ class ThreadNode:
         """The record (columns mode: built now, kept by nobody); None for a dummy."""
         key = self._key
         if type(key) is int:
-            return cast(Columns, self._held).record(key)
-        return cast("Overview | None", self._held)
+            return self._held.record(key)
+        return self._held
 
     @property
     def message_id(self) -> str:
         key = self._key
-        return cast(Columns, self._held).message_id(key) if type(key) is int else cast(str, key)
+        return self._held.message_id(key) if type(key) is int else key
 
     @property
     def number(self) -> int | None:
         """The article's number, None for a dummy: cheap in both modes."""
         key, held = self._key, self._held
         if type(key) is int:
-            return cast(Columns, held).numbers[key]
-        return cast(Overview, held).number if held is not None else None
+            return held.numbers[key]
+        return held.number if held is not None else None
 
     def __repr__(self) -> str:
         return f"ThreadNode({self.number}, {self.message_id!r}, {len(self.children)} children)"
@@ -143,7 +145,7 @@ class ThreadNode:
         kids = tuple(self.children) if children is None else children
         key = self._key
         if type(key) is int and isinstance(article, EllipsisType) and message_id is None:
-            return ThreadNode.at(cast(Columns, self._held), key, kids)
+            return ThreadNode.at(self._held, key, kids)
         return ThreadNode(self.article if isinstance(article, EllipsisType) else article,
                           self.message_id if message_id is None else message_id, kids)
 
