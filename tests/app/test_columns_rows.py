@@ -29,28 +29,12 @@ from app.rows import ThreadRow, cursor_after, flatten, next_unread
 from app.scoring import Filter, RootIndex, RowScore, Scored, arrange_scored, digest, roots_of, score_map
 from app.stats import hidden_by_rule, month_stats
 from app.views import View, arrange
+from tests.app.test_scoring import RULES  # the same three rules, scored both ways here
 
 COLUMNS_MODE = hasattr(ThreadNode, "at")
 """nntp.threads threads Columns into columns-mode nodes (until it does, only the record runs are run)."""
 MODES = ["records", pytest.param("columns", marks=pytest.mark.skipif(not COLUMNS_MODE, reason="no ThreadNode.at"))]
 T0 = datetime(2024, 1, 10, tzinfo=timezone.utc)
-RULES = """
-[[rule]]
-name = "no bob"
-score = -1500
-all = [{ header = "From", contains = "bob@" }]
-
-[[rule]]
-name = "gizmo"
-score = 50
-tags = ["gizmo"]
-all = [{ header = "Subject", contains = "gizmo" }]
-
-[[rule]]
-name = "troll"
-score = -9999
-all = [{ header = "From", contains = "troll@" }]
-"""
 
 
 def ov(n: int, author: str, subject: str, refs: tuple[str, ...] = (), hours: int | None = 0,
