@@ -516,21 +516,35 @@ def thread_codes(list references, list message_ids):
 
 
 cdef list _number_roots(_Forest forest, Py_ssize_t* own, Py_ssize_t n):
-    """Thread numbers 0, 1, 2... in order of each thread's first article.
+    """Thread numbers 0, 1, 2... in order of each thread's first article (``_numbered``)."""
+    cdef Py_ssize_t i
+    cdef Py_ssize_t* roots = <Py_ssize_t*>malloc(max(n, 1) * sizeof(Py_ssize_t))
+    if roots is NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            roots[i] = forest.find(own[i])
+        return _numbered(roots, n, forest.used)
+    finally:
+        free(roots)
+
+
+cdef list _numbered(Py_ssize_t* roots, Py_ssize_t n, Py_ssize_t nodes):
+    """Article i's thread number from its root ``roots[i]`` (< nodes): 0, 1, 2... in order of first article.
 
     One int object per thread, shared by its articles (``made``): an int per article
     was 5 MB of local.big's scoring peak (150,000 ints for 56,000 threads)."""
     cdef Py_ssize_t i, root, next_code = 0
-    cdef Py_ssize_t* code = <Py_ssize_t*>malloc(max(forest.used, 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* code = <Py_ssize_t*>malloc(max(nodes, 1) * sizeof(Py_ssize_t))
     if code is NULL:
         raise MemoryError()
     cdef list out = PyList_New(n), made = []
     cdef object value
     try:
-        for i in range(forest.used):
+        for i in range(nodes):
             code[i] = -1
         for i in range(n):
-            root = forest.find(own[i])
+            root = roots[i]
             if code[root] < 0:
                 code[root] = next_code
                 PyList_Append(made, next_code)
@@ -611,28 +625,17 @@ cdef int _check_runs(const int[::1] own, const long long[::1] starts, const int[
 
 
 cdef list _number_code_roots(Py_ssize_t* parent, const int[::1] own, Py_ssize_t nodes):
-    """Thread numbers in order of first article, one shared int object per thread (as _number_roots)."""
-    cdef Py_ssize_t i, root, next_code = 0, n = own.shape[0]
-    cdef Py_ssize_t* code = <Py_ssize_t*>malloc(max(nodes, 1) * sizeof(Py_ssize_t))
-    if code is NULL:
+    """Thread numbers in order of first article, one shared int object per thread (``_numbered``)."""
+    cdef Py_ssize_t i, n = own.shape[0]
+    cdef Py_ssize_t* roots = <Py_ssize_t*>malloc(max(n, 1) * sizeof(Py_ssize_t))
+    if roots is NULL:
         raise MemoryError()
-    cdef list out = PyList_New(n), made = []
-    cdef object value
     try:
-        for i in range(nodes):
-            code[i] = -1
         for i in range(n):
-            root = _root(parent, own[i])
-            if code[root] < 0:
-                code[root] = next_code
-                PyList_Append(made, next_code)
-                next_code += 1
-            value = <object>PyList_GET_ITEM(made, code[root])
-            Py_INCREF(value)
-            PyList_SET_ITEM(out, i, value)
-        return out
+            roots[i] = _root(parent, own[i])
+        return _numbered(roots, n, nodes)
     finally:
-        free(code)
+        free(roots)
 
 
 def naming_codes(codes, starts, wanted):
