@@ -483,6 +483,11 @@ cdef class Filler:
         self.skipped = 0
         vec_push(&self.ref_starts, 0)
 
+    @property
+    def filled(self):
+        """Articles filled so far (what an incremental reader reports per answer)."""
+        return self.numbers.n
+
     def __dealloc__(self):
         PyMem_Free(self.numbers.p)
         PyMem_Free(self.stamps.p)

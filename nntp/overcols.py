@@ -110,3 +110,42 @@ def pure_columns_many(blocks: Iterable[bytes], fmt: tuple[str, ...],
         for record in records:
             builder.add(record)
     return builder.build(), skipped
+
+
+class ColumnsAccumulator:
+    """Answers read one at a time into one Columns: what ``over_columns_many`` gives for them all at once.
+
+    Entering a group reads each OVER answer as it arrives. One Columns per answer,
+    joined at the end, held every answer's tables and then a Message-ID bytes
+    object per article for the join (local.huge, 1,000,000 articles: 644 MB of
+    peak); one filler for the whole fetch codes each ID once, as it comes.
+    """
+
+    def __init__(self, fmt: tuple[str, ...]) -> None:
+        width = fast_width(fmt)
+        self._fmt = fmt
+        self._filler: Filler | None = None
+        self._builder: ColumnsBuilder | None = None
+        if KERNEL is not None and width is not None:
+            self._filler = KERNEL(width, partial(line_record, over_parser(fmt)), _clean, _fast_date, _int)
+        else:
+            self._builder = ColumnsBuilder()
+
+    def feed(self, data: bytes) -> tuple[int, int]:
+        """Add one answer's articles: -> (articles added, malformed lines skipped)."""
+        if self._filler is not None:
+            count, skipped = self._filler.filled, self._filler.skipped
+            self._filler.feed(bytes(data))
+            return self._filler.filled - count, self._filler.skipped - skipped
+        assert self._builder is not None
+        records, skipped = parse_over_block(bytes(data), self._fmt)
+        for record in records:
+            self._builder.add(record)
+        return len(records), skipped
+
+    def build(self) -> Columns:
+        """Every article fed so far (call once)."""
+        if self._filler is not None:
+            return assemble(self._filler.build())
+        assert self._builder is not None
+        return self._builder.build()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from nntp.columns import Columns
 from nntp.models import GroupInfo, Overview, OverviewBatch, RawOverviews
@@ -20,7 +21,7 @@ from nntp.prefetch import Prefetch
 from nntp.source import Capability, NewsSource, ProgressCallback
 from store.cache import Store
 from store.packs import no_gc
-from store.rawchunks import BackgroundWriter, over_columns
+from store.rawchunks import BackgroundWriter, over_columns, stored
 
 EarlyRecords = Callable[[list[Overview]], None]
 """Takes a group's first records while the rest is read (Library.enter_group)."""
@@ -46,12 +47,13 @@ class GroupLoad:
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One answer fetched: its articles (Columns from a server's raw answer, else records), its last
-    number and the malformed lines left out."""
+    """One answer fetched: how many articles it held, its last number, the malformed lines left out,
+    and its articles, made only when asked (the early first screen asks for one answer's)."""
 
-    overviews: Sequence[Overview]
+    count: int
     last: int
     skipped: int
+    articles: Callable[[], Sequence[Overview]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,10 +73,10 @@ class Fetch:
         expected = max(0, info.high - first + 1)
         if info.count and first <= info.high:
             for batch in self._batches(name, first, info.high):
-                fetched += len(batch.overviews)
+                fetched += batch.count
                 skipped += batch.skipped
-                if early is not None and batch.overviews:
-                    early(list(batch.overviews[:EARLY_RECORDS]))
+                if early is not None and batch.count:
+                    early(list(batch.articles()[:EARLY_RECORDS]))
                     early = None
                 if self.progress:
                     self.progress(batch.last - first + 1, expected)
@@ -94,19 +96,31 @@ class Fetch:
         no_gc: the pure parser's 150,000 records would otherwise trigger dozens
         of pointless full collections.
         """
+        from nntp.overcols import ColumnsAccumulator  # late: the compiled reader, only when entering a group
+
         overviews = self.store.overview_store
-        with no_gc(), Prefetch(slices) as ahead, \
-                BackgroundWriter(lambda raw: overviews.save_raw(name, raw)) as writer:
-            for raw in ahead:
-                writer.put(raw)
-                columns, skipped = over_columns(raw.data, raw.fmt)
-                keep.append(columns)
-                yield Step(columns, raw.last, skipped)
+        reader: ColumnsAccumulator | None = None
+        try:
+            with no_gc(), Prefetch(slices) as ahead, \
+                    BackgroundWriter(lambda raw: overviews.save_raw(name, raw)) as writer:
+                for raw in ahead:
+                    writer.put(raw)
+                    if reader is None:
+                        reader = ColumnsAccumulator(raw.fmt)
+                    count, skipped = reader.feed(raw.data)
+                    yield Step(count, raw.last, skipped, partial(_answer_articles, raw))
+        finally:  # what was read before a cut is the reader's too
+            if reader is not None:
+                keep.append(stored(reader.build()))
 
     def _row_batches(self, batches: Iterator[OverviewBatch], name: str) -> Iterator[Step]:
         for batch in batches:
             self.store.overview_store.save(name, batch.overviews, batch.last)
-            yield Step(batch.overviews, batch.last, batch.skipped)
+            yield Step(len(batch.overviews), batch.last, batch.skipped, partial(tuple, batch.overviews))
+
+
+def _answer_articles(raw: RawOverviews) -> Sequence[Overview]:
+    return over_columns(raw.data, raw.fmt)[0]
 
 
 def span_above_mark(source: NewsSource, store: Store, name: str) -> tuple[GroupInfo, int]:

@@ -78,7 +78,7 @@ def over_columns_many(blocks: Iterable[bytes], fields: tuple[str, ...]) -> tuple
     kernel = _kernel()
     if kernel is not None:
         columns, skipped = kernel(blocks, fields)
-        return _stored(columns), skipped
+        return stored(columns), skipped
     parts, skipped = [], 0
     for data in blocks:
         records, bad = parse_over_block(data, fields)
@@ -95,7 +95,7 @@ def _kernel() -> Callable[[Iterable[bytes], tuple[str, ...]], tuple[Columns, int
         return None
 
 
-def _stored(c: Columns) -> Columns:
+def stored(c: Columns) -> Columns:
     """``as_stored`` for Columns: the same articles without extra OVERVIEW.FMT fields."""
     if not c.extras:
         return c
