@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from nntp.columns import Columns
 from nntp.models import GroupInfo
 from store import packs
 from store.cache import Store
@@ -35,3 +36,26 @@ def test_settling_packs_what_it_settled_without_reading_the_group(tmp_path: Path
     monkeypatch.undo()
     assert store.overview_store.all("g") == expected(1, last)
     assert store.db.execute("SELECT COUNT(*) FROM overview_pack WHERE grp='g'").fetchone()[0] == 1
+
+
+def test_many_packs_are_joined_as_they_are_decoded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A group settled in many packs is read a few packs at a time into what is read so far."""
+    monkeypatch.setattr(packs, "PACK_ROWS", 100)
+    monkeypatch.setattr(packs, "JOIN_EVERY", 3)
+    store = Store(tmp_path / "s.sqlite3")
+    last = 1450
+    store.group_table.save([GroupInfo("g", 1, last, last)])
+    for first in range(1, last + 1, 300):
+        store.overview_store.save_raw("g", raw_slice(first, min(first + 299, last)))
+    store.overview_store.settle("g")
+    assert store.db.execute("SELECT COUNT(*) FROM overview_pack WHERE grp='g'").fetchone()[0] == 14
+    sizes: list[int] = []
+    join = packs.join
+
+    def counted(parts: list[Columns], adopt: bool = False) -> Columns:
+        sizes.append(len(parts))
+        return join(parts, adopt)
+
+    monkeypatch.setattr(packs, "join", counted)
+    read = packs.overviews(store.db, "g")
+    assert read.columns == expected(1, last) and read.packs == 14 and max(sizes) <= 5
