@@ -61,10 +61,15 @@ def kernel_columns(kernel: type[Filler], blocks: Iterable[bytes], fmt: tuple[str
     """The compiled path (a format ``fast_width`` takes); the tests call it with the kernel whatever the switch says."""
     width = fast_width(fmt)
     assert width is not None, "a format the kernel does not read"
-    filler = kernel(width, partial(line_record, over_parser(fmt)), _clean, _fast_date, _int)
+    filler = new_filler(kernel, width, fmt)
     for block in blocks:
         filler.feed(bytes(block))
     return assemble(filler.build()), filler.skipped
+
+
+def new_filler(kernel: type[Filler], width: int, fmt: tuple[str, ...]) -> Filler:
+    """A kernel filler for lines of ``width`` fields, handing the lines it does not read to the parser of ``fmt``."""
+    return kernel(width, partial(line_record, over_parser(fmt)), _clean, _fast_date, _int)
 
 
 def fast_width(fmt: tuple[str, ...]) -> int | None:
@@ -127,7 +132,7 @@ class ColumnsAccumulator:
         self._filler: Filler | None = None
         self._builder: ColumnsBuilder | None = None
         if KERNEL is not None and width is not None:
-            self._filler = KERNEL(width, partial(line_record, over_parser(fmt)), _clean, _fast_date, _int)
+            self._filler = new_filler(KERNEL, width, fmt)
         else:
             self._builder = ColumnsBuilder()
 
