@@ -105,6 +105,18 @@ def columns(articles, names):
     return out
 
 
+cdef inline object _shared_day(long long day, list shared, long long* shared_days):
+    """The int object of ``day``: one per day, from a small cache by day (slot = day mod 1024)."""
+    cdef Py_ssize_t slot = day & 1023
+    cdef object value = <object>PyList_GET_ITEM(shared, slot)
+    if value is not None and shared_days[slot] == day:
+        return value
+    value = day
+    shared[slot] = value
+    shared_days[slot] = day
+    return value
+
+
 def day_ordinals(list dates):
     """toordinal() from the datetime's own fields, with no method call.
 
@@ -112,7 +124,7 @@ def day_ordinals(list dates):
     (a small cache by day), so the passes that read the days later touch a few
     hundred objects instead of 150,000 scattered ones.
     """
-    cdef Py_ssize_t i, slot, n = PyList_GET_SIZE(dates)
+    cdef Py_ssize_t i, n = PyList_GET_SIZE(dates)
     cdef list out = PyList_New(n)
     cdef list shared = [None] * 1024
     cdef long long[1024] shared_days
@@ -124,13 +136,7 @@ def day_ordinals(list dates):
             value = -1
         elif PyDateTime_CheckExact(when):
             day = _days_from_civil(datetime_year(when), datetime_month(when), datetime_day(when)) + 719163
-            slot = day & 1023
-            if <object>PyList_GET_ITEM(shared, slot) is not None and shared_days[slot] == day:
-                value = <object>PyList_GET_ITEM(shared, slot)
-            else:
-                value = day
-                shared[slot] = value
-                shared_days[slot] = day
+            value = _shared_day(day, shared, shared_days)
         else:
             value = when.toordinal()
         Py_INCREF(value)
@@ -683,7 +689,7 @@ def stamp_days(stamps):
         values = stamps
     except (TypeError, ValueError, BufferError):
         return kernels_pure.stamp_days(stamps)
-    cdef Py_ssize_t i, slot, n = values.shape[0]
+    cdef Py_ssize_t i, n = values.shape[0]
     cdef list out = PyList_New(n)
     cdef list shared = [None] * 1024
     cdef long long[1024] shared_days
@@ -695,13 +701,7 @@ def stamp_days(stamps):
             value = -1
         else:
             day = s // 86400 + _UNIX_DAY0  # Cython's // floors, as Python's does
-            slot = day & 1023
-            if <object>PyList_GET_ITEM(shared, slot) is not None and shared_days[slot] == day:
-                value = <object>PyList_GET_ITEM(shared, slot)
-            else:
-                value = day
-                shared[slot] = value
-                shared_days[slot] = day
+            value = _shared_day(day, shared, shared_days)
         Py_INCREF(value)
         PyList_SET_ITEM(out, i, value)
     return out
