@@ -125,9 +125,11 @@ def _insert(db: sqlite3.Connection, grp: str, columns: Columns) -> None:
         colpack.release(pieces)
 
 
-JOIN_EVERY = 32
+JOIN_EVERY = 8
 """Packs decoded before they are joined into what is read so far: a group settled in many packs
-(local.huge: 244) is never held as every pack plus their join (725 MB of peak at 1,000,000 articles)."""
+(local.huge: 244) is never held as every pack plus their join (725 MB of peak at 1,000,000 articles).
+Measured without Textual, the first entry after settling: local.big 94 MB at 8, 105 at 16, 126 at 32;
+local.huge 405 MB and 8.4 s at 8, 366 MB and 4.8 s at 32 (once: the pack written back is read whole next)."""
 
 
 def load(db: sqlite3.Connection, grp: str) -> tuple[list[Columns], int] | None:
