@@ -18,6 +18,8 @@ columns mode holds (source, index) rather than a record.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import os
 from array import array
 from collections import defaultdict
@@ -201,7 +203,7 @@ def _build(facts: _Facts, items: array[int], counts: array[int]) -> list[ThreadN
     return stack
 
 
-class _Facts:
+class _Facts(ABC):
     """What threading reads of the articles: codes, (date, number) keys, subjects, and how to make a node."""
 
     own: array[int]
@@ -215,19 +217,21 @@ class _Facts:
     """Each article's date as an int that sorts as the date does (NO_DATE: none, sorting as the epoch)."""
     numbers: array[int]
 
+    @abstractmethod
     def subject(self, i: int) -> str:
         """Article i's normalized subject."""
-        raise NotImplementedError
 
     def nodes(self, items: array[int], counts: array[int]) -> list[ThreadNode]:
         """The finished trees of a layout."""
         return _build(self, items, counts)
 
+    @abstractmethod
     def node(self, i: int, children: tuple[ThreadNode, ...]) -> ThreadNode:
-        raise NotImplementedError
+        """The node of article i (a record's, or a columns-mode one)."""
 
+    @abstractmethod
     def dummy(self, code: int, children: tuple[ThreadNode, ...]) -> ThreadNode:
-        raise NotImplementedError
+        """The node of a Message-ID named but not present."""
 
 
 class _RecordFacts(_Facts):

@@ -18,7 +18,7 @@ from killfile.states import ScoreState
 from nntp import columns as columns_module
 from nntp.columns import Columns, from_records
 from nntp.models import Overview
-from nntp.threads import ThreadNode, thread
+from nntp.threads import thread
 from store.ranges import RangeSet
 from store.visits import Visit
 from app.digest import Interests, digest_since
@@ -31,9 +31,7 @@ from app.stats import hidden_by_rule, month_stats
 from app.views import View, arrange
 from tests.app.test_scoring import RULES  # the same three rules, scored both ways here
 
-COLUMNS_MODE = hasattr(ThreadNode, "at")
-"""nntp.threads threads Columns into columns-mode nodes (until it does, only the record runs are run)."""
-MODES = ["records", pytest.param("columns", marks=pytest.mark.skipif(not COLUMNS_MODE, reason="no ThreadNode.at"))]
+MODES = ["records", "columns"]
 T0 = datetime(2024, 1, 10, tzinfo=timezone.utc)
 
 
@@ -104,8 +102,6 @@ def test_both_modes_arrange_the_same_rows_hidden_and_best(tmp_path: Path, view: 
     expected, _ = arranged("records", tmp_path, view)
     assert any(row.message_id.startswith("\x00hidden:") for row in expected.rows) or view.show_hidden or \
         view.include or view.expanded
-    if not COLUMNS_MODE:
-        pytest.skip("no ThreadNode.at")
     got, _ = arranged("columns", tmp_path, view)
     assert shape(got.rows) == shape(expected.rows)
     assert got.rows == expected.rows and got.hidden == expected.hidden and got.best == expected.best
