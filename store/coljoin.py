@@ -46,8 +46,10 @@ def join(parts: Sequence[Columns], adopt: bool = False) -> Columns:
     over, and its arrays are extended in place rather than copied (one group's
     worth of memory less at the peak of an entry).
     """
-    if len(parts) <= 1:
-        return parts[0] if parts else empty()
+    kept = [p for p in parts if not _blank(p)]
+    if len(kept) <= 1:
+        return kept[0] if kept else (parts[0] if parts else empty())
+    adopt, parts = adopt and kept[0] is parts[0], kept
     subjects, subject_maps = _merged([p.subjects for p in parts])
     authors, author_maps = _merged([p.authors for p in parts])
     ids, id_maps = _merged_ids([p.ids for p in parts])
@@ -60,6 +62,12 @@ def join(parts: Sequence[Columns], adopt: bool = False) -> Columns:
                    ids, starts,
                    _joined([p.ref_codes for p in parts], CODES, adopt, id_maps),
                    _joined_tables([p.xrefs for p in parts]), _joined_extras(parts))
+
+
+def _blank(columns: Columns) -> bool:
+    """Whether a part adds nothing to a join (no article, empty tables): left out, so that the rows of a
+    group whose articles are all in chunks (or a tail of none) never make the join hash every other part."""
+    return not (len(columns) or columns.ids or columns.subjects or columns.authors)
 
 
 def _merged(tables: Sequence[Sequence[T]]) -> tuple[list[T], list[list[int] | None]]:
