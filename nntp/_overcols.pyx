@@ -697,3 +697,34 @@ cdef inline void xref(const char *s, Py_ssize_t *a, Py_ssize_t *b) noexcept:
 cdef str text(const char *s, Py_ssize_t a, Py_ssize_t b, bint latin1):
     """One field as the per-line parser sees it: the line is UTF-8 if it all is, else Latin-1."""
     return s[a:b].decode("latin-1" if latin1 else "utf-8")
+
+
+# -- checks of a stored pack's offsets and codes (store/packcheck.py), without a Python int per item ------------
+def offsets_rise(const long long[:] ends, long long low, long long high):
+    """Whether ``ends`` never falls and lies within ``low..high`` (a pack's string ends, References run starts)."""
+    cdef Py_ssize_t i, n = ends.shape[0]
+    cdef long long last = low
+    for i in range(n):
+        if ends[i] < last:
+            return False
+        last = ends[i]
+    return last <= high
+
+
+def codes_within(const int[:] codes, long long bound):
+    """Whether every code is in ``0..bound-1``."""
+    cdef Py_ssize_t i, n = codes.shape[0]
+    for i in range(n):
+        if codes[i] < 0 or codes[i] >= bound:
+            return False
+    return True
+
+
+def cuts_whole(const unsigned char[:] blob, const long long[:] ends):
+    """Whether no end inside ``blob`` falls on a UTF-8 continuation byte (each string starts a character).
+    The ends must already be checked to lie within the blob."""
+    cdef Py_ssize_t i, n = ends.shape[0], size = blob.shape[0]
+    for i in range(n):
+        if ends[i] < size and (blob[ends[i]] & 0xC0) == 0x80:
+            return False
+    return True

@@ -17,12 +17,12 @@ import struct
 import sys
 import zlib
 from array import array
-from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from itertools import accumulate, chain, count, repeat
 from typing import TypeAlias
 
 from nntp.columns import NO_DATE, Columns, StringTable
+from store import packcheck
 
 INTS, CODES = "q", "i"
 """The typecodes of the stored arrays: counts, numbers, offsets; codes into tables."""
@@ -32,8 +32,6 @@ _MAGIC = b"PCL1"
 _HEAD = struct.Struct("<4sI")
 _LENGTH = struct.Struct("<Q")
 _SECTIONS = 21
-_CONTINUATION = bytes(range(0x80, 0xC0))
-_NOT_CONTINUATION = bytes(b for b in range(256) if b not in _CONTINUATION)
 
 Buffer: TypeAlias = "bytes | memoryview | array[int]"
 """A section of a pack: bytes as read, or the array already made of them."""
@@ -190,12 +188,37 @@ def _sections(read: Callable[[int], Buffer], size: int) -> list[Buffer]:
         raise ValueError("damaged overview pack: section lengths")
     crc, out = zlib.crc32(table, zlib.crc32(head)), list[Buffer]()
     for k, length in enumerate(lengths):
-        data = read(length)
-        crc = zlib.crc32(data, crc)
-        out.append(_array(_ARRAYS[k], data) if k in _ARRAYS else data)
+        if k in _ARRAYS:
+            column, crc = _read_array(read, _ARRAYS[k], length, crc)
+            out.append(column)
+        else:
+            out.append(data := read(length))
+            crc = zlib.crc32(data, crc)
     if crc != int.from_bytes(seal, "big"):
         raise ValueError("damaged overview pack: checksum")
     return out
+
+
+PIECE = 1 << 20
+"""Bytes of an array section read at a time: its bytes and the array made of them never sit in memory whole
+together (local.big's Message-ID offsets: 2.8 MB more at the peak of an entry)."""
+
+
+def _read_array(read: Callable[[int], Buffer], typecode: str, length: int, crc: int) -> tuple[array[int], int]:
+    """An array section of ``length`` bytes read ``PIECE`` bytes at a time into an array of its exact size,
+    and the CRC-32 carried on over it."""
+    out = array(typecode)
+    if length % out.itemsize:
+        raise ValueError("damaged overview pack: array length")
+    out = array(typecode, [0]) * (length // out.itemsize)
+    with memoryview(out).cast("B") as view:
+        for at in range(0, length, PIECE):
+            piece = read(min(PIECE, length - at))
+            if len(piece) != min(PIECE, length - at):
+                raise ValueError("damaged overview pack: truncated")
+            view[at : at + len(piece)] = piece
+            crc = zlib.crc32(piece, crc)
+    return out, crc
 
 
 def _array(typecode: str, data: Buffer) -> array[int]:
@@ -218,29 +241,37 @@ def _sized(typecode: str, data: Buffer, count: int) -> array[int]:
 def _coded_by(data: Buffer, count: int, distinct: int) -> array[int]:
     """A column of codes into a table of ``distinct`` entries, every code checked."""
     codes = _sized(CODES, data, count)
-    if codes and (min(codes) < 0 or max(codes) >= distinct):
+    if not packcheck.codes_within(codes, distinct):
         raise ValueError("damaged overview pack: code out of range")
     return codes
 
 
-def _checked_table(data: Buffer, ends_data: Buffer) -> StringTable:
-    """A string table whose offsets rise, end at the blob's end and never cut a UTF-8 sequence."""
+def _offsets_checked(data: Buffer, ends_data: Buffer) -> StringTable:
+    """A string table whose offsets rise and end at the blob's end (what is inside is not looked at)."""
     blob, ends = bytes(data), _array(INTS, ends_data)
-    if (ends[-1] if ends else 0) != len(blob) or (ends and ends[0] < 0) or ends.tolist() != sorted(ends):
+    if (ends[-1] if ends else 0) != len(blob) or not packcheck.offsets_rise(ends, 0, len(blob)):
         raise ValueError("damaged overview pack: string offsets")
-    inside = ends[: bisect_left(ends, len(blob))]
-    if bytes(map(blob.__getitem__, inside)).translate(None, _NOT_CONTINUATION):
-        raise ValueError("damaged overview pack: string offsets")
-    try:
-        blob.decode("utf-8", "surrogatepass")
-    except UnicodeDecodeError:
-        raise ValueError("damaged overview pack: text") from None
     return StringTable(blob, ends)
 
 
+def _checked_table(data: Buffer, ends_data: Buffer) -> StringTable:
+    """A string table whose offsets rise, end at the blob's end and never cut a UTF-8 sequence; checked in
+    place (store/packcheck.py), never as a list of offsets or one str of the whole blob."""
+    table = _offsets_checked(data, ends_data)
+    if not packcheck.cuts_whole(table.blob, table.ends):
+        raise ValueError("damaged overview pack: string offsets")
+    if not packcheck.utf8(table.blob):
+        raise ValueError("damaged overview pack: text")
+    return table
+
+
 def _decoded(blob: Buffer, ends: Buffer) -> list[str]:
-    """A table of distinct strings, decoded (subjects, authors: what records are made of)."""
-    return _texts(_checked_table(blob, ends))
+    """A table of distinct strings, decoded (subjects, authors: what records are made of); each string's
+    own decoding is the UTF-8 check (every string whole is the blob whole)."""
+    try:
+        return _texts(_offsets_checked(blob, ends))
+    except UnicodeDecodeError:
+        raise ValueError("damaged overview pack: text") from None
 
 
 def pieces(table: StringTable) -> list[bytes]:
@@ -251,14 +282,17 @@ def pieces(table: StringTable) -> list[bytes]:
 
 
 def _texts(table: StringTable) -> list[str]:
-    return list(map(str, pieces(table), repeat("utf-8"), repeat("surrogatepass")))
+    """Each string decoded straight from its slice (no list of the slices beside the strings)."""
+    ends = table.ends
+    slices = map(table.blob.__getitem__, map(slice, chain((0,), ends), ends))
+    return list(map(bytes.decode, slices, repeat("utf-8"), repeat("surrogatepass")))
 
 
 def _check_references(c: Columns) -> None:
     starts, codes = c.ref_starts, c.ref_codes
-    if starts[0] != 0 or starts[-1] != len(codes) or starts.tolist() != sorted(starts):
+    if starts[0] != 0 or starts[-1] != len(codes) or not packcheck.offsets_rise(starts, 0, len(codes)):
         raise ValueError("damaged overview pack: References offsets")
-    if codes and (min(codes) < 0 or max(codes) >= len(c.ids)):
+    if not packcheck.codes_within(codes, len(c.ids)):
         raise ValueError("damaged overview pack: code out of range")
 
 
