@@ -88,9 +88,10 @@ class GroupExpiry:
 
 def body_targets(library: Library, group: str, days: int | None, read: Container[int] | None,
                  now: float | None = None) -> list[tuple[int, str]]:
-    """Articles whose body to fetch: within ``days`` if given, else the unread ones."""
+    """Articles whose body to fetch: within ``days`` if given, else the unread ones (the chunks a sync
+    stored are read as they are, not settled: that waits for the reader, see ``fetch_overviews``)."""
     since = int((now if now is not None else time.time()) - days * DAY) if days is not None else None
-    missing = library.store.body_store.missing(group, since)
+    missing = library.store.body_store.missing_unsettled(group, since)
     if days is None and read is not None:
         missing = [(n, m) for n, m in missing if n not in read]
     return missing

@@ -1,0 +1,46 @@
+"""Which bodies a sync fetches: asked of the rows and of the stored chunks as they are, never settling them."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from nntp.models import GroupInfo
+from store import rawchunks
+from store.cache import Store
+from store.library import Library
+from store.sync import body_targets
+from tests.store.test_rawchunks import expected, raw_slice
+
+
+def stocked(path: Path) -> Store:
+    """Rows 1-1,000 (settled), chunks 1,001-3,000 and one re-fetched over rows 901-1,100 (every 9th gone
+    from it: those numbers keep their rows), bodies cached for every 4th article."""
+    store = Store(path)
+    store.group_table.save([GroupInfo("g", 1, 3000, 3000)])
+    store.overview_store.save("g", expected(1, 1000), 1000)  # type: ignore[arg-type]
+    store.overview_store.save_raw("g", raw_slice(1001, 3000))
+    store.overview_store.save_raw("g", raw_slice(901, 1100, gap=9))
+    store.body_store.save_many([(f"<{n}@raw>", b"x\r\n", "") for n in range(4, 3001, 4)])
+    return store
+
+
+def test_the_unsettled_answer_is_the_settled_one_and_the_chunks_stay(tmp_path: Path) -> None:
+    twin, store = stocked(tmp_path / "a.sqlite3"), stocked(tmp_path / "b.sqlite3")
+    since = int(time.mktime((2024, 1, 2, 12, 0, 0, 0, 0, 0)))
+    answers = [store.body_store.missing_unsettled("g", days_since) for days_since in (None, since)]
+    assert answers == [twin.body_store.missing("g", days_since) for days_since in (None, since)]
+    assert 0 < len(answers[1]) < len(answers[0]) and all(n % 4 for n, _ in answers[0])
+    assert rawchunks.pending(store.db, "g") == 2 and rawchunks.pending(twin.db, "g") == 0
+    assert len(store.body_store.missing_unsettled("g")) == 3000 - 750
+    store.close()
+    twin.close()
+
+
+def test_a_sync_asks_for_bodies_without_settling(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite3")
+    store.overview_store.save_raw("g", raw_slice(1, 500))
+    library = Library(store, lambda: None)  # type: ignore[arg-type, return-value]
+    assert body_targets(library, "g", None, {1, 2}) == [(n, f"<{n}@raw>") for n in range(3, 501)]
+    assert rawchunks.pending(store.db, "g") == 1 and store.db.execute("SELECT COUNT(*) FROM overview").fetchone() == (0,)
+    library.close()
