@@ -7,7 +7,9 @@ a private public-inbox serving the whole list as org.kernel.vger.linux-media
 each figure the best of ``--rounds`` runs, pith and the socket taking turns:
 
 - a bare socket: GROUP, then BODY (and ARTICLE, what pith stores) for every article, 100
-  commands in flight (the floor);
+  commands in flight (the floor), read in this script's own interpreter, already started;
+- the same BODY reader as a fresh process (bench/bare_body.py: interpreter start and a few imports
+  included), timed from outside exactly as pith's command is: the fair floor for the whole command;
 - ``pith sync GROUP --bodies`` as a command (process start, overviews, bodies, search index),
   and its bodies phase alone (overviews already stored), in-process; each with the CPU it used
   (user + system, all threads: on a busy machine a steadier figure than the wall clock);
@@ -42,16 +44,16 @@ import resource
 import sqlite3
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import zlib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from bench.bare_body import bare_socket  # noqa: E402 - after the path
 
 LIST_GROUP = "list.linux-media"
 PI_GROUP = "org.kernel.vger.linux-media"
@@ -129,70 +131,15 @@ def start_inn(with_list: bool) -> object:
 
 
 # -- phases --------------------------------------------------------------------------
-class _Wire:
-    """A bare NNTP socket, raw or with COMPRESS DEFLATE (RFC 8054), reading lines and blocks."""
-
-    def __init__(self, host: str, port: int, compress: bool) -> None:
-        self.sock = socket.create_connection((host, port))
-        self.buf = bytearray()
-        self.inflate = self.deflate = None
-        self.line()
-        if compress:
-            self.send(b"COMPRESS DEFLATE\r\n")
-            if not self.line().startswith(b"206"):
-                raise RuntimeError("the server refused COMPRESS")
-            self.inflate = zlib.decompressobj(-15)
-            self.deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
-
-    def send(self, data: bytes) -> None:
-        if self.deflate is not None:
-            data = self.deflate.compress(data) + self.deflate.flush(zlib.Z_SYNC_FLUSH)
-        self.sock.sendall(data)
-
-    def _fill(self) -> None:
-        data = self.sock.recv(1 << 16)
-        if not data:
-            raise EOFError("server closed")
-        self.buf += self.inflate.decompress(data) if self.inflate is not None else data
-
-    def line(self) -> bytes:
-        while (end := self.buf.find(b"\r\n")) < 0:
-            self._fill()
-        line = bytes(self.buf[:end])
-        del self.buf[: end + 2]
-        return line
-
-    def block(self) -> int:
-        searched = 0
-        while (end := self.buf.find(b"\r\n.\r\n", max(0, searched - 4))) < 0:
-            searched = len(self.buf)
-            self._fill()
-        del self.buf[: end + 5]
-        return end
-
-
-def bare_socket(host: str, port: int, group: str, compress: bool = False, window: int = 100,
-                verb: bytes = b"BODY") -> tuple[float, int, int]:
-    """(seconds, bodies, bytes): GROUP, then BODY (or ARTICLE, what pith stores) low..high, ``window``
-    in flight, blocks read whole."""
+def bare_process(host: str, port: int, group: str, compress: bool, verb: bytes) -> tuple[float, tuple[int, int]]:
+    """``bare_socket`` as a fresh process of this interpreter (bench/bare_body.py), timed from outside as
+    ``pith_command`` times pith: the floor for the whole command, start-up included."""
+    argv = [sys.executable, str(REPO / "bench" / "bare_body.py"), host, str(port), group, verb.decode()]
     t0 = time.perf_counter()
-    wire = _Wire(host, port, compress)
-    wire.send(f"GROUP {group}\r\n".encode())
-    _, _, low, high, _ = wire.line().split(maxsplit=4)
-    numbers = list(range(int(low), int(high) + 1))
-    sent = got = size = 0
-    while got < len(numbers):
-        if sent - got <= window // 2 and sent < len(numbers):
-            batch = numbers[sent : sent + window - (sent - got)]
-            wire.send(b"".join(b"%s %d\r\n" % (verb, n) for n in batch))
-            sent += len(batch)
-        status = wire.line()
-        got += 1
-        if status[:3] in (b"220", b"222"):
-            size += wire.block()
-    wire.send(b"QUIT\r\n")
-    wire.sock.close()
-    return time.perf_counter() - t0, len(numbers), size
+    done = subprocess.run(argv + (["compress"] if compress else []), capture_output=True, text=True, check=True)
+    seconds = time.perf_counter() - t0
+    count, size = done.stdout.split()
+    return seconds, (int(count), int(size))
 
 
 def write_config(data: Path, host: str, port: int, rules: str = "") -> None:
@@ -383,6 +330,7 @@ def sync_rounds(host: str, port: int, group: str, tmp: Path, rounds: int) -> tup
         for z, server in ((False, "plain"), (True, "z")):
             tag = "z" if z else ""
             best.take("body" + tag, _bare(host, port, group, z, b"BODY"))
+            best.take("bodyproc" + tag, bare_process(host, port, group, z, b"BODY"))
             data = fresh_data(tmp, f"{group}-{server}", host, port, server)
             c0 = cpu_seconds(resource.RUSAGE_CHILDREN)
             best.take("sync" + tag, pith_command(server, data, "sync", group, "--bodies", "--quiet"))
@@ -408,13 +356,14 @@ def print_sync(label: str, group: str, best: Best) -> None:
     print(f"\n{label} {group}: {count:,} articles, {size / 1e6:.1f} MB of bodies ({art_size / 1e6:.1f} MB as articles)")
     print(f"  (pith sync --help, the fixed cost of the command: {best['start']:.2f} s)")
     print(f"  {'':<46}{'COMPRESS off':<22}COMPRESS on")
-    rows = [("bare socket, BODY x100 in flight", "body"), ("bare socket, ARTICLE x100 (pith stores these)", "article"),
+    print("  (x: against the bare socket in this interpreter; p: against it as a fresh process)")
+    rows = [("bare socket, BODY x100 in flight", "body"), ("  the same as a fresh process", "bodyproc"),
+            ("bare socket, ARTICLE x100 (pith stores these)", "article"),
             ("pith sync --bodies, whole command", "sync"), ("pith bodies phase alone (in-process)", "phase")]
     if "before" in best.times:
-        rows.insert(3, ("  the same, --before tree", "before"))
+        rows.insert(4, ("  the same, --before tree", "before"))
     for name, key in rows:
-        cells = [f"{best[key + z]:6.2f} s" + (f" ({best[key + z] / best['body' + z]:.1f}x)" if key != "body" else "      ")
-                 for z in ("", "z")]
+        cells = [f"{best[key + z]:6.2f} s" + _ratios(best, key, z) for z in ("", "z")]
         print(f"  {name:<46}{cells[0]:<22}{cells[1]}")
     cpu_rows = [("  CPU of the whole command (least)", "synccpu"), ("  CPU of the bodies phase (least)", "phasecpu")]
     if "beforecpu" in best.times:
@@ -422,6 +371,16 @@ def print_sync(label: str, group: str, best: Best) -> None:
     for name, key in cpu_rows:
         print(f"  {name:<46}{best[key]:6.2f} s{'':<14}{best[key + 'z']:6.2f} s")
     print(f"  [{best.said['sync']}]")
+
+
+def _ratios(best: Best, key: str, z: str) -> str:
+    """``(3.1x, 2.6p)``: a figure against the in-process socket and, for a whole command, the fresh process."""
+    if key == "body":
+        return ""
+    ratio = f"{best[key + z] / best['body' + z]:.1f}x"
+    if key in ("sync", "before"):
+        ratio += f", {best[key + z] / best['bodyproc' + z]:.1f}p"
+    return f" ({ratio})"
 
 
 def bench_reader(host: str, port: int, group: str, tmp: Path, data: Path) -> None:
