@@ -13,7 +13,7 @@ from killfile.result import ScoreTable
 from store.library import GroupLoad
 from store.visits import Visit
 from app.readmarks import ReadMarks
-from app.rows import ThreadRow
+from app.rows import ThreadRow, ThreadRows
 from app.scoring import Scored
 from app.views import View
 
@@ -47,7 +47,7 @@ class Arranged:
     """The rows of one view; ``note`` says what they are (the digest's reasons), else empty."""
 
     view: View
-    rows: list[ThreadRow]
+    rows: Sequence[ThreadRow]
     note: str = ""
 
 
@@ -55,7 +55,7 @@ class Arranged:
 class Shown:
     """What the thread list does once the group is in (GroupView.entered decides, the screen applies)."""
 
-    rows: list[ThreadRow] | None
+    rows: Sequence[ThreadRow] | None
     """The rows to show now; None: the view (or only unread) is arranged again, the cursor kept."""
     cursor: int | None
     """Where in ``rows`` the cursor goes back to (the article it was on), if anywhere."""
@@ -83,7 +83,8 @@ def summary(result: Entered) -> str:
 def find(rows: Sequence[ThreadRow], key: int | str) -> int | None:
     """Index of the row of article ``key`` (its number or its Message-ID), if listed."""
     if isinstance(key, int):
-        return next((index for index, row in enumerate(rows) if row.number == key), None)
+        numbers = rows.numbers() if isinstance(rows, ThreadRows) else (row.number for row in rows)
+        return next((index for index, number in enumerate(numbers) if number == key), None)
     return next((index for index, row in enumerate(rows) if row.number is not None and row.message_id == key), None)
 
 

@@ -80,7 +80,7 @@ class GroupView:
         """The group's articles: Columns once entered (a record built per ``overviews[i]``: read its columns)."""
         self.scored: Scored | None = None
         self.table: ScoreTable | None = None
-        self.roots: list[ThreadNode] = []
+        self.roots: Sequence[ThreadNode] = []
         """The group's threads, unpruned (the scored rows may hold only the unread ones)."""
         self.filter = Filter()
         self.marks: ReadMarks | None = None
@@ -88,7 +88,7 @@ class GroupView:
         """The previous visit (None on a first one): what the digest counts from."""
         self.view = View.THREADED
         self.unread_only = False
-        self.views: dict[View, list[ThreadRow]] = {}
+        self.views: dict[View, Sequence[ThreadRow]] = {}
         """The rows of each view arranged so far (built once, off the UI thread)."""
         self.summary = ""
         self.articles = 0
@@ -110,7 +110,7 @@ class GroupView:
         return self.phase is Phase.PROVISIONAL
 
     @property
-    def threaded(self) -> list[ThreadRow]:
+    def threaded(self) -> Sequence[ThreadRow]:
         return self.views.get(View.THREADED, [])
 
     # -- the use case (thread workers) ------------------------------------------

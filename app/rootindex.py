@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 
 from nntp.columns import Columns, StringTable
-from nntp.threads import ThreadNode
+from nntp.threads import Forest, ThreadNode
 from app.rows import ThreadRow
 
 
@@ -75,7 +75,7 @@ class RootIndex(Mapping[str, str]):
     numbered by their position in ``roots``; ``position_of_row`` answers for a row.
     """
 
-    def __init__(self, roots: list[ThreadNode]) -> None:
+    def __init__(self, roots: Sequence[ThreadNode]) -> None:
         self._roots = roots
         self._source = _columns_of(roots)
         self._built = False
@@ -96,9 +96,25 @@ class RootIndex(Mapping[str, str]):
         if source is not None:
             self._thread_at = array("i", [-1]) * len(source)
             self._by_code = array("i", [-1]) * len(source.ids)
-        for position, root in enumerate(self._roots):
-            self._enter(position, root, source)
+        roots = self._roots
+        if isinstance(roots, Forest):
+            self._enter_forest(roots)
+        else:
+            for position, root in enumerate(roots):
+                self._enter(position, root, source)
         self._built = True
+
+    def _enter_forest(self, forest: Forest) -> None:
+        """Every slot's thread from the forest's arrays: no node made."""
+        thread_at, by_code, by_id = self._thread_at, self._by_code, self._by_id
+        codes, ids, items, starts = forest.source.id_codes, forest.source.ids, forest.items, forest.starts
+        for position in range(len(starts) - 1):
+            for item in items[starts[position]:starts[position + 1]]:
+                if item >= 0:
+                    thread_at[item] = position
+                    by_code[codes[item]] = position
+                else:
+                    by_id[ids[~item]] = position
 
     def _enter(self, position: int, root: ThreadNode, source: Columns | None) -> None:
         thread_at, by_code, by_id = self._thread_at, self._by_code, self._by_id
@@ -116,7 +132,8 @@ class RootIndex(Mapping[str, str]):
 
     # -- by position (no string per article) ------------------------------------------------------
     def root_id(self, position: int) -> str:
-        return self._roots[position].message_id
+        roots = self._roots
+        return roots.root_id(position) if isinstance(roots, Forest) else roots[position].message_id
 
     def position_of_row(self, row: ThreadRow) -> int | None:
         """The thread of ``row``'s article (its index when it has one, else its Message-ID)."""
@@ -190,7 +207,7 @@ class RootIndex(Mapping[str, str]):
             self._whole = roots_of(self._roots)
         return self._whole
 
-    def covers(self, roots: list[ThreadNode]) -> bool:
+    def covers(self, roots: Sequence[ThreadNode]) -> bool:
         """Whether ``roots`` are the trees indexed here (positions mean the same threads)."""
         return roots is self._roots
 
@@ -218,9 +235,11 @@ class RootIndex(Mapping[str, str]):
         return found
 
 
-def _columns_of(roots: list[ThreadNode]) -> Columns | None:
+def _columns_of(roots: Sequence[ThreadNode]) -> Columns | None:
     """The Columns the trees were threaded from (None: from records): a root, or a missing root's first reply,
     is an article of the first thread."""
+    if isinstance(roots, Forest):
+        return roots.source
     for root in roots:
         for node in (root, *root.children[:1]):
             source = node.source

@@ -22,12 +22,12 @@ from killfile.states import ScoreState
 from nntp.gcpause import gc_paused
 from nntp.columns import Columns
 from nntp.models import Article, Overview
-from nntp.threads import ThreadNode
+from nntp.threads import Forest, ThreadNode
 from store.library import Library
 from app.nodes import is_article, message_ids_of, numbers_of, with_children
 from app.rootindex import RootIndex, root_reader
 from app.rootindex import roots_of as roots_of  # where tests and tui import it from
-from app.rows import ThreadRow, flatten, flatten_into
+from app.rows import ThreadRow, ThreadRows, flatten, flatten_into
 
 if TYPE_CHECKING:
     from app.backend import LibraryHandle
@@ -68,19 +68,20 @@ class Filter:
 class Scored:
     """Rows of the threaded view after scoring, and what the UI needs to act on them."""
 
-    rows: list[ThreadRow]
+    rows: Sequence[ThreadRow]
+    """A ``ThreadRows`` when the trees are a ``Forest`` (rows made on demand), else a list."""
     scores: dict[str, RowScore]
     root_of: Mapping[str, str]
     hidden: dict[str, list[str]] = field(default_factory=dict)
     """Thread root -> Message-IDs of its hidden articles (also when shown)."""
     best: dict[str, int] = field(default_factory=dict)
     """Thread root -> best score among its shown articles, for threads with a scored article (absent: 0)."""
-    roots: list[ThreadNode] = field(default_factory=list)
+    roots: Sequence[ThreadNode] = field(default_factory=list)
     """The unpruned thread trees, to arrange again when the filter changes."""
 
 
 def score_group(library: LibraryHandle | None, killfile: Killfile, overviews: Sequence[Overview],
-                roots: list[ThreadNode] | Callable[[], list[ThreadNode]], group: str,
+                roots: Sequence[ThreadNode] | Callable[[], Sequence[ThreadNode]], group: str,
                 view: Filter) -> tuple[Scored, ScoreTable]:
     """Score a group's overviews and arrange its threads (thread workers only).
 
@@ -167,43 +168,59 @@ def _message_id_at(articles: Sequence[Overview]) -> Callable[[int], str]:
 
 
 
-def arrange_scored(roots: list[ThreadNode], scores: Mapping[str, RowScore], view: Filter,
+def arrange_scored(roots: Sequence[ThreadNode], scores: Mapping[str, RowScore], view: Filter,
                    root_of: Mapping[str, str]) -> Scored:
-    """Prune every thread for ``view`` and flatten it, with one "N hidden" row per thread that has some."""
-    result = Scored([], dict(scores), root_of, roots=roots)
+    """Prune every thread for ``view`` and flatten it, with one "N hidden" row per thread that has some.
+
+    Threads of a ``Forest`` that lose nothing stay runs of its slots (``ThreadRows``): no node or row is made
+    for them; only the threads holding a scored article are made into nodes, pruned and flattened."""
+    rows, whole = _rows_for(roots)
+    result = Scored(rows, dict(scores), root_of, roots=roots)
     touched = _touched(roots, scores, view, root_of)
-    keys: dict[str, str] = {}
-    for position, root in enumerate(roots):
-        if not touched(position, root):
-            flatten_into(root, result.rows, keys)  # best 0: left out of ``best`` (56,000 entries on local.big)
+    for position in range(len(roots)):
+        if not touched(position):
+            whole(position)  # best 0: left out of ``best`` (56,000 entries on local.big)
             continue
+        root = roots[position]
         pruned, hidden, best = _prune(root, scores, view)
         if hidden:
             result.hidden[root.message_id] = hidden
         if pruned is not None:
-            result.rows.extend(flatten([pruned]))
+            rows.extend(flatten([pruned]))
             result.best[root.message_id] = best
         folded = len(hidden) if not (view.show_hidden or root.message_id in view.expanded) else 0
         if folded:
             depth = 0 if pruned is None else 1
-            result.rows.append(ThreadRow(None, HIDDEN_ID + root.message_id, "", True, depth))
+            rows.append(ThreadRow(None, HIDDEN_ID + root.message_id, "", True, depth))
     return result
 
 
-def _touched(roots: list[ThreadNode], scores: Mapping[str, RowScore], view: Filter,
-             root_of: Mapping[str, str]) -> Callable[[int, ThreadNode], bool]:
+def _rows_for(roots: Sequence[ThreadNode]) -> tuple[ThreadRows | list[ThreadRow], Callable[[int], None]]:
+    """The rows to arrange into, and how a thread that shows whole joins them: as a run of slots of a Forest,
+    else flattened."""
+    if isinstance(roots, Forest):
+        forest, runs = roots, ThreadRows(roots)
+        return runs, lambda position: runs.add_slots(forest.starts[position], forest.starts[position + 1])
+    rows: list[ThreadRow] = []
+    keys: dict[str, str] = {}
+    return rows, lambda position: flatten_into(roots[position], rows, keys)
+
+
+def _touched(roots: Sequence[ThreadNode], scores: Mapping[str, RowScore], view: Filter,
+             root_of: Mapping[str, str]) -> Callable[[int], bool]:
     """Whether thread i (``roots[i]``) holds an article with a score entry: the others show whole (unless only
     some tags show). By position when ``root_of`` indexes these very trees: no root's Message-ID decoded."""
     if view.include:
-        return lambda position, root: True
+        return lambda position: True
     if isinstance(root_of, RootIndex) and root_of.covers(roots):
         positions = root_of.positions_holding(scores.keys())
-        return lambda position, root: position in positions
+        return positions.__contains__
     if isinstance(root_of, RootIndex):
         ids = root_of.threads_holding(scores.keys())
     else:
         ids = {top for message_id in scores if (top := root_of.get(message_id)) is not None}
-    return lambda position, root: root.message_id in ids
+    root_id = roots.root_id if isinstance(roots, Forest) else (lambda position: roots[position].message_id)
+    return lambda position: root_id(position) in ids
 
 
 def _prune(root: ThreadNode, scores: Mapping[str, RowScore],

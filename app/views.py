@@ -11,10 +11,10 @@ runs in a worker for big groups. Pure Python: no textual, no rich.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from enum import StrEnum
 
-from app.rows import ThreadRow, date_key, display_name, row_author
+from app.rows import ThreadRow, ThreadRows, date_key, display_name, row_author
 
 
 class View(StrEnum):
@@ -35,7 +35,7 @@ def next_view(view: View | str) -> View:
     return VIEWS[(VIEWS.index(View(view)) + 1) % len(VIEWS)]
 
 
-def arrange(threaded: list[ThreadRow], view: View) -> list[ThreadRow]:
+def arrange(threaded: Sequence[ThreadRow], view: View) -> Sequence[ThreadRow]:
     """The rows of ``view``, built from the threaded rows (missing parents drop out of the flat views)."""
     if view == View.DATE:
         return by_date(threaded)
@@ -77,8 +77,10 @@ def by_author(threaded: Iterable[ThreadRow]) -> list[ThreadRow]:
     return rows
 
 
-def unit_starts(rows: list[ThreadRow]) -> list[int]:
-    """Indices of the depth-0 rows (each starts a fold unit), ascending."""
+def unit_starts(rows: Sequence[ThreadRow]) -> list[int]:
+    """Indices of the depth-0 rows (each starts a fold unit), ascending (from the slots: no row made)."""
+    if isinstance(rows, ThreadRows):
+        return rows.unit_starts()
     return [index for index, row in enumerate(rows) if row.depth == 0]
 
 

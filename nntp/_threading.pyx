@@ -392,3 +392,46 @@ def build_nodes(object cls, object source, const int[:] items, const int[:] coun
         stack.append(node)
     stack.reverse()
     return stack
+
+
+def forest_shape(const int[:] counts):
+    """(parents, ends, depths, roots) of a preorder layout, as nntp.jwz_pure.forest_shape gives them: each slot's
+    parent slot (-1 for a root), the slot just past its subtree, its depth, and the slots of the roots followed
+    by the layout's length. One pass with a stack of open nodes and the children each still awaits."""
+    cdef Py_ssize_t n = counts.shape[0], s, top = 0, rooted = 0
+    parents, ends, depths = array("i", [-1]) * n, array("i", [0]) * n, array("i", [0]) * n
+    roots = array("i", [0]) * (n + 1)
+    cdef int[:] p = parents, e = ends, d = depths, r = roots
+    cdef int32_t *open_slots = <int32_t *>malloc((n + 1) * sizeof(int32_t))
+    cdef int32_t *awaited = <int32_t *>malloc((n + 1) * sizeof(int32_t))
+    if open_slots == NULL or awaited == NULL:
+        free(open_slots)
+        free(awaited)
+        raise MemoryError()
+    try:
+        with nogil:
+            for s in range(n):
+                while top and awaited[top - 1] == 0:
+                    top -= 1
+                    e[open_slots[top]] = <int>s
+                if top:
+                    awaited[top - 1] -= 1
+                    p[s] = open_slots[top - 1]
+                    d[s] = <int>top
+                else:
+                    r[rooted] = <int>s
+                    rooted += 1
+                if counts[s] < 0:
+                    with gil:
+                        raise ValueError("threading: a layout with a negative child count")
+                open_slots[top] = <int32_t>s
+                awaited[top] = counts[s]
+                top += 1
+            while top:
+                top -= 1
+                e[open_slots[top]] = <int>n
+    finally:
+        free(open_slots)
+        free(awaited)
+    r[rooted] = <int>n
+    return parents, ends, depths, roots[:rooted + 1]

@@ -243,3 +243,28 @@ class _Forest:
                 if below:
                     stack.extend(reversed(below))
         return items, counts
+
+
+def forest_shape(counts: Sequence[int]) -> tuple[array[int], array[int], array[int], array[int]]:
+    """(parents, ends, depths, roots) of a preorder layout: each slot's parent slot (-1 for a root), the slot
+    just past its subtree, its depth, and the slots of the roots followed by the layout's length (what
+    nntp/_threading.pyx's ``forest_shape`` computes at C speed)."""
+    n = len(counts)
+    parents, ends, depths = array("i", [-1]) * n, array("i", [0]) * n, array("i", [0]) * n
+    roots = array("i")
+    stack: list[list[int]] = []  # [slot, children it still awaits]
+    for s in range(n):
+        while stack and stack[-1][1] == 0:
+            ends[stack.pop()[0]] = s
+        if stack:
+            stack[-1][1] -= 1
+            parents[s], depths[s] = stack[-1][0], len(stack)
+        else:
+            roots.append(s)
+        if counts[s] < 0:
+            raise ValueError("threading: a layout with a negative child count")
+        stack.append([s, counts[s]])
+    for slot, _ in stack:
+        ends[slot] = n
+    roots.append(n)
+    return parents, ends, depths, roots

@@ -19,19 +19,21 @@ columns mode holds (source, index) rather than a record.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from bisect import bisect_right
 
 import os
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from itertools import accumulate, chain, count
 from operator import attrgetter
 from types import EllipsisType
-from typing import Any
+from typing import Any, overload
 
 from nntp.columns import Columns
 from nntp.gcpause import gc_paused
+from nntp.jwz_pure import forest_shape as _pure_shape
 from nntp.jwz_pure import layout, normalize_subject
 from nntp.memtrim import give_back
 from nntp.models import Overview
@@ -42,15 +44,18 @@ _MESSAGE_ID, _REFERENCES, _DATE, _NUMBER = (attrgetter(name) for name in ("messa
 
 _compiled: Callable[..., tuple[array[int], array[int]]] | None
 _compiled_nodes: Callable[..., list[ThreadNode]] | None
+_shape: Callable[[array[int]], tuple[array[int], array[int], array[int], array[int]]]
 try:
     if os.environ.get("PITH_PURE_KERNELS"):
         raise ImportError("PITH_PURE_KERNELS is set")
     from nntp._threading import build_nodes as _built_nodes
+    from nntp._threading import forest_shape as _compiled_shape
     from nntp._threading import layout as _compiled_layout
 except ImportError:  # not built (no compiler at install time): nntp.jwz_pure's layout, same answers
     _compiled = _compiled_nodes = None
+    _shape = _pure_shape
 else:
-    _compiled, _compiled_nodes = _compiled_layout, _built_nodes
+    _compiled, _compiled_nodes, _shape = _compiled_layout, _built_nodes, _compiled_shape
 COMPILED = _compiled is not None
 """Whether threading without subject grouping runs the compiled layout (nntp/_threading.pyx)."""
 
@@ -170,11 +175,17 @@ class ThreadNode:
 _new_node = object.__new__
 
 
-def thread(articles: Iterable[Overview] | Columns, by_subject: bool = False) -> list[ThreadNode]:
+@overload
+def thread(articles: Columns, by_subject: bool = False) -> Forest: ...  # type: ignore[overload-overlap]
+# (Columns is an Iterable[Overview] too: the first overload wins for it, as intended)
+@overload
+def thread(articles: Iterable[Overview], by_subject: bool = False) -> list[ThreadNode]: ...
+def thread(articles: Iterable[Overview] | Columns, by_subject: bool = False) -> Forest | list[ThreadNode]:
     """Build thread trees; roots and children ordered by date, then article number.
 
-    Given ``Columns``, the nodes are in columns mode; the trees and their order
-    are those the records of ``list(articles)`` give.
+    Given ``Columns``, the trees are a ``Forest``: arrays, with the nodes of a
+    thread made when it is asked for; the trees and their order are those the
+    records of ``list(articles)`` give.
     """
     facts: _Facts = _ColumnFacts(articles) if isinstance(articles, Columns) else _RecordFacts(list(articles))
     with gc_paused():
@@ -183,9 +194,71 @@ def thread(articles: Iterable[Overview] | Columns, by_subject: bool = False) -> 
                                    facts.subject if by_subject else None)
         else:
             items, counts = _compiled(facts.own, facts.starts, facts.refs, facts.codes, facts.dates, facts.numbers)
-        roots = facts.nodes(items, counts)
+        roots = Forest(facts, items, counts) if isinstance(facts, _ColumnFacts) else facts.nodes(items, counts)
     give_back(len(items))  # the arrays' pages, and those entering the group freed
     return roots
+
+
+class Forest(Sequence[ThreadNode]):
+    """The threads of a ``Columns``, kept as the layout's arrays: a thread's nodes are made when it is asked for.
+
+    A node object per article costs ~116 bytes (local.huge: 116 MB); these arrays
+    cost 24 bytes a slot. A *slot* is a place in the preorder layout: an article
+    (``items[slot]`` >= 0, its index in ``source``) or a missing one (``~items[slot]``
+    is its Message-ID code). Slots are in the order the thread view lists them,
+    so the view draws rows straight from them (app/rows.py). ``forest[p]`` makes
+    thread p's nodes anew on each access: compare nodes by value, not identity.
+    """
+
+    def __init__(self, facts: _ColumnFacts, items: array[int], counts: array[int]) -> None:
+        self._facts = facts
+        self.items, self.counts = items, counts
+        self.parents, self.ends, self.depths, self.starts = _shape(counts)
+        """Each slot's parent slot (-1: a root), the slot past its subtree, its depth; every root's slot and
+        then the number of slots."""
+
+    @property
+    def source(self) -> Columns:
+        return self._facts.source
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    @overload
+    def __getitem__(self, position: int) -> ThreadNode: ...
+    @overload
+    def __getitem__(self, position: slice) -> list[ThreadNode]: ...
+    def __getitem__(self, position: int | slice) -> ThreadNode | list[ThreadNode]:
+        if isinstance(position, slice):
+            return [self.root(p) for p in range(*position.indices(len(self)))]
+        if position < 0:
+            position += len(self)
+        if not 0 <= position < len(self):
+            raise IndexError("thread position out of range")
+        return self.root(position)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to the trees (a list, another Forest) it makes, by value."""
+        if not isinstance(other, (Forest, list)):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    def root(self, position: int) -> ThreadNode:
+        """Thread ``position``'s tree, its nodes made now."""
+        start, stop = self.starts[position], self.starts[position + 1]
+        return self._facts.nodes(self.items[start:stop], self.counts[start:stop])[0]
+
+    def slot_id(self, slot: int) -> str:
+        """The Message-ID of the article (or missing article) at ``slot``."""
+        item, source = self.items[slot], self.source
+        return source.message_id(item) if item >= 0 else source.ids[~item]
+
+    def root_id(self, position: int) -> str:
+        return self.slot_id(self.starts[position])
+
+    def thread_at(self, slot: int) -> int:
+        """The position of the thread holding ``slot``."""
+        return bisect_right(self.starts, slot) - 1
 
 
 def _build(facts: _Facts, items: array[int], counts: array[int]) -> list[ThreadNode]:

@@ -210,7 +210,7 @@ def test_a_row_costs_no_more_than_a_row_of_records(mode: str) -> None:
     """A row is 48 bytes and holds its node or record: flattening 20,000 articles traces ~56 bytes a row."""
     many = [ov(n, "a", "t" if n % 4 == 0 else "Re: t", () if n % 4 == 0 else (f"<{n - n % 4}@x>",))
             for n in range(4, 20_004)]
-    roots = thread(build(mode, many))
+    roots = list(thread(build(mode, many)))  # a Forest's nodes are made as its threads are read: made here
     tracemalloc.start()
     try:
         rows = flatten(roots)

@@ -78,7 +78,7 @@ class GroupScreen(PithScreen):
     def _show_counts(self) -> None:
         self.status.set_counts(self.model.counts_line())
 
-    def paint(self, rows: list[ThreadRow]) -> None:
+    def paint(self, rows: Sequence[ThreadRow]) -> None:
         """Put ``rows`` on the list, with the scores and hidden lists they were arranged from."""
         scored = self.model.scored
         self.thread_list.set_rows(rows, scores=scored.scores if scored else None,

@@ -13,6 +13,7 @@ sits on the article last read, and the pager marks what it shows read through it
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from typing import ClassVar
 
 from textual import on, work
@@ -207,7 +208,7 @@ class ThreadsScreen(ReadingActions, ThreadActions, ThreadExportActions):
         self.model.arranged(message.result)
         self._switch_view(message.result.view, message.result.rows)
 
-    def _switch_view(self, view: View, rows: list[ThreadRow], note: str = "") -> None:
+    def _switch_view(self, view: View, rows: Sequence[ThreadRow], note: str = "") -> None:
         current, old = self.thread_list.current, self.thread_list.all_rows
         here = self.thread_list.current_index if current is not None else 0
         root = None if current is None or view == self.model.view else self.model.root_of(current.message_id)

@@ -40,7 +40,7 @@ READ_MARK = "  "
 class VisibleRows(Sequence[ThreadRow]):
     """The rows on show, by position, without copying 150,000 tuples."""
 
-    def __init__(self, rows: list[ThreadRow], visible: list[int] | None) -> None:
+    def __init__(self, rows: Sequence[ThreadRow], visible: list[int] | None) -> None:
         self._rows = rows
         self._visible = visible
 
@@ -52,11 +52,11 @@ class VisibleRows(Sequence[ThreadRow]):
     @overload
     def __getitem__(self, index: slice) -> list[ThreadRow]: ...
     def __getitem__(self, index: int | slice) -> ThreadRow | list[ThreadRow]:
-        if self._visible is None:
-            return self._rows[index]
         if isinstance(index, slice):
-            return [self._rows[i] for i in self._visible[index]]
-        return self._rows[self._visible[index]]
+            visible = self._visible
+            picked = range(*index.indices(len(self._rows))) if visible is None else visible[index]
+            return [self._rows[i] for i in picked]
+        return self._rows[index] if self._visible is None else self._rows[self._visible[index]]
 
     def __iter__(self) -> Iterator[ThreadRow]:
         if self._visible is None:
@@ -99,7 +99,7 @@ class ThreadList(LineList):
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.all_rows: list[ThreadRow] = []
+        self.all_rows: Sequence[ThreadRow] = []
         self.folded: set[int] = set()
         self._starts: list[int] = []
         self._visible: list[int] | None = None
@@ -133,7 +133,7 @@ class ThreadList(LineList):
     def index_of(self, position: int) -> int:
         return position if self._visible is None else self._visible[position]
 
-    def set_rows(self, rows: list[ThreadRow], cursor: int = 0, scores: dict[str, RowScore] | None = None,
+    def set_rows(self, rows: Sequence[ThreadRow], cursor: int = 0, scores: dict[str, RowScore] | None = None,
                  hidden: dict[str, list[str]] | None = None) -> None:
         """New rows, all unfolded; ``cursor`` is an index into them; scores and hidden lists if scored."""
         if scores is not None:
