@@ -11,11 +11,13 @@ bytes they are stored as.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
+from functools import cache
 from itertools import accumulate, chain, compress, count
 from typing import TypeVar
 
 from nntp.columns import Columns, StringTable
+from store import packcheck
 from store.colpack import CODES, INTS, empty, pieces
 
 T = TypeVar("T", bound=Hashable)
@@ -43,8 +45,10 @@ def join(parts: Sequence[Columns], adopt: bool = False) -> Columns:
     parts are looked up in them. Message-IDs are compared as the UTF-8 bytes they
     are stored as, never decoded; the dicts are filled by ``dict.fromkeys`` and
     codes renumbered through ``map``. ``adopt``: the caller hands the first part
-    over, and its arrays are extended in place rather than copied (one group's
-    worth of memory less at the peak of an entry).
+    over, and its arrays and string tables are extended in place rather than
+    copied (one group's worth of memory less at the peak of an entry); a table's
+    blob, which cannot grow, is replaced in it as soon as it is joined, so the old
+    one is gone before the next is copied.
     """
     kept = [p for p in parts if not _blank(p)]
     if len(kept) <= 1:
@@ -52,7 +56,7 @@ def join(parts: Sequence[Columns], adopt: bool = False) -> Columns:
     adopt, parts = adopt and kept[0] is parts[0], kept
     subjects, subject_maps = _merged([p.subjects for p in parts])
     authors, author_maps = _merged([p.authors for p in parts])
-    ids, id_maps = _merged_ids([p.ids for p in parts])
+    ids, id_maps = _merged_ids([p.ids for p in parts], adopt)
     starts = _joined([p.ref_starts for p in parts], INTS, adopt, shift=True)
     return Columns(_joined([p.numbers for p in parts], INTS, adopt), _joined([p.stamps for p in parts], INTS, adopt),
                    _joined([p.sizes for p in parts], INTS, adopt), _joined([p.lines for p in parts], INTS, adopt),
@@ -61,7 +65,7 @@ def join(parts: Sequence[Columns], adopt: bool = False) -> Columns:
                    _joined([p.id_codes for p in parts], CODES, adopt, id_maps),
                    ids, starts,
                    _joined([p.ref_codes for p in parts], CODES, adopt, id_maps),
-                   _joined_tables([p.xrefs for p in parts]), _joined_extras(parts))
+                   _joined_tables([p.xrefs for p in parts], adopt), _joined_extras(parts))
 
 
 def _blank(columns: Columns) -> bool:
@@ -108,7 +112,7 @@ def _joined(columns: list[array[int]], typecode: str, adopt: bool, maps: list[li
     return out
 
 
-def _merged_ids(tables: list[StringTable]) -> tuple[StringTable, list[list[int] | None]]:
+def _merged_ids(tables: list[StringTable], adopt: bool = False) -> tuple[StringTable, list[list[int] | None]]:
     """The joined Message-ID table and each later part's codes into it (the first part's stay).
 
     The first table (a group's pack: every ID of the group) is never hashed whole:
@@ -119,28 +123,57 @@ def _merged_ids(tables: list[StringTable]) -> tuple[StringTable, list[list[int] 
     """
     first, rest = tables[0], [pieces(t) for t in tables[1:]]
     first.freeze()
+    index, new = _indexed(first, rest)
+    maps: list[list[int] | None] = [None, *(list(map(index.__getitem__, t)) for t in rest)]
+    ends = first.ends if adopt else array(INTS, first.ends)
+    ends.extend(map((ends[-1] if ends else 0).__add__, accumulate(map(len, new))))
+    return _with_blob(first, ends, b"".join(new), adopt), maps
+
+
+def _indexed(first: StringTable, rest: list[list[bytes]]) -> tuple[dict[bytes, int], list[bytes]]:
+    """The codes of the later parts' IDs (those of ``first`` found in it, the new ones after it), and the new IDs."""
     blob, ends = first.blob, first.ends
     wanted = set(chain.from_iterable(rest))
     hits = compress(count(), map(wanted.__contains__, map(blob.__getitem__, map(slice, chain((0,), ends), ends))))
     index = {blob[ends[c - 1] if c else 0 : ends[c]]: c for c in hits}
     new = [v for v in dict.fromkeys(chain.from_iterable(rest)) if v not in index]
     index.update(zip(new, count(len(first))))
-    joined = array(INTS, ends)
-    joined.extend(map((ends[-1] if ends else 0).__add__, accumulate(map(len, new))))
-    return StringTable(blob + b"".join(new), joined), [None, *(list(map(index.__getitem__, t)) for t in rest)]
+    return index, new
 
 
 def _shifted(offsets: array[int], by: int) -> array[int]:
     return offsets if not by and offsets.typecode == INTS else array(INTS, map(by.__add__, offsets))
 
 
-def _joined_tables(tables: list[StringTable]) -> StringTable:
-    """Per-article tables (Xref) one after another: blobs joined, offsets shifted."""
-    ends = array(INTS)
+def _joined_tables(tables: list[StringTable], adopt: bool = False) -> StringTable:
+    """Per-article tables (Xref) one after another: blobs joined, offsets shifted (``adopt``: into the first)."""
     for table in tables:
         table.freeze()
+    ends = tables[0].ends if adopt else array(INTS, tables[0].ends)
+    for table in tables[1:]:
         ends.extend(_shifted(table.ends, ends[-1] if ends else 0))
-    return StringTable(b"".join(t.blob for t in tables), ends)
+    return _with_blob(tables[0], ends, b"".join(t.blob for t in tables[1:]), adopt)
+
+
+def _with_blob(table: StringTable, ends: array[int], more: bytes, adopt: bool) -> StringTable:
+    """``table``'s blob followed by ``more``, with ``ends``: when adopted, ``table`` itself, its blob grown in
+    place (nntp/_overcols.pyx ``appended``: a group's table is never held twice for a few hundred IDs)."""
+    if not adopt:
+        return StringTable(table.blob + more, ends)
+    holder, table.blob = [table.blob], b""
+    table.blob, table.ends = _appender()(holder, more), ends
+    return table
+
+
+@cache
+def _appender() -> Callable[[list[bytes], bytes], bytes]:
+    """The compiled in-place append when it is built, else a copy (the same bytes)."""
+    kernel = packcheck.compiled()
+    return kernel.appended if kernel is not None else _copied
+
+
+def _copied(holder: list[bytes], more: bytes) -> bytes:
+    return holder.pop() + more
 
 
 def _joined_extras(parts: Sequence[Columns]) -> dict[int, tuple[tuple[str, str], ...]]:

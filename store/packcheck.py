@@ -27,7 +27,7 @@ _NOT_CONTINUATION = bytes(b for b in range(256) if b & 0xC0 != 0x80)
 
 
 @cache
-def _kernel() -> ModuleType | None:
+def compiled() -> ModuleType | None:
     """The compiled checks, imported on first use (a launch that enters no group never loads them)."""
     if os.environ.get("PITH_PURE_KERNELS"):
         return None
@@ -40,7 +40,7 @@ def _kernel() -> ModuleType | None:
 
 def offsets_rise(ends: array[int], low: int, high: int) -> bool:
     """Whether ``ends`` never falls and lies within ``low..high`` (string ends, References run starts)."""
-    kernel = _kernel()
+    kernel = compiled()
     if kernel is not None:
         return bool(kernel.offsets_rise(ends, low, high))
     if not ends:
@@ -52,7 +52,7 @@ def offsets_rise(ends: array[int], low: int, high: int) -> bool:
 
 def codes_within(codes: array[int], bound: int) -> bool:
     """Whether every code is in ``0..bound-1``."""
-    kernel = _kernel()
+    kernel = compiled()
     if kernel is not None:
         return bool(kernel.codes_within(codes, bound))
     return not codes or (min(codes) >= 0 and max(codes) < bound)
@@ -60,7 +60,7 @@ def codes_within(codes: array[int], bound: int) -> bool:
 
 def cuts_whole(blob: bytes, ends: array[int]) -> bool:
     """Whether no end inside ``blob`` falls on a UTF-8 continuation byte (the ends already lie within it)."""
-    kernel = _kernel()
+    kernel = compiled()
     if kernel is not None:
         return bool(kernel.cuts_whole(blob, ends))
     size, at = len(blob), blob.__getitem__
