@@ -50,16 +50,18 @@ def to_blob(columns: Columns) -> bytes:
         release(views)
 
 
-def to_pieces(columns: Columns) -> list[memoryview]:
+def to_pieces(columns: Columns, stop: int | None = None) -> list[memoryview]:
     """The blob of ``columns`` in pieces that view the columns' own memory, nothing copied: the checksum,
     the header, then each section. A pack is written from these through a blob handle, so a group's
     pack never sits in memory beside its columns. The caller releases them (``release``) before the
-    arrays may change size."""
-    c = columns
-    sections = [_ints(c.numbers), _ints(c.stamps), _ints(c.sizes), _ints(c.lines),
-                _codes(c.subject_codes), *_strings(c.subjects), _codes(c.author_codes), *_strings(c.authors),
-                _codes(c.id_codes), *_table(c.ids), _ints(c.ref_starts), _codes(c.ref_codes), *_table(c.xrefs),
-                *_extras(c.extras)]
+    arrays may change size. ``stop``: only the first ``stop`` articles (the whole runs of a group written
+    back as its pack: the blob of ``part(columns, 0, stop)``, without slicing a copy of every array)."""
+    c, n = columns, len(columns) if stop is None else stop
+    refs = None if stop is None else c.ref_starts[n]
+    sections = [_ints(c.numbers, n), _ints(c.stamps, n), _ints(c.sizes, n), _ints(c.lines, n),
+                _codes(c.subject_codes, n), *_strings(c.subjects), _codes(c.author_codes, n), *_strings(c.authors),
+                _codes(c.id_codes, n), *_table(c.ids), _ints(c.ref_starts, n + 1), _codes(c.ref_codes, refs),
+                *_table(c.xrefs, n), *_extras({i: e for i, e in c.extras.items() if i < n})]
     head = _HEAD.pack(_MAGIC, len(sections)) + b"".join(_LENGTH.pack(len(s)) for s in sections)
     crc = zlib.crc32(head)
     for section in sections:
@@ -77,17 +79,26 @@ def _view(data: bytes | array[int]) -> memoryview:
     return memoryview(data).cast("B")
 
 
-def _ints(column: array[int]) -> memoryview:
-    return _view(column if column.typecode == INTS else array(INTS, column))
+def _ints(column: array[int], count: int | None = None) -> memoryview:
+    """The first ``count`` items (all: None) as INTS bytes, viewed in place when they are INTS already."""
+    return _head(column if column.typecode == INTS else array(INTS, column), count)
 
 
-def _codes(column: array[int]) -> memoryview:
-    return _view(column if column.typecode == CODES else array(CODES, column))
+def _codes(column: array[int], count: int | None = None) -> memoryview:
+    return _head(column if column.typecode == CODES else array(CODES, column), count)
 
 
-def _table(table: StringTable) -> tuple[memoryview, memoryview]:
+def _head(column: array[int], count: int | None) -> memoryview:
+    view = _view(column)
+    return view if count is None or count == len(column) else view[: count * column.itemsize]
+
+
+def _table(table: StringTable, count: int | None = None) -> tuple[memoryview, memoryview]:
+    """A table's blob and ends; ``count``: only its first strings (of a per-article table)."""
     table.freeze()
-    return _view(table.blob), _ints(table.ends)
+    if count is None or count == len(table):
+        return _view(table.blob), _ints(table.ends)
+    return _view(table.blob)[: table.ends[count - 1] if count else 0], _ints(table.ends, count)
 
 
 def _strings(values: Sequence[str]) -> tuple[memoryview, memoryview]:

@@ -110,13 +110,15 @@ def write_packs(db: sqlite3.Connection, grp: str, rows: list[Row]) -> None:
         _insert(db, grp, rows_to_columns(rows[start : min(whole, start + MAX_PACK_ROWS)]))
 
 
-def _insert(db: sqlite3.Connection, grp: str, columns: Columns) -> None:
-    """Write ``columns`` as one pack through a blob handle, piece by piece from the arrays themselves
-    (caller holds the transaction): no copy of a group's pack in Python's memory or SQLite's."""
-    numbers, pieces = columns.numbers, colpack.to_pieces(columns)
+def _insert(db: sqlite3.Connection, grp: str, columns: Columns, stop: int | None = None) -> None:
+    """Write ``columns`` (its first ``stop`` articles) as one pack through a blob handle, piece by piece
+    from the arrays themselves (caller holds the transaction): no copy of a group's pack in Python's
+    memory or SQLite's."""
+    numbers, pieces = columns.numbers, colpack.to_pieces(columns, stop)
+    count = len(numbers) if stop is None else stop
     try:
         row = db.execute("INSERT OR REPLACE INTO overview_pack VALUES (?,?,?,?,?,zeroblob(?))",
-                         (grp, numbers[0], numbers[-1], len(numbers), FORMAT, sum(map(len, pieces))))
+                         (grp, numbers[0], numbers[count - 1], count, FORMAT, sum(map(len, pieces))))
         assert row.lastrowid is not None
         with db.blobopen("overview_pack", "data", row.lastrowid, readonly=False) as blob:
             for piece in pieces:
@@ -230,7 +232,10 @@ def repack(db: sqlite3.Connection, grp: str, read: Read) -> None:
     invalidate_from(db, grp, 0)
     for start in range(0, whole, MAX_PACK_ROWS):
         stop = min(whole, start + MAX_PACK_ROWS)
-        _insert(db, grp, read.columns if (start, stop) == (0, len(read.columns)) else part(read.columns, start, stop))
+        if start:
+            _insert(db, grp, part(read.columns, start, stop))
+        else:  # the front of the group (all of it below MAX_PACK_ROWS): its arrays viewed, never sliced
+            _insert(db, grp, read.columns, stop)
 
 
 def pack_settled(db: sqlite3.Connection, grp: str) -> None:

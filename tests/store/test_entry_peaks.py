@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from nntp.columns import from_records
 from nntp.models import Overview
-from store import coljoin, packcheck
-from store.coljoin import join
+from store import coljoin, colpack, packcheck
+from store.coljoin import join, part
 from store.colpack import empty, from_blob, from_reader, to_blob
 from tests.fakes.source import make_overview
 from tests.store.test_colpack import resealed_with, sample
@@ -146,3 +146,21 @@ def test_appending_never_changes_bytes_someone_else_holds() -> None:
     alone = [bytes(range(256)) * 64]
     assert kernel.appended(alone, b"z") == bytes(range(256)) * 64 + b"z" and alone == []
     assert kernel.appended([b"x"], b"") == b"x" and kernel.appended([b""], b"y") == b"y"
+
+
+def test_the_whole_runs_of_a_group_are_written_without_copying_its_arrays() -> None:
+    """Writing back what an entry read as one pack of its whole runs sliced a copy of every array
+    (local.big, 150,000 articles of which 147,456 in whole runs: +17 MB at the peak of its first entry)."""
+    columns = from_blob(pack_of(20_000))
+    columns.extras[19_999] = (("X-Last", "1"),)
+    stop = 16_384
+    assert colpack.to_blob(part(columns, 0, stop)) == b"".join(colpack.to_pieces(columns, stop))
+    peaks = []
+    for count in (None, stop):  # the whole group's pieces are views: a run's must be as cheap
+        tracemalloc.start()
+        try:
+            colpack.release(colpack.to_pieces(columns, count))
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+    assert peaks[1] < peaks[0] + 50_000
