@@ -38,10 +38,18 @@ CHUNK_COLUMNS = "grp, first, last, fmt, data"
 
 
 def save(db: sqlite3.Connection, grp: str, raw: RawOverviews) -> None:
-    """Store one slice as it came (caller holds the transaction); an empty slice stores nothing."""
+    """Store one slice as it came (caller holds the transaction); an empty slice stores nothing.
+
+    Written through a blob handle into a zeroblob: bound as a parameter, SQLite
+    would copy the answer (1.4 MB at OVER_CHUNK) and build a record of it again
+    beside the reader's columns growing at the same time.
+    """
     if raw.data:
-        db.execute("INSERT OR REPLACE INTO overview_raw (grp, first, last, fmt, data) VALUES (?,?,?,?,?)",
-                   (grp, raw.first, raw.last, "\n".join(raw.fmt), raw.data))
+        row = db.execute("INSERT OR REPLACE INTO overview_raw (grp, first, last, fmt, data) "
+                         "VALUES (?,?,?,?,zeroblob(?))", (grp, raw.first, raw.last, "\n".join(raw.fmt), len(raw.data)))
+        assert row.lastrowid is not None
+        with db.blobopen("overview_raw", "data", row.lastrowid, readonly=False) as blob:
+            blob.write(raw.data)
 
 
 def pending(db: sqlite3.Connection, grp: str | None = None) -> int:

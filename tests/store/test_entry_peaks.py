@@ -7,8 +7,10 @@ work it must not do.
 
 from __future__ import annotations
 
+import sqlite3
 import tracemalloc
 from array import array
+from pathlib import Path
 from unittest.mock import patch
 
 import pytest
@@ -16,8 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nntp.columns import from_records
-from nntp.models import Overview
-from store import coljoin, colpack, packcheck
+from nntp.models import Overview, RawOverviews
+from store import coljoin, colpack, packcheck, rawchunks
+from store.cache import Store
 from store.coljoin import join, part
 from store.colpack import empty, from_blob, from_reader, to_blob
 from tests.fakes.source import make_overview
@@ -164,3 +167,29 @@ def test_the_whole_runs_of_a_group_are_written_without_copying_its_arrays() -> N
         finally:
             tracemalloc.stop()
     assert peaks[1] < peaks[0] + 50_000
+
+
+class Recording:
+    """A connection that records every parameter it is given (SQLite copies a bound blob, then builds a
+    record of it again: two more answers in memory while the reader's columns grow)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db, self.bound = db, list[object]()
+
+    def execute(self, sql: str, params: tuple[object, ...] = ()) -> sqlite3.Cursor:
+        self.bound.extend(params)
+        return self.db.execute(sql, params)
+
+    def blobopen(self, *args: object, **kwargs: object) -> sqlite3.Blob:
+        return self.db.blobopen(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def test_an_answer_is_stored_without_binding_its_bytes(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite3")
+    data = b"".join(b"%d\tSubject %d\tA <a@x>\t\t<%d@x>\t\t10\t1\r\n" % (n, n, n) for n in range(1, 2000))
+    recording = Recording(store.db)
+    with store.transaction():
+        rawchunks.save(recording, "g", RawOverviews(1, 1999, data, ("Subject:",)))  # type: ignore[arg-type]
+    assert not [p for p in recording.bound if isinstance(p, (bytes, bytearray, memoryview)) and len(p) > 100]
+    assert store.db.execute("SELECT data FROM overview_raw").fetchone()[0] == data
+    store.close()
