@@ -12,6 +12,7 @@ Pure Python: no textual, no rich.
 
 from __future__ import annotations
 
+import os
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -89,32 +90,29 @@ class RootIndex(Mapping[str, str]):
         self._whole: dict[str, str] | None = None
 
     def build(self) -> None:
-        """Build the index now (score_group does, on its worker thread): one walk over every node."""
+        """Build the index now (score_group does, on its worker thread): one pass over every slot or node."""
         if self._built:
             return
-        source = self._source
-        if source is not None:
-            self._thread_at = array("i", [-1]) * len(source)
-            self._by_code = array("i", [-1]) * len(source.ids)
-        roots = self._roots
+        source, roots = self._source, self._roots
         if isinstance(roots, Forest):
             self._enter_forest(roots)
         else:
+            if source is not None:
+                self._thread_at = array("i", [-1]) * len(source)
+                self._by_code = array("i", [-1]) * len(source.ids)
             for position, root in enumerate(roots):
                 self._enter(position, root, source)
         self._built = True
 
     def _enter_forest(self, forest: Forest) -> None:
-        """Every slot's thread from the forest's arrays: no node made."""
-        thread_at, by_code, by_id = self._thread_at, self._by_code, self._by_id
-        codes, ids, items, starts = forest.source.id_codes, forest.source.ids, forest.items, forest.starts
-        for position in range(len(starts) - 1):
-            for item in items[starts[position]:starts[position + 1]]:
-                if item >= 0:
-                    thread_at[item] = position
-                    by_code[codes[item]] = position
-                else:
-                    by_id[ids[~item]] = position
+        """Every slot's thread from the forest's arrays: no node made (compiled when it can be)."""
+        source = forest.source
+        thread_at, by_code, missing = _slot_threads(forest.items, forest.starts, source.id_codes, len(source),
+                                                    len(source.ids))
+        self._thread_at, self._by_code = thread_at, by_code
+        ids, by_id = source.ids, self._by_id
+        for k in range(0, len(missing), 2):
+            by_id[ids[missing[k]]] = missing[k + 1]
 
     def _enter(self, position: int, root: ThreadNode, source: Columns | None) -> None:
         thread_at, by_code, by_id = self._thread_at, self._by_code, self._by_id
@@ -149,6 +147,21 @@ class RootIndex(Mapping[str, str]):
         self.build()
         position = self._thread_at[index] if self._source is not None else -1
         return position if position >= 0 else None
+
+    @property
+    def by_index(self) -> bool:
+        """Whether threads are found by article index here (trees threaded from Columns)."""
+        return self._source is not None
+
+    def positions_of_indices(self, indices: Iterable[int]) -> set[int]:
+        """The threads holding these articles of the Columns threaded, and any other holding an article of
+        the same Message-ID (scores are kept by Message-ID): by index and code, no string."""
+        self.build()
+        assert self._source is not None
+        thread_at, by_code, codes = self._thread_at, self._by_code, self._source.id_codes
+        found = {thread_at[i] for i in indices} | {by_code[codes[i]] for i in indices}
+        found.discard(-1)
+        return found
 
     def indexes(self, source: Columns) -> bool:
         """Whether these trees were threaded from ``source`` (positions by its article indices)."""
@@ -233,6 +246,30 @@ class RootIndex(Mapping[str, str]):
                     break
                 stack.extend(node.children)
         return found
+
+
+def _pure_slot_threads(items: array[int], starts: array[int], id_codes: array[int], articles: int,
+                       codes: int) -> tuple[array[int], array[int], array[int]]:
+    """nntp/_threading.pyx's ``slot_threads`` in Python (same answers): by article index, by Message-ID
+    code, and the missing articles' (code, thread) pairs."""
+    thread_at, by_code, missing = array("i", [-1]) * articles, array("i", [-1]) * codes, array("i")
+    for position in range(len(starts) - 1):
+        for item in items[starts[position]:starts[position + 1]]:
+            if item >= 0:
+                thread_at[item] = position
+                by_code[id_codes[item]] = position
+            else:
+                missing.extend((~item, position))
+    return thread_at, by_code, missing
+
+
+_slot_threads: Callable[[array[int], array[int], array[int], int, int], tuple[array[int], array[int], array[int]]]
+try:
+    if os.environ.get("PITH_PURE_KERNELS"):
+        raise ImportError("PITH_PURE_KERNELS is set")
+    from nntp._threading import slot_threads as _slot_threads
+except ImportError:  # not built: the same in Python
+    _slot_threads = _pure_slot_threads
 
 
 def _columns_of(roots: Sequence[ThreadNode]) -> Columns | None:

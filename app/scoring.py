@@ -10,7 +10,7 @@ shown replies stays as a placeholder so the tree keeps its shape.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
 from datetime import datetime, timezone
@@ -103,9 +103,10 @@ def score_group(library: LibraryHandle | None, killfile: Killfile, overviews: Se
                 library.send(Library.remember_body_hits, lambda exc: None, hits, killfile.rules)
         trees = roots() if callable(roots) else roots
         index = RootIndex(trees)
-        scored = arrange_scored(trees, score_map(table), view, index)
-        index.build()  # here, on the worker, once the rows stand: never on the event loop
-        return scored, table
+        index.build()  # here, on the worker: never on the event loop
+        scores, indices = scored_articles(table)
+        threaded_from = indices if isinstance(overviews, Columns) and index.indexes(overviews) else None
+        return arrange_scored(trees, scores, view, index, threaded_from), table
 
 
 def cached_articles(library: Library, overviews: Sequence[Overview], killfile: Killfile) -> dict[str, Article]:
@@ -138,7 +139,12 @@ def parse_tags(text: str) -> tuple[frozenset[str], frozenset[str]]:
 
 
 def score_map(table: ScoreTable) -> dict[str, RowScore]:
-    """Message-ID -> RowScore, only for articles that are not plain "normal, 0, untagged".
+    """Message-ID -> RowScore, only for articles that are not plain "normal, 0, untagged"."""
+    return scored_articles(table)[0]
+
+
+def scored_articles(table: ScoreTable) -> tuple[dict[str, RowScore], list[int]]:
+    """``score_map``, and the indices of the articles in it (what finds their threads without a string).
 
     Only articles with a score, a forced state or a tag can be anything else (unless the
     thresholds make 0 itself non-normal), so on a big quiet group this visits a few.
@@ -149,13 +155,15 @@ def score_map(table: ScoreTable) -> dict[str, RowScore]:
         candidates = sorted(set(compress(range(len(table.scores)), table.scores))
                             .union(table.forced, *table.tag_index.values()))
     out: dict[str, RowScore] = {}
+    indices: list[int] = []
     message_id = _message_id_at(table.articles)
     for i in candidates:
         score, tags = table.scores[i], table.tags(i)
         state = table.state(i)
         if score or tags or state != ScoreState.NORMAL:
             out[message_id(i)] = RowScore(score, state, tuple(tags))
-    return out
+            indices.append(i)
+    return out, indices
 
 
 def _message_id_at(articles: Sequence[Overview]) -> Callable[[int], str]:
@@ -169,18 +177,19 @@ def _message_id_at(articles: Sequence[Overview]) -> Callable[[int], str]:
 
 
 def arrange_scored(roots: Sequence[ThreadNode], scores: Mapping[str, RowScore], view: Filter,
-                   root_of: Mapping[str, str]) -> Scored:
+                   root_of: Mapping[str, str], indices: Collection[int] | None = None) -> Scored:
     """Prune every thread for ``view`` and flatten it, with one "N hidden" row per thread that has some.
 
     Threads of a ``Forest`` that lose nothing stay runs of its slots (``ThreadRows``): no node or row is made
-    for them; only the threads holding a scored article are made into nodes, pruned and flattened."""
+    for them; only the threads holding a scored article are made into nodes, pruned and flattened.
+    ``indices``: the scored articles' indices in the Columns the trees were threaded from, if known (their
+    threads are then found by index, not by Message-ID)."""
     rows, whole = _rows_for(roots)
     result = Scored(rows, dict(scores), root_of, roots=roots)
-    touched = _touched(roots, scores, view, root_of)
-    for position in range(len(roots)):
-        if not touched(position):
-            whole(position)  # best 0: left out of ``best`` (56,000 entries on local.big)
-            continue
+    done = 0
+    for position in _touched(roots, scores, view, root_of, indices):
+        whole(done, position)  # best 0: left out of ``best`` (56,000 entries on local.big)
+        done = position + 1
         root = roots[position]
         pruned, hidden, best = _prune(root, scores, view)
         if hidden:
@@ -192,35 +201,42 @@ def arrange_scored(roots: Sequence[ThreadNode], scores: Mapping[str, RowScore], 
         if folded:
             depth = 0 if pruned is None else 1
             rows.append(ThreadRow(None, HIDDEN_ID + root.message_id, "", True, depth))
+    whole(done, len(roots))
     return result
 
 
-def _rows_for(roots: Sequence[ThreadNode]) -> tuple[ThreadRows | list[ThreadRow], Callable[[int], None]]:
-    """The rows to arrange into, and how a thread that shows whole joins them: as a run of slots of a Forest,
-    else flattened."""
+def _rows_for(roots: Sequence[ThreadNode]) -> tuple[ThreadRows | list[ThreadRow], Callable[[int, int], None]]:
+    """The rows to arrange into, and how the threads from one position to another that show whole join them:
+    as a run of slots of a Forest, else flattened."""
     if isinstance(roots, Forest):
-        forest, runs = roots, ThreadRows(roots)
-        return runs, lambda position: runs.add_slots(forest.starts[position], forest.starts[position + 1])
+        starts, runs = roots.starts, ThreadRows(roots)
+        return runs, lambda start, stop: runs.add_slots(starts[start], starts[stop])
     rows: list[ThreadRow] = []
     keys: dict[str, str] = {}
-    return rows, lambda position: flatten_into(roots[position], rows, keys)
+
+    def flattened(start: int, stop: int) -> None:
+        for position in range(start, stop):
+            flatten_into(roots[position], rows, keys)
+    return rows, flattened
 
 
 def _touched(roots: Sequence[ThreadNode], scores: Mapping[str, RowScore], view: Filter,
-             root_of: Mapping[str, str]) -> Callable[[int], bool]:
-    """Whether thread i (``roots[i]``) holds an article with a score entry: the others show whole (unless only
-    some tags show). By position when ``root_of`` indexes these very trees: no root's Message-ID decoded."""
+             root_of: Mapping[str, str], indices: Collection[int] | None) -> list[int]:
+    """The positions of the threads holding an article with a score entry, ascending: the others show whole
+    (unless only some tags show). By position when ``root_of`` indexes these very trees: no root's
+    Message-ID decoded; by the scored articles' indices when they are given."""
     if view.include:
-        return lambda position: True
+        return list(range(len(roots)))
     if isinstance(root_of, RootIndex) and root_of.covers(roots):
-        positions = root_of.positions_holding(scores.keys())
-        return positions.__contains__
+        if indices is not None and root_of.by_index:
+            return sorted(root_of.positions_of_indices(indices))
+        return sorted(root_of.positions_holding(scores.keys()))
     if isinstance(root_of, RootIndex):
         ids = root_of.threads_holding(scores.keys())
     else:
         ids = {top for message_id in scores if (top := root_of.get(message_id)) is not None}
     root_id = roots.root_id if isinstance(roots, Forest) else (lambda position: roots[position].message_id)
-    return lambda position: root_id(position) in ids
+    return [position for position in range(len(roots)) if root_id(position) in ids]
 
 
 def _prune(root: ThreadNode, scores: Mapping[str, RowScore],

@@ -435,3 +435,27 @@ def forest_shape(const int[:] counts):
         free(awaited)
     r[rooted] = <int>n
     return parents, ends, depths, roots[:rooted + 1]
+
+
+def slot_threads(const int[:] items, const int[:] starts, const int[:] id_codes, Py_ssize_t articles,
+                 Py_ssize_t codes):
+    """(thread by article index, thread by Message-ID code, the missing articles' codes and threads) of a
+    forest's slots, as app/rootindex.py's loop gives them: -1 where none; each missing article's code and
+    thread position follow one another in the last array."""
+    thread_at, by_code = array("i", [-1]) * articles, array("i", [-1]) * codes
+    missing = array("i")
+    cdef int[:] at = thread_at, by = by_code
+    cdef Py_ssize_t position, slot, threads = starts.shape[0] - 1
+    cdef int item
+    for position in range(threads):
+        for slot in range(starts[position], starts[position + 1]):
+            item = items[slot]
+            if item >= 0:
+                if item >= articles or id_codes[item] < 0 or id_codes[item] >= codes:
+                    raise ValueError("threading: a slot names an article or code out of range")
+                at[item] = <int>position
+                by[id_codes[item]] = <int>position
+            else:
+                missing.append(~item)
+                missing.append(<int>position)
+    return thread_at, by_code, missing

@@ -113,3 +113,26 @@ def test_scored_threads_are_made_and_pruned_the_rest_stay_slots() -> None:
     assert find(got.rows, 22) == find(expected.rows, 22) is not None
     assert cursor_after(got.rows, 7, expected.rows) == 7
     assert next_unread(got.rows, range(len(got.rows)), {21}) == next_unread(expected.rows, range(30), {21})
+
+
+@settings(max_examples=100, deadline=None)
+@given(groups())
+def test_the_root_index_of_a_forest_is_that_of_its_nodes(articles: list[Overview]) -> None:
+    """Built from the slots (compiled, and in Python), the index answers as one built from the nodes."""
+    from app import rootindex
+
+    forest = thread(from_records(articles))
+    nodes = list(forest)
+    for build in (rootindex._slot_threads, rootindex._pure_slot_threads):
+        index = RootIndex(forest)
+        original, rootindex._slot_threads = rootindex._slot_threads, build
+        try:
+            index.build()
+        finally:
+            rootindex._slot_threads = original
+        expected = RootIndex(nodes)
+        assert dict(index) == dict(expected)
+        ids = {article.message_id for article in articles} | {"<gone0@x>", "<gone1@x>", "<nowhere@x>"}
+        assert {m: index.position(m) for m in ids} == {m: expected.position(m) for m in ids}
+        assert [index.position_of_index(i) for i in range(len(articles))] == [
+            expected.position(a.message_id) for a in articles]
