@@ -24,7 +24,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 
-from nntp.threads import ThreadNode
+from nntp.threads import Forest, ThreadNode
 from app.nodes import with_children
 from store.library import Library
 from store.ranges import RangeSet
@@ -205,12 +205,15 @@ class UnreadNumbers:
         return f"UnreadNumbers({len(self)} of {self._marks.total})"
 
 
-def prune_read(roots: Iterable[ThreadNode], read: RangeSet) -> list[ThreadNode]:
+def prune_read(roots: Iterable[ThreadNode], read: RangeSet) -> Sequence[ThreadNode]:
     """Only the threads with unread articles, and in them only the unread articles and their ancestors.
 
     A read parent of an unread reply stays (with its article) so the reply keeps
-    its context and the tree its shape; whole read threads go.
+    its context and the tree its shape; whole read threads go. A ``Forest`` gives
+    a Forest of the slots kept: no node made.
     """
+    if isinstance(roots, Forest):
+        return roots.subset(bytearray(number not in read for number in roots.source.numbers))
     pruned: list[ThreadNode] = []
     for root in roots:
         kept: dict[int, ThreadNode] = {}

@@ -459,3 +459,46 @@ def slot_threads(const int[:] items, const int[:] starts, const int[:] id_codes,
                 missing.append(~item)
                 missing.append(<int>position)
     return thread_at, by_code, missing
+
+
+def subset_layout(const int[:] items, const int[:] parents, const unsigned char[:] wanted):
+    """(items, counts) of the layout keeping the slots of the articles ``wanted`` (by article index) and
+    their ancestors, in the same order, as nntp/jwz_pure.py's ``subset_layout`` gives them."""
+    cdef Py_ssize_t n = items.shape[0], s, kept = 0, articles = wanted.shape[0]
+    cdef int item, parent
+    cdef unsigned char *keep = <unsigned char *>malloc(n + 1)
+    cdef int *renumbered = <int *>malloc((n + 1) * sizeof(int))
+    if keep == NULL or renumbered == NULL:
+        free(keep)
+        free(renumbered)
+        raise MemoryError()
+    try:
+        for s in range(n):
+            item = items[s]
+            if item >= articles or parents[s] >= s:
+                raise ValueError("threading: a slot names an article or parent out of range")
+            keep[s] = item >= 0 and wanted[item] != 0
+        for s in range(n - 1, -1, -1):
+            parent = parents[s]
+            if keep[s] and parent >= 0:
+                keep[parent] = 1
+        for s in range(n):
+            if keep[s]:
+                renumbered[s] = <int>kept
+                kept += 1
+        out_items, out_counts = array("i", [0]) * kept, array("i", [0]) * kept
+        fill_subset(items, parents, keep, renumbered, out_items, out_counts)
+    finally:
+        free(keep)
+        free(renumbered)
+    return out_items, out_counts
+
+
+cdef void fill_subset(const int[:] items, const int[:] parents, unsigned char *keep, int *renumbered,
+                      int[:] out_items, int[:] out_counts) noexcept:
+    cdef Py_ssize_t s, n = items.shape[0]
+    for s in range(n):
+        if keep[s]:
+            out_items[renumbered[s]] = items[s]
+            if parents[s] >= 0:
+                out_counts[renumbered[parents[s]]] += 1

@@ -268,3 +268,29 @@ def forest_shape(counts: Sequence[int]) -> tuple[array[int], array[int], array[i
         ends[slot] = n
     roots.append(n)
     return parents, ends, depths, roots
+
+
+def subset_layout(items: Sequence[int], parents: Sequence[int],
+                  wanted: bytes | bytearray) -> tuple[array[int], array[int]]:
+    """(items, counts) of the layout keeping the slots of the articles ``wanted`` (a flag per article index)
+    and their ancestors, in the same order (what nntp/_threading.pyx's ``subset_layout`` computes)."""
+    n = len(items)
+    keep = bytearray(n)
+    for s, item in enumerate(items):
+        if item >= len(wanted) or parents[s] >= s:
+            raise ValueError("threading: a slot names an article or parent out of range")
+        keep[s] = item >= 0 and wanted[item] != 0
+    for s in range(n - 1, -1, -1):
+        if keep[s] and parents[s] >= 0:
+            keep[parents[s]] = 1
+    renumbered, kept = array("i", [0]) * n, 0
+    for s in range(n):
+        if keep[s]:
+            renumbered[s], kept = kept, kept + 1
+    out_items, out_counts = array("i", [0]) * kept, array("i", [0]) * kept
+    for s in range(n):
+        if keep[s]:
+            out_items[renumbered[s]] = items[s]
+            if parents[s] >= 0:
+                out_counts[renumbered[parents[s]]] += 1
+    return out_items, out_counts

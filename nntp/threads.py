@@ -34,6 +34,7 @@ from typing import Any, overload
 from nntp.columns import Columns
 from nntp.gcpause import gc_paused
 from nntp.jwz_pure import forest_shape as _pure_shape
+from nntp.jwz_pure import subset_layout as _pure_subset
 from nntp.jwz_pure import layout, normalize_subject
 from nntp.memtrim import give_back
 from nntp.models import Overview
@@ -45,17 +46,20 @@ _MESSAGE_ID, _REFERENCES, _DATE, _NUMBER = (attrgetter(name) for name in ("messa
 _compiled: Callable[..., tuple[array[int], array[int]]] | None
 _compiled_nodes: Callable[..., list[ThreadNode]] | None
 _shape: Callable[[array[int]], tuple[array[int], array[int], array[int], array[int]]]
+_subset: Callable[[array[int], array[int], bytes | bytearray], tuple[array[int], array[int]]]
 try:
     if os.environ.get("PITH_PURE_KERNELS"):
         raise ImportError("PITH_PURE_KERNELS is set")
     from nntp._threading import build_nodes as _built_nodes
     from nntp._threading import forest_shape as _compiled_shape
     from nntp._threading import layout as _compiled_layout
+    from nntp._threading import subset_layout as _compiled_subset
 except ImportError:  # not built (no compiler at install time): nntp.jwz_pure's layout, same answers
     _compiled = _compiled_nodes = None
-    _shape = _pure_shape
+    _shape, _subset = _pure_shape, _pure_subset
 else:
-    _compiled, _compiled_nodes, _shape = _compiled_layout, _built_nodes, _compiled_shape
+    _compiled, _compiled_nodes = _compiled_layout, _built_nodes
+    _shape, _subset = _compiled_shape, _compiled_subset
 COMPILED = _compiled is not None
 """Whether threading without subject grouping runs the compiled layout (nntp/_threading.pyx)."""
 
@@ -255,6 +259,13 @@ class Forest(Sequence[ThreadNode]):
 
     def root_id(self, position: int) -> str:
         return self.slot_id(self.starts[position])
+
+    def subset(self, wanted: bytes | bytearray) -> Forest:
+        """The forest of the articles ``wanted`` (a flag per index of ``source``) and their ancestors, in the
+        same order, each pruned thread drawn as its nodes would be pruned (a kept missing article keeps only
+        its kept replies)."""
+        items, counts = _subset(self.items, self.parents, wanted)
+        return Forest(self._facts, items, counts)
 
     def thread_at(self, slot: int) -> int:
         """The position of the thread holding ``slot``."""

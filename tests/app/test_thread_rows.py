@@ -15,10 +15,12 @@ from nntp.columns import from_records
 from nntp.models import Overview
 from nntp.threads import Forest, thread
 from app.entered import find
+from app.readmarks import prune_read
 from app.rows import MAX_INDENT, ThreadRow, ThreadRows, cursor_after, flatten, next_unread
 from app.scoring import Filter, RootIndex, RowScore, arrange_scored
 from app.views import unit_starts
 from killfile.states import ScoreState
+from store.ranges import RangeSet
 
 T0 = datetime(2024, 1, 10, tzinfo=timezone.utc)
 
@@ -136,3 +138,24 @@ def test_the_root_index_of_a_forest_is_that_of_its_nodes(articles: list[Overview
         assert {m: index.position(m) for m in ids} == {m: expected.position(m) for m in ids}
         assert [index.position_of_index(i) for i in range(len(articles))] == [
             expected.position(a.message_id) for a in articles]
+
+
+@settings(max_examples=200, deadline=None)
+@given(groups(), st.sets(st.integers(1, 40)))
+def test_only_unread_prunes_a_forest_as_it_prunes_nodes(articles: list[Overview], read_numbers: set[int]) -> None:
+    """``prune_read`` over a Forest keeps the slots pruning the nodes keeps (compiled and in Python), and the
+    rows arranged from it are those of the pruned nodes."""
+    from nntp import jwz_pure, threads
+
+    forest = thread(from_records(articles))
+    read = RangeSet((n, n) for n in sorted(read_numbers))
+    expected = prune_read(list(forest), read)
+    for subset in (threads._subset, jwz_pure.subset_layout):
+        original, threads._subset = threads._subset, subset
+        try:
+            pruned = prune_read(forest, read)
+        finally:
+            threads._subset = original
+        assert isinstance(pruned, Forest) and pruned == expected
+        got = arrange_scored(pruned, {}, Filter(), RootIndex(forest))
+        assert fields(got.rows) == fields(flatten(expected))
