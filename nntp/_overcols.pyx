@@ -20,6 +20,7 @@ so the arrays are equal, not just the records they make.
 from cpython cimport array as carray
 from cpython.bytes cimport PyBytes_FromStringAndSize
 from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
+from cpython.ref cimport Py_DECREF, Py_INCREF, Py_XDECREF, PyObject
 from libc.string cimport memchr, memcmp, memcpy, memset
 
 import sys
@@ -64,9 +65,17 @@ cdef struct IVec:
 
 
 cdef struct Buf:
-    char *p
+    char *p  # the storage of ``owner``: a bytes object nothing else holds, grown in place and handed over
     Py_ssize_t n
     Py_ssize_t cap
+    PyObject *owner
+
+
+cdef extern from "Python.h":
+    int _PyBytes_Resize(PyObject **string, Py_ssize_t newsize)  # checked by hand: on failure it frees
+    char *bytes_data "PyBytes_AS_STRING"(PyObject *o)
+    Py_ssize_t Py_REFCNT(object o)
+    char *PyBytes_AS_STRING(object o)
 
 
 cdef void *grown(void *p, Py_ssize_t *cap, Py_ssize_t need, size_t item) except NULL:
@@ -100,10 +109,32 @@ cdef inline int ivec_push(IVec *v, int x) except -1:
 
 cdef inline int buf_add(Buf *b, const char *s, Py_ssize_t n) except -1:
     if b.n + n > b.cap:
-        b.p = <char *> grown(b.p, &b.cap, b.n + n, 1)
+        buf_grow(b, b.n + n)
     memcpy(b.p + b.n, s, n)
     b.n += n
     return 0
+
+
+cdef int buf_grow(Buf *b, Py_ssize_t need) except -1:
+    """Room for ``need`` bytes (half as much again, or more): the bytes object is resized in place (realloc),
+    so the blob handed over at the end is this storage, not a copy of it."""
+    cdef Py_ssize_t size = b.cap + b.cap // 2 + 1024
+    if size < need:
+        size = need
+    if b.owner == NULL:
+        first = PyBytes_FromStringAndSize(NULL, size)
+        Py_INCREF(first)
+        b.owner = <PyObject *> first
+    elif _PyBytes_Resize(&b.owner, size) < 0:
+        b.owner, b.p, b.n, b.cap = NULL, NULL, 0, 0
+        raise MemoryError()
+    b.p, b.cap = bytes_data(b.owner), size
+    return 0
+
+
+cdef void buf_free(Buf *b) noexcept:
+    Py_XDECREF(b.owner)
+    b.owner, b.p, b.n, b.cap = NULL, NULL, 0, 0
 
 
 cdef object as_array(str typecode, void *p, Py_ssize_t n, size_t item):
@@ -130,9 +161,15 @@ cdef object take_ivec(IVec *v):
 
 
 cdef object take_buf(Buf *b):
-    out = PyBytes_FromStringAndSize(b.p, b.n)
-    PyMem_Free(b.p)
-    b.p, b.n, b.cap = NULL, 0, 0
+    """The bytes filled, as a bytes object of their exact size: the storage itself, shrunk in place."""
+    if b.owner == NULL:
+        return b""
+    if _PyBytes_Resize(&b.owner, b.n) < 0:
+        b.owner, b.p, b.n, b.cap = NULL, NULL, 0, 0
+        raise MemoryError()
+    out = <object> b.owner
+    Py_DECREF(out)  # the Buf's own reference: ``out`` holds the only one now
+    b.owner, b.p, b.n, b.cap = NULL, NULL, 0, 0
     return out
 
 
@@ -214,10 +251,10 @@ cdef Py_ssize_t table_code(Table *t, const char *s, Py_ssize_t n) except -1:
 
 
 cdef void table_free(Table *t) noexcept:
-    PyMem_Free(t.blob.p)
+    buf_free(&t.blob)
     PyMem_Free(t.ends.p)
     PyMem_Free(t.slots)
-    t.blob.p, t.ends.p, t.slots = NULL, NULL, NULL
+    t.ends.p, t.slots = NULL, NULL
 
 
 cdef inline int field_flags(const char *s, Py_ssize_t a, Py_ssize_t b) noexcept:
@@ -501,7 +538,7 @@ cdef class Filler:
         PyMem_Free(self.ref_codes.p)
         PyMem_Free(self.plain_subject_codes.p)
         PyMem_Free(self.plain_author_codes.p)
-        PyMem_Free(self.xref_blob.p)
+        buf_free(&self.xref_blob)
         table_free(&self.ids)
         table_free(&self.plain_subjects)
         table_free(&self.plain_authors)
@@ -670,6 +707,8 @@ cdef class Filler:
         intern = sys.intern
         table_free(&self.plain_subjects)
         table_free(&self.plain_authors)
+        PyMem_Free(self.ids.slots)  # the Message-ID hash: not needed to hand over, and big
+        self.ids.slots, self.ids.size = NULL, 0
         return (take_vec(&self.numbers), take_vec(&self.stamps), take_vec(&self.sizes), take_vec(&self.lines),
                 take_ivec(&self.subject_codes), [intern(t) for t in self.subjects], take_ivec(&self.author_codes),
                 [intern(t) for t in self.authors], take_ivec(&self.id_codes), take_buf(&self.ids.blob),
@@ -731,15 +770,6 @@ def cuts_whole(const unsigned char[:] blob, const long long[:] ends):
 
 
 # -- growing a bytes object nothing else holds (store/coljoin.py) -----------------------------------------------
-cdef extern from "Python.h":
-    ctypedef struct PyObject
-    int _PyBytes_Resize(PyObject **string, Py_ssize_t newsize) except -1
-    Py_ssize_t Py_REFCNT(object o)
-    char *PyBytes_AS_STRING(object o)
-    void Py_INCREF(object o)
-    void Py_DECREF(object o)
-
-
 def appended(list holder, bytes extra):
     """``holder.pop() + extra``, made by growing the popped bytes in place when ``holder`` held the only
     reference to it (realloc: a big blob's pages are moved, never copied, so joining a few hundred articles
@@ -753,7 +783,8 @@ def appended(list holder, bytes extra):
     raw = <PyObject *> blob
     Py_INCREF(blob)  # ``raw`` owns a reference ...
     blob = None  # ... and is the only one: the object may be resized
-    _PyBytes_Resize(&raw, size + more)  # on failure it is freed and MemoryError raised
+    if _PyBytes_Resize(&raw, size + more) < 0:  # it is freed (what the caller handed over is lost)
+        raise MemoryError()
     out = <object> raw  # a new reference; then ``raw``'s own is dropped
     Py_DECREF(out)
     memcpy(PyBytes_AS_STRING(out) + size, <const char *> extra, more)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from nntp.compress import WireStats
 from nntp.errors import ConnectionLost
-from nntp.models import GroupInfo, RawOverviews
+from nntp.models import GroupInfo, Overview, RawOverviews
 from nntp.overblock import parse_over_block
 from nntp.parse import parse_overview_format
 from nntp.resilient import ResilientSource
@@ -38,7 +38,7 @@ def raw_slice(first: int, last: int, gap: int = 0) -> RawOverviews:
     return RawOverviews(first, last, data, FMT)
 
 
-def expected(first: int, last: int, gap: int = 0) -> list[object]:
+def expected(first: int, last: int, gap: int = 0) -> list[Overview]:
     return parse_over_block(raw_slice(first, last, gap).data, FMT)[0]
 
 
