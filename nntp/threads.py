@@ -216,8 +216,9 @@ class Forest(Sequence[ThreadNode]):
 
     def __init__(self, facts: _ColumnFacts, items: array[int], counts: array[int]) -> None:
         self._facts = facts
-        self.items, self.counts = items, counts
+        self.items = items
         self.parents, self.ends, self.depths, self.starts = _shape(counts)
+        # the counts are not kept (4 bytes a slot): a thread's are counted again from the parents when made
         """Each slot's parent slot (-1: a root), the slot past its subtree, its depth; every root's slot and
         then the number of slots."""
 
@@ -250,7 +251,10 @@ class Forest(Sequence[ThreadNode]):
     def root(self, position: int) -> ThreadNode:
         """Thread ``position``'s tree, its nodes made now."""
         start, stop = self.starts[position], self.starts[position + 1]
-        return self._facts.nodes(self.items[start:stop], self.counts[start:stop])[0]
+        counts, parents = array("i", [0]) * (stop - start), self.parents
+        for slot in range(start + 1, stop):
+            counts[parents[slot] - start] += 1
+        return self._facts.nodes(self.items[start:stop], counts)[0]
 
     def slot_id(self, slot: int) -> str:
         """The Message-ID of the article (or missing article) at ``slot``."""
