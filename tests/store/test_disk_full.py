@@ -55,7 +55,7 @@ def test_sync_on_a_full_disk_is_one_line_and_resumes(tmp_path: Path, monkeypatch
     store = Store(path)
     ReadState(store.db).subscribe("a")
     store.close()
-    room: list[int | None] = [20]  # fills while the overview rows are written (sync indexes nothing now)
+    room: list[int | None] = [5]  # 160 KB of 32 KB pages: fills while the overview rows are written (sync indexes nothing now)
     monkeypatch.setattr(running, "open_library_factory",
                         lambda args: (lambda: full_disk_library(path, room[0]), "fake"))
     code, _, err = run(capsys, "sync", "--bodies", "--quiet")
