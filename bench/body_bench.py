@@ -28,7 +28,11 @@ store pith uses here with that SQLite page size first (what a one-line PRAGMA in
 would give new stores), to weigh it.
 
     .venv/bin/python bench/body_bench.py [--groups talk.politics.misc list.linux-media] [--no-list]
-        [--no-pi] [--sync-only] [--rounds 3] [--page-size BYTES] [--before DIR]
+        [--no-pi] [--sync-only] [--rounds 3] [--page-size BYTES] [--before DIR] [--no-bytecode-cache]
+
+The timed processes (pith, the fresh bare socket) keep their compiled bytecode in a directory of
+the run's own (PYTHONPYCACHEPREFIX), as an installed pith has its .pyc files, whatever
+PYTHONDONTWRITEBYTECODE says here; ``--no-bytecode-cache`` times them in the environment as given.
 
 ``--before DIR`` (a checkout of an older pith, e.g. ``git worktree add /tmp/before REV``) adds that
 tree's ``pith sync --bodies`` to each round, so a change is weighed under the same load.
@@ -136,7 +140,8 @@ def bare_process(host: str, port: int, group: str, compress: bool, verb: bytes) 
     ``pith_command`` times pith: the floor for the whole command, start-up included."""
     argv = [sys.executable, str(REPO / "bench" / "bare_body.py"), host, str(port), group, verb.decode()]
     t0 = time.perf_counter()
-    done = subprocess.run(argv + (["compress"] if compress else []), capture_output=True, text=True, check=True)
+    done = subprocess.run(argv + (["compress"] if compress else []), capture_output=True, text=True, check=True,
+                          env=child_env())
     seconds = time.perf_counter() - t0
     count, size = done.stdout.split()
     return seconds, (int(count), int(size))
@@ -156,8 +161,22 @@ BEFORE: Path | None = None
 """--before: an older tree whose pith sync runs beside this one's."""
 
 
+BYTECODE: Path | None = None
+"""Where the timed processes keep compiled bytecode (PYTHONPYCACHEPREFIX), as an installed pith has its
+.pyc files; None (--no-bytecode-cache): the environment as given (PYTHONDONTWRITEBYTECODE=1 compiles every
+module on every start, ~60 ms of pith's)."""
+
+
+def child_env() -> dict[str, str]:
+    """The environment of a timed process: this one's, with bytecode cached in BYTECODE when set."""
+    if BYTECODE is None:
+        return dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "PYTHONPYCACHEPREFIX": str(BYTECODE)}
+
+
 def pith_command(address: str, data: Path, *argv: str, tree: Path = REPO) -> tuple[float, str]:
-    env = {**os.environ, "XDG_DATA_HOME": str(data), "XDG_CONFIG_HOME": str(data / "config"),
+    env = {**child_env(), "XDG_DATA_HOME": str(data), "XDG_CONFIG_HOME": str(data / "config"),
            "XDG_STATE_HOME": str(data / "state"), "XDG_CACHE_HOME": str(data / "cache")}
     t0 = time.perf_counter()
     done = subprocess.run([sys.executable, str(tree / "main.py"), "--server", address, *argv],
@@ -326,6 +345,8 @@ def _bare(host: str, port: int, group: str, compress: bool, verb: bytes) -> tupl
 def sync_rounds(host: str, port: int, group: str, tmp: Path, rounds: int) -> tuple[Best, Path]:
     """Socket and pith by turns, COMPRESS off and on; -> the best times, and the data dir of a plain sync."""
     best, address, data = Best(), f"{host}:{port}", tmp
+    bare_process(host, port, group, False, b"BODY")  # compiles what the timed processes import, once, untimed
+    pith_command("plain", fresh_data(tmp, f"{group}-warm", host, port, "plain"), "sync", "--help")
     for _ in range(rounds):
         for z, server in ((False, "plain"), (True, "z")):
             tag = "z" if z else ""
@@ -421,6 +442,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--sync-only", action="store_true", help="only the sync figures (no reader, expire, search)")
     parser.add_argument("--rounds", type=int, default=3, help="runs of each sync measurement (the best is shown)")
     parser.add_argument("--page-size", type=int, help="SQLite page size for every store made here")
+    parser.add_argument("--no-bytecode-cache", action="store_true",
+                        help="time processes in the environment as given (no PYTHONPYCACHEPREFIX of the run's own)")
     parser.add_argument("--before", type=Path, metavar="DIR", help="also time this older tree's pith sync --bodies")
     parser.add_argument("--inn", metavar="HOST:PORT", help="a running INN loaded as this script loads it (kept running)")
     parser.add_argument("--pi", metavar="HOST:PORT", help="a running public-inbox serving the whole list (kept running)")
@@ -428,7 +451,7 @@ def parse_args() -> argparse.Namespace:
 
 
 def main() -> int:
-    global PAGE_SIZE, BEFORE
+    global PAGE_SIZE, BEFORE, BYTECODE
     args = parse_args()
     PAGE_SIZE, BEFORE = args.page_size, args.before
     with_list = LIST_GROUP in args.groups and not args.no_list
@@ -440,6 +463,9 @@ def main() -> int:
             servers.append(("public-inbox", pi, [pi.group]))  # type: ignore[attr-defined]
         print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; page size {PAGE_SIZE or 'pith default'}")
         with tempfile.TemporaryDirectory(prefix="pith-body-bench-") as tmp:
+            BYTECODE = None if args.no_bytecode_cache else Path(tmp) / "pycache"
+            print(f"bytecode of the timed processes: {'as the environment says' if BYTECODE is None else 'cached'}"
+                  f" (PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r} here)")
             for label, server, groups in servers:
                 for group in groups:
                     if group == LIST_GROUP and not with_list:
