@@ -162,8 +162,9 @@ def fetch_bodies(library: Library, group: str, targets: list[tuple[int, str]], o
     """Fetch and store the bodies of ``targets``: pipelined when the source can, else one by one.
 
     Pipelined, this thread reads the socket while store/bodywriter.py commits the
-    answers on its own, BODY_BATCH to a transaction, and whatever arrived is
-    stored before an error goes up, so a resume asks only for the rest.
+    answers on its own, BODY_BATCH to a transaction (a third thread copies the WAL
+    into the file meanwhile), and whatever arrived is stored before an error goes
+    up, so a resume asks only for the rest.
     """
     source = library.source
     if Capability.PIPELINED_ARTICLES not in source.capabilities or not targets:
