@@ -13,7 +13,7 @@ from killfile.result import ScoreTable
 from store.library import GroupLoad
 from store.visits import Visit
 from app.readmarks import ReadMarks
-from app.rows import ThreadRow, ThreadRows
+from app.rows import LazyRows, ThreadRow
 from app.scoring import Scored
 from app.views import View
 
@@ -83,7 +83,7 @@ def summary(result: Entered) -> str:
 def find(rows: Sequence[ThreadRow], key: int | str) -> int | None:
     """Index of the row of article ``key`` (its number or its Message-ID), if listed."""
     if isinstance(key, int):
-        numbers = rows.numbers() if isinstance(rows, ThreadRows) else (row.number for row in rows)
+        numbers = rows.numbers() if isinstance(rows, LazyRows) else (row.number for row in rows)
         return next((index for index, number in enumerate(numbers) if number == key), None)
     return next((index for index, row in enumerate(rows) if row.number is not None and row.message_id == key), None)
 

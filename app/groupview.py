@@ -32,12 +32,13 @@ from store.visits import Visit
 from app.backend import LibraryHandle
 from app.digest import Interests, digest_since, reader_tags
 from app.entered import Arranged, Entered, FirstScreen, Shown, find, index_of_id, summary
+from app.flatrows import article_indices, flat_view
 from app.nodes import numbers_of
 from app.readmarks import ReadMarks, begin_reading, prune_read
 from app.rootindex import RootIndex
 from app.rows import ThreadRow
 from app.scoring import Filter, Scored, arrange_scored, score_group
-from app.views import VIEW_TITLES, View, arrange
+from app.views import FLAT, VIEW_TITLES, View, arrange
 
 KillfileSource = Callable[[], Killfile]
 """Gives the killfile when scoring needs it (reading the rule files is left until then)."""
@@ -154,8 +155,15 @@ class GroupView:
                                   reader_tags(killfile.state if killfile is not None else None))
             rows, note = digest_since(scored, self.visit, interests)
             return Arranged(view, rows, note)
-        threaded = self.threaded
+        threaded, source = self.threaded, self.overviews
+        if view in FLAT and isinstance(source, Columns) and (indices := article_indices(threaded, source)) is not None:
+            return Arranged(view, flat_view(source, self._unread(source, indices) if self.unread_only else indices,
+                                            view))
         return Arranged(view, arrange(self.unread_rows(threaded) if self.unread_only else threaded, view))
+
+    def _unread(self, source: Columns, indices: list[int]) -> list[int]:
+        marks, numbers = self.marks, source.numbers
+        return indices if marks is None else [i for i in indices if not marks.is_read(numbers[i])]
 
     def unread_rows(self, threaded: Sequence[ThreadRow]) -> list[ThreadRow]:
         """Only-unread in the flat orders: the read parents kept for the tree have no place there."""

@@ -156,6 +156,11 @@ def _own_id(item: Overview | ThreadNode) -> str:
     return item.message_id
 
 
+def flat_shape(depth: int) -> Shape:
+    """The shape of an article on a line of its own (the flat views): no tree, its subject shown."""
+    return _shape_of(("", True, depth, "", None))
+
+
 def _shape_of(shape: Shape) -> Shape:
     return _SHAPES.get(shape) or _kept(shape)
 
@@ -220,7 +225,24 @@ def flatten_into(root: ThreadNode, rows: list[ThreadRow], keys: dict[str, str]) 
                 stack.extend([(child, branch, below, key, False, depth + 1) for child in reversed(children[:-1])])
 
 
-class ThreadRows(Sequence[ThreadRow]):
+class LazyRows(Sequence[ThreadRow]):
+    """Rows made when asked for (``ThreadRows``, ``app.flatrows.FlatRows``): what a loop over every row reads
+    without making them."""
+
+    def number(self, index: int) -> int | None:
+        """Row ``index``'s article number (None: a missing article or an "N hidden" row), no row made."""
+        return self[index].number
+
+    def numbers(self) -> Iterator[int | None]:
+        """Every row's article number in order, no row made."""
+        return (row.number for row in self)
+
+    def unit_starts(self) -> list[int]:
+        """Indices of the depth-0 rows (each starts a fold unit), ascending, no row made."""
+        return [index for index, row in enumerate(self) if row.depth == 0]
+
+
+class ThreadRows(LazyRows):
     """The threaded view's rows: runs of a ``Forest``'s slots, each row made when it is asked for, and the rows
     of the threads that scoring pruned, made ahead (a handful).
 
@@ -315,6 +337,23 @@ class ThreadRows(Sequence[ThreadRow]):
                 yield from (row.number for row in run)
             else:
                 yield from (numbers[i] if i >= 0 else None for i in items[run:run + self._run_size(k)])
+
+    def article_indices(self, source: Columns) -> list[int] | None:
+        """The indices in ``source`` of the rows' articles, in order (None: a row holds another's article)."""
+        if source is not self.forest.source:
+            return None
+        out: list[int] = []
+        items = self.forest.items
+        for k, run in enumerate(self._runs):
+            if isinstance(run, int):
+                out.extend(i for i in items[run:run + self._run_size(k)] if i >= 0)
+                continue
+            for row in run:
+                if row.number is not None:
+                    if row.source is not source:
+                        return None
+                    out.append(row.index)
+        return out
 
     def unit_starts(self) -> list[int]:
         """Indices of the depth-0 rows (each starts a fold unit), ascending, no row made."""
@@ -472,7 +511,7 @@ class _RowFinder:
         self._rows = rows
         self._by_number: dict[int, int] = {}
         self._by_id: dict[str, int] = {}
-        numbers = rows.numbers() if isinstance(rows, ThreadRows) else (row.number for row in rows)
+        numbers = rows.numbers() if isinstance(rows, LazyRows) else (row.number for row in rows)
         for index, number in enumerate(numbers):
             if number is None:
                 self._by_id[rows[index].message_id] = index
@@ -501,7 +540,7 @@ class _RowFinder:
 def next_unread(rows: Sequence[ThreadRow], candidates: Iterable[int], unread: Container[int] | None) -> int | None:
     """The first of ``candidates`` (indices into ``rows``, in the order n, p or N looks) holding an
     unread article (any article when ``unread`` is None: no read marks yet)."""
-    number_at = rows.number if isinstance(rows, ThreadRows) else (lambda index: rows[index].number)
+    number_at = rows.number if isinstance(rows, LazyRows) else (lambda index: rows[index].number)
     for index in candidates:
         number = number_at(index)
         if number is not None and (unread is None or number in unread):

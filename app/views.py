@@ -14,7 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 
-from app.rows import ThreadRow, ThreadRows, date_key, display_name, row_author
+from app.rows import LazyRows, ThreadRow, date_key, display_name, row_author
 
 
 class View(StrEnum):
@@ -27,6 +27,7 @@ class View(StrEnum):
 
 
 VIEWS = tuple(View)
+FLAT = (View.DATE, View.AUTHOR)
 VIEW_TITLES = {View.THREADED: "threaded", View.DATE: "flat by date", View.AUTHOR: "grouped by author",
                View.DIGEST: "digest: the threads worth reading, and why"}
 
@@ -36,7 +37,8 @@ def next_view(view: View | str) -> View:
 
 
 def arrange(threaded: Sequence[ThreadRow], view: View) -> Sequence[ThreadRow]:
-    """The rows of ``view``, built from the threaded rows (missing parents drop out of the flat views)."""
+    """The rows of ``view``, built from the threaded rows (missing parents drop out of the flat views; rows of
+    a big group's Columns are sorted from the columns instead: ``app.flatrows``)."""
     if view == View.DATE:
         return by_date(threaded)
     if view == View.AUTHOR:
@@ -79,7 +81,7 @@ def by_author(threaded: Iterable[ThreadRow]) -> list[ThreadRow]:
 
 def unit_starts(rows: Sequence[ThreadRow]) -> list[int]:
     """Indices of the depth-0 rows (each starts a fold unit), ascending (from the slots: no row made)."""
-    if isinstance(rows, ThreadRows):
+    if isinstance(rows, LazyRows):
         return rows.unit_starts()
     return [index for index, row in enumerate(rows) if row.depth == 0]
 

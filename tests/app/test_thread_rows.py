@@ -15,10 +15,11 @@ from nntp.columns import from_records
 from nntp.models import Overview
 from nntp.threads import Forest, thread
 from app.entered import find
+from app.flatrows import FlatRows, article_indices, flat_view
 from app.readmarks import prune_read
 from app.rows import MAX_INDENT, ThreadRow, ThreadRows, cursor_after, flatten, next_unread
 from app.scoring import Filter, RootIndex, RowScore, arrange_scored
-from app.views import unit_starts
+from app.views import View, arrange, unit_starts
 from killfile.states import ScoreState
 from store.ranges import RangeSet
 
@@ -159,3 +160,24 @@ def test_only_unread_prunes_a_forest_as_it_prunes_nodes(articles: list[Overview]
         assert isinstance(pruned, Forest) and pruned == expected
         got = arrange_scored(pruned, {}, Filter(), RootIndex(forest))
         assert fields(got.rows) == fields(flatten(expected))
+
+
+@settings(max_examples=150, deadline=None)
+@given(groups(), st.sets(st.integers(1, 40)), st.sampled_from([View.DATE, View.AUTHOR]))
+def test_flat_views_sorted_from_the_columns_are_the_rows_views_make(articles: list[Overview], read_numbers: set[int],
+                                                                    view: View) -> None:
+    """By date and by author from the columns (``FlatRows``, rows on demand) give the rows ``app.views`` makes
+    from the threaded rows, also only unread; folding units, numbers and finding work on them."""
+    columns = from_records(articles)
+    forest = thread(columns)
+    scores = {articles[0].message_id: RowScore(-100, ScoreState.HIDDEN, ())}  # one thread pruned as nodes
+    threaded = arrange_scored(forest, scores, Filter(), RootIndex(forest)).rows
+    expected = arrange(list(threaded), view)
+    indices = article_indices(threaded, columns)
+    assert indices is not None
+    got = flat_view(columns, indices, view)
+    assert isinstance(got, FlatRows) and fields(got) == fields(expected) and got == expected
+    assert unit_starts(got) == unit_starts(expected) and list(got.numbers()) == [r.number for r in expected]
+    unread = [i for i in indices if articles[i].number not in read_numbers]
+    only = [row for row in threaded if row.number is not None and row.number not in read_numbers]
+    assert fields(flat_view(columns, unread, view)) == fields(arrange(only, view))
