@@ -6,11 +6,12 @@ import time
 from pathlib import Path
 
 from nntp.models import GroupInfo
+from nntp.overblock import parse_over_block
 from store import rawchunks
 from store.cache import Store
 from store.library import Library
 from store.sync import body_targets
-from tests.store.test_rawchunks import expected, raw_slice
+from tests.store.test_rawchunks import FMT, raw_slice
 
 
 def stocked(path: Path) -> Store:
@@ -18,7 +19,7 @@ def stocked(path: Path) -> Store:
     from it: those numbers keep their rows), bodies cached for every 4th article."""
     store = Store(path)
     store.group_table.save([GroupInfo("g", 1, 3000, 3000)])
-    store.overview_store.save("g", expected(1, 1000), 1000)  # type: ignore[arg-type]
+    store.overview_store.save("g", parse_over_block(raw_slice(1, 1000).data, FMT)[0], 1000)
     store.overview_store.save_raw("g", raw_slice(1001, 3000))
     store.overview_store.save_raw("g", raw_slice(901, 1100, gap=9))
     store.body_store.save_many([(f"<{n}@raw>", b"x\r\n", "") for n in range(4, 3001, 4)])
