@@ -10,15 +10,18 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from nntp.errors import PithError
-from cli.context import open_library_factory
 from cli.exitcodes import BUG, INTERRUPTED, USAGE, exit_status_for
 from cli.lazy import add_commands
 from cli.textout import text_output
 from nntp.sanitize import error_line
 from store.errors import describe_local_failure
+
+if TYPE_CHECKING:
+    from tui.app import PithApp
 
 EXIT_USAGE = USAGE
 
@@ -102,6 +105,20 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def run_tui(args: argparse.Namespace) -> int:
+    """The reader; Python's garbage collector waits until its first frame (cli/startup_gc.py), so the
+    modules it loads (here, not at main's import) and the screens it builds are not walked over and over."""
+    from cli.startup_gc import StartupPause
+
+    pause = StartupPause()
+    try:
+        _reader_app(args, on_first_frame=pause.resume).run()
+    finally:
+        pause.resume(freeze=False)  # a start that failed before its first frame; else already resumed
+    return 0
+
+
+def _reader_app(args: argparse.Namespace, on_first_frame: Callable[[], None]) -> PithApp:
+    from cli.context import open_library_factory
     from store.config import load_config
     from tui.app import PithApp
 
@@ -111,9 +128,8 @@ def run_tui(args: argparse.Namespace) -> int:
     start_article: int | str | None = getattr(args, "article", None)
     if isinstance(start_article, str) and start_article.isdigit():
         start_article = int(start_article)
-    PithApp(factory, title=f"pith — {title}", start_group=start_group, start_article=start_article,
-            config=config, server=title).run()
-    return 0
+    return PithApp(factory, title=f"pith — {title}", start_group=start_group, start_article=start_article,
+                   config=config, server=title, on_first_frame=on_first_frame)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

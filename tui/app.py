@@ -74,8 +74,11 @@ class PithApp(App[None]):
         start_article: int | str | None = None,
         config: Config | None = None,
         server: str = "",
+        on_first_frame: Callable[[], None] | None = None,
     ) -> None:
+        """``on_first_frame``: called once the first frame is drawn (main.py resumes garbage collection)."""
         super().__init__()
+        self._on_first_frame = on_first_frame
         self.library = LibraryHandle(open_library)
         self.title = title
         self.server = server
@@ -115,6 +118,8 @@ class PithApp(App[None]):
         return variables
 
     def on_mount(self) -> None:
+        if self._on_first_frame is not None:
+            self.call_after_refresh(self._on_first_frame)
         self._theme_kept = self.theme
         self.theme_changed_signal.subscribe(self, self._keep_theme)
         key_problems = self._apply_keymap()
@@ -169,13 +174,18 @@ class PithApp(App[None]):
         self.push_screen(screen_for(self, request))
 
     def settle_when_idle(self) -> None:
-        """A group is in: the work that waited for it. Turn the OVER chunks a first entry stored into
-        rows now, a chunk at a time, and ask for the group list a start group held back.
+        """A group is in: the work that waited for it, once its list is drawn. Turn the OVER chunks a first
+        entry stored into rows now, a chunk at a time, and ask for the group list a start group held back.
 
         Otherwise closing the app does it all (seconds for a big group: the reader
         waits at quit). Each chunk is one short call on the session thread, so the
-        reader's own calls (an article, a search) slip in between.
+        reader's own calls (an article, a search) slip in between. The group list
+        waits for the frame: its new-groups notice names live keys, ~30 ms of work
+        that a launch into a group would otherwise wait for before its list shows.
         """
+        self.call_after_refresh(self._settle_now)
+
+    def _settle_now(self) -> None:
         from tui.screens.groups import GroupsScreen
 
         for screen in self.screen_stack:

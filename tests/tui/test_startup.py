@@ -6,6 +6,8 @@ hello-world); these tests hold the structure that makes it short, without clocks
 
 from __future__ import annotations
 
+import argparse
+import gc
 import subprocess
 import sys
 import textwrap
@@ -16,6 +18,8 @@ from typing import Any
 import pytest
 from textual.widgets import Footer
 
+import main
+from nntp.errors import PithError
 from store.library import Library
 from tests.tui.conftest import SIZE, screen_text, settle
 from tui.app import PithApp
@@ -138,3 +142,73 @@ async def test_a_launch_builds_the_footer_keys_once_and_only_on_the_screen_shown
         await settle(pilot)
         assert isinstance(app.screen, GroupsScreen)
         assert "q Quit" in screen_text(app).splitlines()[-1] and rebuilt == ["ThreadsScreen", "GroupsScreen"]
+
+
+class _ReaderStub:
+    """What main.run_tui runs: says whether garbage is collected before and after its first frame."""
+
+    def __init__(self, on_first_frame: Callable[[], None], seen: list[bool]) -> None:
+        self.on_first_frame, self.seen = on_first_frame, seen
+
+    def run(self) -> None:
+        self.seen.append(gc.isenabled())
+        self.on_first_frame()
+        self.seen.append(gc.isenabled())
+
+
+def test_garbage_is_collected_again_from_the_readers_first_frame(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The modules and screens a launch makes are not walked over and over by the collector (~50 ms of a
+    1,000-article launch): collection waits for the first frame, then leaves what start-up made aside."""
+    seen: list[bool] = []
+    monkeypatch.setattr(main, "_reader_app", lambda args, on_first_frame: _ReaderStub(on_first_frame, seen))
+    frozen = gc.get_freeze_count()
+    try:
+        assert main.run_tui(argparse.Namespace()) == 0
+        assert gc.get_freeze_count() > frozen
+    finally:
+        gc.unfreeze()
+    assert seen == [False, True] and gc.isenabled()
+
+
+def test_a_reader_that_fails_to_start_collects_garbage_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(args: argparse.Namespace, on_first_frame: Callable[[], None]) -> None:
+        assert not gc.isenabled()
+        raise PithError("no server given")
+
+    monkeypatch.setattr(main, "_reader_app", refused)
+    with pytest.raises(PithError):
+        main.run_tui(argparse.Namespace())
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+async def test_the_app_says_when_its_first_frame_is_drawn(make_app: MakeApp) -> None:
+    frames: list[int] = []
+    app = make_app(start_group="pith.test.tree", on_first_frame=lambda: frames.append(1))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert frames == [1]
+
+
+async def test_the_group_list_under_a_start_group_is_asked_for_once_its_threads_are_drawn(
+        make_app: MakeApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its answer makes a notice that looks up live keys (~30 ms): not before the list a launch waits for."""
+    events: list[str] = []
+    load_deferred = GroupsScreen.load_deferred
+
+    def noted(screen: GroupsScreen) -> None:
+        events.append("groups")
+        load_deferred(screen)
+
+    monkeypatch.setattr(GroupsScreen, "load_deferred", noted)
+    app = make_app(start_group="pith.test.tree")
+    display = app._display
+
+    def drawn(screen: Any, update: Any) -> None:
+        display(screen, update)
+        if isinstance(screen, ThreadsScreen) and screen.loaded:
+            events.append("list drawn")
+
+    app._display = drawn  # type: ignore[method-assign,assignment]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "groups" in events and events.index("list drawn") < events.index("groups")
