@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
 from killfile.headers import normalize_address
@@ -61,6 +61,8 @@ def digest_since(scored: Scored, visit: Visit | None, interests: Interests | Non
                  size: int = DIGEST_SIZE) -> tuple[list[ThreadRow], str]:
     """(the digest rows, each with its reason, and one line saying what they are)."""
     interests = interests or Interests()
+    if not isinstance(scored.rows, list):  # rows made on demand: made once here, not on each of the passes below
+        scored = replace(scored, rows=list(scored.rows))
     if visit is None:
         return rank(scored, interests, lambda row: True, size, "articles"), "digest: first visit, so all threads"
     when = datetime.fromtimestamp(visit.visited, timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M")
