@@ -16,7 +16,8 @@ from typing import overload
 
 from nntp.columns import NO_DATE, Columns
 from nntp.threads import ThreadNode
-from app.rows import LazyRows, ThreadRow, ThreadRows, display_name, flat_shape
+from app.rows import LazyRows, ThreadRow, display_name, flat_shape
+from app.threadrows import ThreadRows
 from app.views import View
 
 

@@ -27,7 +27,8 @@ from store.library import Library
 from app.nodes import is_article, message_ids_of, numbers_of, with_children
 from app.rootindex import RootIndex, root_reader
 from app.rootindex import roots_of as roots_of  # where tests and tui import it from
-from app.rows import ThreadRow, ThreadRows, flatten, flatten_into
+from app.rows import ThreadRow, flatten, flatten_into
+from app.threadrows import ThreadRows
 
 if TYPE_CHECKING:
     from app.backend import LibraryHandle

@@ -17,7 +17,8 @@ from nntp.threads import Forest, thread
 from app.entered import find
 from app.flatrows import FlatRows, article_indices, flat_view
 from app.readmarks import prune_read
-from app.rows import MAX_INDENT, ThreadRow, ThreadRows, cursor_after, flatten, next_unread
+from app.rows import MAX_INDENT, ThreadRow, cursor_after, flatten, next_unread
+from app.threadrows import ThreadRows
 from app.scoring import Filter, RootIndex, RowScore, arrange_scored
 from app.views import View, arrange, unit_starts
 from killfile.states import ScoreState
