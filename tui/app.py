@@ -49,6 +49,14 @@ def pith_commands() -> type[Provider]:
     return PithCommands
 
 
+def _opened(library: Library) -> None:
+    """Nothing more: the call itself opens the Library (see PithApp.on_load)."""
+
+
+def _failure_met_again(error: BaseException) -> None:
+    """An early open that failed: the first real call opens again and reports why."""
+
+
 class PithApp(App[None]):
     """A keyboard-first newsreader: groups -> threads -> article.
 
@@ -116,6 +124,12 @@ class PithApp(App[None]):
         variables = with_fallbacks(super().get_css_variables())
         self.theme_variables = variables
         return variables
+
+    def on_load(self) -> None:
+        """The store opens on the session thread while Textual builds the first screens (SQLite's open and
+        schema check, 10-30 ms a first screen would wait for). Opening is all it does: should it fail, the
+        first screen's own call opens again, meets the same failure and reports it."""
+        self.library.send(_opened, _failure_met_again)
 
     def on_mount(self) -> None:
         if self._on_first_frame is not None:

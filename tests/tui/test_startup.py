@@ -19,6 +19,7 @@ import pytest
 from textual.widgets import Footer
 
 import main
+from app.backend import LibraryHandle
 from nntp.errors import PithError
 from store.library import Library
 from tests.tui.conftest import SIZE, screen_text, settle
@@ -212,3 +213,41 @@ async def test_the_group_list_under_a_start_group_is_asked_for_once_its_threads_
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "groups" in events and events.index("list drawn") < events.index("groups")
+
+
+async def test_the_store_is_opened_while_textual_builds_the_first_screens(
+        make_app: MakeApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The session thread opens the Library (SQLite's open and schema check) from the app's load on, not
+    when the first screen's worker first asks; it is opened once."""
+    events: list[str] = []
+    send, compose = LibraryHandle.send, ThreadsScreen.compose
+
+    def noted_send(handle: LibraryHandle, *args: Any) -> None:
+        events.append("library asked")
+        send(handle, *args)
+
+    def noted_compose(screen: ThreadsScreen) -> Any:
+        events.append("threads composed")
+        return compose(screen)
+
+    monkeypatch.setattr(LibraryHandle, "send", noted_send)
+    monkeypatch.setattr(ThreadsScreen, "compose", noted_compose)
+    app = make_app(start_group="pith.test.tree")
+    opened: list[Library] = []
+    open_library = app.library._open
+    app.library._open = lambda: opened.append(open_library()) or opened[-1]  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.screen.loaded
+    assert events[:2] == ["library asked", "threads composed"] and len(opened) == 1
+
+
+async def test_a_store_that_cannot_be_opened_is_reported_by_the_first_screen(
+        tmp_path: Path) -> None:
+    def refused() -> Library:
+        raise PithError("store: cannot open it")
+
+    app = PithApp(refused, title="t")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "store: cannot open it" in screen_text(app)
