@@ -7,17 +7,20 @@ import math
 import os
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nntp.address import ServerAddress
-from nntp.connect import ConnectOptions
+from nntp.connect_options import ConnectOptions
 from nntp.errors import PithError
-from nntp.resilient import ResilientSource
 from nntp.sanitize import error_line
 from store.config import ServerConfig, load_config
 from store.library import Library
+
+if TYPE_CHECKING:
+    from nntp.resilient import ResilientSource
 
 
 def open_library_factory(args: argparse.Namespace) -> tuple[Callable[[], Library], str]:
@@ -66,6 +69,7 @@ class Endpoint:
     def connect(self) -> ResilientSource:
         """A reconnecting source; the first connection is made now and fails fast."""
         from nntp.client import NNTPClient  # late: a warm reader shows its first screen before connecting
+        from nntp.resilient import ResilientSource
 
         return ResilientSource(lambda: NNTPClient(self.address, options=self.options), self.address.identity)
 

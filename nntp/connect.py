@@ -15,13 +15,12 @@ import os
 import socket
 import ssl
 import warnings
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nntp.authinfo import read_authinfo
 from nntp.compress import CountingSocketIO, DeflateSocketIO, WireStats
+from nntp.connect_options import ConnectOptions
 from nntp.deadline import ReplyDeadline, read_line
 from nntp.errors import (
     AuthenticationFailed,
@@ -39,32 +38,6 @@ with warnings.catch_warnings():
 
 MAX_LINE = 1 << 20
 """nntplib's 2048-byte line limit rejects real References lines (python/cpython#73157)."""
-
-Credentials = Callable[[str], tuple[str, str] | None]
-"""Asked with the server identity when a password is needed and none is configured."""
-
-
-@dataclass(frozen=True)
-class ConnectOptions:
-    """How to talk to one server (from a ``[servers.NAME]`` entry or the command line)."""
-
-    tls: TlsMode = TlsMode.NONE
-    """No TLS, NNTPS from the first byte, or STARTTLS (see TlsMode)."""
-    user: str = ""
-    password: str = field(default="", repr=False)
-    compress: bool = True
-    timeout: float = 30.0
-    pin_sha256: str = ""
-    ca_file: str = ""
-    allow_plaintext_auth: bool = False
-    netrc_default: bool = False
-    """Whether a ``default`` entry of ~/.netrc / ~/.authinfo may be sent to this server."""
-    credentials: Credentials | None = field(default=None, repr=False, compare=False)
-    """Fallback for a missing password (the TUI's prompt)."""
-
-    def __post_init__(self) -> None:
-        """A plain ``"implicit"`` from a caller not yet moved over becomes the member (ValueError if unknown)."""
-        object.__setattr__(self, "tls", TlsMode(self.tls))
 
 
 class Connection(nntplib.NNTP):
