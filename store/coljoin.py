@@ -3,9 +3,11 @@
 ``nntp.columns.concat`` renumbers every Message-ID of every part through a
 Python call; entering local.big would pay that for 150,000 IDs to add a few
 hundred. Here the first part (the pack: nearly the whole group) keeps its tables
-and codes, its arrays are extended in place when the caller hands it over, and
-only the later parts are looked up in it, with Message-IDs compared as the UTF-8
-bytes they are stored as.
+and codes, its arrays and tables are extended in place when the caller hands it
+over (its Message-ID and Xref blobs grown by realloc, never copied beside
+themselves), and only the later parts are looked up in it, with Message-IDs
+compared as the UTF-8 bytes they are stored as. Parts with nothing in them (the
+empty rows of a group whose articles are all in chunks) are left out.
 """
 
 from __future__ import annotations

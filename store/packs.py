@@ -131,7 +131,10 @@ JOIN_EVERY = 8
 """Packs decoded before they are joined into what is read so far: a group settled in many packs
 (local.huge: 244) is never held as every pack plus their join (725 MB of peak at 1,000,000 articles).
 Measured without Textual, the first entry after settling: local.big 94 MB at 8, 105 at 16, 126 at 32;
-local.huge 405 MB and 8.4 s at 8, 366 MB and 4.8 s at 32 (once: the pack written back is read whole next)."""
+local.huge 405 MB and 8.4 s at 8, 366 MB and 4.8 s at 32 (once: the pack written back is read whole next).
+Since joins grow the first part's tables in place and the pack is written back from views of the arrays
+(store/coljoin.py, store/colpack.py), 8 costs local.huge 208 MB of VmHWM in ~7 s (local.big 73 MB); 4 and 2
+lower local.big's peak by 1 and 7 MB but every join scans the IDs read so far: 0.37 s at 8, 0.60 at 4, 0.95 at 2."""
 
 
 def load(db: sqlite3.Connection, grp: str) -> tuple[list[Columns], int] | None:
