@@ -179,16 +179,17 @@ def fetch_bodies(library: Library, group: str, targets: list[tuple[int, str]], o
 
     ids = dict(targets)
     bodyindex.ensure_schema(library.store.db)
-    with _checkpointer(library) as checkpointer, \
+    with _checkpointer(library, len(targets)) as checkpointer, \
             BatchWriter[Fetched](lambda got: _store_batch(library, group, got, ids, checkpointer), outcomes) as writer:
         _read_into(writer, source.iter_articles(group, [n for n, _ in targets]), report)
     report()
 
 
-def _checkpointer(library: Library) -> Checkpointer | nullcontext[None]:
-    """The WAL checkpointed on a thread of its own while bodies are stored (none for a store in memory)."""
+def _checkpointer(library: Library, count: int) -> Checkpointer | nullcontext[None]:
+    """The WAL checkpointed on a thread of its own while ``count`` bodies are stored; none for a store in
+    memory or for fewer than a batch (the reader's read-ahead: SQLite's own checkpoints are enough there)."""
     path = str(library.store.path)
-    return nullcontext() if path == ":memory:" else Checkpointer(library.store.db, path)
+    return nullcontext() if path == ":memory:" or count <= BODY_BATCH else Checkpointer(library.store.db, path)
 
 
 def _read_into(writer: BatchWriter[Fetched], arriving: Iterator[Fetched], report: Callable[[], None]) -> None:

@@ -39,3 +39,15 @@ def test_no_second_connection_means_no_checkpointer_and_no_harm(tmp_path: Path) 
         checkpointer.committed()
     assert store.body_store.get("<1@x>") == b"body" and autocheckpoint(store) == 1000
     store.close()
+
+
+def test_a_sync_checkpoints_on_its_own_thread_and_a_read_ahead_does_not(tmp_path: Path) -> None:
+    from contextlib import nullcontext
+
+    from store.library import Library
+    from store.sync import BODY_BATCH, _checkpointer
+
+    library = Library(Store(tmp_path / "s.sqlite3"), lambda: None)  # type: ignore[arg-type, return-value]
+    assert isinstance(_checkpointer(library, BODY_BATCH + 1), Checkpointer)
+    assert isinstance(_checkpointer(library, 4), nullcontext)
+    library.close()
