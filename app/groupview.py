@@ -155,14 +155,15 @@ class GroupView:
                                   reader_tags(killfile.state if killfile is not None else None))
             rows, note = digest_since(scored, self.visit, interests)
             return Arranged(view, rows, note)
-        threaded, source = self.threaded, self.overviews
-        if view in FLAT and isinstance(source, Columns) and (indices := article_indices(threaded, source)) is not None:
-            return Arranged(view, flat_view(source, self._unread(source, indices) if self.unread_only else indices,
+        threaded, articles = self.threaded, self.overviews
+        found = article_indices(threaded, articles) if view in FLAT and isinstance(articles, Columns) else None
+        if found is not None and isinstance(articles, Columns):
+            return Arranged(view, flat_view(articles, self._unread(articles, found) if self.unread_only else found,
                                             view))
         return Arranged(view, arrange(self.unread_rows(threaded) if self.unread_only else threaded, view))
 
-    def _unread(self, source: Columns, indices: list[int]) -> list[int]:
-        marks, numbers = self.marks, source.numbers
+    def _unread(self, articles: Columns, indices: list[int]) -> list[int]:
+        marks, numbers = self.marks, articles.numbers
         return indices if marks is None else [i for i in indices if not marks.is_read(numbers[i])]
 
     def unread_rows(self, threaded: Sequence[ThreadRow]) -> list[ThreadRow]:
