@@ -105,15 +105,12 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def run_tui(args: argparse.Namespace) -> int:
-    """The reader; Python's garbage collector waits until its first frame (cli/startup_gc.py), so the
-    modules it loads (here, not at main's import) and the screens it builds are not walked over and over."""
-    from cli.startup_gc import StartupPause
+    """The reader. Until its first frame, the garbage collector waits and dataclass methods come compiled
+    (cli/launch.py); its modules load here, not at main's import, so that both apply to them."""
+    from cli.launch import Launch
 
-    pause = StartupPause()
-    try:
-        _reader_app(args, on_first_frame=pause.resume).run()
-    finally:
-        pause.resume(freeze=False)  # a start that failed before its first frame; else already resumed
+    with Launch() as launch:
+        _reader_app(args, on_first_frame=launch.first_frame).run()
     return 0
 
 
