@@ -22,6 +22,7 @@ from killfile.result import ScoreTable
 from killfile.session import Killfile
 from killfile.states import ScoreState
 from nntp.columns import Columns
+from nntp.memtrim import map_big_blocks
 from nntp.models import Overview
 from nntp.threads import ThreadNode, thread
 from store.killread import killed_numbers, numbers_in_state
@@ -124,6 +125,7 @@ class GroupView:
         visit stay those of the first entry: marks made meanwhile live here, not in the store."""
         name, reload = self.group, self.phase is Phase.RELOADING
         first = None if reload else early
+        map_big_blocks()  # once: a big group's temporary arrays are given back as they are freed
         load = handle.call(Library.enter_group, name, progress, first)
         if cancelled():
             return None  # left before the group was in: no visit recorded
