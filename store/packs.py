@@ -28,6 +28,7 @@ from datetime import datetime, timezone
 
 from nntp.columns import Columns, from_records
 from nntp.models import Overview
+from nntp.memtrim import give_back
 from store import colpack
 from store.coljoin import join, part
 from store.colpack import Row, from_blob, rows_to_columns, to_blob
@@ -212,6 +213,8 @@ def overviews(db: sqlite3.Connection, grp: str) -> Read:
             f"SELECT {COLUMNS} FROM overview WHERE grp=? AND number > ? ORDER BY number", (grp, last)
         ).fetchall()
         columns = join([*parts, rows_to_columns(tail)] if tail else parts, adopt=True)
+    if count > 1 or tail:
+        give_back(len(columns))  # the joins' temporary tables: their pages back before the reader threads and scores
     return Read(columns, tail, packed is None, count, last)
 
 
