@@ -26,6 +26,7 @@ from tests.tui.conftest import SIZE, screen_text, settle
 from tui.app import PithApp
 from tui.screens.groups import GroupsScreen
 from tui.screens.threads import ThreadsScreen
+from tui.widgets.footer import PithFooter
 
 MakeApp = Callable[..., PithApp]
 REPO = Path(__file__).resolve().parents[2]
@@ -254,3 +255,11 @@ async def test_a_store_that_cannot_be_opened_is_reported_by_the_first_screen(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "store: cannot open it" in screen_text(app)
+
+
+async def test_a_footer_whose_screen_went_meanwhile_is_not_rebuilt() -> None:
+    """A start group that fails at once dismisses its screen before the footer's rebuild (queued for after
+    a refresh) runs: that rebuild finds no screen and does nothing (it raised NoScreen)."""
+    footer = PithFooter()
+    footer._bindings_ready = True
+    await footer.recompose()

@@ -26,7 +26,10 @@ class PithFooter(Footer):
             super().bindings_changed(screen)
 
     async def recompose(self) -> None:
-        """The keys again, unless they are those shown already (a focus change seldom changes them)."""
+        """The keys again, unless they are those shown already (a focus change seldom changes them).
+        Not on a footer whose screen went meanwhile (Textual's own recompose returns then too)."""
+        if not self.is_attached or self._pruning:
+            return
         wanted = self._wanted()
         if wanted == self._shown:
             return
