@@ -18,7 +18,6 @@ that failed was rolled back by the store (nothing half-written).
 from __future__ import annotations
 
 import queue
-import sqlite3
 import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
@@ -73,72 +72,3 @@ class BatchWriter(Generic[T]):
             raise KeyboardInterrupt
         if exc_info[0] is None:
             self.check()
-
-
-class Checkpointer:
-    """``with Checkpointer(db, path):`` the WAL copied into the database on a thread of its own.
-
-    A sync writes ~100 MB of bodies through the WAL. Left to SQLite, the
-    connection that commits also checkpoints (every 1,000 pages): it copies the
-    pages on into the file and waits for two fsyncs, a third of the writer's
-    time, while the socket waits for it. Here the committing connection stops
-    checkpointing and a second connection checkpoints (PASSIVE: never in the
-    writer's way) each time it is told a batch was committed, on another core.
-    Nothing about durability changes: each batch is still one committed
-    transaction in the WAL (synchronous=NORMAL, as before), and what is not
-    copied yet when the block ends, a kill or a crash, the next checkpoint copies.
-    """
-
-    LIMIT = 16384
-    """Pages past which the committing connection checkpoints after all (the WAL stays bounded when this
-    thread cannot keep up)."""
-
-    def __init__(self, db: sqlite3.Connection, path: str) -> None:
-        self._db, self._path = db, path
-        self._wake = threading.Event()
-        self._done = False
-        self.copied = 0
-        """Checkpoints run so far (tests wait on it)."""
-        self._before = 0
-        self._thread = threading.Thread(target=self._run, name="pith-checkpointer", daemon=True)
-
-    def __enter__(self) -> Checkpointer:
-        self._before = int(self._db.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
-        self._db.execute(f"PRAGMA wal_autocheckpoint={self.LIMIT}")
-        self._thread.start()
-        return self
-
-    def committed(self) -> None:
-        """A batch was committed: copy it on when this thread is free."""
-        self._wake.set()
-
-    def _run(self) -> None:
-        try:
-            own = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None)
-        except sqlite3.Error:
-            return  # no second connection: the block's end and the next commits checkpoint as before
-        try:
-            own.execute("PRAGMA busy_timeout=0")
-            while not self._done:
-                self._wake.wait()
-                self._wake.clear()
-                _checkpoint(own)
-                self.copied += 1
-        finally:
-            own.close()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._done = True
-        self._wake.set()
-        try:
-            self._thread.join()
-        finally:
-            self._db.execute(f"PRAGMA wal_autocheckpoint={self._before}")
-
-
-def _checkpoint(db: sqlite3.Connection) -> None:
-    """One PASSIVE checkpoint; a busy or failing one is only skipped (the next one, or SQLite's own, copies it)."""
-    try:
-        db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-    except sqlite3.Error:
-        pass
