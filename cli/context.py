@@ -7,10 +7,10 @@ import math
 import os
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nntp.address import ServerAddress
 from nntp.connect_options import ConnectOptions
