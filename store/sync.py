@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from contextlib import nullcontext
 from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -32,7 +33,7 @@ from nntp.source import Capability, ProgressCallback
 from store import bodyindex, search
 from store.entering import span_above_mark
 from store.library import Library
-from store.bodywriter import BatchWriter
+from store.bodywriter import BatchWriter, Checkpointer
 from store.rawchunks import BackgroundWriter
 from store.vacuum import Reclaimed, disk_size, give_back
 
@@ -161,8 +162,9 @@ def fetch_bodies(library: Library, group: str, targets: list[tuple[int, str]], o
     """Fetch and store the bodies of ``targets``: pipelined when the source can, else one by one.
 
     Pipelined, this thread reads the socket while store/bodywriter.py commits the
-    answers on its own, BODY_BATCH to a transaction, and whatever arrived is
-    stored before an error goes up, so a resume asks only for the rest.
+    answers on its own, BODY_BATCH to a transaction (a third thread copies the WAL
+    into the file meanwhile), and whatever arrived is stored before an error goes
+    up, so a resume asks only for the rest.
     """
     source = library.source
     if Capability.PIPELINED_ARTICLES not in source.capabilities or not targets:
@@ -177,9 +179,17 @@ def fetch_bodies(library: Library, group: str, targets: list[tuple[int, str]], o
 
     ids = dict(targets)
     bodyindex.ensure_schema(library.store.db)
-    with BatchWriter[Fetched](lambda batch: _store_batch(library, group, batch, ids), outcomes) as writer:
+    with _checkpointer(library, len(targets)) as checkpointer, \
+            BatchWriter[Fetched](lambda got: _store_batch(library, group, got, ids, checkpointer), outcomes) as writer:
         _read_into(writer, source.iter_articles(group, [n for n, _ in targets]), report)
     report()
+
+
+def _checkpointer(library: Library, count: int) -> Checkpointer | nullcontext[None]:
+    """The WAL checkpointed on a thread of its own while ``count`` bodies are stored; none for a store in
+    memory or for fewer than a batch (the reader's read-ahead: SQLite's own checkpoints are enough there)."""
+    path = str(library.store.path)
+    return nullcontext() if path == ":memory:" or count <= BODY_BATCH else Checkpointer(library.store.db, path)
 
 
 def _read_into(writer: BatchWriter[Fetched], arriving: Iterator[Fetched], report: Callable[[], None]) -> None:
@@ -222,12 +232,17 @@ def prefetch_bodies(library: Library, group: str, targets: list[tuple[int, str]]
     return outcomes.count("got")
 
 
-def _store_batch(library: Library, group: str, batch: list[Fetched], ids: dict[int, str]) -> list[str]:
+def _store_batch(library: Library, group: str, batch: list[Fetched], ids: dict[int, str],
+                 checkpointer: Checkpointer | None = None) -> list[str]:
     """Store one batch in one transaction; if that fails, article by article, so one bad article is
     noted and the rest kept (a full disk still ends the sync). -> an outcome per answer, in order."""
     items = [(ids[int(f.key)], f.raw) for f in batch if f.raw is not None]
     try:
+        if checkpointer is not None:
+            checkpointer.before_batch()
         bodyindex.save_unindexed(library.store, items, schema_known=True)
+        if checkpointer is not None:
+            checkpointer.committed()
         return [_outcome(group, f) for f in batch]
     except sqlite3.OperationalError:
         raise
