@@ -50,9 +50,11 @@ print(" ".join(sys.modules))
 """
 
 LATER = ("tui.palette", "tui.screens.compose", "tui.screens.outbox", "tui.screens.search", "nntp.html_text",
-         "tui.screens.article", "app.posting", "store.control")
+         "tui.screens.article", "app.posting", "store.control", "tui.screens.help", "tui.screens.prompt",
+         "tui.screens.confirm")
 """Modules a reader entering a group never needs before the list: ctrl+p's commands, the composer,
-the outbox, search, HTML-to-text (html.parser) for HTML-only mail, the pager, and what writing needs."""
+the outbox, search, HTML-to-text (html.parser) for HTML-only mail, the pager, what writing needs, and
+the help, question and yes/no screens."""
 
 SERVER_READER = """
 import sys, main

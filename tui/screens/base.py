@@ -17,8 +17,6 @@ from tui.bindings import EVERYWHERE
 from tui.help_sections import HelpSectioned
 from tui.navigation import OpenSearch, open_screen
 from tui.screens.compose_actions import ComposeActions
-from tui.screens.help import HelpScreen
-from tui.screens.prompt import PromptScreen
 from tui.screens.reader_app import ReaderApp
 from tui.widgets.status_line import StatusLine
 
@@ -71,10 +69,14 @@ class PithScreen(HelpSectioned, ComposeActions, Screen[None]):
         self.notify(message, severity="error", timeout=8, markup=False)
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen  # with its first use: not a launch's
+
         self.app.push_screen(HelpScreen(self))
 
     def action_search(self) -> None:
         """``/``: ask for a query, then list what the store holds (in this screen's group, if it has one)."""
+        from tui.screens.prompt import PromptScreen
+
         group: str | None = getattr(self, "group", None)
 
         def run(text: str | None) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
 from pathlib import Path
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SuspendNotSupported
@@ -26,7 +27,9 @@ from store.library import Library
 from app.pipe import PipeResult, is_interactive, run_captured, run_on_terminal
 from tui.screens.base import PithScreen
 from tui.screens.group_screen import GroupScreen
-from tui.screens.prompt import PromptScreen
+
+if TYPE_CHECKING:
+    from tui.screens.prompt import PromptScreen
 
 _MEMORY: WeakKeyDictionary[App[object], dict[str, str]] = WeakKeyDictionary()
 """The pipe command and save file last given, per app (a test runs several apps in one process)."""
@@ -97,7 +100,7 @@ class ExportActions(PithScreen):
                 self._pipe(target, thread, command)
 
         what = "the thread (one mbox)" if thread else "the article"
-        self.app.push_screen(PromptScreen(f"Pipe {what} to the shell command (less, git am, b4 am -o - ...):",
+        self.app.push_screen(_prompt()(f"Pipe {what} to the shell command (less, git am, b4 am -o - ...):",
                                           memory["pipe"], placeholder="git am"), answered)
 
     def _ask_save(self, thread: bool) -> None:
@@ -113,7 +116,7 @@ class ExportActions(PithScreen):
                 self._save_mbox(target, thread, Path(path).expanduser())
 
         what = "the thread" if thread else "the article"
-        self.app.push_screen(PromptScreen(f"Append {what} to the mbox file:",
+        self.app.push_screen(_prompt()(f"Append {what} to the mbox file:",
                                           memory["save"] or default_mbox(target.group)), answered)
 
     # -- doing (thread workers) ----------------------------------------------------
@@ -192,3 +195,10 @@ class ThreadExportActions(ExportActions, GroupScreen):
         scored = self.scored
         return Target(self.group, row.article.number, None, self.overviews,
                       scored.root_of if scored is not None else None)
+
+
+def _prompt() -> type[PromptScreen]:
+    """The prompt screen, imported with the first question asked (a launch asks none)."""
+    from tui.screens.prompt import PromptScreen
+
+    return PromptScreen

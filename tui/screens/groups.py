@@ -30,7 +30,6 @@ from tui.keymap import keys_for
 from tui.widgets.footer import PithFooter
 from tui.messages import GroupsLoaded
 from tui.screens.base import PithScreen
-from tui.screens.confirm import ConfirmScreen
 from tui.widgets.group_list import GroupList
 from tui.widgets.line_list import LineList
 from tui.widgets.status_line import StatusLine
@@ -157,6 +156,8 @@ class GroupsScreen(PithScreen):
 
     # -- catching up -------------------------------------------------------
     def action_catch_up(self) -> None:
+        from tui.screens.confirm import ConfirmScreen  # with its first use: not a launch's
+
         group = self.group_list.current
         if group is None:
             return

@@ -21,7 +21,6 @@ from store.library import Library, describe_error
 from store.ranges import RangeSet
 from app.rows import next_unread
 from tui.messages import Rescored
-from tui.screens.confirm import ConfirmScreen
 from tui.screens.group_screen import GroupScreen
 
 
@@ -139,6 +138,8 @@ class ReadingActions(GroupScreen):
 
     def ask_catch_up(self, report: Callable[[str], None]) -> None:
         """c: after a y/n question, mark every article of the group read; ``report`` says what happened."""
+        from tui.screens.confirm import ConfirmScreen  # with its first use: not a launch's
+
         marks = self.marks
         if marks is None:
             report("the group is still loading")
