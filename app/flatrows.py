@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from typing import overload
 
 from nntp.columns import NO_DATE, Columns
 from nntp.threads import ThreadNode
@@ -34,30 +33,11 @@ class FlatRows(LazyRows):
     def __len__(self) -> int:
         return len(self.order)
 
-    @overload
-    def __getitem__(self, index: int) -> ThreadRow: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[ThreadRow]: ...
-    def __getitem__(self, index: int | slice) -> ThreadRow | list[ThreadRow]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        article = self.order[index]  # IndexError past the end, as a list's
+    def _row(self, index: int) -> ThreadRow:
         row = ThreadRow.__new__(ThreadRow)
-        row._item = ThreadNode.at(self.source, article)
+        row._item = ThreadNode.at(self.source, self.order[index])
         row._shape = flat_shape(self._depths[index] if self._depths is not None else 0)
         return row
-
-    def __iter__(self) -> Iterator[ThreadRow]:
-        return map(self.__getitem__, range(len(self)))
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, (FlatRows, list)):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
-
-    __hash__ = None  # type: ignore[assignment]  # compared by value, as the list it stands for
 
     def number(self, index: int) -> int:
         return self.source.numbers[self.order[index]]

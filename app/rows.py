@@ -9,9 +9,11 @@ but drawn from its Forest's slots on demand (app/threadrows.py), through the sam
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Container, Iterable, Iterator, Sequence
 from datetime import datetime
 from sys import intern
+from typing import overload
 
 from nntp.addresses import split_address
 from nntp.missing import missing_titles
@@ -225,8 +227,37 @@ def flatten_into(root: ThreadNode, rows: list[ThreadRow], keys: dict[str, str]) 
 
 
 class LazyRows(Sequence[ThreadRow]):
-    """Rows made when asked for (``ThreadRows``, ``app.flatrows.FlatRows``): what a loop over every row reads
-    without making them."""
+    """Rows made when asked for (``ThreadRows``, ``app.flatrows.FlatRows``): a row is made anew on each access
+    (``_row``), so they compare by value; ``number``, ``numbers`` and ``unit_starts`` are what a loop over every
+    row reads without making them."""
+
+    @abstractmethod
+    def _row(self, index: int) -> ThreadRow:
+        """Row ``index`` (0 <= index < len), made now."""
+
+    @overload
+    def __getitem__(self, index: int) -> ThreadRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[ThreadRow]: ...
+    def __getitem__(self, index: int | slice) -> ThreadRow | list[ThreadRow]:
+        size = len(self)
+        if isinstance(index, slice):
+            return [self._row(i) for i in range(*index.indices(size))]
+        if index < 0:
+            index += size
+        if not 0 <= index < size:
+            raise IndexError("row index out of range")
+        return self._row(index)
+
+    def __iter__(self) -> Iterator[ThreadRow]:
+        return map(self._row, range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, (LazyRows, list)):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    __hash__ = None  # type: ignore[assignment]  # compared by value, as the list it stands for
 
     def number(self, index: int) -> int | None:
         """Row ``index``'s article number (None: a missing article or an "N hidden" row), no row made."""

@@ -9,7 +9,6 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from sys import intern
-from typing import overload
 
 from nntp.columns import Columns
 from nntp.missing import missing_titles
@@ -72,13 +71,7 @@ class ThreadRows(LazyRows):
     def __len__(self) -> int:
         return self._total
 
-    @overload
-    def __getitem__(self, index: int) -> ThreadRow: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[ThreadRow]: ...
-    def __getitem__(self, index: int | slice) -> ThreadRow | list[ThreadRow]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(self._total))]
+    def _row(self, index: int) -> ThreadRow:
         run, offset = self._locate(index)
         return run[offset] if isinstance(run, list) else self._slot_row(run + offset)
 
@@ -88,13 +81,6 @@ class ThreadRows(LazyRows):
                 yield from run
             else:
                 yield from map(self._slot_row, range(run, run + self._run_size(k)))
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, (ThreadRows, list)):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
-
-    __hash__ = None  # type: ignore[assignment]  # mutable while arranged, compared by value: as a list is
 
     def number(self, index: int) -> int | None:
         """Row ``index``'s article number (None: a missing article or an "N hidden" row), no row made."""
@@ -148,8 +134,6 @@ class ThreadRows(LazyRows):
         return (self._firsts[k + 1] if k + 1 < len(self._firsts) else self._total) - self._firsts[k]
 
     def _locate(self, index: int) -> tuple[int | list[ThreadRow], int]:
-        if index < 0:
-            index += self._total
         if not 0 <= index < self._total:
             raise IndexError("row index out of range")
         k = bisect_right(self._firsts, index) - 1
