@@ -309,10 +309,16 @@ class Library(LocalOperations):
                 cached()
             raise
         if cached is not None:
-            return GroupLoad(info, cached(), fetched, skipped)
+            return self._held(name, GroupLoad(info, cached(), fetched, skipped))
         if any(fresh):
-            return GroupLoad(info, join(fresh, adopt=True), fetched, skipped)
-        return GroupLoad(info, self.store.overview_store.all(name), fetched, skipped)
+            return self._held(name, GroupLoad(info, join(fresh, adopt=True), fetched, skipped))
+        return self._held(name, GroupLoad(info, self.store.overview_store.all(name), fetched, skipped))
+
+    def _held(self, name: str, load: GroupLoad) -> GroupLoad:
+        """What the reader now holds of the group: settling packs the group from it (store/packs.py pack_held)."""
+        if isinstance(load.overviews, Columns):
+            self.store.overview_store.hold(name, load.overviews)
+        return load
 
     def fetch_overviews(self, name: str, progress: ProgressCallback | None = None,
                         keep: list[Columns] | None = None,

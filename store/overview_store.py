@@ -39,6 +39,13 @@ class OverviewStore:
         self._packers: dict[str, packs.TailPacker] = {}
         """Per group, the packer of a settling that is not finished: one chunk per ``settle`` call
         (an idle reader's pace) then costs no re-read of the rows past the last pack."""
+        self._held: tuple[str, Columns] | None = None
+        """The group a reader entered last and its Columns (the very object it reads): packed from them
+        once its chunks are settled."""
+
+    def hold(self, name: str, columns: Columns) -> None:
+        """A reader holds ``columns`` as group ``name``: once settled, the group is packed from them."""
+        self._held = (name, columns)
 
     @property
     def _db(self) -> sqlite3.Connection:
@@ -101,9 +108,11 @@ class OverviewStore:
     def _pack_tail(self, name: str) -> None:
         """Pack the rows past the last pack, and make the packs one (only a cache: skipped if another
         process is writing)."""
+        held = self._held
         try:
             with self._store.transaction():
-                packs.pack_settled(self._db, name)
+                if held is None or held[0] != name or not packs.pack_held(self._db, name, held[1]):
+                    packs.pack_settled(self._db, name)
         except sqlite3.OperationalError:
             pass
 

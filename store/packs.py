@@ -235,13 +235,34 @@ def repack(db: sqlite3.Connection, grp: str, read: Read) -> None:
     whole = len(read.columns) - len(read.columns) % PACK_ROWS
     if not wants_repack(read) or not whole or not _unchanged(db, grp, read):
         return
+    write_whole(db, grp, read.columns)
+
+
+def write_whole(db: sqlite3.Connection, grp: str, columns: Columns) -> None:
+    """Replace a group's packs by packs of the full runs of ``columns``, every row of the group in order
+    (caller holds the write transaction); the rest stays rows past them."""
+    whole = len(columns) - len(columns) % PACK_ROWS
     invalidate_from(db, grp, 0)
     for start in range(0, whole, MAX_PACK_ROWS):
         stop = min(whole, start + MAX_PACK_ROWS)
         if start:
-            _insert(db, grp, part(read.columns, start, stop))
+            _insert(db, grp, part(columns, start, stop))
         else:  # the front of the group (all of it below MAX_PACK_ROWS): its arrays viewed, never sliced
-            _insert(db, grp, read.columns, stop)
+            _insert(db, grp, columns, stop)
+
+
+def pack_held(db: sqlite3.Connection, grp: str, columns: Columns) -> bool:
+    """Pack a settled group from the Columns a reader holds of it, when they are its rows (the same count,
+    first and last number): one pack written from memory, where settling packed run by run and the next
+    entry would read and join those runs and write them back as one (caller holds the write transaction).
+    -> whether it was done."""
+    count, low, high = db.execute("SELECT COUNT(*), MIN(number), MAX(number) FROM overview WHERE grp=?",
+                                  (grp,)).fetchone()
+    numbers = columns.numbers
+    if not count or (count, low, high) != (len(numbers), numbers[0], numbers[-1]) or len(numbers) < PACK_ROWS:
+        return False
+    write_whole(db, grp, columns)
+    return True
 
 
 def pack_settled(db: sqlite3.Connection, grp: str) -> None:

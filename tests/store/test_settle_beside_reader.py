@@ -59,3 +59,46 @@ def test_many_packs_are_joined_as_they_are_decoded(tmp_path: Path, monkeypatch: 
     monkeypatch.setattr(packs, "join", counted)
     read = packs.overviews(store.db, "g")
     assert read.columns == expected(1, last) and read.packs == 14 and max(sizes) <= 5
+
+
+def chunked(tmp_path: Path, last: int) -> Store:
+    store = Store(tmp_path / "s.sqlite3")
+    store.group_table.save([GroupInfo("g", 1, last, last)])
+    for first in range(1, last + 1, 3000):
+        store.overview_store.save_raw("g", raw_slice(first, min(first + 2999, last)))
+    return store
+
+
+def test_a_group_a_reader_holds_is_packed_from_what_it_holds(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Settled, the group the reader entered is written as one pack from the Columns it holds, not read
+    again: its next entry decodes one pack, with no join and no pack written back."""
+    last = 3 * packs.PACK_ROWS + 500
+    store = chunked(tmp_path, last)
+    held = store.overview_store.all("g")  # what a reader holds (from the chunks)
+    store.overview_store.hold("g", held)
+
+    def whole_group(*_args: object) -> None:
+        raise AssertionError("settling read the whole group")
+
+    monkeypatch.setattr(packs, "overviews", whole_group)
+    while store.overview_store.settle("g", chunks=1):  # a chunk at a time, as an idle reader settles
+        pass
+    counted = store.db.execute("SELECT COUNT(*), SUM(count), MAX(last) FROM overview_pack WHERE grp='g'").fetchone()
+    assert counted == (1, 3 * packs.PACK_ROWS, 3 * packs.PACK_ROWS)
+    monkeypatch.undo()
+    monkeypatch.setattr(packs, "repack", lambda *_: pytest.fail("the pack was written back"))
+    read = packs.overviews(store.db, "g")
+    assert read.packs == 1 and read.columns == expected(1, last) == held
+
+
+def test_what_a_reader_holds_is_not_packed_when_the_rows_moved_on(tmp_path: Path) -> None:
+    """Articles stored after the reader's entry (or another group held): the packs are made run by run."""
+    last = 2 * packs.PACK_ROWS + 10
+    store = chunked(tmp_path, last)
+    held = store.overview_store.all("g")
+    store.overview_store.save_raw("g", raw_slice(last + 1, last + 50))
+    store.overview_store.hold("g", held)
+    assert store.overview_store.settle("g") == 0
+    assert store.overview_store.all("g") == expected(1, last + 50)
+    assert packs.packed_last(store.db, "g") == 2 * packs.PACK_ROWS
