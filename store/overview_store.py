@@ -39,6 +39,8 @@ class OverviewStore:
         self._packers: dict[str, packs.TailPacker] = {}
         """Per group, the packer of a settling that is not finished: one chunk per ``settle`` call
         (an idle reader's pace) then costs no re-read of the rows past the last pack."""
+        self._deferred: set[str] = set()
+        """Groups settled without tail packs, to be packed from what the reader holds (``_held``)."""
         self._held: tuple[str, Columns] | None = None
         """The group a reader entered last and its Columns (the very object it reads): packed from them
         once its chunks are settled."""
@@ -89,6 +91,11 @@ class OverviewStore:
         return left
 
     def _settle_rows(self, group: str, batch: list[Overview]) -> None:
+        held = self._held
+        if held is not None and held[0] == group:  # packed from what the reader holds once settled: no tail
+            self._deferred.add(group)               # packs made and held meanwhile beside the reader's group
+            self._insert_rows(group, batch)
+            return
         packer = self._packers.setdefault(group, packs.TailPacker(self._db, group))
         if batch:
             packer.check(batch[0].number)
@@ -100,18 +107,24 @@ class OverviewStore:
 
     def _pack_settled(self) -> None:
         """Pack the tail of each group whose chunks are all settled now."""
-        for group in list(self._packers):
+        for group in [*self._packers, *(self._deferred - self._packers.keys())]:
             if not rawchunks.pending(self._db, group):
-                del self._packers[group]
-                self._pack_tail(group)
+                self._packers.pop(group, None)
+                self._pack_tail(group, deferred=group in self._deferred)
+                self._deferred.discard(group)
 
-    def _pack_tail(self, name: str) -> None:
-        """Pack the rows past the last pack, and make the packs one (only a cache: skipped if another
-        process is writing)."""
+    def _pack_tail(self, name: str, deferred: bool = False) -> None:
+        """Pack the rows past the last pack (only a cache: skipped if another process is writing).
+
+        A group the reader holds is packed whole from its Columns; if they are no longer its rows (articles
+        stored or expired meanwhile) and settling ``deferred`` its packs for them, the rows stay unpacked:
+        the next entry reads them and writes its pack back (``packs.repack``), not settling beside a reader."""
         held = self._held
         try:
             with self._store.transaction():
-                if held is None or held[0] != name or not packs.pack_held(self._db, name, held[1]):
+                if held is not None and held[0] == name and packs.pack_held(self._db, name, held[1]):
+                    return
+                if not deferred:
                     packs.pack_settled(self._db, name)
         except sqlite3.OperationalError:
             pass

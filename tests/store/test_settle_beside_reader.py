@@ -93,12 +93,22 @@ def test_a_group_a_reader_holds_is_packed_from_what_it_holds(tmp_path: Path,
 
 
 def test_what_a_reader_holds_is_not_packed_when_the_rows_moved_on(tmp_path: Path) -> None:
-    """Articles stored after the reader's entry (or another group held): the packs are made run by run."""
+    """Articles stored after the reader's entry: settling packs nothing beside the reader (no tail packs, and
+    no read of the rows); the next entry reads the rows and writes its pack."""
     last = 2 * packs.PACK_ROWS + 10
     store = chunked(tmp_path, last)
     held = store.overview_store.all("g")
     store.overview_store.save_raw("g", raw_slice(last + 1, last + 50))
     store.overview_store.hold("g", held)
     assert store.overview_store.settle("g") == 0
+    assert packs.packed_last(store.db, "g") == 0
     assert store.overview_store.all("g") == expected(1, last + 50)
+    assert packs.packed_last(store.db, "g") == 2 * packs.PACK_ROWS
+
+
+def test_another_group_settles_into_its_packs_as_before(tmp_path: Path) -> None:
+    store = chunked(tmp_path, 2 * packs.PACK_ROWS + 10)
+    store.overview_store.hold("other", store.overview_store.all("g"))
+    while store.overview_store.settle("g", chunks=1):
+        pass
     assert packs.packed_last(store.db, "g") == 2 * packs.PACK_ROWS
