@@ -24,6 +24,7 @@ from nntp.connect import (
     is_encryption_required,
     open_connection,
     reply_text,
+    wants_compress,
 )
 from nntp.errors import (
     ConnectionLost,
@@ -182,7 +183,7 @@ class NNTPClient(NewsSource):
                                          force_auth=True)
             return
         authenticate(self._conn, self.address.host, self.identity, self.options)
-        install_io(self._conn, self.options, self.stats, self.identity)
+        install_io(self._conn, self.stats, self.identity, wants_compress(self.options, self.address.host))
 
     def _short(self, command: str) -> str:
         return self._run(command.split()[0], lambda: self._conn._shortcmd(command))

@@ -24,7 +24,9 @@ class ConnectOptions:
     """No TLS, NNTPS from the first byte, or STARTTLS (see TlsMode)."""
     user: str = ""
     password: str = field(default="", repr=False)
-    compress: bool = True
+    compress: bool | None = None
+    """COMPRESS DEFLATE when the server offers it: True, False, or None (unset) for everywhere but a server
+    on this machine (a loopback address), where deflating only costs both ends CPU."""
     timeout: float = 30.0
     pin_sha256: str = ""
     ca_file: str = ""

@@ -44,8 +44,9 @@ class ServerConfig:
     """AUTHINFO user; empty means look in ~/.netrc / ~/.authinfo, then ask."""
     password: str = ""
     """AUTHINFO password (prefer ~/.netrc / ~/.authinfo, which other readers share)."""
-    compress: bool = True
-    """Use COMPRESS DEFLATE (RFC 8054) when the server offers it."""
+    compress: bool | None = None
+    """Use COMPRESS DEFLATE (RFC 8054) when the server offers it; unset: yes, but for a server on this machine
+    (a loopback address), where compressing costs CPU and spares no wire."""
     timeout: float = 30.0
     """Seconds any single command may wait for the server."""
     read_only: bool = False
@@ -243,7 +244,8 @@ def _check_numbers(where: _Locator, name: str, values: dict[str, Any]) -> None:
         raise where.error(f"servers.{name}.port", f"must be a TCP port (1-65535), not {port!r}")
 
 
-_PY_TYPES: dict[str, type] = {"str": str, "int": int, "bool": bool, "float": float, "TlsMode": str}
+_PY_TYPES: dict[str, type] = {"str": str, "int": int, "bool": bool, "bool | None": bool, "float": float,
+                               "TlsMode": str}
 """ServerConfig's field annotations (strings here) -> the TOML value type each key takes."""
 
 

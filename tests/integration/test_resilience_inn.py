@@ -19,7 +19,7 @@ from tests.fakes.proxy import CuttingProxy
 pytestmark = pytest.mark.integration
 
 
-def library_via(address: str, path: Path, compress: bool = True) -> Library:
+def library_via(address: str, path: Path, compress: bool | None = True) -> Library:
     parsed = ServerAddress.parse(address)
     options = ConnectOptions(timeout=10, compress=compress)
 
@@ -95,6 +95,19 @@ def test_article_cut_at_random_offsets_reads_the_same_article(
         proxy.close()
     assert proxy.cut_done == 1
     assert got.raw == expected.raw and got.body == expected.body
+
+
+def test_a_server_on_this_machine_is_not_asked_to_compress_unless_configured(inn_server: Any,
+                                                                              tmp_path: Path) -> None:
+    """Unset, COMPRESS is left out over loopback (INN offers it here): deflating 40 MB of OVER took INN 2.1 s
+    against 0.7 s plain."""
+    group = group_of(inn_server)
+    unset = library_via(inn_server.address, tmp_path / "unset.sqlite3", compress=None)
+    try:
+        assert unset.enter_group(group).overviews
+        assert not unset.source.stats.compressed  # type: ignore[attr-defined]
+    finally:
+        unset.close()
 
 
 def test_compress_on_and_off_give_identical_results(inn_server: Any, tmp_path: Path) -> None:
