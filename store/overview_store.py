@@ -92,9 +92,9 @@ class OverviewStore:
 
     def _settle_rows(self, group: str, batch: list[Overview]) -> None:
         held = self._held
-        if held is not None and held[0] == group:  # packed from what the reader holds once settled: no tail
-            self._deferred.add(group)               # packs made and held meanwhile beside the reader's group
-            self._insert_rows(group, batch)
+        if group in self._deferred or (held is not None and held[0] == group):  # packed once settled, from
+            self._deferred.add(group)               # what the reader holds (else by pack_tail, a batch at a
+            self._insert_rows(group, batch)         # time): no tail packs made and held beside the reader
             return
         packer = self._packers.setdefault(group, packs.TailPacker(self._db, group))
         if batch:
@@ -110,21 +110,18 @@ class OverviewStore:
         for group in [*self._packers, *(self._deferred - self._packers.keys())]:
             if not rawchunks.pending(self._db, group):
                 self._packers.pop(group, None)
-                self._pack_tail(group, deferred=group in self._deferred)
+                self._pack_tail(group)
                 self._deferred.discard(group)
 
-    def _pack_tail(self, name: str, deferred: bool = False) -> None:
+    def _pack_tail(self, name: str) -> None:
         """Pack the rows past the last pack (only a cache: skipped if another process is writing).
 
-        A group the reader holds is packed whole from its Columns; if they are no longer its rows (articles
-        stored or expired meanwhile) and settling ``deferred`` its packs for them, the rows stay unpacked:
-        the next entry reads them and writes its pack back (``packs.repack``), not settling beside a reader."""
+        A group the reader holds is packed whole from its Columns; else (they are no longer its rows:
+        articles stored or expired meanwhile) its rows are packed a batch at a time (``packs.pack_tail``)."""
         held = self._held
         try:
             with self._store.transaction():
-                if held is not None and held[0] == name and packs.pack_held(self._db, name, held[1]):
-                    return
-                if not deferred:
+                if not (held is not None and held[0] == name and packs.pack_held(self._db, name, held[1])):
                     packs.pack_settled(self._db, name)
         except sqlite3.OperationalError:
             pass

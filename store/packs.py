@@ -37,6 +37,10 @@ PACK_ROWS = 4096
 """Packs cover whole runs of this many rows; fewer rows past the last pack are read as rows."""
 MAX_PACK_ROWS = 256 * PACK_ROWS
 """At most this many rows (about 1,000,000: some 170 MB) in one pack; SQLite's limit for a blob is 1 GB."""
+TAIL_BATCH = 8 * PACK_ROWS
+"""Rows past the last pack are read this many at a time, each batch made Columns and joined: a group whose
+rows were never packed (a settling cut short, a stale pack) is never held as every row's tuple at once."""
+
 FORMAT = colpack.FORMAT
 """A pack of another format (another machine kind, or one from before packs were columns) is rebuilt."""
 COLUMNS = "number, subject, author, date, message_id, refs, bytes, lines, xref"
@@ -97,11 +101,14 @@ def invalidate_from(db: sqlite3.Connection, grp: str, number: int) -> None:
 
 
 def pack_tail(db: sqlite3.Connection, grp: str) -> None:
-    """Pack full runs of ``PACK_ROWS`` unpacked rows (caller holds the write transaction)."""
+    """Pack full runs of ``PACK_ROWS`` unpacked rows (caller holds the write transaction), ``TAIL_BATCH``
+    rows at a time: however many rows were never packed, they are never all held at once."""
     last = packed_last(db, grp)
-    rows = db.execute(f"SELECT {COLUMNS} FROM overview WHERE grp=? AND number > ? ORDER BY number",
-                      (grp, last)).fetchall()
-    write_packs(db, grp, rows)
+    rows = db.execute(f"SELECT {COLUMNS} FROM overview WHERE grp=? AND number > ? ORDER BY number", (grp, last))
+    while batch := rows.fetchmany(TAIL_BATCH):
+        write_packs(db, grp, batch)
+        if len(batch) % PACK_ROWS:
+            break  # the rest past the last full run stays rows
 
 
 def write_packs(db: sqlite3.Connection, grp: str, rows: list[Row]) -> None:
@@ -194,8 +201,10 @@ class Read:
 
     columns: Columns
     """Every row of the group, in number order (packs first, then the rows past them)."""
-    tail: list[Row]
-    """The rows read past the last pack."""
+    tail: int
+    """How many rows were read past the last pack."""
+    tail_last: int | None
+    """The number of the last of them (None: none)."""
     stale: bool
     """Whether a pack was unusable (another format, damaged): then every row was read."""
     packs: int
@@ -209,18 +218,22 @@ def overviews(db: sqlite3.Connection, grp: str) -> Read:
     with no_gc():
         packed = _load(db, grp, JOIN_EVERY)
         parts, last, count = packed if packed is not None else ([], 0, 0)
-        tail = db.execute(
-            f"SELECT {COLUMNS} FROM overview WHERE grp=? AND number > ? ORDER BY number", (grp, last)
-        ).fetchall()
-        columns = join([*parts, rows_to_columns(tail)] if tail else parts, adopt=True)
+        rows = db.execute(f"SELECT {COLUMNS} FROM overview WHERE grp=? AND number > ? ORDER BY number", (grp, last))
+        tail, tail_last = 0, None
+        while batch := rows.fetchmany(TAIL_BATCH):
+            parts.append(rows_to_columns(batch))
+            tail, tail_last = tail + len(batch), batch[-1][0]
+            if len(parts) > JOIN_EVERY:
+                parts = [join(parts, adopt=True)]
+        columns = join(parts, adopt=True)
     if count > 1 or tail:
         give_back(len(columns))  # the joins' temporary tables: their pages back before the reader threads and scores
-    return Read(columns, tail, packed is None, count, last)
+    return Read(columns, tail, tail_last, packed is None, count, last)
 
 
 def wants_repack(read: Read) -> bool:
     """Whether what was read should be written back as packs: stale ones, several, or many rows past them."""
-    return read.stale or len(read.tail) >= PACK_ROWS or read.packs > -(-len(read.columns) // MAX_PACK_ROWS)
+    return read.stale or read.tail >= PACK_ROWS or read.packs > -(-len(read.columns) // MAX_PACK_ROWS)
 
 
 def repack(db: sqlite3.Connection, grp: str, read: Read) -> None:
@@ -284,8 +297,7 @@ def _unchanged(db: sqlite3.Connection, grp: str, read: Read) -> bool:
                              (grp,)).fetchone()
     count, top = db.execute("SELECT COUNT(*), MAX(number) FROM overview WHERE grp=? AND number > ?",
                             (grp, last)).fetchone()
-    return (packs, last, count) == (read.packs, read.last, len(read.tail)) and (
-        not read.tail or top == read.tail[-1][0])
+    return (packs, last, count) == (read.packs, read.last, read.tail) and (not read.tail or top == read.tail_last)
 
 
 class TailPacker:
@@ -334,6 +346,11 @@ class TailPacker:
             return
         if self.tail is None:
             last = packed_last(self.db, self.grp)
+            (before,) = self.db.execute("SELECT COUNT(*) FROM overview WHERE grp=? AND number > ? AND number < ?",
+                                        (self.grp, last, numbers[0])).fetchone()
+            if before > TAIL_BATCH:  # rows a settling beside a reader left unpacked: not read as records here;
+                self.stopped = True  # pack_tail packs them a batch at a time once the group is settled
+                return
             self.tail = rows_to_overviews(self.db.execute(
                 f"SELECT {COLUMNS} FROM overview WHERE grp=? AND number > ? AND number < ? ORDER BY number",
                 (self.grp, last, numbers[0])).fetchall())

@@ -97,7 +97,7 @@ def test_the_helper_thread_reads_the_pack_not_the_rows(tmp_path: Path) -> None:
     _read_snapshot(str(store.path), "g", result)
     assert not isinstance(result[0], BaseException)
     columns, read = result[0]
-    assert columns == list(want) and not read.stale and read.packs == 1 and len(read.tail) == 10
+    assert columns == list(want) and not read.stale and read.packs == 1 and read.tail == 10
 
 
 def test_a_read_only_connection_reads_packs_from_their_bytes(tmp_path: Path) -> None:

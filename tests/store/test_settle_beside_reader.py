@@ -93,17 +93,16 @@ def test_a_group_a_reader_holds_is_packed_from_what_it_holds(tmp_path: Path,
 
 
 def test_what_a_reader_holds_is_not_packed_when_the_rows_moved_on(tmp_path: Path) -> None:
-    """Articles stored after the reader's entry: settling packs nothing beside the reader (no tail packs, and
-    no read of the rows); the next entry reads the rows and writes its pack."""
+    """Articles stored after the reader's entry: what it holds is not the group; the rows are packed a batch
+    at a time once settled."""
     last = 2 * packs.PACK_ROWS + 10
     store = chunked(tmp_path, last)
     held = store.overview_store.all("g")
     store.overview_store.save_raw("g", raw_slice(last + 1, last + 50))
     store.overview_store.hold("g", held)
     assert store.overview_store.settle("g") == 0
-    assert packs.packed_last(store.db, "g") == 0
-    assert store.overview_store.all("g") == expected(1, last + 50)
     assert packs.packed_last(store.db, "g") == 2 * packs.PACK_ROWS
+    assert store.overview_store.all("g") == expected(1, last + 50)
 
 
 def test_another_group_settles_into_its_packs_as_before(tmp_path: Path) -> None:
@@ -112,3 +111,53 @@ def test_another_group_settles_into_its_packs_as_before(tmp_path: Path) -> None:
     while store.overview_store.settle("g", chunks=1):
         pass
     assert packs.packed_last(store.db, "g") == 2 * packs.PACK_ROWS
+
+
+def test_rows_never_packed_are_read_a_batch_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A settling beside the reader cut short (the process ended) leaves rows and no pack: the next entry
+    reads them a batch at a time (never every row's tuple at once), gives the same articles, writes its
+    pack back."""
+    last = 2 * packs.PACK_ROWS + 10
+    store = chunked(tmp_path, last)
+    store.overview_store.hold("g", store.overview_store.all("g"))
+    assert store.overview_store.settle("g", chunks=2) > 0
+    assert packs.packed_last(store.db, "g") == 0
+    store.close()
+    store = Store(tmp_path / "s.sqlite3")  # the next process
+    monkeypatch.setattr(packs, "TAIL_BATCH", 1000)
+    sizes = batch_sizes(monkeypatch)
+    assert store.overview_store.all("g") == expected(1, last)
+    assert sizes and max(sizes) <= 1000 and sum(sizes) == 6000  # the rows; the last chunk is read as it is
+    assert packs.packed_last(store.db, "g") == packs.PACK_ROWS  # the full run of those rows, written back
+
+
+def test_a_settling_the_reader_left_packs_a_batch_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader entered another group while its last one settled: the rows settled meanwhile are not read
+    back as records for tail packs; once settled they are packed a batch at a time."""
+    monkeypatch.setattr(packs, "TAIL_BATCH", 2 * packs.PACK_ROWS)
+    last = 3 * packs.PACK_ROWS + 10
+    store = chunked(tmp_path, last)
+    store.overview_store.hold("g", store.overview_store.all("g"))
+    assert store.overview_store.settle("g", chunks=2) > 0
+    store.overview_store.hold("other", store.overview_store.all("other"))
+    monkeypatch.setattr(packs, "rows_to_overviews", lambda *_: pytest.fail("rows read back as records"))
+    sizes = batch_sizes(monkeypatch)
+    while store.overview_store.settle("g", chunks=1):
+        pass
+    assert packs.packed_last(store.db, "g") == 3 * packs.PACK_ROWS
+    assert sizes and max(sizes) <= 2 * packs.PACK_ROWS
+    monkeypatch.undo()
+    assert store.overview_store.all("g") == expected(1, last)
+
+
+def batch_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The sizes of the row batches made Columns from now on."""
+    sizes: list[int] = []
+    made = packs.rows_to_columns
+
+    def counted(rows: list[packs.Row]) -> Columns:
+        sizes.append(len(rows))
+        return made(rows)
+
+    monkeypatch.setattr(packs, "rows_to_columns", counted)
+    return sizes
