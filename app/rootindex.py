@@ -12,7 +12,6 @@ Pure Python: no textual, no rich.
 
 from __future__ import annotations
 
-import os
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -107,8 +106,7 @@ class RootIndex(Mapping[str, str]):
     def _enter_forest(self, forest: Forest) -> None:
         """Every slot's thread from the forest's arrays: no node made (compiled when it can be)."""
         source = forest.source
-        thread_at, by_code, missing = _slot_threads(forest.items, forest.starts, source.id_codes, len(source),
-                                                    len(source.ids))
+        thread_at, by_code, missing = forest.slot_threads()
         self._thread_at, self._by_code = thread_at, by_code
         ids, by_id = source.ids, self._by_id
         for k in range(0, len(missing), 2):
@@ -246,30 +244,6 @@ class RootIndex(Mapping[str, str]):
                     break
                 stack.extend(node.children)
         return found
-
-
-def _pure_slot_threads(items: array[int], starts: array[int], id_codes: array[int], articles: int,
-                       codes: int) -> tuple[array[int], array[int], array[int]]:
-    """nntp/_threading.pyx's ``slot_threads`` in Python (same answers): by article index, by Message-ID
-    code, and the missing articles' (code, thread) pairs."""
-    thread_at, by_code, missing = array("i", [-1]) * articles, array("i", [-1]) * codes, array("i")
-    for position in range(len(starts) - 1):
-        for item in items[starts[position]:starts[position + 1]]:
-            if item >= 0:
-                thread_at[item] = position
-                by_code[id_codes[item]] = position
-            else:
-                missing.extend((~item, position))
-    return thread_at, by_code, missing
-
-
-_slot_threads: Callable[[array[int], array[int], array[int], int, int], tuple[array[int], array[int], array[int]]]
-try:
-    if os.environ.get("PITH_PURE_KERNELS"):
-        raise ImportError("PITH_PURE_KERNELS is set")
-    from nntp._threading import slot_threads as _slot_threads
-except ImportError:  # not built: the same in Python
-    _slot_threads = _pure_slot_threads
 
 
 def _columns_of(roots: Sequence[ThreadNode]) -> Columns | None:

@@ -294,3 +294,18 @@ def subset_layout(items: Sequence[int], parents: Sequence[int],
             if parents[s] >= 0:
                 out_counts[renumbered[parents[s]]] += 1
     return out_items, out_counts
+
+
+def slot_threads(items: Sequence[int], starts: Sequence[int], id_codes: Sequence[int], articles: int,
+                 codes: int) -> tuple[array[int], array[int], array[int]]:
+    """Each slot's thread: by article index, by Message-ID code (-1: none), and the missing articles' (code,
+    thread) pairs one after another (what nntp/_threading.pyx's ``slot_threads`` computes)."""
+    thread_at, by_code, missing = array("i", [-1]) * articles, array("i", [-1]) * codes, array("i")
+    for position in range(len(starts) - 1):
+        for item in items[starts[position]:starts[position + 1]]:
+            if item >= 0:
+                thread_at[item] = position
+                by_code[id_codes[item]] = position
+            else:
+                missing.extend((~item, position))
+    return thread_at, by_code, missing

@@ -34,6 +34,7 @@ from typing import Any, overload
 from nntp.columns import Columns
 from nntp.gcpause import gc_paused
 from nntp.jwz_pure import forest_shape as _pure_shape
+from nntp.jwz_pure import slot_threads as _pure_slot_threads
 from nntp.jwz_pure import subset_layout as _pure_subset
 from nntp.jwz_pure import layout, normalize_subject
 from nntp.memtrim import give_back
@@ -47,19 +48,21 @@ _compiled: Callable[..., tuple[array[int], array[int]]] | None
 _compiled_nodes: Callable[..., list[ThreadNode]] | None
 _shape: Callable[[array[int]], tuple[array[int], array[int], array[int], array[int]]]
 _subset: Callable[[array[int], array[int], bytes | bytearray], tuple[array[int], array[int]]]
+_slot_threads: Callable[[array[int], array[int], array[int], int, int], tuple[array[int], array[int], array[int]]]
 try:
     if os.environ.get("PITH_PURE_KERNELS"):
         raise ImportError("PITH_PURE_KERNELS is set")
     from nntp._threading import build_nodes as _built_nodes
     from nntp._threading import forest_shape as _compiled_shape
     from nntp._threading import layout as _compiled_layout
+    from nntp._threading import slot_threads as _compiled_slot_threads
     from nntp._threading import subset_layout as _compiled_subset
 except ImportError:  # not built (no compiler at install time): nntp.jwz_pure's layout, same answers
     _compiled = _compiled_nodes = None
-    _shape, _subset = _pure_shape, _pure_subset
+    _shape, _subset, _slot_threads = _pure_shape, _pure_subset, _pure_slot_threads
 else:
     _compiled, _compiled_nodes = _compiled_layout, _built_nodes
-    _shape, _subset = _compiled_shape, _compiled_subset
+    _shape, _subset, _slot_threads = _compiled_shape, _compiled_subset, _compiled_slot_threads
 COMPILED = _compiled is not None
 """Whether threading without subject grouping runs the compiled layout (nntp/_threading.pyx)."""
 
@@ -270,6 +273,12 @@ class Forest(Sequence[ThreadNode]):
         its kept replies)."""
         items, counts = _subset(self.items, self.parents, wanted)
         return Forest(self._facts, items, counts)
+
+    def slot_threads(self) -> tuple[array[int], array[int], array[int]]:
+        """Each article's thread position by index, by Message-ID code (-1: none), and the missing articles'
+        (code, position) pairs one after another: what a root index is built from, no node made."""
+        source = self.source
+        return _slot_threads(self.items, self.starts, source.id_codes, len(source), len(source.ids))
 
     def thread_at(self, slot: int) -> int:
         """The position of the thread holding ``slot``."""

@@ -123,17 +123,17 @@ def test_scored_threads_are_made_and_pruned_the_rest_stay_slots() -> None:
 @given(groups())
 def test_the_root_index_of_a_forest_is_that_of_its_nodes(articles: list[Overview]) -> None:
     """Built from the slots (compiled, and in Python), the index answers as one built from the nodes."""
-    from app import rootindex
+    from nntp import jwz_pure, threads
 
     forest = thread(from_records(articles))
     nodes = list(forest)
-    for build in (rootindex._slot_threads, rootindex._pure_slot_threads):
+    for build in (threads._slot_threads, jwz_pure.slot_threads):
         index = RootIndex(forest)
-        original, rootindex._slot_threads = rootindex._slot_threads, build
+        original, threads._slot_threads = threads._slot_threads, build
         try:
             index.build()
         finally:
-            rootindex._slot_threads = original
+            threads._slot_threads = original
         expected = RootIndex(nodes)
         assert dict(index) == dict(expected)
         ids = {article.message_id for article in articles} | {"<gone0@x>", "<gone1@x>", "<nowhere@x>"}
