@@ -107,7 +107,7 @@ class Columns(Sequence[Overview]):
     """
 
     __slots__ = ("numbers", "stamps", "sizes", "lines", "subject_codes", "subjects", "author_codes", "authors",
-                 "id_codes", "ids", "ref_starts", "ref_codes", "xrefs", "extras")
+                 "id_codes", "ids", "ref_starts", "ref_codes", "xrefs", "extras", "__weakref__")
 
     def __init__(self, numbers: array[int], stamps: array[int], sizes: array[int], lines: array[int],
                  subject_codes: array[int], subjects: list[str], author_codes: array[int], authors: list[str],

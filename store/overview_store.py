@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import weakref
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
@@ -41,13 +42,18 @@ class OverviewStore:
         (an idle reader's pace) then costs no re-read of the rows past the last pack."""
         self._deferred: set[str] = set()
         """Groups settled without tail packs, to be packed from what the reader holds (``_held``)."""
-        self._held: tuple[str, Columns] | None = None
-        """The group a reader entered last and its Columns (the very object it reads): packed from them
-        once its chunks are settled."""
+        self._held: tuple[str, weakref.ref[Columns]] | None = None
+        """The group a reader entered last and its Columns (the very object it reads, not kept alive here
+        once the reader lets it go): packed from them once its chunks are settled."""
+
+    def _holding(self, name: str) -> Columns | None:
+        """The Columns a reader holds of group ``name``, if it still holds them."""
+        held = self._held
+        return held[1]() if held is not None and held[0] == name else None
 
     def hold(self, name: str, columns: Columns) -> None:
         """A reader holds ``columns`` as group ``name``: once settled, the group is packed from them."""
-        self._held = (name, columns)
+        self._held = (name, weakref.ref(columns))
 
     @property
     def _db(self) -> sqlite3.Connection:
@@ -91,8 +97,7 @@ class OverviewStore:
         return left
 
     def _settle_rows(self, group: str, batch: list[Overview]) -> None:
-        held = self._held
-        if group in self._deferred or (held is not None and held[0] == group):  # packed once settled, from
+        if group in self._deferred or self._holding(group) is not None:  # packed once settled, from
             self._deferred.add(group)               # what the reader holds (else by pack_tail, a batch at a
             self._insert_rows(group, batch)         # time): no tail packs made and held beside the reader
             return
@@ -118,10 +123,10 @@ class OverviewStore:
 
         A group the reader holds is packed whole from its Columns; else (they are no longer its rows:
         articles stored or expired meanwhile) its rows are packed a batch at a time (``packs.pack_tail``)."""
-        held = self._held
+        held = self._holding(name)
         try:
             with self._store.transaction():
-                if not (held is not None and held[0] == name and packs.pack_held(self._db, name, held[1])):
+                if held is None or not packs.pack_held(self._db, name, held):
                     packs.pack_settled(self._db, name)
         except sqlite3.OperationalError:
             pass

@@ -7,6 +7,7 @@ next entry reads the packs anyway and writes back the one pack it joined.
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 
 import pytest
@@ -119,7 +120,8 @@ def test_rows_never_packed_are_read_a_batch_at_a_time(tmp_path: Path, monkeypatc
     pack back."""
     last = 2 * packs.PACK_ROWS + 10
     store = chunked(tmp_path, last)
-    store.overview_store.hold("g", store.overview_store.all("g"))
+    held = store.overview_store.all("g")  # what the reader holds (the store keeps no reference of its own)
+    store.overview_store.hold("g", held)
     assert store.overview_store.settle("g", chunks=2) > 0
     assert packs.packed_last(store.db, "g") == 0
     store.close()
@@ -137,9 +139,11 @@ def test_a_settling_the_reader_left_packs_a_batch_at_a_time(tmp_path: Path, monk
     monkeypatch.setattr(packs, "TAIL_BATCH", 2 * packs.PACK_ROWS)
     last = 3 * packs.PACK_ROWS + 10
     store = chunked(tmp_path, last)
-    store.overview_store.hold("g", store.overview_store.all("g"))
+    held = store.overview_store.all("g")
+    store.overview_store.hold("g", held)
     assert store.overview_store.settle("g", chunks=2) > 0
-    store.overview_store.hold("other", store.overview_store.all("other"))
+    other = store.overview_store.all("other")
+    store.overview_store.hold("other", other)
     monkeypatch.setattr(packs, "rows_to_overviews", lambda *_: pytest.fail("rows read back as records"))
     sizes = batch_sizes(monkeypatch)
     while store.overview_store.settle("g", chunks=1):
@@ -161,3 +165,17 @@ def batch_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(packs, "rows_to_columns", counted)
     return sizes
+
+
+def test_the_store_keeps_no_group_alive_the_reader_let_go(tmp_path: Path) -> None:
+    """Left for the group list, a group's Columns are freed: the store only remembers them weakly, and its
+    settling then packs run by run as for any group."""
+    store = chunked(tmp_path, 2 * packs.PACK_ROWS + 10)
+    held = store.overview_store.all("g")
+    store.overview_store.hold("g", held)
+    gone = weakref.ref(held)
+    del held
+    assert gone() is None
+    while store.overview_store.settle("g", chunks=1):
+        pass
+    assert packs.packed_last(store.db, "g") == 2 * packs.PACK_ROWS
