@@ -106,8 +106,10 @@ class Columns(Sequence[Overview]):
     ``Columns`` (``take``, ``concat``).
     """
 
-    __slots__ = ("numbers", "stamps", "sizes", "lines", "subject_codes", "subjects", "author_codes", "authors",
-                 "id_codes", "ids", "ref_starts", "ref_codes", "xrefs", "extras", "__weakref__")
+    FIELDS = ("numbers", "stamps", "sizes", "lines", "subject_codes", "subjects", "author_codes", "authors",
+              "id_codes", "ids", "ref_starts", "ref_codes", "xrefs", "extras")
+    """The constructor's arguments, in order (a store remembers the group a reader holds weakly: ``__weakref__``)."""
+    __slots__ = (*FIELDS, "__weakref__")
 
     def __init__(self, numbers: array[int], stamps: array[int], sizes: array[int], lines: array[int],
                  subject_codes: array[int], subjects: list[str], author_codes: array[int], authors: list[str],

@@ -49,7 +49,7 @@ class _Counted(Columns):
 def counted(records: list[Overview]) -> _Counted:
     cols = from_records(records)
     _Counted.made = 0
-    return _Counted(*(getattr(cols, name) for name in Columns.__slots__))
+    return _Counted(*(getattr(cols, name) for name in Columns.FIELDS))
 
 
 class _Node:

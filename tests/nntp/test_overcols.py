@@ -52,7 +52,7 @@ def definition(blocks: list[bytes], fmt: tuple[str, ...]) -> tuple[Columns, int]
 def fields(columns: Columns) -> dict[str, object]:
     """Every array, table and blob of a Columns, typecodes included: equal only if built the same way."""
     out: dict[str, object] = {}
-    for name in Columns.__slots__:
+    for name in Columns.FIELDS:
         value = getattr(columns, name)
         if isinstance(value, StringTable):
             out[name] = (value.blob, value.ends.typecode, list(value.ends))
