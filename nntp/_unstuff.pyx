@@ -8,8 +8,15 @@ walk from line end to line end finds both a bare LF and the ``..`` lines, with
 the GIL let go; an answer with no ``..`` line (most) comes back as the same
 object, not a copy. A block with a bare LF gives None: the caller takes the
 reference path (nntplib's line splitting), rare enough not to matter.
+
+``BlockScan`` finds where such an answer ends in the reader's buffer the same
+way, a line at a time, noting the ``..`` lines and a bare LF as it goes, so that
+``take`` copies the answer out unstuffed in one go: bytearray.find for
+``\r\n.\r\n`` (~1.6 GB/s, it stops at every LF) then two copies and a second
+walk cost a body sync more CPU than reading the socket.
 """
 
+from cpython.bytearray cimport PyByteArray_AS_STRING, PyByteArray_GET_SIZE
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
 from libc.string cimport memchr, memcpy
 
@@ -77,3 +84,77 @@ def unstuff(bytes block) -> bytes | None:
     with nogil:
         _copy(data, size, target, lead)
     return out
+
+
+cdef class BlockScan:
+    """The end of one dot-terminated block in a bytearray that grows as bytes arrive.
+
+    ``find(buf)`` answers what ``buf.find(b"\\r\\n.\\r\\n")`` would (the index of the
+    CRLF that ends the block's last line, -1 while it has not arrived), walking
+    from where the last call stopped; ``take(buf, end)`` then gives the block
+    unstuffed (as ``unstuff`` would) and removes it and its terminator from ``buf``.
+    One scanner per block; ``buf`` may only grow at its end between calls.
+    """
+
+    cdef Py_ssize_t _at, _dots
+    cdef bint _bare
+    cdef public Py_ssize_t last_crlf
+    """Index of the last line end (CR of a CRLF) seen: the caller bounds a line's length with it."""
+
+    def __cinit__(self) -> None:
+        self._at = 0
+        self._dots = 0
+        self._bare = False
+        self.last_crlf = 0
+
+    def find(self, bytearray buf) -> int:
+        cdef const char* data = PyByteArray_AS_STRING(buf)
+        cdef Py_ssize_t size = PyByteArray_GET_SIZE(buf)
+        cdef Py_ssize_t found
+        with nogil:
+            found = self._walk(data, size)
+        return found
+
+    cdef Py_ssize_t _walk(self, const char* data, Py_ssize_t size) noexcept nogil:
+        """Each LF with the 3 bytes after it here: a terminator after a CRLF ends the walk; else note it."""
+        cdef const char* lf
+        cdef Py_ssize_t p
+        while self._at < size:
+            lf = <const char*>memchr(data + self._at, b"\n", size - self._at)
+            if lf == NULL:
+                self._at = size
+                return -1
+            p = lf - data
+            if p + 3 >= size:
+                self._at = p  # look at this LF again when more has come
+                return -1
+            if p > 0 and data[p - 1] == b"\r":
+                if data[p + 1] == b"." and data[p + 2] == b"\r" and data[p + 3] == b"\n":
+                    return p - 1
+                self.last_crlf = p - 1
+            else:
+                self._bare = True
+            if data[p + 1] == b"." and data[p + 2] == b".":
+                self._dots += 1
+            self._at = p + 1
+        return -1
+
+    def take(self, bytearray buf, Py_ssize_t end, bint unstuffed=True) -> bytes | None:
+        """The block before ``end`` (what ``find`` gave), unstuffed unless told not to, removed from ``buf``
+        with its terminator; None, and nothing removed, when it is to be unstuffed and has a bare LF (the
+        caller then takes the reference path)."""
+        if self._bare and unstuffed:
+            return None
+        cdef const char* data = PyByteArray_AS_STRING(buf)
+        cdef Py_ssize_t size = end + 2
+        cdef Py_ssize_t lead = 1 if unstuffed and data[0] == b"." and data[1] == b"." else 0
+        cdef char* target
+        if lead == 0 and (self._dots == 0 or not unstuffed):
+            out = PyBytes_FromStringAndSize(data, size)
+        else:
+            out = PyBytes_FromStringAndSize(NULL, size - self._dots - lead)
+            target = PyBytes_AS_STRING(out)
+            with nogil:
+                _copy(data, size, target, lead)
+        del buf[: end + 5]
+        return out

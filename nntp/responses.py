@@ -8,10 +8,32 @@ are refused, so a hostile server cannot make memory grow without bound.
 
 from __future__ import annotations
 
-from typing import Protocol
+import os
+from typing import TYPE_CHECKING, Protocol
 
 from nntp.errors import RemoteProtocolError
 from nntp.parse import utf8_or_latin1
+from nntp.pipeline import unstuff
+
+if TYPE_CHECKING:
+    from nntp._unstuff import BlockScan as Scan
+
+
+def _scanner() -> type[Scan] | None:
+    """The compiled block scanner, unless it is not built (no compiler at install time) or turned off:
+    then bytearray.find and pipeline.unstuff, the same bytes."""
+    if os.environ.get("PITH_PURE_KERNELS"):
+        return None
+    try:
+        from nntp._unstuff import BlockScan
+    except ImportError:
+        return None
+    return BlockScan
+
+
+BlockScan = _scanner()
+COMPILED = BlockScan is not None
+"""Whether blocks are found and unstuffed by nntp/_unstuff.pyx."""
 
 MAX_LINE = 1 << 20
 CHUNK = 1 << 16
@@ -75,6 +97,45 @@ class ResponseReader:
         No line is decoded or split here (OVER answers are parsed later, a block
         at a time); the terminator search resumes where the last one stopped.
         """
+        if BlockScan is None:
+            return self._found_block()
+        scan = BlockScan()
+        end = self._scanned_end(scan)
+        if end < 0:
+            del self.buf[:3]
+            return b""
+        return scan.take(self.buf, end, False) or b""
+
+    def article_block(self) -> bytes:
+        """An ARTICLE/BODY answer's block as nntplib would hand it over (``pipeline.unstuff`` of ``raw_block``):
+        compiled, found and unstuffed in one walk and one copy (nntp/_unstuff.pyx BlockScan)."""
+        if BlockScan is None:
+            return unstuff(self._found_block())
+        scan = BlockScan()
+        end = self._scanned_end(scan)
+        if end < 0:
+            del self.buf[:3]
+            return unstuff(b"")
+        done = scan.take(self.buf, end)
+        if done is not None:
+            return done
+        return unstuff(scan.take(self.buf, end, False) or b"")  # a bare LF: nntplib's line splitting, rare
+
+    def _scanned_end(self, scan: Scan) -> int:
+        """Where the block at the buffer's start ends (``find``'s index of ``\\r\\n.\\r\\n``), reading on
+        until it has come; -1 for an empty block (a lone ``.`` line)."""
+        while True:
+            if self.buf[:3] == b".\r\n":
+                return -1
+            end = int(scan.find(self.buf))
+            if end >= 0:
+                return end
+            if len(self.buf) - scan.last_crlf > MAX_LINE:
+                raise RemoteProtocolError("server sent a line longer than 1 MiB")
+            self._fill()
+
+    def _found_block(self) -> bytes:
+        """``raw_block`` with bytearray.find (no compiled helper)."""
         searched = last_newline = 0
         while True:
             if self.buf[:3] == b".\r\n":

@@ -162,7 +162,7 @@ def _read_fetched(wire: Wire, reader: ResponseReader, matcher: Matcher, verb: st
         status = reader.status_line()
         kind = reply_kind(status, verb)
         if kind == "article":
-            return matcher.article(status, unstuffed(reader.raw_block()))
+            return matcher.article(status, reader.article_block())
     except (OSError, EOFError, ValueError) as exc:
         raise wire.lost(verb, exc) from None
     if kind in ("gone", "error"):
