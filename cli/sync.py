@@ -63,7 +63,6 @@ def cmd_sync(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     groups = args.groups or library.subscribed()  # read articles' bodies wait (library.read)
     if not groups:
         raise PithError("sync: no subscribed groups; name the groups (pith sync GROUP...) or subscribe first")
-    library.settle_on_close = False  # the chunks stored wait for the reader (store/sync.py fetch_overviews)
     failed = 0
     with _Reporter(args.quiet) as report:
         for group in groups:

@@ -1,10 +1,8 @@
 """The ``bodies`` table of a store: cached article bodies, and their text in the search index.
 
 One concern of store/cache.py's ``Store``, on its connection. Which articles
-lack a body is asked of the overview rows, so those are settled first; a sync
-asks ``missing_unsettled`` instead, which reads the chunks it just stored as
-they are (settling list.linux-media's 9,969 overviews cost its sync 0.3 s, and
-the reader settles them anyway when it needs rows).
+lack a body is asked of the group's packs (read as Columns: numbers, Message-IDs
+and dates) and of this table, a few hundred Message-IDs a statement.
 """
 
 from __future__ import annotations
@@ -13,7 +11,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from nntp.columns import Columns
-from store import rawchunks, search
+from store import search
 
 if TYPE_CHECKING:
     from store.cache import Store
@@ -53,31 +51,9 @@ class BodyStore:
 
     def missing(self, name: str, since: int | None = None) -> list[tuple[int, str]]:
         """(number, Message-ID) of a group's articles with no cached body, dated ``since`` or later."""
-        self._store.overview_store.settled(name)
-        return sorted(self._missing_rows(name, since))
-
-    def missing_unsettled(self, name: str, since: int | None = None) -> list[tuple[int, str]]:
-        """``missing``'s answer without settling: the rows asked with SQL, the stored chunks read as
-        Columns (a chunk's article wins over a row of the same number, as when it settles)."""
-        rows = self._missing_rows(name, since)
-        chunks = rawchunks.records(self._store.db, name)
-        if not len(chunks):
-            return sorted(rows)
-        fresh = _dated(chunks, since)
-        held = self._held([m for _, m in fresh])
-        wanted = dict(rows)
-        wanted.update(fresh)
-        return sorted((n, m) for n, m in wanted.items() if m not in held)
-
-    def _missing_rows(self, name: str, since: int | None) -> list[tuple[int, str]]:
-        """``missing`` of the settled rows only."""
-        sql = ("SELECT number, message_id FROM overview o WHERE grp=? "
-               "AND NOT EXISTS (SELECT 1 FROM bodies b WHERE b.message_id = o.message_id)")
-        params: list[object] = [name]
-        if since is not None:
-            sql += " AND date >= ?"
-            params.append(since)
-        return [(int(n), str(m)) for n, m in self._store.db.execute(sql, params)]
+        wanted = _dated(self._store.overview_store.read(name), since)
+        held = self._held([m for _, m in wanted])
+        return sorted((n, m) for n, m in dict(wanted).items() if m not in held)
 
     def _held(self, message_ids: list[str]) -> set[str]:
         """Which of ``message_ids`` have a cached body (none asked when no body is cached at all)."""

@@ -6,7 +6,7 @@ body_store.py, search_index.py).
 
 One database file per server (article numbers mean nothing across servers), WAL
 mode so a reader never blocks the writer, and every write one transaction that
-also carries what depends on it (high-water mark, overview packs, search index),
+also carries what depends on it (high-water mark, search queue),
 so a ``kill -9`` at any moment leaves the last complete batch and everything
 derived from it in step. The schema is versioned and migrated on open
 (store/schema.py); other modules add their own tables to the same file.
@@ -33,7 +33,7 @@ __all__ = ["SCHEMA_VERSION", "Store", "StoreError", "store_path"]
 FILE_FORMAT = 1
 """In the file name. Schema changes migrate in place; only an incompatible file format bumps this."""
 
-USER_TABLES = ("groups", "overview", "overview_raw", "bodies", "readstate", "outbox", "drafts", "visits")
+USER_TABLES = ("groups", "overview_pack", "bodies", "readstate", "outbox", "drafts", "visits")
 """The tables that keep the user's or the server's data (``holds_nothing``)."""
 
 
@@ -48,7 +48,7 @@ class Store:
 
     The store owns the connection and its transactions; each concern is a part on
     that connection: ``group_table`` (the group list), ``overview_store``
-    (overviews: rows, raw chunks, packs), ``body_store`` (bodies) and
+    (overviews, kept as packs), ``body_store`` (bodies) and
     ``search_index`` (full-text search).
     """
 

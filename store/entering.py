@@ -2,11 +2,10 @@
 
 Everything above the store's high-water mark is fetched, a batch at a time, each
 batch committed with its mark, so an interrupted fetch resumes right after the
-last record stored. Entering a group stores a server's OVER answers as raw
-chunks and hands the reader the articles parsed from the bytes in hand, as
-Columns (nntp/columns.py; rows, search queue and packs follow later:
-store/rawchunks.py); a sync, or a source without raw overviews, writes rows at
-once.
+last record stored. Entering a group stores a server's OVER answers as packs as
+they came (store/rawchunks.py) and hands the reader the articles parsed from the
+bytes in hand, as Columns (nntp/columns.py); a source without raw overviews
+stores binary packs of its batches.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from nntp.models import GroupInfo, Overview, OverviewBatch, RawOverviews
 from nntp.prefetch import Prefetch
 from nntp.source import Capability, NewsSource, ProgressCallback
 from store.cache import Store
-from store.packs import no_gc
+from store.packread import no_gc
 from store.rawchunks import BackgroundWriter, over_columns, stored
 
 EarlyRecords = Callable[[list[Overview]], None]
@@ -64,7 +63,7 @@ class Fetch:
     source: NewsSource
     progress: ProgressCallback | None = None
     keep: list[Columns] | None = None
-    """Entering a group: the articles fetched go here, and a server's answers are stored as raw chunks."""
+    """Entering a group: the articles fetched go here, and a server's answers are stored as they came."""
 
     def run(self, name: str, early: EarlyRecords | None = None) -> tuple[GroupInfo, int, int]:
         """Fetch what lies above the high-water mark into the store: (group, fetched, skipped)."""
@@ -91,7 +90,7 @@ class Fetch:
         """Store each answer as it came, then parse it into Columns for the reader's list.
 
         Three threads share the work: one reads the next answers off the socket
-        (nntp/prefetch.py), one commits chunks (SQLite and socket reads let go
+        (nntp/prefetch.py), one commits them (SQLite and socket reads let go
         of the GIL), and this one parses (nntp/overcols.py's kernel when built).
         no_gc: the pure parser's 150,000 records would otherwise trigger dozens
         of pointless full collections.
@@ -102,12 +101,12 @@ class Fetch:
         reader: ColumnsAccumulator | None = None
         try:
             with no_gc(), Prefetch(slices) as ahead, \
-                    BackgroundWriter(lambda raw: overviews.save_raw(name, raw)) as writer:
+                    BackgroundWriter[tuple[RawOverviews, int]](lambda got: overviews.save_raw(name, *got)) as writer:
                 for raw in ahead:
-                    writer.put(raw)
                     if reader is None:
                         reader = ColumnsAccumulator(raw.fmt)
                     count, skipped = reader.feed(raw.data)
+                    writer.put((raw, count))
                     yield Step(count, raw.last, skipped, partial(_answer_articles, raw))
         finally:  # what was read before a cut is the reader's too
             if reader is not None:

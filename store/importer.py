@@ -20,10 +20,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from nntp.archive import ArchiveMessage, ArchiveUnit, FileMark
+from nntp.columns import from_records
+from nntp.models import Overview
 from nntp.source import NewsSource, ProgressCallback
-from store import packs, search
+from store import headindex, packs, search
 from store.cache import Store
-from store.overview_store import overview_row
+from store.rawchunks import stored
 
 BATCH = 500
 
@@ -45,12 +47,32 @@ def known_marks(db: sqlite3.Connection) -> dict[str, FileMark]:
     return {row[0]: FileMark(*row) for row in rows}
 
 
+class Filed:
+    """The Message-IDs each group holds, read from its packs once per import and kept up to date by it
+    (filing asks for every message; a unit that rolls back drops what it knew)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store, self._ids = store, dict[str, set[str]]()
+
+    def ids(self, group: str) -> set[str]:
+        if group not in self._ids:
+            self._ids[group] = set(self._store.overview_store.read(group).message_id_column())
+        return self._ids[group]
+
+    def forget(self) -> None:
+        self._ids.clear()
+
+
 def import_archive(store: Store, source: NewsSource, progress: ProgressCallback | None = None) -> ImportReport:
     """Bring the store up to date with the archive; raises ArchiveError (nothing of that unit kept)."""
-    report = ImportReport()
+    report, filed = ImportReport(), Filed(store)
     for unit in source.scan(known_marks(store.db)):
-        with store.transaction():
-            _Filing(store, unit, report, progress).run()
+        try:
+            with store.transaction():
+                _Filing(store, unit, report, progress, filed).run()
+        except BaseException:
+            filed.forget()
+            raise
         report.units += 1
         report.warnings.extend(unit.warnings)
     return report
@@ -60,8 +82,9 @@ class _Filing:
     """One unit inside its transaction."""
 
     def __init__(self, store: Store, unit: ArchiveUnit, report: ImportReport,
-                 progress: ProgressCallback | None) -> None:
+                 progress: ProgressCallback | None, filed: Filed) -> None:
         self.store, self.db, self.unit, self.report, self.progress = store, store.db, unit, report, progress
+        self.filed = filed
         self.high: dict[str, int] = {}
         self.reuse: dict[tuple[str, str], int] = {}
         self.pending: list[tuple[str, ArchiveMessage, str, int]] = []
@@ -70,6 +93,7 @@ class _Filing:
     def run(self) -> None:
         if self.unit.restart:
             self.reuse = forget(self.store, self.unit.key)
+            self.filed.forget()
         previous = [mid for _, mid in self.reuse]
         for message in self.unit.messages:
             for group in message.groups:
@@ -77,7 +101,7 @@ class _Filing:
             if len(self.pending) >= BATCH:
                 self._flush()
         self._flush()
-        drop_unused(self.db, previous)
+        drop_unused(self.store, previous)
         self._finish()
 
     def _file(self, group: str, message: ArchiveMessage) -> None:
@@ -93,10 +117,7 @@ class _Filing:
         self.pending_ids.add((group, chosen))
 
     def _taken(self, group: str, message_id: str) -> bool:
-        if (group, message_id) in self.pending_ids:
-            return True
-        return self.db.execute("SELECT 1 FROM overview WHERE message_id=? AND grp=?",
-                               (message_id, group)).fetchone() is not None
+        return (group, message_id) in self.pending_ids or message_id in self.filed.ids(group)
 
     def _next(self, group: str) -> int:
         if group not in self.high:
@@ -104,11 +125,9 @@ class _Filing:
                             (group,))
             # fetched_high, not high: a store written before archive marks may list a group's
             # size without holding its articles, and those numbers were never given out
-            given = self.db.execute(
-                "SELECT MAX(g.fetched_high, COALESCE((SELECT MAX(number) FROM overview WHERE grp = g.name), 0)) "
-                "FROM groups g WHERE g.name=?", (group,)).fetchone()
+            (fetched,) = self.db.execute("SELECT fetched_high FROM groups WHERE name=?", (group,)).fetchone()
             reused = max((n for (g, _), n in self.reuse.items() if g == group), default=0)
-            self.high[group] = max(int(given[0]), reused)
+            self.high[group] = max(int(fetched), packs.span(self.db, group)[1], reused)
         self.high[group] += 1
         return self.high[group]
 
@@ -121,16 +140,13 @@ class _Filing:
             if mid not in seen and self.store.body_store.get(mid) != message.raw:  # new, or changed in the file
                 seen.add(mid)
                 self._store_body(message, mid)
-        by_group: dict[str, list[tuple[str, int]]] = {}
+        by_group: dict[str, list[Overview]] = {}
         for group, message, mid, number in self.pending:
-            overview = message.overview._replace(number=number, message_id=mid)
-            self.db.execute("INSERT OR REPLACE INTO overview VALUES (?,?,?,?,?,?,?,?,?,?)",
-                            overview_row(group, overview))
+            by_group.setdefault(group, []).append(message.overview._replace(number=number, message_id=mid))
             self.db.execute("INSERT OR IGNORE INTO archive_members VALUES (?,?,?)", (self.unit.key, group, number))
-            by_group.setdefault(group, []).append((mid, number))
-        for group, members in by_group.items():
-            numbers = [n for _, n in members]
-            self.store.overview_store.rows_changed(group, min(numbers), max(numbers), index_now=True)
+        for group, records in by_group.items():
+            self.store.overview_store.put(group, stored(from_records(records)), index_now=True)
+            self.filed.ids(group).update(r.message_id for r in records)
         self.report.messages += len(self.pending)
         self.pending = []
         self.pending_ids.clear()
@@ -153,11 +169,9 @@ class _Filing:
 
 
 def refresh_groups(db: sqlite3.Connection, names: Iterable[str]) -> None:
-    """Low/count from the rows; the high-water mark never goes down (no number is given out twice)."""
+    """Low/count from the packs; the high-water mark never goes down (no number is given out twice)."""
     for name in names:
-        low, high, count = db.execute(
-            "SELECT COALESCE(MIN(number), 0), COALESCE(MAX(number), 0), COUNT(*) FROM overview WHERE grp=?",
-            (name,)).fetchone()
+        low, high, count = packs.span(db, name)
         db.execute("UPDATE groups SET low=?, count=?, high=MAX(fetched_high, ?), fetched_high=MAX(fetched_high, ?) "
                    "WHERE name=?", (low, count, high, high, name))
 
@@ -169,24 +183,26 @@ def forget(store: Store, key: str) -> dict[tuple[str, str], int]:
     back unchanged and are kept as they are); ``drop_unused`` then removes the rest.
     """
     db = store.db
-    rows = db.execute(
-        "SELECT m.grp, m.number, o.message_id FROM archive_members m JOIN overview o "
-        "ON o.grp = m.grp AND o.number = m.number WHERE m.key=?", (key,)).fetchall()
-    db.execute("DELETE FROM overview WHERE (grp, number) IN (SELECT grp, number FROM archive_members WHERE key=?)",
-               (key,))
+    members: dict[str, set[int]] = {}
+    for group, number in db.execute("SELECT grp, number FROM archive_members WHERE key=?", (key,)).fetchall():
+        members.setdefault(group, set()).add(number)
     db.execute("DELETE FROM archive_members WHERE key=?", (key,))
-    lowest: dict[str, int] = {}
-    for group, number, _ in rows:
-        lowest[group] = min(number, lowest.get(group, number))
-    for group, number in lowest.items():
-        packs.invalidate_from(db, group, number)
-    return {(group, mid): number for group, number, mid in rows}
+    out: dict[tuple[str, str], int] = {}
+    for group, numbers in members.items():
+        gone = packs.remove(db, group, numbers)
+        headindex.forget_articles(db, group, [n for n, _ in gone])
+        out.update(((group, mid), number) for number, mid in gone)
+    return out
 
 
-def drop_unused(db: sqlite3.Connection, message_ids: Iterable[str]) -> None:
+def drop_unused(store: Store, message_ids: Iterable[str]) -> None:
     """Bodies and documents of Message-IDs no article refers to any more."""
-    unused = [mid for mid in set(message_ids)
-              if db.execute("SELECT 1 FROM overview WHERE message_id=?", (mid,)).fetchone() is None]
+    candidates, db = set(message_ids), store.db
+    if not candidates:
+        return
+    for (group,) in db.execute("SELECT DISTINCT grp FROM overview_pack").fetchall():
+        candidates -= set(store.overview_store.read(group).message_id_column())
+    unused = sorted(candidates)
     for mid in unused:
         db.execute("DELETE FROM bodies WHERE message_id=?", (mid,))
-    search.drop_orphans(db, unused)
+    search.drop_documents(db, unused)

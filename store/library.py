@@ -4,10 +4,10 @@ It puts a source (server or archive) behind the local store: group lists and
 overviews are fetched into the store, so entering a group again asks the server
 only for what lies above the cached high-water mark, and everything cached still
 reads when the source is unreachable. The first entry of a server's group stores
-the OVER answers as raw chunks and hands the reader the records parsed from the
-bytes in hand; rows, search queue and packs follow when the Library closes (or
-when something reads them first: store/rawchunks.py). An archive is
-copied into the store on first use (only what was appended, on later opens).
+the OVER answers as they came (packs in the OVER encoding: store/packs.py) and
+hands the reader the records parsed from the bytes in hand; an idle reader, or the
+next entry, compacts them into one binary pack. An archive is copied into the
+store on first use (only what was appended, on later opens).
 
 Offline: with ``offline=True``, or when the source cannot be reached and the store
 holds something, the Library serves the cache, records why in ``offline_reason``
@@ -20,7 +20,6 @@ changed certificate may be a man in the middle, so the caller must stop and say 
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -83,8 +82,7 @@ class Library(LocalOperations):
         self._archive_ready = False
         self.before_close: list[Callable[[], None]] = []
         """Run first by close(), while the store is open (a live .newsrc is written there)."""
-        self.settle_on_close = True
-        """close() makes rows of the OVER chunks stored; ``pith sync`` leaves them to the reader (store/sync.py)."""
+        store.overview_store.notes = self.warnings  # a pack set aside is named where the UI looks
 
     @property
     def source(self) -> NewsSource:
@@ -105,31 +103,18 @@ class Library(LocalOperations):
         return source.stats if source is not None and Capability.STATS in source.capabilities else None
 
     def close(self) -> None:
-        """Close the source; make rows from any OVER chunks fetched this time, then close the store.
-
-        Settling (rows, search queue, packs) is the work the first entry of a group
-        left out to show its list sooner; it is done here, when the reader leaves, so
-        the next entry reads packs. A failure here loses nothing: chunks stay chunks.
-        """
+        """Close the source, then the store (nothing is left to settle: what was fetched is stored as it
+        came, and the next entry compacts it if the reader did not meanwhile)."""
         for hook in self.before_close:
             hook()
         if self._source is not None:
             self._source.close()
             self._source = None
-        try:
-            if self.settle_on_close:
-                self.store.overview_store.settle()
-        except (sqlite3.Error, PithError):
-            pass
         empty = self._fresh_store and self.store.holds_nothing()
         self.store.close()
         if empty:
             for path in sidecars(self.store.path):
                 path.unlink(missing_ok=True)
-
-    def settle(self, chunks: int | None = 1) -> int:
-        """Make rows from stored OVER chunks in small steps (for an idle reader); returns the chunks left."""
-        return self.store.overview_store.settle(chunks=chunks)
 
     # -- online / offline --------------------------------------------------
     def _live(self, progress: ProgressCallback | None = None) -> NewsSource | None:
@@ -315,7 +300,7 @@ class Library(LocalOperations):
         return self._held(name, GroupLoad(info, self.store.overview_store.all(name), fetched, skipped))
 
     def _held(self, name: str, load: GroupLoad) -> GroupLoad:
-        """What the reader now holds of the group: settling packs the group from it (store/packs.py pack_held)."""
+        """What the reader now holds of the group: an idle reader's compaction writes the group from it."""
         if isinstance(load.overviews, Columns):
             self.store.overview_store.hold(name, load.overviews)
         return load
@@ -327,9 +312,8 @@ class Library(LocalOperations):
 
         Each batch is committed with its high-water mark, so an interrupted fetch
         resumes right after the last record stored. With ``keep`` (entering a
-        group) a server's answers are stored as raw chunks and their records put
-        in ``keep``: the rows are made later (store/rawchunks.py). Without it (sync)
-        rows are written at once, as the bodies and the search index need them
+        group) a server's answers are stored as they came and their records put
+        in ``keep``; without it, batches of records are stored as binary packs
         (store/entering.py).
         """
         return Fetch(self.store, self.source, progress, keep).run(name, early)

@@ -159,14 +159,16 @@ class LocalOperations:
 
     # -- idle work ------------------------------------------------------------
     def settle_while_idle(self, chunks: int = 1) -> int:
-        """Make rows from ``chunks`` stored OVER chunks; -> the chunks left, 0 to stop.
+        """Compact the group the reader holds into one binary pack, once (``chunks``: steps, kept for the
+        callers; one is all it takes); -> the steps left, 0 to stop.
 
-        For a reader with nothing else to do. When another pith holds the store
-        (or it fails), the idle work just stops: closing settles the rest, so the
-        caller never needs to know the store is SQLite.
+        For a reader with nothing else to do after a first entry stored a server's
+        answers as they came. When another pith holds the store (or it fails), it just
+        stops: the next entry compacts instead, so the caller never needs to know the
+        store is SQLite.
         """
         try:
-            return self.store.overview_store.settle(chunks=chunks)
+            return self.store.overview_store.compact()
         except sqlite3.Error:
             return 0
 

@@ -7,8 +7,9 @@ opening the same file at once migrate it once. A store written by a newer pith i
 refused with a message naming the file, and left untouched.
 
 Tables owned by other modules (read state, outbox, drafts) are created by those
-modules' own ``ensure_schema``; this file covers the cache: groups, overviews,
-bodies, raw overview chunks, the overview packs, archive import marks and the full-text index.
+modules' own ``ensure_schema``; this file covers the cache: groups, the overview
+packs (since version 5 the one stored form of overviews: store/schema_v5.py),
+bodies, archive import marks and the full-text index.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from nntp.errors import PithError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """The schema this pith writes. Bump it by appending to ``MIGRATIONS``."""
 
 
@@ -109,13 +110,19 @@ def _run(script: str) -> Callable[[sqlite3.Connection], None]:
 
 def _v2(db: sqlite3.Connection) -> None:
     _run(_V2)(db)
-    from store.search import reindex_all  # late: search imports this module's tables
+    from store.search import reindex_bodies  # late: search imports this module's tables
 
-    reindex_all(db)
+    reindex_bodies(db)  # the headers of the rows: queued by version 5, which makes them packs
+
+
+def _v5(db: sqlite3.Connection) -> None:
+    from store import schema_v5  # late: it needs the packs' code, which a store of version 5 never runs
+
+    schema_v5.migrate(db)
 
 
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    1: _run(_V1), 2: _v2, 3: _run(_V3), 4: _run(_V4),
+    1: _run(_V1), 2: _v2, 3: _run(_V3), 4: _run(_V4), 5: _v5,
 }
 """Version -> step that turns a store of version-1 into that version."""
 

@@ -1,9 +1,10 @@
 """Full-text search over cached headers and bodies (SQLite FTS5), kept in step with the cache.
 
 One FTS document per Message-ID (a crosspost is indexed once): subject and author
-from its overview, the decoded text of its body once the body is cached. The
-index is written in the same transaction as the rows it mirrors (see store/cache.py),
-so a crash can never leave the two out of step. ``search`` is the one query
+from its overview, the decoded text of its body once the body is cached; where each
+article is (group, number, date) is kept beside it (``search_head``, written from the
+packs by store/headindex.py). What a fetch stores is queued in its own transaction and
+indexed before a search answers, so a crash never leaves the two out of step. ``search`` is the one query
 function: ``pith search`` prints it, the reader's ``/`` shows it.
 
 Queries are words (all must match), "quoted phrases", ``prefix*`` and column
@@ -103,26 +104,8 @@ def _decode(data: bytes, charset: str) -> str:
 
 
 # -- keeping the index in step (callers hold the write transaction) ----------
-def index_overviews(db: sqlite3.Connection, grp: str, first: int, last: int) -> None:
-    """Index the headers of a group's rows ``first..last`` whose Message-ID is new to the index."""
-    before = int(db.execute("SELECT COALESCE(MAX(id), 0) FROM search_doc").fetchone()[0])
-    db.execute(
-        "INSERT OR IGNORE INTO search_doc (message_id, has_head) "
-        "SELECT message_id, 1 FROM overview WHERE grp=? AND number BETWEEN ? AND ?", (grp, first, last))
-    db.execute(
-        "INSERT INTO search_fts (rowid, subject, author, body) "
-        "SELECT d.id, o.subject, o.author, '' FROM search_doc d JOIN overview o ON o.message_id = d.message_id "
-        "WHERE d.id > ? AND o.grp = ? AND o.number BETWEEN ? AND ? GROUP BY d.id", (before, grp, first, last))
-    body_first = db.execute(
-        "SELECT d.id, o.subject, o.author FROM overview o JOIN search_doc d ON d.message_id = o.message_id "
-        "WHERE o.grp=? AND o.number BETWEEN ? AND ? AND d.has_head = 0", (grp, first, last)).fetchall()
-    for doc, subject, author in body_first:  # the body was cached before its overview
-        db.execute("UPDATE search_fts SET subject=?, author=? WHERE rowid=?", (subject, author, doc))
-        db.execute("UPDATE search_doc SET has_head=1 WHERE id=?", (doc,))
-
-
 def queue_overviews(db: sqlite3.Connection, grp: str, first: int, last: int) -> None:
-    """Note rows ``first..last`` for indexing later (fetching 150,000 overviews should not wait for FTS)."""
+    """Note articles ``first..last`` for indexing later (fetching 150,000 overviews should not wait for FTS)."""
     db.execute("INSERT INTO search_pending VALUES (?,?,?)", (grp, first, last))
 
 
@@ -135,14 +118,14 @@ def pending(db: sqlite3.Connection, bodies: bool = True) -> int:
 
 
 def catch_up(db: sqlite3.Connection, ranges: int | None = None, bodies: bool = True) -> int:
-    """Index queued ranges (all, or the first ``ranges``) and then, with ``bodies``, queued bodies (all,
-    or BODIES_PER_RANGE per range); returns how many remain. Caller holds the transaction."""
-    from store import bodyindex
+    """Index queued ranges (all, or the first ``ranges``: store/headindex.py) and then, with ``bodies``, queued
+    bodies (all, or BODIES_PER_RANGE per range); returns how many remain. Caller holds the transaction."""
+    from store import bodyindex, headindex
 
     sql = "SELECT rowid, grp, first, last FROM search_pending ORDER BY rowid"
-    for rowid, grp, first, last in db.execute(sql + (f" LIMIT {int(ranges)}" if ranges else "")).fetchall():
-        index_overviews(db, grp, first, last)
-        db.execute("DELETE FROM search_pending WHERE rowid=?", (rowid,))
+    queued = db.execute(sql + (f" LIMIT {int(ranges)}" if ranges else "")).fetchall()
+    if queued:
+        headindex.index_ranges(db, queued)
     if bodies:
         bodyindex.catch_up(db, ranges * bodyindex.BODIES_PER_RANGE if ranges else None)
     return pending(db, bodies)
@@ -181,35 +164,33 @@ def unindex_bodies(db: sqlite3.Connection, message_ids: list[str]) -> None:
             db.execute("UPDATE search_doc SET has_body=0 WHERE id=?", (row[0],))
 
 
-def body_text_sizes(db: sqlite3.Connection, grp: str) -> dict[str, int]:
-    """Message-ID -> bytes of its body text in the index, for a group's articles (expire counts
+def body_text_sizes(db: sqlite3.Connection, message_ids: list[str]) -> dict[str, int]:
+    """Message-ID -> bytes of its body text in the index, for those of ``message_ids`` indexed (expire counts
     this copy with the body it came from)."""
-    return {str(m): int(n) for m, n in db.execute(
-        "SELECT d.message_id, length(CAST(f.body AS BLOB)) FROM overview o "
-        "JOIN search_doc d ON d.message_id = o.message_id JOIN search_fts f ON f.rowid = d.id "
-        "WHERE o.grp=? AND d.has_body=1", (grp,))}
+    out: dict[str, int] = {}
+    for start in range(0, len(message_ids), 500):
+        chunk = message_ids[start : start + 500]
+        out.update((str(m), int(n)) for m, n in db.execute(
+            "SELECT d.message_id, length(CAST(f.body AS BLOB)) FROM search_doc d JOIN search_fts f ON f.rowid = d.id "
+            f"WHERE d.has_body=1 AND d.message_id IN ({','.join('?' * len(chunk))})", chunk))
+    return out
 
 
-def drop_orphans(db: sqlite3.Connection, message_ids: list[str]) -> None:
-    """Forget documents whose Message-ID no longer has an overview row or a body."""
+def drop_documents(db: sqlite3.Connection, message_ids: list[str]) -> None:
+    """Forget the documents of Message-IDs no article and no body refers to any more (the caller knows)."""
     for message_id in message_ids:
-        row = db.execute(
-            "SELECT id FROM search_doc d WHERE message_id=? AND NOT EXISTS "
-            "(SELECT 1 FROM overview o WHERE o.message_id = d.message_id) AND NOT EXISTS "
-            "(SELECT 1 FROM bodies b WHERE b.message_id = d.message_id)", (message_id,)).fetchone()
+        row = db.execute("SELECT id FROM search_doc WHERE message_id=?", (message_id,)).fetchone()
         if row:
+            db.execute("DELETE FROM search_head WHERE doc=?", (row[0],))
             db.execute("DELETE FROM search_fts WHERE rowid=?", (row[0],))
             db.execute("DELETE FROM search_doc WHERE id=?", (row[0],))
 
 
-def reindex_all(db: sqlite3.Connection) -> None:
-    """Index everything already cached (the migration that adds the index runs this)."""
+def reindex_bodies(db: sqlite3.Connection) -> None:
+    """Index every cached body (the migration that adds the index runs this; headers are queued by
+    the migration that makes packs the one stored form, store/schema.py)."""
     db.execute("DELETE FROM search_fts")
     db.execute("DELETE FROM search_doc")
-    if db.execute("SELECT 1 FROM sqlite_master WHERE name='search_pending'").fetchone():
-        db.execute("DELETE FROM search_pending")
-    for grp, first, last in db.execute("SELECT grp, MIN(number), MAX(number) FROM overview GROUP BY grp").fetchall():
-        index_overviews(db, grp, first, last)
     for message_id, raw in db.execute("SELECT message_id, raw FROM bodies").fetchall():
         index_body(db, message_id, index_text(bytes(raw)))
 
@@ -235,13 +216,13 @@ def search(db: sqlite3.Connection, query: str, group: str | None = None, author:
     """Cached articles matching ``query`` (and the filters), newest first (or best first)."""
     expression = match_expression(query)
     where, params = _filters(group, author, since)
+    sql = ("SELECT o.grp, o.number, d.message_id, search_fts.subject, search_fts.author, o.date, d.id "
+           "FROM search_head o JOIN search_doc d ON d.id = o.doc JOIN search_fts ON search_fts.rowid = o.doc")
     if expression:
-        sql = ("SELECT o.grp, o.number, o.message_id, o.subject, o.author, o.date, d.id "
-               "FROM search_fts JOIN search_doc d ON d.id = search_fts.rowid "
-               "JOIN overview o ON o.message_id = d.message_id WHERE search_fts MATCH ?")
+        sql += " WHERE search_fts MATCH ?"
         params = [expression, *params]
     else:
-        sql = "SELECT o.grp, o.number, o.message_id, o.subject, o.author, o.date, NULL FROM overview o WHERE 1"
+        sql += " WHERE 1"
     ordering = "search_fts.rank, o.date DESC" if order == "rank" and expression else "o.date DESC"
     sql += "".join(f" AND {w}" for w in where) + f" ORDER BY {ordering}, o.grp, o.number"
     if limit:
@@ -263,7 +244,7 @@ def _filters(group: str | None, author: str | None, since: datetime | None) -> t
         params.append(group)
     if author:
         escaped = author.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where.append("o.author LIKE ? ESCAPE '\\'")
+        where.append("search_fts.author LIKE ? ESCAPE '\\'")
         params.append(f"%{escaped}%")
     if since is not None:
         where.append("o.date >= ?")

@@ -1,7 +1,7 @@
 """The search index of a store, as its users see it: catch up, then answer (store/search.py does the work).
 
-One concern of store/cache.py's ``Store``: the index is fed from overview rows,
-so stored OVER chunks are settled into rows before it catches up.
+One concern of store/cache.py's ``Store``: the index is fed from the overview
+packs, the ranges each write queued (store/headindex.py).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ class SearchIndex:
 
     def catch_up(self, ranges: int | None = None) -> int:
         """Bring the index up to date (or the next ``ranges`` batches); returns what remains."""
-        self._store.overview_store.settled()
         if not search.pending(self._store.db):
             return 0
         with self._store.transaction() as db:

@@ -6,10 +6,11 @@ it is in the bodies table, so after Ctrl-C, a crash or ``kill -9`` the next run
 asks only for what is still missing, and a second run in a row asks for nothing
 (beyond one GROUP per group to learn that nothing is new).
 
-A server's overviews are stored as its OVER answers came (store/rawchunks.py)
-and only counted, so a sync of 150,000 overviews costs about what reading them
-off the socket does; rows, the search index and packs are made from the chunks
-by the first that needs them (settle), and a poison chunk is set aside there.
+A server's overviews are stored as its OVER answers came (packs in the OVER
+encoding: store/rawchunks.py) and only counted, so a sync of 150,000 overviews
+costs about what reading them off the socket does; the search index catches up
+from them later, the reader's next entry compacts them, and a pack that cannot be
+read is set aside there.
 
 Expire drops cached bodies (and their text in the search index), never overviews,
 read marks or anything else: an expired article still lists, threads and scores,
@@ -24,7 +25,9 @@ from contextlib import nullcontext
 from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass
 
+from nntp.columns import NO_DATE
 from nntp.errors import NoSuchArticle, SecurityFailure, SourceUnavailable
+from nntp.models import RawOverviews
 from nntp.pipeline import Fetched
 from nntp.prefetch import Prefetch
 from nntp.sanitize import sanitize_line
@@ -89,10 +92,10 @@ class GroupExpiry:
 
 def body_targets(library: Library, group: str, days: int | None, read: Container[int] | None,
                  now: float | None = None) -> list[tuple[int, str]]:
-    """Articles whose body to fetch: within ``days`` if given, else the unread ones (the chunks a sync
-    stored are read as they are, not settled: that waits for the reader, see ``fetch_overviews``)."""
+    """Articles whose body to fetch: within ``days`` if given, else the unread ones (the group's packs read
+    as they are: compacting them waits for the reader, see ``fetch_overviews``)."""
     since = int((now if now is not None else time.time()) - days * DAY) if days is not None else None
-    missing = library.store.body_store.missing_unsettled(group, since)
+    missing = library.store.body_store.missing(group, since)
     if days is None and read is not None:
         missing = [(n, m) for n, m in missing if n not in read]
     return missing
@@ -119,10 +122,9 @@ def fetch_overviews(library: Library, group: str, progress: ProgressCallback | N
     """A group's new overviews into the store: (records, malformed lines skipped).
 
     From a server, its OVER answers are stored as they came (store/rawchunks.py),
-    each with its high-water mark, and only counted: rows, search index and packs
-    are made later, by whoever needs them (the reader when idle or entering, a
-    search, the body targets, expiry: they settle first). So a sync costs about
-    the wire. A source without raw answers stores rows at once.
+    each with its high-water mark, and only counted: the search index catches up
+    before a search, and the reader compacts them. So a sync costs about the
+    wire. A source without raw answers stores binary packs of its batches.
     """
     source = library.source
     if Capability.RAW_OVERVIEWS not in source.capabilities:
@@ -147,10 +149,10 @@ def _store_raw(library: Library, group: str, span: tuple[int, int],
     overviews = library.store.overview_store
     fetched = skipped = 0
     with Prefetch(library.source.iter_raw_overviews(group, first, last)) as ahead, \
-            BackgroundWriter(lambda raw: overviews.save_raw(group, raw)) as writer:
+            BackgroundWriter[tuple[RawOverviews, int]](lambda got: overviews.save_raw(group, *got)) as writer:
         for raw in ahead:
-            writer.put(raw)
             records, bad = count_records(raw.data, raw.fmt)
+            writer.put((raw, records))
             fetched, skipped = fetched + records, skipped + bad
             if progress:
                 progress(raw.last - first + 1, last - first + 1)
@@ -298,7 +300,6 @@ def expire(library: Library, groups: Iterable[str], days: int | None = None, max
     cutoff = int((now if now is not None else time.time()) - days * DAY) if days is not None else None
     results = []
     for group in groups:
-        library.store.overview_store.settle(group)  # rows of a group entered but not yet settled (store/rawchunks.py)
         cached = _cached_bodies(library, group)
         doomed: list[tuple[str, int]] = []
         if cutoff is not None:
@@ -329,17 +330,31 @@ def expire_and_give_back(library: Library, groups: Iterable[str], days: int | No
 
 
 def _cached_bodies(library: Library, group: str) -> list[tuple[str, int, int]]:
-    """(Message-ID, bytes on disk, age stamp) of a group's cached bodies, oldest first.
+    """(Message-ID, bytes on disk, age stamp) of a group's cached bodies, oldest first (then by number).
 
     A body's bytes are the article as fetched plus its text in the search index
     (a second copy, ~75% of the article's size, once a search has indexed it):
     what ``--max-size`` bounds is the disk the cached bodies take.
     """
-    text = search.body_text_sizes(library.store.db, group)
-    rows = library.store.db.execute(
-        "SELECT b.message_id, b.size, COALESCE(o.date, b.fetched) AS age FROM overview o "
-        "JOIN bodies b ON b.message_id = o.message_id WHERE o.grp=? ORDER BY age, o.number", (group,))
-    return [(str(m), int(s) + text.get(str(m), 0), int(a)) for m, s, a in rows]
+    columns = library.store.overview_store.read(group)
+    ids = columns.message_id_column()
+    bodies = _bodies(library.store.db, list(dict.fromkeys(ids)))
+    if not bodies:
+        return []
+    text = search.body_text_sizes(library.store.db, list(bodies))
+    cached = [(bodies[m][1] if s == NO_DATE else s, n, m) for n, m, s in zip(columns.numbers, ids, columns.stamps)
+              if m in bodies]
+    return [(m, bodies[m][0] + text.get(m, 0), age) for age, _, m in sorted(cached)]
+
+
+def _bodies(db: sqlite3.Connection, message_ids: list[str]) -> dict[str, tuple[int, int]]:
+    """Message-ID -> (size, when fetched) of those of ``message_ids`` with a cached body."""
+    out: dict[str, tuple[int, int]] = {}
+    for start in range(0, len(message_ids), 500):
+        chunk = message_ids[start : start + 500]
+        out.update((str(m), (int(s), int(f))) for m, s, f in db.execute(
+            f"SELECT message_id, size, fetched FROM bodies WHERE message_id IN ({','.join('?' * len(chunk))})", chunk))
+    return out
 
 
 def parse_size(text: str) -> int:

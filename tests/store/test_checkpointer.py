@@ -52,7 +52,7 @@ def test_the_wal_starts_over_every_few_batches(tmp_path: Path) -> None:
             batch(store, checkpointer, 16 * k)
             largest = max(largest, os.path.getsize(wal))
     assert largest < (Checkpointer.RESTART_EVERY + 3) * MB  # 24 MB went through it
-    assert len(store.body_store.missing_unsettled("g")) == 0 and store.body_store.has("<383@x>")
+    assert len(store.body_store.missing("g")) == 0 and store.body_store.has("<383@x>")
     store.close()
 
 

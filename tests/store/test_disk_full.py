@@ -37,11 +37,11 @@ def full_disk_library(path: Path, room: int | None) -> Library:
 
 
 def consistent(path: Path) -> tuple[int, int]:
-    """Integrity check, and (overview rows, fetched high-water mark of group a)."""
+    """Integrity check, and (overviews stored, fetched high-water mark of group a)."""
     db = sqlite3.connect(path)
     try:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        rows = db.execute("SELECT count(*), max(number) FROM overview WHERE grp='a'").fetchone()
+        rows = db.execute("SELECT COALESCE(SUM(count), 0), MAX(last) FROM overview_pack WHERE grp='a'").fetchone()
         high = db.execute("SELECT fetched_high FROM groups WHERE name='a'").fetchone()
         assert high is None or rows[1] is None or high[0] <= rows[1]  # the mark never runs ahead of the rows
         return int(rows[0]), int(high[0]) if high else 0
@@ -74,7 +74,7 @@ def test_the_store_stays_usable_after_a_failed_write(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite3"
     lib = full_disk_library(path, 5)
     with pytest.raises(sqlite3.OperationalError) as err:
-        lib.store.overview_store.save("a", [make_overview(i) for i in range(1, 3000)], 2999)
+        lib.store.overview_store.save("a", [make_overview(i) for i in range(1, 30000)], 29999)  # a pack > 5 pages
     assert is_disk_full(err.value) and not lib.store.db.in_transaction
     assert describe_local_failure(err.value).startswith(f"disk full writing {path}: ")  # type: ignore[union-attr]
     lib.store.db.execute("PRAGMA max_page_count=1073741823")

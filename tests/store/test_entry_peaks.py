@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from nntp.columns import from_records
 from nntp.models import Overview, RawOverviews
-from store import coljoin, colpack, packcheck, rawchunks
+from store import coljoin, colpack, packcheck, packs
 from store.cache import Store
 from store.coljoin import join, part
 from store.colpack import empty, from_blob, from_reader, to_blob
@@ -191,9 +191,9 @@ def test_an_answer_is_stored_without_binding_its_bytes(tmp_path: Path) -> None:
     data = b"".join(b"%d\tSubject %d\tA <a@x>\t\t<%d@x>\t\t10\t1\r\n" % (n, n, n) for n in range(1, 2000))
     recording = Recording(store.db)
     with store.transaction():
-        rawchunks.save(recording, "g", RawOverviews(1, 1999, data, ("Subject:",)))  # type: ignore[arg-type]
+        packs.insert_over(recording, "g", RawOverviews(1, 1999, data, ("Subject:",)))  # type: ignore[arg-type]
     assert not [p for p in recording.bound if isinstance(p, (bytes, bytearray, memoryview)) and len(p) > 100]
-    assert store.db.execute("SELECT data FROM overview_raw").fetchone()[0] == data
+    assert store.db.execute("SELECT data FROM overview_pack").fetchone()[0] == data
     store.close()
 
 

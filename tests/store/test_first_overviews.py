@@ -1,11 +1,11 @@
-"""A group's first records for a first screen: from packs, rows or a chunk, and the early call on entry."""
+"""A group's first records for a first screen: from its first pack, whichever its encoding, and the early call."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from nntp.models import GroupInfo, Overview
-from store import packs
+from store import packread
 from store.cache import Store
 from store.library import EARLY_RECORDS, Library
 from tests.fakes.source import FakeSource, make_overview
@@ -22,22 +22,28 @@ def stored(tmp_path: Path, count: int) -> Store:
 
 
 def test_from_packs_the_first_records_in_order(tmp_path: Path) -> None:
-    store = stored(tmp_path, 3 * packs.PACK_ROWS + 10)
-    store.overview_store.all(GROUP)  # packs the rows, as the first entry does
-    assert packs.packed_last(store.db, GROUP) == 3 * packs.PACK_ROWS
+    store = stored(tmp_path, 12_298)
+    store.overview_store.all(GROUP)  # one pack, as after the first entry
+    assert len(packread.listed(store.db, GROUP)) == 1
     first = store.overview_store.first(GROUP, 100)
     assert [o.number for o in first] == list(range(1, 101))
     assert first == store.overview_store.all(GROUP)[:100]
-    with_two = store.overview_store.first(GROUP, packs.PACK_ROWS + 1)
-    assert [o.number for o in with_two] == list(range(1, packs.PACK_ROWS + 2))
+    with_two = store.overview_store.first(GROUP, 4097)
+    assert [o.number for o in with_two] == list(range(1, 4098))
 
 
-def test_from_rows_when_nothing_is_packed(tmp_path: Path) -> None:
+def test_the_single_pack_decoded_for_the_first_records_is_not_decoded_again(tmp_path: Path) -> None:
     store = stored(tmp_path, 50)
     assert [o.number for o in store.overview_store.first(GROUP, 20)] == list(range(1, 21))
+    decoded = packread.decoded
+    packread.decoded = lambda *_: (_ for _ in ()).throw(AssertionError("decoded twice"))  # type: ignore[assignment]
+    try:
+        assert [o.number for o in store.overview_store.meanwhile(GROUP)()] == list(range(1, 51))
+    finally:
+        packread.decoded = decoded
 
 
-def test_from_the_first_chunk_before_anything_settled(tmp_path: Path) -> None:
+def test_from_the_first_answer_as_it_came(tmp_path: Path) -> None:
     store = Store(tmp_path / "store.sqlite3")
     store.group_table.update(GroupInfo(GROUP, 1, 30, 30))
     store.overview_store.save_raw(GROUP, raw_slice(1, 10))

@@ -1,4 +1,4 @@
-"""A stored OVER chunk can never brick the store: hostile lines settle, a chunk that cannot is set aside."""
+"""A stored pack can never brick the store: hostile OVER lines read, a pack that cannot be read is set aside."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ from pathlib import Path
 import pytest
 
 from nntp.errors import SourceUnavailable
-from nntp.models import GroupInfo, Overview, RawOverviews
+from nntp.models import GroupInfo, RawOverviews
 from nntp.parse import STANDARD_FORMAT
-from store import rawchunks
+from store import packread, packs, rawchunks
 from store.cache import Store
-from store.overview_store import OverviewStore
 from store.library import Library
 from store.sync import expire
 from tests.fakes.source import FakeSource
@@ -33,7 +32,7 @@ def poison_data(first: int) -> bytes:
 
 
 def poisoned_store(path: Path) -> Store:
-    """A store as the old code left it: the raw chunk saved, never settled."""
+    """A store holding a poison OVER answer as it came."""
     store = Store(path)
     store.group_table.save([GroupInfo("bad.group", 1, 20, 20), GroupInfo("other.group", 1, 1, 1)])
     store.overview_store.save_raw("bad.group", RawOverviews(1, 20, poison_data(1), STANDARD_FORMAT))
@@ -45,19 +44,20 @@ def offline() -> FakeSource:
     raise SourceUnavailable("news.example:119: connection refused")
 
 
-def test_a_poison_chunk_settles_with_every_article_listed(tmp_path: Path) -> None:
+def test_a_poison_answer_reads_with_every_article_listed(tmp_path: Path) -> None:
     store = poisoned_store(tmp_path / "s.sqlite3")
-    assert [r.number for r in store.overview_store.all("bad.group")] == list(range(1, 9))  # read from the chunk
-    assert store.overview_store.settle() == 0
+    rows = store.overview_store.all("bad.group")  # read, and compacted
+    assert [r.number for r in rows] == list(range(1, 9))
+    assert not any(rawchunks.is_over(p[4]) for p in packread.listed(store.db, "bad.group"))
     rows = store.overview_store.all("bad.group")
-    assert [r.number for r in rows] == list(range(1, 9)) and rawchunks.pending(store.db) == 0
+    assert [r.number for r in rows] == list(range(1, 9))
     assert rows[1].subject == "boom" and rows[4].subject == "boom"
     assert rows[7].date is None and rows[7].bytes == 0
     assert store.overview_store.count("other.group") == 1
     assert store.group_table.fetched_high("bad.group") == 20
 
 
-def test_a_store_with_a_poison_chunk_recovers_on_the_next_open(tmp_path: Path) -> None:
+def test_a_store_with_a_poison_answer_works_on_the_next_open(tmp_path: Path) -> None:
     poisoned_store(tmp_path / "s.sqlite3").close()
     library = Library(Store(tmp_path / "s.sqlite3"), offline)
     assert [g.name for g in library.groups()] == ["bad.group", "other.group"]
@@ -68,68 +68,56 @@ def test_a_store_with_a_poison_chunk_recovers_on_the_next_open(tmp_path: Path) -
     library.close()
 
 
-def failing_insert(store: Store, monkeypatch: pytest.MonkeyPatch, group: str, number: int | None = None) -> None:
-    """Make rows of ``group`` (or only row ``number``) impossible to insert (any bug a future line might trigger)."""
-    real = OverviewStore._insert_rows
+def failing_decoder(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every OVER-encoded pack impossible to decode (any bug a future line might trigger)."""
+    def fail(*args: object) -> object:
+        raise ValueError("cannot read this answer")
 
-    def insert(self: OverviewStore, name: str, batch: list[Overview]) -> None:
-        if name == group and (number is None or number in [r.number for r in batch]):
-            raise ValueError("cannot store this row")
-        real(self, name, batch)
-
-    monkeypatch.setattr(OverviewStore, "_insert_rows", insert)
+    monkeypatch.setattr(rawchunks, "over_columns_many", fail)
 
 
-def test_a_chunk_that_cannot_settle_is_set_aside_not_retried(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_pack_that_cannot_be_read_is_set_aside_with_a_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = poisoned_store(tmp_path / "s.sqlite3")
-    failing_insert(store, monkeypatch, "bad.group")
-    assert store.overview_store.settle() == 0
-    assert rawchunks.pending(store.db) == 0
-    assert store.overview_store.count("other.group") == 1 and store.overview_store.count("bad.group") == 0
-    (kept,) = store.db.execute(f"SELECT grp, first, last, error, lost FROM {rawchunks.QUARANTINE_TABLE}").fetchall()
-    assert kept == ("bad.group", 1, 20, "ValueError: cannot store this row", 8)
+    library = Library(store, offline)
+    failing_decoder(monkeypatch)
+    assert len(library.enter_group("bad.group").overviews) == 0
+    (kept,) = store.db.execute(f"SELECT grp, first, last, error, lost FROM {packs.QUARANTINE_TABLE}").fetchall()
+    assert kept == ("bad.group", 1, 20, "ValueError: cannot read this answer", 8)
+    assert library.warnings == ["bad.group: the stored overviews of articles 1-20 cannot be read (ValueError: "
+                                "cannot read this answer); they were set aside"]
     assert store.group_table.fetched_high("bad.group") == 20  # not fetched again either
     monkeypatch.undo()
-    assert store.overview_store.all("bad.group") == [] and store.search_index.search("good")
+    assert store.overview_store.all("bad.group") == [] and store.overview_store.count("other.group") == 1
+    assert store.search_index.search("good") and not store.search_index.search("boom")
+    library.close()
 
 
-def test_a_busy_database_keeps_the_chunk_for_later(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_busy_database_keeps_the_pack_where_it_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import sqlite3
 
     store = poisoned_store(tmp_path / "s.sqlite3")
 
-    def busy(self: OverviewStore, name: str, batch: list[Overview]) -> None:
+    def busy(*args: object) -> None:
         raise sqlite3.OperationalError("database is locked")
 
-    monkeypatch.setattr(OverviewStore, "_insert_rows", busy)
-    with pytest.raises(sqlite3.OperationalError):
-        store.overview_store.settle()
-    assert rawchunks.pending(store.db) == 2
+    monkeypatch.setattr(packs, "quarantine", busy)
+    failing_decoder(monkeypatch)
+    assert store.overview_store.all("bad.group") == []  # skipped by this reading
     monkeypatch.undo()
-    assert store.overview_store.settle() == 0 and store.overview_store.count("bad.group") == 8
+    assert len(store.overview_store.all("bad.group")) == 8
 
 
-def test_only_the_record_that_cannot_be_stored_is_left_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    store = poisoned_store(tmp_path / "s.sqlite3")
-    failing_insert(store, monkeypatch, "bad.group", number=3)
-    assert store.overview_store.settle() == 0
-    monkeypatch.undo()
-    assert [r.number for r in store.overview_store.all("bad.group")] == [1, 2, 4, 5, 6, 7, 8]
-    assert store.db.execute(f"SELECT lost FROM {rawchunks.QUARANTINE_TABLE}").fetchall() == [(1,)]
-    assert {h.number for h in store.search_index.search("boom")} == {2, 5, 6, 7}
-
-
-def test_a_damaged_pack_is_rebuilt_from_the_rows_never_unmarshalled(tmp_path: Path) -> None:
-    from store import packs
+def test_a_damaged_binary_pack_is_set_aside_never_misread(tmp_path: Path) -> None:
     from tests.store.test_rawchunks import expected, raw_slice
 
     store = Store(tmp_path / "s.sqlite3")
     store.group_table.save([GroupInfo("g", 1, 9000, 9000)])
     store.overview_store.save_raw("g", raw_slice(1, 9000))
-    assert store.overview_store.settle() == 0 and packs.packed_last(store.db, "g") > 0
-    (first, data), *_ = store.db.execute("SELECT first, data FROM overview_pack WHERE grp='g' ORDER BY first")
-    damaged = bytes(data).replace(b"subject 5 ", b"subjekt 5 ", 1)  # still unmarshals, to the wrong text
-    assert damaged != data  # (other damage can crash marshal.loads, and with it the interpreter)
-    store.db.execute("UPDATE overview_pack SET data=? WHERE grp='g' AND first=?", (damaged, first))
-    assert store.overview_store.all("g") == expected(1, 9000)
-    assert packs.load(store.db, "g") is not None  # rebuilt
+    assert store.overview_store.all("g") == expected(1, 9000)  # compacted into one binary pack
+    (rowid, data), *_ = store.db.execute("SELECT rowid, data FROM overview_pack WHERE grp='g'")
+    damaged = bytes(data).replace(b"subject 5 ", b"subjekt 5 ", 1)
+    assert damaged != data
+    store.db.execute("UPDATE overview_pack SET data=? WHERE rowid=?", (damaged, rowid))
+    assert store.overview_store.all("g") == [] and store.overview_store.notes  # the checksum caught it
+    assert store.db.execute(f"SELECT COUNT(*) FROM {packs.QUARANTINE_TABLE}").fetchone() == (1,)
+    store.close()

@@ -1,9 +1,9 @@
-"""Raw OVER chunks: stored as they came, read back exactly, settled into rows, resumed after a cut."""
+"""OVER answers kept as packs as they came: read back exactly, looked up, compacted, resumed after a cut."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from nntp.overblock import parse_over_block
 from nntp.parse import parse_overview_format
 from nntp.resilient import ResilientSource
 from nntp.source import Capability, NewsSource
-from store import packs, rawchunks
+from store import packread, packs, rawchunks
 from store.cache import Store
 from store.library import Library
 from store.schema import MIGRATIONS, SCHEMA_VERSION, current_version
@@ -42,37 +42,43 @@ def expected(first: int, last: int, gap: int = 0) -> list[Overview]:
     return parse_over_block(raw_slice(first, last, gap).data, FMT)[0]
 
 
-def test_chunks_read_back_exactly_and_settle_into_the_same_rows(tmp_path: Path) -> None:
+def over_packs(store: Store, grp: str = "g") -> list[tuple[int, int]]:
+    """(first, last) of the group's packs kept as they came."""
+    return [(p[1], p[2]) for p in packread.listed(store.db, grp) if rawchunks.is_over(p[4])]
+
+
+def test_answers_read_back_exactly_and_compact_into_one_binary_pack(tmp_path: Path) -> None:
     store = Store(tmp_path / "s.sqlite3")
     store.group_table.save([GroupInfo("g", 1, 9000, 9000)])
     for first in range(1, 9001, 3000):
         store.overview_store.save_raw("g", raw_slice(first, first + 2999, gap=11))
     want = expected(1, 9000, gap=11)
     assert store.group_table.fetched_high("g") == 9000
-    assert store.overview_store.all("g") == want
-    assert store.overview_store.message_id_for("g", 5) == "<5@raw>" and store.overview_store.number_for("g", "<8000@raw>") == 8000
-    assert store.db.execute("SELECT COUNT(*) FROM overview").fetchone() == (0,)  # looked up in the chunks
-    assert store.overview_store.settle() == 0
-    assert store.db.execute("SELECT COUNT(*) FROM overview_raw").fetchone() == (0,)
-    assert store.overview_store.count("g") == len(want)
-    assert packs.packed_last(store.db, "g") > 0  # the next entry reads packs
-    parts, last = packs.load(store.db, "g") or ([], 0)
-    rows = store.db.execute(f"SELECT {packs.COLUMNS} FROM overview WHERE number <= ? ORDER BY number", (last,))
-    assert [repr(r) for part in parts for r in part] == [repr(r) for r in packs.rows_to_overviews(rows.fetchall())]
-    assert store.overview_store.all("g") == want
+    assert over_packs(store) == [(1, 3000), (3001, 6000), (6001, 9000)]
+    assert store.overview_store.count("g") == len(want) and store.overview_store.holds("g")
+    assert store.overview_store.message_id_for("g", 5) == "<5@raw>"
+    assert store.overview_store.number_for("g", "<8000@raw>") == 8000
+    assert store.overview_store.message_id_for("g", 11) is None and store.overview_store.number_for("g", "<11@raw>") is None
+    tables = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "overview" not in tables and "overview_raw" not in tables  # one stored form
+    assert store.overview_store.all("g") == want  # read, and written back as one binary pack
+    (only,) = packread.listed(store.db, "g")
+    assert only[1:4] == (1, 9000, len(want)) and only[4] == packs.FORMAT
+    assert store.overview_store.all("g") == want and store.overview_store.first("g", 10) == want[:10]
     assert sorted(h.number for h in store.search_index.search('"subject 42 café"', group="g", limit=None)) == \
         [o.number for o in want if o.subject == "subject 42 café"]
     store.close()
 
 
-def test_sql_readers_settle_first_and_a_refetched_chunk_wins(tmp_path: Path) -> None:
+def test_a_refetched_answer_wins_and_nothing_overlaps(tmp_path: Path) -> None:
     store = Store(tmp_path / "s.sqlite3")
     store.group_table.save([GroupInfo("g", 1, 100, 100)])
-    store.overview_store.save("g", expected(1, 50), 50)
+    store.overview_store.save("g", [o._replace(subject="old") for o in expected(1, 60)], 60)
     store.overview_store.save_raw("g", raw_slice(51, 100))
-    assert store.overview_store.all("g") == expected(1, 100)
+    assert store.overview_store.all("g") == [o._replace(subject="old") for o in expected(1, 50)] + expected(51, 100)
     assert [n for n, _ in store.body_store.missing("g")] == list(range(1, 101))
-    assert store.db.execute("SELECT COUNT(*) FROM overview_raw").fetchone() == (0,)
+    listed = packread.listed(store.db, "g")
+    assert all(b[1] > a[2] for a, b in zip(listed, listed[1:]))
     store.close()
 
 
@@ -86,10 +92,11 @@ def test_a_v3_store_migrates_and_keeps_its_rows(tmp_path: Path) -> None:
     db.execute("INSERT INTO overview VALUES ('g', 1, '<1@x>', 'old', 'Ann', 0, '', 10, 1, '')")
     db.close()
     store = Store(path)
-    assert current_version(store.db) == SCHEMA_VERSION == 4
+    assert current_version(store.db) == SCHEMA_VERSION == 5
     assert store.overview_store.message_id_for("g", 1) == "<1@x>" and store.group_table.fetched_high("g") == 1
     store.overview_store.save_raw("g", raw_slice(2, 3))
     assert [o.number for o in store.overview_store.all("g")] == [1, 2, 3]
+    assert [h.number for h in store.search_index.search("old")] == [1]  # indexed from its pack
     store.close()
 
 
@@ -127,7 +134,7 @@ class CutClient(NewsSource):
 
 
 @pytest.mark.parametrize("cuts", [[1500], [999, 1000, 4321], [1, 2, 3]])
-def test_a_cut_inside_a_chunk_resumes_right_after_its_last_record(tmp_path: Path, cuts: list[int]) -> None:
+def test_a_cut_inside_an_answer_resumes_right_after_its_last_record(tmp_path: Path, cuts: list[int]) -> None:
     log: list[tuple[int, int]] = []
 
     def connect() -> ResilientSource:
@@ -136,49 +143,46 @@ def test_a_cut_inside_a_chunk_resumes_right_after_its_last_record(tmp_path: Path
     library = Library(Store(tmp_path / "s.sqlite3"), connect)
     load = library.enter_group("g")
     assert load.overviews == expected(1, 5000, gap=7)
-    ranges = sorted(library.store.db.execute("SELECT first, last FROM overview_raw").fetchall())
+    ranges = over_packs(library.store)
     assert all(b[0] == a[1] + 1 for a, b in zip(ranges, ranges[1:]))  # no gap, no overlap
     assert (ranges[0][0], ranges[-1][1]) == (1, 5000)
-    library.close()
-    store = Store(tmp_path / "s.sqlite3")  # closing settled the chunks into rows and packs
-    assert store.db.execute("SELECT COUNT(*) FROM overview_raw").fetchone() == (0,)
+    library.close()  # nothing to wait for: the answers are stored as they came
+    store = Store(tmp_path / "s.sqlite3")
+    assert over_packs(store) == ranges
     assert store.overview_store.all("g") == expected(1, 5000, gap=7)
     store.close()
 
 
 @settings(max_examples=60, deadline=None)
-@given(size=st.integers(1, 4000), count=st.integers(1, 60), broken=st.sets(st.integers(1, 60), max_size=5))
-def test_a_chunk_settles_in_pieces_into_exactly_its_records(size: int, count: int, broken: set[int]) -> None:
-    """Settling parses a chunk a line-aligned piece at a time; the pieces add up to the whole."""
+@given(count=st.integers(1, 60), broken=st.sets(st.integers(1, 60), max_size=5))
+def test_an_answer_with_broken_lines_decodes_to_exactly_its_records(count: int, broken: set[int]) -> None:
+    """A pack kept as it came reads as the block parser reads the answer (the compiled reader or not)."""
     lines = [b"garbage without tabs\r\n" if n in broken else over_line(n) for n in range(1, count + 1)]
     data = b"".join(lines)
-    fmt = "\n".join(FMT)
-    pieces = list(rawchunks.chunk_pieces(fmt, data, size))
-    assert [r for piece in pieces for r in piece] == rawchunks.parse_chunk(fmt, data)
-    assert len(pieces) <= max(1, len(data) // size + 1)
+    columns, skipped = rawchunks.over_columns(data, FMT)
+    records, bad = parse_over_block(data, FMT)
+    assert list(columns) == records and skipped == bad
 
 
-def test_settling_a_chunk_per_call_packs_as_settling_all_at_once(tmp_path: Path) -> None:
-    """The packer is kept between one-chunk calls (an idle reader's pace) and dropped when the table moved."""
-    def settled(path: Path, step: bool, meddle: bool = False) -> Sequence[object]:
+def test_compacting_from_what_the_reader_holds_is_compacting_what_was_read(tmp_path: Path) -> None:
+    """An idle reader writes the group from its Columns; a pack stored meanwhile stops it (the next entry
+    compacts from what it reads instead)."""
+    def compacted(path: Path, held: bool, meddle: bool = False) -> list[tuple[int, int, int, str]]:
         store = Store(path)
         store.group_table.save([GroupInfo("g", 1, 20000, 20000)])
         for first in range(1, 20001, 2500):
             store.overview_store.save_raw("g", raw_slice(first, first + 2499, gap=13))
-        if not step:
-            store.overview_store.settle()
-        calls = 0
-        while step and store.overview_store.settle(chunks=1):
-            calls += 1
-            if meddle and calls == 3:  # another writer drops packs over rows the packer holds
-                with store.transaction():
-                    packs.invalidate_from(store.db, "g", 1)
-        assert calls == (7 if step else 0)
-        parts, last = packs.load(store.db, "g") or ([], 0)
-        rows = store.db.execute(f"SELECT {packs.COLUMNS} FROM overview WHERE number <= ? ORDER BY number", (last,))
-        assert [repr(r) for part in parts for r in part] == [repr(r) for r in packs.rows_to_overviews(rows.fetchall())]
-        return store.overview_store.all("g")
+        columns = store.overview_store.read("g")
+        if meddle:
+            store.overview_store.save_raw("g", raw_slice(20001, 20010))
+        if held:
+            store.overview_store.hold("g", columns)
+            assert store.overview_store.compact() == 0
+        else:
+            store.overview_store.all("g")
+        assert store.overview_store.read("g") == expected(1, 20000, gap=13) + (expected(20001, 20010) if meddle else [])
+        return [p[1:] for p in packread.listed(store.db, "g")]
 
-    whole = settled(tmp_path / "a.sqlite3", step=False)
-    assert settled(tmp_path / "b.sqlite3", step=True) == whole == expected(1, 20000, gap=13)
-    assert settled(tmp_path / "c.sqlite3", step=True, meddle=True) == whole
+    whole = compacted(tmp_path / "a.sqlite3", held=False)
+    assert compacted(tmp_path / "b.sqlite3", held=True) == whole and len(whole) == 1 and whole[0][3] == packs.FORMAT
+    assert len(compacted(tmp_path / "c.sqlite3", held=True, meddle=True)) == 9  # left for the next entry

@@ -9,8 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nntp.models import GroupInfo
-from store import packs
+from nntp.models import GroupInfo, Overview
+from nntp.columns import from_records
+from store import packread, packs
+from store.colpack import from_blob, rows_to_columns, to_blob
 from store.cache import Store
 from store.schema import _V1, SCHEMA_VERSION, current_version
 from tests.fakes.source import make_overview
@@ -73,45 +75,48 @@ def test_a_failed_migration_leaves_the_old_schema(tmp_path: Path) -> None:
     assert current_version(Store(path).db) == SCHEMA_VERSION
 
 
-def test_many_rows_go_through_packs_and_read_back_identically(tmp_path: Path) -> None:
+def test_many_batches_go_through_packs_and_read_back_identically(tmp_path: Path) -> None:
     store = Store(tmp_path / "s.sqlite3")
     store.group_table.save([GroupInfo("g", 1, 10_000, 10_000)])
     arts = [make_overview(i, parent=i - 1 if i % 3 else None)._replace(xref=f"h g:{i}") for i in range(1, 10_001)]
     for start in range(0, 10_000, 700):
         store.overview_store.save("g", arts[start : start + 700], min(start + 700, 10_000))
-    assert packs.packed_last(store.db, "g") == 0  # fetching does not pack...
+    assert len(packread.listed(store.db, "g")) == 15  # a pack a batch...
     assert store.overview_store.all("g") == arts
-    assert packs.packed_last(store.db, "g") == 2 * packs.PACK_ROWS  # ...the first read does
+    assert [p[1:4] for p in packread.listed(store.db, "g")] == [(1, 10_000, 10_000)]  # ...one once read
     assert store.overview_store.all("g") == arts
-    store.overview_store.save("g", [arts[5]._replace(subject="changed")], 10_000)  # a packed row changes
-    assert packs.packed_last(store.db, "g") == 0  # its pack and every later one are dropped with it
+    store.overview_store.save("g", [arts[5]._replace(subject="changed")], 10_000)  # a stored article changes
+    assert [p[1:4] for p in packread.listed(store.db, "g")] == [(1, 10_000, 10_000)]  # folded into its pack
     assert store.overview_store.all("g")[5].subject == "changed"
-    assert packs.packed_last(store.db, "g") == 2 * packs.PACK_ROWS
+    assert store.overview_store.count("g") == 10_000
 
 
-def test_packs_from_another_python_are_rebuilt_not_read(tmp_path: Path) -> None:
+def test_packs_from_another_machine_are_set_aside_not_read(tmp_path: Path) -> None:
     store = Store(tmp_path / "s.sqlite3")
-    arts = [make_overview(i) for i in range(1, packs.PACK_ROWS + 11)]
+    arts = [make_overview(i) for i in range(1, 4107)]
     store.overview_store.save("g", arts, len(arts))
     store.db.execute("UPDATE overview_pack SET fmt='marshal9/py9.9', data=x'00'")
-    assert store.overview_store.all("g") == arts
-    assert store.db.execute("SELECT fmt FROM overview_pack").fetchall() == [(packs.FORMAT,)]
+    assert store.overview_store.all("g") == [] and "cannot be read" in store.overview_store.notes[0]
+    assert store.db.execute(f"SELECT fmt FROM {packs.QUARANTINE_TABLE}").fetchall() == [("marshal9/py9.9",)]
 
 
 @settings(max_examples=25, deadline=None)
 @given(st.lists(st.tuples(st.integers(1, 9000), st.integers(1, 400)), min_size=1, max_size=12))
-def test_packed_reads_equal_row_reads(batches: list[tuple[int, int]]) -> None:
+def test_packed_reads_equal_the_articles_last_stored(batches: list[tuple[int, int]]) -> None:
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "s.sqlite3")
+        latest: dict[int, Overview] = {}
         for first, size in batches:
             batch = [make_overview(n)._replace(subject=f"s{n}.{first}") for n in range(first, first + size)]
             store.overview_store.save("g", batch, first + size)
-        rows = store.db.execute(f"SELECT {packs.COLUMNS} FROM overview WHERE grp='g' ORDER BY number").fetchall()
-        expected = packs.rows_to_overviews(rows)
-        assert store.overview_store.all("g") == expected  # rows, packed on the way out
-        assert store.overview_store.all("g") == expected  # packs
+            latest.update((o.number, o) for o in batch)
+        expected = [latest[n] for n in sorted(latest)]
+        assert store.overview_store.all("g") == expected  # several packs, compacted on the way out
+        assert store.overview_store.all("g") == expected  # one pack
+        listed = packread.listed(store.db, "g")
+        assert all(b[1] > a[2] for a, b in zip(listed, listed[1:]))
         store.close()
 
 
@@ -130,10 +135,10 @@ def test_a_decoded_pack_holds_each_repeated_string_once() -> None:
     every article that has them holds the same code (a pack is columns: store/colpack.py)."""
     records = [r._replace(bytes=4321, lines=1234) for r in
                (make_overview(1), make_overview(2, 1), make_overview(3, 1), make_overview(4))]
-    for encoded in (packs.encode_records(records),
-                    packs.encode([(r.number, r.subject, r.author, int(r.date.timestamp()), r.message_id,
-                                   " ".join(r.references), r.bytes, r.lines, r.xref) for r in records])):
-        decoded = packs.decode(encoded)
+    for encoded in (to_blob(from_records(records)),
+                    to_blob(rows_to_columns([(r.number, r.subject, r.author, int(r.date.timestamp()), r.message_id,
+                                              " ".join(r.references), r.bytes, r.lines, r.xref) for r in records]))):
+        decoded = from_blob(encoded)
         assert decoded == records
         assert decoded.reference_codes(1)[0] == decoded.id_codes[0] == decoded.reference_codes(2)[0]
         assert decoded.subject_codes[1] == decoded.subject_codes[2]  # both "Re: topic 1"

@@ -13,7 +13,6 @@ from textual.widgets import ProgressBar
 from nntp.errors import SourceUnavailable
 from nntp.models import Article, GroupInfo, OverviewBatch, RawOverviews
 from nntp.source import Capability
-from store import rawchunks
 from store.cache import Store
 from store.library import Library
 from tests.fakes.source import FakeSource, make_overview
@@ -187,15 +186,15 @@ class RawSource(RecordingSource):
             yield raw_slice(start, min(last, start + 99))
 
 
-async def test_chunks_of_a_first_entry_settle_while_the_reader_reads(tmp_path: Path) -> None:
-    """Rows are made in the background after the list shows, not all at once when the app closes."""
+async def test_the_answers_of_a_first_entry_are_compacted_while_the_reader_reads(tmp_path: Path) -> None:
+    """The group is written back as one binary pack in the background after the list shows."""
     app, _ = app_on(RawSource(1000), tmp_path, start_group="fake.group")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         store = Store(tmp_path / "store.sqlite3")  # a second connection, as another process would
         try:
-            await wait_until(pilot, lambda: rawchunks.pending(store.db) == 0, "the chunks to settle")
-            assert store.db.execute("SELECT COUNT(*) FROM overview WHERE grp='fake.group'").fetchone()[0] == 1000
+            packs = "SELECT COUNT(*), SUM(count) FROM overview_pack WHERE grp='fake.group' AND fmt NOT LIKE 'over/%'"
+            await wait_until(pilot, lambda: store.db.execute(packs).fetchone() == (1, 1000), "the group to be compacted")
             assert "1,000 articles" in screen_text(app)
         finally:
             store.close()
