@@ -15,6 +15,8 @@ import argparse
 import importlib
 from collections.abc import Sequence
 
+from cli.command_start import command_imports
+
 COMMAND_MODULES = ("cli.commands", "cli.score", "cli.sync", "cli.state", "cli.control", "cli.completion")
 """Modules with ``add_commands(subparsers)``, in the order ``pith --help`` lists their commands."""
 
@@ -67,6 +69,9 @@ def modules_for(argv: Sequence[str] | None) -> tuple[str, ...]:
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser], argv: Sequence[str] | None = None) -> None:
-    """Each needed module's ``add_commands(sub)``: every module unless ``argv`` names a command."""
-    for module_name in modules_for(argv):
-        importlib.import_module(module_name).add_commands(sub)
+    """Each needed module's ``add_commands(sub)``: every module unless ``argv`` names a command (whose
+    imports then go as a launch's do: cli/command_start.py)."""
+    modules = modules_for(argv)
+    with command_imports(modules if len(modules) == 1 else ()):
+        for module_name in modules:
+            importlib.import_module(module_name).add_commands(sub)

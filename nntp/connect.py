@@ -8,7 +8,6 @@ error message or a repr.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import ipaddress
 import os
@@ -18,7 +17,6 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nntp.authinfo import read_authinfo
 from nntp.compress import CountingSocketIO, DeflateSocketIO, WireStats
 from nntp.connect_options import ConnectOptions
 from nntp.deadline import ReplyDeadline, read_line
@@ -118,6 +116,8 @@ def tls_context(options: ConnectOptions) -> ssl.SSLContext:
 
 
 def fingerprint(der: bytes) -> str:
+    import hashlib  # late, as the login's files below: a plain connection never needs them (start-up time)
+
     digest = hashlib.sha256(der).hexdigest().upper()
     return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
 
@@ -242,6 +242,8 @@ def netrc_entry(path: Path, host: str, use_default: bool, port: int | None = Non
     any server that answers 480, so the fallback is taken here only on request. The
     file is read by nntp.authinfo (Gnus' ``port``/``force`` tokens, quoted values).
     """
+    from nntp.authinfo import read_authinfo
+
     parsed = read_authinfo(path)
     if problems is not None:
         problems.extend(parsed.problems)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
-from email.header import decode_header
-from email.utils import parsedate_tz
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -73,6 +71,8 @@ def decode_words(value: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _decode_words_cached(value: str) -> str:
+    from email.header import decode_header  # late: the email package, ~5 ms of every command's start
+
     try:
         parts = decode_header(value)
     except Exception:  # malformed encoded-word: show it as sent
@@ -146,6 +146,8 @@ def _full_year(year: int) -> int:
 
 
 def _parse_date_slow(value: str) -> datetime | None:
+    from email.utils import parsedate_tz  # late: see _decode_words_cached
+
     try:
         parsed = parsedate_tz(value)
     except Exception:
