@@ -18,7 +18,7 @@ import pytest
 from nntp.address import ServerAddress
 from store.cache import store_path
 from store.paths import data_dir
-from store.rawchunks import parse_chunk
+from store import packread
 from tests.cli_run import run
 
 pytestmark = pytest.mark.integration
@@ -55,8 +55,7 @@ def test_sync_then_read_everything_offline(inn_server: Any, capsys: pytest.Captu
     for group in groups:  # a crosspost's body is fetched once, for the first group that has it
         assert f"{group}: {counts[group][0]:,} new overview(s), " in out
     db = sqlite3.connect(store_path(data_dir(), ServerAddress.parse(inn_server.address).identity))
-    assert db.execute("SELECT COUNT(*) FROM overview o WHERE NOT EXISTS "
-                      "(SELECT 1 FROM bodies b WHERE b.message_id = o.message_id)").fetchone() == (0,)
+    assert without_body(db) == set()
     db.close()
     code, out, _ = run(capsys, "--server", inn_server.address, "sync", *groups, "--bodies", "--quiet")
     assert code == 0 and out == "".join(f"{g}: nothing new\n" for g in groups)  # fetches nothing again
@@ -91,41 +90,49 @@ def _walk(roots: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def group_ids(db: sqlite3.Connection) -> dict[str, list[tuple[int, str]]]:
+    """(number, Message-ID) of every stored article, per group, read from its packs."""
+    out = {}
+    for (grp,) in db.execute("SELECT DISTINCT grp FROM overview_pack").fetchall():
+        columns = packread.overviews(db, grp).columns
+        out[grp] = list(zip(columns.numbers, columns.message_id_column()))
+    return out
+
+
+def without_body(db: sqlite3.Connection) -> set[str]:
+    """Message-IDs of stored articles with no cached body."""
+    bodies = {m for (m,) in db.execute("SELECT message_id FROM bodies")}
+    return {m for found in group_ids(db).values() for _, m in found} - bodies
+
+
 def check_consistent(path: Path) -> dict[str, int]:
-    """integrity_check ok, nothing duplicated, index in step; returns records per group (rows and chunks)."""
+    """integrity_check ok, nothing duplicated, index in step; returns records per group."""
     db = sqlite3.connect(path)
     try:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         if not db.execute("SELECT 1 FROM sqlite_master WHERE name='meta'").fetchone():
             return {}  # killed before the first migration committed: an empty file, which the next open migrates
         db.execute("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')")
-        assert not db.execute("SELECT grp, message_id FROM overview GROUP BY grp, message_id "
-                              "HAVING COUNT(*) > 1").fetchall()
-        assert not db.execute("SELECT grp FROM overview o JOIN groups g ON g.name = o.grp "
-                              "WHERE o.number > g.fetched_high").fetchall()  # no row beyond its mark
+        found = group_ids(db)
+        assert all(len({m for _, m in arts}) == len(arts) for arts in found.values())
+        assert not db.execute("SELECT p.grp FROM overview_pack p JOIN groups g ON g.name = p.grp "
+                              "WHERE p.last > g.fetched_high").fetchall()  # no pack beyond its mark
         docs = db.execute("SELECT COUNT(*) FROM search_doc").fetchone()[0]
         assert db.execute("SELECT COUNT(*) FROM search_fts").fetchone()[0] == docs
-        assert db.execute("SELECT COUNT(*) FROM search_doc d WHERE NOT EXISTS (SELECT 1 FROM overview o "
-                          "WHERE o.message_id = d.message_id)").fetchone()[0] == 0
+        stored = {m for arts in found.values() for _, m in arts}
+        assert {m for (m,) in db.execute("SELECT message_id FROM search_doc")} <= stored
         queued = ("AND NOT EXISTS (SELECT 1 FROM search_pending_bodies p WHERE p.message_id = b.message_id)"
                   if db.execute("SELECT 1 FROM sqlite_master WHERE name='search_pending_bodies'").fetchone() else "")
         assert db.execute("SELECT COUNT(*) FROM bodies b WHERE NOT EXISTS (SELECT 1 FROM search_doc d "
                           f"WHERE d.message_id = b.message_id AND d.has_body = 1) {queued}").fetchone()[0] == 0
-        return stored_records(db)
+        return stored_records(found)
     finally:
         db.close()
 
 
-def stored_records(db: sqlite3.Connection) -> dict[str, int]:
-    """Records per group, in rows or in OVER chunks a sync stored as they came (store/rawchunks.py):
-    no number twice, none in a chunk beyond its group's mark."""
-    numbers: dict[str, list[int]] = {}
-    for grp, number in db.execute("SELECT grp, number FROM overview"):
-        numbers.setdefault(grp, []).append(number)
-    for grp, fmt, data, last, high in db.execute("SELECT c.grp, c.fmt, c.data, c.last, g.fetched_high "
-                                                 "FROM overview_raw c JOIN groups g ON g.name = c.grp"):
-        assert last <= high
-        numbers.setdefault(grp, []).extend(r.number for r in parse_chunk(fmt, data))
+def stored_records(found: dict[str, list[tuple[int, str]]]) -> dict[str, int]:
+    """Records per group in its packs (answers as they came, or binary): no number twice."""
+    numbers = {grp: [n for n, _ in arts] for grp, arts in found.items()}
     assert all(len(set(found)) == len(found) for found in numbers.values())
     return {grp: len(found) for grp, found in numbers.items()}
 
@@ -185,8 +192,7 @@ def test_sync_survives_sigkill_at_random_points(inn_server: Any, tmp_path: Path)
         assert out.decode() == "".join(f"{g}: nothing new\n" for g in groups), seed
         if bodies:
             store = sqlite3.connect(db)
-            assert store.execute("SELECT COUNT(*) FROM overview o WHERE NOT EXISTS (SELECT 1 FROM bodies b "
-                                 "WHERE b.message_id = o.message_id)").fetchone() == (0,), seed
+            assert without_body(store) == set(), seed
             store.close()
     assert killed >= 8, f"only {killed} of 10 runs were still going when killed ({durations}, start-up {start:.2f}, " \
                          f"(seed, delay) missed: {missed})"
