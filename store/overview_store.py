@@ -164,9 +164,10 @@ class OverviewStore:
         return early[1] if early is not None and early[0] == name else None
 
     def _since(self, name: str, read: Read) -> Columns:
-        """What a snapshot read, compacted when wanted, plus the packs stored since it was taken."""
-        self._compact(name, read)
+        """What a snapshot read, compacted when wanted, plus the packs stored since it was taken (listed
+        before the compaction writes its own)."""
         newer = [p for p in packread.listed(self._db, name) if p not in set(read.packs)]
+        self._compact(name, read)
         if not newer:
             return read.columns
         try:
