@@ -1,4 +1,4 @@
-"""Joining Columns at C speed: a group is its pack plus the rows and chunks past it.
+"""Joining Columns at C speed: a group is its big pack plus the few packs stored past it.
 
 ``nntp.columns.concat`` renumbers every Message-ID of every part through a
 Python call; entering local.big would pay that for 150,000 IDs to add a few
@@ -7,7 +7,7 @@ and codes, its arrays and tables are extended in place when the caller hands it
 over (its Message-ID and Xref blobs grown by realloc, never copied beside
 themselves), and only the later parts are looked up in it, with Message-IDs
 compared as the UTF-8 bytes they are stored as. Parts with nothing in them (the
-empty rows of a group whose articles are all in chunks) are left out.
+empty Columns of a group that has nothing stored yet) are left out.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def part(columns: Columns, start: int, stop: int) -> Columns:
 def join(parts: Sequence[Columns], adopt: bool = False) -> Columns:
     """Several Columns one after another, as one: what ``nntp.columns.concat`` gives, at C speed.
 
-    A group is its pack plus the rows and chunks past it, so the first part is
+    A group is its compacted pack plus the packs stored past it, so the first part is
     the big one: its tables and codes are kept as they are, and only the later
     parts are looked up in them. Message-IDs are compared as the UTF-8 bytes they
     are stored as, never decoded; the dicts are filled by ``dict.fromkeys`` and
@@ -71,8 +71,8 @@ def join(parts: Sequence[Columns], adopt: bool = False) -> Columns:
 
 
 def _blank(columns: Columns) -> bool:
-    """Whether a part adds nothing to a join (no article, empty tables): left out, so that the rows of a
-    group whose articles are all in chunks (or a tail of none) never make the join hash every other part."""
+    """Whether a part adds nothing to a join (no article, empty tables): left out, so that an empty part
+    (a group with nothing stored yet beside what was fetched) never makes the join hash every other part."""
     return not (len(columns) or columns.ids or columns.subjects or columns.authors)
 
 

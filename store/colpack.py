@@ -6,7 +6,7 @@ little more than copying bytes: each array is stored as its machine bytes
 blob and end offsets; no per-article object is made either way. Nothing in a
 pack is code (no pickle, no marshal), and ``from_blob`` checks a CRC-32 and
 every length, offset and code before it hands anything out: a damaged pack is a
-``ValueError`` (the caller rebuilds it from the rows), never a wrong record or
+``ValueError`` (the caller sets the pack aside: store/packread.py), never a wrong record or
 a crash later. Byte order and item sizes are part of ``FORMAT``: a pack written
 on another kind of machine is rebuilt, never misread.
 """
@@ -27,7 +27,7 @@ from store import packcheck
 INTS, CODES = "q", "i"
 """The typecodes of the stored arrays: counts, numbers, offsets; codes into tables."""
 FORMAT = f"columns1/{sys.byteorder}/q{array(INTS).itemsize}i{array(CODES).itemsize}+crc32"
-"""The format of a pack, as recorded beside it: a pack of any other format is rebuilt from the rows."""
+"""The format of a pack, as recorded beside it: a pack of any other format is never read as this one."""
 _MAGIC = b"PCL1"
 _HEAD = struct.Struct("<4sI")
 _LENGTH = struct.Struct("<Q")
@@ -36,8 +36,8 @@ _SECTIONS = 21
 Buffer: TypeAlias = "bytes | memoryview | array[int]"
 """A section of a pack: bytes as read, or the array already made of them."""
 Row = tuple[int, str, str, "int | None", str, str, int, int, str]
-"""An ``overview`` row as store/packs.py reads it: number, subject, author, date, Message-ID, refs, bytes,
-lines, xref."""
+"""A version-4 ``overview`` row as store/schema_v5.py reads it: number, subject, author, date, Message-ID, refs,
+bytes, lines, xref."""
 
 
 # -- writing ----------------------------------------------------------------------------------------
@@ -119,7 +119,7 @@ def _extras(extras: dict[int, tuple[tuple[str, str], ...]]) -> tuple[memoryview,
 
 
 def rows_to_columns(rows: Sequence[Row]) -> Columns:
-    """``overview`` rows -> Columns without a record per row (what a pack is written from)."""
+    """Version-4 ``overview`` rows -> Columns without a record per row (store/schema_v5.py packs them)."""
     if not rows:
         return empty()
     numbers, subjects, authors, dates, ids, refs, sizes, lines, xrefs = zip(*rows)
