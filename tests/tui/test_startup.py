@@ -29,6 +29,7 @@ from tui.app import PithApp
 from tui.screens.groups import GroupsScreen
 from tui.screens.threads import ThreadsScreen
 from tui.widgets.footer import PithFooter
+from tui.widgets.group_list import GroupList
 
 MakeApp = Callable[..., PithApp]
 REPO = Path(__file__).resolve().parents[2]
@@ -293,3 +294,34 @@ async def test_the_stylesheet_is_parsed_once_in_the_theme_chosen(
         await pilot.press("ctrl+t")  # a change of theme once running parses again, as Textual does
         await settle(pilot)
         assert parses and app.theme != theme
+
+
+async def test_the_group_list_under_a_start_group_builds_its_widgets_once_the_group_is_drawn(
+        make_app: MakeApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Mounting and styling the group list's widgets under a start group's threads (~15 ms) waits for the
+    threads' list on screen; q then finds them built, with the groups listed and the list focused."""
+    events: list[str] = []
+    made = GroupList.__init__
+
+    def noted(group_list: GroupList, *args: Any, **kwargs: Any) -> None:
+        events.append("group list made")
+        made(group_list, *args, **kwargs)
+
+    monkeypatch.setattr(GroupList, "__init__", noted)
+    app = make_app(start_group="pith.test.tree")
+    display = app._display
+
+    def drawn(screen: Any, update: Any) -> None:
+        display(screen, update)
+        if isinstance(screen, ThreadsScreen) and screen.loaded and "list drawn" not in events:
+            events.append("list drawn")
+
+    app._display = drawn  # type: ignore[method-assign,assignment]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert events == ["list drawn", "group list made"]
+        await pilot.press("q")
+        await settle(pilot)
+        assert isinstance(app.screen, GroupsScreen) and isinstance(app.focused, GroupList)
+        assert "pith.test.tree" in [group.name for group in app.screen.group_list.groups]
+        assert "pith.test.tree" in screen_text(app)

@@ -56,13 +56,38 @@ class GroupsScreen(PithScreen):
     ]
 
     def compose(self) -> ComposeResult:
+        if self._held_back():  # under a start group: a status line for what the group may report
+            yield StatusLine(id="status")
+            return
         yield Header()
         yield Static(id="group-columns", markup=False)
         yield GroupList(id="groups")
-        yield Input(placeholder="filter: part of a group name (Enter keeps it, Escape clears it)",
-                    id="group-filter")
+        field = Input(placeholder="filter: part of a group name (Enter keeps it, Escape clears it)",
+                      id="group-filter")
+        field.display = False
+        yield field
         yield StatusLine(id="status")
         yield PithFooter()
+
+    def _held_back(self) -> bool:
+        """Composed under a start group's thread list, the list's widgets wait (their mount and styles,
+        ~15 ms of a launch into a group, issue 17) until that group is in or this list is shown."""
+        if not hasattr(self, "_whole"):
+            self._whole = self.app.screen is self
+        return not self._whole
+
+    def _compose_whole(self) -> None:
+        """The widgets held back, now: composed on this screen's turn, before anything it is asked later."""
+        if not getattr(self, "_whole", True):
+            self._whole = True
+            self.call_next(self._recompose_keeping_status)
+
+    async def _recompose_keeping_status(self) -> None:
+        said, error = self.status.message, self.status.error
+        await self.recompose()
+        (self.status.show_error if error else self.status.show)(said)
+        if self.is_current and self.focused is None:
+            self.group_list.focus()  # shown before its widgets were: focused as a first show does
 
     @property
     def group_list(self) -> GroupList:
@@ -74,7 +99,6 @@ class GroupsScreen(PithScreen):
 
     def on_mount(self) -> None:
         self.sub_title = "groups"
-        self.query_one("#group-filter", Input).display = False
         self._loaded = False
         self._deferred = self.app.screen is not self  # under a start group: see load_deferred
         if not self._deferred:
@@ -92,6 +116,7 @@ class GroupsScreen(PithScreen):
         when this list is first shown, not at launch: the session would serve the LIST first."""
         if getattr(self, "_deferred", False):
             self._deferred = False
+            self._compose_whole()
             self._load_groups()
             if not self.status.message:  # else it says why the start group was left
                 self.status.show("loading the group list…")
