@@ -265,7 +265,7 @@ def phase_apart(address: str, group: str, tmp: Path) -> tuple[float, float]:
     """(seconds to fetch every article pipelined into memory, seconds to store them all): where the
     bodies phase spends its time when the two do not overlap."""
     from store import bodyindex
-    from store.sync import BODY_BATCH
+    from store.bodywriter import BATCH_MOST
 
     lib = library_for(address, tmp / f"apart-{group}.sqlite3")
     try:
@@ -274,8 +274,8 @@ def phase_apart(address: str, group: str, tmp: Path) -> tuple[float, float]:
         t0 = time.perf_counter()
         got = [(ids[int(f.key)], f.raw) for f in lib.source.iter_articles(group, list(ids)) if f.raw is not None]
         t1 = time.perf_counter()
-        for start in range(0, len(got), BODY_BATCH):
-            bodyindex.save_unindexed(lib.store, got[start : start + BODY_BATCH])
+        for start in range(0, len(got), BATCH_MOST):
+            bodyindex.save_unindexed(lib.store, got[start : start + BATCH_MOST])
         return t1 - t0, time.perf_counter() - t1
     finally:
         lib.close()

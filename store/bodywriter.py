@@ -13,6 +13,16 @@ again next time. The store's connection is used only by this thread while the
 ``with`` block runs. A failure in the writer stops it taking more work; the
 caller sees it at its next ``put`` or when the block ends, and the transaction
 that failed was rolled back by the store (nothing half-written).
+
+How big a batch is (``hand_over``) weighs three costs. Each commit also writes
+again every index page the batch touched (Message-IDs are random: at the end of
+list.linux-media, ~1.3 MB of them a commit, which the checkpoint copies again):
+its whole ``sync --bodies`` wrote 310 MB and read back 210 MB for 100 MB of
+articles with 256 bodies to a transaction; with 1,024 and a page cache that
+holds them (``CACHE_KIB``), 281 MB and 142 MB. A kill -9 costs the batches not
+yet committed, fetched again. And the command
+waits, after the last byte, for the last commit: so the batches shrink as the
+end nears, to ``BATCH_LEAST``.
 """
 
 from __future__ import annotations
@@ -20,10 +30,27 @@ from __future__ import annotations
 import queue
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
+from nntp.pipeline import Fetched
+
 T = TypeVar("T")
+
+BATCH_MOST = 1024
+"""Bodies to a transaction while many more are to come (a kill -9 costs at most the batches queued)."""
+BATCH_LEAST = 128
+"""Bodies to a transaction at the end (the last commit is waited for): half of what is left, never fewer."""
+BATCH_BYTES = 8 << 20
+"""A batch is handed over at this many bytes of articles, however few (big articles: memory, the last commit)."""
+CACHE_KIB = 16 << 10
+"""The committing connection's page cache during a bulk store: a batch and the indexes it touches (SQLite's
+default, 2 MB, spilled a 256-body batch to the WAL and read its index pages back for the next)."""
+
+
+def batch_limit(left: int) -> int:
+    """Bodies in the next batch when ``left`` answers are still to come: BATCH_MOST, then halving to BATCH_LEAST."""
+    return max(BATCH_LEAST, min(BATCH_MOST, left // 2))
 
 
 class BatchWriter(Generic[T]):
@@ -75,6 +102,35 @@ class BatchWriter(Generic[T]):
             self.check()
 
 
+def hand_over(writer: BatchWriter[Fetched], arriving: Iterator[Fetched], report: Callable[[], None],
+              expected: int) -> None:
+    """Hand the ``expected`` answers to the writer a batch at a time as they arrive (``batch_limit``, or
+    BATCH_BYTES); the last, partial batch too when the stream breaks (a resume then starts after it).
+    A writer's failure stops the reading."""
+    batch: list[Fetched] = []
+    size, handed, limit = 0, 0, batch_limit(expected)
+    try:
+        for fetched in arriving:
+            batch.append(fetched)
+            size += len(fetched.raw) if fetched.raw is not None else 0
+            if len(batch) >= limit or size >= BATCH_BYTES:
+                writer.put(batch)
+                handed += len(batch)
+                batch, size, limit = [], 0, batch_limit(expected - handed)
+                report()
+    finally:
+        try:
+            writer.put(batch)
+        finally:
+            _close(arriving)  # a stop mid-window reads what is in flight (or drops the link)
+
+
+def _close(arriving: Iterator[Fetched]) -> None:
+    close = getattr(arriving, "close", None)
+    if close is not None:
+        close()
+
+
 class Checkpointer:
     """``with Checkpointer(db, path) as c:`` the WAL copied into the database by a thread of its own.
 
@@ -93,10 +149,14 @@ class Checkpointer:
     at most that many batches, as with SQLite's own checkpoints. Durability is
     what it was: each batch is one transaction committed to the WAL
     (synchronous=NORMAL), and what a kill leaves uncopied the next checkpoint copies.
+
+    Meanwhile the committing connection's page cache holds CACHE_KIB (its own
+    size comes back after, and what it held beyond is freed).
     """
 
-    RESTART_EVERY = 4
-    """Batches (of store/sync.py's BODY_BATCH bodies) between two rewinds of the WAL."""
+    RESTART_EVERY = 3
+    """Batches (``hand_over``'s: up to BATCH_MOST bodies or BATCH_BYTES) between two rewinds of the WAL
+    (list.linux-media: the WAL peaks at ~33 MB; every 2, 23 MB, with the reading held up twice as long)."""
 
     def __init__(self, db: sqlite3.Connection, path: str) -> None:
         self._db, self._path = db, path
@@ -107,7 +167,7 @@ class Checkpointer:
         self.copied = 0
         """Checkpoints that copied the whole WAL (tests look)."""
         self._stop = self._stopped = False
-        self._before = 0
+        self._before = self._cache = 0
         self._thread = threading.Thread(target=self._run, name="pith-checkpointer", daemon=True)
 
     def __enter__(self) -> Checkpointer:
@@ -118,7 +178,9 @@ class Checkpointer:
             self._own = None  # no second connection: SQLite checkpoints as it always did
             return self
         self._before = int(self._db.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+        self._cache = int(self._db.execute("PRAGMA cache_size").fetchone()[0])
         self._db.execute("PRAGMA wal_autocheckpoint=0")
+        self._db.execute(f"PRAGMA cache_size={-CACHE_KIB}")
         self._thread.start()
         return self
 
@@ -167,6 +229,7 @@ class Checkpointer:
             self._thread.join()
         finally:
             self._db.execute(f"PRAGMA wal_autocheckpoint={self._before}")
+            self._db.execute(f"PRAGMA cache_size={self._cache}")
 
 
 def _checkpoint(db: sqlite3.Connection) -> bool:

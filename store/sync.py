@@ -22,7 +22,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from contextlib import nullcontext
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 
 from nntp.columns import NO_DATE
@@ -36,13 +36,11 @@ from nntp.source import Capability, ProgressCallback
 from store import bodyindex, search
 from store.entering import span_above_mark
 from store.library import Library
-from store.bodywriter import BatchWriter, Checkpointer
+from store.bodywriter import BATCH_LEAST, BatchWriter, Checkpointer, hand_over
 from store.rawchunks import BackgroundWriter
 from store.vacuum import Reclaimed, disk_size, give_back
 
 DAY = 86400
-BODY_BATCH = 256
-"""Bodies stored per transaction during a pipelined sync (a kill -9 costs at most these, fetched again)."""
 
 SyncProgress = Callable[[str, str, int, int], None]
 """Called with (phase: "overviews" | "bodies", group, done, expected)."""
@@ -164,9 +162,9 @@ def fetch_bodies(library: Library, group: str, targets: list[tuple[int, str]], o
     """Fetch and store the bodies of ``targets``: pipelined when the source can, else one by one.
 
     Pipelined, this thread reads the socket while store/bodywriter.py commits the
-    answers on its own, BODY_BATCH to a transaction (a third thread copies the WAL
-    into the file meanwhile), and whatever arrived is stored before an error goes
-    up, so a resume asks only for the rest.
+    answers on its own, a batch to a transaction (up to 1,024, fewer as the end
+    nears; a third thread copies the WAL into the file meanwhile), and whatever
+    arrived is stored before an error goes up, so a resume asks only for the rest.
     """
     source = library.source
     if Capability.PIPELINED_ARTICLES not in source.capabilities or not targets:
@@ -183,39 +181,15 @@ def fetch_bodies(library: Library, group: str, targets: list[tuple[int, str]], o
     bodyindex.ensure_schema(library.store.db)
     with _checkpointer(library, len(targets)) as checkpointer, \
             BatchWriter[Fetched](lambda got: _store_batch(library, group, got, ids, checkpointer), outcomes) as writer:
-        _read_into(writer, source.iter_articles(group, [n for n, _ in targets]), report)
+        hand_over(writer, source.iter_articles(group, [n for n, _ in targets]), report, len(targets))
     report()
 
 
 def _checkpointer(library: Library, count: int) -> Checkpointer | nullcontext[None]:
     """The WAL checkpointed on a thread of its own while ``count`` bodies are stored; none for a store in
-    memory or for fewer than a batch (the reader's read-ahead: SQLite's own checkpoints are enough there)."""
+    memory or for a batch or fewer (the reader's read-ahead: SQLite's own checkpoints are enough there)."""
     path = str(library.store.path)
-    return nullcontext() if path == ":memory:" or count <= BODY_BATCH else Checkpointer(library.store.db, path)
-
-
-def _read_into(writer: BatchWriter[Fetched], arriving: Iterator[Fetched], report: Callable[[], None]) -> None:
-    """Hand the answers to the writer BODY_BATCH at a time as they arrive; the last, partial batch
-    too when the stream breaks (a resume then starts after it). A writer's failure stops the reading."""
-    batch: list[Fetched] = []
-    try:
-        for fetched in arriving:
-            batch.append(fetched)
-            if len(batch) >= BODY_BATCH:
-                writer.put(batch)
-                batch = []
-                report()
-    finally:
-        try:
-            writer.put(batch)
-        finally:
-            _close(arriving)  # a stop mid-window reads what is in flight (or drops the link)
-
-
-def _close(arriving: Iterator[Fetched]) -> None:
-    close = getattr(arriving, "close", None)
-    if close is not None:
-        close()
+    return nullcontext() if path == ":memory:" or count <= BATCH_LEAST else Checkpointer(library.store.db, path)
 
 
 def prefetch_bodies(library: Library, group: str, targets: list[tuple[int, str]]) -> int:
@@ -336,6 +310,8 @@ def _cached_bodies(library: Library, group: str) -> list[tuple[str, int, int]]:
     (a second copy, ~75% of the article's size, once a search has indexed it):
     what ``--max-size`` bounds is the disk the cached bodies take.
     """
+    if library.store.db.execute("SELECT 1 FROM bodies LIMIT 1").fetchone() is None:
+        return []  # nothing to expire: the group is not read
     columns = library.store.overview_store.read(group)
     ids = columns.message_id_column()
     bodies = _bodies(library.store.db, list(dict.fromkeys(ids)))

@@ -22,12 +22,26 @@ from store import bodyindex
 from store.cache import Store
 from store.library import Library
 from store.readstate import ReadState
-from store.sync import BODY_BATCH, fetch_bodies
+from store.bodywriter import batch_limit
+from store.sync import fetch_bodies
 from tests.cli_run import run
 from tests.fakes.server import FakeServer
 
 COUNT = 600
-"""Articles in the fake group: two whole batches and a partial one."""
+"""Articles in the fake group: batches of 300, 150, 128 and 22 (store/bodywriter.py batch_limit)."""
+
+
+def batch_ends(count: int) -> list[int]:
+    """How many answers are stored once each batch is: where a sync of ``count`` answers commits."""
+    ends, done = [], 0
+    while done < count:
+        done = min(count, done + batch_limit(count - done))
+        ends.append(done)
+    return ends
+
+
+ENDS = batch_ends(COUNT)
+FIRST = ENDS[0]
 CAPS = b"101 caps\r\nVERSION 2\r\nREADER\r\nOVER\r\n.\r\n"
 FMT = b"215 fmt\r\nSubject:\r\nFrom:\r\nDate:\r\nMessage-ID:\r\nReferences:\r\n:bytes\r\n:lines\r\n.\r\n"
 
@@ -150,7 +164,7 @@ def cut_points() -> list[int]:
     batch boundaries, at the very start and near the end."""
     ends = _ends()
     points = {0, 1, 5, ends[-1] - 1}
-    for k in (0, 1, 100, BODY_BATCH - 2, BODY_BATCH - 1, BODY_BATCH, 2 * BODY_BATCH - 1, 2 * BODY_BATCH, COUNT - 2):
+    for k in (0, 1, 100, FIRST - 2, FIRST - 1, FIRST, ENDS[1] - 1, ENDS[1], COUNT - 2):
         points |= {ends[k] - 1, ends[k], ends[k] + 3, ends[k] + 30}
     return sorted(p for p in points if p < ends[-1])
 
@@ -172,7 +186,7 @@ def test_a_cut_anywhere_mid_window_resumes_with_nothing_lost_or_doubled(tmp_path
     assert fake.asked[1][0] == answered_before + 1  # the resume asks from the first answer not whole
 
 
-@pytest.mark.parametrize("after", [0, 1, BODY_BATCH - 1, BODY_BATCH, BODY_BATCH + 1, 2 * BODY_BATCH + 7, COUNT - 1])
+@pytest.mark.parametrize("after", [0, 1, FIRST - 1, FIRST, FIRST + 1, ENDS[1] + 7, COUNT - 1])
 def test_an_interrupt_anywhere_keeps_what_arrived_and_the_next_run_fetches_the_rest(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, after: int) -> None:
     fake = BodyServer([])
@@ -219,7 +233,7 @@ def test_bodies_are_stored_in_the_order_asked_and_progress_counts_what_is_commit
     assert [m for m, _ in stored(path)] == [m for _, m in order]
     assert reports[-1][:2] == (COUNT, COUNT)
     assert [done for done, _, _ in reports] == sorted(done for done, _, _ in reports)
-    assert all(done <= in_store and done % BODY_BATCH == 0 for done, _, in_store in reports[:-1])
+    assert all(done <= in_store and done in (0, *ENDS) for done, _, in_store in reports[:-1])
 
 
 def _sync_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
@@ -247,14 +261,14 @@ def test_a_failing_writer_ends_the_command_with_its_error_and_no_half_written_ba
     code, out, err = _sync_cli(capsys, monkeypatch, fake.library(path))
     assert code == 2 and "Traceback" not in err and "internal error" not in err
     assert err.strip().splitlines()[-1].startswith(f"pith: disk full writing {path}: ")
-    assert stored(path) == expected(range(1, BODY_BATCH + 1))  # the first batch; the second rolled back whole
+    assert stored(path) == expected(range(1, FIRST + 1))  # the first batch; the second rolled back whole
     assert len(calls) == 2  # the reading stopped: no batch after the failing one was written
     monkeypatch.setattr(bodyindex, "save_unindexed", real)
     code, out, _ = _sync_cli(capsys, monkeypatch, fake.library(path))
     fake.server.close()
-    assert (code, out) == (0, f"g: 0 new overview(s), {COUNT - BODY_BATCH} bodies\n")
+    assert (code, out) == (0, f"g: 0 new overview(s), {COUNT - FIRST} bodies\n")
     assert stored(path) == expected(range(1, COUNT + 1))
-    assert fake.asked[-1] == list(range(BODY_BATCH + 1, COUNT + 1))  # the resume asks only for the rest
+    assert fake.asked[-1] == list(range(FIRST + 1, COUNT + 1))  # the resume asks only for the rest
 
 
 def test_a_link_that_keeps_dropping_ends_with_exit_1_and_keeps_what_arrived(
