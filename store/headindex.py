@@ -11,6 +11,7 @@ from the Columns in hand (``index_columns``). Callers hold the write transaction
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from itertools import groupby
 
 from nntp.columns import NO_DATE, Columns
@@ -27,40 +28,43 @@ _BATCH = "CREATE TEMP TABLE IF NOT EXISTS head_batch (number INTEGER, message_id
          "date INTEGER)"
 
 
+SLICE = 1 << 14
+"""Articles indexed per round of statements: a group's index is built without a list of every subject."""
+
+
 def index_ranges(db: sqlite3.Connection, queued: list[tuple[int, str, int, int]]) -> None:
-    """Index queued (rowid, group, first, last) ranges and take them off the queue."""
+    """Index queued (rowid, group, first, last) ranges and take them off the queue: a pack at a time, each
+    decoded once for every range it serves (one that cannot be is left out: the next read sets it aside)."""
     for grp, run in groupby(sorted(queued, key=lambda q: (q[1], q[0])), key=lambda q: q[1]):
         spans = [(first, last) for _, _, first, last in run]
-        try:
-            columns = packread.between(db, grp, min(f for f, _ in spans), max(h for _, h in spans))
-        except packread.DamagedPack:
-            columns = packread.overviews(db, grp, _damaged(db, grp)).columns  # set aside when next read
-        index_columns(db, grp, columns.take(packread.numbers_in(columns.numbers, spans)) if len(spans) > 1
-                      else columns)
+        for pack in packread.listed(db, grp, min(f for f, _ in spans), max(h for _, h in spans)):
+            try:
+                columns = packread.decoded(db, grp, [pack])
+            except packread.DamagedPack:
+                continue
+            picked = packread.numbers_in(columns.numbers, spans)
+            index_columns(db, grp, columns if len(picked) == len(columns) else columns.take(picked))
     db.executemany("DELETE FROM search_pending WHERE rowid=?", [(q[0],) for q in queued])
-
-
-def _damaged(db: sqlite3.Connection, grp: str) -> frozenset[int]:
-    """The rowids of a group's packs that cannot be decoded (left out of the index, not fatal)."""
-    bad = set()
-    for pack in packread.listed(db, grp):
-        try:
-            packread.decoded(db, grp, [pack])
-        except packread.DamagedPack:
-            bad.add(pack[0])
-    return frozenset(bad)
 
 
 def index_columns(db: sqlite3.Connection, grp: str, columns: Columns) -> None:
     """Index these articles of ``grp``: a document per new Message-ID, and where each article is."""
-    if not len(columns):
-        return
     db.execute(_BATCH)
-    db.execute("DELETE FROM temp.head_batch")
-    dates = [None if s == NO_DATE else s for s in columns.stamps]
-    db.executemany("INSERT INTO temp.head_batch VALUES (?,?,?,?,?)",
-                   zip(columns.numbers, columns.message_id_column(), columns.subject_column(),
-                       columns.author_column(), dates))
+    for start in range(0, len(columns), SLICE):
+        db.executemany("INSERT INTO temp.head_batch VALUES (?,?,?,?,?)", _heads(columns, start, start + SLICE))
+        _index_batch(db, grp)
+
+
+def _heads(c: Columns, start: int, stop: int) -> Iterator[tuple[int, str, str, str, int | None]]:
+    """(number, Message-ID, subject, author, date) of articles ``start..stop``, made as they are inserted."""
+    subjects, authors, ids = c.subjects, c.authors, c.ids
+    for n, s, a, i, d in zip(c.numbers[start:stop], c.subject_codes[start:stop], c.author_codes[start:stop],
+                             c.id_codes[start:stop], c.stamps[start:stop]):
+        yield n, ids[i], subjects[s], authors[a], None if d == NO_DATE else d
+
+
+def _index_batch(db: sqlite3.Connection, grp: str) -> None:
+    """The articles in ``temp.head_batch`` into the index, then the batch emptied."""
     before = int(db.execute("SELECT COALESCE(MAX(id), 0) FROM search_doc").fetchone()[0])
     db.execute("INSERT OR IGNORE INTO search_doc (message_id, has_head) SELECT message_id, 1 FROM temp.head_batch")
     db.execute("INSERT INTO search_fts (rowid, subject, author, body) SELECT d.id, h.subject, h.author, '' "
