@@ -152,6 +152,8 @@ class Matcher:
 
     def article(self, status: str, raw: bytes) -> list[Fetched]:
         """An article: the refusals received so far go to the keys asked before it, then it."""
+        if not self._refusals and self._waiting:  # in order, nothing refused meanwhile: the first key's
+            return [Fetched(self._waiting.popleft(), raw, status)]
         position = self._position(status) if self._refusals or not self._waiting else 0  # in order: the first
         settled = self._settle_refused(position)
         settled.append(Fetched(self._waiting.popleft(), raw, status))

@@ -125,9 +125,9 @@ class ResponseReader:
         """Where the block at the buffer's start ends (``find``'s index of ``\\r\\n.\\r\\n``), reading on
         until it has come; -1 for an empty block (a lone ``.`` line)."""
         while True:
-            if self.buf[:3] == b".\r\n":
+            if self.buf.startswith(b".\r\n"):
                 return -1
-            end = int(scan.find(self.buf))
+            end = scan.find(self.buf)
             if end >= 0:
                 return end
             if len(self.buf) - scan.last_crlf > MAX_LINE:

@@ -20,9 +20,9 @@ list.linux-media, ~1.3 MB of them a commit, which the checkpoint copies again):
 its whole ``sync --bodies`` wrote 310 MB and read back 210 MB for 100 MB of
 articles with 256 bodies to a transaction; with 1,024 and a page cache that
 holds them (``CACHE_KIB``), 281 MB and 142 MB. A kill -9 costs the batches not
-yet committed, fetched again. And the command
-waits, after the last byte, for the last commit: so the batches shrink as the
-end nears, to ``BATCH_LEAST``.
+yet committed, fetched again. And the writer waits for the first batch, the
+command for the last commit after the last byte: so the batches grow from
+``BATCH_LEAST`` and shrink back to it as the end nears.
 """
 
 from __future__ import annotations
@@ -48,9 +48,10 @@ CACHE_KIB = 16 << 10
 default, 2 MB, spilled a 256-body batch to the WAL and read its index pages back for the next)."""
 
 
-def batch_limit(left: int) -> int:
-    """Bodies in the next batch when ``left`` answers are still to come: BATCH_MOST, then halving to BATCH_LEAST."""
-    return max(BATCH_LEAST, min(BATCH_MOST, left // 2))
+def batch_limit(left: int, handed: int = 0) -> int:
+    """Bodies in the next batch when ``handed`` answers went to the writer and ``left`` are still to come:
+    doubling from BATCH_LEAST (the writer starts soon), BATCH_MOST, then halving back (it ends soon)."""
+    return max(BATCH_LEAST, min(BATCH_MOST, handed, left // 2))
 
 
 class BatchWriter(Generic[T]):
@@ -108,7 +109,7 @@ def hand_over(writer: BatchWriter[Fetched], arriving: Iterator[Fetched], report:
     BATCH_BYTES); the last, partial batch too when the stream breaks (a resume then starts after it).
     A writer's failure stops the reading."""
     batch: list[Fetched] = []
-    size, handed, limit = 0, 0, batch_limit(expected)
+    size, handed, limit = 0, 0, batch_limit(expected, 0)
     try:
         for fetched in arriving:
             batch.append(fetched)
@@ -116,7 +117,7 @@ def hand_over(writer: BatchWriter[Fetched], arriving: Iterator[Fetched], report:
             if len(batch) >= limit or size >= BATCH_BYTES:
                 writer.put(batch)
                 handed += len(batch)
-                batch, size, limit = [], 0, batch_limit(expected - handed)
+                batch, size, limit = [], 0, batch_limit(expected - handed, handed)
                 report()
     finally:
         try:

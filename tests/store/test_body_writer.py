@@ -28,14 +28,14 @@ from tests.cli_run import run
 from tests.fakes.server import FakeServer
 
 COUNT = 600
-"""Articles in the fake group: batches of 300, 150, 128 and 22 (store/bodywriter.py batch_limit)."""
+"""Articles in the fake group: batches of 128, 128, 172, 128 and 44 (store/bodywriter.py batch_limit)."""
 
 
 def batch_ends(count: int) -> list[int]:
     """How many answers are stored once each batch is: where a sync of ``count`` answers commits."""
     ends, done = [], 0
     while done < count:
-        done = min(count, done + batch_limit(count - done))
+        done = min(count, done + batch_limit(count - done, done))
         ends.append(done)
     return ends
 
