@@ -68,6 +68,9 @@ class Endpoint:
 
     def connect(self) -> ResilientSource:
         """A reconnecting source; the first connection is made now and fails fast."""
+        from nntp.predial import predial
+
+        predial(self.address.host, self.address.port, self.options.tls)  # the greeting comes while these import
         from nntp.client import NNTPClient  # late: a warm reader shows its first screen before connecting
         from nntp.resilient import ResilientSource
 

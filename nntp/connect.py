@@ -13,10 +13,12 @@ import ipaddress
 import os
 import socket
 import ssl
+import sys
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from nntp import predial
 from nntp.compress import CountingSocketIO, DeflateSocketIO, WireStats
 from nntp.connect_options import ConnectOptions
 from nntp.deadline import ReplyDeadline, read_line
@@ -88,6 +90,15 @@ class _Lines(Connection):
 
 class PlainNNTP(_Lines):
     """Plain TCP (optionally upgraded with STARTTLS)."""
+
+    def _create_socket(self, timeout: float) -> socket.socket:
+        """The connection nntp/predial.py started for this address, if it did (once), else a new one."""
+        early = predial.take(self.host, self.port, timeout)
+        if early is None:
+            return super()._create_socket(timeout)
+        sys.audit("nntplib.connect", self, self.host, self.port)  # as nntplib's own dialling says
+        self.reply_deadline = ReplyDeadline(timeout)
+        return early
 
 
 class ImplicitTLSNNTP(_Lines, nntplib.NNTP_SSL):
