@@ -13,12 +13,13 @@ from __future__ import annotations
 import sqlite3
 import threading
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from nntp.columns import Columns, from_records
 from nntp.models import Overview, RawOverviews
 from store import headindex, packread, packs, search
+from store.colpack import empty
 from store.packread import DamagedPack, Read
 from store.rawchunks import stored
 
@@ -203,24 +204,35 @@ class OverviewStore:
 
     def between(self, name: str, low: int, high: int) -> Columns:
         """The group's articles numbered ``low..high`` (only the packs covering them decoded)."""
+        return self._decoding(name, lambda: packread.between(self._db, name, low, high))
+
+    def _decoding(self, name: str, read: Callable[[], Columns]) -> Columns:
+        """``read()`` of some of a group's packs; when one cannot be decoded, the group is read whole (which
+        sets it aside) and ``read`` tried once more; nothing when it still fails (another pith writes)."""
         try:
-            return packread.between(self._db, name, low, high)
+            return read()
         except DamagedPack:
-            return self.all(name).take([])  # the whole read sets it aside; nothing of it to give
+            self._read(name)
+        try:
+            return read()
+        except DamagedPack:
+            return empty()
 
     def number_for(self, name: str, message_id: str) -> int | None:
         """The group's number of an article, or None when it is not stored."""
-        held = self._holding(name)
-        for columns in ([held] if held is not None else []):
-            at = packread.index_of_id(columns, message_id)
-            if at is not None:
-                return columns.numbers[at]
-        for pack in packread.packs_naming(self._db, name, message_id):
-            columns = self._pack(name, pack)
+        for columns in self._naming(name, message_id):
             at = packread.index_of_id(columns, message_id)
             if at is not None:
                 return columns.numbers[at]
         return None
+
+    def _naming(self, name: str, message_id: str) -> Iterator[Columns]:
+        """Where ``message_id`` may be: the reader's Columns, then each pack whose bytes hold it, decoded."""
+        held = self._holding(name)
+        if held is not None:
+            yield held
+        for pack in packread.packs_naming(self._db, name, message_id):
+            yield self._pack(name, pack)
 
     def message_id_for(self, name: str, number: int) -> str | None:
         """The Message-ID of the group's article ``number``, or None when it is not stored (the reader's
@@ -232,10 +244,7 @@ class OverviewStore:
         return columns.message_id(at) if at is not None else None
 
     def _pack(self, name: str, pack: packread.PackRow) -> Columns:
-        try:
-            return packread.decoded(self._db, name, [pack])
-        except DamagedPack:
-            return self.all(name).take([])
+        return self._decoding(name, lambda: packread.decoded(self._db, name, [pack]))
 
 
 def _read_snapshot(path: str, name: str, result: list[Read | BaseException]) -> None:

@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from nntp.models import GroupInfo, Overview
 from store import packread, packs
 from store.cache import Store
@@ -170,4 +172,17 @@ def test_what_the_reader_was_handed_on_a_cold_entry_is_what_is_stored(tmp_path: 
     cold = library.enter_group("g").overviews
     assert library.store.overview_store.read("g") == cold == expected(1, 5000, gap=7)
     library.store.group_table.save([GroupInfo("g", 1, 5000, 5000)])
+    library.close()
+
+
+def test_lookups_of_the_group_the_reader_holds_decode_no_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening an article by number (the reader) asks its Message-ID of the Columns the reader holds."""
+    library = Library(Store(tmp_path / "s.sqlite3"), lambda: RawServer(5000))
+    held = library.enter_group("g").overviews
+    monkeypatch.setattr(packread, "decoded", lambda *_: pytest.fail("a pack was decoded"))
+    assert library.store.overview_store.message_id_for("g", 4321) == "<4321@raw>"
+    assert library.store.overview_store.number_for("g", "<4321@raw>") == 4321
+    monkeypatch.undo()
+    assert library.store.overview_store.message_id_for("g", 4326) is None  # 4326 = 7 * 618: never sent
+    assert library.store.overview_store.message_id_for("other", 1) is None and len(held) > 4000
     library.close()
