@@ -13,7 +13,6 @@ from typing import Any, TextIO, cast
 
 from cli.context import open_library_factory
 from cli.exitcodes import finished
-from cli.jsonout import write_json
 from cli.stale import CacheAwareOut
 from cli.textout import warn
 from store.library import Library
@@ -21,6 +20,8 @@ from store.library import Library
 
 def dump(data: Any, out: TextIO) -> None:
     """One JSON document and a newline: the shape every --json answer that is not streamed takes."""
+    from cli.jsonout import write_json  # late: a command without --json (a sync) never loads it
+
     write_json(data, out)  # any depth; C1 and bidi controls escaped
     out.write("\n")
 

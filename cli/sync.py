@@ -12,7 +12,6 @@ from datetime import datetime, timezone
 from typing import Any, TextIO
 
 from cli.running import with_library
-from cli.jsonout import write_json
 from cli.textout import field
 from nntp.sanitize import error_line
 from nntp.errors import NoSuchGroup, PithError
@@ -170,6 +169,8 @@ def cmd_search(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     hits = library.search(args.query, group=args.group, author=args.author, since=since,
                           limit=args.limit or None, order=args.sort)
     if args.json:
+        from cli.jsonout import write_json  # late: sync and expire never load it
+
         write_json([hit_json(h) for h in hits], out)
         out.write("\n")
         return 0
