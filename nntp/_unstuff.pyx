@@ -158,3 +158,49 @@ cdef class BlockScan:
                 _copy(data, size, target, lead)
         del buf[: end + 5]
         return out
+
+
+def plain_over_lines(bytes data, Py_ssize_t tabs) -> int:
+    """How many lines an OVER answer's block holds when every one is plainly a record, else -1.
+
+    nntp/overblock.py's ``_plainly_records`` in one pass (its translate, compare and
+    regex passes took ~2 ms per 1,000 lines of a sync's counting): every line ends
+    with CRLF (no other LF), holds exactly ``tabs`` tabs, starts with 1 to 18 digits
+    and a tab, and its fifth field (the Message-ID) has a printable character after
+    its blanks. An empty block gives -1 (the parser counts it).
+    """
+    cdef const unsigned char* p = <const unsigned char*>PyBytes_AS_STRING(data)
+    cdef Py_ssize_t size = PyBytes_GET_SIZE(data)
+    cdef Py_ssize_t lines
+    if size == 0:
+        return -1
+    with nogil:
+        lines = _plain_lines(p, size, tabs)
+    return lines
+
+
+cdef Py_ssize_t _plain_lines(const unsigned char* p, Py_ssize_t size, Py_ssize_t tabs) noexcept nogil:
+    cdef Py_ssize_t i = 0, lines = 0, digits, seen, j
+    while i < size:
+        digits = 0
+        while i < size and p[i] >= 48 and p[i] <= 57:  # the article number
+            i += 1
+            digits += 1
+        if digits == 0 or digits > 18 or i >= size or p[i] != 9:
+            return -1
+        seen = 0
+        while i < size and p[i] != 10:
+            if p[i] == 9:
+                seen += 1
+                if seen == 4:  # the Message-ID follows: blanks, then a printable character
+                    j = i + 1
+                    while j < size and p[j] == 32:
+                        j += 1
+                    if j >= size or p[j] < 0x21 or p[j] > 0x7e:
+                        return -1
+            i += 1
+        if i >= size or seen != tabs or p[i - 1] != 13:
+            return -1
+        i += 1
+        lines += 1
+    return lines

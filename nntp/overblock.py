@@ -14,14 +14,29 @@ compare the two on every line of the sample and the 20 Newsgroups corpus.
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from itertools import repeat
 from operator import itemgetter, methodcaller
 
 from nntp.models import Overview
 from nntp.parse import _MSGID, INT64, STANDARD_FORMAT, _clean, _fast_date, _int, over_parser, utf8_or_latin1
+
+
+def _plain_kernel() -> Callable[[bytes, int], int] | None:
+    """nntp/_unstuff.pyx's one-pass ``plain_over_lines``, unless it is not built or turned off."""
+    if os.environ.get("PITH_PURE_KERNELS"):
+        return None
+    try:
+        from nntp._unstuff import plain_over_lines
+    except ImportError:
+        return None
+    return plain_over_lines
+
+
+_PLAIN_LINES = _plain_kernel()
 
 _new = tuple.__new__
 _UTC = timezone.utc
@@ -98,11 +113,16 @@ def count_records(data: bytes, fmt: tuple[str, ...]) -> tuple[int, int]:
     ``pith sync`` stores answers as they came and only reports how many records
     they hold; parsing 150,000 lines to count them cost more than the wire. A block
     whose every line is plainly a record is counted with three C-level passes over
-    the bytes; any other block is parsed, so the count is exact either way.
+    the bytes (one, compiled); any other block is parsed, so the count is exact either way.
     """
-    lines = data.count(b"\r\n")
-    if _plainly_records(data, lines, len(fmt)):
-        return lines, 0
+    if _PLAIN_LINES is not None:
+        plain = _PLAIN_LINES(data, len(fmt)) if len(fmt) >= len(STANDARD_FORMAT) else -1
+        if plain >= 0:
+            return plain, 0
+    else:
+        lines = data.count(b"\r\n")
+        if _plainly_records(data, lines, len(fmt)):
+            return lines, 0
     records, skipped = parse_over_block(data, fmt)
     return len(records), skipped
 
