@@ -11,7 +11,6 @@ Nothing here imports textual or rich.
 from __future__ import annotations
 
 import os
-import shlex
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +33,8 @@ class PipeResult:
 
 def first_word(command: str) -> str:
     """The program a shell command runs first (its base name), or "" when it cannot be split."""
+    import shlex  # only piping needs it, not the thread list's import (issue 17)
+
     try:
         words = shlex.split(command)
     except ValueError:

@@ -18,7 +18,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import tomli_w
 
 from killfile.headers import normalize_address
 from killfile.model import AuthorRule, Cap, Origin, Problem, Scope, ThreadRule, UserState
@@ -103,6 +102,8 @@ def save_actions(path: Path, actions: list[Action]) -> None:
     for action in actions:
         data = {k: v for k, v in asdict(action).items() if v not in ("", None, False) and k != "line"}
         items.append(data)
+    import tomli_w  # only writing an action needs it, not every launch (issue 17)
+
     _write_private(path, HEADER + tomli_w.dumps({"action": items}))
 
 

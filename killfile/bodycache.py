@@ -14,7 +14,6 @@ Pure: no store here; the caller moves results in and out on its own thread.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -33,6 +32,8 @@ TEXT_KINDS = ("contains", "equals", "regex")
 def leaf_key(leaf: Leaf) -> str:
     """What a Body test tests, hashed: the same test anywhere in any file has the same key."""
     text = repr((leaf.header, leaf.kind, str(leaf.value), leaf.case))
+    import hashlib  # only rules on Body need it, not every launch (issue 17)
+
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 

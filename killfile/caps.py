@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import operator
 from collections import Counter
-import zoneinfo
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, timezone
 from itertools import repeat
@@ -105,6 +104,8 @@ def _offset_function(name: str) -> Callable[[float], float]:
     """timestamp -> seconds east of UTC in that zone, cached per hour (offsets change on the hour)."""
     if name.upper() in ("UTC", "Z", "ETC/UTC", "GMT"):
         return lambda _stamp: 0
+    import zoneinfo  # only a cap with a time zone needs it (~2 ms of a launch, issue 17)
+
     zone = zoneinfo.ZoneInfo(name)
     cache: dict[int, float] = {}
 

@@ -6,7 +6,6 @@ than none); warnings keep it. Every report carries the line of the key at fault.
 
 from __future__ import annotations
 
-import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -201,6 +200,8 @@ def parse_cap(ctx: Context, item: dict[str, Any], where: Where) -> Cap | None:
     if not isinstance(authors, list) or not all(isinstance(e, str) for e in authors):
         raise ConditionError('"authors" must be a list of addresses', where.key("authors"))
     tz = _str(item, "timezone", where, "UTC") or "UTC"
+    import zoneinfo  # only a cap's rule needs it, not every launch (issue 17)
+
     try:
         zoneinfo.ZoneInfo(tz)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):

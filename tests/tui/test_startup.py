@@ -93,6 +93,17 @@ def test_the_reader_of_a_server_starts_without_the_client_and_the_email_package(
     assert not imported & set(CONNECTED)
 
 
+SELDOM = ("zoneinfo", "tomli_w", "shlex", "hashlib")
+"""What only some rules and actions need (a cap's time zone, writing an action, piping, rules on Body):
+~4 ms of imports no launch waits for."""
+
+
+def test_the_reader_starts_without_what_only_some_rules_and_actions_need() -> None:
+    imported = modules_after(SERVER_READER)
+    assert "killfile.session" in imported and "app.pipe" in imported
+    assert not imported & set(SELDOM)
+
+
 def test_parsing_a_reader_command_line_looks_up_no_version() -> None:
     """The package metadata (importlib.metadata, ~20 ms) only for --version."""
     imported = modules_after("import sys, main\nmain.build_parser(['read', 'g']).parse_args(['read', 'g'])\n"
