@@ -162,7 +162,7 @@ def fetch_bodies(library: Library, group: str, targets: list[tuple[int, str]], o
     """Fetch and store the bodies of ``targets``: pipelined when the source can, else one by one.
 
     Pipelined, this thread reads the socket while store/bodywriter.py commits the
-    answers on its own, a batch to a transaction (up to 1,024, fewer at the start
+    answers on its own, a batch to a transaction (up to 512, fewer at the start
     and the end; a third thread copies the WAL into the file meanwhile), and whatever
     arrived is stored before an error goes up, so a resume asks only for the rest.
     """

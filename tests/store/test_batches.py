@@ -66,6 +66,7 @@ def test_what_arrived_before_a_break_is_handed_over_and_the_stream_closed() -> N
 
 
 def test_the_limit_is_what_went_before_or_half_what_is_left_between_the_bounds() -> None:
-    assert [batch_limit(n, 10**6) for n in (0, 1, 300, 1000, 2048, 10**6)] == [BATCH_LEAST, BATCH_LEAST, 150, 500,
-                                                                               BATCH_MOST, BATCH_MOST]
-    assert [batch_limit(10**6, n) for n in (0, 200, 700, 5000)] == [BATCH_LEAST, 200, 700, BATCH_MOST]
+    assert [batch_limit(n, 10**6) for n in (0, 1, 300, 2 * BATCH_MOST - 2, 2 * BATCH_MOST, 10**6)] == [
+        BATCH_LEAST, BATCH_LEAST, 150, BATCH_MOST - 1, BATCH_MOST, BATCH_MOST]
+    assert [batch_limit(10**6, n) for n in (0, 200, BATCH_MOST - 1, 10**5)] == [BATCH_LEAST, 200, BATCH_MOST - 1,
+                                                                              BATCH_MOST]
