@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from textual.css.stylesheet import Stylesheet
-from textual.widgets import Footer
+from textual.widgets import Footer, ProgressBar
 
 import main
 from store.config import Config
@@ -336,3 +336,15 @@ async def test_the_group_list_under_a_start_group_builds_its_widgets_once_the_gr
         assert isinstance(app.screen, GroupsScreen) and isinstance(app.focused, GroupList)
         assert "pith.test.tree" in [group.name for group in app.screen.group_list.groups]
         assert "pith.test.tree" in screen_text(app)
+
+
+async def test_a_launch_into_a_cached_group_mounts_no_progress_bar(make_app: MakeApp) -> None:
+    """Nothing is fetched, so nothing to show progress of: the bar's four widgets, its timers and its
+    indeterminate animation (~15 ms of a launch) are not made; a fetch mounts it (test_concurrency.py)."""
+    async with make_app(start_group="pith.test.tree").run_test(size=SIZE) as pilot:
+        await settle(pilot)  # the group is cached now
+    app = make_app(start_group="pith.test.tree")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ThreadsScreen) and app.screen.loaded
+        assert not app.screen.query(ProgressBar)

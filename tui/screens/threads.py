@@ -62,11 +62,13 @@ class ThreadsScreen(ReadingActions, ThreadActions, ThreadExportActions):
         super().__init__(group)
         self.open_article = open_article
         self._cancel = threading.Event()
+        self._progress: ProgressBar | None = None
+        """Mounted with the first progress of a fetch: a launch into a cached group shows no bar (its
+        widgets, timers and the indeterminate bar's animation were ~15 ms of a launch's CPU, issue 17)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield ThreadList(id="threads")
-        yield ProgressBar(id="progress", show_eta=False)
         yield StatusLine(id="status")
         yield PithFooter()
 
@@ -119,7 +121,10 @@ class ThreadsScreen(ReadingActions, ThreadActions, ThreadExportActions):
         self.status.set_counts(f"first {message.first.records:,} articles · loading the rest")
 
     def on_load_progress(self, message: LoadProgress) -> None:
-        self.query_one(ProgressBar).update(total=max(1, message.expected), progress=message.done)
+        if self._progress is None:
+            self._progress = ProgressBar(id="progress", show_eta=False)
+            self.mount(self._progress, before=self.status)
+        self._progress.update(total=max(1, message.expected), progress=message.done)
         self.status.show(f"fetching {message.done:,}/{message.expected:,}")
 
     def on_load_phase(self, message: LoadPhase) -> None:
@@ -131,7 +136,8 @@ class ThreadsScreen(ReadingActions, ThreadActions, ThreadExportActions):
         problems = len(killfile.problems) if killfile else 0
         shown = self.model.entered(message.result, current.message_id if current is not None else None,
                                    bool(self.thread_list.cursor), problems)
-        self.query_one(ProgressBar).display = False
+        if self._progress is not None:
+            self._progress.display = False
         if not reloading:
             self.thread_list.is_read = self.marks.is_read if self.marks is not None else None
         if shown.rows is not None:
