@@ -4,9 +4,12 @@ that and the paused garbage collector ended at the first frame or on a failed st
 from __future__ import annotations
 
 import builtins
+import collections
 import dataclasses
 import gc
+import typing
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -51,6 +54,41 @@ def test_a_dataclass_defined_again_in_a_later_launch_is_not_compiled_again(tmp_p
     assert hash(again(3, 4)) == hash(again(3, 4))
     with pytest.raises(dataclasses.FrozenInstanceError):
         again(1).x = 5
+
+
+def define_tuples() -> tuple[type, type]:
+    class Pair(NamedTuple):
+        left: int
+        right: "str | None" = None
+
+    return Pair, collections.namedtuple("Triple", "a b c", defaults=(3,))
+
+
+def test_named_tuples_defined_again_in_a_later_launch_are_not_compiled_again(tmp_path: Path) -> None:
+    """collections.namedtuple's ``__new__`` and typing.NamedTuple's string annotations (ForwardRef)."""
+    path = tmp_path / CACHE_FILE
+    first = DataclassCode(path)
+    first.install()
+    define_tuples()
+    first.uninstall()
+    later = DataclassCode(path)
+    later.install()
+    compiled: list[str] = []
+    real_compile = compile
+
+    def counted(source: str, *args: object) -> object:
+        compiled.append(source)
+        return real_compile(source, *args)  # type: ignore[call-overload]
+
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(builtins, "compile", counted)
+            pair, triple = define_tuples()
+    finally:
+        later.uninstall()
+    assert compiled == [] and not hasattr(collections, "eval") and not hasattr(typing, "compile")
+    assert pair(1) == (1, None) and pair(1, "x").right == "x" and triple(1, 2) == (1, 2, 3)
+    assert typing.get_type_hints(pair)["right"] == str | None
 
 
 @pytest.mark.parametrize("content", [b"", b"not marshal", b"\xe9\x00\x00\x00"])
