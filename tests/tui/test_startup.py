@@ -348,3 +348,29 @@ async def test_a_launch_into_a_cached_group_mounts_no_progress_bar(make_app: Mak
         await settle(pilot)
         assert isinstance(app.screen, ThreadsScreen) and app.screen.loaded
         assert not app.screen.query(ProgressBar)
+
+
+async def test_the_thread_lists_footer_keys_come_after_the_list_a_launch_waits_for(
+        make_app: MakeApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its ~10 key widgets (mounted, styled, drawn: ~15 ms) do not compete with the list being made."""
+    events: list[str] = []
+    recompose = Footer.recompose
+
+    async def noted(footer: Footer) -> None:
+        events.append("footer built")
+        await recompose(footer)
+
+    monkeypatch.setattr(Footer, "recompose", noted)
+    app = make_app(start_group="pith.test.tree")
+    display = app._display
+
+    def drawn(screen: Any, update: Any) -> None:
+        display(screen, update)
+        if isinstance(screen, ThreadsScreen) and screen.loaded and "list drawn" not in events:
+            events.append("list drawn")
+
+    app._display = drawn  # type: ignore[method-assign,assignment]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert events[:2] == ["list drawn", "footer built"]
+        assert "q Back" in screen_text(app).splitlines()[-1]

@@ -44,6 +44,8 @@ class ThreadsScreen(ReadingActions, ThreadActions, ThreadExportActions):
     """Threads of ``group``; opens ``open_article`` (number or <message-id>) once loaded."""
 
     HELP_SECTION = "Thread list"
+    FOOTER_WAIT = 0.25
+    """Seconds after the first rows the footer's keys wait at most for the whole list (a big group's)."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "back", "Back", id="back"),
         Binding("o", "cycle_view", "View", id="cycle-view"),
@@ -62,6 +64,7 @@ class ThreadsScreen(ReadingActions, ThreadActions, ThreadExportActions):
         super().__init__(group)
         self.open_article = open_article
         self._cancel = threading.Event()
+        self._footer_due = False
         self._progress: ProgressBar | None = None
         """Mounted with the first progress of a fetch: a launch into a cached group shows no bar (its
         widgets, timers and the indeterminate bar's animation were ~15 ms of a launch's CPU, issue 17)."""
@@ -76,6 +79,17 @@ class ThreadsScreen(ReadingActions, ThreadActions, ThreadExportActions):
         self.sub_title = self.group
         self.status.show(f"entering {self.group}…")
         self._load()
+
+    @property
+    def footer_waits(self) -> bool:
+        """The footer's keys (~10 widgets to mount, style and draw: ~15 ms of a launch's CPU, issue 17) are
+        built once the list is in, after its frame, or FOOTER_WAIT after the first rows of a group still
+        loading: not while the list a launch waits for is being made."""
+        return not (self.model.loaded or self._footer_due)
+
+    def _footer_now(self) -> None:
+        self._footer_due = True
+        self.refresh_bindings()  # PithFooter builds its keys
 
     def on_unmount(self) -> None:
         self._cancel.set()  # stops a long OVER fetch at its next batch
@@ -119,6 +133,7 @@ class ThreadsScreen(ReadingActions, ThreadActions, ThreadExportActions):
         self.thread_list.set_rows(scored.rows, scores=scored.scores, hidden=scored.hidden)
         self.thread_list.focus()
         self.status.set_counts(f"first {message.first.records:,} articles · loading the rest")
+        self.set_timer(self.FOOTER_WAIT, self._footer_now)
 
     def on_load_progress(self, message: LoadProgress) -> None:
         if self._progress is None:
@@ -148,6 +163,7 @@ class ThreadsScreen(ReadingActions, ThreadActions, ThreadExportActions):
         self.scores_changed()  # killed articles read; the counts shown
         if shown.first:
             self.thread_list.focus()
+        self.call_after_refresh(self._footer_now)
         self.pith_app.settle_when_idle()
         if shown.rows is None:  # after a reload in another view (or only unread): arranged again
             self._rearrange()
@@ -182,6 +198,7 @@ class ThreadsScreen(ReadingActions, ThreadActions, ThreadExportActions):
         """Entering the group failed: back to the group list, which shows why. A reload that failed
         leaves the list as it was and says why."""
         never_loaded = self.model.load_failed() if worker.group == "threads" else False
+        self._footer_now()
         if never_loaded and self.is_current:
             self.dismiss()
             if isinstance(below := self.app.screen, PithScreen):

@@ -27,8 +27,9 @@ class PithFooter(Footer):
 
     async def recompose(self) -> None:
         """The keys again, unless they are those shown already (a focus change seldom changes them).
-        Not on a footer whose screen went meanwhile (Textual's own recompose returns then too)."""
-        if not self.is_attached or self._pruning:
+        Not on a footer whose screen went meanwhile (Textual's own recompose returns then too), nor while
+        its screen says its footer waits (``footer_waits``: the thread list until its list is in)."""
+        if not self.is_attached or self._pruning or getattr(self.screen, "footer_waits", False):
             return
         wanted = self._wanted()
         if wanted == self._shown:
