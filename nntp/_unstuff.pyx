@@ -18,6 +18,7 @@ walk cost a body sync more CPU than reading the socket.
 
 from cpython.bytearray cimport PyByteArray_AS_STRING, PyByteArray_GET_SIZE
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
+from cpython.unicode cimport PyUnicode_DecodeASCII
 from libc.string cimport memchr, memcpy
 
 
@@ -204,3 +205,46 @@ cdef Py_ssize_t _plain_lines(const unsigned char* p, Py_ssize_t size, Py_ssize_t
         i += 1
         lines += 1
     return lines
+
+
+def plain_over_ids(bytes data, Py_ssize_t tabs, long long first, long long last) -> list | None:
+    """(number, Message-ID) of each line of an OVER answer's block, as its records hold them, when every line is
+    plainly a record (``plain_over_lines``) numbered within ``first``..``last`` whose Message-ID field holds
+    printable ASCII and blanks only; else None (the caller reads the records the long way).
+
+    What a sync needs of the answers it just stored to ask for their bodies (store/sync.py), without
+    decoding them back into columns.
+    """
+    cdef const unsigned char* p = <const unsigned char*>PyBytes_AS_STRING(data)
+    cdef Py_ssize_t size = PyBytes_GET_SIZE(data)
+    cdef Py_ssize_t i = 0, start, end, seen
+    cdef long long number
+    cdef list out = []
+    if size == 0 or tabs < 7 or plain_over_lines(data, tabs) < 0:
+        return None
+    while i < size:
+        number = 0
+        while p[i] != 9:
+            number = number * 10 + (p[i] - 48)
+            i += 1
+        if number < first or number > last:
+            return None
+        seen = 0
+        start = end = -1
+        while p[i] != 10:
+            if p[i] == 9:
+                seen += 1
+                if seen == 4:
+                    start = i + 1
+                elif seen == 5:
+                    end = i
+            elif seen == 4 and (p[i] < 0x20 or p[i] > 0x7e):
+                return None
+            i += 1
+        while p[start] == 32:
+            start += 1
+        while p[end - 1] == 32:
+            end -= 1
+        out.append((number, PyUnicode_DecodeASCII(<const char*>p + start, end - start, NULL)))
+        i += 1
+    return out

@@ -38,6 +38,21 @@ def _plain_kernel() -> Callable[[bytes, int], int] | None:
 
 _PLAIN_LINES = _plain_kernel()
 
+
+def _ids_kernel() -> Callable[[bytes, int, int, int], list[tuple[int, str]] | None] | None:
+    """nntp/_unstuff.pyx's ``plain_over_ids``, unless it is not built or turned off."""
+    if os.environ.get("PITH_PURE_KERNELS"):
+        return None
+    try:
+        from nntp._unstuff import plain_over_ids
+    except ImportError:
+        return None
+    return plain_over_ids
+
+
+_PLAIN_IDS = _ids_kernel()
+_ID_FIELD = re.compile(rb"[ -~]*")
+
 _new = tuple.__new__
 _UTC = timezone.utc
 _MONTH = {m: f"{i:02d}" for i, m in enumerate(
@@ -125,6 +140,27 @@ def count_records(data: bytes, fmt: tuple[str, ...]) -> tuple[int, int]:
             return lines, 0
     records, skipped = parse_over_block(data, fmt)
     return len(records), skipped
+
+
+def plain_ids(data: bytes, fmt: tuple[str, ...], first: int, last: int) -> list[tuple[int, str]] | None:
+    """(number, Message-ID) of each record of an OVER answer over ``first``..``last``, as parsing it gives them,
+    when every line is plainly a record in that span with a printable ASCII Message-ID; else None.
+
+    A sync asks for the bodies of what it just stored with these, rather than
+    decoding the stored answers back into columns (store/sync.py).
+    """
+    if _PLAIN_IDS is not None:
+        return _PLAIN_IDS(data, len(fmt), first, last)
+    if not data or not _plainly_records(data, data.count(b"\r\n"), len(fmt)):
+        return None
+    out: list[tuple[int, str]] = []
+    for line in data.split(b"\r\n")[:-1]:
+        fields = line.split(b"\t", 5)
+        number, field = int(fields[0]), fields[4]
+        if not first <= number <= last or _ID_FIELD.fullmatch(field) is None:
+            return None
+        out.append((number, field.strip(b" ").decode("ascii")))
+    return out
 
 
 def _plainly_records(data: bytes, lines: int, tabs: int) -> bool:

@@ -52,10 +52,10 @@ class BodyStore:
     def missing(self, name: str, since: int | None = None) -> list[tuple[int, str]]:
         """(number, Message-ID) of a group's articles with no cached body, dated ``since`` or later."""
         wanted = _dated(self._store.overview_store.read(name), since)
-        held = self._held([m for _, m in wanted])
+        held = self.held([m for _, m in wanted])
         return sorted((n, m) for n, m in dict(wanted).items() if m not in held)
 
-    def _held(self, message_ids: list[str]) -> set[str]:
+    def held(self, message_ids: list[str]) -> set[str]:
         """Which of ``message_ids`` have a cached body (none asked when no body is cached at all)."""
         db = self._store.db
         if not message_ids or db.execute("SELECT 1 FROM bodies LIMIT 1").fetchone() is None:

@@ -57,3 +57,24 @@ def test_the_compiled_count_is_in_use_where_built() -> None:
 def test_examples(data: bytes, count: int) -> None:
     assert plain_over_lines(data, 7) == count
     assert (count >= 0) == _plainly_records(data, data.count(b"\r\n"), 7)
+
+
+ID_FIELDS = [b"<m@x>", b" <n@x> ", b"  ", b"<a b@x>", b"<\xe9@x>", b"<c\x01@x>", b"<d@x>\r", b"=?utf-8?q?x?="]
+
+
+@given(st.lists(st.tuples(st.integers(0, 30), st.sampled_from(ID_FIELDS)), max_size=8), st.booleans())
+def test_ids_are_the_parsed_records_or_none(rows: list[tuple[int, bytes]], compiled: bool) -> None:
+    fmt = STANDARD_FORMAT + ("Xref:full",)
+    data = b"".join(b"%d\ts\ta\td\t%s\t\t1\t2\tx\r\n" % (n, mid) for n, mid in rows)
+    saved = overblock._PLAIN_IDS
+    if not compiled:
+        overblock._PLAIN_IDS = None
+    try:
+        got = overblock.plain_ids(data, fmt, 1, 20)
+    finally:
+        overblock._PLAIN_IDS = saved
+    records = parse_over_block(data, fmt)[0]
+    plain_ascii = all(1 <= n <= 20 and all(0x20 <= c <= 0x7e for c in mid) and mid.strip() for n, mid in rows)
+    assert (got is not None) == (bool(rows) and plain_ascii)
+    if got is not None:
+        assert got == [(r.number, r.message_id) for r in records]
