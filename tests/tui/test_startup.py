@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import gc
 import subprocess
+import time
 import sys
 import textwrap
 from collections.abc import Callable
@@ -374,3 +375,27 @@ async def test_the_thread_lists_footer_keys_come_after_the_list_a_launch_waits_f
         await settle(pilot)
         assert events[:2] == ["list drawn", "footer built"]
         assert "q Back" in screen_text(app).splitlines()[-1]
+
+
+async def test_a_group_still_loading_shows_its_footer_keys_soon_after_its_first_rows(
+        make_app: MakeApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    async with make_app(start_group="pith.test.tree").run_test(size=SIZE) as pilot:
+        await settle(pilot)  # cached: the next launch has a first screen while the rest loads
+    live = Library._live
+
+    def slow(library: Library, *args: Any, **kwargs: Any) -> Any:
+        time.sleep(1.0)
+        return live(library, *args, **kwargs)
+
+    monkeypatch.setattr(Library, "_live", slow)
+    app = make_app(start_group="pith.test.tree")
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.01)
+            if isinstance(app.screen, ThreadsScreen) and app.screen.provisional:
+                break
+        assert app.screen.provisional and "q Back" not in screen_text(app).splitlines()[-1]
+        await pilot.pause(ThreadsScreen.FOOTER_WAIT + 0.2)
+        assert not app.screen.loaded and "q Back" in screen_text(app).splitlines()[-1]
+        await settle(pilot)
+        assert app.screen.loaded
