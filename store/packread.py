@@ -25,8 +25,8 @@ from itertools import accumulate, groupby
 
 from nntp.columns import Columns, StringTable
 from nntp.memtrim import give_back
-from store import colpack, rawchunks
-from store.coljoin import join
+from store import colpack, colprefix, rawchunks
+from store.coljoin import join, part
 from store.colpack import empty
 
 PackRow = tuple[int, int, int, int, str]
@@ -141,6 +141,66 @@ def _blob(db: sqlite3.Connection, rowid: int) -> Columns:
         return colpack.from_blob(_data(db, rowid))
     with blob:
         return colpack.from_reader(blob.read, len(blob))
+
+
+def leading(db: sqlite3.Connection, grp: str, packs: list[PackRow], count: int) -> Columns:
+    """The first ``count`` articles of ``packs`` (a group's, in order): the packs that hold them decoded, the
+    last of them read only as far as they need when it is binary (store/colprefix.py: no CRC checked), so a
+    first screen never waits for a big pack to be decoded whole. DamagedPack if one cannot be read."""
+    taken = _covering(packs, count)
+    if not taken:
+        return empty()
+    *whole, last = taken
+    need = count - sum(p[3] for p in whole)
+    if rawchunks.is_over(last[4]) or last[3] <= need:
+        columns = decoded(db, grp, taken)
+    else:
+        columns = join([decoded(db, grp, whole), _prefix(db, grp, last, need)], adopt=True)
+    return columns if len(columns) <= count else part(columns, 0, count)
+
+
+def _covering(packs: list[PackRow], count: int) -> list[PackRow]:
+    """The leading packs that hold at least ``count`` articles between them (all: fewer)."""
+    taken, held = [], 0
+    for pack in packs:
+        if held >= count:
+            break
+        taken.append(pack)
+        held += pack[3]
+    return taken
+
+
+def _prefix(db: sqlite3.Connection, grp: str, pack: PackRow, count: int) -> Columns:
+    """A binary pack's first ``count`` articles, checked against what its row says of it."""
+    try:
+        if pack[4] != colpack.FORMAT:
+            raise ValueError(f"written in another format ({pack[4][:60]!r}, this machine reads {colpack.FORMAT!r})")
+        columns = _blob_prefix(db, pack[0], count)
+        numbers = columns.numbers
+        if len(columns) != min(count, pack[3]) or (numbers and (min(numbers) < pack[1] or max(numbers) > pack[2])):
+            raise ValueError("the pack does not hold what its row says")
+        return columns
+    except sqlite3.OperationalError:
+        raise  # busy, locked: nothing wrong with the pack
+    except Exception as exc:
+        raise DamagedPack(grp, pack, exc) from None
+
+
+def _blob_prefix(db: sqlite3.Connection, rowid: int, count: int) -> Columns:
+    """``colprefix.prefix_from_reader`` through a read-only blob handle (seek, read), or on the pack's bytes
+    where SQLite opens none."""
+    try:
+        blob = db.blobopen("overview_pack", "data", rowid, readonly=True)
+    except sqlite3.OperationalError:
+        data = memoryview(_data(db, rowid))
+        return colprefix.prefix_from_reader(lambda at, size: data[at : at + size], len(data), count)
+    with blob:
+
+        def read_at(at: int, size: int) -> bytes:
+            blob.seek(at)
+            return blob.read(size)
+
+        return colprefix.prefix_from_reader(read_at, len(blob), count)
 
 
 def _data(db: sqlite3.Connection, rowid: int) -> bytes:
