@@ -158,19 +158,18 @@ class LocalOperations:
         return list(self.store.overview_store.all(name))
 
     # -- idle work ------------------------------------------------------------
-    def settle_while_idle(self, chunks: int = 1) -> int:
-        """Compact the group the reader holds into one binary pack, once (``chunks``: steps, kept for the
-        callers; one is all it takes); -> the steps left, 0 to stop.
+    def compact_while_idle(self) -> None:
+        """Write the group the reader holds back as one binary pack (store/packs.py compact_held).
 
         For a reader with nothing else to do after a first entry stored a server's
-        answers as they came. When another pith holds the store (or it fails), it just
-        stops: the next entry compacts instead, so the caller never needs to know the
-        store is SQLite.
+        answers as they came: the next entry then decodes one blob. When another pith
+        holds the store (or it fails), it is left for the next entry, so the caller
+        never needs to know the store is SQLite.
         """
         try:
-            return self.store.overview_store.compact()
+            self.store.overview_store.compact()
         except sqlite3.Error:
-            return 0
+            pass
 
     # -- drafts and bodies ---------------------------------------------------
     def drafts_path(self) -> Path:

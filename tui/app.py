@@ -9,7 +9,6 @@ help; none of them stops the reader.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
@@ -18,7 +17,6 @@ from textual.notifications import SeverityLevel
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.theme import Theme
-from textual.worker import get_current_worker
 
 from nntp.errors import PithError
 from nntp.sanitize import clip_line, notice
@@ -38,8 +36,6 @@ if TYPE_CHECKING:
 
     from killfile.session import Killfile
 
-SETTLE_PAUSE = 0.05
-"""Seconds between two chunks settled in the background: room for the reader's calls."""
 
 
 def pith_commands() -> type[Provider]:
@@ -187,36 +183,29 @@ class PithApp(App[None]):
         """Screens ask for one another by request (tui/navigation.py); only the app knows them all."""
         self.push_screen(screen_for(self, request))
 
-    def settle_when_idle(self) -> None:
-        """A group is in: the work that waited for it, once its list is drawn. Turn the OVER chunks a first
-        entry stored into rows now, a chunk at a time, and ask for the group list a start group held back.
+    def group_drawn(self) -> None:
+        """A group is in and its list drawn: the work that waited for it. Compact what a first entry
+        stored (a worker, one call on the session thread) and build the group list a start group held back.
 
-        Otherwise closing the app does it all (seconds for a big group: the reader
-        waits at quit). Each chunk is one short call on the session thread, so the
-        reader's own calls (an article, a search) slip in between. The group list
-        waits for the frame: its new-groups notice names live keys, ~30 ms of work
-        that a launch into a group would otherwise wait for before its list shows.
+        The group list waits for the frame: its new-groups notice names live keys,
+        ~30 ms of work that a launch into a group would otherwise wait for before
+        its list shows.
         """
-        self.call_after_refresh(self._settle_now)
+        self.call_after_refresh(self._after_group_drawn)
 
-    def _settle_now(self) -> None:
+    def _after_group_drawn(self) -> None:
         from tui.screens.groups import GroupsScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, GroupsScreen):
                 screen.load_deferred()  # n at a group's end looks for the next one in that list
-        self.run_worker(self._settle, thread=True, group="settle", exclusive=True, exit_on_error=False)
+        self.run_worker(self._compact, thread=True, group="compact", exclusive=True, exit_on_error=False)
 
-    def _settle(self) -> None:
-        worker = get_current_worker()
-        while not worker.is_cancelled:
-            try:
-                left = self.library.call(Library.settle_while_idle, 1, local=True)
-            except PithError:
-                return  # closing: close() settles what is left (so does a store another pith holds)
-            if not left:
-                return
-            time.sleep(SETTLE_PAUSE)
+    def _compact(self) -> None:
+        try:
+            self.library.call(Library.compact_while_idle, local=True)
+        except PithError:
+            pass  # closing: the next entry compacts (so it does when another pith holds the store)
 
     def load_killfile(self, reload: bool = False) -> Killfile:
         """The killfile (off the event loop only: it reads files); new problems go to ``problems``."""

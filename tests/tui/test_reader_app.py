@@ -12,7 +12,7 @@ from tui.screens.reader_app import ReaderApp
 def test_pith_app_is_what_screens_ask_for(make_app: Callable[..., PithApp]) -> None:
     app = make_app()
     assert isinstance(app, ReaderApp)
-    for name in ("load_killfile", "settle_when_idle", "open_group"):
+    for name in ("load_killfile", "group_drawn", "open_group"):
         wanted = inspect.signature(getattr(ReaderApp, name))
         assert inspect.signature(getattr(PithApp, name)).parameters.keys() == wanted.parameters.keys(), name
 

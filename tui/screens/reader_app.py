@@ -29,8 +29,8 @@ class ReaderApp(Protocol):
         """The rules, read now if not yet (or again, with ``reload``): off the event loop only."""
         ...
 
-    def settle_when_idle(self) -> None:
-        """Let the store settle (pack, index) while the reader is idle."""
+    def group_drawn(self) -> None:
+        """A group's list is drawn: the work that waited for it (compacting its packs, the group list)."""
         ...
 
     def open_group(self, name: str, article: int | str | None = None) -> None:

@@ -164,7 +164,7 @@ class ThreadsScreen(ReadingActions, ThreadActions, ThreadExportActions):
         if shown.first:
             self.thread_list.focus()
         self.call_after_refresh(self._footer_now)
-        self.pith_app.settle_when_idle()
+        self.pith_app.group_drawn()
         if shown.rows is None:  # after a reload in another view (or only unread): arranged again
             self._rearrange()
         self._after_entry(shown.reload)
