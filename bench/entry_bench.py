@@ -104,7 +104,7 @@ def phase_pith(host: str, port: int, store: str, compress: bool) -> dict[str, fl
     stats = source[0].stats if source else None
     entry_rss = peak_rss_mb()
     t2 = time.perf_counter()
-    library.close()  # settles the raw chunks into rows, search queue and packs (store/rawchunks.py)
+    library.close()  # the close itself: since schema 5 nothing is left to settle (store/packs.py)
     settled = time.perf_counter() - t2
     return {
         "fetch_store_seconds": fetched, "thread_seconds": threaded, "fetched": load.fetched,

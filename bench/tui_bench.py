@@ -123,7 +123,7 @@ async def drive(app: object, group: str, scroll_keys: int = 0, linger: float = 0
     """Times from Enter on the group (the group list's own call) as the issue defines the entry, or, given
     ``launched_at`` (a perf_counter reading), from then, with the app opening the group itself.
 
-    ``linger``: seconds the reader stays on the list before quitting (the store settles meanwhile).
+    ``linger``: seconds the reader stays on the list before quitting (the store compacts what it fetched meanwhile).
     ``limit``: seconds to wait for the complete list (``complete_s`` stays 0 when it is not there by then).
     The figures are also printed as a JSON line before quitting, for a parent that may cut a long quit off.
     """
@@ -297,8 +297,8 @@ def main() -> int:
     print(f"  bare socket OVER of the group (the raw cost, best of 3): {floor:.2f} s")
     print(f"  cold: first rows on screen  {cold['first_rows_s']:6.2f} s   (target < 1.5 s)")
     print(f"  cold: complete list         {cold['complete_s']:6.2f} s   (slrn 5.5 s, tin 4.5 s)")
-    print(f"  cold: quit at once          {cold['quit_s']:6.2f} s   (the store settles what it fetched)")
-    print(f"  cold: quit after {READING_S:.0f} s reading {reading['quit_s']:6.2f} s   (settled in the background meanwhile)")
+    print(f"  cold: quit at once          {cold['quit_s']:6.2f} s   (what it fetched is stored as it came)")
+    print(f"  cold: quit after {READING_S:.0f} s reading {reading['quit_s']:6.2f} s   (compacted in the background meanwhile)")
     print(f"  warm (+100 new): first rows {warm['first_rows_s']:6.2f} s   (target < 0.5 s)")
     print(f"  warm: complete list         {warm['complete_s']:6.2f} s")
     print(f"  key-to-repaint while scrolling: median {warm['key_median_ms']:.1f} ms, "
