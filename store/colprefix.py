@@ -49,8 +49,8 @@ def prefix_from_reader(read_at: ReadAt, size: int, count: int) -> Columns:
     pack = _Pack(read_at, size)
     k = max(0, min(count, pack.articles))
     subject_codes, author_codes, id_codes = pack.items(4, k), pack.items(7, k), pack.items(10, k)
-    starts = pack.items(13, k + 1)
-    if starts[0] != 0 or not packcheck.offsets_rise(starts, 0, pack.count(14)):
+    starts, last = pack.items(13, k + 1), pack.items(13, pack.articles + 1, pack.articles)[0]
+    if starts[0] != 0 or last != pack.count(14) or not packcheck.offsets_rise(starts, 0, last):
         raise ValueError("damaged overview pack: References offsets")
     refs = pack.items(14, starts[-1])
     return Columns(pack.items(0, k), _dates(pack.items(1, k)), pack.items(2, k), pack.items(3, k),

@@ -139,3 +139,11 @@ def readable(blob: bytes, count: int) -> None:
 @given(st.binary(max_size=300), st.integers(0, 12))
 def test_any_sealed_bytes_are_a_prefix_or_a_value_error(body: bytes, count: int) -> None:
     readable(sealed(b"PCL1" + struct.pack("<I", 21) + body), count)
+
+
+def test_references_offsets_that_end_short_of_their_codes_are_caught() -> None:
+    columns = from_records(sample())
+    starts = columns.ref_starts[:]
+    starts[-1] -= 1
+    with pytest.raises(ValueError):
+        prefix(resealed_with(to_blob(columns), 13, starts.tobytes()), 2)
