@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from functools import partial
 
 from nntp.columns import Columns
+from nntp.gcpause import gc_paused
 from nntp.models import GroupInfo, Overview, OverviewBatch, RawOverviews
 from nntp.prefetch import Prefetch
 from nntp.source import Capability, NewsSource, ProgressCallback
 from store.cache import Store
-from store.packread import no_gc
 from store.rawchunks import BackgroundWriter, over_columns, stored
 
 EarlyRecords = Callable[[list[Overview]], None]
@@ -92,7 +92,7 @@ class Fetch:
         Three threads share the work: one reads the next answers off the socket
         (nntp/prefetch.py), one commits them (SQLite and socket reads let go
         of the GIL), and this one parses (nntp/overcols.py's kernel when built).
-        no_gc: the pure parser's 150,000 records would otherwise trigger dozens
+        gc_paused: the pure parser's 150,000 records would otherwise trigger dozens
         of pointless full collections.
         """
         from nntp.overcols import ColumnsAccumulator  # late: the compiled reader, only when entering a group
@@ -100,7 +100,7 @@ class Fetch:
         overviews = self.store.overview_store
         reader: ColumnsAccumulator | None = None
         try:
-            with no_gc(), Prefetch(slices) as ahead, \
+            with gc_paused(), Prefetch(slices) as ahead, \
                     BackgroundWriter[tuple[RawOverviews, int]](lambda got: overviews.save_raw(name, *got)) as writer:
                 for raw in ahead:
                     if reader is None:

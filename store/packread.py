@@ -14,16 +14,14 @@ byte order) is a ``DamagedPack``, never a wrong record; the caller sets it aside
 
 from __future__ import annotations
 
-import gc
 import sqlite3
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import accumulate, groupby
 
 from nntp.columns import Columns, StringTable
+from nntp.gcpause import gc_paused
 from nntp.memtrim import give_back
 from store import colpack, colprefix, rawchunks
 from store.coljoin import join, part
@@ -46,18 +44,6 @@ class DamagedPack(ValueError):
         self.grp, self.pack, self.error = grp, pack, error
         super().__init__(f"{grp}: the stored overviews of articles {pack[1]}-{pack[2]} cannot be read "
                          f"({type(error).__name__}: {str(error)[:200]}); they were set aside")
-
-
-@contextmanager
-def no_gc() -> Iterator[None]:
-    """Building 150,000 records triggers dozens of pointless full collections; defer them."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +78,7 @@ def overviews(db: sqlite3.Connection, grp: str, skip: frozenset[int] = frozenset
 def decoded(db: sqlite3.Connection, grp: str, packs: list[PackRow]) -> Columns:
     """The articles of ``packs`` (in order, not overlapping) as one Columns."""
     parts: list[Columns] = []
-    with no_gc():
+    with gc_paused():
         for _, run in groupby(packs, key=lambda p: p[4] if rawchunks.is_over(p[4]) else p[0]):
             parts.append(_run(db, grp, list(run)))
             if len(parts) > JOIN_EVERY:

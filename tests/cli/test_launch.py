@@ -18,6 +18,27 @@ from cli.launch import Launch
 from store.paths import cache_dir
 
 
+def launched(path: Path, make: typing.Callable[[], typing.Any], counting: bool = False) -> typing.Any:
+    """``make()`` under a launch's cache at ``path``; with ``counting``, also every source compiled meanwhile."""
+    code = DataclassCode(path)
+    code.install()
+    compiled: list[str] = []
+    real_compile = compile
+
+    def counted(source: str, *args: object) -> object:
+        compiled.append(source)
+        return real_compile(source, *args)  # type: ignore[call-overload]
+
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            if counting:
+                patch.setattr(builtins, "compile", counted)
+            made = make()
+    finally:
+        code.uninstall()
+    return (made, compiled) if counting else made
+
+
 def define() -> type:
     @dataclasses.dataclass(frozen=True, slots=True)
     class Point:
@@ -29,26 +50,8 @@ def define() -> type:
 
 def test_a_dataclass_defined_again_in_a_later_launch_is_not_compiled_again(tmp_path: Path) -> None:
     path = tmp_path / CACHE_FILE
-    first = DataclassCode(path)
-    first.install()
-    made = define()
-    first.uninstall()
-    assert path.exists() and path.stat().st_mode & 0o077 == 0
-    later = DataclassCode(path)
-    later.install()
-    compiled: list[str] = []
-    real_compile = compile
-
-    def counted(source: str, *args: object) -> object:
-        compiled.append(source)
-        return real_compile(source, *args)  # type: ignore[call-overload]
-
-    try:
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(builtins, "compile", counted)
-            again = define()
-    finally:
-        later.uninstall()
+    made, (again, compiled) = launched(path, define), launched(path, define, counting=True)
+    assert path.stat().st_mode & 0o077 == 0
     assert compiled == [] and not hasattr(dataclasses, "exec")
     assert again(1) == again(1, 2) and repr(again(1)) == repr(made(1)) == "define.<locals>.Point(x=1, y=2)"
     assert hash(again(3, 4)) == hash(again(3, 4))
@@ -67,25 +70,8 @@ def define_tuples() -> tuple[type, type]:
 def test_named_tuples_defined_again_in_a_later_launch_are_not_compiled_again(tmp_path: Path) -> None:
     """collections.namedtuple's ``__new__`` and typing.NamedTuple's string annotations (ForwardRef)."""
     path = tmp_path / CACHE_FILE
-    first = DataclassCode(path)
-    first.install()
-    define_tuples()
-    first.uninstall()
-    later = DataclassCode(path)
-    later.install()
-    compiled: list[str] = []
-    real_compile = compile
-
-    def counted(source: str, *args: object) -> object:
-        compiled.append(source)
-        return real_compile(source, *args)  # type: ignore[call-overload]
-
-    try:
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(builtins, "compile", counted)
-            pair, triple = define_tuples()
-    finally:
-        later.uninstall()
+    launched(path, define_tuples)
+    (pair, triple), compiled = launched(path, define_tuples, counting=True)
     assert compiled == [] and not hasattr(collections, "eval") and not hasattr(typing, "compile")
     assert pair(1) == (1, None) and pair(1, "x").right == "x" and triple(1, 2) == (1, 2, 3)
     assert typing.get_type_hints(pair)["right"] == str | None

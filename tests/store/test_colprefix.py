@@ -15,7 +15,7 @@ from store.coljoin import part
 from store.colpack import empty, from_blob, to_blob
 from store.colprefix import prefix_from_reader
 from tests.fakes.source import make_overview
-from tests.store.test_colpack import overviews, resealed_with, sample, sealed
+from tests.store.test_colpack import DAMAGES, overviews, resealed_with, sample, sealed
 
 
 class Reader:
@@ -88,18 +88,7 @@ def test_a_few_articles_of_a_big_pack_read_little_of_it() -> None:
     assert reader.read < len(blob) // 50
 
 
-@pytest.mark.parametrize("section, data", [
-    (4, (b"\x7f\x00\x00\x00" * 11)),  # a Subject code past the table
-    (10, struct.pack("=i", -1) * 11),  # a negative Message-ID code
-    (0, b"\x00" * 80),  # ten numbers for eleven articles
-    (6, struct.pack("=q", 10 ** 6) * 3),  # string ends past the blob
-    (12, b"\x00" * 8 * 11),  # Message-IDs all empty but the blob is not: offsets do not reach its end
-    (13, struct.pack("=q", 1) * 12),  # References offsets that do not start at 0
-    (14, struct.pack("=i", 999) * 9),  # a References code past the table
-    (5, b"\xff\xfe"),  # Subject bytes that are not UTF-8 (with their offsets now wrong too)
-    (17, struct.pack("=q", 99)),  # extras for an article that does not exist
-    (1, b"\x00" * 7),  # a column that is not whole items
-])
+@pytest.mark.parametrize("section, data", DAMAGES)
 def test_damage_the_whole_decode_catches_past_its_checksum_is_caught_in_a_prefix(section: int, data: bytes) -> None:
     blob = resealed_with(to_blob(from_records(sample())), section, data)
     with pytest.raises(ValueError):

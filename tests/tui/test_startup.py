@@ -112,6 +112,18 @@ def test_parsing_a_reader_command_line_looks_up_no_version() -> None:
     assert "nntp.version" not in imported
 
 
+def note_list_drawn(app: Any, events: list[str]) -> None:
+    """Append "list drawn" to ``events`` when a frame of the loaded thread list is first written out."""
+    display = app._display
+
+    def drawn(screen: Any, update: Any) -> None:
+        display(screen, update)
+        if isinstance(screen, ThreadsScreen) and screen.loaded and "list drawn" not in events:
+            events.append("list drawn")
+
+    app._display = drawn
+
+
 async def test_a_start_group_is_entered_before_the_group_list_asks_the_source(
         make_app: MakeApp, monkeypatch: pytest.MonkeyPatch) -> None:
     """The group list under a start group's threads asks for the groups (a LIST on a server) once the
@@ -223,14 +235,7 @@ async def test_the_group_list_under_a_start_group_is_asked_for_once_its_threads_
 
     monkeypatch.setattr(GroupsScreen, "load_deferred", noted)
     app = make_app(start_group="pith.test.tree")
-    display = app._display
-
-    def drawn(screen: Any, update: Any) -> None:
-        display(screen, update)
-        if isinstance(screen, ThreadsScreen) and screen.loaded:
-            events.append("list drawn")
-
-    app._display = drawn  # type: ignore[method-assign,assignment]
+    note_list_drawn(app, events)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "groups" in events and events.index("list drawn") < events.index("groups")
@@ -321,14 +326,7 @@ async def test_the_group_list_under_a_start_group_builds_its_widgets_once_the_gr
 
     monkeypatch.setattr(GroupList, "__init__", noted)
     app = make_app(start_group="pith.test.tree")
-    display = app._display
-
-    def drawn(screen: Any, update: Any) -> None:
-        display(screen, update)
-        if isinstance(screen, ThreadsScreen) and screen.loaded and "list drawn" not in events:
-            events.append("list drawn")
-
-    app._display = drawn  # type: ignore[method-assign,assignment]
+    note_list_drawn(app, events)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert events == ["list drawn", "group list made"]
@@ -363,14 +361,7 @@ async def test_the_thread_lists_footer_keys_come_after_the_list_a_launch_waits_f
 
     monkeypatch.setattr(Footer, "recompose", noted)
     app = make_app(start_group="pith.test.tree")
-    display = app._display
-
-    def drawn(screen: Any, update: Any) -> None:
-        display(screen, update)
-        if isinstance(screen, ThreadsScreen) and screen.loaded and "list drawn" not in events:
-            events.append("list drawn")
-
-    app._display = drawn  # type: ignore[method-assign,assignment]
+    note_list_drawn(app, events)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert events[:2] == ["list drawn", "footer built"]
