@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from killfile.bodycache import BodyHits, all_body_keys, body_leaves, leaf_key, only_bodies_needed
 from killfile.model import RuleSet
+from nntp.columns import Columns
 from nntp.models import Article, Overview
 from store.cache import Store
 
@@ -59,18 +60,26 @@ def articles_for_scoring(store: Store, rules: RuleSet, has_plugins: bool, overvi
     """
     keys = [leaf_key(leaf) for leaf in body_leaves(rules, group)]
     hits = load(store, keys) if keys else None
-    skip = hits.complete(keys, (o.message_id for o in overviews)) if hits and only_bodies_needed(rules, has_plugins) \
-        else set()
-    cached = _with_bodies(store, [o.message_id for o in overviews if o.message_id not in skip])
+    ids, numbers = _ids_and_numbers(overviews)
+    skip = hits.complete(keys, ids) if hits and only_bodies_needed(rules, has_plugins) else set()
+    cached = _with_bodies(store, [m for m in ids if m not in skip])
     from nntp.article import parse_article  # late: the email package, ~10 ms of start-up (issue 17)
 
     full: dict[str, Article] = {}
-    for ov in overviews:
-        if ov.message_id in cached:
-            raw = store.body_store.get(ov.message_id)
+    for message_id, number in zip(ids, numbers):
+        if message_id in cached:
+            raw = store.body_store.get(message_id)
             if raw is not None:
-                full[ov.message_id] = parse_article(raw, ov.number)
+                full[message_id] = parse_article(raw, number)
     return full, hits
+
+
+def _ids_and_numbers(overviews: Sequence[Overview]) -> tuple[list[str], Sequence[int]]:
+    """The articles' Message-IDs and numbers, read from the columns when they are Columns: a record made
+    per article (three times) cost a re-entry with a Body rule 0.2 s on a 10,000-article list."""
+    if isinstance(overviews, Columns):
+        return overviews.message_id_column(), overviews.numbers
+    return [o.message_id for o in overviews], [o.number for o in overviews]
 
 
 def _with_bodies(store: Store, message_ids: list[str]) -> set[str]:
