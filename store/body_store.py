@@ -68,12 +68,16 @@ class BodyStore:
         return held
 
     def delete(self, message_ids: list[str]) -> int:
-        """Drop cached bodies (expiry); their text leaves the search index, headers stay."""
+        """Drop cached bodies (expiry); their text leaves the search index and their Body-rule results go,
+        headers stay."""
         with self._store.transaction() as db:
             for start in range(0, len(message_ids), DELETE_BATCH):
                 chunk = message_ids[start : start + DELETE_BATCH]
                 db.execute(f"DELETE FROM bodies WHERE message_id IN ({','.join('?' * len(chunk))})", chunk)
             search.unindex_bodies(db, message_ids)
+            from store import bodyrules  # late: the killfile's model, which a sync does not need
+
+            bodyrules.forget(db, message_ids)
         return len(message_ids)
 
 

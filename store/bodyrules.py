@@ -38,6 +38,15 @@ def load(store: Store, keys: Iterable[str]) -> BodyHits:
     return BodyHits(known)
 
 
+def forget(db: sqlite3.Connection, message_ids: Sequence[str]) -> None:
+    """Drop the results of bodies that are gone (expiry; the caller holds the transaction): never handed
+    out again (``load`` joins the bodies), they would only keep their pages."""
+    if db.execute("SELECT 1 FROM sqlite_master WHERE name='body_rule_hits'").fetchone():
+        for start in range(0, len(message_ids), 500):
+            chunk = message_ids[start : start + 500]
+            db.execute(f"DELETE FROM body_rule_hits WHERE message_id IN ({','.join('?' * len(chunk))})", chunk)
+
+
 def save(store: Store, hits: BodyHits, live_keys: Iterable[str]) -> int:
     """Store ``hits.fresh`` in one transaction; drop rows of keys not in ``live_keys``. Returns rows written."""
     ensure_schema(store.db)

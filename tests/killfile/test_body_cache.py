@@ -118,3 +118,13 @@ def test_finding_the_bodies_to_read_builds_no_record_of_a_group_held_as_columns(
     assert list(full) == ["<32@fake>"] and full["<32@fake>"].number == 32
     monkeypatch.undo()
     assert score(lib, path)[:30] == expected[:30]
+
+
+def test_an_expired_body_takes_its_results_with_it(lib: Library, tmp_path: Path) -> None:
+    """Never handed out again (``load`` joins the bodies), they would only keep their pages."""
+    score(lib, rules_file(tmp_path, "buy now"))
+    held = lib.store.db.execute("SELECT COUNT(*) FROM body_rule_hits").fetchone()[0]
+    assert held == 30  # every cached body judged
+    lib.store.body_store.delete(["<1@fake>", "<2@fake>"])
+    left = {m for (m,) in lib.store.db.execute("SELECT message_id FROM body_rule_hits")}
+    assert len(left) == 28 and not {"<1@fake>", "<2@fake>"} & left

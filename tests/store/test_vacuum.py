@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 from store.cache import Store
@@ -94,3 +95,26 @@ def test_a_new_store_writes_32k_pages(tmp_path: Path) -> None:
         assert store.db.execute("PRAGMA page_size").fetchone()[0] == 32768
     finally:
         store.close()
+
+
+def test_a_small_store_is_left_dense_after_an_expire(tmp_path: Path) -> None:
+    """The incremental vacuum gives back only wholly free pages: bodies of a few KB kept beside expired ones
+    (here every other one: articles dated out of their number order) kept their pages part empty, a third
+    of a small group's store after ``expire --max-size 1M``. A small store is rewritten whole: a VACUUM
+    after it finds nothing more to give back (without it: 4.3 MB where 2.8 MB will do)."""
+    path = tmp_path / "s.sqlite3"
+    odd_first = [o._replace(date=o.date - timedelta(days=30)) if o.number % 2 else o
+                 for o in (make_overview(i) for i in range(1, 401))]
+    lib = Library(Store(path), lambda: FakeSource({"g": odd_first}))
+    lib.fetch_overviews("g")
+    words = " ".join(os.urandom(6).hex() for _ in range(300))  # ~4 KB: several bodies to a page
+    lib.store.body_store.save_many((mid, f"Subject: x\r\n\r\n{n} {words}\r\n".encode(), None)
+                                   for n, mid in lib.store.body_store.missing("g"))
+    lib.store.search_index.catch_up()
+    results, space = expire_and_give_back(lib, ["g"], max_bytes=1_500_000)
+    assert results[0].bodies > 200
+    lib.close()
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("VACUUM")
+    db.close()
+    assert disk_size(path) >= space.after - 2 * 32768
