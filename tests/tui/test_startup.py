@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import inspect
 import subprocess
 import time
 import sys
@@ -110,6 +111,25 @@ def test_parsing_a_reader_command_line_looks_up_no_version() -> None:
     imported = modules_after("import sys, main\nmain.build_parser(['read', 'g']).parse_args(['read', 'g'])\n"
                              "print(' '.join(sys.modules))")
     assert "nntp.version" not in imported
+
+
+def note_calls(monkeypatch: pytest.MonkeyPatch, owner: type, name: str, events: list[str], label: str) -> None:
+    """Append ``label`` to ``events`` each time ``owner.name`` is called (a coroutine method stays one),
+    then call it as it was."""
+    original = getattr(owner, name)
+    if inspect.iscoroutinefunction(original):
+        async def noted_async(*args: Any, **kwargs: Any) -> Any:
+            events.append(label)
+            return await original(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, noted_async)
+        return
+
+    def noted(*args: Any, **kwargs: Any) -> Any:
+        events.append(label)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, noted)
 
 
 def note_list_drawn(app: Any, events: list[str]) -> None:
@@ -227,13 +247,7 @@ async def test_the_group_list_under_a_start_group_is_asked_for_once_its_threads_
         make_app: MakeApp, monkeypatch: pytest.MonkeyPatch) -> None:
     """Its answer makes a notice that looks up live keys (~30 ms): not before the list a launch waits for."""
     events: list[str] = []
-    load_deferred = GroupsScreen.load_deferred
-
-    def noted(screen: GroupsScreen) -> None:
-        events.append("groups")
-        load_deferred(screen)
-
-    monkeypatch.setattr(GroupsScreen, "load_deferred", noted)
+    note_calls(monkeypatch, GroupsScreen, "load_deferred", events, "groups")
     app = make_app(start_group="pith.test.tree")
     note_list_drawn(app, events)
     async with app.run_test(size=SIZE) as pilot:
@@ -246,18 +260,8 @@ async def test_the_store_is_opened_while_textual_builds_the_first_screens(
     """The session thread opens the Library (SQLite's open and schema check) from the app's load on, not
     when the first screen's worker first asks; it is opened once."""
     events: list[str] = []
-    send, compose = LibraryHandle.send, ThreadsScreen.compose
-
-    def noted_send(handle: LibraryHandle, *args: Any) -> None:
-        events.append("library asked")
-        send(handle, *args)
-
-    def noted_compose(screen: ThreadsScreen) -> Any:
-        events.append("threads composed")
-        return compose(screen)
-
-    monkeypatch.setattr(LibraryHandle, "send", noted_send)
-    monkeypatch.setattr(ThreadsScreen, "compose", noted_compose)
+    note_calls(monkeypatch, LibraryHandle, "send", events, "library asked")
+    note_calls(monkeypatch, ThreadsScreen, "compose", events, "threads composed")
     app = make_app(start_group="pith.test.tree")
     opened: list[Library] = []
     open_library = app.library._open
@@ -293,13 +297,7 @@ async def test_the_stylesheet_is_parsed_once_in_the_theme_chosen(
     """Setting the theme before the app runs queued a second parse of the whole stylesheet (7-13 ms of a
     launch); the theme's classes and colours are those it had then."""
     parses: list[str] = []
-    reparse = Stylesheet.reparse
-
-    def counted(stylesheet: Stylesheet) -> None:
-        parses.append("reparse")
-        reparse(stylesheet)
-
-    monkeypatch.setattr(Stylesheet, "reparse", counted)
+    note_calls(monkeypatch, Stylesheet, "reparse", parses, "reparse")
     app = make_app(start_group="pith.test.tree", config=Config(theme=theme))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -318,13 +316,7 @@ async def test_the_group_list_under_a_start_group_builds_its_widgets_once_the_gr
     """Mounting and styling the group list's widgets under a start group's threads (~15 ms) waits for the
     threads' list on screen; q then finds them built, with the groups listed and the list focused."""
     events: list[str] = []
-    made = GroupList.__init__
-
-    def noted(group_list: GroupList, *args: Any, **kwargs: Any) -> None:
-        events.append("group list made")
-        made(group_list, *args, **kwargs)
-
-    monkeypatch.setattr(GroupList, "__init__", noted)
+    note_calls(monkeypatch, GroupList, "__init__", events, "group list made")
     app = make_app(start_group="pith.test.tree")
     note_list_drawn(app, events)
     async with app.run_test(size=SIZE) as pilot:
@@ -353,13 +345,7 @@ async def test_the_thread_lists_footer_keys_come_after_the_list_a_launch_waits_f
         make_app: MakeApp, monkeypatch: pytest.MonkeyPatch) -> None:
     """Its ~10 key widgets (mounted, styled, drawn: ~15 ms) do not compete with the list being made."""
     events: list[str] = []
-    recompose = Footer.recompose
-
-    async def noted(footer: Footer) -> None:
-        events.append("footer built")
-        await recompose(footer)
-
-    monkeypatch.setattr(Footer, "recompose", noted)
+    note_calls(monkeypatch, Footer, "recompose", events, "footer built")
     app = make_app(start_group="pith.test.tree")
     note_list_drawn(app, events)
     async with app.run_test(size=SIZE) as pilot:
